@@ -1,0 +1,154 @@
+# sovsync - build, test, benchmark, install.
+#
+#   make                  build bin/sovsync and bin/git-sovsync
+#   make test             install missing Debian packages, build, run every
+#                         test with prove (unit tests also under ASan+UBSan)
+#   make test SANITIZE=1  the whole suite against an ASan+UBSan build
+#   make bench            benchmarks against plain Git / git-lfs / merge-file
+#   make demo             the full sync cycle on local repositories
+#   make install PREFIX=/usr/local DESTDIR=
+#   make uninstall, make clean
+#   V=1 shows full commands; WERROR=1 turns warnings into errors (CI).
+
+PREFIX ?= $(HOME)/.local
+DESTDIR ?=
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PROVE ?= prove
+PROVE_JOBS ?= 2
+PKGS = libgit2 jansson libzstd libcurl libcrypto
+
+ifeq ($(SANITIZE),1)
+B := build/san
+BINDIR := build/san/bin
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+OPT ?= -O1 -g
+else
+B := build/obj
+BINDIR := bin
+SAN_FLAGS :=
+OPT ?= -O2 -g
+endif
+
+WARN := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+# Recursive (=) so that pkg-config runs only when a build needs it, after
+# install/deps.sh has had its chance to install the packages.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(SAN_FLAGS) -pthread -Isrc \
+	$(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) -pthread $(LDFLAGS)
+LIBS = $(PKG_LIBS) -lm
+
+ifeq ($(V),1)
+Q :=
+QUIET_CC =
+QUIET_LINK =
+QUIET_GEN =
+else
+Q := @
+QUIET_CC = @echo '   CC     $@';
+QUIET_LINK = @echo '   LINK   $@';
+QUIET_GEN = @echo '   GEN    $@';
+endif
+
+# The shared core: everything in src/ but the program's own cli*.c.
+LIB_SRC := $(filter-out src/cli%.c,$(wildcard src/*.c))
+# The program: dispatcher plus the thin command mains.
+PROG_SRC := $(wildcard src/cli*.c filters/*.c merge-drivers/*.c hooks/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+PROG_OBJ := $(PROG_SRC:%.c=$(B)/%.o)
+UNIT_BIN := $(UNIT_SRC:%.c=$(B)/%)
+LIB := $(B)/libsovsync.a
+MAN := share/man/man1/sovsync.1 share/man/man1/git-sovsync.1
+
+.PHONY: all unit test bench demo deps install uninstall clean check-deps
+.DELETE_ON_ERROR:
+
+ifeq ($(SANITIZE),1)
+all: check-deps $(BINDIR)/sovsync $(BINDIR)/git-sovsync
+else
+all: check-deps $(BINDIR)/sovsync $(BINDIR)/git-sovsync $(MAN)
+endif
+
+check-deps:
+	@$(PKG_CONFIG) --exists $(PKGS) || { \
+		echo "sovsync: missing build dependencies ($(PKGS));" \
+		     "run 'sh install/deps.sh' (make test and make demo do it)" >&2; \
+		exit 1; }
+
+deps:
+	@sh install/deps.sh
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(BINDIR)/sovsync: $(PROG_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(PROG_OBJ) $(LIB) $(LIBS)
+
+$(BINDIR)/git-sovsync: | $(BINDIR)/sovsync
+	$(Q)ln -sf sovsync $@
+
+share/man/man1/%.1: $(BINDIR)/sovsync
+	@mkdir -p $(dir $@)
+	$(QUIET_GEN)$(BINDIR)/sovsync help --man $* > $@
+
+$(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+unit: check-deps $(UNIT_BIN)
+
+INTEGRATION := $(sort $(wildcard tests/t[0-9]*.sh))
+
+ifeq ($(SANITIZE),1)
+# Everything, integration tests included, against the sanitized build.
+test: deps
+	@$(MAKE) --no-print-directory SANITIZE=1 all unit
+	SOVSYNC_BIN=$(abspath $(BINDIR)) $(PROVE) -j$(PROVE_JOBS) \
+		$(UNIT_BIN) $(INTEGRATION)
+else
+test: deps
+	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory SANITIZE=1 unit
+	SOVSYNC_BIN=$(abspath $(BINDIR)) $(PROVE) -j$(PROVE_JOBS) \
+		$(UNIT_BIN) $(UNIT_SRC:%.c=build/san/%) $(INTEGRATION)
+endif
+
+bench: deps
+	@sh install/deps.sh --bench
+	@$(MAKE) --no-print-directory all
+	@for b in bench/*.sh; do [ -f "$$b" ] || continue; sh "$$b" || exit 1; done
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BINDIR)/sovsync $(DESTDIR)$(PREFIX)/bin/sovsync
+	ln -sf sovsync $(DESTDIR)$(PREFIX)/bin/git-sovsync
+	install -m 644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/sovsync $(DESTDIR)$(PREFIX)/bin/git-sovsync
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MAN)))
+
+clean:
+	rm -rf build bin share
+
+-include $(LIB_OBJ:.o=.d) $(PROG_OBJ:.o=.d)

@@ -1,0 +1,58 @@
+#!/bin/sh
+# Install the Debian packages that sovsync's build, tests and benchmarks need.
+#
+# Idempotent: packages already present are skipped, `apt-get update` runs only
+# when something is missing, and sudo is used only when not running as root.
+# Usage: install/deps.sh [--check] [--bench]
+#   --check  exit 1 (and print what is missing) instead of installing
+#   --bench  also install what the benchmarks compare against (git-lfs, ...)
+set -eu
+
+build_pkgs="gcc make pkg-config git libgit2-dev libjansson-dev libzstd-dev
+libcurl4-openssl-dev libssl-dev perl python3 time"
+bench_pkgs="git-lfs zstd hyperfine"
+
+check=0
+pkgs=$build_pkgs
+for arg in "$@"; do
+	case "$arg" in
+	--check) check=1 ;;
+	--bench) pkgs="$pkgs $bench_pkgs" ;;
+	-h|--help)
+		sed -n '2,10s/^# \{0,1\}//p' "$0"
+		exit 0 ;;
+	*) echo "deps.sh: unknown option '$arg'" >&2; exit 2 ;;
+	esac
+done
+
+missing=
+for p in $pkgs; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$status" in
+	*"install ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+if [ -z "$missing" ]; then
+	exit 0
+fi
+if [ "$check" = 1 ]; then
+	echo "deps.sh: missing packages:$missing" >&2
+	exit 1
+fi
+
+if [ "$(id -u)" = 0 ]; then
+	SUDO=
+elif command -v sudo >/dev/null 2>&1; then
+	SUDO=sudo
+else
+	echo "deps.sh: need root or sudo to install:$missing" >&2
+	exit 1
+fi
+
+echo "deps.sh: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

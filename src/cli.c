@@ -1,0 +1,238 @@
+/*
+ * cli.c - main() of `sovsync` (and `git-sovsync`): dispatch to commands.
+ */
+#include "cli.h"
+#include "buf.h"
+#include "error.h"
+#include "trace.h"
+#include "version.h"
+
+#include <ctype.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+/* The command table: one line per command, in the order `--help` lists. */
+static const struct sov_cmd *const commands[] = {
+	&sov_cmd_help,
+	&sov_cmd_version,
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct sov_cmd *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+void sov_cli_usage(FILE *out, const struct sov_cmd *cmd)
+{
+	const char *p = cmd->usage;
+	int first = 1;
+
+	/* Each line of `usage` is one synopsis, Git's "usage: / or:" style. */
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+
+		fprintf(out, "%s%.*s\n", first ? "usage: " : "   or: ", (int)n, p);
+		first = 0;
+		p += n + (eol ? 1 : 0);
+	}
+}
+
+static void print_help(FILE *out, const struct sov_cmd *cmd)
+{
+	sov_cli_usage(out, cmd);
+	fprintf(out, "\n%s\n", cmd->summary);
+	if (cmd->help && *cmd->help)
+		fprintf(out, "\n%s", cmd->help);
+}
+
+int sov_cli_usage_error(const struct sov_cmd *cmd, const char *fmt, ...)
+{
+	struct sov_buf msg = SOV_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sov_buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "sovsync: %s: %s\n", cmd->name, msg.ptr);
+	sov_cli_usage(stderr, cmd);
+	sov_buf_release(&msg);
+	return SOV_EXIT_USAGE;
+}
+
+int sov_cli_fail(void)
+{
+	sov_error_report();
+	return SOV_EXIT_FAIL;
+}
+
+static void print_main_usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out,
+		"usage: sovsync [--version] [--help] <command> [<args>]\n"
+		"\n"
+		"Keeps a sovereign AI stack (memories, documents, conversations) in\n"
+		"sync through plain git commit, pull and push.\n"
+		"\n"
+		"Commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!commands[i]->hidden)
+			fprintf(out, "   %-16s %s\n", commands[i]->name,
+				commands[i]->summary);
+	fprintf(out,
+		"\n"
+		"'sovsync help <command>' or 'sovsync <command> --help' describes a\n"
+		"command; 'sovsync help --all' lists plumbing commands too.\n"
+		"Set SOVSYNC_TRACE=1 (or =/path/to/file) to trace what sovsync does.\n");
+}
+
+/* Man page for `git sovsync --help`, which Git turns into `man git-sovsync`. */
+static void print_man(FILE *out, const char *page)
+{
+	const char *p;
+	size_t i;
+
+	fputs(".TH ", out);
+	for (p = page; *p; p++)
+		fputc(toupper((unsigned char)*p), out);
+	fprintf(out, " 1 \"\" \"sovsync %s\" \"sovsync manual\"\n", SOV_VERSION);
+	fprintf(out, ".SH NAME\n%s \\- sync a sovereign AI stack through Git\n", page);
+	fprintf(out, ".SH SYNOPSIS\n.B sovsync\n<command> [<args>]\n");
+	fprintf(out, ".SH COMMANDS\n");
+	for (i = 0; i < NCOMMANDS; i++) {
+		const struct sov_cmd *cmd = commands[i];
+
+		fprintf(out, ".SS %s\n.nf\n", cmd->name);
+		/* Escape backslashes and leading dots for roff. */
+		for (p = cmd->usage; *p; p++) {
+			if (*p == '\\')
+				fputs("\\e", out);
+			else
+				fputc(*p, out);
+		}
+		fprintf(out, "\n.fi\n%s\n.PP\n.nf\n", cmd->summary);
+		for (p = cmd->help ? cmd->help : ""; *p; p++) {
+			if ((p == cmd->help || p[-1] == '\n') && (*p == '.' || *p == '\''))
+				fputs("\\&", out);
+			if (*p == '\\')
+				fputs("\\e", out);
+			else
+				fputc(*p, out);
+		}
+		fprintf(out, "\n.fi\n");
+	}
+	fprintf(out, ".SH ENVIRONMENT\n.TP\n.B SOVSYNC_TRACE\n"
+		"1 traces to standard error, an absolute path appends to that file.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct sov_cmd *cmd;
+
+	if (argc == 1) {
+		print_main_usage(stdout);
+		return SOV_EXIT_OK;
+	}
+	if (argc == 2 && !strcmp(argv[1], "--all")) {
+		size_t i;
+
+		print_main_usage(stdout);
+		printf("\nPlumbing commands (run by Git):\n");
+		for (i = 0; i < NCOMMANDS; i++)
+			if (commands[i]->hidden)
+				printf("   %-16s %s\n", commands[i]->name,
+				       commands[i]->summary);
+		return SOV_EXIT_OK;
+	}
+	if (argc == 3 && !strcmp(argv[1], "--man")) {
+		print_man(stdout, argv[2]);
+		return SOV_EXIT_OK;
+	}
+	if (argc != 2)
+		return sov_cli_usage_error(&sov_cmd_help, "expected one command name");
+	cmd = find_command(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "sovsync: '%s' is not a sovsync command. See 'sovsync --help'.\n",
+			argv[1]);
+		return SOV_EXIT_USAGE;
+	}
+	print_help(stdout, cmd);
+	return SOV_EXIT_OK;
+}
+
+const struct sov_cmd sov_cmd_help = {
+	"help", cmd_help,
+	"Show help for sovsync or one of its commands",
+	"sovsync help [<command> | --all]",
+	"With a command name, prints that command's usage and options, the same\n"
+	"as 'sovsync <command> --help'.  With --all, lists plumbing commands too.\n",
+	0,
+};
+
+static int is_help_flag(const char *arg)
+{
+	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
+}
+
+static int run(int argc, char **argv, const char **name)
+{
+	const struct sov_cmd *cmd;
+	int ret;
+
+	if (argc < 2) {
+		print_main_usage(stderr);
+		return SOV_EXIT_USAGE;
+	}
+	if (is_help_flag(argv[1]))
+		return cmd_help(1, argv + 1);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-v"))
+		cmd = &sov_cmd_version;
+	else
+		cmd = find_command(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "sovsync: '%s' is not a sovsync command. See 'sovsync --help'.\n\n",
+			argv[1]);
+		print_main_usage(stderr);
+		return SOV_EXIT_USAGE;
+	}
+	*name = cmd->name;
+	if (argc == 3 && is_help_flag(argv[2])) {
+		print_help(stdout, cmd);
+		return SOV_EXIT_OK;
+	}
+
+	git_libgit2_init();
+	sov_trace("run %s (%d args)", cmd->name, argc - 2);
+	ret = cmd->fn(argc - 1, argv + 1);
+	git_libgit2_shutdown();
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const char *name = "help";
+	int ret;
+
+	/* A closed pipe (git stopped reading) must be a write error, not death. */
+	signal(SIGPIPE, SIG_IGN);
+
+	ret = run(argc, argv, &name);
+	if (fflush(stdout) || ferror(stdout)) {
+		sov_warn("%s: write to standard output failed", name);
+		return SOV_EXIT_FAIL;
+	}
+	return ret;
+}

@@ -1,0 +1,49 @@
+/*
+ * cli.h - the `sovsync` program: command table and helpers for commands.
+ *
+ * Every subcommand is a `struct sov_cmd` defined next to its code (in
+ * filters/, merge-drivers/, hooks/ or src/cli_*.c) and listed once in the
+ * table in cli.c.  The dispatcher handles `sovsync <cmd> -h|--help` and
+ * `sovsync help <cmd>` for every command from its `usage` and `help` texts,
+ * so a command function sees only its own arguments (argv[0] is its name).
+ *
+ * Exit codes follow Git: 0 success, 1 failure (after printing "sovsync:
+ * <file>: <cause>"), 2 wrong usage (after printing the usage).  Merge drivers
+ * have their own contract (0 clean, 1 conflict) documented with them.
+ */
+#ifndef SOV_CLI_H
+#define SOV_CLI_H
+
+#include <stdio.h>
+
+struct sov_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;	/* one line, for the command list */
+	const char *usage;	/* "sovsync name [options] ..." lines */
+	const char *help;	/* paragraphs and an option list */
+	int hidden;		/* plumbing: not in `sovsync --help` */
+};
+
+#define SOV_EXIT_OK 0
+#define SOV_EXIT_FAIL 1
+#define SOV_EXIT_USAGE 2
+
+/* Print the command's usage to `out`. */
+void sov_cli_usage(FILE *out, const struct sov_cmd *cmd);
+
+/*
+ * For commands: report wrong usage ("sovsync: <cmd>: <why>" then the
+ * usage) and return SOV_EXIT_USAGE.
+ */
+int sov_cli_usage_error(const struct sov_cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* For commands: print the last error and return SOV_EXIT_FAIL. */
+int sov_cli_fail(void);
+
+/* Commands. */
+extern const struct sov_cmd sov_cmd_version;
+extern const struct sov_cmd sov_cmd_help;
+
+#endif

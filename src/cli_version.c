@@ -1,0 +1,53 @@
+/*
+ * cli_version.c - `sovsync version`: our version and the linked libraries'.
+ */
+#include "cli.h"
+#include "version.h"
+
+#include <string.h>
+
+#include <curl/curl.h>
+#include <git2.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <zstd.h>
+
+static int cmd_version(int argc, char **argv)
+{
+	const curl_version_info_data *curl = curl_version_info(CURLVERSION_NOW);
+	int major, minor, rev;
+	int verbose = 1;
+
+	if (argc == 2 && !strcmp(argv[1], "--short"))
+		verbose = 0;
+	else if (argc != 1)
+		return sov_cli_usage_error(&sov_cmd_version, "unexpected argument '%s'",
+					   argv[1]);
+	printf("sovsync %s\n", SOV_VERSION);
+	if (!verbose)
+		return SOV_EXIT_OK;
+
+	/* Runtime versions first, then what we were compiled against. */
+	git_libgit2_version(&major, &minor, &rev);
+	printf("libgit2 %d.%d.%d (compiled with %s)\n", major, minor, rev,
+	       LIBGIT2_VERSION);
+	printf("zstd %s (compiled with %s)\n", ZSTD_versionString(),
+	       ZSTD_VERSION_STRING);
+	printf("jansson %s (compiled with %s)\n", jansson_version_str(),
+	       JANSSON_VERSION);
+	printf("libcurl %s (%s)\n", curl->version,
+	       curl->ssl_version ? curl->ssl_version : "no TLS");
+	printf("openssl %s\n", OpenSSL_version(OPENSSL_VERSION));
+	return SOV_EXIT_OK;
+}
+
+const struct sov_cmd sov_cmd_version = {
+	"version", cmd_version,
+	"Print the version of sovsync and of the libraries it uses",
+	"sovsync version [--short]\nsovsync --version",
+	"Prints sovsync's version, then the runtime (and compile-time) versions of\n"
+	"libgit2, zstd, jansson, libcurl and OpenSSL, one per line.\n"
+	"\n"
+	"    --short   print only the first line\n",
+	0,
+};

@@ -1,0 +1,94 @@
+/* Unit tests for src/config.c: settings read through libgit2's config. */
+#include "tap.h"
+#include "buf.h"
+#include "config.h"
+#include "error.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+int main(void)
+{
+	char dir[] = "/tmp/sovsync-config-XXXXXX";
+	struct sov_buf cmd = SOV_BUF_INIT, val = SOV_BUF_INIT, sub = SOV_BUF_INIT;
+	struct sov_config *cfg = NULL;
+	int64_t n;
+	int b;
+
+	git_libgit2_init();
+	ok(mkdtemp(dir) != NULL, "temp dir");
+	/* An isolated global config, like Git's own test suite. */
+	sov_buf_addf(&cmd, "%s/home", dir);
+	setenv("HOME", cmd.ptr, 1);
+	setenv("XDG_CONFIG_HOME", cmd.ptr, 1);
+	unsetenv("GIT_DIR");
+	unsetenv("GIT_WORK_TREE");
+	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, cmd.ptr);
+	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, cmd.ptr);
+
+	sov_buf_reset(&cmd);
+	sov_buf_addf(&cmd,
+		     "cd '%s' && mkdir -p home repo/sub && cd repo && git init -q &&"
+		     " git config sovsync.root data && git config sovsync.watch.debounce 5 &&"
+		     " git config sovsync.flag yes && git config sovsync.bad maybe &&"
+		     " git config -f ../home/.gitconfig sovsync.global fromhome &&"
+		     " git config -f ../home/.gitconfig sovsync.root overridden",
+		     dir);
+	ok(system(cmd.ptr) == 0, "set up a repository with git");
+
+	sov_buf_addf(&sub, "%s/repo/sub", dir);
+	ok(sov_config_open(&cfg, sub.ptr) == 0, "open from a subdirectory");
+	ok(cfg && sov_config_repo(cfg) != NULL, "the repository is found");
+
+	is_int(sov_config_get_string(cfg, "sovsync.root", "shared", &val), 1, "set string");
+	is_str(val.ptr, "data", "repository config wins over global");
+	is_int(sov_config_get_string(cfg, "sovsync.global", NULL, &val), 1, "global");
+	is_str(val.ptr, "fromhome", "global config applies");
+	is_int(sov_config_get_string(cfg, "sovsync.branch", "main", &val), 0, "unset");
+	is_str(val.ptr, "main", "default used when unset");
+
+	is_int(sov_config_get_int(cfg, "sovsync.watch.debounce", 2, &n), 1, "int set");
+	is_int(n, 5, "int value");
+	is_int(sov_config_get_int(cfg, "sovsync.watch.scanInterval", 900, &n), 0, "int unset");
+	is_int(n, 900, "int default");
+
+	is_int(sov_config_get_bool(cfg, "sovsync.flag", 0, &b), 1, "bool set");
+	is_int(b, 1, "'yes' is true");
+	is_int(sov_config_get_bool(cfg, "sovsync.bad", 0, &b), -1, "invalid bool fails");
+	ok(strstr(sov_error_last(), "sovsync.bad") != NULL, "the error names the key");
+	is_int(sov_config_get_int(cfg, "sovsync.root", 0, &n), -1, "non-number int fails");
+	sov_config_free(cfg);
+	cfg = NULL;
+
+	/* GIT_DIR from the environment, as hooks and drivers get it. */
+	sov_buf_reset(&val);
+	sov_buf_addf(&val, "%s/repo/.git", dir);
+	setenv("GIT_DIR", val.ptr, 1);
+	if (chdir("/") == 0 && sov_config_open(&cfg, NULL) == 0) {
+		ok(sov_config_repo(cfg) != NULL, "GIT_DIR locates the repository");
+		is_int(sov_config_get_string(cfg, "sovsync.root", NULL, &val), 1, "via GIT_DIR");
+		is_str(val.ptr, "data", "repository settings via GIT_DIR");
+		sov_config_free(cfg);
+	} else {
+		ok(0, "open via GIT_DIR: %s", sov_error_last());
+	}
+	unsetenv("GIT_DIR");
+
+	/* Outside any repository: global settings only, no error. */
+	ok(sov_config_open(&cfg, dir) == 0, "open outside a repository");
+	ok(cfg && sov_config_repo(cfg) == NULL, "no repository there");
+	if (cfg) {
+		is_int(sov_config_get_string(cfg, "sovsync.global", NULL, &val), 1, "global");
+		is_str(val.ptr, "fromhome", "global settings still apply");
+		sov_config_free(cfg);
+	}
+
+	sov_buf_reset(&cmd);
+	sov_buf_addf(&cmd, "rm -rf '%s'", dir);
+	ok(system(cmd.ptr) == 0, "cleanup");
+	sov_buf_release(&cmd);
+	sov_buf_release(&val);
+	sov_buf_release(&sub);
+	git_libgit2_shutdown();
+	return done_testing();
+}
