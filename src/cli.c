@@ -17,6 +17,19 @@
 
 /* The command table: one line per command, in the order `--help` lists. */
 static const struct sov_cmd *const commands[] = {
+	/* setup and status */
+
+	/* sync and watch */
+
+	/* large-file filter */
+
+	/* merge drivers and conflicts */
+
+	/* hooks */
+
+	/* webhook */
+
+	/* about sovsync */
 	&sov_cmd_help,
 	&sov_cmd_version,
 };

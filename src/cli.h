@@ -42,7 +42,21 @@ int sov_cli_usage_error(const struct sov_cmd *cmd, const char *fmt, ...)
 /* For commands: print the last error and return SOV_EXIT_FAIL. */
 int sov_cli_fail(void);
 
-/* Commands. */
+/* Commands, by area (the table in cli.c lists them in the same groups). */
+
+/* setup and status: src/cli_*.c */
+
+/* sync and watch: src/cli_*.c */
+
+/* large-file filter: filters/ */
+
+/* merge drivers and conflicts: merge-drivers/ */
+
+/* hooks: hooks/ */
+
+/* webhook: src/cli_*.c */
+
+/* about sovsync: src/cli.c, src/cli_version.c */
 extern const struct sov_cmd sov_cmd_version;
 extern const struct sov_cmd sov_cmd_help;
 
