@@ -40,7 +40,7 @@ endif
 # install/deps.sh has had its chance to install the packages.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
-ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(SAN_FLAGS) -pthread -Isrc \
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) $(SAN_FLAGS) -pthread -Isrc \
 	$(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) -pthread $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lm

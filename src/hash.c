@@ -1,0 +1,160 @@
+/*
+ * hash.c - digests and encodings over libcrypto; see hash.h.
+ */
+#include "hash.h"
+#include "error.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdlib.h>
+
+static void to_hex(const unsigned char *in, size_t len, char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		hex[2 * i] = digits[in[i] >> 4];
+		hex[2 * i + 1] = digits[in[i] & 15];
+	}
+	hex[2 * len] = '\0';
+}
+
+int sov_sha256_init(struct sov_sha256 *h)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(ctx);
+		h->ctx = NULL;
+		return sov_error("sha256: cannot initialise libcrypto digest");
+	}
+	h->ctx = ctx;
+	return 0;
+}
+
+void sov_sha256_update(struct sov_sha256 *h, const void *data, size_t len)
+{
+	EVP_DigestUpdate(h->ctx, data, len);
+}
+
+void sov_sha256_final_hex(struct sov_sha256 *h, char hex[SOV_SHA256_HEXLEN + 1])
+{
+	unsigned char md[SOV_SHA256_LEN];
+	unsigned int n = 0;
+
+	EVP_DigestFinal_ex(h->ctx, md, &n);
+	to_hex(md, SOV_SHA256_LEN, hex);
+	sov_sha256_abort(h);
+}
+
+void sov_sha256_abort(struct sov_sha256 *h)
+{
+	EVP_MD_CTX_free(h->ctx);
+	h->ctx = NULL;
+}
+
+static void digest_hex(const EVP_MD *md, const void *data, size_t len, char *hex)
+{
+	unsigned char out[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	/* EVP_Digest cannot fail for these built-in digests short of OOM. */
+	if (EVP_Digest(data, len, out, &n, md, NULL) != 1) {
+		sov_warn("libcrypto digest failed");
+		abort();
+	}
+	to_hex(out, n, hex);
+}
+
+void sov_sha256_hex(const void *data, size_t len, char hex[SOV_SHA256_HEXLEN + 1])
+{
+	digest_hex(EVP_sha256(), data, len, hex);
+}
+
+void sov_md5_hex(const void *data, size_t len, char hex[33])
+{
+	digest_hex(EVP_md5(), data, len, hex);
+}
+
+void sov_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
+		     unsigned char out[SOV_SHA256_LEN])
+{
+	unsigned int n = 0;
+	static const unsigned char empty;
+
+	HMAC(EVP_sha256(), key_len ? key : &empty, (int)key_len, data, len, out, &n);
+}
+
+static const char b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void sov_base64_encode(const void *data, size_t len, struct sov_buf *out)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	sov_buf_grow(out, (len + 2) / 3 * 4);
+	for (i = 0; i + 2 < len; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+		char q[4] = { b64[v >> 18], b64[v >> 12 & 63], b64[v >> 6 & 63], b64[v & 63] };
+		sov_buf_add(out, q, 4);
+	}
+	if (len - i == 1) {
+		unsigned v = (unsigned)p[i] << 16;
+		char q[4] = { b64[v >> 18], b64[v >> 12 & 63], '=', '=' };
+		sov_buf_add(out, q, 4);
+	} else if (len - i == 2) {
+		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8;
+		char q[4] = { b64[v >> 18], b64[v >> 12 & 63], b64[v >> 6 & 63], '=' };
+		sov_buf_add(out, q, 4);
+	}
+}
+
+static int b64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+int sov_base64_decode(const char *text, size_t len, struct sov_buf *out)
+{
+	unsigned acc = 0;
+	size_t i, pad = 0;
+	int bits = 0;
+
+	while (len && text[len - 1] == '=' && pad < 2) {
+		len--;
+		pad++;
+	}
+	if ((len + pad) % 4)
+		return sov_error("invalid base64: length is not a multiple of 4");
+	for (i = 0; i < len; i++) {
+		int v = b64_value(text[i]);
+		if (v < 0)
+			return sov_error("invalid base64: unexpected character at offset %zu", i);
+		acc = acc << 6 | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			sov_buf_addch(out, (int)(acc >> bits & 0xff));
+		}
+	}
+	return 0;
+}
+
+void sov_hex_encode(const void *data, size_t len, struct sov_buf *out)
+{
+	sov_buf_grow(out, 2 * len);
+	to_hex(data, len, out->ptr + out->len);
+	out->len += 2 * len;
+}

@@ -1,0 +1,37 @@
+/*
+ * json.h - loading and canonical writing of the synced JSON files.
+ *
+ * Loading wraps jansson with errors that name the file and the position
+ * ("shared/state.json: invalid JSON at line 3, column 7: ...") and refuses
+ * duplicate keys, which would otherwise silently drop data.
+ *
+ * Writing is canonical so that two clones that produce the same value write
+ * the same bytes (no commit ping-pong): two-space indentation, object keys in
+ * their existing order, ", " never at line ends, "key": value, empty
+ * containers as {} and [], UTF-8 kept as is (only control characters, '"'
+ * and '\' escaped), reals in the shortest form that reads back to the same
+ * double, and a final newline.
+ */
+#ifndef SOV_JSON_H
+#define SOV_JSON_H
+
+#include <jansson.h>
+
+#include "buf.h"
+
+/*
+ * Parse `len` bytes.  A leading UTF-8 byte order mark is skipped.  `what`
+ * names the input in errors.  Returns 0 with a new reference in *out, or -1.
+ */
+int sov_json_load(json_t **out, const void *data, size_t len, const char *what);
+
+/* Same for the file at `path`. */
+int sov_json_load_file(json_t **out, const char *path);
+
+/* Append the canonical text of `value` (with the final newline). */
+void sov_json_dump(const json_t *value, struct sov_buf *out);
+
+/* Write the canonical text of `value` to `path` atomically.  0 or -1. */
+int sov_json_write_file(const char *path, const json_t *value);
+
+#endif

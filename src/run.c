@@ -1,0 +1,188 @@
+/*
+ * run.c - child processes with captured output; see run.h.
+ */
+#include "run.h"
+#include "error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void child(const struct sov_run *run, int in_fd, int out_fd, int err_fd,
+		  int report_fd)
+{
+	const char *const *e;
+	int saved;
+
+	signal(SIGPIPE, SIG_DFL);
+	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 ||
+	    (!run->inherit_stderr && dup2(err_fd, 2) < 0))
+		goto fail;
+	if (run->dir && chdir(run->dir) < 0)
+		goto fail;
+	for (e = run->env; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		if (!eq) {
+			unsetenv(*e);
+		} else {
+			char name[256];
+			size_t n = (size_t)(eq - *e);
+			if (n >= sizeof(name))
+				continue;
+			memcpy(name, *e, n);
+			name[n] = '\0';
+			setenv(name, eq + 1, 1);
+		}
+	}
+	execvp(run->argv[0], (char *const *)run->argv);
+fail:
+	saved = errno;
+	if (write(report_fd, &saved, sizeof(saved)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+int sov_run(const struct sov_run *run)
+{
+	int in_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 };
+	int err_pipe[2] = { -1, -1 }, report[2] = { -1, -1 };
+	size_t in_off = 0;
+	int status, child_errno = 0, ret = -1;
+	pid_t pid;
+
+	if (pipe2(in_pipe, O_CLOEXEC) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
+	    pipe2(err_pipe, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0) {
+		sov_error_errno("%s: cannot create pipes", run->argv[0]);
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		sov_error_errno("%s: cannot fork", run->argv[0]);
+		goto out;
+	}
+	if (pid == 0)
+		child(run, in_pipe[0], out_pipe[1], err_pipe[1], report[1]);
+
+	close(in_pipe[0]);
+	close(out_pipe[1]);
+	close(err_pipe[1]);
+	close(report[1]);
+	in_pipe[0] = out_pipe[1] = err_pipe[1] = report[1] = -1;
+	if (!run->in || !run->in_len) {
+		close(in_pipe[1]);
+		in_pipe[1] = -1;
+	} else {
+		fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
+	}
+
+	while (in_pipe[1] >= 0 || out_pipe[0] >= 0 || err_pipe[0] >= 0) {
+		struct pollfd pfd[3];
+		int n = 0, i;
+
+		if (in_pipe[1] >= 0)
+			pfd[n++] = (struct pollfd){ in_pipe[1], POLLOUT, 0 };
+		if (out_pipe[0] >= 0)
+			pfd[n++] = (struct pollfd){ out_pipe[0], POLLIN, 0 };
+		if (err_pipe[0] >= 0)
+			pfd[n++] = (struct pollfd){ err_pipe[0], POLLIN, 0 };
+		if (poll(pfd, (nfds_t)n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			int fd = pfd[i].fd;
+			char tmp[65536];
+			ssize_t got;
+
+			if (!pfd[i].revents)
+				continue;
+			if (fd == in_pipe[1]) {
+				got = write(fd, (const char *)run->in + in_off, run->in_len - in_off);
+				if (got > 0)
+					in_off += (size_t)got;
+				if ((got < 0 && errno != EAGAIN && errno != EINTR) ||
+				    in_off == run->in_len) {
+					close(fd);
+					in_pipe[1] = -1;
+				}
+				continue;
+			}
+			got = read(fd, tmp, sizeof(tmp));
+			if (got < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (got <= 0) {
+				close(fd);
+				if (fd == out_pipe[0])
+					out_pipe[0] = -1;
+				else
+					err_pipe[0] = -1;
+				continue;
+			}
+			if (fd == out_pipe[0] && run->out)
+				sov_buf_add(run->out, tmp, (size_t)got);
+			else if (fd == err_pipe[0] && run->err)
+				sov_buf_add(run->err, tmp, (size_t)got);
+		}
+	}
+	if (read(report[0], &child_errno, sizeof(child_errno)) != sizeof(child_errno))
+		child_errno = 0;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			sov_error_errno("%s: wait failed", run->argv[0]);
+			goto out;
+		}
+	}
+	if (child_errno) {
+		errno = child_errno;
+		sov_error_errno("cannot run %s", run->argv[0]);
+		goto out;
+	}
+	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+out:
+	for (int i = 0; i < 2; i++) {
+		if (in_pipe[i] >= 0) close(in_pipe[i]);
+		if (out_pipe[i] >= 0) close(out_pipe[i]);
+		if (err_pipe[i] >= 0) close(err_pipe[i]);
+		if (report[i] >= 0) close(report[i]);
+	}
+	return ret;
+}
+
+int sov_run_git(struct sov_buf *out, const char *dir, ...)
+{
+	struct sov_buf err = SOV_BUF_INIT;
+	const char *argv[64];
+	struct sov_run run = { 0 };
+	size_t argc = 0;
+	va_list ap;
+	int status;
+
+	argv[argc++] = "git";
+	va_start(ap, dir);
+	while (argc < 63 && (argv[argc] = va_arg(ap, const char *)))
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+
+	run.argv = argv;
+	run.dir = dir;
+	run.out = out;
+	run.err = &err;
+	status = sov_run(&run);
+	if (status > 0) {
+		char *nl = strchr(err.ptr, '\n');
+		if (nl)
+			*nl = '\0';
+		sov_error("git %s: %s", argc > 1 ? argv[1] : "",
+			  err.len ? err.ptr : "failed");
+	}
+	sov_buf_release(&err);
+	return status == 0 ? 0 : -1;
+}

@@ -1,0 +1,42 @@
+/*
+ * run.h - run a child process (usually git) and collect its output.
+ *
+ * sovsync drives Git through the `git` command wherever Git's own behaviour
+ * matters (hooks, filters, commit signing): libgit2 runs no hooks.  The child
+ * gets the given input on stdin (or /dev/null), and its stdout and stderr are
+ * captured through pipes serviced with poll(2), so large outputs cannot
+ * deadlock.  No shell is involved: arguments are passed as they are.
+ */
+#ifndef SOV_RUN_H
+#define SOV_RUN_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+struct sov_run {
+	const char *const *argv;	/* argv[0] is looked up in PATH */
+	const char *dir;		/* working directory, or NULL */
+	const char *const *env;		/* "NAME=value" to set, "NAME" to unset */
+	const void *in;			/* stdin contents, or NULL for /dev/null */
+	size_t in_len;
+	struct sov_buf *out;		/* captured stdout, or NULL to discard */
+	struct sov_buf *err;		/* captured stderr, or NULL to discard */
+	int inherit_stderr;		/* let stderr through instead */
+};
+
+/*
+ * Run the command and wait for it.  Returns its exit status (0..255, or
+ * 128 + signal number), or -1 if it could not be started (message set).
+ */
+int sov_run(const struct sov_run *run);
+
+/*
+ * Run `git <args...>` (NULL-terminated) in `dir`, capturing stdout into
+ * `out` (may be NULL).  Returns 0 if git exited 0; otherwise -1 with a
+ * message "git <first arg>: <first line of git's stderr>".
+ */
+int sov_run_git(struct sov_buf *out, const char *dir, ...)
+	__attribute__((sentinel));
+
+#endif

@@ -1,0 +1,54 @@
+/* Unit tests for src/run.c. */
+#include "tap.h"
+#include "error.h"
+#include "run.h"
+
+#include <stdlib.h>
+
+int main(void)
+{
+	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT, big = SOV_BUF_INIT;
+	const char *echo[] = { "sh", "-c", "echo out; echo err >&2; exit 3", NULL };
+	const char *cat[] = { "cat", NULL };
+	const char *env[] = { "sh", "-c", "echo \"$SOV_A-${SOV_B-unset}\"", NULL };
+	const char *envset[] = { "SOV_A=set", "SOV_B", NULL };
+	const char *missing[] = { "sovsync-no-such-program", NULL };
+	struct sov_run r = { 0 };
+
+	r.argv = echo;
+	r.out = &out;
+	r.err = &err;
+	is_int(sov_run(&r), 3, "exit status is returned");
+	is_str(out.ptr, "out\n", "stdout captured");
+	is_str(err.ptr, "err\n", "stderr captured");
+
+	/* 4 MiB through stdin and back: must not deadlock on full pipes. */
+	for (int i = 0; i < 4 * 1024 * 1024 / 16; i++)
+		sov_buf_add(&big, "0123456789abcdef", 16);
+	sov_buf_reset(&out);
+	r = (struct sov_run){ .argv = cat, .in = big.ptr, .in_len = big.len, .out = &out };
+	is_int(sov_run(&r), 0, "cat of 4 MiB succeeds");
+	ok(out.len == big.len && !memcmp(out.ptr, big.ptr, big.len), "and returns every byte");
+
+	setenv("SOV_B", "inherited", 1);
+	sov_buf_reset(&out);
+	r = (struct sov_run){ .argv = env, .env = envset, .out = &out };
+	is_int(sov_run(&r), 0, "env run");
+	is_str(out.ptr, "set-unset\n", "variables set and unset for the child only");
+
+	r = (struct sov_run){ .argv = missing };
+	is_int(sov_run(&r), -1, "a missing program is an error");
+	ok(strstr(sov_error_last(), "sovsync-no-such-program") != NULL, "naming it");
+
+	sov_buf_reset(&out);
+	ok(sov_run_git(&out, NULL, "--version", NULL) == 0, "git --version");
+	ok(!strncmp(out.ptr, "git version", 11), "output captured");
+	ok(sov_run_git(NULL, "/", "rev-parse", "--git-dir", NULL) == -1, "git fails outside a repo");
+	ok(strstr(sov_error_last(), "git rev-parse: fatal: not a git repository") != NULL,
+	   "the error carries git's message: %s", sov_error_last());
+
+	sov_buf_release(&out);
+	sov_buf_release(&err);
+	sov_buf_release(&big);
+	return done_testing();
+}
