@@ -3,6 +3,8 @@
 #include "error.h"
 #include "json.h"
 
+#include <stdio.h>
+
 static const char *canon(const char *text)
 {
 	static struct sov_buf b = SOV_BUF_INIT;
@@ -32,7 +34,12 @@ int main(void)
 	       "\"caf\xc3\xa9 \\\"q\\\" \\\\ \\n \\u0001\"\n",
 	       "UTF-8 kept, quotes, backslashes and controls escaped");
 	c = canon("{\"a\":[{\"k\":\"v\"}]}");
-	ok(c && !strcmp(canon(c), c), "canonical output is a fixed point");
+	{
+		char first[256];
+		snprintf(first, sizeof(first), "%s", c ? c : "");
+		c = canon(first);
+		ok(c && !strcmp(c, first), "canonical output is a fixed point");
+	}
 
 	ok(sov_json_load(&v, "\xEF\xBB\xBF{}", 5, "bom.json") == 0, "a BOM is skipped");
 	json_decref(v);
