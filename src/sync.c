@@ -445,6 +445,44 @@ static void clear_conflict_flag(struct cycle *c)
 	sov_buf_release(&path);
 }
 
+static int string_is(json_t *obj, const char *key, const char *want)
+{
+	const char *v = json_string_value(json_object_get(obj, key));
+	return v && !strcmp(v, want);
+}
+
+/*
+ * Whether the flagged conflict is still exactly the one flagged: neither
+ * side moved.  Merging again would only fail the same way, and rewriting
+ * the work tree for it would wake the watcher again and again.
+ */
+static int conflict_still_stands(struct cycle *c, const git_oid *ours,
+				 const git_oid *theirs)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+	char ours_hex[GIT_OID_HEXSZ + 1], theirs_hex[GIT_OID_HEXSZ + 1];
+	json_t *flag = NULL;
+	const char *msg;
+	int stands = 0;
+
+	if (sov_repo_state_path(c->repo, CONFLICT_FILE, &path) < 0 ||
+	    !sov_fs_exists(path.ptr) || sov_json_load_file(&flag, path.ptr) < 0) {
+		sov_error_clear();
+		goto out;
+	}
+	git_oid_tostr(ours_hex, sizeof(ours_hex), ours);
+	git_oid_tostr(theirs_hex, sizeof(theirs_hex), theirs);
+	msg = json_string_value(json_object_get(flag, "message"));
+	stands = msg && string_is(flag, "ours_commit", ours_hex) &&
+		 string_is(flag, "theirs_commit", theirs_hex);
+	if (stands)
+		sov_buf_addstr(&c->res->error, msg);
+out:
+	json_decref(flag);
+	sov_buf_release(&path);
+	return stands;
+}
+
 /* ---- the steps ---------------------------------------------------------- */
 
 /* What `git status` reports under the root, as change lines. */
@@ -670,6 +708,12 @@ static int step_merge(struct cycle *c)
 		clear_conflict_flag(c);
 		return 0;
 	}
+	if (conflict_still_stands(c, &ours, &theirs))
+		return 1;
+	/* The user may have started a merge since the cycle began. */
+	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE)
+		return sov_error("%s: a merge, rebase or similar is in progress; "
+				 "finish or abort it, then sync again", c->workdir);
 
 	argv_push(&args, "git");
 	argv_push(&args, "merge");
@@ -683,7 +727,14 @@ static int step_merge(struct cycle *c)
 		ret = 0;
 		goto out;
 	}
-	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_MERGE)
+	/*
+	 * Abort only a merge this command left behind: its own conflict
+	 * report says so.  A merge started by someone else meanwhile makes
+	 * ours fail with "MERGE_HEAD exists", and is not ours to undo.
+	 */
+	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_MERGE ||
+	    (!strstr(out.ptr, "Automatic merge failed") &&
+	     !strstr(err.ptr, "Automatic merge failed")))
 		goto out;	/* refused before starting: nothing to undo */
 
 	/* Stopped on conflicts the drivers could not settle: undo, flag. */

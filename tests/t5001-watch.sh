@@ -114,7 +114,8 @@ test_expect_success 'a conflict outside the synced files is flagged; syncing goe
 
 test_expect_success 'once the user resolves the merge, the watcher pushes it' '
 	cd a &&
-	wait_until 30 sh -c "git merge -q origin/main >/dev/null 2>&1; test -e .git/MERGE_HEAD" &&
+	# Our own merge, not the watcher'"'"'s (which it aborts on its own).
+	wait_until 30 sh -c "git merge origin/main 2>&1 | grep -q \"Automatic merge failed\"" &&
 	echo resolved >README &&
 	wait_until 30 sh -c "git add README && git commit -q --no-edit" &&
 	wait_until 60 remote_has README resolved &&
