@@ -69,9 +69,8 @@ static int flag_conflict(git_repository *repo, const char *path,
 			 enum sov_conflict_kind kind, const struct sov_buf sides[3],
 			 const struct doc_settings *s)
 {
-	struct sov_doc_sides commits = SOV_DOC_SIDES_INIT;
+	struct sov_doc_sides commits;
 	struct sov_conflict c = { 0 };
-	int ret;
 
 	c.path = (char *)path;
 	c.kind = kind;
@@ -94,9 +93,7 @@ static int flag_conflict(git_repository *repo, const char *path,
 	c.ours_commit = commits.ours;
 	c.has_theirs_commit = commits.has_theirs;
 	c.theirs_commit = commits.theirs;
-	ret = sov_conflicts_add(repo, &c);
-	sov_doc_sides_release(&commits);
-	return ret;
+	return sov_conflicts_add(repo, &c);
 }
 
 /* Merge the sides of `path`; returns the driver's exit status. */

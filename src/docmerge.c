@@ -143,12 +143,6 @@ size_t sov_doc_find_markers(const char *data, size_t len, unsigned marker_size,
 	return found;
 }
 
-void sov_doc_sides_release(struct sov_doc_sides *s)
-{
-	sov_buf_release(&s->their_name);
-	*s = (struct sov_doc_sides)SOV_DOC_SIDES_INIT;
-}
-
 /*
  * Whether commit `spec` (any revision syntax) has blob `blob` at `path`;
  * stores the commit's id in `out` when it does.
@@ -218,6 +212,7 @@ void sov_doc_find_sides(git_repository *repo, const char *path,
 	struct sov_buf spec = SOV_BUF_INIT;
 	char **env;
 
+	memset(out, 0, sizeof(*out));
 	if (commit_has_blob(repo, "HEAD", path, ours_blob, &out->ours))
 		out->has_ours = 1;
 
@@ -230,11 +225,8 @@ void sov_doc_find_sides(git_repository *repo, const char *path,
 		sov_buf_add(&spec, *env + 8, (size_t)(eq - *env - 8));
 		if (spec.len != GIT_OID_HEXSZ)
 			continue;
-		if (commit_has_blob(repo, spec.ptr, path, theirs_blob, &out->theirs)) {
+		if (commit_has_blob(repo, spec.ptr, path, theirs_blob, &out->theirs))
 			out->has_theirs = 1;
-			sov_buf_reset(&out->their_name);
-			sov_buf_addstr(&out->their_name, eq + 1);
-		}
 	}
 	if (!out->has_theirs && rebase_pick(repo, &spec) &&
 	    commit_has_blob(repo, spec.ptr, path, theirs_blob, &out->theirs))

@@ -89,12 +89,7 @@ size_t sov_doc_find_markers(const char *data, size_t len, unsigned marker_size,
 struct sov_doc_sides {
 	int has_ours, has_theirs;
 	git_oid ours, theirs;
-	struct sov_buf their_name;	/* owned; how Git names theirs, or empty */
 };
-
-#define SOV_DOC_SIDES_INIT { 0, 0, {{0}}, {{0}}, SOV_BUF_INIT }
-
-void sov_doc_sides_release(struct sov_doc_sides *s);
 
 /*
  * Find the commits of the merge Git is running.  Ours is HEAD.  Theirs is
