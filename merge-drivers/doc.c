@@ -177,7 +177,6 @@ static int cmd_merge_doc(int argc, char **argv)
 			return DRIVER_FAIL;
 		}
 	}
-	sov_trace("merge-doc %s", path);
 	for (i = 0; i < 3; i++)
 		if (sov_doc_load_side(argv[i + 1], &sides[i]) < 0)
 			goto fail;
@@ -192,6 +191,7 @@ static int cmd_merge_doc(int argc, char **argv)
 		goto fail;
 	if (!marker_size)
 		marker_size = sov_doc_marker_size(repo, path);
+	sov_trace("merge-doc %s, marker size %lu", path, marker_size);
 	ret = merge_document(repo, argv[2], path, (unsigned)marker_size, sides, &settings);
 	goto out;
 fail:

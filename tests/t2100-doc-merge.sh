@@ -213,6 +213,29 @@ test_expect_success 'an inner (criss-cross) merge is not queued' '
 	test "$(json_get json "len(d)")" = 0
 '
 
+test_expect_success 'a real criss-cross merge: the inner conflict is not queued' '
+	doc_setup t12 &&
+	cd b &&
+	git checkout -q -b x &&
+	printf "one\ntwo\nthree x\nfour\nfive\n" >$DOC && git commit -q -a -m x0 &&
+	git checkout -q -b y main &&
+	printf "one\ntwo\nthree y\nfour\nfive\n" >$DOC && git commit -q -a -m y0 &&
+	git config sovsync.documents.onConflict stop &&
+	test_must_fail git merge -q x >/dev/null 2>&1 &&
+	printf "one\ntwo\nM\nfour\nfive y\n" >$DOC && git commit -q -a -m y1 &&
+	git checkout -q x &&
+	test_must_fail git merge -q y~1 >/dev/null 2>&1 &&
+	printf "one x\ntwo\nM\nfour\nfive\n" >$DOC && git commit -q -a -m x1 &&
+	git config --unset sovsync.documents.onConflict &&
+	test "$(git merge-base --all x y | wc -l)" = 2 &&
+	SOVSYNC_TRACE="$TRASH/t12/trace" git merge -q --no-edit y &&
+	grep "merge-doc $DOC, marker size 9" ../trace &&
+	printf "one x\ntwo\nM\nfour\nfive y\n" >../expect &&
+	test_cmp ../expect $DOC &&
+	sovsync conflicts --json >../json &&
+	test "$(json_get ../json "len(d)")" = 0
+'
+
 test_expect_success 'merge-doc is plumbing with a full help text' '
 	sovsync merge-doc --help >help &&
 	grep "^usage: sovsync merge-doc" help &&
