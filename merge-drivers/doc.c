@@ -64,6 +64,26 @@ out:
 	return ret;
 }
 
+/*
+ * The blob id of `content`, stored if the object database lacks it.  In a
+ * merge both sides are blobs of the two commits already, so this is only a
+ * hash; storing is the guarantee that `sovsync resolve` can read them back.
+ */
+static int keep_blob(git_repository *repo, git_oid *id, const struct sov_buf *content,
+		     const char *path)
+{
+	git_odb *odb = NULL;
+	int ret = 0;
+
+	if (git_odb_hash(id, content->ptr, content->len, GIT_OBJECT_BLOB) < 0 ||
+	    git_repository_odb(&odb, repo) < 0 ||
+	    (!git_odb_exists(odb, id) &&
+	     git_odb_write(id, odb, content->ptr, content->len, GIT_OBJECT_BLOB) < 0))
+		ret = sov_error_git("%s: cannot store a conflicting version", path);
+	git_odb_free(odb);
+	return ret;
+}
+
 /* Record the conflict in the queue.  0 or -1. */
 static int flag_conflict(git_repository *repo, const char *path,
 			 enum sov_conflict_kind kind, const struct sov_buf sides[3],
@@ -81,13 +101,9 @@ static int flag_conflict(git_repository *repo, const char *path,
 	if (c.has_base &&
 	    git_odb_hash(&c.base, sides[0].ptr, sides[0].len, GIT_OBJECT_BLOB) < 0)
 		return sov_error_git("%s: cannot hash the base", path);
-	/*
-	 * Ours and theirs are blobs of the two commits already; writing them
-	 * is a no-op then, and a guarantee that resolve can read them back.
-	 */
-	if (git_blob_create_from_buffer(&c.ours, repo, sides[1].ptr, sides[1].len) < 0 ||
-	    git_blob_create_from_buffer(&c.theirs, repo, sides[2].ptr, sides[2].len) < 0)
-		return sov_error_git("%s: cannot store the conflicting versions", path);
+	if (keep_blob(repo, &c.ours, &sides[1], path) < 0 ||
+	    keep_blob(repo, &c.theirs, &sides[2], path) < 0)
+		return -1;
 	sov_doc_find_sides(repo, path, &c.ours, &c.theirs, &commits);
 	c.has_ours_commit = commits.has_ours;
 	c.ours_commit = commits.ours;

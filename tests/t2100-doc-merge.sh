@@ -186,6 +186,18 @@ test_expect_success 'a newer conflict on the same path replaces the entry' '
 	test "$(json_get json "d[0][\"theirs_commit\"]")" = "$(git -C b rev-parse HEAD^2)"
 '
 
+test_expect_success 'the text merge writes what git merge-file writes' '
+	test_repo same &&
+	cd same &&
+	awk "BEGIN { for (i = 1; i <= 300; i++) print \"line \" i }" >O &&
+	awk "{ print (NR % 7 == 0 || NR == 150) ? \$0 \" ours\" : \$0 }" O >A &&
+	awk "{ print (NR % 11 == 0 || NR == 150) ? \$0 \" theirs\" : \$0 }" O >B &&
+	{ git merge-file -p -L ours -L base -L theirs A O B >expect || true; } &&
+	grep "^<<<<<<< ours$" expect &&
+	sovsync merge-doc O A B doc.md 7 &&
+	test_cmp expect A
+'
+
 test_expect_success 'driver contract: failures exit 1 and leave ours' '
 	test_repo contract &&
 	cd contract &&
