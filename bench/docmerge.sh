@@ -56,8 +56,15 @@ if ! cmp -s expect A; then
 	exit 1
 fi
 
-mean() {
-	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["mean"])' "$1" "$2"
+# report LABEL BASELINE-NAME DRIVER-NAME JSON: the two means and their ratio.
+report() {
+	python3 - "$@" <<-\PY
+	import json, sys
+	label, base_name, drv_name, path = sys.argv[1:]
+	r = json.load(open(path))["results"]
+	base, drv = r[0]["mean"] * 1000, r[1]["mean"] * 1000
+	print("%-10s  %s %.1f ms, %s %.1f ms, ratio %.2f" % (label, base_name, base, drv_name, drv, drv / base))
+	PY
 }
 
 echo "# document merge: $LINES lines, $(wc -c <A.orig) bytes, $RUNS runs each"
@@ -65,10 +72,7 @@ hyperfine -N -w 2 -r "$RUNS" --export-json "$WORK/file.json" \
 	--prepare 'cp A.orig A' 'git merge-file -L ours -L base -L theirs A O B' \
 	--prepare 'cp A.orig A' "$BIN/sovsync merge-doc O A B shared/documents/big.md 7" \
 	-i >/dev/null 2>&1
-base=$(mean "$WORK/file.json" 0)
-drv=$(mean "$WORK/file.json" 1)
-printf "merge-file  git merge-file %.1f ms, sovsync merge-doc %.1f ms, ratio %.2f\n" \
-	"$(echo "$base * 1000" | bc -l)" "$(echo "$drv * 1000" | bc -l)" "$(echo "$drv / $base" | bc -l)"
+report merge-file "git merge-file" "sovsync merge-doc" "$WORK/file.json"
 
 # A whole merge: the same three versions as commits.
 mkdir -p shared/documents
@@ -89,7 +93,4 @@ hyperfine -N -w 1 -r "$RUNS" --export-json "$WORK/merge.json" -i \
 	"git -c core.attributesFile=/dev/null merge -q --no-edit theirs" \
 	--prepare "git reset -q --hard $ours" \
 	"git merge -q --no-edit theirs" >/dev/null 2>&1
-base=$(mean "$WORK/merge.json" 0)
-drv=$(mean "$WORK/merge.json" 1)
-printf "git merge   built-in text merge %.1f ms, with sovsync-doc %.1f ms, ratio %.2f\n" \
-	"$(echo "$base * 1000" | bc -l)" "$(echo "$drv * 1000" | bc -l)" "$(echo "$drv / $base" | bc -l)"
+report "git merge" "built-in text merge" "with sovsync-doc" "$WORK/merge.json"
