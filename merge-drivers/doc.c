@@ -132,7 +132,14 @@ static int merge_document(git_repository *repo, const char *a_file, const char *
 	 */
 	is_inner = marker_size > sov_doc_marker_size(repo, path);
 
-	if (is_binary) {
+	if (is_binary && is_inner) {
+		/* As Git's binary merge does: the virtual base is the base. */
+		if (sov_doc_store_result(a_file, sides[0].ptr, sides[0].len) < 0) {
+			sov_error_report();
+			return DRIVER_FAIL;
+		}
+		return 0;
+	} else if (is_binary) {
 		kind = SOV_CONFLICT_BINARY;
 		sov_trace("%s: binary, keeping ours", path);
 	} else {
@@ -247,7 +254,8 @@ const struct sov_cmd sov_cmd_merge_doc = {
 	"version is recorded in the queue, so that 'sovsync resolve --theirs'\n"
 	"can bring it back.  merge.conflictStyle (merge, diff3, zdiff3) is\n"
 	"honoured.  Conflicts of an inner merge (the merge bases of a criss-cross\n"
-	"merge, seen as a larger marker size) are left to Git and not queued.\n"
+	"merge, seen as a larger marker size) are left to Git and not queued;\n"
+	"there a binary document takes the base, as Git's binary merge does.\n"
 	"\n"
 	"Exit status: 0 merged or flagged; 1 conflict left to Git.  Any failure\n"
 	"also exits 1 with <ours> holding our version (or the marked result), so\n"

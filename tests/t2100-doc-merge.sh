@@ -215,12 +215,15 @@ test_expect_success 'driver contract: failures exit 1 and leave ours' '
 	grep "^<<<<<<< ours$" A
 '
 
-test_expect_success 'an inner (criss-cross) merge is not queued' '
+test_expect_success 'an inner (criss-cross) merge is not queued; binary takes the base' '
 	test_repo inner &&
 	cd inner &&
 	printf "base\n" >O && printf "ours\n" >A && printf "theirs\n" >B &&
 	test_expect_code 1 sovsync merge-doc O A B doc.md 9 &&
 	grep "^<<<<<<<<< ours$" A &&
+	printf "base\0\n" >O && printf "ours\0\n" >A && printf "theirs\0\n" >B &&
+	sovsync merge-doc O A B pic.bin 9 &&
+	cmp O A &&
 	sovsync conflicts --json >json &&
 	test "$(json_get json "len(d)")" = 0
 '
