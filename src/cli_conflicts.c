@@ -366,6 +366,9 @@ const struct sov_cmd sov_cmd_resolve = {
 	"    --theirs   write their version (from history, through the path's\n"
 	"               filters, so it comes out as a checkout would write it)\n"
 	"\n"
+	"Ours and theirs are Git's sides: after 'git pull --rebase' ours is the\n"
+	"upstream version and theirs your own replayed commit's.\n"
+	"\n"
 	"The file is then staged with 'git add' (commit it as usual), the entry\n"
 	"leaves the queue and conflictsResolved in the sync metrics goes up.\n",
 	0,
