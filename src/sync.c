@@ -453,8 +453,10 @@ static int string_is(json_t *obj, const char *key, const char *want)
 
 /*
  * Whether the flagged conflict is still exactly the one flagged: neither
- * side moved.  Merging again would only fail the same way, and rewriting
- * the work tree for it would wake the watcher again and again.
+ * side moved.  Checked only in cycles woken by file events: merging again
+ * would rewrite the work tree, whose events would wake the watcher again
+ * and again.  Timer and manual cycles do merge again, since a changed
+ * setting or a newly installed driver may settle it now.
  */
 static int conflict_still_stands(struct cycle *c, const git_oid *ours,
 				 const git_oid *theirs)
@@ -708,7 +710,8 @@ static int step_merge(struct cycle *c)
 		clear_conflict_flag(c);
 		return 0;
 	}
-	if (conflict_still_stands(c, &ours, &theirs))
+	if (c->opts->network == SOV_SYNC_NET_IF_CHANGED &&
+	    conflict_still_stands(c, &ours, &theirs))
 		return 1;
 	/* The user may have started a merge since the cycle began. */
 	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE)
