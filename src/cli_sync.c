@@ -34,14 +34,8 @@ static int cmd_sync(int argc, char **argv)
 						   argv[i]);
 	}
 
-	if (sov_config_open(&cfg, NULL) < 0)
-		return sov_cli_fail();
-	repo = sov_config_repo(cfg);
-	if (!repo) {
-		sov_error("not in a git repository");
-		goto fail;
-	}
-	if (sov_sync_config_load(cfg, &sc) < 0)
+	repo = sov_sync_config_open(&cfg, &sc);
+	if (!repo)
 		goto fail;
 	opts.config = &sc;
 

@@ -26,14 +26,8 @@ static int cmd_watch(int argc, char **argv)
 	git_repository *repo;
 	int i, ret = SOV_EXIT_FAIL;
 
-	if (sov_config_open(&cfg, NULL) < 0)
-		return sov_cli_fail();
-	repo = sov_config_repo(cfg);
-	if (!repo) {
-		sov_error("not in a git repository");
-		goto fail;
-	}
-	if (sov_sync_config_load(cfg, &sc) < 0 || sov_watch_config_load(cfg, &opts) < 0)
+	repo = sov_sync_config_open(&cfg, &sc);
+	if (!repo || sov_watch_config_load(cfg, &opts) < 0)
 		goto fail;
 	opts.sync = &sc;
 

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -120,6 +121,21 @@ int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out)
 	return 0;
 }
 
+git_repository *sov_sync_config_open(struct sov_config **cfg,
+				     struct sov_sync_config *out)
+{
+	git_repository *repo;
+
+	if (sov_config_open(cfg, NULL) < 0)
+		return NULL;
+	repo = sov_config_repo(*cfg);
+	if (!repo) {
+		sov_error("not in a git repository");
+		return NULL;
+	}
+	return sov_sync_config_load(*cfg, out) < 0 ? NULL : repo;
+}
+
 void sov_sync_config_release(struct sov_sync_config *sc)
 {
 	sov_buf_release(&sc->root);
@@ -223,6 +239,19 @@ static void argv_push(struct argv *a, const char *arg)
 	SOV_ALLOC_GROW(a->v, a->n + 2, a->alloc);
 	a->v[a->n++] = arg;
 	a->v[a->n] = NULL;
+}
+
+static void argv_pushl(struct argv *a, ...) __attribute__((sentinel));
+
+static void argv_pushl(struct argv *a, ...)
+{
+	const char *arg;
+	va_list ap;
+
+	va_start(ap, a);
+	while ((arg = va_arg(ap, const char *)) != NULL)
+		argv_push(a, arg);
+	va_end(ap);
 }
 
 static void argv_release(struct argv *a)
@@ -487,31 +516,36 @@ out:
 
 /* ---- the steps ---------------------------------------------------------- */
 
+/*
+ * Run a read-only git command (`args` is released), capturing its standard
+ * output.  Returns 0, or -1 with the error.
+ */
+static int git_read(struct cycle *c, struct argv *args, struct sov_buf *out)
+{
+	struct sov_buf err = SOV_BUF_INIT;
+	int status = run_git(c, args, NULL, out, &err);
+	int ret = status == 0 ? 0 : run_failed(args, status, &err);
+
+	argv_release(args);
+	sov_buf_release(&err);
+	return ret;
+}
+
 /* What `git status` reports under the root, as change lines. */
 static int list_changes(struct cycle *c, struct sov_buf *changes, size_t *n)
 {
 	struct argv args = { 0 };
-	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT;
-	int status, ret = 0;
+	struct sov_buf out = SOV_BUF_INIT;
+	int ret;
 
-	argv_push(&args, "git");
-	argv_push(&args, "status");
-	argv_push(&args, "--porcelain=v1");
-	argv_push(&args, "-z");
-	argv_push(&args, "--no-renames");
-	argv_push(&args, "--untracked-files=all");
-	argv_push(&args, "--");
-	argv_push(&args, c->cfg->root.ptr);
-	push_scratch_excludes(&args);
 	/* status only refreshes the index when it can: no lock wait needed. */
-	status = run_git(c, &args, NULL, &out, &err);
-	if (status != 0)
-		ret = run_failed(&args, status, &err);
-	else
+	argv_pushl(&args, "git", "status", "--porcelain=v1", "-z", "--no-renames",
+		   "--untracked-files=all", "--", c->cfg->root.ptr, NULL);
+	push_scratch_excludes(&args);
+	ret = git_read(c, &args, &out);
+	if (ret == 0)
 		*n = sov_sync_parse_status(out.ptr, out.len, changes);
-	argv_release(&args);
 	sov_buf_release(&out);
-	sov_buf_release(&err);
 	return ret;
 }
 
@@ -519,38 +553,23 @@ static int list_changes(struct cycle *c, struct sov_buf *changes, size_t *n)
 static int staged_changes(struct cycle *c, struct sov_buf *changes, size_t *n)
 {
 	struct argv args = { 0 };
-	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT;
-	int status, ret = 0;
+	struct sov_buf out = SOV_BUF_INIT;
+	const char *p, *end, *path;
+	int ret;
 
-	argv_push(&args, "git");
-	argv_push(&args, "diff");
-	argv_push(&args, "--cached");
-	argv_push(&args, "--name-status");
-	argv_push(&args, "--no-renames");
-	argv_push(&args, "-z");
-	argv_push(&args, "--");
-	argv_push(&args, c->cfg->root.ptr);
-	status = run_git(c, &args, NULL, &out, &err);
-	if (status != 0) {
-		ret = run_failed(&args, status, &err);
-	} else {
-		/* Records are "<letter>\0<path>\0". */
-		const char *p = out.ptr, *end = out.ptr + out.len;
-
-		*n = 0;
-		while (p < end) {
-			const char *path = p + strlen(p) + 1;
-
-			if (path >= end)
-				break;
-			sov_buf_addf(changes, "%c\t%s\n", p[0], path);
-			(*n)++;
-			p = path + strlen(path) + 1;
-		}
+	argv_pushl(&args, "git", "diff", "--cached", "--name-status", "--no-renames",
+		   "-z", "--", c->cfg->root.ptr, NULL);
+	ret = git_read(c, &args, &out);
+	/* Records are "<letter>\0<path>\0". */
+	*n = 0;
+	for (p = out.ptr, end = out.ptr + out.len; ret == 0 && p < end; (*n)++) {
+		path = p + strlen(p) + 1;
+		if (path >= end)
+			break;
+		sov_buf_addf(changes, "%c\t%s\n", p[0], path);
+		p = path + strlen(path) + 1;
 	}
-	argv_release(&args);
 	sov_buf_release(&out);
-	sov_buf_release(&err);
 	return ret;
 }
 
@@ -558,24 +577,15 @@ static int staged_changes(struct cycle *c, struct sov_buf *changes, size_t *n)
 static int staged_outside_root(struct cycle *c, int *outside)
 {
 	struct argv args = { 0 };
-	struct sov_buf err = SOV_BUF_INIT, exclude = SOV_BUF_INIT;
-	int status, ret = 0;
+	struct sov_buf out = SOV_BUF_INIT, exclude = SOV_BUF_INIT;
+	int ret;
 
 	sov_buf_addf(&exclude, ":(top,exclude)%s", c->cfg->root.ptr);
-	argv_push(&args, "git");
-	argv_push(&args, "diff");
-	argv_push(&args, "--cached");
-	argv_push(&args, "--quiet");
-	argv_push(&args, "--");
-	argv_push(&args, ":(top)");
-	argv_push(&args, exclude.ptr);
-	status = run_git(c, &args, NULL, NULL, &err);
-	if (status == 0 || status == 1)
-		*outside = status;
-	else
-		ret = run_failed(&args, status, &err);
-	argv_release(&args);
-	sov_buf_release(&err);
+	argv_pushl(&args, "git", "diff", "--cached", "--name-only", "-z", "--",
+		   ":(top)", exclude.ptr, NULL);
+	ret = git_read(c, &args, &out);
+	*outside = out.len > 0;
+	sov_buf_release(&out);
 	sov_buf_release(&exclude);
 	return ret;
 }
@@ -595,11 +605,7 @@ static int step_commit(struct cycle *c)
 		goto out;
 	}
 
-	argv_push(&args, "git");
-	argv_push(&args, "add");
-	argv_push(&args, "--all");
-	argv_push(&args, "--");
-	argv_push(&args, c->cfg->root.ptr);
+	argv_pushl(&args, "git", "add", "--all", "--", c->cfg->root.ptr, NULL);
 	push_scratch_excludes(&args);
 	if (run_git_index(c, &args, NULL, NULL, &err) < 0)
 		goto out;
@@ -618,11 +624,7 @@ static int step_commit(struct cycle *c)
 	sov_sync_commit_message(c->cfg->source.ptr, c->res->changes.ptr,
 				MAX_BODY_PATHS, &msg);
 	argv_release(&args);
-	argv_push(&args, "git");
-	argv_push(&args, "commit");
-	argv_push(&args, "--quiet");
-	argv_push(&args, "--cleanup=whitespace");
-	argv_push(&args, "--file=-");
+	argv_pushl(&args, "git", "commit", "--quiet", "--cleanup=whitespace", "--file=-", NULL);
 	if (outside) {
 		/*
 		 * Leave what the user staged elsewhere out of our commit:
@@ -648,45 +650,28 @@ out:
 static int step_fetch(struct cycle *c)
 {
 	struct argv args = { 0 };
-	struct sov_buf err = SOV_BUF_INIT;
-	int status, ret = 0;
 
 	/*
 	 * The remote's configured refspecs update <remote>/<branch>; unlike
 	 * `git fetch <remote> <branch>`, a branch not pushed yet is no error.
 	 */
-	argv_push(&args, "git");
-	argv_push(&args, "fetch");
-	argv_push(&args, "--quiet");
-	argv_push(&args, "--no-tags");
-	argv_push(&args, "--no-write-fetch-head");
-	argv_push(&args, c->cfg->remote.ptr);
-	status = run_git(c, &args, NULL, NULL, &err);
-	if (status != 0)
-		ret = run_failed(&args, status, &err);
-	else
-		c->res->fetched = 1;
-	argv_release(&args);
-	sov_buf_release(&err);
-	return ret;
+	argv_pushl(&args, "git", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head",
+		   c->cfg->remote.ptr, NULL);
+	if (git_read(c, &args, NULL) < 0)
+		return -1;
+	c->res->fetched = 1;
+	return 0;
 }
 
 /* The unmerged paths, NUL-separated, as `git diff` lists them mid-merge. */
 static void unmerged_paths(struct cycle *c, struct sov_buf *paths)
 {
 	struct argv args = { 0 };
-	struct sov_buf err = SOV_BUF_INIT;
 
-	argv_push(&args, "git");
-	argv_push(&args, "diff");
-	argv_push(&args, "--name-only");
-	argv_push(&args, "--diff-filter=U");
-	argv_push(&args, "-z");
-	if (run_git(c, &args, NULL, paths, &err) != 0)
+	argv_pushl(&args, "git", "diff", "--name-only", "--diff-filter=U", "-z", NULL);
+	if (git_read(c, &args, paths) < 0)
 		sov_buf_reset(paths);
 	sov_buf_addch(paths, '\0');	/* the list ends with an empty name */
-	argv_release(&args);
-	sov_buf_release(&err);
 }
 
 /*
@@ -718,12 +703,8 @@ static int step_merge(struct cycle *c)
 		return sov_error("%s: a merge, rebase or similar is in progress; "
 				 "finish or abort it, then sync again", c->workdir);
 
-	argv_push(&args, "git");
-	argv_push(&args, "merge");
-	argv_push(&args, "--quiet");
-	argv_push(&args, "--no-edit");
-	argv_push(&args, "--no-progress");
-	argv_push(&args, c->upstream.ptr);
+	argv_pushl(&args, "git", "merge", "--quiet", "--no-edit", "--no-progress",
+		   c->upstream.ptr, NULL);
 	if (run_git_index(c, &args, NULL, &out, &err) == 0) {
 		c->res->merged = 1;
 		clear_conflict_flag(c);
@@ -749,9 +730,7 @@ static int step_merge(struct cycle *c)
 	sov_buf_addstr(&c->res->error, "; merge aborted, local commits kept");
 
 	argv_release(&args);
-	argv_push(&args, "git");
-	argv_push(&args, "merge");
-	argv_push(&args, "--abort");
+	argv_pushl(&args, "git", "merge", "--abort", NULL);
 	if (run_git_index(c, &args, NULL, NULL, &err) < 0) {
 		sov_error_prefix("%s; cannot abort the merge, repository left mid-merge",
 				 c->res->error.ptr);
@@ -786,12 +765,8 @@ static int step_push(struct cycle *c)
 		return 0;
 
 	sov_buf_addf(&spec, "HEAD:refs/heads/%s", c->branch.ptr);
-	argv_push(&args, "git");
-	argv_push(&args, "push");
-	argv_push(&args, "--porcelain");
-	argv_push(&args, "--quiet");
-	argv_push(&args, c->cfg->remote.ptr);
-	argv_push(&args, spec.ptr);
+	argv_pushl(&args, "git", "push", "--porcelain", "--quiet", c->cfg->remote.ptr,
+		   spec.ptr, NULL);
 	c->res->push_attempts++;
 	status = run_git(c, &args, NULL, &out, &err);
 	if (status == 0) {

@@ -59,6 +59,15 @@ struct sov_sync_config {
 
 /* Read the settings.  Returns 0, or -1 on an invalid value (key named). */
 int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out);
+
+/*
+ * For the commands: open the configuration of the repository around the
+ * current directory (or $GIT_DIR) and load the settings.  Returns the
+ * repository (borrowed, owned by *cfg, which the caller frees with
+ * sov_config_free even on failure), or NULL with the error set.
+ */
+git_repository *sov_sync_config_open(struct sov_config **cfg,
+				     struct sov_sync_config *out);
 void sov_sync_config_release(struct sov_sync_config *sc);
 
 enum sov_sync_network {
