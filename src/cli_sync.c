@@ -22,6 +22,7 @@ static int cmd_sync(int argc, char **argv)
 	int quiet = 0, i, ret = SOV_EXIT_FAIL;
 
 	opts.network = SOV_SYNC_NET_ALWAYS;
+	opts.retry_conflict = 1;
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-n") || !strcmp(argv[i], "--dry-run"))
 			opts.dry_run = 1;

@@ -482,10 +482,9 @@ static int string_is(json_t *obj, const char *key, const char *want)
 
 /*
  * Whether the flagged conflict is still exactly the one flagged: neither
- * side moved.  Checked only in cycles woken by file events: merging again
- * would rewrite the work tree, whose events would wake the watcher again
- * and again.  Timer and manual cycles do merge again, since a changed
- * setting or a newly installed driver may settle it now.
+ * side moved.  Merging again would fail the same way, and each attempt
+ * rewrites the work tree: its events would wake the watcher again and
+ * again, and a user merging by hand meanwhile would race with it.
  */
 static int conflict_still_stands(struct cycle *c, const git_oid *ours,
 				 const git_oid *theirs)
@@ -620,6 +619,12 @@ static int step_commit(struct cycle *c)
 	}
 	if (staged_outside_root(c, &outside) < 0)
 		goto out;
+	/* A merge the user started since the cycle began is not ours to commit. */
+	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE) {
+		sov_error("%s: a merge, rebase or similar is in progress; "
+			  "finish or abort it, then sync again", c->workdir);
+		goto out;
+	}
 
 	sov_sync_commit_message(c->cfg->source.ptr, c->res->changes.ptr,
 				MAX_BODY_PATHS, &msg);
@@ -695,8 +700,7 @@ static int step_merge(struct cycle *c)
 		clear_conflict_flag(c);
 		return 0;
 	}
-	if (c->opts->network == SOV_SYNC_NET_IF_CHANGED &&
-	    conflict_still_stands(c, &ours, &theirs))
+	if (!c->opts->retry_conflict && conflict_still_stands(c, &ours, &theirs))
 		return 1;
 	/* The user may have started a merge since the cycle began. */
 	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE)
@@ -723,6 +727,12 @@ static int step_merge(struct cycle *c)
 
 	/* Stopped on conflicts the drivers could not settle: undo, flag. */
 	unmerged_paths(c, &paths);
+	if (!paths.ptr[0]) {
+		/* No unmerged path: someone resolved it meanwhile; hands off. */
+		sov_error("%s: the merge of %s changed under us; left as it is",
+			  c->workdir, c->upstream.ptr);
+		goto out;
+	}
 	sov_buf_addf(&c->res->error, "merge of %s stopped on conflicts in",
 		     c->upstream.ptr);
 	for (p = paths.ptr; *p; p += strlen(p) + 1)

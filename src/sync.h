@@ -80,6 +80,13 @@ struct sov_sync_opts {
 	const struct sov_sync_config *config;	/* borrowed */
 	int dry_run;		/* list what would be committed; change nothing */
 	enum sov_sync_network network;
+	/*
+	 * Merge again even when the flagged conflict (sync-conflict.json)
+	 * still stands, i.e. neither side moved: `sovsync sync` and a
+	 * watcher's first cycle do, since a changed setting or a newly
+	 * installed driver may settle it now.
+	 */
+	int retry_conflict;
 	/* Set asynchronously (signal handler): abandon the cycle between steps. */
 	volatile sig_atomic_t *stop;
 };

@@ -328,7 +328,8 @@ static uint64_t random_u64(void)
 }
 
 /* Run one cycle and schedule the next ones from its outcome. */
-static void run_cycle(struct watcher *w, enum sov_sync_network network)
+static void run_cycle(struct watcher *w, enum sov_sync_network network,
+		      int is_first)
 {
 	struct sov_sync_opts opts = { 0 };
 	struct sov_sync_result res = SOV_SYNC_RESULT_INIT;
@@ -339,6 +340,7 @@ static void run_cycle(struct watcher *w, enum sov_sync_network network)
 	opts.config = w->opts->sync;
 	opts.network = network;
 	opts.stop = &stop_signal;
+	opts.retry_conflict = is_first;
 	/* Changes from here on belong to the next cycle. */
 	sov_debounce_clear(&w->debounce);
 	started = sov_sync_run(w->repo, &opts, &res) == 0;
@@ -392,19 +394,19 @@ static void loop(struct watcher *w, int sig_fd)
 		if (due >= 0 && w->failures && due < w->retry_at)
 			due = w->retry_at;
 		if (first || now >= w->next_pull) {
+			run_cycle(w, SOV_SYNC_NET_ALWAYS, first);
 			first = 0;
-			run_cycle(w, SOV_SYNC_NET_ALWAYS);
 			continue;
 		}
 		if (now >= w->next_scan) {
 			rewalk(w);
 			w->next_scan = now + w->opts->scan_interval_ms;
-			run_cycle(w, SOV_SYNC_NET_ALWAYS);
+			run_cycle(w, SOV_SYNC_NET_ALWAYS, 0);
 			continue;
 		}
 		if (due >= 0 && now >= due) {
 			run_cycle(w, w->failures ? SOV_SYNC_NET_ALWAYS :
-				  SOV_SYNC_NET_IF_CHANGED);
+				  SOV_SYNC_NET_IF_CHANGED, 0);
 			continue;
 		}
 
