@@ -20,6 +20,8 @@ static const struct sov_cmd *const commands[] = {
 	/* setup and status */
 
 	/* sync and watch */
+	&sov_cmd_sync,
+	&sov_cmd_watch,
 
 	/* large-file filter */
 

@@ -47,6 +47,8 @@ int sov_cli_fail(void);
 /* setup and status: src/cli_*.c */
 
 /* sync and watch: src/cli_*.c */
+extern const struct sov_cmd sov_cmd_sync;
+extern const struct sov_cmd sov_cmd_watch;
 
 /* large-file filter: filters/ */
 
