@@ -24,6 +24,9 @@ static const struct sov_cmd *const commands[] = {
 	/* large-file filter */
 
 	/* merge drivers and conflicts */
+	&sov_cmd_merge_memories,
+	&sov_cmd_merge_state,
+	&sov_cmd_merge_index,
 
 	/* hooks */
 

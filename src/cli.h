@@ -51,6 +51,9 @@ int sov_cli_fail(void);
 /* large-file filter: filters/ */
 
 /* merge drivers and conflicts: merge-drivers/ */
+extern const struct sov_cmd sov_cmd_merge_memories;
+extern const struct sov_cmd sov_cmd_merge_state;
+extern const struct sov_cmd sov_cmd_merge_index;
 
 /* hooks: hooks/ */
 
