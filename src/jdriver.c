@@ -6,6 +6,8 @@
 #include "fs.h"
 #include "trace.h"
 
+#include <sys/stat.h>
+
 /* One side as Git handed it over. */
 struct version {
 	struct sov_buf text;	/* the JSON text */
@@ -22,11 +24,16 @@ struct version {
 static int read_version(const char *file, int side, const char *path,
 			struct version *v)
 {
+	struct stat st;
+
 	v->present = 0;
 	v->encoded = 0;
 	/* Git always writes %O; a missing one is just no base. */
 	if (side == SOV_JMERGE_BASE && !sov_fs_exists(file))
 		return 0;
+	/* One read into a buffer of the right size: these files can be big. */
+	if (stat(file, &st) == 0 && st.st_size > 0)
+		sov_buf_grow(&v->text, (size_t)st.st_size + 65536);
 	if (sov_buf_read_file(&v->text, file) < 0)
 		return sov_error_prefix("%s: %s", path, sov_jmerge_side_name(side));
 	v->present = 1;

@@ -842,10 +842,13 @@ static int load_entries(struct sov_jmerge *m, const struct keyed *k, const struc
 						   r->entry_name ? r->entry_name : "entry",
 						   c->n - 1, r->key_fields ? r->key_fields[0] : "key");
 		}
-		e->order_time = entry_instant(e, &k->fs, r->order_fields);
-		if (r->sort_all && e->order_time == SOV_JMERGE_NO_TIME)
-			e->order_time = prev_time;
-		prev_time = e->order_time;
+		/* New entries get theirs when merged; sort_all needs every one. */
+		if (r->sort_all) {
+			e->order_time = entry_instant(e, &k->fs, r->order_fields);
+			if (e->order_time == SOV_JMERGE_NO_TIME)
+				e->order_time = prev_time;
+			prev_time = e->order_time;
+		}
 	}
 	if (ret < 0 || sov_jscan_iter_end(&it) != v->ptr + v->len)
 		return side_error(m, v->side);
@@ -1092,8 +1095,10 @@ static int merge_keyed(struct sov_jmerge *m, const struct sov_jmerge_rule *rule,
 			r->in_base = x[0] != NULL;
 			r->base_pos = x[0] ? x[0]->pos : 0;
 			r->touched = touched;
-			r->order_time = x[ch]->order_time;
+			if (!x[0] && !rule->sort_all)
+				r->order_time = entry_instant(x[ch], &k.fs, rule->order_fields);
 			if (rule->sort_all) {
+				r->order_time = x[ch]->order_time;
 				/* Inherited times differ by side: take both into account. */
 				for (j = 1; j < 3; j++)
 					if (x[j] && x[j]->order_time > r->order_time)

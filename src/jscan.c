@@ -11,6 +11,7 @@
  */
 #include "jscan.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* Beyond this nesting the scanner gives up and lets jansson decide. */
@@ -22,7 +23,31 @@ struct scan {
 	const char *p, *end;
 	int canon;
 	int level;
+	int escaped;		/* the last string had an escape sequence */
+	size_t field_len[16];	/* lengths of the names to capture */
 };
+
+/* Equality of two short byte strings, without a call per comparison. */
+static inline int short_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, u, v;
+
+	if (n >= 8) {
+		if (n > 16)
+			return !memcmp(a, b, n);
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&u, a + n - 8, 8);
+		memcpy(&v, b + n - 8, 8);
+		return x == y && u == v;
+	}
+	while (n--)
+		if (*a++ != *b++)
+			return 0;
+	return 1;
+}
+
+static const char spaces[] = "\n                                                                ";
 
 const char *sov_jscan_skip_ws(const char *p, const char *end)
 {
@@ -37,6 +62,13 @@ static void ws_newline(struct scan *s, int depth)
 	const char *start = s->p;
 	size_t want = 1 + 2 * (size_t)depth;
 
+	/* The common case, canonical text, in one comparison. */
+	if (want < sizeof(spaces) && (size_t)(s->end - s->p) > want &&
+	    !memcmp(s->p, spaces, want) && s->p[want] != ' ' && s->p[want] != '\n' &&
+	    s->p[want] != '\t' && s->p[want] != '\r') {
+		s->p += want;
+		return;
+	}
 	s->p = sov_jscan_skip_ws(s->p, s->end);
 	if ((size_t)(s->p - start) != want || *start != '\n') {
 		s->canon = 0;
@@ -106,14 +138,32 @@ static size_t utf8_len(const unsigned char *p, const unsigned char *end)
 	return n;
 }
 
+/* Whether any byte of the word is < 0x20, '"', '\\' or >= 0x80. */
+static inline int word_special(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+
+	return !!(((w - ones * 0x20) | (q - ones) | (b - ones) | w) & high);
+}
+
 /* s->p at the opening quote.  0, or -1 on invalid text. */
 static int scan_string(struct scan *s)
 {
 	const unsigned char *p = (const unsigned char *)s->p + 1;
 	const unsigned char *end = (const unsigned char *)s->end;
 
+	s->escaped = 0;
 	for (;;) {
-		/* The common case: plain printable ASCII. */
+		/* The common case: plain printable ASCII, eight bytes at a time. */
+		while (end - p >= 8) {
+			uint64_t w;
+
+			memcpy(&w, p, 8);
+			if (word_special(w))
+				break;
+			p += 8;
+		}
 		while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
 			p++;
 		if (p >= end)
@@ -132,6 +182,7 @@ static int scan_string(struct scan *s)
 			continue;
 		}
 		/* A backslash escape. */
+		s->escaped = 1;
 		if (end - p < 2)
 			return -1;
 		switch (p[1]) {
@@ -247,6 +298,7 @@ static int scan_object(struct scan *s, int depth, struct sov_jscan_field *fields
 	for (;;) {
 		const char *key, *value;
 		size_t klen;
+		int key_escaped;
 
 		ws_newline(s, depth + 1);
 		if (s->p >= s->end || *s->p != '"')
@@ -255,6 +307,7 @@ static int scan_object(struct scan *s, int depth, struct sov_jscan_field *fields
 		if (scan_string(s) < 0)
 			return -1;
 		klen = (size_t)(s->p - key);
+		key_escaped = s->escaped;
 		ws_none(s);
 		if (s->p >= s->end || *s->p != ':')
 			return -1;
@@ -278,19 +331,19 @@ static int scan_object(struct scan *s, int depth, struct sov_jscan_field *fields
 				s->canon = 0;
 			} else {
 				for (i = 0; i < nkeys; i++)
-					if (keys[i].len == klen && !memcmp(keys[i].ptr, key, klen))
+					if (keys[i].len == klen && short_eq(keys[i].ptr, key, klen))
 						s->canon = 0;
 				keys[nkeys].ptr = key;
 				keys[nkeys].len = klen;
 				nkeys++;
 			}
-			if (memmem(key, klen, "\\u0000", 6))
+			if (key_escaped && memmem(key, klen, "\\u0000", 6))
 				s->canon = 0;
 		}
 		for (i = 0; i < nfields; i++) {
-			size_t n = strlen(fields[i].name);
+			size_t n = s->field_len[i];
 			if (!fields[i].value.ptr && klen == n + 2 &&
-			    !memcmp(key + 1, fields[i].name, n)) {
+			    short_eq(key + 1, fields[i].name, n)) {
 				fields[i].value.ptr = value;
 				fields[i].value.len = (size_t)(s->p - value);
 			}
@@ -379,11 +432,18 @@ static int scan_value(struct scan *s, int depth, struct sov_jscan_field *fields,
 size_t sov_jscan_value(const char *text, size_t len, int depth, int *canonical,
 		       struct sov_jscan_field *fields, size_t nfields)
 {
-	struct scan s = { text, text + len, 1, 0 };
+	struct scan s = { text, text + len, 1, 0, 0, { 0 } };
 	size_t i;
 
-	for (i = 0; i < nfields; i++)
-		fields[i].value.ptr = NULL, fields[i].value.len = 0;
+	if (nfields > sizeof(s.field_len) / sizeof(s.field_len[0])) {
+		*canonical = 0;
+		return 0;
+	}
+	for (i = 0; i < nfields; i++) {
+		fields[i].value.ptr = NULL;
+		fields[i].value.len = 0;
+		s.field_len[i] = strlen(fields[i].name);
+	}
 	if (scan_value(&s, depth, fields, nfields) < 0) {
 		*canonical = 0;
 		return 0;
@@ -430,7 +490,7 @@ int sov_jscan_iter_next(struct sov_jscan_iter *it, struct sov_jscan_item *item,
 	item->name.len = 0;
 	item->name_canonical = 1;
 	if (it->close == '}') {
-		struct scan s = { p, it->end, 1, 0 };
+		struct scan s = { p, it->end, 1, 0, 0, { 0 } };
 
 		if (p >= it->end || *p != '"' || scan_string(&s) < 0)
 			return -1;
