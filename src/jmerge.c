@@ -127,6 +127,11 @@ static int shape_error(struct sov_jmerge *m, int side, const char *fmt, ...)
 	struct sov_buf msg = SOV_BUF_INIT;
 	va_list ap;
 
+	/* A syntax error further on is the better message. */
+	if (side_error(m, side) < 0 && strstr(sov_error_last(), "invalid JSON")) {
+		sov_buf_release(&msg);
+		return -1;
+	}
 	va_start(ap, fmt);
 	sov_buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
