@@ -10,7 +10,7 @@
 #
 #   SOVSYNC_BENCH_SIZES="10000 100000 1000000"   sizes (memories per side)
 #   SOVSYNC_BENCH_PEER_MAX=100000                 largest size for git-json-merge
-#   SOVSYNC_BENCH_RUNS=5                          hyperfine runs
+#   SOVSYNC_BENCH_RUNS=5                          hyperfine runs (2 from 1M)
 #   SOVSYNC_BENCH_DIR=...                         scratch (default: mktemp -d)
 # git-json-merge is installed with npm into bench/.cache/ (gitignored) on
 # first use; without npm or network the peer column says "n/a".
@@ -66,10 +66,12 @@ for n in $SIZES; do
 	cd "$d"
 	mb=$(python3 -c 'import os; print("%.1f" % (os.path.getsize("A.json") / 1e6))')
 
-	t_mf=$(mean_time mf "$RUNS" 'git merge-file -p A.json O.json B.json >mf.out')
+	runs=$RUNS
+	[ "$n" -ge 1000000 ] && runs=2
+	t_mf=$(mean_time mf "$runs" 'git merge-file -p A.json O.json B.json >mf.out')
 	git merge-file -p A.json O.json B.json >mf.out || true
 
-	t_sov=$(mean_time sov "$RUNS" "$SOVSYNC merge-memories O.json R.json B.json memories.json")
+	t_sov=$(mean_time sov "$runs" "$SOVSYNC merge-memories O.json R.json B.json memories.json")
 	cp A.json R.json
 	"$SOVSYNC" merge-memories O.json R.json B.json memories.json
 	kept_sov=$(python3 "$SRC/bench/memcount.py" . R.json)

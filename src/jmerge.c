@@ -746,7 +746,8 @@ static int merge_object(struct sov_jmerge *m, const struct sov_jmerge_rule *rule
 					  (x[2] ? x[2]->pos : x[1]->pos);
 		}
 	}
-	qsort(res, nres, sizeof(*res), cmp_member);
+	if (nres)
+		qsort(res, nres, sizeof(*res), cmp_member);
 
 	*present = 1;
 	if (!nres) {
@@ -1113,7 +1114,8 @@ static int merge_keyed(struct sov_jmerge *m, const struct sov_jmerge_rule *rule,
 	}
 	if (rule->mem0_dedup)
 		dedup_mem0(m, &k, res, nres);
-	qsort(res, nres, sizeof(*res), rule->sort_all ? cmp_result_sorted : cmp_result);
+	if (nres)
+		qsort(res, nres, sizeof(*res), rule->sort_all ? cmp_result_sorted : cmp_result);
 
 	*present = 1;
 	{
