@@ -624,14 +624,23 @@ struct member_out {
 	size_t base_pos, rank;
 };
 
+/* Base members first, in base order; 0 when both are new. */
+static int cmp_base_order(int a_in_base, size_t a_pos, int b_in_base, size_t b_pos)
+{
+	if (a_in_base != b_in_base)
+		return a_in_base ? -1 : 1;
+	if (a_in_base)
+		return a_pos < b_pos ? -1 : a_pos > b_pos;
+	return 0;
+}
+
 static int cmp_member(const void *x, const void *y)
 {
 	const struct member_out *a = x, *b = y;
+	int c = cmp_base_order(a->in_base, a->base_pos, b->in_base, b->base_pos);
 
-	if (a->in_base != b->in_base)
-		return a->in_base ? -1 : 1;
-	if (a->in_base)
-		return a->base_pos < b->base_pos ? -1 : a->base_pos > b->base_pos;
+	if (c || a->in_base)
+		return c;
 	if (a->rank != b->rank)
 		return a->rank < b->rank ? -1 : 1;
 	return span_cmp(a->name, b->name);
@@ -861,33 +870,49 @@ static int load_entries(struct sov_jmerge *m, const struct keyed *k, const struc
 	return 0;
 }
 
-/* Drop later entries with the same key (and the same text, unless allowed). */
+/*
+ * Index a side's entries by key.  A later entry with the key of an earlier
+ * one is dropped when it is the same text (or the rule keeps the first,
+ * as for messages); different texts under one key are an error.
+ */
 static int index_entries(struct sov_jmerge *m, const struct keyed *k, struct coll *c,
 			 int side)
 {
-	size_t dup;
+	struct coll seen = { 0 };
+	size_t i, n = 0, dup;
 
-	while (coll_index(c, &dup) < 0) {
-		struct entry *first = coll_find(c, c->e[dup].key);
+	if (coll_index(c, &dup) == 0)
+		return 0;
+	free(c->slot);
+	c->slot = NULL;
+	for (i = 0; i < c->n; i++) {
+		struct entry *s, *first;
+		int is_new;
 
+		s = coll_intern(&seen, c->e[i].key, &is_new);
+		if (is_new) {
+			s->pos = n;
+			c->e[n] = c->e[i];
+			c->e[n].pos = n;
+			n++;
+			continue;
+		}
+		first = &c->e[s->pos];
 		if (!k->rule->keep_first_duplicate &&
-		    !span_eq((struct sov_span){ first->text.ptr, first->text.len },
-			     (struct sov_span){ c->e[dup].text.ptr, c->e[dup].text.len })) {
+		    (first->text.len != c->e[i].text.len ||
+		     memcmp(first->text.ptr, c->e[i].text.ptr, first->text.len))) {
+			coll_release(&seen);
 			if (k->object_mode)
-				return side_error(m, side);
-			return shape_error(m, side, "two different %ss with the key \"%.*s\"",
-					   k->rule->entry_name ? k->rule->entry_name : "entrie",
+				return side_error(m, side);	/* jansson: duplicate key */
+			return shape_error(m, side, "two different %s entries with the key \"%.*s\"",
+					   k->rule->entry_name ? k->rule->entry_name : "collection",
 					   (int)(first->key.len > 80 ? 80 : first->key.len),
 					   first->key.ptr);
 		}
-		memmove(&c->e[dup], &c->e[dup + 1], (c->n - dup - 1) * sizeof(*c->e));
-		c->n--;
-		for (size_t i = dup; i < c->n; i++)
-			c->e[i].pos = i;
-		free(c->slot);
-		c->slot = NULL;
 	}
-	return 0;
+	c->n = n;
+	coll_release(&seen);
+	return coll_index(c, &dup);
 }
 
 struct result {
@@ -900,19 +925,6 @@ struct result {
 	struct sov_span dkey;
 };
 
-static int cmp_result(const void *x, const void *y)
-{
-	const struct result *a = x, *b = y;
-
-	if (a->in_base != b->in_base)
-		return a->in_base ? -1 : 1;
-	if (a->in_base)
-		return a->base_pos < b->base_pos ? -1 : a->base_pos > b->base_pos;
-	if (a->order_time != b->order_time)
-		return a->order_time < b->order_time ? -1 : 1;
-	return span_cmp(a->e->key, b->e->key);
-}
-
 static int cmp_result_sorted(const void *x, const void *y)
 {
 	const struct result *a = x, *b = y;
@@ -921,6 +933,17 @@ static int cmp_result_sorted(const void *x, const void *y)
 		return a->order_time < b->order_time ? -1 : 1;
 	return span_cmp(a->e->key, b->e->key);
 }
+
+static int cmp_result(const void *x, const void *y)
+{
+	const struct result *a = x, *b = y;
+	int c = cmp_base_order(a->in_base, a->base_pos, b->in_base, b->base_pos);
+
+	if (c || a->in_base)
+		return c;
+	return cmp_result_sorted(x, y);
+}
+
 
 /*
  * mem0 duplicates: the "same memory" is the same text (its `hash`, or the

@@ -163,9 +163,13 @@ static const struct sov_jmerge_rule *index_member(const char *name, size_t len)
 	return &index_entries;	/* not a collection: a whole value */
 }
 
+/* A registry written as a bare array merges like {"documents": [...]}. */
+static const char *const index_arrays[] = { "documents", "conversations", NULL };
+
 static const struct sov_jmerge_rule index_root = {
 	.kind = SOV_JMERGE_OBJECT,
 	.member = index_member,
+	.array_names = index_arrays,
 };
 
 /* A conversation's own updated_at decides its other keys. */

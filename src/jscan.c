@@ -279,22 +279,47 @@ static int scan_literal(struct scan *s, const char *word, size_t n)
 static int scan_value(struct scan *s, int depth, struct sov_jscan_field *fields,
 		      size_t nfields);
 
+/* At an opening bracket: step in; 1 (and past the close) if it is empty. */
+static int container_empty(struct scan *s, char close)
+{
+	const char *q = sov_jscan_skip_ws(++s->p, s->end);
+
+	if (q >= s->end || *q != close)
+		return 0;
+	if (q != s->p)
+		s->canon = 0;	/* "{}" and "[]" are written without space */
+	s->p = q + 1;
+	return 1;
+}
+
+/* After an item: 1 if another follows, 0 past the close, -1 invalid. */
+static int container_next(struct scan *s, int depth, char close)
+{
+	if (s->p < s->end && *s->p == ',') {
+		s->p++;
+		return 1;
+	}
+	ws_newline(s, depth);
+	if (s->p < s->end && *s->p == ',') {
+		s->canon = 0;	/* white space before the comma */
+		s->p++;
+		return 1;
+	}
+	if (s->p >= s->end || *s->p != close)
+		return -1;
+	s->p++;
+	return 0;
+}
+
 static int scan_object(struct scan *s, int depth, struct sov_jscan_field *fields,
 		       size_t nfields)
 {
 	struct sov_span keys[MAX_DUP_CHECK];
 	size_t nkeys = 0, i;
+	int ret;
 
-	s->p++;
-	{
-		const char *q = sov_jscan_skip_ws(s->p, s->end);
-		if (q < s->end && *q == '}') {
-			if (q != s->p)
-				s->canon = 0;
-			s->p = q + 1;
-			return 0;
-		}
-	}
+	if (container_empty(s, '}'))
+		return 0;
 	for (;;) {
 		const char *key, *value;
 		size_t klen;
@@ -349,54 +374,23 @@ static int scan_object(struct scan *s, int depth, struct sov_jscan_field *fields
 			}
 		}
 
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			continue;
-		}
-		ws_newline(s, depth);
-		if (s->p < s->end && *s->p == ',') {
-			/* White space before the comma. */
-			s->canon = 0;
-			s->p++;
-			continue;
-		}
-		if (s->p >= s->end || *s->p != '}')
-			return -1;
-		s->p++;
-		return 0;
+		if ((ret = container_next(s, depth, '}')) <= 0)
+			return ret;
 	}
 }
 
 static int scan_array(struct scan *s, int depth)
 {
-	s->p++;
-	{
-		const char *q = sov_jscan_skip_ws(s->p, s->end);
-		if (q < s->end && *q == ']') {
-			if (q != s->p)
-				s->canon = 0;
-			s->p = q + 1;
-			return 0;
-		}
-	}
+	int ret;
+
+	if (container_empty(s, ']'))
+		return 0;
 	for (;;) {
 		ws_newline(s, depth + 1);
 		if (scan_value(s, depth + 1, NULL, 0) < 0)
 			return -1;
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			continue;
-		}
-		ws_newline(s, depth);
-		if (s->p < s->end && *s->p == ',') {
-			s->canon = 0;
-			s->p++;
-			continue;
-		}
-		if (s->p >= s->end || *s->p != ']')
-			return -1;
-		s->p++;
-		return 0;
+		if ((ret = container_next(s, depth, ']')) <= 0)
+			return ret;
 	}
 }
 

@@ -325,6 +325,34 @@ static void test_index_cases(void)
 	ok(r && strstr(r, "\"count\": 2") && strstr(r, "\"sam\""),
 	   "manifest: users merged by name");
 	free(r);
+
+	r = merge3(&sov_jpolicy_index, "[{\"id\":\"d1\"}]", "[{\"id\":\"d1\"},{\"id\":\"d2\"}]",
+		   "[{\"id\":\"d1\"},{\"id\":\"d3\"}]");
+	ok(r && r[0] == '[' && strstr(r, "d2") && strstr(r, "d3"),
+	   "a registry as a bare array merges by entry");
+	free(r);
+
+	r = merge3(&sov_jpolicy_index, NULL,
+		   "{\"messages\":[{\"role\":\"user\",\"content\":\"ok\"},"
+		   "{\"role\":\"user\",\"content\":\"ok\"},{\"role\":\"user\",\"content\":\"ok\","
+		   "\"extra\":1}]}",
+		   "{\"messages\":[{\"role\":\"user\",\"content\":\"ok\"}]}");
+	v = parse(r);
+	is_int(json_array_size(json_object_get(v, "messages")), 1,
+	       "messages without id: one per timestamp + role + content");
+	json_decref(v);
+	free(r);
+
+	r = merge3(&sov_jpolicy_memories, NULL,
+		   "[{\"id\":\"m1\",\"memory\":\"x\"},{\"id\":\"m1\",\"memory\":\"y\"}]",
+		   "[{\"id\":\"m1\",\"memory\":\"x\"}]");
+	ok(!r && strstr(sov_error_last(), "t.json: ours: two different memory entries with the key \"m1\"") ,
+	   "two different memories with one id: an error (%s)", sov_error_last());
+	r = merge3(&sov_jpolicy_memories, NULL,
+		   "[{\"id\":\"m1\",\"memory\":\"x\"},{\"id\":\"m1\",\"memory\":\"x\"}]",
+		   "[{\"id\":\"m2\",\"memory\":\"x2\"}]");
+	ok(r && strstr(r, "m1") == strrchr(r, '1') - 1, "the same memory twice in one side: once");
+	free(r);
 }
 
 /* ---- property tests --------------------------------------------------- */
