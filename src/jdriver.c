@@ -42,13 +42,14 @@ static int read_version(const char *file, int side, const char *path,
 
 /*
  * The only place the drivers write the result: atomically, so that %A is
- * either the old or the merged text.  Output is to be encoded back here
- * when `ours` came encoded.
+ * either the old or the merged text.  No fsync: %A is Git's temporary
+ * file, which Git reads back as soon as we exit and stores itself.  Output
+ * is to be encoded back here when `ours` came encoded.
  */
 static int write_result(const char *file, const struct sov_buf *text, int encoded)
 {
 	(void)encoded;
-	return sov_fs_write_atomic(file, text->ptr, text->len, -1);
+	return sov_fs_replace_nosync(file, text->ptr, text->len, -1);
 }
 
 int sov_jdriver_run(const struct sov_jpolicy *policy, const char *base,

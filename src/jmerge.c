@@ -18,7 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FIELDS 16
+/* Enough for every policy's key, time, order and dedup fields together. */
+#define MAX_FIELDS 10
 
 /* What a side did to an entry, relative to the base. */
 #define TOUCH_OURS 1
@@ -37,7 +38,11 @@ struct entry {
 	struct val text;		/* canonical for KEYED, as written for OBJECT */
 	struct sov_span key;		/* decoded identity */
 	struct sov_span name;		/* members: canonical quoted name */
-	struct sov_span field[MAX_FIELDS];
+	/*
+	 * The values of the rule's fields (struct fieldset), as offsets into
+	 * text; len 0 is absent.  Compact: there is one entry per memory.
+	 */
+	struct { uint32_t off, len; } field[MAX_FIELDS];
 	size_t pos;
 	int64_t order_time;
 	int used;
@@ -222,28 +227,33 @@ int64_t sov_jmerge_instant(const char *text, size_t len)
 }
 
 /* The instant of the first of `names` present with a valid timestamp. */
+static struct sov_span entry_field(const struct entry *e, const struct fieldset *fs,
+				   const char *name);
+
 static int64_t entry_instant(const struct entry *e, const struct fieldset *fs,
 			     const char *const *names)
 {
-	for (; names && *names; names++)
-		for (size_t i = 0; i < fs->n; i++)
-			if (!strcmp(fs->name[i], *names)) {
-				int64_t t = sov_jmerge_instant(e->field[i].ptr, e->field[i].len);
-				if (t != SOV_JMERGE_NO_TIME)
-					return t;
-			}
+	for (; names && *names; names++) {
+		struct sov_span f = entry_field(e, fs, *names);
+		int64_t t = sov_jmerge_instant(f.ptr, f.len);
+
+		if (t != SOV_JMERGE_NO_TIME)
+			return t;
+	}
 	return SOV_JMERGE_NO_TIME;
 }
 
 static struct sov_span entry_field(const struct entry *e, const struct fieldset *fs,
 				   const char *name)
 {
-	static const struct sov_span none;
+	struct sov_span s = { NULL, 0 };
 
 	for (size_t i = 0; i < fs->n; i++)
-		if (!strcmp(fs->name[i], name))
-			return e->field[i];
-	return none;
+		if (!strcmp(fs->name[i], name) && e->field[i].len) {
+			s.ptr = e->text.ptr + e->field[i].off;
+			s.len = e->field[i].len;
+		}
+	return s;
 }
 
 static void fieldset_add(struct fieldset *fs, const char *const *names)
@@ -823,8 +833,10 @@ static int load_entries(struct sov_jmerge *m, const struct keyed *k, const struc
 		e->text.len = text.len;
 		e->text.canonical = 1;
 		e->text.side = v->side;
-		for (i = 0; i < k->fs.n; i++)
-			e->field[i] = f[i].value;
+		for (i = 0; i < k->fs.n; i++) {
+			e->field[i].off = f[i].value.ptr ? (uint32_t)(f[i].value.ptr - text.ptr) : 0;
+			e->field[i].len = f[i].value.ptr ? (uint32_t)f[i].value.len : 0;
+		}
 
 		if (k->object_mode) {
 			if (canon_name(m, &item, v->side, &e->name, &e->key) < 0)
