@@ -399,7 +399,8 @@ static int canon_name(struct sov_jmerge *m, const struct sov_jscan_item *it, int
 	struct sov_buf b = SOV_BUF_INIT;
 	json_t *s;
 
-	if (decode_string(m, it->name, key) < 0)
+	/* jansson refuses a NUL in a key: so must we, or the output would not load. */
+	if (decode_string(m, it->name, key) < 0 || memchr(key->ptr, 0, key->len))
 		return side_error(m, side);
 	if (it->name_canonical) {
 		*name = it->name;
