@@ -336,6 +336,23 @@ static struct entry *coll_find(const struct coll *c, struct sov_span key)
 	return NULL;
 }
 
+/*
+ * Same, trying first the entry after the last one found: the sides of a
+ * merge mostly list the same entries in the same order, and a sequential
+ * walk is much kinder to the cache than hashing into a large table.
+ */
+static struct entry *find_near(const struct coll *c, struct sov_span key, size_t *cursor)
+{
+	struct entry *e;
+
+	if (*cursor < c->n && span_eq(c->e[*cursor].key, key))
+		e = &c->e[*cursor];
+	else if (!(e = coll_find(c, key)))
+		return NULL;
+	*cursor = e->pos + 1;
+	return e;
+}
+
 static void coll_release(struct coll *c)
 {
 	free(c->e);
@@ -436,7 +453,7 @@ static enum choice choose(const struct sov_span t[3], int *touched)
 	int a_is_o = val_eq(&t[1], &t[0]), b_is_o = val_eq(&t[2], &t[0]);
 
 	*touched = (a_is_o ? 0 : TOUCH_OURS) | (b_is_o ? 0 : TOUCH_THEIRS);
-	if (val_eq(&t[1], &t[2]) || b_is_o)
+	if (b_is_o || val_eq(&t[1], &t[2]))
 		return t[1].ptr ? TAKE_OURS : TAKE_NONE;
 	if (a_is_o)
 		return t[2].ptr ? TAKE_THEIRS : TAKE_NONE;
@@ -630,9 +647,9 @@ static int load_members(struct sov_jmerge *m, const struct val *v, int depth,
 
 struct member_out {
 	struct sov_span name;
-	size_t off, len;	/* in the scratch buffer */
+	size_t off, len;	/* of the value, in the output */
 	int in_base;
-	size_t base_pos, rank;
+	size_t base_pos, rank, seq;
 };
 
 /* Base members first, in base order; 0 when both are new. */
@@ -672,7 +689,7 @@ static int merge_object(struct sov_jmerge *m, const struct sov_jmerge_rule *rule
 	const char *array_name = NULL;
 	struct sov_buf scratch = SOV_BUF_INIT;
 	struct member_out *res = NULL;
-	size_t nres = 0, res_alloc = 0;
+	size_t nres = 0, res_alloc = 0, start = out->len;
 	int ret = -1, i, all_bare = 1, common = -3;
 
 	for (i = 0; i < 3; i++) {
@@ -733,7 +750,7 @@ static int merge_object(struct sov_jmerge *m, const struct sov_jmerge_rule *rule
 			struct val sub[3];
 			struct member_out *r;
 			const struct sov_jmerge_rule *mr;
-			size_t off = scratch.len;
+			size_t mark = out->len, off;
 			int has, j;
 
 			if (e->used)
@@ -749,15 +766,28 @@ static int merge_object(struct sov_jmerge *m, const struct sov_jmerge_rule *rule
 				static const struct sov_jmerge_rule value_rule;
 				mr = &value_rule;
 			}
-			if (merge_any(m, mr, sub, depth + 1, &scratch, &has) < 0)
+			/*
+			 * Write the member in place, as if the output order were
+			 * the order of this loop (it mostly is); undone if the
+			 * member is gone, reordered below if needed.
+			 */
+			sov_buf_addch(out, nres ? ',' : '{');
+			add_indent(out, depth + 1);
+			sov_buf_add(out, e->name.ptr, e->name.len);
+			sov_buf_add(out, ": ", 2);
+			off = out->len;
+			if (merge_any(m, mr, sub, depth + 1, out, &has) < 0)
 				goto out;
-			if (!has)
+			if (!has) {
+				sov_buf_setlen(out, mark);
 				continue;
+			}
 			SOV_ALLOC_GROW(res, nres + 1, res_alloc);
-			r = &res[nres++];
+			r = &res[nres];
+			r->seq = nres++;
 			r->name = e->name;
 			r->off = off;
-			r->len = scratch.len - off;
+			r->len = out->len - off;
 			r->in_base = x[0] != NULL;
 			r->base_pos = x[0] ? x[0]->pos : 0;
 			r->rank = 0;
@@ -766,26 +796,30 @@ static int merge_object(struct sov_jmerge *m, const struct sov_jmerge_rule *rule
 					  (x[2] ? x[2]->pos : x[1]->pos);
 		}
 	}
-	if (nres)
-		qsort(res, nres, sizeof(*res), cmp_member);
-
 	*present = 1;
 	if (!nres) {
+		sov_buf_setlen(out, start);
 		sov_buf_addstr(out, "{}");
-	} else {
-		sov_buf_grow(out, scratch.len + nres * (2 * (size_t)depth + 8));
-		sov_buf_addch(out, '{');
+		ret = 0;
+		goto out;
+	}
+	qsort(res, nres, sizeof(*res), cmp_member);
+	for (i = 0; (size_t)i < nres && res[i].seq == (size_t)i; i++)
+		;
+	if ((size_t)i < nres) {
+		/* New members go elsewhere: write the members again, in order. */
+		sov_buf_add(&scratch, out->ptr + start, out->len - start);
+		sov_buf_setlen(out, start);
 		for (size_t k = 0; k < nres; k++) {
-			if (k)
-				sov_buf_addch(out, ',');
+			sov_buf_addch(out, k ? ',' : '{');
 			add_indent(out, depth + 1);
 			sov_buf_add(out, res[k].name.ptr, res[k].name.len);
 			sov_buf_add(out, ": ", 2);
-			sov_buf_add(out, scratch.ptr + res[k].off, res[k].len);
+			sov_buf_add(out, scratch.ptr + res[k].off - start, res[k].len);
 		}
-		add_indent(out, depth);
-		sov_buf_addch(out, '}');
 	}
+	add_indent(out, depth);
+	sov_buf_addch(out, '}');
 	ret = 0;
 out:
 	for (i = 0; i < 3; i++)
@@ -1098,6 +1132,8 @@ static int merge_keyed(struct sov_jmerge *m, const struct sov_jmerge_rule *rule,
 			goto out;
 
 	for (side = 0; side < 3; side++) {
+		size_t cursor[3] = { 0, 0, 0 };
+
 		for (i = 0; i < c[side].n; i++) {
 			struct entry *e = &c[side].e[i], *x[3];
 			struct sov_span t[3];
@@ -1108,7 +1144,8 @@ static int merge_keyed(struct sov_jmerge *m, const struct sov_jmerge_rule *rule,
 			if (e->used)
 				continue;
 			for (j = 0; j < 3; j++) {
-				x[j] = j == side ? e : (j < side ? NULL : coll_find(&c[j], e->key));
+				x[j] = j == side ? e : (j < side ? NULL : find_near(&c[j], e->key,
+										 &cursor[j]));
 				if (x[j])
 					x[j]->used = 1;
 				t[j].ptr = x[j] ? x[j]->text.ptr : NULL;
