@@ -571,13 +571,13 @@ static int merge_latest_side(struct sov_jmerge *m, const struct val v[3], int de
 {
 	int64_t ta = m->side_time[1], tb = m->side_time[2];
 	int later = ta > tb ? 1 : 2;
+	struct sov_span t[3];
 
-	if (ta != tb && v[later].ptr) {
-		struct sov_span t;
-
-		if (canon(m, &v[later], depth, &t, NULL, 0) < 0)
-			return -1;
-		emit(out, &t, present);
+	/* Both sides must be valid JSON, even the one not taken. */
+	if (canon_all(m, v, depth, t) < 0)
+		return -1;
+	if (ta != tb && t[later].ptr) {
+		emit(out, &t[later], present);
 		return 0;
 	}
 	return merge_value(m, v, depth, out, present);
@@ -585,35 +585,38 @@ static int merge_latest_side(struct sov_jmerge *m, const struct val v[3], int de
 
 /* ---- OBJECT ----------------------------------------------------------- */
 
-/* Which of names[] a side uses for its main array; -1 bare array, -2 none. */
-static int find_array_name(const struct val *v, const char *const *names,
-			   struct sov_jscan_item *found)
+/* Which of names[] an object uses for its main array (its entry in *idx), or -2. */
+static int find_array_member(const struct coll *c, const char *const *names, size_t *idx)
 {
-	struct sov_jscan_iter it;
-	struct sov_jscan_item item;
 	int best = -2;
 
-	if (v->ptr[0] == '[')
-		return -1;
-	if (sov_jscan_iter_begin(&it, v->ptr, v->len, 0) < 0)
-		return -2;
-	/* Only plain names count: a scan failure is reported later, by the merge. */
-	while (sov_jscan_iter_next(&it, &item, NULL, 0) == 1) {
-		if (item.value.ptr[0] != '[' || !sov_jscan_is_plain_string(item.name))
+	for (size_t k = 0; k < c->n; k++) {
+		const struct entry *e = &c->e[k];
+
+		if (e->text.ptr[0] != '[')
 			continue;
 		for (int i = 0; names[i] && (best < 0 || i < best); i++)
-			if (item.name.len == strlen(names[i]) + 2 &&
-			    !memcmp(item.name.ptr + 1, names[i], item.name.len - 2)) {
+			if (e->key.len == strlen(names[i]) && !memcmp(e->key.ptr, names[i], e->key.len)) {
 				best = i;
-				*found = item;
+				*idx = k;
 			}
 	}
 	return best;
 }
 
+/* Give entry e the member name `name`. */
+static void rename_entry(struct sov_jmerge *m, struct entry *e, const char *name)
+{
+	struct sov_buf b = SOV_BUF_INIT;
+
+	sov_buf_addf(&b, "\"%s\"", name);
+	e->name = own(m, &b);
+	e->key.ptr = e->name.ptr + 1;
+	e->key.len = e->name.len - 2;
+}
+
 /* Load an object's members as entries (values kept as written). */
 static int load_members(struct sov_jmerge *m, const struct val *v, int depth,
-			const char *rename_from, size_t rename_len, const char *rename_to,
 			struct coll *c)
 {
 	struct sov_jscan_iter it;
@@ -622,6 +625,8 @@ static int load_members(struct sov_jmerge *m, const struct val *v, int depth,
 
 	if (sov_jscan_iter_begin(&it, v->ptr, v->len, depth) < 0)
 		return side_error(m, v->side);
+	/* Each member's rule scans its value (a large array only once). */
+	it.skip_values = 1;
 	while ((ret = sov_jscan_iter_next(&it, &item, NULL, 0)) == 1) {
 		struct entry *e = coll_push(c);
 
@@ -629,16 +634,8 @@ static int load_members(struct sov_jmerge *m, const struct val *v, int depth,
 		e->text.len = item.value.len;
 		e->text.canonical = item.canonical;
 		e->text.side = v->side;
-		if (rename_from && item.name.ptr == rename_from && item.name.len == rename_len) {
-			struct sov_buf b = SOV_BUF_INIT;
-
-			sov_buf_addf(&b, "\"%s\"", rename_to);
-			e->name = own(m, &b);
-			e->key.ptr = e->name.ptr + 1;
-			e->key.len = e->name.len - 2;
-		} else if (canon_name(m, &item, v->side, &e->name, &e->key) < 0) {
+		if (canon_name(m, &item, v->side, &e->name, &e->key) < 0)
 			return -1;
-		}
 	}
 	if (ret < 0 || sov_jscan_iter_end(&it) != v->ptr + v->len)
 		return side_error(m, v->side);
@@ -684,7 +681,7 @@ static int merge_object(struct sov_jmerge *m, const struct sov_jmerge_rule *rule
 			const struct val v[3], int depth, struct sov_buf *out, int *present)
 {
 	struct coll c[3] = { { 0 } };
-	struct sov_jscan_item found[3];
+	size_t idx[3] = { 0, 0, 0 };
 	int which[3] = { -2, -2, -2 };
 	const char *array_name = NULL;
 	struct sov_buf scratch = SOV_BUF_INIT;
@@ -692,18 +689,23 @@ static int merge_object(struct sov_jmerge *m, const struct sov_jmerge_rule *rule
 	size_t nres = 0, res_alloc = 0, start = out->len;
 	int ret = -1, i, all_bare = 1, common = -3;
 
+	for (i = 0; i < 3; i++)
+		if (v[i].ptr && v[i].ptr[0] != '{' &&
+		    !(rule->array_names && v[i].ptr[0] == '['))
+			return merge_value(m, v, depth, out, present);
 	for (i = 0; i < 3; i++) {
 		if (!v[i].ptr)
 			continue;
-		if (v[i].ptr[0] != '{' && !(rule->array_names && v[i].ptr[0] == '['))
-			return merge_value(m, v, depth, out, present);
-		if (rule->array_names) {
-			which[i] = find_array_name(&v[i], rule->array_names, &found[i]);
-			if (which[i] != -1)
-				all_bare = 0;
-			if (which[i] >= -1)
-				common = common == -3 || common == which[i] ? which[i] : -4;
-		}
+		if (v[i].ptr[0] == '[')
+			which[i] = -1;
+		else if (load_members(m, &v[i], depth, &c[i]) < 0)
+			goto out;
+		else if (rule->array_names)
+			which[i] = find_array_member(&c[i], rule->array_names, &idx[i]);
+		if (which[i] != -1)
+			all_bare = 0;
+		if (which[i] >= -1)
+			common = common == -3 || common == which[i] ? which[i] : -4;
 	}
 	if (rule->array_names && all_bare) {
 		const struct sov_jmerge_rule *r = rule->member(rule->array_names[0],
@@ -719,20 +721,13 @@ static int merge_object(struct sov_jmerge *m, const struct sov_jmerge_rule *rule
 		if (which[i] == -1) {
 			/* A bare array: the one member of an implied wrapper. */
 			struct entry *e = coll_push(&c[i]);
-			struct sov_buf b = SOV_BUF_INIT;
 
 			/* Its elements sit one level deeper now: rescan them. */
 			e->text = v[i];
 			e->text.canonical = 0;
-			sov_buf_addf(&b, "\"%s\"", array_name);
-			e->name = own(m, &b);
-			e->key.ptr = e->name.ptr + 1;
-			e->key.len = e->name.len - 2;
-		} else if (load_members(m, &v[i], depth,
-					which[i] >= 0 ? found[i].name.ptr : NULL,
-					which[i] >= 0 ? found[i].name.len : 0, array_name,
-					&c[i]) < 0) {
-			goto out;
+			rename_entry(m, e, array_name);
+		} else if (which[i] >= 0) {
+			rename_entry(m, &c[i].e[idx[i]], array_name);
 		}
 		{
 			size_t dup;

@@ -446,6 +446,64 @@ size_t sov_jscan_value(const char *text, size_t len, int depth, int *canonical,
 	return (size_t)(s.p - text);
 }
 
+/*
+ * The length of the value at p, found by matching brackets outside strings
+ * only (no other check), or 0.  memchr does the work inside strings.
+ */
+static size_t skip_value(const char *p, const char *end)
+{
+	/* 1: a byte that matters inside a container; 2: also at the top. */
+	static const unsigned char stop[256] = {
+		['"'] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1, [']'] = 1,
+		[','] = 2, [' '] = 2, ['\n'] = 2, ['\t'] = 2, ['\r'] = 2,
+	};
+	const char *q = p;
+	size_t level = 0;
+
+	while (q < end) {
+		/* Inside a container only quotes and brackets matter. */
+		if (level)
+			while (q < end && stop[(unsigned char)*q] != 1)
+				q++;
+		if (q >= end)
+			break;
+		switch (*q) {
+		case '"':
+			for (q++;;) {
+				const char *quote = memchr(q, '"', (size_t)(end - q)), *b;
+
+				if (!quote)
+					return 0;
+				/* Escaped if an odd number of backslashes precede it. */
+				for (b = quote; b > q && b[-1] == '\\'; b--)
+					;
+				q = quote + 1;
+				if (!((quote - b) & 1))
+					break;
+			}
+			if (!level)
+				return (size_t)(q - p);
+			continue;
+		case '{':
+		case '[':
+			level++;
+			break;
+		case '}':
+		case ']':
+			if (!level)
+				return (size_t)(q - p);	/* a scalar ended by the close */
+			if (!--level)
+				return (size_t)(q + 1 - p);
+			break;
+		default:
+			if (!level && stop[(unsigned char)*q])
+				return (size_t)(q - p);	/* a scalar ended by , or space */
+		}
+		q++;
+	}
+	return level ? 0 : (size_t)(q - p);
+}
+
 int sov_jscan_iter_begin(struct sov_jscan_iter *it, const char *text, size_t len,
 			 int depth)
 {
@@ -456,6 +514,7 @@ int sov_jscan_iter_begin(struct sov_jscan_iter *it, const char *text, size_t len
 	it->end = text + len;
 	it->depth = depth;
 	it->count = 0;
+	it->skip_values = 0;
 	return 0;
 }
 
@@ -496,7 +555,13 @@ int sov_jscan_iter_next(struct sov_jscan_iter *it, struct sov_jscan_item *item,
 			return -1;
 		p = sov_jscan_skip_ws(p + 1, it->end);
 	}
-	n = sov_jscan_value(p, (size_t)(it->end - p), it->depth + 1, &canon, fields, nfields);
+	if (it->skip_values) {
+		n = skip_value(p, it->end);
+		canon = 0;
+	} else {
+		n = sov_jscan_value(p, (size_t)(it->end - p), it->depth + 1, &canon, fields,
+				    nfields);
+	}
 	if (!n)
 		return -1;
 	item->value.ptr = p;

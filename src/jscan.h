@@ -60,6 +60,12 @@ struct sov_jscan_iter {
 	int depth;
 	char close;		/* '}' or ']' */
 	int count;		/* items returned so far */
+	/*
+	 * Set after begin to only find where each value ends (strings and
+	 * brackets), several times faster: values are then neither checked
+	 * nor called canonical, and whoever uses one must scan it.
+	 */
+	int skip_values;
 };
 
 /* 0, or -1 if text does not start with '{' or '['. */
