@@ -226,6 +226,16 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* Past one or more digits at p, or NULL if there is none. */
+static const char *digit_run(const char *p, const char *end)
+{
+	if (p >= end || !is_digit(*p))
+		return NULL;
+	while (p < end && is_digit(*p))
+		p++;
+	return p;
+}
+
 static int scan_number(struct scan *s)
 {
 	const char *p = s->p, *digits;
@@ -245,21 +255,16 @@ static int scan_number(struct scan *s)
 	if (p - digits > 18 || (s->p[0] == '-' && *digits == '0'))
 		s->canon = 0;
 	if (p < s->end && *p == '.') {
-		p++;
-		if (p >= s->end || !is_digit(*p))
+		if (!(p = digit_run(p + 1, s->end)))
 			return -1;
-		while (p < s->end && is_digit(*p))
-			p++;
 		is_real = 1;
 	}
 	if (p < s->end && (*p == 'e' || *p == 'E')) {
 		p++;
 		if (p < s->end && (*p == '+' || *p == '-'))
 			p++;
-		if (p >= s->end || !is_digit(*p))
+		if (!(p = digit_run(p, s->end)))
 			return -1;
-		while (p < s->end && is_digit(*p))
-			p++;
 		is_real = 1;
 	}
 	if (is_real)

@@ -357,6 +357,15 @@ static void test_index_cases(void)
 
 /* ---- property tests --------------------------------------------------- */
 
+/* Free one random scenario: its texts and its base, ours and theirs. */
+static void release_case(char **texts, size_t n, json_t **docs)
+{
+	while (n--)
+		free(texts[n]);
+	for (int i = 0; i < 3; i++)
+		json_decref(docs[i]);
+}
+
 static const char *const vocab[] = {
 	"Name is Alex", "Likes tea", "Lives in Paris", "Has a cat", "Runs marathons",
 	"Allergic to nuts", "Works at ACME", "Caf\xc3\xa9 au lait", "Says \"hi\"",
@@ -556,14 +565,7 @@ static void test_memories_property(int rounds)
 		json_decref(ro);
 		json_decref(x);
 next:
-		free(r);
-		free(r2);
-		free(to);
-		free(ta);
-		free(tb);
-		json_decref(o);
-		json_decref(a);
-		json_decref(b);
+		release_case((char *[]){ r, r2, to, ta, tb }, 5, (json_t *[]){ o, a, b });
 	}
 	for (i = 0; i < 8; i++)
 		is_int(fails[i], 0, "memories, %d random merges: %s", rounds, names[i]);
@@ -724,15 +726,7 @@ static void test_state_property(int rounds)
 		}
 		json_decref(x);
 next:
-		free(r);
-		free(r2);
-		free(r3);
-		free(to);
-		free(ta);
-		free(tb);
-		json_decref(o);
-		json_decref(a);
-		json_decref(b);
+		release_case((char *[]){ r, r2, r3, to, ta, tb }, 6, (json_t *[]){ o, a, b });
 	}
 	for (i = 0; i < 7; i++)
 		is_int(fails[i], 0, "state, %d random merges: %s", rounds, names[i]);
