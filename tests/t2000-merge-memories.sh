@@ -181,6 +181,36 @@ test_expect_success 'merge(O,A,A) is A when A is canonical; canonical output is 
 	cmp A R
 '
 
+test_expect_success 'a criss-cross merge (two merge bases) stays clean and valid' '
+	git init -q cc &&
+	cd cc &&
+	git config merge.sovsync-memories.driver "$SOVSYNC_BIN/sovsync merge-memories %O %A %B %P %L" &&
+	echo "$P merge=sovsync-memories" >.gitattributes &&
+	mkdir -p shared/memories/alex &&
+	export_file $P "$(mem m1 "Name is Alex")" &&
+	git add . && test_tick && git commit -q -m base &&
+	git checkout -q -b x &&
+	export_file $P "$(mem m1 "Name is Alex")" "$(mem x1 "From x" 2026-02-09T01:00:00Z)" &&
+	git commit -q -a -m x1 &&
+	git checkout -q -b y main &&
+	export_file $P "$(mem m1 "Name is Alex")" "$(mem y1 "From y" 2026-02-09T02:00:00Z)" &&
+	git commit -q -a -m y1 &&
+	git checkout -q x && test_tick && git merge -q --no-edit y &&
+	git checkout -q y && test_tick && git merge -q --no-edit x~1 &&
+	# Each side goes on, then the two merges meet: two merge bases.
+	sed "s/\"From y\"/\"From y, edited\"/" $P >tmp && mv tmp $P &&
+	git commit -q -a -m y2 &&
+	git checkout -q x &&
+	export_file ../extra "$(mem x3 "Later on x" 2026-02-09T03:00:00Z)" &&
+	python3 -c "import json; d = json.load(open(\"$P\")); d[\"results\"] += json.load(open(\"../extra\"))[\"results\"]; json.dump(d, open(\"$P\", \"w\"))" &&
+	git commit -q -a -m x3 &&
+	test "$(git merge-base --all x y | wc -l)" = 2 &&
+	test_tick && git merge -q --no-edit y &&
+	test -z "$(git status --porcelain)" &&
+	python3 -c "import json; d = json.load(open(\"$P\")); print(sorted(m[\"memory\"] for m in d[\"results\"]))" >../got &&
+	grep "From y, edited" ../got && grep "Later on x" ../got && grep "From x" ../got
+'
+
 test_skip 'the filter'"'"'s stored (compressed) form is decoded and written back' \
 	'needs the frame codec (src/frame.h) from the filter branch'
 
