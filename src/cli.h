@@ -53,6 +53,9 @@ extern const struct sov_cmd sov_cmd_watch;
 /* large-file filter: filters/ */
 
 /* merge drivers and conflicts: merge-drivers/ */
+extern const struct sov_cmd sov_cmd_merge_memories;
+extern const struct sov_cmd sov_cmd_merge_state;
+extern const struct sov_cmd sov_cmd_merge_index;
 extern const struct sov_cmd sov_cmd_merge_doc;
 extern const struct sov_cmd sov_cmd_conflicts;
 extern const struct sov_cmd sov_cmd_resolve;

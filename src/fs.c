@@ -78,6 +78,7 @@ int sov_atomic_open(struct sov_atomic *a, const char *path, int mode)
 
 	a->fd = -1;
 	a->tmp_path = a->path = NULL;
+	a->no_fsync = 0;
 	if (mode < 0 && stat(path, &st) == 0)
 		mode = st.st_mode & 07777;
 	for (tries = 0; tries < 100; tries++) {
@@ -140,7 +141,7 @@ int sov_atomic_commit(struct sov_atomic *a)
 	int fd = a->fd;
 
 	a->fd = -1;
-	if (fsync(fd) < 0) {
+	if (!a->no_fsync && fsync(fd) < 0) {
 		sov_error_errno("%s: fsync failed", a->path);
 		close(fd);
 		goto fail;
@@ -153,7 +154,8 @@ int sov_atomic_commit(struct sov_atomic *a)
 		sov_error_errno("%s: cannot rename temporary file into place", a->path);
 		goto fail;
 	}
-	fsync_dir_of(a->path);
+	if (!a->no_fsync)
+		fsync_dir_of(a->path);
 	release(a);
 	return 0;
 fail:
@@ -171,15 +173,26 @@ void sov_atomic_abort(struct sov_atomic *a)
 	release(a);
 }
 
-int sov_fs_write_atomic(const char *path, const void *data, size_t len, int mode)
+static int replace(const char *path, const void *data, size_t len, int mode, int no_fsync)
 {
 	struct sov_atomic a = SOV_ATOMIC_INIT;
 
 	if (sov_atomic_open(&a, path, mode) < 0)
 		return -1;
+	a.no_fsync = no_fsync;
 	if (sov_atomic_write(&a, data, len) < 0) {
 		sov_atomic_abort(&a);
 		return -1;
 	}
 	return sov_atomic_commit(&a);
+}
+
+int sov_fs_write_atomic(const char *path, const void *data, size_t len, int mode)
+{
+	return replace(path, data, len, mode, 0);
+}
+
+int sov_fs_replace_nosync(const char *path, const void *data, size_t len, int mode)
+{
+	return replace(path, data, len, mode, 1);
 }

@@ -166,6 +166,11 @@ static void dump_value(const json_t *v, int depth, struct sov_buf *out)
 	}
 }
 
+void sov_json_dump_at(const json_t *value, int depth, struct sov_buf *out)
+{
+	dump_value(value, depth, out);
+}
+
 void sov_json_dump(const json_t *value, struct sov_buf *out)
 {
 	dump_value(value, 0, out);

@@ -31,6 +31,14 @@ int sov_json_load_file(json_t **out, const char *path);
 /* Append the canonical text of `value` (with the final newline). */
 void sov_json_dump(const json_t *value, struct sov_buf *out);
 
+/*
+ * Append the canonical text of `value` as it appears nested `depth` levels
+ * deep in a canonical document (inner lines indented by 2 * depth more
+ * spaces), without a final newline.  sov_json_dump() is depth 0 plus the
+ * newline.
+ */
+void sov_json_dump_at(const json_t *value, int depth, struct sov_buf *out);
+
 /* Write the canonical text of `value` to `path` atomically.  0 or -1. */
 int sov_json_write_file(const char *path, const json_t *value);
 

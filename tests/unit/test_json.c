@@ -41,6 +41,17 @@ int main(void)
 		ok(c && !strcmp(c, first), "canonical output is a fixed point");
 	}
 
+	{
+		struct sov_buf b = SOV_BUF_INIT;
+
+		v = json_pack("{s:[i,{}]}", "a", 1);
+		sov_json_dump_at(v, 2, &b);
+		is_str(b.ptr, "{\n      \"a\": [\n        1,\n        {}\n      ]\n    }",
+		       "dump_at indents inner lines for the depth, no final newline");
+		json_decref(v);
+		sov_buf_release(&b);
+	}
+
 	ok(sov_json_load(&v, "\xEF\xBB\xBF{}", 5, "bom.json") == 0, "a BOM is skipped");
 	json_decref(v);
 	ok(sov_json_load(&v, "{\"a\":1,\n\"a\":2}", 14, "dup.json") == -1,

@@ -1,0 +1,33 @@
+/*
+ * jdriver.h - what the JSON merge drivers share: read Git's three versions,
+ * merge them under a policy, replace %A.
+ *
+ * Git's merge-driver contract (gitattributes(5)): %O, %A and %B are
+ * temporary files holding the base, ours and theirs; the driver leaves the
+ * result in %A and exits 0 (clean) or 1 (conflict).  %P is the path in the
+ * repository, used in messages.  The drivers always resolve, so the only
+ * failure is a side that cannot be read; then %A is left exactly as it was
+ * and Git records an ordinary conflict, losing nothing.
+ *
+ * A base that does not parse (the virtual base of a criss-cross merge may
+ * hold conflict markers) or is empty (add/add) gives a two-way merge.
+ *
+ * All reading of the three versions goes through one function, and all
+ * writing of the result through another (jdriver.c: read_version,
+ * write_result), so that content Git hands over in the filter's stored
+ * form can be decoded and encoded back at exactly one place.
+ */
+#ifndef SOV_JDRIVER_H
+#define SOV_JDRIVER_H
+
+#include "jpolicy.h"
+
+/*
+ * Merge `base`, `ours`, `theirs` (file names) into `ours`.  `path` names
+ * the file in messages.  Returns 0, or -1 with a message
+ * "<path>: <side>: <cause>" and `ours` untouched.
+ */
+int sov_jdriver_run(const struct sov_jpolicy *policy, const char *base,
+		    const char *ours, const char *theirs, const char *path);
+
+#endif
