@@ -55,6 +55,7 @@ int sov_cli_fail(void);
 /* hooks: hooks/ */
 
 /* webhook: src/cli_*.c */
+extern const struct sov_cmd sov_cmd_webhook;
 
 /* about sovsync: src/cli.c, src/cli_version.c */
 extern const struct sov_cmd sov_cmd_version;

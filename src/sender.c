@@ -1,0 +1,303 @@
+/*
+ * sender.c - delivering the webhook outbox; see sender.h.
+ */
+#include "sender.h"
+#include "error.h"
+#include "outbox.h"
+#include "repo.h"
+#include "timestamp.h"
+#include "trace.h"
+#include "webhook.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static uint64_t random64(void)
+{
+	uint64_t r = 0;
+
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = (uint64_t)sov_time_now() * 6364136223846793005ULL;
+	return r;
+}
+
+static void sleep_ms(int64_t ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Record why the head event could not be tried (visible in `list`). */
+static void note_error(struct sov_outbox_event *ev, const char *why)
+{
+	sov_buf_reset(&ev->last_error);
+	sov_buf_addstr(&ev->last_error, why);
+	sov_outbox_save(ev);
+}
+
+/*
+ * One attempt at the head event, under the "webhook-send" lock.  Returns 1
+ * when the event left the queue (delivered or failed), 0 when it stays for
+ * a retry, -1 on a local error.
+ */
+static int attempt(git_repository *repo, struct sov_outbox *ob,
+		   struct sov_webhook_settings *s, const char *path,
+		   struct sov_sender_stats *stats)
+{
+	struct sov_outbox_event ev = SOV_OUTBOX_EVENT_INIT;
+	struct sov_webhook_response res = SOV_WEBHOOK_RESPONSE_INIT;
+	enum sov_webhook_outcome outcome;
+	int lock, ret = -1;
+
+	lock = sov_repo_lock(repo, "webhook-send", 1);
+	if (lock < 0)
+		return -1;
+	/* Someone else may have delivered it while we waited for the lock. */
+	if (access(path, F_OK) < 0) {
+		ret = 1;
+		goto out;
+	}
+	if (sov_outbox_load(path, &ev) < 0)
+		goto out;
+	if (!s->has_credentials && sov_webhook_load_credentials(s, repo) < 0) {
+		note_error(&ev, sov_error_last());
+		goto out;
+	}
+	sov_trace("webhook: POST %s event %s (attempt %lld)", ev.event.ptr, ev.id.ptr,
+		  (long long)ev.attempts + 1);
+	outcome = sov_webhook_post(s, ev.id.ptr, ev.body.ptr, ev.body.len, &res);
+	ev.attempts++;
+	sov_trace("webhook: event %s: %s", ev.id.ptr,
+		  outcome == SOV_WEBHOOK_DELIVERED ? "delivered" : res.error.ptr);
+	if (outcome == SOV_WEBHOOK_DELIVERED) {
+		if (sov_outbox_remove(&ev) < 0)
+			goto out;
+		stats->delivered++;
+		ret = 1;
+		goto out;
+	}
+	sov_buf_reset(&ev.last_error);
+	sov_buf_add(&ev.last_error, res.error.ptr, res.error.len);
+	if (outcome == SOV_WEBHOOK_GIVE_UP || ev.attempts >= s->max_attempts) {
+		if (sov_outbox_fail(ob, &ev) < 0)
+			goto out;
+		sov_trace("webhook: event %s failed after %lld attempts", ev.id.ptr,
+			  (long long)ev.attempts);
+		stats->failed++;
+		ret = 1;
+		goto out;
+	}
+	ev.next_attempt = sov_time_now() + 1000 *
+		sov_webhook_backoff_ms(s, ev.attempts, res.retry_after_ms, random64());
+	if (sov_outbox_save(&ev) < 0)
+		goto out;
+	ret = 0;
+out:
+	sov_repo_unlock(lock);
+	sov_webhook_response_release(&res);
+	sov_outbox_event_release(&ev);
+	return ret;
+}
+
+/* Work through the queue until it is empty or we must stop. */
+static int drain(git_repository *repo, enum sov_sender_mode mode,
+		 struct sov_webhook_settings *s, struct sov_sender_stats *stats)
+{
+	struct sov_outbox ob = SOV_OUTBOX_INIT;
+	struct sov_outbox_list list = SOV_OUTBOX_LIST_INIT;
+	struct sov_outbox_event head = SOV_OUTBOX_EVENT_INIT;
+	int ret = -1;
+
+	if (sov_outbox_open(&ob, repo) < 0)
+		return -1;
+	for (;;) {
+		int64_t now, wait_ms;
+		int r;
+
+		if (sov_outbox_list(&ob, 0, &list) < 0)
+			goto out;
+		stats->left = list.nr;
+		if (!list.nr)
+			break;
+		if (sov_outbox_load(list.paths[0], &head) < 0) {
+			/* Gone meanwhile (delivered by a flush): look again. */
+			if (access(list.paths[0], F_OK) < 0)
+				continue;
+			goto out;
+		}
+		now = sov_time_now();
+		wait_ms = (head.next_attempt - now) / 1000;
+		if (mode == SOV_SENDER_BACKGROUND && wait_ms > 0) {
+			if (wait_ms > s->linger_ms) {
+				sov_trace("webhook: next attempt in %lld ms, leaving it "
+					  "to the next run", (long long)wait_ms);
+				break;
+			}
+			sleep_ms(wait_ms);
+			continue;
+		}
+		r = attempt(repo, &ob, s, list.paths[0], stats);
+		if (r < 0)
+			goto out;
+		if (r == 0 && mode == SOV_SENDER_FLUSH)
+			break;
+	}
+	ret = 0;
+out:
+	sov_outbox_event_release(&head);
+	sov_outbox_list_release(&list);
+	sov_outbox_release(&ob);
+	return ret;
+}
+
+/* Whether the queue holds an event due now (for the post-unlock rescan). */
+static int has_due_event(git_repository *repo)
+{
+	struct sov_outbox ob = SOV_OUTBOX_INIT;
+	struct sov_outbox_list list = SOV_OUTBOX_LIST_INIT;
+	struct sov_outbox_event ev = SOV_OUTBOX_EVENT_INIT;
+	int due = 0;
+
+	if (sov_outbox_open(&ob, repo) == 0 && sov_outbox_list(&ob, 0, &list) == 0 &&
+	    list.nr && sov_outbox_load(list.paths[0], &ev) == 0)
+		due = ev.next_attempt <= sov_time_now();
+	sov_error_clear();
+	sov_outbox_event_release(&ev);
+	sov_outbox_list_release(&list);
+	sov_outbox_release(&ob);
+	return due;
+}
+
+int sov_sender_run(git_repository *repo, enum sov_sender_mode mode,
+		   struct sov_sender_stats *stats)
+{
+	struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
+	int on, ret = -1;
+
+	memset(stats, 0, sizeof(*stats));
+	on = sov_webhook_settings_load(&s, repo);
+	if (on <= 0) {
+		if (on == 0)
+			sov_error("sovsync.webhook.url is not set");
+		goto out;
+	}
+	if (mode == SOV_SENDER_FLUSH) {
+		ret = drain(repo, mode, &s, stats);
+		goto out;
+	}
+	for (;;) {
+		int lock = sov_repo_lock(repo, "webhook-sender", 0);
+
+		if (lock < 0) {
+			sov_trace("webhook: another sender holds the lock; leaving it");
+			sov_error_clear();
+			stats->busy = 1;
+			ret = 0;
+			break;
+		}
+		ret = drain(repo, mode, &s, stats);
+		sov_repo_unlock(lock);
+		/*
+		 * An event queued after our last look whose own sender found
+		 * the lock taken is ours to send: look once more, unlocked.
+		 */
+		if (ret < 0 || !has_due_event(repo))
+			break;
+	}
+out:
+	sov_webhook_settings_release(&s);
+	return ret;
+}
+
+/* Git's per-command variables, which must not steer the detached sender. */
+static int is_git_command_var(const char *kv)
+{
+	static const char *const names[] = {
+		"GIT_DIR=", "GIT_WORK_TREE=", "GIT_INDEX_FILE=", "GIT_COMMON_DIR=",
+		"GIT_OBJECT_DIRECTORY=", "GIT_ALTERNATE_OBJECT_DIRECTORIES=",
+		"GIT_PREFIX=", "GIT_NAMESPACE=", "GIT_QUARANTINE_PATH=", NULL,
+	};
+	size_t i;
+
+	for (i = 0; names[i]; i++)
+		if (!strncmp(kv, names[i], strlen(names[i])))
+			return 1;
+	return 0;
+}
+
+int sov_sender_spawn(git_repository *repo)
+{
+	char exe[PATH_MAX];
+	const char *argv[6];
+	char **env = NULL;
+	size_t n = 0, alloc = 0, i;
+	ssize_t len;
+	pid_t pid;
+	int status;
+
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len < 0)
+		return sov_error_errno("cannot find the sovsync program (/proc/self/exe)");
+	exe[len] = '\0';
+	argv[0] = "sovsync";
+	argv[1] = "webhook";
+	argv[2] = "sender";
+	argv[3] = "--git-dir";
+	argv[4] = git_repository_commondir(repo);
+	argv[5] = NULL;
+	/* Built before fork: the child only calls async-signal-safe functions. */
+	for (i = 0; environ[i]; i++) {
+		if (is_git_command_var(environ[i]))
+			continue;
+		SOV_ALLOC_GROW(env, n + 1, alloc);
+		env[n++] = environ[i];
+	}
+	SOV_ALLOC_GROW(env, n + 1, alloc);
+	env[n] = NULL;
+
+	pid = fork();
+	if (pid < 0) {
+		free(env);
+		return sov_error_errno("cannot start the webhook sender");
+	}
+	if (pid == 0) {
+		int fd;
+
+		/* A new session, then a grandchild that init adopts: Git never
+		 * waits for it, and no terminal signal reaches it. */
+		if (setsid() < 0 || (pid = fork()) < 0)
+			_exit(1);
+		if (pid > 0)
+			_exit(0);
+		fd = open("/dev/null", O_RDWR);
+		if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(1);
+		/* No inherited pipe may keep a caller of Git waiting. */
+		if (close_range(3, ~0U, 0) < 0)
+			for (fd = 3; fd < 1024; fd++)
+				close(fd);
+		signal(SIGPIPE, SIG_DFL);
+		execve(exe, (char *const *)argv, env);
+		_exit(127);
+	}
+	free(env);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return sov_error_errno("cannot wait for the webhook sender");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return sov_error("cannot detach the webhook sender");
+	sov_trace("webhook: sender started");
+	return 0;
+}
