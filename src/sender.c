@@ -71,7 +71,7 @@ static int attempt(git_repository *repo, struct sov_outbox *ob,
 	}
 	if (sov_outbox_load(path, &ev) < 0)
 		goto out;
-	if (!s->has_credentials && sov_webhook_load_credentials(s, repo) < 0) {
+	if (sov_webhook_load_credentials(s, repo) < 0) {
 		note_error(&ev, sov_error_last());
 		goto out;
 	}
@@ -111,10 +111,15 @@ out:
 	return ret;
 }
 
-/* Work through the queue until it is empty or we must stop. */
+/*
+ * Work through the queue until it is empty or we must stop.  The settings
+ * and secrets are read again before each attempt: a sender may wait for
+ * hours, and a changed URL or rotated token must apply to it.
+ */
 static int drain(git_repository *repo, enum sov_sender_mode mode,
-		 struct sov_webhook_settings *s, struct sov_sender_stats *stats)
+		 struct sov_sender_stats *stats)
 {
+	struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
 	struct sov_outbox ob = SOV_OUTBOX_INIT;
 	struct sov_outbox_list list = SOV_OUTBOX_LIST_INIT;
 	struct sov_outbox_event head = SOV_OUTBOX_EVENT_INIT;
@@ -126,6 +131,13 @@ static int drain(git_repository *repo, enum sov_sender_mode mode,
 		int64_t now, wait_ms;
 		int r;
 
+		sov_webhook_settings_release(&s);
+		r = sov_webhook_settings_load(&s, repo);
+		if (r <= 0) {
+			if (r == 0)
+				sov_error("sovsync.webhook.url is not set");
+			goto out;
+		}
 		if (sov_outbox_list(&ob, 0, &list) < 0)
 			goto out;
 		stats->left = list.nr;
@@ -140,7 +152,7 @@ static int drain(git_repository *repo, enum sov_sender_mode mode,
 		now = sov_time_now();
 		wait_ms = (head.next_attempt - now) / 1000;
 		if (mode == SOV_SENDER_BACKGROUND && wait_ms > 0) {
-			if (wait_ms > s->linger_ms) {
+			if (wait_ms > s.linger_ms) {
 				sov_trace("webhook: next attempt in %lld ms, leaving it "
 					  "to the next run", (long long)wait_ms);
 				break;
@@ -148,7 +160,7 @@ static int drain(git_repository *repo, enum sov_sender_mode mode,
 			sleep_ms(wait_ms);
 			continue;
 		}
-		r = attempt(repo, &ob, s, list.paths[0], stats);
+		r = attempt(repo, &ob, &s, list.paths[0], stats);
 		if (r < 0)
 			goto out;
 		if (r == 0 && mode == SOV_SENDER_FLUSH)
@@ -156,6 +168,7 @@ static int drain(git_repository *repo, enum sov_sender_mode mode,
 	}
 	ret = 0;
 out:
+	sov_webhook_settings_release(&s);
 	sov_outbox_event_release(&head);
 	sov_outbox_list_release(&list);
 	sov_outbox_release(&ob);
@@ -183,20 +196,11 @@ static int has_due_event(git_repository *repo)
 int sov_sender_run(git_repository *repo, enum sov_sender_mode mode,
 		   struct sov_sender_stats *stats)
 {
-	struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
-	int on, ret = -1;
+	int ret = 0;
 
 	memset(stats, 0, sizeof(*stats));
-	on = sov_webhook_settings_load(&s, repo);
-	if (on <= 0) {
-		if (on == 0)
-			sov_error("sovsync.webhook.url is not set");
-		goto out;
-	}
-	if (mode == SOV_SENDER_FLUSH) {
-		ret = drain(repo, mode, &s, stats);
-		goto out;
-	}
+	if (mode == SOV_SENDER_FLUSH)
+		return drain(repo, mode, stats);
 	for (;;) {
 		int lock = sov_repo_lock(repo, "webhook-sender", 0);
 
@@ -204,10 +208,9 @@ int sov_sender_run(git_repository *repo, enum sov_sender_mode mode,
 			sov_trace("webhook: another sender holds the lock; leaving it");
 			sov_error_clear();
 			stats->busy = 1;
-			ret = 0;
 			break;
 		}
-		ret = drain(repo, mode, &s, stats);
+		ret = drain(repo, mode, stats);
 		sov_repo_unlock(lock);
 		/*
 		 * An event queued after our last look whose own sender found
@@ -216,8 +219,6 @@ int sov_sender_run(git_repository *repo, enum sov_sender_mode mode,
 		if (ret < 0 || !has_due_event(repo))
 			break;
 	}
-out:
-	sov_webhook_settings_release(&s);
 	return ret;
 }
 

@@ -105,19 +105,36 @@ receiver_wait() {
 	done
 }
 
-# wait_for DESCRIPTION CMD...: poll CMD (bounded) until it succeeds.
+# wait_for DESCRIPTION CODE: poll the shell CODE (evaluated afresh each
+# time) until it succeeds, for at most RECEIVER_TIMEOUT seconds.
 wait_for() {
-	_what=$1
-	shift
 	_i=0
-	until "$@"; do
+	until eval "$2"; do
 		_i=$((_i + 1))
 		if [ $_i -gt $((RECEIVER_TIMEOUT * 10)) ]; then
-			echo "timed out waiting for $_what" >&2
+			echo "timed out waiting for $1" >&2
 			return 1
 		fi
 		sleep 0.1
 	done
+}
+
+# wait_outbox DIR PENDING [FAILED]: wait until DIR's outbox holds PENDING
+# events (and FAILED failed ones).
+wait_outbox() {
+	wait_for "$2 pending ${3:+and $3 failed }events in $1" \
+		"[ \"\$(outbox_count '$1')\" = '$2' ] &&
+		 { [ -z '$3' ] || [ \"\$(outbox_count '$1' failed)\" = '$3' ]; }"
+}
+
+# wait_records NAME N: wait until receiver NAME recorded N requests or more.
+wait_records() {
+	wait_for "$2 requests at $1" "[ \"\$(receiver_query '$1' 'len(recs)')\" -ge '$2' ]"
+}
+
+# wait_no_sender GITDIR: wait until no background sender of GITDIR runs.
+wait_no_sender() {
+	wait_for "the sender of $1 to stop" "[ -z \"\$(sender_pids '$1')\" ]"
 }
 
 # outbox_count DIR [failed]: events pending (or failed) in DIR's outbox.
@@ -159,6 +176,30 @@ webhook_repo() {
 		git -C "$1" config sovsync.webhook.url "$(receiver_url "$2")"
 	fi
 }
+
+
+# sender_pids GITDIR: pids of running `sovsync webhook sender` processes of
+# that repository (exact argv match, nothing else is touched).
+sender_pids() {
+	python3 - "$1" <<-\EOF
+	import os, sys
+	want = [b"webhook", b"sender", b"--git-dir"]
+	gd = os.path.realpath(sys.argv[1]).rstrip("/")
+	for p in os.listdir("/proc"):
+	    if not p.isdigit():
+	        continue
+	    try:
+	        a = open("/proc/%s/cmdline" % p, "rb").read().split(b"\0")
+	    except OSError:
+	        continue
+	    if a[1:4] == want and len(a) > 4 and \
+	       os.path.realpath(a[4].decode()).rstrip("/") == gd:
+	        print(p)
+	EOF
+}
+
+# sender_lock GITDIR: the path of the lock a background sender holds.
+sender_lock() { echo "$1/sovsync/webhook-sender.lock"; }
 
 # Stop whatever receivers are left when the script ends, then clean up.
 webhook_cleanup() {

@@ -18,6 +18,9 @@ request, so a test can change the behaviour while the receiver runs:
 A wrong token is answered 401, a wrong signature 400 (and recorded); with no
 directive left the answer is 200.
 
+Each request's id is also appended to "<log>.arrivals" as soon as it
+arrives, before any sleep.
+
 The token and the secret are read from files (never from argv, which other
 processes can see).  Usage:
   webhook-receiver.py --port-file F --log F [--port N] [--script F]
@@ -87,6 +90,10 @@ class Handler(BaseHTTPRequestHandler):
             sigs = self.headers.get("webhook-signature", "").split()
             signature_ok = any(hmac.compare_digest(s, want) for s in sigs)
         with LOCK:
+            # Arrivals are written before any sleep: a test can act while a
+            # request is in flight.
+            with open(opts.log + ".arrivals", "a") as f:
+                f.write(wid + "\n")
             directive = next_directive(opts.script)
         status, extra = 200, {}
         parts = directive.split()
