@@ -15,6 +15,7 @@ request, so a test can change the behaviour while the receiver runs:
   500              answer 500
   429 2            answer 429 with "Retry-After: 2"
   sleep 5          wait 5 seconds, then answer 200
+  hold /path       wait while /path exists (at most 120 s), then answer 200
 A wrong token is answered 401, a wrong signature 400 (and recorded); with no
 directive left the answer is 200.
 
@@ -99,6 +100,10 @@ class Handler(BaseHTTPRequestHandler):
         parts = directive.split()
         if parts and parts[0] == "sleep":
             time.sleep(float(parts[1]))
+        elif parts and parts[0] == "hold":
+            deadline = time.time() + 120
+            while os.path.exists(parts[1]) and time.time() < deadline:
+                time.sleep(0.05)
         elif parts:
             status = int(parts[0])
             if len(parts) > 1:
