@@ -6,7 +6,9 @@
 #include "config.h"
 #include "error.h"
 #include "hash.h"
+#include "fs.h"
 #include "outbox.h"
+#include "repo.h"
 #include "sender.h"
 #include "timestamp.h"
 #include "trace.h"
@@ -821,13 +823,19 @@ static int is_zero_oid(const char *hex)
 	return strspn(hex, "0") == strlen(hex);
 }
 
-/* Whether the newest reflog entry of `ref` records a push to `new_hex`. */
-static int updated_by_push(git_repository *repo, const char *ref, const char *new_hex)
+/*
+ * Whether the newest reflog entry of `ref` records a push to `new_hex`; if
+ * so, `old_hex` receives the value it replaced (empty when none).  The hook
+ * itself gets a zero old value when the ref was packed.
+ */
+static int updated_by_push(git_repository *repo, const char *ref, const char *new_hex,
+			   char old_hex[GIT_OID_HEXSZ + 1])
 {
 	git_reflog *log = NULL;
 	const git_reflog_entry *e;
 	int yes = 0;
 
+	old_hex[0] = '\0';
 	if (git_reflog_read(&log, repo, ref) == 0 && (e = git_reflog_entry_byindex(log, 0))) {
 		char hex[GIT_OID_HEXSZ + 1];
 		const char *msg = git_reflog_entry_message(e);
@@ -835,10 +843,58 @@ static int updated_by_push(git_repository *repo, const char *ref, const char *ne
 		git_oid_tostr(hex, sizeof(hex), git_reflog_entry_id_new(e));
 		/* transport.c's update_tracking_ref() writes exactly this. */
 		yes = msg && !strcmp(msg, "update by push") && !strcmp(hex, new_hex);
+		if (yes && !git_oid_is_zero(git_reflog_entry_id_old(e)))
+			git_oid_tostr(old_hex, GIT_OID_HEXSZ + 1, git_reflog_entry_id_old(e));
 	}
 	git_reflog_free(log);
 	git_error_clear();
 	return yes;
+}
+
+/*
+ * Record that a push of `ref` to `new_hex` was announced, and say whether
+ * it is new.  Git re-writes the remote-tracking ref (with the same value,
+ * and no new reflog entry) on a push that finds nothing to do, so the
+ * reflog alone would announce the last real push again.  The last
+ * announced value of each ref is kept in "<sovsync dir>/webhook-pushed",
+ * lines "<hex> <ref>".  Returns 1 if new, 0 if seen, -1 on error.
+ */
+static int note_push(git_repository *repo, const char *ref, const char *new_hex)
+{
+	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT, out = SOV_BUF_INIT;
+	size_t reflen = strlen(ref);
+	int lock, ret = -1, seen = 0;
+	char *line, *next;
+
+	lock = sov_repo_lock(repo, "webhook-pushed", 1);
+	if (lock < 0)
+		return -1;
+	if (sov_repo_state_path(repo, "webhook-pushed", &path) < 0 ||
+	    (sov_fs_exists(path.ptr) && sov_buf_read_file(&text, path.ptr) < 0))
+		goto out;
+	for (line = text.ptr; *line; line = next) {
+		next = strchrnul(line, '\n');
+		if (*next)
+			*next++ = '\0';
+		/* "<40 hex> <ref>" */
+		if (strlen(line) == GIT_OID_HEXSZ + 1 + reflen &&
+		    !strcmp(line + GIT_OID_HEXSZ + 1, ref)) {
+			seen = !strncmp(line, new_hex, GIT_OID_HEXSZ);
+			continue;
+		}
+		if (*line)
+			sov_buf_addf(&out, "%s\n", line);
+	}
+	sov_buf_addf(&out, "%s %s\n", new_hex, ref);
+	if (!seen && sov_fs_write_atomic(path.ptr, out.ptr, out.len, 0600) < 0)
+		goto out;
+	ret = !seen;
+out:
+	sov_repo_unlock(lock);
+	sov_buf_release(&path);
+	sov_buf_release(&text);
+	sov_buf_release(&out);
+	return ret;
 }
 
 int sov_webhook_ref_transaction(git_repository *repo, const char *state, FILE *in)
@@ -859,8 +915,10 @@ int sov_webhook_ref_transaction(git_repository *repo, const char *state, FILE *i
 	/* Read everything even when idle: Git writes all lines to the hook. */
 	while (fgets(line, sizeof(line), in)) {
 		char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1];
+		char prev_hex[GIT_OID_HEXSZ + 1];
 		char ref[sizeof(line)];
 		const char *branch;
+		int r;
 
 		if (on <= 0 || ret < 0)
 			continue;
@@ -871,11 +929,19 @@ int sov_webhook_ref_transaction(git_repository *repo, const char *state, FILE *i
 		branch = ref + prefix.len;
 		if (!strcmp(branch, "HEAD") || (s.branch.len && strcmp(branch, s.branch.ptr)))
 			continue;
-		if (!updated_by_push(repo, ref, new_hex))
+		if (!updated_by_push(repo, ref, new_hex, prev_hex))
 			continue;
+		r = note_push(repo, ref, new_hex);
+		if (r <= 0) {
+			if (r < 0)
+				ret = -1;
+			continue;
+		}
 		sov_trace("webhook: push of %s landed (%s)", branch, new_hex);
-		if (queue_event(repo, &s, "push", branch,
-				is_zero_oid(old_hex) ? NULL : old_hex, new_hex) < 0)
+		if (!*prev_hex && !is_zero_oid(old_hex))
+			memcpy(prev_hex, old_hex, sizeof(prev_hex));
+		if (queue_event(repo, &s, "push", branch, *prev_hex ? prev_hex : NULL,
+				new_hex) < 0)
 			ret = -1;
 	}
 	sov_buf_release(&prefix);

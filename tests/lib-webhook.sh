@@ -164,6 +164,11 @@ webhook_hooks() {
 # short retry delays for tests.
 webhook_repo() {
 	test_repo "$1" &&
+	webhook_setup "$@"
+}
+
+# webhook_setup DIR [RECEIVER]: the same for an existing repository (a clone).
+webhook_setup() {
 	webhook_secrets &&
 	webhook_hooks "$1" &&
 	git -C "$1" config sovsync.webhook.tokenFile "$TRASH/secrets/token" &&
@@ -207,6 +212,9 @@ webhook_cleanup() {
 		while read -r _rdir; do
 			[ -f "$_rdir/pid" ] && kill "$(cat "$_rdir/pid")" 2>/dev/null
 		done <"$TRASH/.receivers"
+	fi
+	if command -v httpd_cleanup >/dev/null 2>&1; then
+		httpd_cleanup
 	fi
 	test_cleanup
 }
