@@ -105,3 +105,15 @@ httpd_cleanup_all() {
 	httpd_cleanup
 	test_cleanup
 }
+
+# The "web app" writer (tests/tools/web-writer.c, built by `make unit`):
+# commits into a bare repository with libgit2, like the GitHub contents API.
+# Usage as for the tool: web_writer [options] <bare repo> [<path>=<file>]...
+if [ -x "$SOVSYNC_BIN/../tools/web-writer" ]; then
+	WEB_WRITER=$SOVSYNC_BIN/../tools/web-writer
+else
+	WEB_WRITER=$SRCDIR/build/obj/tools/web-writer
+fi
+web_writer() {
+	"$WEB_WRITER" "$@"
+}
