@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,37 +59,66 @@ void sov_outbox_release(struct sov_outbox *ob)
 	ob->repo = NULL;
 }
 
-/* Take the next sequence number from outbox.seq, under the "outbox" lock. */
+/* The largest sequence number among the event files in `dir` (0: none). */
+static uint64_t max_seq_in(const char *dir)
+{
+	struct dirent *de;
+	uint64_t max = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		uint64_t seq;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		seq = strtoull(de->d_name, NULL, 10);
+		if (seq > max)
+			max = seq;
+	}
+	closedir(d);
+	return max;
+}
+
+/*
+ * Take the next sequence number, under the "outbox" lock: one more than
+ * both the last one handed out (outbox.seq) and any event file present.
+ * outbox.seq is a hint written without fsync, to keep the hook fast: after
+ * a crash that loses it, the files themselves still order what is queued.
+ */
 static int next_seq(struct sov_outbox *ob, uint64_t *seq)
 {
 	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT;
-	int fd, ret = -1;
-	uint64_t last = 0;
+	uint64_t last = 0, in_dirs;
+	int fd, out_fd = -1, ret = -1;
 
 	fd = sov_repo_lock(ob->repo, "outbox", 1);
 	if (fd < 0)
 		return -1;
 	if (sov_repo_state_path(ob->repo, "outbox.seq", &path) < 0)
 		goto out;
-	if (sov_fs_exists(path.ptr)) {
-		char *end;
-
-		if (sov_buf_read_file(&text, path.ptr) < 0)
-			goto out;
-		errno = 0;
-		last = strtoull(text.ptr, &end, 10);
-		if (errno || end == text.ptr || (*end && *end != '\n')) {
-			sov_error("%s: not a sequence number", path.ptr);
-			goto out;
-		}
-	}
+	if (sov_fs_exists(path.ptr) && sov_buf_read_file(&text, path.ptr) == 0)
+		last = strtoull(text.ptr, NULL, 10);	/* damaged: 0, the files decide */
+	in_dirs = max_seq_in(ob->dir.ptr);
+	if (in_dirs > last)
+		last = in_dirs;
+	in_dirs = max_seq_in(ob->failed_dir.ptr);
+	if (in_dirs > last)
+		last = in_dirs;
 	sov_buf_reset(&text);
 	sov_buf_addf(&text, "%" PRIu64 "\n", last + 1);
-	if (sov_fs_write_atomic(path.ptr, text.ptr, text.len, 0600) < 0)
+	out_fd = open(path.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (out_fd < 0 || sov_fs_write_all(out_fd, text.ptr, text.len, path.ptr) < 0) {
+		if (out_fd < 0)
+			sov_error_errno("%s: cannot write", path.ptr);
 		goto out;
+	}
 	*seq = last + 1;
 	ret = 0;
 out:
+	if (out_fd >= 0)
+		close(out_fd);
 	sov_repo_unlock(fd);
 	sov_buf_release(&path);
 	sov_buf_release(&text);

@@ -13,8 +13,9 @@
  * - every event file is written atomically (temporary file + rename), so a
  *   reader sees the old or the new content, never a torn file; names that
  *   do not start with a digit (temporaries) are not events;
- * - sequence numbers come from "<sovsync dir>/outbox.seq", incremented under
- *   the "outbox" lock, so they only grow, even after the queue drains;
+ * - a new event's sequence number is one more than every number handed out
+ *   before ("<sovsync dir>/outbox.seq", under the "outbox" lock) and every
+ *   event file present, so numbers only grow, even after the queue drains;
  * - an event is removed only after a 2xx answer (at least once delivery),
  *   and keeps its id on every attempt.
  */
