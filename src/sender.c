@@ -246,7 +246,19 @@ int sov_sender_spawn(git_repository *repo)
 	size_t n = 0, alloc = 0, i;
 	ssize_t len;
 	pid_t pid;
-	int status;
+	int status, lock;
+
+	/*
+	 * A background sender already running will send our event too (it
+	 * rescans the queue before it lets go of its lock): save the fork.
+	 */
+	lock = sov_repo_lock(repo, "webhook-sender", 0);
+	if (lock < 0) {
+		sov_error_clear();
+		sov_trace("webhook: a sender is running; it will send the event");
+		return 0;
+	}
+	sov_repo_unlock(lock);
 
 	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (len < 0)

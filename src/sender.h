@@ -46,7 +46,8 @@ int sov_sender_run(git_repository *repo, enum sov_sender_mode mode,
 		   struct sov_sender_stats *stats);
 
 /*
- * Start `sovsync webhook sender` for `repo` fully detached (new session,
+ * Unless a background sender of `repo` is already running (it will see the
+ * new event), start `sovsync webhook sender` for `repo` fully detached (new session,
  * stdio on /dev/null, no other descriptors, Git's per-command variables
  * removed from its environment), and return without waiting for it.  The
  * secrets reach it only by environment inheritance or the files they are
