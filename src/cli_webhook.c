@@ -102,8 +102,9 @@ static int do_list(git_repository *repo, int failed)
 	}
 	for (i = 0; i < list.nr; i++) {
 		if (sov_outbox_load(list.paths[i], &ev) < 0) {
+			/* Show the rest of the queue anyway. */
 			sov_error_report();
-			goto out;
+			continue;
 		}
 		sov_buf_reset(&t);
 		sov_time_format(ev.next_attempt, &t);

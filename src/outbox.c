@@ -325,6 +325,17 @@ int sov_outbox_fail(struct sov_outbox *ob, struct sov_outbox_event *ev)
 	return move_to(ev, ob->failed_dir.ptr);
 }
 
+int sov_outbox_set_aside(struct sov_outbox *ob, const char *path)
+{
+	struct sov_outbox_event ev = SOV_OUTBOX_EVENT_INIT;
+	int ret;
+
+	sov_buf_addstr(&ev.path, path);
+	ret = move_to(&ev, ob->failed_dir.ptr);
+	sov_outbox_event_release(&ev);
+	return ret;
+}
+
 int sov_outbox_requeue(struct sov_outbox *ob, const char *id, int64_t now, size_t *count)
 {
 	struct sov_outbox_list list = SOV_OUTBOX_LIST_INIT;

@@ -97,6 +97,12 @@ int sov_outbox_remove(const struct sov_outbox_event *ev);
 int sov_outbox_fail(struct sov_outbox *ob, struct sov_outbox_event *ev);
 
 /*
+ * Move an event file that cannot be read (damaged) into failed/ as it is,
+ * so that it no longer blocks the queue.  Returns 0 or -1.
+ */
+int sov_outbox_set_aside(struct sov_outbox *ob, const char *path);
+
+/*
  * Move failed events back into the queue with a fresh schedule (attempts 0,
  * due at `now`): all of them when `id` is NULL, else the one with that id.
  * They keep their sequence numbers, hence their place in the order.  Sets

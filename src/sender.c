@@ -147,7 +147,12 @@ static int drain(git_repository *repo, enum sov_sender_mode mode,
 			/* Gone meanwhile (delivered by a flush): look again. */
 			if (access(list.paths[0], F_OK) < 0)
 				continue;
-			goto out;
+			/* Unreadable: set it aside rather than block the queue. */
+			sov_trace("webhook: %s", sov_error_last());
+			if (sov_outbox_set_aside(&ob, list.paths[0]) < 0)
+				goto out;
+			stats->failed++;
+			continue;
 		}
 		now = sov_time_now();
 		wait_ms = (head.next_attempt - now) / 1000;

@@ -8,13 +8,13 @@
 #   httpd_start web "$TRASH/srv"     # again, on the same port
 #
 # The server NAME lives in $TRASH/NAME/ (config, port, pid, error.log).
-# Pushes are allowed (http.receivepack is set in each served repository by
-# httpd_serve).  Servers still running when the script ends are stopped by
-# httpd_cleanup, which lib-webhook.sh's exit trap calls if present; scripts
-# that do not use lib-webhook.sh call `trap httpd_cleanup_all EXIT`.
+# Pushes are allowed in repositories passed to httpd_serve (it sets
+# http.receivepack).  Servers still running when the script ends are
+# stopped (lib-bg.sh).
 # Tests that need it start with `test_have lighttpd || test_skip ...`.
 
 HTTPD_TIMEOUT=${HTTPD_TIMEOUT:-60}
+. "$SRCDIR/tests/lib-bg.sh"
 HTTPD_BACKEND=$(git --exec-path)/git-http-backend
 
 # A free TCP port on 127.0.0.1 (the kernel's choice; taken right after).
@@ -61,8 +61,7 @@ httpd_start() {
 	}
 	EOF
 	lighttpd -D -f "$_hdir/lighttpd.conf" >>"$_hdir/stderr" 2>&1 </dev/null &
-	echo $! >"$_hdir/pid"
-	echo "$_hdir" >>"$TRASH/.httpds"
+	bg_started "$_hdir" $!
 	_i=0
 	until httpd_listening "$(cat "$_hdir/port")"; do
 		_i=$((_i + 1))
@@ -80,31 +79,7 @@ httpd_start() {
 httpd_url() { echo "http://127.0.0.1:$(cat "$TRASH/$1/port")/git"; }
 
 # httpd_stop NAME: stop the server and wait until the port is closed.
-httpd_stop() {
-	_pid=$(cat "$TRASH/$1/pid" 2>/dev/null) || return 0
-	kill "$_pid" 2>/dev/null || true
-	_i=0
-	while kill -0 "$_pid" 2>/dev/null && [ $_i -lt $((HTTPD_TIMEOUT * 10)) ]; do
-		_i=$((_i + 1))
-		sleep 0.1
-	done
-	rm -f "$TRASH/$1/pid"
-}
-
-# Stop every server this script started.
-httpd_cleanup() {
-	if [ -f "$TRASH/.httpds" ]; then
-		while read -r _hdir; do
-			[ -f "$_hdir/pid" ] && kill "$(cat "$_hdir/pid")" 2>/dev/null
-		done <"$TRASH/.httpds"
-	fi
-	return 0
-}
-
-httpd_cleanup_all() {
-	httpd_cleanup
-	test_cleanup
-}
+httpd_stop() { bg_stop "$TRASH/$1"; }
 
 # The "web app" writer (tests/tools/web-writer.c, built by `make unit`):
 # commits into a bare repository with libgit2, like the GitHub contents API.

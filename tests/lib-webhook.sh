@@ -14,10 +14,11 @@
 # per request, see webhook-receiver.py), script (directives such as "500",
 # "429 1", "sleep 5", one per request), token and secret (mode 0600, shared
 # by every receiver of the test: $TRASH/secrets/).  Receivers still running
-# when the script ends are stopped.  Waits are bounded: RECEIVER_TIMEOUT
+# when the script ends are stopped (lib-bg.sh).  Waits are bounded: RECEIVER_TIMEOUT
 # seconds (default 60), never asserted on.
 
 RECEIVER_TIMEOUT=${RECEIVER_TIMEOUT:-60}
+. "$SRCDIR/tests/lib-bg.sh"
 
 # The token and the secret the receivers expect; never passed in argv.
 webhook_secrets() {
@@ -45,8 +46,7 @@ receiver_start() {
 		--token-file "$TRASH/secrets/token" \
 		--secret-file "$TRASH/secrets/secret" \
 		>>"$_rdir/stderr" 2>&1 </dev/null &
-	echo $! >"$_rdir/pid"
-	echo "$_rdir" >>"$TRASH/.receivers"
+	bg_started "$_rdir" $!
 	_i=0
 	while ! [ -s "$_rdir/port" ]; do
 		_i=$((_i + 1))
@@ -65,16 +65,7 @@ receiver_port() { cat "$TRASH/$1/port"; }
 receiver_url() { echo "http://127.0.0.1:$(receiver_port "$1")/hook"; }
 
 # receiver_stop NAME: stop it and wait until it is gone (port free again).
-receiver_stop() {
-	_pid=$(cat "$TRASH/$1/pid" 2>/dev/null) || return 0
-	kill "$_pid" 2>/dev/null || true
-	_i=0
-	while kill -0 "$_pid" 2>/dev/null && [ $_i -lt $((RECEIVER_TIMEOUT * 10)) ]; do
-		_i=$((_i + 1))
-		sleep 0.1
-	done
-	rm -f "$TRASH/$1/pid"
-}
+receiver_stop() { bg_stop "$TRASH/$1"; }
 
 # receiver_query NAME PYTHON-EXPR: print EXPR evaluated over `recs`, the
 # list of recorded requests (dicts), e.g. 'len(ok)' with `ok` the 2xx ones.
@@ -205,17 +196,3 @@ sender_pids() {
 
 # sender_lock GITDIR: the path of the lock a background sender holds.
 sender_lock() { echo "$1/sovsync/webhook-sender.lock"; }
-
-# Stop whatever receivers are left when the script ends, then clean up.
-webhook_cleanup() {
-	if [ -f "$TRASH/.receivers" ]; then
-		while read -r _rdir; do
-			[ -f "$_rdir/pid" ] && kill "$(cat "$_rdir/pid")" 2>/dev/null
-		done <"$TRASH/.receivers"
-	fi
-	if command -v httpd_cleanup >/dev/null 2>&1; then
-		httpd_cleanup
-	fi
-	test_cleanup
-}
-trap webhook_cleanup EXIT

@@ -98,6 +98,18 @@ test_expect_success 'the hook output of git is not held open by the sender' '
 	wait_outbox repo 0
 '
 
+test_expect_success 'a damaged event file is set aside, the queue moves on' '
+	queue_offline damaged good &&
+	first=$(ls repo/.git/sovsync/outbox | grep "^0" | head -n1) &&
+	echo "{not json" >"repo/.git/sovsync/outbox/$first" &&
+	(cd repo && sovsync webhook list) >list 2>err &&
+	grep "$first" err &&
+	test $(wc -l <list) = 1 &&
+	(cd repo && sovsync webhook flush) >out &&
+	grep "1 delivered, 1 failed, 0 still queued" out &&
+	test -f "repo/.git/sovsync/outbox/failed/$first"
+'
+
 test_expect_success 'a sender whose outbox vanished exits cleanly' '
 	webhook_repo gone rx &&
 	rm -rf gone/.git/sovsync &&
