@@ -15,12 +15,13 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <stdio.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-extern char **environ;
 
 static uint64_t random64(void)
 {
@@ -228,28 +229,53 @@ int sov_sender_run(git_repository *repo, enum sov_sender_mode mode,
 }
 
 /* Git's per-command variables, which must not steer the detached sender. */
-static int is_git_command_var(const char *kv)
-{
-	static const char *const names[] = {
-		"GIT_DIR=", "GIT_WORK_TREE=", "GIT_INDEX_FILE=", "GIT_COMMON_DIR=",
-		"GIT_OBJECT_DIRECTORY=", "GIT_ALTERNATE_OBJECT_DIRECTORIES=",
-		"GIT_PREFIX=", "GIT_NAMESPACE=", "GIT_QUARANTINE_PATH=", NULL,
-	};
-	size_t i;
+static const char *const git_command_vars[] = {
+	"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR",
+	"GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+	"GIT_PREFIX", "GIT_NAMESPACE", "GIT_QUARANTINE_PATH", NULL,
+};
 
-	for (i = 0; names[i]; i++)
-		if (!strncmp(kv, names[i], strlen(names[i])))
-			return 1;
-	return 0;
+/*
+ * In the detached child: let go of everything tying it to the Git command
+ * that ran the hook.  Standard streams go to /dev/null and inherited pipes
+ * and sockets are closed, so that nobody reading Git's output waits for us;
+ * regular files stay open (libgit2 of the parent may still map them).
+ */
+static void detach_from_caller(void)
+{
+	const char *const *v;
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+		_exit(1);
+	close(fd);
+	dir = opendir("/proc/self/fd");
+	if (dir) {
+		int self = dirfd(dir);
+
+		while ((de = readdir(dir))) {
+			struct stat st;
+
+			fd = atoi(de->d_name);
+			if (fd <= 2 || fd == self || fstat(fd, &st) < 0)
+				continue;
+			if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+				close(fd);
+		}
+		closedir(dir);
+	}
+	for (v = git_command_vars; *v; v++)
+		unsetenv(*v);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
 }
 
 int sov_sender_spawn(git_repository *repo)
 {
-	char exe[PATH_MAX];
-	const char *argv[6];
-	char **env = NULL;
-	size_t n = 0, alloc = 0, i;
-	ssize_t len;
+	struct sov_buf gitdir = SOV_BUF_INIT;
 	pid_t pid;
 	int status, lock;
 
@@ -265,52 +291,37 @@ int sov_sender_spawn(git_repository *repo)
 	}
 	sov_repo_unlock(lock);
 
-	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len < 0)
-		return sov_error_errno("cannot find the sovsync program (/proc/self/exe)");
-	exe[len] = '\0';
-	argv[0] = "sovsync";
-	argv[1] = "webhook";
-	argv[2] = "sender";
-	argv[3] = "--git-dir";
-	argv[4] = git_repository_commondir(repo);
-	argv[5] = NULL;
-	/* Built before fork: the child only calls async-signal-safe functions. */
-	for (i = 0; environ[i]; i++) {
-		if (is_git_command_var(environ[i]))
-			continue;
-		SOV_ALLOC_GROW(env, n + 1, alloc);
-		env[n++] = environ[i];
-	}
-	SOV_ALLOC_GROW(env, n + 1, alloc);
-	env[n] = NULL;
-
+	sov_buf_addstr(&gitdir, git_repository_commondir(repo));
+	/* Nothing buffered may be written twice, by us and by the child. */
+	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		free(env);
+		sov_buf_release(&gitdir);
 		return sov_error_errno("cannot start the webhook sender");
 	}
 	if (pid == 0) {
-		int fd;
+		struct sov_sender_stats st;
+		git_repository *own = NULL;
 
-		/* A new session, then a grandchild that init adopts: Git never
-		 * waits for it, and no terminal signal reaches it. */
+		/*
+		 * A new session, then a grandchild that init adopts: Git never
+		 * waits for it, and no terminal signal reaches it.  No exec: a
+		 * fork costs far less than starting the program again, and the
+		 * sender needs nothing but the repository's path.
+		 */
 		if (setsid() < 0 || (pid = fork()) < 0)
 			_exit(1);
 		if (pid > 0)
 			_exit(0);
-		fd = open("/dev/null", O_RDWR);
-		if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+		detach_from_caller();
+		if (git_repository_open(&own, gitdir.ptr) < 0)
 			_exit(1);
-		/* No inherited pipe may keep a caller of Git waiting. */
-		if (close_range(3, ~0U, 0) < 0)
-			for (fd = 3; fd < 1024; fd++)
-				close(fd);
-		signal(SIGPIPE, SIG_DFL);
-		execve(exe, (char *const *)argv, env);
-		_exit(127);
+		status = sov_sender_run(own, SOV_SENDER_BACKGROUND, &st);
+		git_repository_free(own);
+		/* _exit: the parent's atexit handlers and stdio are not ours. */
+		_exit(status < 0 ? 1 : 0);
 	}
-	free(env);
+	sov_buf_release(&gitdir);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return sov_error_errno("cannot wait for the webhook sender");

@@ -47,11 +47,12 @@ int sov_sender_run(git_repository *repo, enum sov_sender_mode mode,
 
 /*
  * Unless a background sender of `repo` is already running (it will see the
- * new event), start `sovsync webhook sender` for `repo` fully detached (new session,
- * stdio on /dev/null, no other descriptors, Git's per-command variables
- * removed from its environment), and return without waiting for it.  The
- * secrets reach it only by environment inheritance or the files they are
- * read from, never argv.  Returns 0 or -1.
+ * new event), fork a fully detached background sender (new session,
+ * adopted by init, stdio on /dev/null, inherited pipes closed, Git's
+ * per-command variables removed) and return without waiting for it.  The
+ * secrets are read by the sender itself, from the environment or the files.
+ * `sovsync webhook sender --git-dir <dir>` runs the same sender as a
+ * command.  Returns 0 or -1.
  */
 int sov_sender_spawn(git_repository *repo);
 

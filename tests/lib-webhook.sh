@@ -125,7 +125,7 @@ wait_records() {
 
 # wait_no_sender GITDIR: wait until no background sender of GITDIR runs.
 wait_no_sender() {
-	wait_for "the sender of $1 to stop" "[ -z \"\$(sender_pids '$1')\" ]"
+	wait_for "the sender of $1 to stop" "! sender_running '$1'"
 }
 
 # outbox_count DIR [failed]: events pending (or failed) in DIR's outbox.
@@ -174,25 +174,10 @@ webhook_setup() {
 }
 
 
-# sender_pids GITDIR: pids of running `sovsync webhook sender` processes of
-# that repository (exact argv match, nothing else is touched).
-sender_pids() {
-	python3 - "$1" <<-\EOF
-	import os, sys
-	want = [b"webhook", b"sender", b"--git-dir"]
-	gd = os.path.realpath(sys.argv[1]).rstrip("/")
-	for p in os.listdir("/proc"):
-	    if not p.isdigit():
-	        continue
-	    try:
-	        a = open("/proc/%s/cmdline" % p, "rb").read().split(b"\0")
-	    except OSError:
-	        continue
-	    if a[1:4] == want and len(a) > 4 and \
-	       os.path.realpath(a[4].decode()).rstrip("/") == gd:
-	        print(p)
-	EOF
-}
-
-# sender_lock GITDIR: the path of the lock a background sender holds.
+# sender_lock GITDIR: the lock a background sender holds while it runs.
 sender_lock() { echo "$1/sovsync/webhook-sender.lock"; }
+
+# sender_running GITDIR: whether a background sender of GITDIR runs.
+sender_running() {
+	! flock -n "$(sender_lock "$1")" true
+}

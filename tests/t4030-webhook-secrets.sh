@@ -100,7 +100,7 @@ test_expect_success 'secrets appear in no argv, trace, list output or outbox fil
 	echo "hold $TRASH/gate" >rx/script &&
 	SOVSYNC_TRACE=$TRASH/trace git -C repo commit -q --allow-empty -m "watched" &&
 	wait_for "the request in flight" "test -s rx/log.arrivals && [ \"\$(tail -n1 rx/log.arrivals)\" = \"\$(cd repo && sovsync webhook list | cut -d\" \" -f2)\" ]" &&
-	test -n "$(sender_pids repo/.git)" &&
+	sender_running repo/.git &&
 	for p in /proc/[0-9]*; do
 		cat "$p/cmdline" 2>/dev/null >"cmdline.$(basename $p)" || :
 	done &&
