@@ -199,25 +199,26 @@ static int has_due_event(git_repository *repo)
 	return due;
 }
 
-int sov_sender_run(git_repository *repo, enum sov_sender_mode mode,
-		   struct sov_sender_stats *stats)
+/*
+ * The background loop.  `lock` is the "webhook-sender" lock when the caller
+ * already holds it (a freshly spawned sender), else -1.
+ */
+static int run_background(git_repository *repo, struct sov_sender_stats *stats, int lock)
 {
 	int ret = 0;
 
-	memset(stats, 0, sizeof(*stats));
-	if (mode == SOV_SENDER_FLUSH)
-		return drain(repo, mode, stats);
 	for (;;) {
-		int lock = sov_repo_lock(repo, "webhook-sender", 0);
-
+		if (lock < 0)
+			lock = sov_repo_lock(repo, "webhook-sender", 0);
 		if (lock < 0) {
 			sov_trace("webhook: another sender holds the lock; leaving it");
 			sov_error_clear();
 			stats->busy = 1;
 			break;
 		}
-		ret = drain(repo, mode, stats);
+		ret = drain(repo, SOV_SENDER_BACKGROUND, stats);
 		sov_repo_unlock(lock);
+		lock = -1;
 		/*
 		 * An event queued after our last look whose own sender found
 		 * the lock taken is ours to send: look once more, unlocked.
@@ -226,6 +227,15 @@ int sov_sender_run(git_repository *repo, enum sov_sender_mode mode,
 			break;
 	}
 	return ret;
+}
+
+int sov_sender_run(git_repository *repo, enum sov_sender_mode mode,
+		   struct sov_sender_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	if (mode == SOV_SENDER_FLUSH)
+		return drain(repo, mode, stats);
+	return run_background(repo, stats, -1);
 }
 
 /* Git's per-command variables, which must not steer the detached sender. */
@@ -282,6 +292,10 @@ int sov_sender_spawn(git_repository *repo)
 	/*
 	 * A background sender already running will send our event too (it
 	 * rescans the queue before it lets go of its lock): save the fork.
+	 * Otherwise take the lock here and hand it down: the flock belongs to
+	 * the open file, which the child inherits, so the lock is held without
+	 * a gap from now until the sender is done, and a caller that sees it
+	 * free after we return knows no sender of ours is still to come.
 	 */
 	lock = sov_repo_lock(repo, "webhook-sender", 0);
 	if (lock < 0) {
@@ -289,13 +303,13 @@ int sov_sender_spawn(git_repository *repo)
 		sov_trace("webhook: a sender is running; it will send the event");
 		return 0;
 	}
-	sov_repo_unlock(lock);
 
 	sov_buf_addstr(&gitdir, git_repository_commondir(repo));
 	/* Nothing buffered may be written twice, by us and by the child. */
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
+		sov_repo_unlock(lock);
 		sov_buf_release(&gitdir);
 		return sov_error_errno("cannot start the webhook sender");
 	}
@@ -316,11 +330,14 @@ int sov_sender_spawn(git_repository *repo)
 		detach_from_caller();
 		if (git_repository_open(&own, gitdir.ptr) < 0)
 			_exit(1);
-		status = sov_sender_run(own, SOV_SENDER_BACKGROUND, &st);
+		memset(&st, 0, sizeof(st));
+		status = run_background(own, &st, lock);
 		git_repository_free(own);
 		/* _exit: the parent's atexit handlers and stdio are not ours. */
 		_exit(status < 0 ? 1 : 0);
 	}
+	/* Our copy only: the grandchild's keeps the lock. */
+	sov_repo_unlock(lock);
 	sov_buf_release(&gitdir);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)

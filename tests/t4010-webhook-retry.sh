@@ -114,13 +114,14 @@ test_expect_success 'after maxAttempts retryable failures the event fails' '
 test_expect_success 'flush reports events that must wait for a retry' '
 	n=$(receiver_query rx "len(recs)") &&
 	git -C repo config sovsync.webhook.lingerMs 0 &&
-	printf "500\n500\n" >rx/script &&
+	printf "500\n500\n500\n500\n500\n500\n" >rx/script &&
 	git -C repo commit -q --allow-empty -m "still queued" &&
 	wait_records rx $((n + 1)) &&
 	wait_no_sender repo/.git &&
 	(cd repo && test_expect_code 1 sovsync webhook flush) >out 2>err &&
 	grep "0 delivered, 0 failed, 1 still queued" out &&
 	grep "1 events still queued" err &&
+	: >rx/script &&
 	(cd repo && sovsync webhook flush) &&
 	test "$(outbox_count repo)" = 0
 '
