@@ -24,6 +24,9 @@ static const struct sov_cmd *const commands[] = {
 	/* large-file filter */
 
 	/* merge drivers and conflicts */
+	&sov_cmd_merge_doc,
+	&sov_cmd_conflicts,
+	&sov_cmd_resolve,
 
 	/* hooks */
 

@@ -51,6 +51,9 @@ int sov_cli_fail(void);
 /* large-file filter: filters/ */
 
 /* merge drivers and conflicts: merge-drivers/ */
+extern const struct sov_cmd sov_cmd_merge_doc;
+extern const struct sov_cmd sov_cmd_conflicts;
+extern const struct sov_cmd sov_cmd_resolve;
 
 /* hooks: hooks/ */
 
