@@ -125,11 +125,10 @@ out:
 	return ret;
 }
 
-int sov_outbox_save(const struct sov_outbox_event *ev)
+void sov_outbox_format(const struct sov_outbox_event *ev, struct sov_buf *out)
 {
 	json_t *obj = json_object();
 	struct sov_buf t = SOV_BUF_INIT;
-	int ret;
 
 	json_object_set_new(obj, "version", json_integer(OUTBOX_FORMAT));
 	json_object_set_new(obj, "seq", json_integer((json_int_t)ev->seq));
@@ -145,9 +144,19 @@ int sov_outbox_save(const struct sov_outbox_event *ev)
 			    json_stringn(ev->last_error.ptr, ev->last_error.len) :
 			    json_null());
 	json_object_set_new(obj, "body", json_stringn(ev->body.ptr, ev->body.len));
-	ret = sov_json_write_file(ev->path.ptr, obj);
+	sov_json_dump(obj, out);
 	json_decref(obj);
 	sov_buf_release(&t);
+}
+
+int sov_outbox_save(const struct sov_outbox_event *ev)
+{
+	struct sov_buf text = SOV_BUF_INIT;
+	int ret;
+
+	sov_outbox_format(ev, &text);
+	ret = sov_fs_write_atomic(ev->path.ptr, text.ptr, text.len, -1);
+	sov_buf_release(&text);
 	return ret;
 }
 
@@ -241,22 +250,32 @@ static int get_string(json_t *obj, const char *key, int nullable, struct sov_buf
 
 static int get_time(json_t *obj, const char *key, int64_t *out, const char *path)
 {
+	struct sov_buf again = SOV_BUF_INIT;
 	json_t *v = json_object_get(obj, key);
+	int64_t check;
+	int ok;
 
 	if (!json_is_string(v))
 		return sov_error("%s: \"%s\" is missing or not a string", path, key);
 	if (sov_time_parse_str(json_string_value(v), out) < 0)
 		return sov_error_prefix("%s: \"%s\"", path, key);
+	/* Only instants that write back as a readable timestamp (years 0-9999). */
+	sov_time_format(*out, &again);
+	ok = sov_time_parse_str(again.ptr, &check) == 0 && check == *out;
+	sov_buf_release(&again);
+	if (!ok)
+		return sov_error("%s: \"%s\" is out of range", path, key);
 	return 0;
 }
 
-int sov_outbox_load(const char *path, struct sov_outbox_event *ev)
+int sov_outbox_parse(struct sov_outbox_event *ev, const void *data, size_t len,
+		     const char *path)
 {
 	json_t *obj = NULL, *v;
 	int ret = -1;
 
 	sov_outbox_event_release(ev);
-	if (sov_json_load_file(&obj, path) < 0)
+	if (sov_json_load(&obj, data, len, path) < 0)
 		return -1;
 	if (!json_is_object(obj)) {
 		sov_error("%s: not a JSON object", path);
@@ -286,10 +305,26 @@ int sov_outbox_load(const char *path, struct sov_outbox_event *ev)
 	    get_time(obj, "created_at", &ev->created_at, path) < 0 ||
 	    get_time(obj, "next_attempt", &ev->next_attempt, path) < 0)
 		goto out;
-	sov_buf_addstr(&ev->path, path);
 	ret = 0;
 out:
 	json_decref(obj);
+	if (ret < 0)
+		sov_outbox_event_release(ev);
+	return ret;
+}
+
+int sov_outbox_load(const char *path, struct sov_outbox_event *ev)
+{
+	struct sov_buf data = SOV_BUF_INIT;
+	int ret = -1;
+
+	sov_outbox_event_release(ev);
+	if (sov_buf_read_file(&data, path) == 0 &&
+	    sov_outbox_parse(ev, data.ptr, data.len, path) == 0) {
+		sov_buf_addstr(&ev->path, path);
+		ret = 0;
+	}
+	sov_buf_release(&data);
 	return ret;
 }
 

@@ -87,6 +87,16 @@ int sov_outbox_list(struct sov_outbox *ob, int failed, struct sov_outbox_list *o
 /* Read one event file into `ev` (released first).  Returns 0 or -1. */
 int sov_outbox_load(const char *path, struct sov_outbox_event *ev);
 
+/*
+ * Parse the text of an event file (`path` names it in errors) into `ev`
+ * (released first; ev->path is left empty).  Returns 0 or -1.
+ */
+int sov_outbox_parse(struct sov_outbox_event *ev, const void *data, size_t len,
+		     const char *path);
+
+/* Append the canonical text of the event file (what save writes). */
+void sov_outbox_format(const struct sov_outbox_event *ev, struct sov_buf *out);
+
 /* Rewrite the event's file atomically with its current state. */
 int sov_outbox_save(const struct sov_outbox_event *ev);
 
