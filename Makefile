@@ -111,7 +111,15 @@ $(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-unit: check-deps $(UNIT_BIN)
+# Test tools, never installed: the "web app" writer of the webhook and
+# full-cycle tests (tests/lib-httpd.sh finds it).
+TOOLS := $(B)/tools/web-writer
+
+$(B)/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBS)
+
+unit: check-deps $(UNIT_BIN) $(TOOLS)
 
 INTEGRATION := $(sort $(wildcard tests/t[0-9]*.sh))
 

@@ -36,6 +36,7 @@ static const struct sov_cmd *const commands[] = {
 	/* hooks */
 
 	/* webhook */
+	&sov_cmd_webhook,
 
 	/* about sovsync */
 	&sov_cmd_help,

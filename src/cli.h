@@ -63,6 +63,7 @@ extern const struct sov_cmd sov_cmd_resolve;
 /* hooks: hooks/ */
 
 /* webhook: src/cli_*.c */
+extern const struct sov_cmd sov_cmd_webhook;
 
 /* about sovsync: src/cli.c, src/cli_version.c */
 extern const struct sov_cmd sov_cmd_version;

@@ -1,0 +1,349 @@
+/*
+ * sender.c - delivering the webhook outbox; see sender.h.
+ */
+#include "sender.h"
+#include "error.h"
+#include "outbox.h"
+#include "repo.h"
+#include "timestamp.h"
+#include "trace.h"
+#include "webhook.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t random64(void)
+{
+	uint64_t r = 0;
+
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = (uint64_t)sov_time_now() * 6364136223846793005ULL;
+	return r;
+}
+
+static void sleep_ms(int64_t ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Record why the head event could not be tried (visible in `list`). */
+static void note_error(struct sov_outbox_event *ev, const char *why)
+{
+	sov_buf_reset(&ev->last_error);
+	sov_buf_addstr(&ev->last_error, why);
+	sov_outbox_save(ev);
+}
+
+/*
+ * One attempt at the head event, under the "webhook-send" lock.  Returns 1
+ * when the event left the queue (delivered or failed), 0 when it stays for
+ * a retry, -1 on a local error.
+ */
+static int attempt(git_repository *repo, struct sov_outbox *ob,
+		   struct sov_webhook_settings *s, const char *path,
+		   struct sov_sender_stats *stats)
+{
+	struct sov_outbox_event ev = SOV_OUTBOX_EVENT_INIT;
+	struct sov_webhook_response res = SOV_WEBHOOK_RESPONSE_INIT;
+	enum sov_webhook_outcome outcome;
+	int lock, ret = -1;
+
+	lock = sov_repo_lock(repo, "webhook-send", 1);
+	if (lock < 0)
+		return -1;
+	/* Someone else may have delivered it while we waited for the lock. */
+	if (access(path, F_OK) < 0) {
+		ret = 1;
+		goto out;
+	}
+	if (sov_outbox_load(path, &ev) < 0)
+		goto out;
+	if (sov_webhook_load_credentials(s, repo) < 0) {
+		note_error(&ev, sov_error_last());
+		goto out;
+	}
+	sov_trace("webhook: POST %s event %s (attempt %lld)", ev.event.ptr, ev.id.ptr,
+		  (long long)ev.attempts + 1);
+	outcome = sov_webhook_post(s, ev.id.ptr, ev.body.ptr, ev.body.len, &res);
+	ev.attempts++;
+	sov_trace("webhook: event %s: %s", ev.id.ptr,
+		  outcome == SOV_WEBHOOK_DELIVERED ? "delivered" : res.error.ptr);
+	if (outcome == SOV_WEBHOOK_DELIVERED) {
+		if (sov_outbox_remove(&ev) < 0)
+			goto out;
+		stats->delivered++;
+		ret = 1;
+		goto out;
+	}
+	sov_buf_reset(&ev.last_error);
+	sov_buf_add(&ev.last_error, res.error.ptr, res.error.len);
+	if (outcome == SOV_WEBHOOK_GIVE_UP || ev.attempts >= s->max_attempts) {
+		if (sov_outbox_fail(ob, &ev) < 0)
+			goto out;
+		sov_trace("webhook: event %s failed after %lld attempts", ev.id.ptr,
+			  (long long)ev.attempts);
+		stats->failed++;
+		ret = 1;
+		goto out;
+	}
+	ev.next_attempt = sov_time_now() + 1000 *
+		sov_webhook_backoff_ms(s, ev.attempts, res.retry_after_ms, random64());
+	if (sov_outbox_save(&ev) < 0)
+		goto out;
+	ret = 0;
+out:
+	sov_repo_unlock(lock);
+	sov_webhook_response_release(&res);
+	sov_outbox_event_release(&ev);
+	return ret;
+}
+
+/*
+ * Work through the queue until it is empty or we must stop.  The settings
+ * and secrets are read again before each attempt: a sender may wait for
+ * hours, and a changed URL or rotated token must apply to it.
+ */
+static int drain(git_repository *repo, enum sov_sender_mode mode,
+		 struct sov_sender_stats *stats)
+{
+	struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
+	struct sov_outbox ob = SOV_OUTBOX_INIT;
+	struct sov_outbox_list list = SOV_OUTBOX_LIST_INIT;
+	struct sov_outbox_event head = SOV_OUTBOX_EVENT_INIT;
+	int ret = -1;
+
+	if (sov_outbox_open(&ob, repo) < 0)
+		return -1;
+	for (;;) {
+		int64_t now, wait_ms;
+		int r;
+
+		sov_webhook_settings_release(&s);
+		r = sov_webhook_settings_load(&s, repo);
+		if (r <= 0) {
+			if (r == 0)
+				sov_error("sovsync.webhook.url is not set");
+			goto out;
+		}
+		if (sov_outbox_list(&ob, 0, &list) < 0)
+			goto out;
+		stats->left = list.nr;
+		if (!list.nr)
+			break;
+		if (sov_outbox_load(list.paths[0], &head) < 0) {
+			/* Gone meanwhile (delivered by a flush): look again. */
+			if (access(list.paths[0], F_OK) < 0)
+				continue;
+			/* Unreadable: set it aside rather than block the queue. */
+			sov_trace("webhook: %s", sov_error_last());
+			if (sov_outbox_set_aside(&ob, list.paths[0]) < 0)
+				goto out;
+			stats->failed++;
+			continue;
+		}
+		now = sov_time_now();
+		wait_ms = (head.next_attempt - now) / 1000;
+		if (mode == SOV_SENDER_BACKGROUND && wait_ms > 0) {
+			if (wait_ms > s.linger_ms) {
+				sov_trace("webhook: next attempt in %lld ms, leaving it "
+					  "to the next run", (long long)wait_ms);
+				break;
+			}
+			sleep_ms(wait_ms);
+			continue;
+		}
+		r = attempt(repo, &ob, &s, list.paths[0], stats);
+		if (r < 0)
+			goto out;
+		if (r == 0 && mode == SOV_SENDER_FLUSH)
+			break;
+	}
+	ret = 0;
+out:
+	sov_webhook_settings_release(&s);
+	sov_outbox_event_release(&head);
+	sov_outbox_list_release(&list);
+	sov_outbox_release(&ob);
+	return ret;
+}
+
+/* Whether the queue holds an event due now (for the post-unlock rescan). */
+static int has_due_event(git_repository *repo)
+{
+	struct sov_outbox ob = SOV_OUTBOX_INIT;
+	struct sov_outbox_list list = SOV_OUTBOX_LIST_INIT;
+	struct sov_outbox_event ev = SOV_OUTBOX_EVENT_INIT;
+	int due = 0;
+
+	if (sov_outbox_open(&ob, repo) == 0 && sov_outbox_list(&ob, 0, &list) == 0 &&
+	    list.nr && sov_outbox_load(list.paths[0], &ev) == 0)
+		due = ev.next_attempt <= sov_time_now();
+	sov_error_clear();
+	sov_outbox_event_release(&ev);
+	sov_outbox_list_release(&list);
+	sov_outbox_release(&ob);
+	return due;
+}
+
+/*
+ * The background loop.  `lock` is the "webhook-sender" lock when the caller
+ * already holds it (a freshly spawned sender), else -1.
+ */
+static int run_background(git_repository *repo, struct sov_sender_stats *stats, int lock)
+{
+	int ret = 0;
+
+	for (;;) {
+		if (lock < 0)
+			lock = sov_repo_lock(repo, "webhook-sender", 0);
+		if (lock < 0) {
+			sov_trace("webhook: another sender holds the lock; leaving it");
+			sov_error_clear();
+			stats->busy = 1;
+			break;
+		}
+		ret = drain(repo, SOV_SENDER_BACKGROUND, stats);
+		sov_repo_unlock(lock);
+		lock = -1;
+		/*
+		 * An event queued after our last look whose own sender found
+		 * the lock taken is ours to send: look once more, unlocked.
+		 */
+		if (ret < 0 || !has_due_event(repo))
+			break;
+	}
+	return ret;
+}
+
+int sov_sender_run(git_repository *repo, enum sov_sender_mode mode,
+		   struct sov_sender_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	if (mode == SOV_SENDER_FLUSH)
+		return drain(repo, mode, stats);
+	return run_background(repo, stats, -1);
+}
+
+/* Git's per-command variables, which must not steer the detached sender. */
+static const char *const git_command_vars[] = {
+	"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR",
+	"GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+	"GIT_PREFIX", "GIT_NAMESPACE", "GIT_QUARANTINE_PATH", NULL,
+};
+
+/*
+ * In the detached child: let go of everything tying it to the Git command
+ * that ran the hook.  Standard streams go to /dev/null and inherited pipes
+ * and sockets are closed, so that nobody reading Git's output waits for us;
+ * regular files stay open (libgit2 of the parent may still map them).
+ */
+static void detach_from_caller(void)
+{
+	const char *const *v;
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+		_exit(1);
+	close(fd);
+	dir = opendir("/proc/self/fd");
+	if (dir) {
+		int self = dirfd(dir);
+
+		while ((de = readdir(dir))) {
+			struct stat st;
+
+			fd = atoi(de->d_name);
+			if (fd <= 2 || fd == self || fstat(fd, &st) < 0)
+				continue;
+			if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+				close(fd);
+		}
+		closedir(dir);
+	}
+	for (v = git_command_vars; *v; v++)
+		unsetenv(*v);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+}
+
+int sov_sender_spawn(git_repository *repo)
+{
+	struct sov_buf gitdir = SOV_BUF_INIT;
+	pid_t pid;
+	int status, lock;
+
+	/*
+	 * A background sender already running will send our event too (it
+	 * rescans the queue before it lets go of its lock): save the fork.
+	 * Otherwise take the lock here and hand it down: the flock belongs to
+	 * the open file, which the child inherits, so the lock is held without
+	 * a gap from now until the sender is done, and a caller that sees it
+	 * free after we return knows no sender of ours is still to come.
+	 */
+	lock = sov_repo_lock(repo, "webhook-sender", 0);
+	if (lock < 0) {
+		sov_error_clear();
+		sov_trace("webhook: a sender is running; it will send the event");
+		return 0;
+	}
+
+	sov_buf_addstr(&gitdir, git_repository_commondir(repo));
+	/* Nothing buffered may be written twice, by us and by the child. */
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		sov_repo_unlock(lock);
+		sov_buf_release(&gitdir);
+		return sov_error_errno("cannot start the webhook sender");
+	}
+	if (pid == 0) {
+		struct sov_sender_stats st;
+		git_repository *own = NULL;
+
+		/*
+		 * A new session, then a grandchild that init adopts: Git never
+		 * waits for it, and no terminal signal reaches it.  No exec: a
+		 * fork costs far less than starting the program again, and the
+		 * sender needs nothing but the repository's path.
+		 */
+		if (setsid() < 0 || (pid = fork()) < 0)
+			_exit(1);
+		if (pid > 0)
+			_exit(0);
+		detach_from_caller();
+		if (git_repository_open(&own, gitdir.ptr) < 0)
+			_exit(1);
+		memset(&st, 0, sizeof(st));
+		status = run_background(own, &st, lock);
+		git_repository_free(own);
+		/* _exit: the parent's atexit handlers and stdio are not ours. */
+		_exit(status < 0 ? 1 : 0);
+	}
+	/* Our copy only: the grandchild's keeps the lock. */
+	sov_repo_unlock(lock);
+	sov_buf_release(&gitdir);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return sov_error_errno("cannot wait for the webhook sender");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return sov_error("cannot detach the webhook sender");
+	sov_trace("webhook: sender started");
+	return 0;
+}

@@ -1,0 +1,950 @@
+/*
+ * webhook.c - webhook settings, payload, signing and one HTTP attempt;
+ * see webhook.h.
+ */
+#include "webhook.h"
+#include "config.h"
+#include "error.h"
+#include "hash.h"
+#include "fs.h"
+#include "outbox.h"
+#include "repo.h"
+#include "sender.h"
+#include "timestamp.h"
+#include "trace.h"
+#include "version.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+
+/* Defaults; docs/FORMATS.md and the README list the settings. */
+#define DEF_CONNECT_TIMEOUT_MS 10000
+#define DEF_TIMEOUT_MS 30000
+#define DEF_MAX_ATTEMPTS 15
+#define DEF_RETRY_DELAY_MS 5000
+#define DEF_MAX_RETRY_DELAY_MS (10 * 3600 * 1000LL)
+#define DEF_LINGER_MS (15 * 60 * 1000LL)
+/* A Retry-After beyond a day is taken as a day. */
+#define MAX_RETRY_AFTER_MS (24 * 3600 * 1000LL)
+/* At most this many changed paths in a payload ("paths_truncated" then). */
+#define MAX_PATHS 1000
+
+int sov_webhook_parse_events(const char *text, unsigned *mask)
+{
+	const char *p = text;
+
+	*mask = 0;
+	while (*p) {
+		size_t n;
+
+		while (*p == ',' || isspace((unsigned char)*p))
+			p++;
+		n = strcspn(p, ", \t\n");
+		if (!n)
+			break;
+		if (n == 6 && !strncmp(p, "commit", n))
+			*mask |= SOV_WEBHOOK_COMMIT;
+		else if (n == 5 && !strncmp(p, "merge", n))
+			*mask |= SOV_WEBHOOK_MERGE;
+		else if (n == 4 && !strncmp(p, "push", n))
+			*mask |= SOV_WEBHOOK_PUSH;
+		else
+			return sov_error("sovsync.webhook.events: unknown event '%.*s'"
+					 " (expected commit, merge, push)", (int)n, p);
+		p += n;
+	}
+	return 0;
+}
+
+static int get_ms(struct sov_config *cfg, const char *key, int64_t def, int64_t *out)
+{
+	if (sov_config_get_int(cfg, key, def, out) < 0)
+		return -1;
+	if (*out < 0)
+		return sov_error("config %s: must not be negative", key);
+	return 0;
+}
+
+int sov_webhook_settings_load(struct sov_webhook_settings *s, git_repository *repo)
+{
+	struct sov_config *cfg = NULL;
+	struct sov_buf events = SOV_BUF_INIT;
+	int64_t seconds;
+	int ret = -1, has_url;
+
+	if (sov_config_open(&cfg, git_repository_path(repo)) < 0)
+		return -1;
+	has_url = sov_config_get_string(cfg, "sovsync.webhook.url", "", &s->url);
+	if (has_url < 0 ||
+	    sov_config_get_string(cfg, "sovsync.webhook.events", "commit,merge,push",
+				  &events) < 0 ||
+	    sov_webhook_parse_events(events.ptr, &s->events) < 0 ||
+	    sov_config_get_bool(cfg, "sovsync.webhook.allowInsecure", 0,
+				&s->allow_insecure) < 0 ||
+	    sov_config_get_int(cfg, "sovsync.webhook.connectTimeout",
+			       DEF_CONNECT_TIMEOUT_MS / 1000, &seconds) < 0)
+		goto out;
+	s->connect_timeout_ms = seconds * 1000;
+	if (sov_config_get_int(cfg, "sovsync.webhook.timeout", DEF_TIMEOUT_MS / 1000,
+			       &seconds) < 0)
+		goto out;
+	s->timeout_ms = seconds * 1000;
+	if (s->connect_timeout_ms <= 0 || s->timeout_ms <= 0) {
+		sov_error("sovsync.webhook.timeout and connectTimeout must be positive");
+		goto out;
+	}
+	if (sov_config_get_int(cfg, "sovsync.webhook.maxAttempts", DEF_MAX_ATTEMPTS,
+			       &s->max_attempts) < 0 ||
+	    get_ms(cfg, "sovsync.webhook.retryDelayMs", DEF_RETRY_DELAY_MS,
+		   &s->retry_delay_ms) < 0 ||
+	    get_ms(cfg, "sovsync.webhook.maxRetryDelayMs", DEF_MAX_RETRY_DELAY_MS,
+		   &s->max_retry_delay_ms) < 0 ||
+	    get_ms(cfg, "sovsync.webhook.lingerMs", DEF_LINGER_MS, &s->linger_ms) < 0 ||
+	    sov_config_get_string(cfg, "sovsync.root", "shared", &s->root) < 0 ||
+	    sov_config_get_string(cfg, "sovsync.remote", "origin", &s->remote) < 0 ||
+	    sov_config_get_string(cfg, "sovsync.branch", "", &s->branch) < 0 ||
+	    sov_config_get_string(cfg, "sovsync.source", "local", &s->source) < 0)
+		goto out;
+	if (s->max_attempts < 1) {
+		sov_error("config sovsync.webhook.maxAttempts: must be at least 1");
+		goto out;
+	}
+	if (has_url && s->url.len &&
+	    sov_webhook_check_url(s->url.ptr, s->allow_insecure) < 0)
+		goto out;
+	ret = s->url.len ? 1 : 0;
+out:
+	sov_buf_release(&events);
+	sov_config_free(cfg);
+	return ret;
+}
+
+/* Overwrite a secret before its memory goes back to the allocator. */
+static void wipe(struct sov_buf *b)
+{
+	if (b->alloc)
+		OPENSSL_cleanse(b->ptr, b->alloc);
+	sov_buf_release(b);
+}
+
+void sov_webhook_settings_release(struct sov_webhook_settings *s)
+{
+	wipe(&s->token);
+	wipe(&s->key);
+	s->has_credentials = 0;
+	sov_buf_release(&s->url);
+	sov_buf_release(&s->root);
+	sov_buf_release(&s->remote);
+	sov_buf_release(&s->branch);
+	sov_buf_release(&s->source);
+}
+
+/* Whether `path` (resolved) lies in the working tree but outside .git. */
+static int in_worktree(git_repository *repo, const char *path)
+{
+	const char *wd = git_repository_workdir(repo);
+	char *real_path, *real_wd, *real_gd;
+	int inside = 0;
+
+	if (!wd)
+		return 0;
+	real_path = realpath(path, NULL);
+	real_wd = realpath(wd, NULL);
+	real_gd = realpath(git_repository_commondir(repo), NULL);
+	if (real_path && real_wd) {
+		size_t n = strlen(real_wd);
+
+		inside = !strncmp(real_path, real_wd, n) && real_path[n] == '/';
+		if (inside && real_gd) {
+			size_t g = strlen(real_gd);
+
+			if (!strncmp(real_path, real_gd, g) && real_path[g] == '/')
+				inside = 0;
+		}
+	}
+	free(real_path);
+	free(real_wd);
+	free(real_gd);
+	return inside;
+}
+
+/*
+ * Read a secret: the environment variable, else the file named by `key`.
+ * The file must be private (no group/other bits) and outside the working
+ * tree.  Messages name the file or the setting, never the value.
+ */
+static int read_secret(git_repository *repo, struct sov_config *cfg, const char *env,
+		       const char *key, struct sov_buf *out)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+	const char *v = getenv(env);
+	struct stat st;
+	int fd = -1, ret = -1;
+
+	wipe(out);
+	if (v && *v) {
+		sov_buf_addstr(out, v);
+		return 0;
+	}
+	if (sov_config_get_string(cfg, key, "", &path) < 0)
+		goto out;
+	if (!path.len) {
+		ret = 0;
+		goto out;
+	}
+	if (path.ptr[0] == '~' && path.ptr[1] == '/' && getenv("HOME")) {
+		struct sov_buf full = SOV_BUF_INIT;
+
+		sov_buf_addf(&full, "%s%s", getenv("HOME"), path.ptr + 1);
+		sov_buf_release(&path);
+		path = full;
+	}
+	fd = open(path.ptr, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		sov_error_errno("%s (%s): cannot open", path.ptr, key);
+		goto out;
+	}
+	if (fstat(fd, &st) < 0) {
+		sov_error_errno("%s: cannot stat", path.ptr);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		sov_error("%s (%s): not a regular file", path.ptr, key);
+		goto out;
+	}
+	if (st.st_mode & 077) {
+		sov_error("%s (%s): readable by group or others (mode %04o); "
+			  "refusing it, run 'chmod 600 %s'", path.ptr, key,
+			  (unsigned)(st.st_mode & 07777), path.ptr);
+		goto out;
+	}
+	if (in_worktree(repo, path.ptr)) {
+		sov_error("%s (%s): inside the working tree, where Git could commit "
+			  "it; keep it outside (e.g. ~/.config/sovsync/)", path.ptr, key);
+		goto out;
+	}
+	if (sov_buf_read_fd(out, fd, path.ptr) < 0)
+		goto out;
+	sov_buf_rtrim(out);
+	if (!out->len) {
+		sov_error("%s (%s): empty", path.ptr, key);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (ret < 0)
+		wipe(out);
+	sov_buf_release(&path);
+	return ret;
+}
+
+int sov_webhook_load_credentials(struct sov_webhook_settings *s, git_repository *repo)
+{
+	struct sov_config *cfg = NULL;
+	struct sov_buf secret = SOV_BUF_INIT;
+	int ret = -1;
+	size_t i;
+
+	if (sov_config_open(&cfg, git_repository_path(repo)) < 0)
+		return -1;
+	if (read_secret(repo, cfg, "SOVSYNC_WEBHOOK_TOKEN", "sovsync.webhook.tokenFile",
+			&s->token) < 0 ||
+	    read_secret(repo, cfg, "SOVSYNC_WEBHOOK_SECRET", "sovsync.webhook.secretFile",
+			&secret) < 0)
+		goto out;
+	/* A token goes into a header line: no control characters. */
+	for (i = 0; i < s->token.len; i++)
+		if ((unsigned char)s->token.ptr[i] < 0x20 || s->token.ptr[i] == 0x7f) {
+			sov_error("the webhook token contains control characters");
+			goto out;
+		}
+	wipe(&s->key);
+	if (secret.len && sov_webhook_secret_key(secret.ptr, secret.len, &s->key) < 0)
+		goto out;
+	s->has_credentials = 1;
+	ret = 0;
+out:
+	wipe(&secret);
+	if (ret < 0) {
+		wipe(&s->token);
+		wipe(&s->key);
+	}
+	sov_config_free(cfg);
+	return ret;
+}
+
+int sov_webhook_secret_key(const char *secret, size_t len, struct sov_buf *key)
+{
+	sov_buf_reset(key);
+	if (len > 6 && !strncmp(secret, "whsec_", 6)) {
+		if (sov_base64_decode(secret + 6, len - 6, key) < 0 || !key->len) {
+			wipe(key);
+			return sov_error("the webhook secret starts with whsec_ but the "
+					 "rest is not base64");
+		}
+		return 0;
+	}
+	sov_buf_add(key, secret, len);
+	return 0;
+}
+
+static int is_loopback(const char *host)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+	char buf[INET6_ADDRSTRLEN + 2];
+	size_t n = strlen(host);
+
+	if (!strcasecmp(host, "localhost"))
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < sizeof(buf)) {
+		memcpy(buf, host + 1, n - 2);
+		buf[n - 2] = '\0';
+		host = buf;
+	}
+	return inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+int sov_webhook_check_url(const char *url, int allow_insecure)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *user = NULL;
+	int ret = -1;
+
+	if (!u)
+		return sov_error("out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		sov_error("sovsync.webhook.url: not a valid URL");
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK) {
+		sov_error("sovsync.webhook.url: must not contain user:password@; "
+			  "use sovsync.webhook.tokenFile");
+		goto out;
+	}
+	if (strcasecmp(scheme, "https") && strcasecmp(scheme, "http")) {
+		sov_error("sovsync.webhook.url: scheme %s is not http or https", scheme);
+		goto out;
+	}
+	if (!strcasecmp(scheme, "http") && !allow_insecure && !is_loopback(host)) {
+		sov_error("sovsync.webhook.url: plain http to %s would expose the token; "
+			  "use https (or set sovsync.webhook.allowInsecure)", host);
+		goto out;
+	}
+	ret = 0;
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(user);
+	curl_url_cleanup(u);
+	return ret;
+}
+
+void sov_webhook_sign(const void *key, size_t key_len, const char *id,
+		      int64_t timestamp, const void *body, size_t body_len,
+		      struct sov_buf *out)
+{
+	struct sov_buf msg = SOV_BUF_INIT;
+	unsigned char mac[SOV_SHA256_LEN];
+
+	sov_buf_addf(&msg, "%s.%lld.", id, (long long)timestamp);
+	sov_buf_add(&msg, body, body_len);
+	sov_hmac_sha256(key, key_len, msg.ptr, msg.len, mac);
+	sov_buf_addstr(out, "v1,");
+	sov_base64_encode(mac, sizeof(mac), out);
+	sov_buf_release(&msg);
+}
+
+int64_t sov_webhook_backoff_ms(const struct sov_webhook_settings *s, int64_t attempts,
+			       int64_t retry_after_ms, uint64_t random)
+{
+	int64_t cap = s->retry_delay_ms, delay;
+	int64_t i;
+
+	/* base * 2^(attempts-1), stopping at the cap before it can overflow. */
+	for (i = 1; i < attempts && cap < s->max_retry_delay_ms; i++)
+		cap *= 2;
+	if (cap > s->max_retry_delay_ms)
+		cap = s->max_retry_delay_ms;
+	delay = (int64_t)(random % ((uint64_t)cap + 1));
+	if (retry_after_ms > MAX_RETRY_AFTER_MS)
+		retry_after_ms = MAX_RETRY_AFTER_MS;
+	return delay > retry_after_ms ? delay : retry_after_ms;
+}
+
+int sov_webhook_new_id(struct sov_buf *out)
+{
+	unsigned char raw[16];
+	size_t got = 0;
+
+	while (got < sizeof(raw)) {
+		ssize_t n = getrandom(raw + got, sizeof(raw) - got, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return sov_error_errno("cannot get random bytes for an event id");
+		}
+		got += (size_t)n;
+	}
+	sov_buf_addstr(out, "evt_");
+	sov_hex_encode(raw, sizeof(raw), out);
+	return 0;
+}
+
+/* The repository's name: its working tree's (or bare directory's) basename. */
+static void repo_name(git_repository *repo, struct sov_buf *out)
+{
+	const char *dir = git_repository_workdir(repo);
+	struct sov_buf tmp = SOV_BUF_INIT;
+	const char *base;
+
+	sov_buf_addstr(&tmp, dir ? dir : git_repository_path(repo));
+	while (tmp.len > 1 && tmp.ptr[tmp.len - 1] == '/')
+		sov_buf_setlen(&tmp, tmp.len - 1);
+	if (!dir && tmp.len > 4 && !strcmp(tmp.ptr + tmp.len - 4, "/.git"))
+		sov_buf_setlen(&tmp, tmp.len - 4);
+	base = strrchr(tmp.ptr, '/');
+	sov_buf_addstr(out, base ? base + 1 : tmp.ptr);
+	sov_buf_release(&tmp);
+}
+
+/* The remote's URL without any "user:password@" (NULL when there is none). */
+static json_t *remote_url(git_repository *repo, const char *name)
+{
+	git_remote *remote = NULL;
+	struct sov_buf url = SOV_BUF_INIT;
+	const char *u, *scheme_end, *at, *slash;
+	json_t *ret;
+
+	if (git_remote_lookup(&remote, repo, name) < 0 || !git_remote_url(remote)) {
+		git_remote_free(remote);
+		git_error_clear();
+		return json_null();
+	}
+	u = git_remote_url(remote);
+	scheme_end = strstr(u, "://");
+	if (scheme_end) {
+		slash = strchr(scheme_end + 3, '/');
+		at = memchr(scheme_end + 3, '@',
+			    slash ? (size_t)(slash - scheme_end - 3) : strlen(scheme_end + 3));
+		if (at) {
+			sov_buf_add(&url, u, (size_t)(scheme_end + 3 - u));
+			sov_buf_addstr(&url, at + 1);
+		}
+	}
+	if (!url.len)
+		sov_buf_addstr(&url, u);
+	ret = json_string(url.ptr);
+	sov_buf_release(&url);
+	git_remote_free(remote);
+	return ret ? ret : json_null();
+}
+
+static int lookup_tree(git_repository *repo, const char *hex, git_tree **out)
+{
+	git_commit *commit = NULL;
+	git_oid oid;
+	int err;
+
+	*out = NULL;
+	if (!hex)
+		return 0;
+	if (git_oid_fromstr(&oid, hex) < 0)
+		return sov_error("'%s' is not a commit id", hex);
+	err = git_commit_lookup(&commit, repo, &oid);
+	if (!err)
+		err = git_commit_tree(out, commit);
+	git_commit_free(commit);
+	if (err < 0)
+		return sov_error_git("commit %s", hex);
+	return 0;
+}
+
+/* The paths under `root`/ that differ between the two commits. */
+static int changed_paths(git_repository *repo, const char *root, const char *before,
+			 const char *after, json_t *paths, int *truncated)
+{
+	git_tree *old_tree = NULL, *new_tree = NULL;
+	git_diff_options opts;
+	git_diff *diff = NULL;
+	char *spec[1];
+	int ret = -1;
+	size_t i, n;
+
+	*truncated = 0;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if (lookup_tree(repo, before, &old_tree) < 0 ||
+	    lookup_tree(repo, after, &new_tree) < 0)
+		goto out;
+	spec[0] = (char *)root;
+	opts.pathspec.strings = spec;
+	opts.pathspec.count = *root ? 1 : 0;
+	if (git_diff_tree_to_tree(&diff, repo, old_tree, new_tree, &opts) < 0) {
+		sov_error_git("cannot diff %s..%s", before ? before : "(none)",
+			      after ? after : "(none)");
+		goto out;
+	}
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *p = d->new_file.path ? d->new_file.path : d->old_file.path;
+
+		if (json_array_size(paths) >= MAX_PATHS) {
+			*truncated = 1;
+			break;
+		}
+		json_array_append_new(paths, json_string(p));
+	}
+	ret = 0;
+out:
+	git_diff_free(diff);
+	git_tree_free(old_tree);
+	git_tree_free(new_tree);
+	return ret;
+}
+
+int sov_webhook_payload(git_repository *repo, const struct sov_webhook_settings *s,
+			const char *event, const char *id, const char *branch,
+			const char *before, const char *after, int64_t now,
+			struct sov_buf *out)
+{
+	json_t *obj = json_object(), *paths = json_array();
+	struct sov_buf t = SOV_BUF_INIT;
+	int truncated = 0, ret = -1;
+	char *text;
+
+	if (changed_paths(repo, s->root.ptr, before, after, paths, &truncated) < 0) {
+		json_decref(paths);
+		goto out;
+	}
+	json_object_set_new(obj, "event", json_string(event));
+	json_object_set_new(obj, "id", json_string(id));
+	repo_name(repo, &t);
+	json_object_set_new(obj, "repository", json_string(t.ptr));
+	json_object_set_new(obj, "remote", remote_url(repo, s->remote.ptr));
+	json_object_set_new(obj, "branch", branch ? json_string(branch) : json_null());
+	json_object_set_new(obj, "before", before ? json_string(before) : json_null());
+	json_object_set_new(obj, "after", after ? json_string(after) : json_null());
+	json_object_set_new(obj, "root", json_string(s->root.ptr));
+	json_object_set_new(obj, "paths", paths);
+	json_object_set_new(obj, "paths_truncated", json_boolean(truncated));
+	json_object_set_new(obj, "source", json_string(s->source.ptr));
+	sov_buf_reset(&t);
+	sov_time_format(now, &t);
+	json_object_set_new(obj, "timestamp", json_string(t.ptr));
+	json_object_set_new(obj, "sovsync_version", json_string(SOV_VERSION));
+	/* Compact, key order as inserted: the body is stored and resent as is. */
+	text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!text) {
+		sov_error("cannot encode the webhook payload (invalid UTF-8 in a path?)");
+		goto out;
+	}
+	sov_buf_addstr(out, text);
+	free(text);
+	ret = 0;
+out:
+	json_decref(obj);
+	sov_buf_release(&t);
+	return ret;
+}
+
+enum sov_webhook_outcome sov_webhook_classify(long status)
+{
+	if (status >= 200 && status < 300)
+		return SOV_WEBHOOK_DELIVERED;
+	if (status == 408 || status == 429 || (status >= 500 && status < 600))
+		return SOV_WEBHOOK_RETRY;
+	return SOV_WEBHOOK_GIVE_UP;
+}
+
+void sov_webhook_response_release(struct sov_webhook_response *res)
+{
+	sov_buf_release(&res->error);
+	res->status = 0;
+	res->retry_after_ms = -1;
+}
+
+/* Keep at most a little of the answer, for the error text. */
+static size_t collect_body(char *data, size_t size, size_t n, void *priv)
+{
+	struct sov_buf *b = priv;
+	size_t len = size * n;
+
+	if (b->len < 200)
+		sov_buf_add(b, data, len < 200 - b->len ? len : 200 - b->len);
+	return len;
+}
+
+/* Add "Name: value" to a header list; the value may be secret. */
+static struct curl_slist *add_header(struct curl_slist *list, const char *name,
+				     const char *value, size_t value_len)
+{
+	struct sov_buf line = SOV_BUF_INIT;
+	struct curl_slist *next;
+
+	sov_buf_addf(&line, "%s: ", name);
+	sov_buf_add(&line, value, value_len);
+	next = curl_slist_append(list, line.ptr);	/* curl copies the line */
+	wipe(&line);
+	if (!next) {
+		curl_slist_free_all(list);
+		return NULL;
+	}
+	return next;
+}
+
+/* Wipe the copies curl made of secret header lines, then free them. */
+static void free_headers(struct curl_slist *list)
+{
+	struct curl_slist *h;
+
+	for (h = list; h; h = h->next)
+		OPENSSL_cleanse(h->data, strlen(h->data));
+	curl_slist_free_all(list);
+}
+
+enum sov_webhook_outcome sov_webhook_post(const struct sov_webhook_settings *s,
+					  const char *id, const char *body,
+					  size_t body_len,
+					  struct sov_webhook_response *res)
+{
+	static const char sig_name[] = "webhook-signature";
+	struct curl_slist *headers = NULL;
+	struct sov_buf v = SOV_BUF_INIT, answer = SOV_BUF_INIT;
+	enum sov_webhook_outcome outcome = SOV_WEBHOOK_RETRY;
+	char errbuf[CURL_ERROR_SIZE] = "";
+	int64_t ts = sov_time_now() / 1000000;
+	curl_off_t retry_after = -1;
+	CURLcode rc;
+	CURL *curl;
+
+	sov_webhook_response_release(res);
+	curl = curl_easy_init();
+	if (!curl) {
+		sov_buf_addstr(&res->error, "cannot initialise libcurl");
+		return SOV_WEBHOOK_RETRY;
+	}
+	headers = add_header(headers, "Content-Type", "application/json", 16);
+	if (headers)
+		headers = add_header(headers, "webhook-id", id, strlen(id));
+	sov_buf_addf(&v, "%lld", (long long)ts);
+	if (headers)
+		headers = add_header(headers, "webhook-timestamp", v.ptr, v.len);
+	if (headers && s->key.len) {
+		sov_buf_reset(&v);
+		sov_webhook_sign(s->key.ptr, s->key.len, id, ts, body, body_len, &v);
+		headers = add_header(headers, sig_name, v.ptr, v.len);
+	}
+	if (headers && s->token.len) {
+		wipe(&v);
+		sov_buf_addstr(&v, "Bearer ");
+		sov_buf_add(&v, s->token.ptr, s->token.len);
+		headers = add_header(headers, "Authorization", v.ptr, v.len);
+	}
+	wipe(&v);
+	/* Expect: 100-continue would add a round trip for nothing. */
+	if (headers)
+		headers = curl_slist_append(headers, "Expect:");
+	if (!headers) {
+		sov_buf_addstr(&res->error, "out of memory building the request");
+		goto out;
+	}
+
+	curl_easy_setopt(curl, CURLOPT_URL, s->url.ptr);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);	/* 3xx is a failure */
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)s->connect_timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)s->timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "sovsync/" SOV_VERSION);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(curl, CURLOPT_POST, 1L);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	/* Proxies from the environment would see the token: only when asked. */
+	if (!getenv("SOVSYNC_WEBHOOK_USE_PROXY"))
+		curl_easy_setopt(curl, CURLOPT_PROXY, "");
+
+	rc = curl_easy_perform(curl);
+	if (rc != CURLE_OK) {
+		sov_buf_addf(&res->error, "%s", *errbuf ? errbuf : curl_easy_strerror(rc));
+		goto out;
+	}
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &res->status);
+	if (curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK &&
+	    retry_after >= 0 && (res->status == 429 || res->status == 503))
+		res->retry_after_ms = (int64_t)retry_after * 1000;
+	outcome = sov_webhook_classify(res->status);
+	if (outcome != SOV_WEBHOOK_DELIVERED) {
+		size_t i;
+
+		/* Printable first line of the answer only. */
+		for (i = 0; i < answer.len; i++)
+			if (answer.ptr[i] == '\n' || answer.ptr[i] == '\r' ||
+			    (unsigned char)answer.ptr[i] < 0x20)
+				break;
+		sov_buf_addf(&res->error, "HTTP %ld%s%.*s", res->status, i ? ": " : "",
+			     (int)i, answer.ptr);
+	}
+out:
+	free_headers(headers);
+	curl_easy_cleanup(curl);
+	sov_buf_release(&answer);
+	return outcome;
+}
+
+/* The branch HEAD is on (shorthand), or NULL when detached/unborn. */
+static char *head_branch(git_repository *repo)
+{
+	git_reference *head = NULL;
+	char *name = NULL;
+
+	if (git_repository_head(&head, repo) == 0 && git_reference_is_branch(head))
+		name = sov_strdup(git_reference_shorthand(head));
+	git_reference_free(head);
+	git_error_clear();
+	return name;
+}
+
+/* Resolve `spec` (a revision) to hex, or leave `out` empty. */
+static void resolve_hex(git_repository *repo, const char *spec, char out[GIT_OID_HEXSZ + 1])
+{
+	git_object *obj = NULL;
+
+	out[0] = '\0';
+	if (git_revparse_single(&obj, repo, spec) == 0) {
+		git_object *commit = NULL;
+
+		if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0)
+			git_oid_tostr(out, GIT_OID_HEXSZ + 1, git_object_id(commit));
+		git_object_free(commit);
+	}
+	git_object_free(obj);
+	git_error_clear();
+}
+
+static unsigned event_bit(const char *event)
+{
+	if (!strcmp(event, "commit"))
+		return SOV_WEBHOOK_COMMIT;
+	if (!strcmp(event, "merge"))
+		return SOV_WEBHOOK_MERGE;
+	if (!strcmp(event, "push"))
+		return SOV_WEBHOOK_PUSH;
+	return 0;
+}
+
+/* Queue one event and start a sender; `s` is loaded, the URL set. */
+static int queue_event(git_repository *repo, const struct sov_webhook_settings *s,
+		       const char *event, const char *branch, const char *before,
+		       const char *after)
+{
+	struct sov_outbox ob = SOV_OUTBOX_INIT;
+	struct sov_buf id = SOV_BUF_INIT, body = SOV_BUF_INIT;
+	int64_t now = sov_time_now();
+	int ret = -1;
+
+	if (sov_webhook_new_id(&id) < 0 ||
+	    sov_webhook_payload(repo, s, event, id.ptr, branch, before, after, now,
+				&body) < 0 ||
+	    sov_outbox_open(&ob, repo) < 0 ||
+	    sov_outbox_enqueue(&ob, id.ptr, event, body.ptr, body.len, now, NULL) < 0)
+		goto out;
+	sov_trace("webhook: queued %s event %s", event, id.ptr);
+	ret = sov_sender_spawn(repo);
+out:
+	sov_outbox_release(&ob);
+	sov_buf_release(&id);
+	sov_buf_release(&body);
+	return ret;
+}
+
+int sov_webhook_emit(git_repository *repo, const char *event, const char *before,
+		     const char *after)
+{
+	struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
+	char after_hex[GIT_OID_HEXSZ + 1], before_hex[GIT_OID_HEXSZ + 1];
+	char *branch = NULL;
+	unsigned bit = event_bit(event);
+	int ret = -1, on;
+
+	if (!bit)
+		return sov_error("unknown webhook event '%s' (expected commit, merge, push)",
+				 event);
+	on = sov_webhook_settings_load(&s, repo);
+	if (on <= 0 || !(s.events & bit)) {
+		sov_webhook_settings_release(&s);
+		return on < 0 ? -1 : 0;
+	}
+	if (!after) {
+		resolve_hex(repo, "HEAD", after_hex);
+		after = *after_hex ? after_hex : NULL;
+	}
+	if (!before && after) {
+		char spec[GIT_OID_HEXSZ + 3];
+
+		snprintf(spec, sizeof(spec), "%s^", after);
+		resolve_hex(repo, bit == SOV_WEBHOOK_MERGE ? "ORIG_HEAD" : spec, before_hex);
+		before = *before_hex ? before_hex : NULL;
+	}
+	branch = head_branch(repo);
+	ret = queue_event(repo, &s, event, branch, before, after);
+	free(branch);
+	sov_webhook_settings_release(&s);
+	return ret;
+}
+
+static int is_zero_oid(const char *hex)
+{
+	return strspn(hex, "0") == strlen(hex);
+}
+
+/*
+ * Whether the newest reflog entry of `ref` records a push to `new_hex`; if
+ * so, `old_hex` receives the value it replaced (empty when none).  The hook
+ * itself gets a zero old value when the ref was packed.
+ */
+static int updated_by_push(git_repository *repo, const char *ref, const char *new_hex,
+			   char old_hex[GIT_OID_HEXSZ + 1])
+{
+	git_reflog *log = NULL;
+	const git_reflog_entry *e;
+	int yes = 0;
+
+	old_hex[0] = '\0';
+	if (git_reflog_read(&log, repo, ref) == 0 && (e = git_reflog_entry_byindex(log, 0))) {
+		char hex[GIT_OID_HEXSZ + 1];
+		const char *msg = git_reflog_entry_message(e);
+
+		git_oid_tostr(hex, sizeof(hex), git_reflog_entry_id_new(e));
+		/* transport.c's update_tracking_ref() writes exactly this. */
+		yes = msg && !strcmp(msg, "update by push") && !strcmp(hex, new_hex);
+		if (yes && !git_oid_is_zero(git_reflog_entry_id_old(e)))
+			git_oid_tostr(old_hex, GIT_OID_HEXSZ + 1, git_reflog_entry_id_old(e));
+	}
+	git_reflog_free(log);
+	git_error_clear();
+	return yes;
+}
+
+/*
+ * Record that a push of `ref` to `new_hex` was announced, and say whether
+ * it is new.  Git re-writes the remote-tracking ref (with the same value,
+ * and no new reflog entry) on a push that finds nothing to do, so the
+ * reflog alone would announce the last real push again.  The last
+ * announced value of each ref is kept in "<sovsync dir>/webhook-pushed",
+ * lines "<hex> <ref>".  Returns 1 if new, 0 if seen, -1 on error.
+ */
+static int note_push(git_repository *repo, const char *ref, const char *new_hex)
+{
+	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT, out = SOV_BUF_INIT;
+	size_t reflen = strlen(ref);
+	int lock, ret = -1, seen = 0;
+	char *line, *next;
+
+	lock = sov_repo_lock(repo, "webhook-pushed", 1);
+	if (lock < 0)
+		return -1;
+	if (sov_repo_state_path(repo, "webhook-pushed", &path) < 0 ||
+	    (sov_fs_exists(path.ptr) && sov_buf_read_file(&text, path.ptr) < 0))
+		goto out;
+	for (line = text.ptr; *line; line = next) {
+		next = strchrnul(line, '\n');
+		if (*next)
+			*next++ = '\0';
+		/* "<40 hex> <ref>" */
+		if (strlen(line) == GIT_OID_HEXSZ + 1 + reflen &&
+		    !strcmp(line + GIT_OID_HEXSZ + 1, ref)) {
+			seen = !strncmp(line, new_hex, GIT_OID_HEXSZ);
+			continue;
+		}
+		if (*line)
+			sov_buf_addf(&out, "%s\n", line);
+	}
+	sov_buf_addf(&out, "%s %s\n", new_hex, ref);
+	if (!seen && sov_fs_write_atomic(path.ptr, out.ptr, out.len, 0600) < 0)
+		goto out;
+	ret = !seen;
+out:
+	sov_repo_unlock(lock);
+	sov_buf_release(&path);
+	sov_buf_release(&text);
+	sov_buf_release(&out);
+	return ret;
+}
+
+int sov_webhook_ref_transaction(git_repository *repo, const char *state, FILE *in)
+{
+	struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
+	struct sov_buf prefix = SOV_BUF_INIT;
+	char line[4096];
+	int on = 0, ret = 0;
+
+	if (!strcmp(state, "committed")) {
+		on = sov_webhook_settings_load(&s, repo);
+		if (on < 0)
+			ret = -1;
+		if (on > 0 && !(s.events & SOV_WEBHOOK_PUSH))
+			on = 0;
+		sov_buf_addf(&prefix, "refs/remotes/%s/", s.remote.ptr);
+	}
+	/* Read everything even when idle: Git writes all lines to the hook. */
+	while (fgets(line, sizeof(line), in)) {
+		char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1];
+		char prev_hex[GIT_OID_HEXSZ + 1];
+		char ref[sizeof(line)];
+		const char *branch;
+		int r;
+
+		if (on <= 0 || ret < 0)
+			continue;
+		if (sscanf(line, "%40s %40s %4095s", old_hex, new_hex, ref) != 3)
+			continue;
+		if (strncmp(ref, prefix.ptr, prefix.len) || is_zero_oid(new_hex))
+			continue;
+		branch = ref + prefix.len;
+		if (!strcmp(branch, "HEAD") || (s.branch.len && strcmp(branch, s.branch.ptr)))
+			continue;
+		if (!updated_by_push(repo, ref, new_hex, prev_hex))
+			continue;
+		r = note_push(repo, ref, new_hex);
+		if (r <= 0) {
+			if (r < 0)
+				ret = -1;
+			continue;
+		}
+		sov_trace("webhook: push of %s landed (%s)", branch, new_hex);
+		if (!*prev_hex && !is_zero_oid(old_hex))
+			memcpy(prev_hex, old_hex, sizeof(prev_hex));
+		if (queue_event(repo, &s, "push", branch, *prev_hex ? prev_hex : NULL,
+				new_hex) < 0)
+			ret = -1;
+	}
+	sov_buf_release(&prefix);
+	sov_webhook_settings_release(&s);
+	return ret;
+}

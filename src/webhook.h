@@ -1,0 +1,158 @@
+/*
+ * webhook.h - webhook events: settings, payload, signing, one HTTP attempt,
+ * and the two entry points the Git hooks call.
+ *
+ * A Git hook never waits on the network: sov_webhook_emit() builds the
+ * payload, appends it to the durable outbox (outbox.h) and starts a detached
+ * sender (sender.h), then returns.  The sender POSTs each event with libcurl
+ * in queue order, retrying 408/429/5xx and network errors with exponential
+ * backoff and full jitter (at least Retry-After), and moves an event that
+ * cannot be delivered to outbox/failed/.
+ *
+ * Secrets: the bearer token comes from $SOVSYNC_WEBHOOK_TOKEN or the file
+ * named by sovsync.webhook.tokenFile, the signing secret from
+ * $SOVSYNC_WEBHOOK_SECRET or sovsync.webhook.secretFile.  Such a file must
+ * not be readable by group or others and must not lie in the working tree
+ * (a tracked file would publish it).  Secrets are never taken from argv and
+ * never traced, logged or printed; settings_release() wipes them.
+ *
+ * Payload and headers: docs/FORMATS.md ("Webhook").  Signature: Standard
+ * Webhooks, "v1," + base64(HMAC-SHA256(key, id "." timestamp "." body)),
+ * where a "whsec_" secret's key is the base64-decoded rest.
+ */
+#ifndef SOV_WEBHOOK_H
+#define SOV_WEBHOOK_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <git2.h>
+
+#include "buf.h"
+
+#define SOV_WEBHOOK_COMMIT 1u
+#define SOV_WEBHOOK_MERGE 2u
+#define SOV_WEBHOOK_PUSH 4u
+
+struct sov_webhook_settings {
+	struct sov_buf url;		/* empty: webhooks are off */
+	unsigned events;		/* SOV_WEBHOOK_* mask */
+	int allow_insecure;		/* plain http to a non-loopback host */
+	int64_t connect_timeout_ms;
+	int64_t timeout_ms;		/* whole request */
+	int64_t max_attempts;		/* then the event is failed */
+	int64_t retry_delay_ms;		/* backoff base */
+	int64_t max_retry_delay_ms;	/* backoff cap */
+	int64_t linger_ms;		/* a background sender waits at most this */
+	struct sov_buf root;		/* sovsync.root */
+	struct sov_buf remote;		/* sovsync.remote */
+	struct sov_buf branch;		/* sovsync.branch, empty: any */
+	struct sov_buf source;		/* sovsync.source */
+	/* Loaded by sov_webhook_load_credentials() only.  Secret. */
+	int has_credentials;
+	struct sov_buf token;		/* empty: no Authorization header */
+	struct sov_buf key;		/* HMAC key, empty: no signature */
+};
+
+#define SOV_WEBHOOK_SETTINGS_INIT { SOV_BUF_INIT, 0, 0, 0, 0, 0, 0, 0, 0, \
+	SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, 0, SOV_BUF_INIT, SOV_BUF_INIT }
+
+/*
+ * Read the sovsync.webhook.* settings of `repo` (not the secrets).  Returns
+ * 1 when a URL is set, 0 when webhooks are off, -1 on an invalid setting.
+ */
+int sov_webhook_settings_load(struct sov_webhook_settings *s, git_repository *repo);
+
+/* Read the token and the secret (see above).  0 or -1 (message, no secret). */
+int sov_webhook_load_credentials(struct sov_webhook_settings *s, git_repository *repo);
+
+/* Wipe the secrets and free everything. */
+void sov_webhook_settings_release(struct sov_webhook_settings *s);
+
+/* Parse an event list ("commit,merge push") into a mask.  0 or -1. */
+int sov_webhook_parse_events(const char *text, unsigned *mask);
+
+/*
+ * Whether `url` may be used: http or https only, no user:password@, and
+ * https unless the host is a loopback address or `allow_insecure`.  0 or -1.
+ */
+int sov_webhook_check_url(const char *url, int allow_insecure);
+
+/* The HMAC key of a secret: "whsec_<base64>" decoded, else the bytes as given. */
+int sov_webhook_secret_key(const char *secret, size_t len, struct sov_buf *key);
+
+/* Append "v1,<base64 HMAC-SHA256 of id.timestamp.body>". */
+void sov_webhook_sign(const void *key, size_t key_len, const char *id,
+		      int64_t timestamp, const void *body, size_t body_len,
+		      struct sov_buf *out);
+
+/*
+ * The delay before attempt `attempts` + 1 after `attempts` failures: full
+ * jitter, a uniform draw in [0, min(cap, base * 2^(attempts-1))] taken from
+ * `random`, but never less than `retry_after_ms` (>= 0 when the server
+ * sent Retry-After).  Milliseconds.
+ */
+int64_t sov_webhook_backoff_ms(const struct sov_webhook_settings *s, int64_t attempts,
+			       int64_t retry_after_ms, uint64_t random);
+
+/* Append a new unique event id, "evt_" and 32 hex digits from getrandom(). */
+int sov_webhook_new_id(struct sov_buf *out);
+
+/*
+ * Append the JSON body of an event (format in docs/FORMATS.md).  `before`
+ * and `after` are commit ids in hex or NULL; the changed paths under
+ * sovsync.root are those between the two trees.  `branch` may be NULL.
+ */
+int sov_webhook_payload(git_repository *repo, const struct sov_webhook_settings *s,
+			const char *event, const char *id, const char *branch,
+			const char *before, const char *after, int64_t now,
+			struct sov_buf *out);
+
+enum sov_webhook_outcome {
+	SOV_WEBHOOK_DELIVERED,		/* 2xx */
+	SOV_WEBHOOK_RETRY,		/* 408, 429, 5xx, network error */
+	SOV_WEBHOOK_GIVE_UP,		/* any other answer, 3xx included */
+};
+
+/* What an HTTP status means for the event. */
+enum sov_webhook_outcome sov_webhook_classify(long status);
+
+struct sov_webhook_response {
+	long status;			/* 0: no answer */
+	int64_t retry_after_ms;		/* -1: none */
+	struct sov_buf error;		/* why it was not delivered */
+};
+
+#define SOV_WEBHOOK_RESPONSE_INIT { 0, -1, SOV_BUF_INIT }
+
+/*
+ * One POST of `body` with the event's headers (credentials must be loaded).
+ * Returns the outcome; the details are in `res` (reset first).
+ */
+enum sov_webhook_outcome sov_webhook_post(const struct sov_webhook_settings *s,
+					  const char *id, const char *body,
+					  size_t body_len,
+					  struct sov_webhook_response *res);
+
+void sov_webhook_response_release(struct sov_webhook_response *res);
+
+/*
+ * Hook entry point: queue `event` ("commit", "merge" or "push") and start a
+ * detached sender; never waits on the network.  NULL `after` means HEAD;
+ * NULL `before` means HEAD's first parent for commit, ORIG_HEAD for merge.
+ * A no-op returning 0 when sovsync.webhook.url is unset or the event is not
+ * in sovsync.webhook.events.  Returns 0 or -1.
+ */
+int sov_webhook_emit(git_repository *repo, const char *event, const char *before,
+		     const char *after);
+
+/*
+ * The reference-transaction hook body: in state "committed", reads the
+ * "<old> <new> <ref>" lines from `in` and emits one `push` event for each
+ * refs/remotes/<sovsync.remote>/<branch> update whose newest reflog entry
+ * is Git's "update by push" (a fetch writes other messages).  Other states
+ * only drain `in`.  Returns 0 or -1.
+ */
+int sov_webhook_ref_transaction(git_repository *repo, const char *state, FILE *in);
+
+#endif

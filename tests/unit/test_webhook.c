@@ -1,0 +1,157 @@
+/* Unit tests for src/webhook.c: settings parsing, URL policy, signing,
+ * backoff, classification and the payload. */
+#include "tap.h"
+#include "error.h"
+#include "webhook.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int run(const char *dir, const char *cmd)
+{
+	char line[1024];
+
+	snprintf(line, sizeof(line), "cd %s && %s >/dev/null 2>&1", dir, cmd);
+	return system(line);
+}
+
+int main(void)
+{
+	struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
+	struct sov_buf b = SOV_BUF_INIT, key = SOV_BUF_INIT;
+	char dir[] = "/tmp/sovsync-webhook-XXXXXX";
+	git_repository *repo = NULL;
+	unsigned mask = 0;
+	json_t *j;
+	int64_t d;
+	int i, all_in_range;
+
+	git_libgit2_init();
+
+	ok(sov_webhook_parse_events("commit,merge push", &mask) == 0 && mask == 7, "all three");
+	ok(sov_webhook_parse_events(" push ", &mask) == 0 && mask == SOV_WEBHOOK_PUSH, "push only");
+	ok(sov_webhook_parse_events("", &mask) == 0 && mask == 0, "none");
+	ok(sov_webhook_parse_events("commit,pull", &mask) < 0 && strstr(sov_error_last(), "pull"),
+	   "unknown event named: %s", sov_error_last());
+
+	ok(sov_webhook_check_url("https://example.com/hook", 0) == 0, "https ok");
+	ok(sov_webhook_check_url("http://127.0.0.1:8080/hook", 0) == 0, "http to 127.0.0.1 ok");
+	ok(sov_webhook_check_url("http://127.1.2.3/hook", 0) == 0, "http to 127/8 ok");
+	ok(sov_webhook_check_url("http://localhost/hook", 0) == 0, "http to localhost ok");
+	ok(sov_webhook_check_url("http://[::1]:9/hook", 0) == 0, "http to ::1 ok");
+	ok(sov_webhook_check_url("http://example.com/hook", 0) < 0, "http elsewhere refused: %s",
+	   sov_error_last());
+	ok(sov_webhook_check_url("http://example.com/hook", 1) == 0, "unless allowInsecure");
+	ok(sov_webhook_check_url("http://128.0.0.1/hook", 0) < 0, "128.0.0.1 is not loopback");
+	ok(sov_webhook_check_url("ftp://127.0.0.1/x", 1) < 0, "ftp refused");
+	ok(sov_webhook_check_url("https://u:p@example.com/", 0) < 0 &&
+	   !strstr(sov_error_last(), "u:p"), "credentials in the URL refused, not echoed");
+	ok(sov_webhook_check_url("not a url", 0) < 0, "garbage refused");
+
+	/* The Standard Webhooks reference example. */
+	ok(sov_webhook_secret_key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", 38, &key) == 0,
+	   "whsec_ secret decoded");
+	is_int(key.len, 24, "24 key bytes");
+	sov_webhook_sign(key.ptr, key.len, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
+			 "{\"test\": 2432232314}", 20, &b);
+	is_str(b.ptr, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", "signature");
+	ok(sov_webhook_secret_key("whsec_!!!", 9, &key) < 0, "bad base64 refused");
+	ok(sov_webhook_secret_key("plain", 5, &key) == 0 && key.len == 5 &&
+	   !memcmp(key.ptr, "plain", 5), "a plain secret is used as is");
+
+	is_int(sov_webhook_classify(200), SOV_WEBHOOK_DELIVERED, "200 delivered");
+	is_int(sov_webhook_classify(204), SOV_WEBHOOK_DELIVERED, "204 delivered");
+	is_int(sov_webhook_classify(301), SOV_WEBHOOK_GIVE_UP, "301 is a failure");
+	is_int(sov_webhook_classify(400), SOV_WEBHOOK_GIVE_UP, "400 gives up");
+	is_int(sov_webhook_classify(410), SOV_WEBHOOK_GIVE_UP, "410 gives up");
+	is_int(sov_webhook_classify(408), SOV_WEBHOOK_RETRY, "408 retried");
+	is_int(sov_webhook_classify(429), SOV_WEBHOOK_RETRY, "429 retried");
+	is_int(sov_webhook_classify(500), SOV_WEBHOOK_RETRY, "500 retried");
+	is_int(sov_webhook_classify(503), SOV_WEBHOOK_RETRY, "503 retried");
+
+	s.retry_delay_ms = 1000;
+	s.max_retry_delay_ms = 60000;
+	is_int(sov_webhook_backoff_ms(&s, 1, -1, 999999), 999999 % 1001, "attempt 1: within base");
+	is_int(sov_webhook_backoff_ms(&s, 3, -1, UINT64_MAX), UINT64_MAX % 4001,
+	       "attempt 3: within base * 4");
+	is_int(sov_webhook_backoff_ms(&s, 60, -1, 60000), 60000, "capped (no overflow)");
+	is_int(sov_webhook_backoff_ms(&s, 60, -1, 60001), 0, "full jitter reaches 0");
+	is_int(sov_webhook_backoff_ms(&s, 1, 5000, 3), 5000, "Retry-After is a floor");
+	is_int(sov_webhook_backoff_ms(&s, 1, 999999999999LL, 3), 24 * 3600 * 1000LL,
+	       "Retry-After clamped to a day");
+	all_in_range = 1;
+	for (i = 0; i < 1000; i++) {
+		d = sov_webhook_backoff_ms(&s, 2, -1, (uint64_t)rand() * 7919u);
+		if (d < 0 || d > 2000)
+			all_in_range = 0;
+	}
+	ok(all_in_range, "jitter stays in [0, base * 2]");
+
+	sov_buf_reset(&b);
+	ok(sov_webhook_new_id(&b) == 0 && b.len == 36 && !strncmp(b.ptr, "evt_", 4), "new id %s", b.ptr);
+
+	/* Payload: paths under the root only, before/after, fields. */
+	ok(mkdtemp(dir) != NULL, "temp dir");
+	ok(run(dir, "git init -q -b main . && git -c user.name=a -c user.email=a@b commit -q "
+		    "--allow-empty -m one && mkdir -p shared/memories && echo 1 >shared/memories/m.json"
+		    " && echo 2 >outside && git add . && git -c user.name=a -c user.email=a@b "
+		    "commit -q -m two && git config sovsync.source laptop") == 0, "repository");
+	ok(git_repository_open(&repo, dir) == 0, "open it");
+	ok(sov_webhook_settings_load(&s, repo) == 0, "no URL: webhooks off");
+	ok(s.events == 7, "default events: all");
+	{
+		git_object *one = NULL, *two = NULL;
+		char h1[41], h2[41];
+
+		ok(git_revparse_single(&one, repo, "HEAD^") == 0 &&
+		   git_revparse_single(&two, repo, "HEAD") == 0, "commits");
+		git_oid_tostr(h1, sizeof(h1), git_object_id(one));
+		git_oid_tostr(h2, sizeof(h2), git_object_id(two));
+		sov_buf_reset(&b);
+		ok(sov_webhook_payload(repo, &s, "commit", "evt_x", "main", h1, h2,
+				       1700000000000000LL, &b) == 0, "payload");
+		j = json_loads(b.ptr, 0, NULL);
+		ok(json_is_object(j), "valid JSON: %s", b.ptr);
+		is_str(json_string_value(json_object_get(j, "event")), "commit", "event");
+		is_str(json_string_value(json_object_get(j, "id")), "evt_x", "id");
+		is_str(json_string_value(json_object_get(j, "before")), h1, "before");
+		is_str(json_string_value(json_object_get(j, "after")), h2, "after");
+		is_str(json_string_value(json_object_get(j, "branch")), "main", "branch");
+		is_str(json_string_value(json_object_get(j, "source")), "laptop", "source");
+		is_str(json_string_value(json_object_get(j, "timestamp")), "2023-11-14T22:13:20Z",
+		       "timestamp");
+		is_int(json_array_size(json_object_get(j, "paths")), 1, "one path under shared/");
+		is_str(json_string_value(json_array_get(json_object_get(j, "paths"), 0)),
+		       "shared/memories/m.json", "the memory file");
+		ok(json_is_string(json_object_get(j, "sovsync_version")), "version");
+		ok(json_is_null(json_object_get(j, "remote")), "no remote");
+		json_decref(j);
+		sov_buf_reset(&b);
+		ok(sov_webhook_payload(repo, &s, "commit", "evt_y", NULL, NULL, h1, 0, &b) == 0 &&
+		   strstr(b.ptr, "\"before\":null") && strstr(b.ptr, "\"paths\":[]"),
+		   "root commit: before null, no paths");
+		git_object_free(one);
+		git_object_free(two);
+	}
+	ok(run(dir, "git config sovsync.webhook.url http://example.com/") == 0 &&
+	   sov_webhook_settings_load(&s, repo) < 0, "insecure URL refused at load");
+	ok(run(dir, "git config sovsync.webhook.url http://127.0.0.1:9/ && "
+		    "git config sovsync.webhook.events push") == 0 &&
+	   sov_webhook_settings_load(&s, repo) == 1 && s.events == SOV_WEBHOOK_PUSH,
+	   "URL and events read");
+
+	sov_webhook_settings_release(&s);
+	sov_buf_release(&b);
+	sov_buf_release(&key);
+	git_repository_free(repo);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		ok(system(cmd) == 0, "cleanup");
+	}
+	git_libgit2_shutdown();
+	return done_testing();
+}
