@@ -22,6 +22,12 @@ static const struct sov_cmd *const commands[] = {
 	/* sync and watch */
 
 	/* large-file filter */
+	&sov_cmd_track,
+	&sov_cmd_untrack,
+	&sov_cmd_cat,
+	&sov_cmd_filter_process,
+	&sov_cmd_clean,
+	&sov_cmd_smudge,
 
 	/* merge drivers and conflicts */
 

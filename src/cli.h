@@ -49,6 +49,12 @@ int sov_cli_fail(void);
 /* sync and watch: src/cli_*.c */
 
 /* large-file filter: filters/ */
+extern const struct sov_cmd sov_cmd_track;
+extern const struct sov_cmd sov_cmd_untrack;
+extern const struct sov_cmd sov_cmd_cat;
+extern const struct sov_cmd sov_cmd_filter_process;
+extern const struct sov_cmd sov_cmd_clean;
+extern const struct sov_cmd sov_cmd_smudge;
 
 /* merge drivers and conflicts: merge-drivers/ */
 

@@ -1,0 +1,46 @@
+/*
+ * filter.h - the clean and smudge operations of the large-file filter,
+ * shared by `sovsync filter-process`, `clean`, `smudge` and `cat`.
+ *
+ * clean  content -> stored form (frame.h); stored form passes unchanged
+ * smudge stored form -> content; content without a sovsync header (files
+ *        committed before they were tracked) passes unchanged
+ *
+ * A struct sov_filter wraps the streaming encoder or decoder so that the
+ * programs feed bytes and finish without caring which it is.  It owns the
+ * codec; the output callback and its context are borrowed.
+ */
+#ifndef SOV_FILTER_H
+#define SOV_FILTER_H
+
+#include <stddef.h>
+
+#include "frame.h"
+
+enum sov_filter_op { SOV_FILTER_CLEAN, SOV_FILTER_SMUDGE };
+
+struct sov_filter {
+	enum sov_filter_op op;
+	struct sov_frame_encoder *enc;
+	struct sov_frame_decoder *dec;
+};
+
+void sov_filter_init(struct sov_filter *f, enum sov_filter_op op,
+		     sov_frame_write_fn write, void *ctx);
+int sov_filter_write(struct sov_filter *f, const void *data, size_t len);
+int sov_filter_finish(struct sov_filter *f);
+void sov_filter_release(struct sov_filter *f);
+
+/* "clean" or "smudge". */
+const char *sov_filter_op_name(enum sov_filter_op op);
+
+/*
+ * Filter everything readable from `in` to `out` (file descriptors, left
+ * open), streaming.  Errors are not prefixed with a path.  0 or -1.
+ */
+int sov_filter_fd(enum sov_filter_op op, int in, int out);
+
+/* A sov_frame_write_fn writing to the file descriptor `*(int *)ctx`. */
+int sov_filter_write_fd(void *ctx, const void *data, size_t len);
+
+#endif
