@@ -322,6 +322,15 @@ int sov_frame_encoder_finish(struct sov_frame_encoder *enc)
 
 	if (enc->state == ENC_DONE)
 		return sov_error("frame encoder: finished twice");
+	/*
+	 * Empty content is stored empty: Git never runs the clean filter on
+	 * an empty working tree file when it compares (diff.c), so anything
+	 * else would show every empty tracked file as modified.
+	 */
+	if (enc->state == ENC_SNIFF && !enc->in.len) {
+		enc->state = ENC_DONE;
+		return 0;
+	}
 	if (enc->state == ENC_SNIFF && start(enc) < 0)
 		return -1;
 	if (enc->state == ENC_PASS) {

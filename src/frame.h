@@ -9,6 +9,8 @@
  * and chunks are compressed independently, so the output is the same for
  * any thread count and any local setting (two clones store the same blob).
  *
+ * Empty content encodes to empty content (Git assumes that of filters).
+ *
  * Idempotence: the encoder passes input that already starts with a sovsync
  * header through unchanged.  The decoder fails on damaged content with a
  * message beginning "corrupt" ("corrupt: truncated ..." when the content
