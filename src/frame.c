@@ -395,7 +395,8 @@ static int not_sovsync(void)
 static int decode_chunk(struct sov_frame_decoder *dec)
 {
 	const unsigned char *rec = (const unsigned char *)dec->pend.ptr;
-	unsigned long long at = (unsigned long long)dec->offset;
+	/* Messages point at the record, i.e. at its length field. */
+	unsigned long long at = (unsigned long long)dec->offset - 4;
 	unsigned long long idx = (unsigned long long)dec->nchunks;
 	unsigned long long size;
 	size_t n;
