@@ -3,7 +3,7 @@
  * (gitattributes(5), "Long Running Filter Process"), serving clean and
  * smudge for every tracked file of one Git command in one process.
  *
- * Git writes a whole file before it reads the answer, so the output of a
+ * Git writes a whole file before it reads the answer, so one side of each
  * file is spooled (spool.h) until its input has ended; memory stays bounded
  * for any file size.  A file that fails (corrupt stored content) gets
  * status=error and a "sovsync: <path>: <cause>" line on stderr; the
@@ -24,6 +24,7 @@
 struct session {
 	struct sov_pkt_reader *in;
 	struct sov_pkt_writer *out;
+	struct sov_filter filter;	/* codecs reused for every file */
 	int can_clean, can_smudge;
 };
 
@@ -75,17 +76,31 @@ static int reply_status(struct session *s, const char *status)
 	return sov_pkt_flush(s->out);
 }
 
+/* Report a failed file on stderr and tell Git (after its content's flush). */
+static int fail_file(struct session *s, const char *path, int after_content)
+{
+	sov_error_prefix("%s", path);
+	sov_error_report();
+	if (after_content && sov_pkt_flush(s->out) < 0)
+		return -1;
+	return reply_status(s, "error");
+}
+
 /*
- * Serve one request whose "command=" line is in s->in.  Returns 0 (the
- * request was answered, successfully or not), 1 at a clean end of the
- * stream, or -1 on a protocol error.
+ * Serve one request.  Returns 0 (the request was answered, successfully
+ * or not), 1 at a clean end of the stream, or -1 on a protocol error.
+ *
+ * Both operations spool the stored (compressed) form, the smaller one:
+ * clean spools its output, smudge its input and decodes while it answers.
+ * A smudge that finds damage midway ends the content with status=error,
+ * which makes Git drop what it received (convert.c keeps the output only
+ * on success).
  */
 static int serve_one(struct session *s)
 {
 	struct sov_spool spool = SOV_SPOOL_INIT;
 	struct sov_buf path = SOV_BUF_INIT;
 	enum sov_filter_op op = SOV_FILTER_CLEAN;
-	struct sov_filter f;
 	enum sov_pkt_status st;
 	int known = 1, failed = 0, ret = -1;
 
@@ -118,45 +133,48 @@ static int serve_one(struct session *s)
 	}
 
 	/* The content, to its flush; after a failure it is read and dropped. */
-	sov_filter_init(&f, op, sov_spool_write, &spool);
+	if (op == SOV_FILTER_CLEAN)
+		sov_filter_start(&s->filter, op, sov_spool_write, &spool);
 	while ((st = sov_pkt_read(s->in)) == SOV_PKT_DATA) {
-		if (known && !failed && sov_filter_write(&f, s->in->data, s->in->len) < 0)
-			failed = 1;
+		if (!known || failed)
+			continue;
+		if (op == SOV_FILTER_CLEAN)
+			failed = sov_filter_write(&s->filter, s->in->data, s->in->len) < 0;
+		else
+			failed = sov_spool_write(&spool, s->in->data, s->in->len) < 0;
 	}
 	if (st != SOV_PKT_FLUSH) {
 		if (st != SOV_PKT_ERROR)
 			sov_error("git filter protocol: end of stream inside '%s'", path.ptr);
-		sov_filter_release(&f);
 		goto done;
 	}
-	if (known && !failed && sov_filter_finish(&f) < 0)
-		failed = 1;
-	sov_filter_release(&f);
-
 	if (!known) {
 		/* Git sends only what we announced: it and we disagree, stop. */
 		ret = reply_status(s, "abort");
 		goto done;
 	}
+	if (!failed && op == SOV_FILTER_CLEAN)
+		failed = sov_filter_finish(&s->filter) < 0;
 	if (failed) {
-		sov_error_prefix("%s", path.ptr);
-		sov_error_report();
-		ret = reply_status(s, "error");
+		ret = fail_file(s, path.ptr, 0);
 		goto done;
 	}
-	sov_trace("%s %s: %llu bytes out", sov_filter_op_name(op), path.ptr,
-		  (unsigned long long)spool.size);
+
 	if (sov_pkt_write_line(s->out, "status=success") < 0 || sov_pkt_flush(s->out) < 0)
 		goto done;
-	if (sov_spool_replay(&spool, write_packets, s->out) < 0) {
-		/* Content was cut short: tell Git after the content's flush. */
-		sov_error_prefix("%s", path.ptr);
-		sov_error_report();
-		if (sov_pkt_flush(s->out) < 0)
-			goto done;
-		ret = reply_status(s, "error");
+	if (op == SOV_FILTER_CLEAN) {
+		failed = sov_spool_replay(&spool, write_packets, s->out) < 0;
+	} else {
+		sov_filter_start(&s->filter, op, write_packets, s->out);
+		failed = sov_spool_replay(&spool, sov_filter_feed, &s->filter) < 0 ||
+			 sov_filter_finish(&s->filter) < 0;
+	}
+	if (failed) {
+		ret = fail_file(s, path.ptr, 1);
 		goto done;
 	}
+	sov_trace("%s %s: %llu stored bytes", sov_filter_op_name(op), path.ptr,
+		  (unsigned long long)spool.size);
 	/* Flush after the content, then an empty list: status unchanged. */
 	if (sov_pkt_flush(s->out) < 0 || sov_pkt_flush(s->out) < 0)
 		goto done;
@@ -169,7 +187,7 @@ done:
 
 static int cmd_filter_process(int argc, char **argv)
 {
-	struct session s = { NULL, NULL, 0, 0 };
+	struct session s = { NULL, NULL, SOV_FILTER_INIT, 0, 0 };
 	int ret;
 
 	if (argc != 1)
@@ -182,6 +200,7 @@ static int cmd_filter_process(int argc, char **argv)
 	ret = handshake(&s);
 	while (!ret)
 		ret = serve_one(&s);
+	sov_filter_release(&s.filter);
 	free(s.in);
 	free(s.out);
 	/* Git closing our input between requests is the normal end. */

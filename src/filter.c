@@ -9,28 +9,38 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-void sov_filter_init(struct sov_filter *f, enum sov_filter_op op,
-		     sov_frame_write_fn write, void *ctx)
+void sov_filter_start(struct sov_filter *f, enum sov_filter_op op,
+		      sov_frame_write_fn write, void *ctx)
 {
 	f->op = op;
-	f->enc = NULL;
-	f->dec = NULL;
-	if (op == SOV_FILTER_CLEAN)
-		f->enc = sov_frame_encoder_new(0, write, ctx);
-	else
-		f->dec = sov_frame_decoder_new(SOV_FRAME_PASSTHROUGH, write, ctx);
+	if (op == SOV_FILTER_CLEAN) {
+		if (f->enc)
+			sov_frame_encoder_reset(f->enc, write, ctx);
+		else
+			f->enc = sov_frame_encoder_new(0, write, ctx);
+	} else {
+		if (f->dec)
+			sov_frame_decoder_reset(f->dec, SOV_FRAME_PASSTHROUGH, write, ctx);
+		else
+			f->dec = sov_frame_decoder_new(SOV_FRAME_PASSTHROUGH, write, ctx);
+	}
 }
 
 int sov_filter_write(struct sov_filter *f, const void *data, size_t len)
 {
-	if (f->enc)
+	if (f->op == SOV_FILTER_CLEAN)
 		return sov_frame_encoder_write(f->enc, data, len);
 	return sov_frame_decoder_write(f->dec, data, len);
 }
 
+int sov_filter_feed(void *ctx, const void *data, size_t len)
+{
+	return sov_filter_write(ctx, data, len);
+}
+
 int sov_filter_finish(struct sov_filter *f)
 {
-	if (f->enc)
+	if (f->op == SOV_FILTER_CLEAN)
 		return sov_frame_encoder_finish(f->enc);
 	return sov_frame_decoder_finish(f->dec);
 }
@@ -55,11 +65,11 @@ int sov_filter_write_fd(void *ctx, const void *data, size_t len)
 
 int sov_filter_fd(enum sov_filter_op op, int in, int out)
 {
-	struct sov_filter f;
+	struct sov_filter f = SOV_FILTER_INIT;
 	char *buf = sov_malloc(256 * 1024);
 	int ret = -1;
 
-	sov_filter_init(&f, op, sov_filter_write_fd, &out);
+	sov_filter_start(&f, op, sov_filter_write_fd, &out);
 	for (;;) {
 		ssize_t n = read(in, buf, 256 * 1024);
 

@@ -8,7 +8,8 @@
  *
  * A struct sov_filter wraps the streaming encoder or decoder so that the
  * programs feed bytes and finish without caring which it is.  It owns the
- * codec; the output callback and its context are borrowed.
+ * codecs, kept from one file to the next; the output callback and its
+ * context are borrowed.  Start from SOV_FILTER_INIT (or zeroes).
  */
 #ifndef SOV_FILTER_H
 #define SOV_FILTER_H
@@ -25,10 +26,16 @@ struct sov_filter {
 	struct sov_frame_decoder *dec;
 };
 
-void sov_filter_init(struct sov_filter *f, enum sov_filter_op op,
-		     sov_frame_write_fn write, void *ctx);
+#define SOV_FILTER_INIT { SOV_FILTER_CLEAN, NULL, NULL }
+
+/* Begin filtering one file; output goes to write(ctx, ...). */
+void sov_filter_start(struct sov_filter *f, enum sov_filter_op op,
+		      sov_frame_write_fn write, void *ctx);
 int sov_filter_write(struct sov_filter *f, const void *data, size_t len);
+/* A sov_frame_write_fn feeding the struct sov_filter `ctx`. */
+int sov_filter_feed(void *ctx, const void *data, size_t len);
 int sov_filter_finish(struct sov_filter *f);
+/* Free the codecs. */
 void sov_filter_release(struct sov_filter *f);
 
 /* "clean" or "smudge". */

@@ -175,6 +175,18 @@ struct sov_frame_encoder *sov_frame_encoder_new(int threads, sov_frame_write_fn 
 	return enc;
 }
 
+void sov_frame_encoder_reset(struct sov_frame_encoder *enc, sov_frame_write_fn write,
+			     void *ctx)
+{
+	enc->write = write;
+	enc->ctx = ctx;
+	enc->state = ENC_SNIFF;
+	enc->njobs = 0;
+	enc->total = enc->nchunks = 0;
+	sov_buf_reset(&enc->in);
+	sov_buf_reset(&enc->out);
+}
+
 void sov_frame_encoder_free(struct sov_frame_encoder *enc)
 {
 	int i;
@@ -375,6 +387,18 @@ struct sov_frame_decoder *sov_frame_decoder_new(unsigned flags, sov_frame_write_
 	dec->need = SOV_FRAME_MAGIC_SIZE;
 	sov_buf_init(&dec->pend, 0);
 	return dec;
+}
+
+void sov_frame_decoder_reset(struct sov_frame_decoder *dec, unsigned flags,
+			     sov_frame_write_fn write, void *ctx)
+{
+	dec->write = write;
+	dec->ctx = ctx;
+	dec->flags = flags;
+	dec->state = DEC_MAGIC;
+	dec->need = SOV_FRAME_MAGIC_SIZE;
+	dec->offset = dec->total = dec->nchunks = 0;
+	sov_buf_reset(&dec->pend);
 }
 
 void sov_frame_decoder_free(struct sov_frame_decoder *dec)

@@ -58,6 +58,13 @@ struct sov_frame_encoder *sov_frame_encoder_new(int threads, sov_frame_write_fn 
 int sov_frame_encoder_write(struct sov_frame_encoder *enc, const void *data, size_t len);
 /* End of content: emit the rest and the end record.  0 or -1. */
 int sov_frame_encoder_finish(struct sov_frame_encoder *enc);
+/*
+ * Start a new stream with the same encoder, keeping its zstd contexts and
+ * buffers: a filter serving thousands of small files must not pay for them
+ * every time.
+ */
+void sov_frame_encoder_reset(struct sov_frame_encoder *enc, sov_frame_write_fn write,
+			     void *ctx);
 void sov_frame_encoder_free(struct sov_frame_encoder *enc);
 
 #define SOV_FRAME_PASSTHROUGH 1	/* copy content without a header as is */
@@ -70,6 +77,9 @@ struct sov_frame_decoder *sov_frame_decoder_new(unsigned flags, sov_frame_write_
 int sov_frame_decoder_write(struct sov_frame_decoder *dec, const void *data, size_t len);
 /* End of stored bytes: fails with "corrupt: truncated ..." if incomplete. */
 int sov_frame_decoder_finish(struct sov_frame_decoder *dec);
+/* Start a new stream with the same decoder (see sov_frame_encoder_reset). */
+void sov_frame_decoder_reset(struct sov_frame_decoder *dec, unsigned flags,
+			     sov_frame_write_fn write, void *ctx);
 void sov_frame_decoder_free(struct sov_frame_decoder *dec);
 
 /*

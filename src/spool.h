@@ -20,7 +20,11 @@
 #include "buf.h"
 #include "frame.h"
 
-#define SOV_SPOOL_MEM_LIMIT (8u * 1024 * 1024)
+/*
+ * Stored forms up to this size never touch the disk; with the encoder's
+ * batch (about 10 MiB) the filter stays well under 64 MiB.
+ */
+#define SOV_SPOOL_MEM_LIMIT (32u * 1024 * 1024)
 
 struct sov_spool {
 	struct sov_buf mem;
