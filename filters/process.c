@@ -81,7 +81,7 @@ static int fail_file(struct session *s, const char *path, int after_content)
 {
 	sov_error_prefix("%s", path);
 	sov_error_report();
-	if (after_content && sov_pkt_flush(s->out) < 0)
+	if (after_content && sov_pkt_queue_flush(s->out) < 0)
 		return -1;
 	return reply_status(s, "error");
 }
@@ -160,7 +160,7 @@ static int serve_one(struct session *s)
 		goto done;
 	}
 
-	if (sov_pkt_write_line(s->out, "status=success") < 0 || sov_pkt_flush(s->out) < 0)
+	if (sov_pkt_write_line(s->out, "status=success") < 0 || sov_pkt_queue_flush(s->out) < 0)
 		goto done;
 	if (op == SOV_FILTER_CLEAN) {
 		failed = sov_spool_replay(&spool, write_packets, s->out) < 0;
@@ -176,7 +176,7 @@ static int serve_one(struct session *s)
 	sov_trace("%s %s: %llu stored bytes", sov_filter_op_name(op), path.ptr,
 		  (unsigned long long)spool.size);
 	/* Flush after the content, then an empty list: status unchanged. */
-	if (sov_pkt_flush(s->out) < 0 || sov_pkt_flush(s->out) < 0)
+	if (sov_pkt_queue_flush(s->out) < 0 || sov_pkt_flush(s->out) < 0)
 		goto done;
 	ret = 0;
 done:

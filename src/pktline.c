@@ -187,11 +187,18 @@ int sov_pkt_write_line(struct sov_pkt_writer *w, const char *fmt, ...)
 	return put_packet(w, line, (size_t)n);
 }
 
-int sov_pkt_flush(struct sov_pkt_writer *w)
+int sov_pkt_queue_flush(struct sov_pkt_writer *w)
 {
 	if (sizeof(w->out) - w->len < 4 && drain(w) < 0)
 		return -1;
 	memcpy(w->out + w->len, "0000", 4);
 	w->len += 4;
+	return 0;
+}
+
+int sov_pkt_flush(struct sov_pkt_writer *w)
+{
+	if (sov_pkt_queue_flush(w) < 0)
+		return -1;
 	return drain(w);
 }

@@ -77,4 +77,11 @@ int sov_pkt_write_line(struct sov_pkt_writer *w, const char *fmt, ...)
 /* Queue a flush packet and write everything queued.  0 or -1. */
 int sov_pkt_flush(struct sov_pkt_writer *w);
 
+/*
+ * Queue a flush packet without writing: for a flush in the middle of an
+ * answer the other side reads through anyway.  Saves a write(2), and a
+ * wake-up of the reader, per flush: that matters for thousands of small files.
+ */
+int sov_pkt_queue_flush(struct sov_pkt_writer *w);
+
 #endif
