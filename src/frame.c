@@ -165,13 +165,11 @@ struct sov_frame_encoder *sov_frame_encoder_new(int threads, sov_frame_write_fn 
 {
 	struct sov_frame_encoder *enc = sov_calloc(1, sizeof(*enc));
 
-	enc->write = write;
-	enc->ctx = ctx;
-	enc->state = ENC_SNIFF;
 	enc->threads = threads < 1 ? sov_frame_default_threads() : threads;
 	enc->cctx = sov_calloc((size_t)enc->threads, sizeof(*enc->cctx));
 	sov_buf_init(&enc->in, 0);
 	sov_buf_init(&enc->out, 0);
+	sov_frame_encoder_reset(enc, write, ctx);
 	return enc;
 }
 
@@ -380,12 +378,8 @@ struct sov_frame_decoder *sov_frame_decoder_new(unsigned flags, sov_frame_write_
 {
 	struct sov_frame_decoder *dec = sov_calloc(1, sizeof(*dec));
 
-	dec->write = write;
-	dec->ctx = ctx;
-	dec->flags = flags;
-	dec->state = DEC_MAGIC;
-	dec->need = SOV_FRAME_MAGIC_SIZE;
 	sov_buf_init(&dec->pend, 0);
+	sov_frame_decoder_reset(dec, flags, write, ctx);
 	return dec;
 }
 

@@ -14,6 +14,16 @@ store_as() {
 	git commit -q -m "damaged $1"
 }
 
+# checkout_fails_with FILE PATTERN: with FILE's bytes as the blob of f.bin,
+# checking f.bin out fails, stderr matches PATTERN, and no f.bin is written.
+checkout_fails_with() {
+	store_as f.bin "$1" &&
+	rm -f f.bin &&
+	test_must_fail git checkout -- f.bin 2>err &&
+	grep "$2" err &&
+	test ! -e f.bin
+}
+
 # flip_byte FILE OFFSET
 flip_byte() {
 	perl -e 'my ($f, $o) = @ARGV; open(my $h, "+<", $f) or die; binmode $h;
@@ -36,61 +46,40 @@ test_expect_success 'a flipped byte inside a chunk fails the checkout' '
 	cd r &&
 	cp ../good bad &&
 	flip_byte bad 60000 &&
-	store_as f.bin bad &&
-	rm f.bin &&
-	test_must_fail git checkout -- f.bin 2>err &&
-	cat err &&
-	grep "^sovsync: f.bin: corrupt: chunk [0-9]* at byte [0-9]*" err &&
-	test ! -e f.bin
+	checkout_fails_with bad "^sovsync: f.bin: corrupt: chunk [0-9]* at byte [0-9]*"
 '
 
 test_expect_success 'a truncated blob fails the checkout' '
 	cd r &&
 	head -c 70000 ../good >bad &&
-	store_as f.bin bad &&
-	rm -f f.bin &&
-	test_must_fail git checkout -- f.bin 2>err &&
-	grep "^sovsync: f.bin: corrupt: truncated" err &&
-	test ! -e f.bin
+	checkout_fails_with bad "^sovsync: f.bin: corrupt: truncated"
 '
 
 test_expect_success 'a blob cut at a chunk boundary (no end record) fails' '
 	cd r &&
 	size=$(wc -c <../good) &&
 	head -c $((size - 20)) ../good >bad &&
-	store_as f.bin bad &&
-	rm -f f.bin &&
-	test_must_fail git checkout -- f.bin 2>err &&
-	grep "^sovsync: f.bin: corrupt: truncated" err
+	checkout_fails_with bad "^sovsync: f.bin: corrupt: truncated"
 '
 
 test_expect_success 'bytes after the end record fail the checkout' '
 	cd r &&
 	{ cat ../good && printf junk; } >bad &&
-	store_as f.bin bad &&
-	rm -f f.bin &&
-	test_must_fail git checkout -- f.bin 2>err &&
-	grep "^sovsync: f.bin: corrupt: .* after the end record" err
+	checkout_fails_with bad "^sovsync: f.bin: corrupt: .* after the end record"
 '
 
 test_expect_success 'a damaged end record fails the checkout' '
 	cd r &&
 	cp ../good bad &&
 	flip_byte bad $(( $(wc -c <../good) - 10 )) &&
-	store_as f.bin bad &&
-	rm -f f.bin &&
-	test_must_fail git checkout -- f.bin 2>err &&
-	grep "^sovsync: f.bin: corrupt: end record" err
+	checkout_fails_with bad "^sovsync: f.bin: corrupt: end record"
 '
 
 test_expect_success 'an unknown format version is named, not misread' '
 	cd r &&
 	cp ../good bad &&
 	printf "\\011" | dd of=bad bs=1 seek=8 conv=notrunc 2>/dev/null &&
-	store_as f.bin bad &&
-	rm -f f.bin &&
-	test_must_fail git checkout -- f.bin 2>err &&
-	grep "^sovsync: f.bin: stored with sovsync format version 9" err
+	checkout_fails_with bad "^sovsync: f.bin: stored with sovsync format version 9"
 '
 
 test_expect_success 'filter-process serves the next file after a failed one' '
@@ -124,11 +113,9 @@ test_expect_success 'the one-shot smudge fails the same way' '
 		clean = $SOVSYNC_BIN/sovsync clean %f
 		required = true
 	EOF
-	store_as f.bin bad &&
-	rm -f f.bin &&
-	GIT_CONFIG_GLOBAL=$TRASH/oneshot.gitconfig test_must_fail git checkout -- f.bin 2>err &&
-	grep "^sovsync: f.bin: corrupt" err &&
-	test ! -e f.bin
+	GIT_CONFIG_GLOBAL=$TRASH/oneshot.gitconfig &&
+	export GIT_CONFIG_GLOBAL &&
+	checkout_fails_with bad "^sovsync: f.bin: corrupt"
 '
 
 test_expect_success 'sovsync cat refuses damaged content too' '
