@@ -13,6 +13,20 @@ filter_config_global() {
 	git config --global diff.sovsync.textconv "$SOVSYNC_BIN/sovsync cat"
 }
 
+# use_oneshot_filters: for the rest of the test, a global config with only
+# the one-shot filter.sovsync.clean/smudge (no process).
+use_oneshot_filters() {
+	cat >"$TRASH/oneshot.gitconfig" <<-EOF &&
+	[filter "sovsync"]
+		clean = $SOVSYNC_BIN/sovsync clean %f
+		smudge = $SOVSYNC_BIN/sovsync smudge %f
+		required = true
+	EOF
+	GIT_CONFIG_GLOBAL=$TRASH/oneshot.gitconfig &&
+	export GIT_CONFIG_GLOBAL &&
+	test "$(git config filter.sovsync.process || echo none)" = none
+}
+
 # is_stored FILE: FILE starts with the sovsync magic.
 is_stored() {
 	test "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89534f5653594e43

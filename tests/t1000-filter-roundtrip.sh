@@ -84,15 +84,7 @@ test_expect_success 'clean is idempotent: stored content cleans to itself' '
 '
 
 test_expect_success 'the one-shot clean and smudge store the same blobs' '
-	cat >oneshot.gitconfig <<-EOF &&
-	[filter "sovsync"]
-		clean = $SOVSYNC_BIN/sovsync clean %f
-		smudge = $SOVSYNC_BIN/sovsync smudge %f
-		required = true
-	EOF
-	GIT_CONFIG_GLOBAL=$TRASH/oneshot.gitconfig &&
-	export GIT_CONFIG_GLOBAL &&
-	test "$(git config filter.sovsync.process || echo none)" = none &&
+	use_oneshot_filters &&
 	git clone -q remote.git one &&
 	cd one &&
 	for f in ../orig/*; do

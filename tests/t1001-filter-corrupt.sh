@@ -107,14 +107,7 @@ test_expect_success 'the one-shot smudge fails the same way' '
 	flip_byte bad 60000 &&
 	test_must_fail sovsync smudge f.bin <bad >out 2>err &&
 	grep "^sovsync: f.bin: corrupt: chunk" err &&
-	cat >../oneshot.gitconfig <<-EOF &&
-	[filter "sovsync"]
-		smudge = $SOVSYNC_BIN/sovsync smudge %f
-		clean = $SOVSYNC_BIN/sovsync clean %f
-		required = true
-	EOF
-	GIT_CONFIG_GLOBAL=$TRASH/oneshot.gitconfig &&
-	export GIT_CONFIG_GLOBAL &&
+	use_oneshot_filters &&
 	checkout_fails_with bad "^sovsync: f.bin: corrupt"
 '
 
