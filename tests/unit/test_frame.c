@@ -180,6 +180,39 @@ int main(void)
 	ok(decode_fails_with(&bad, "stored with sovsync format version 2"), "a newer version");
 
 	{
+		/* Random damage: refused as corrupt, or (when it cannot change
+		 * the content, e.g. a window size) decoded exactly; never garbage. */
+		uint32_t r = 12345;
+		int k, never_garbage = 1, refused = 0;
+
+		for (k = 0; k < 3000; k++) {
+			size_t at;
+
+			sov_buf_setlen(&bad, 0);
+			sov_buf_add(&bad, a.ptr, a.len);
+			r = r * 1103515245 + 12345;
+			at = (r >> 8) % a.len;
+			if (k % 3 == 0)
+				sov_buf_setlen(&bad, at);
+			else
+				bad.ptr[at] ^= (char)(1 + (r >> 24) % 255);
+			sov_buf_reset(&b);
+			if (sov_frame_decode_buf(bad.ptr, bad.len, &b) < 0) {
+				refused++;
+				if (strncmp(sov_error_last(), "corrupt", 7) &&
+				    strncmp(sov_error_last(), "not sovsync", 11) &&
+				    strncmp(sov_error_last(), "stored with", 11)) {
+					printf("#   odd message: %s\n", sov_error_last());
+					never_garbage = 0;
+				}
+			} else if (b.len != in.len || memcmp(b.ptr, in.ptr, in.len)) {
+				never_garbage = 0;
+			}
+		}
+		ok(never_garbage, "3000 random damages: never garbage (%d refused)", refused);
+	}
+
+	{
 		struct sov_frame_encoder *enc = sov_frame_encoder_new(2, fail_writer, NULL);
 
 		ok(sov_frame_encoder_write(enc, in.ptr, in.len) < 0 ||
