@@ -24,6 +24,12 @@ static const struct sov_cmd *const commands[] = {
 	&sov_cmd_watch,
 
 	/* large-file filter */
+	&sov_cmd_track,
+	&sov_cmd_untrack,
+	&sov_cmd_cat,
+	&sov_cmd_filter_process,
+	&sov_cmd_clean,
+	&sov_cmd_smudge,
 
 	/* merge drivers and conflicts */
 	&sov_cmd_merge_memories,

@@ -51,6 +51,12 @@ extern const struct sov_cmd sov_cmd_sync;
 extern const struct sov_cmd sov_cmd_watch;
 
 /* large-file filter: filters/ */
+extern const struct sov_cmd sov_cmd_track;
+extern const struct sov_cmd sov_cmd_untrack;
+extern const struct sov_cmd sov_cmd_cat;
+extern const struct sov_cmd sov_cmd_filter_process;
+extern const struct sov_cmd sov_cmd_clean;
+extern const struct sov_cmd sov_cmd_smudge;
 
 /* merge drivers and conflicts: merge-drivers/ */
 extern const struct sov_cmd sov_cmd_merge_memories;

@@ -1,0 +1,266 @@
+/*
+ * cli_track.c - `sovsync track` and `sovsync untrack`: choose which files
+ * the large-file filter stores, by editing the repository's top-level
+ * .gitattributes (attr.h), and optionally re-stage the files whose filter
+ * changed (`git add --renormalize`, which runs the configured filter).
+ */
+#include "attr.h"
+#include "cli.h"
+#include "error.h"
+#include "fs.h"
+#include "gitcmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Paths are renormalized in this many steps, so progress can be shown. */
+#define PROGRESS_STEPS 50
+
+/* A NUL-separated, sorted list of paths (git ls-files order). */
+struct path_list {
+	const char **items;
+	size_t nr, alloc;
+	struct sov_buf text;	/* owns the strings */
+};
+
+static int go_to_toplevel(void)
+{
+	const char *argv[] = { "rev-parse", "--show-toplevel", NULL };
+	struct sov_buf top = SOV_BUF_INIT;
+	int ret = 0;
+
+	if (sov_gitcmd_run(argv, NULL, &top) < 0)
+		return sov_error_prefix("not in a Git working tree");
+	sov_buf_rtrim(&top);
+	if (chdir(top.ptr) < 0)
+		ret = sov_error_errno("%s: cannot enter", top.ptr);
+	sov_buf_release(&top);
+	return ret;
+}
+
+/* The committed or staged files whose filter attribute is now sovsync. */
+static int list_filtered(struct path_list *list)
+{
+	const char *ls[] = { "ls-files", "-z", NULL };
+	const char *attr[] = { "check-attr", "--stdin", "-z", "filter", NULL };
+	struct sov_buf files = SOV_BUF_INIT;
+	size_t pos = 0;
+	int ret = 0;
+
+	sov_buf_reset(&list->text);
+	list->nr = 0;
+	if (sov_gitcmd_run(ls, NULL, &files) < 0 ||
+	    sov_gitcmd_run(attr, &files, &list->text) < 0) {
+		ret = -1;
+		goto out;
+	}
+	/* check-attr -z prints "<path>\0filter\0<value>\0" per path. */
+	while (pos < list->text.len) {
+		const char *path = list->text.ptr + pos;
+		const char *name = path + strlen(path) + 1;
+		const char *value = name + strlen(name) + 1;
+
+		if (value >= list->text.ptr + list->text.len)
+			break;
+		pos = (size_t)(value - list->text.ptr) + strlen(value) + 1;
+		if (!strcmp(value, "sovsync")) {
+			SOV_ALLOC_GROW(list->items, list->nr + 1, list->alloc);
+			list->items[list->nr++] = path;
+		}
+	}
+out:
+	sov_buf_release(&files);
+	return ret;
+}
+
+static void path_list_release(struct path_list *list)
+{
+	free(list->items);
+	sov_buf_release(&list->text);
+	memset(list, 0, sizeof(*list));
+}
+
+/* Paths in exactly one of the two sorted lists. */
+static void symmetric_difference(const struct path_list *a, const struct path_list *b,
+				 struct path_list *out)
+{
+	size_t i = 0, j = 0;
+
+	while (i < a->nr || j < b->nr) {
+		int c = i == a->nr ? 1 : j == b->nr ? -1 : strcmp(a->items[i], b->items[j]);
+		const char *pick = NULL;
+
+		if (c < 0)
+			pick = a->items[i++];
+		else if (c > 0)
+			pick = b->items[j++];
+		else
+			i++, j++;
+		if (pick) {
+			SOV_ALLOC_GROW(out->items, out->nr + 1, out->alloc);
+			out->items[out->nr++] = pick;
+		}
+	}
+}
+
+/* Git's progress style: on stderr, only when it is a terminal. */
+static void show_progress(size_t done, size_t total, int last)
+{
+	if (!isatty(2))
+		return;
+	fprintf(stderr, "\rRenormalizing files: %3u%% (%zu/%zu)%s",
+		(unsigned)(total ? done * 100 / total : 100), done, total,
+		last ? ", done.\n" : "");
+}
+
+static int renormalize(const struct path_list *paths)
+{
+	size_t step = paths->nr / PROGRESS_STEPS + 1, done = 0;
+	const char **argv = sov_calloc(step + 5, sizeof(*argv));
+	int ret = 0;
+
+	argv[0] = "add";
+	argv[1] = "--renormalize";
+	argv[2] = "--";
+	show_progress(0, paths->nr, 0);
+	while (done < paths->nr) {
+		size_t n = paths->nr - done < step ? paths->nr - done : step;
+
+		memcpy(argv + 3, paths->items + done, n * sizeof(*argv));
+		argv[3 + n] = NULL;
+		if (sov_gitcmd_run(argv, NULL, NULL) < 0) {
+			ret = -1;
+			break;
+		}
+		done += n;
+		show_progress(done, paths->nr, done == paths->nr);
+	}
+	free(argv);
+	return ret;
+}
+
+static int read_attributes(struct sov_buf *text)
+{
+	if (!sov_fs_exists(".gitattributes"))
+		return 0;
+	return sov_buf_read_file(text, ".gitattributes");
+}
+
+static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
+{
+	struct sov_buf text = SOV_BUF_INIT, listing = SOV_BUF_INIT;
+	struct path_list before = { 0 }, after = { 0 }, todo = { 0 };
+	int i, ret = SOV_EXIT_FAIL, changed = 0, renorm = 0, npat = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--renormalize"))
+			renorm = 1;
+		else if (!strcmp(argv[i], "--"))
+			break;
+		else if (argv[i][0] == '-')
+			return sov_cli_usage_error(cmd, "unknown option '%s'", argv[i]);
+	}
+	for (i = 1; i < argc; i++)
+		if (argv[i][0] != '-' || (i > 1 && !strcmp(argv[i - 1], "--")))
+			npat++;
+	if (untrack && !npat)
+		return sov_cli_usage_error(cmd, "expected at least one pattern");
+	sov_buf_init(&before.text, 0);
+	sov_buf_init(&after.text, 0);
+	sov_buf_init(&todo.text, 0);
+
+	if (go_to_toplevel() < 0 || read_attributes(&text) < 0)
+		goto out;
+	if (renorm && npat && list_filtered(&before) < 0)
+		goto out;
+
+	for (i = 1; i < argc; i++) {
+		const char *pat = argv[i];
+		int r;
+
+		if (pat[0] == '-' && !(i > 1 && !strcmp(argv[i - 1], "--")))
+			continue;
+		r = untrack ? sov_attr_untrack(&text, pat) : sov_attr_track(&text, pat);
+		if (r < 0)
+			goto out;
+		if (untrack)
+			printf(r ? "Untracking \"%s\"\n" : "\"%s\" was not tracked\n", pat);
+		else
+			printf(r ? "Tracking \"%s\"\n" : "\"%s\" already tracked\n", pat);
+		changed |= r > 0;
+	}
+	if (changed && sov_fs_write_atomic(".gitattributes", text.ptr, text.len, -1) < 0)
+		goto out;
+
+	if (!npat) {
+		const char *line;
+
+		sov_attr_list(&text, &listing);
+		line = listing.ptr;
+		printf("Listing tracked patterns\n");
+		while (*line) {
+			const char *eol = strchr(line, '\n');
+
+			printf("    %.*s\n", (int)(eol - line), line);
+			line = eol + 1;
+		}
+	}
+	if (renorm) {
+		if (list_filtered(&after) < 0)
+			goto out;
+		if (npat)
+			symmetric_difference(&before, &after, &todo);
+		if (renormalize(npat ? &todo : &after) < 0)
+			goto out;
+	}
+	ret = SOV_EXIT_OK;
+out:
+	if (ret != SOV_EXIT_OK)
+		sov_cli_fail();
+	path_list_release(&before);
+	path_list_release(&after);
+	free(todo.items);
+	sov_buf_release(&todo.text);
+	sov_buf_release(&listing);
+	sov_buf_release(&text);
+	return ret;
+}
+
+static int cmd_track(int argc, char **argv)
+{
+	return run(&sov_cmd_track, 0, argc, argv);
+}
+
+static int cmd_untrack(int argc, char **argv)
+{
+	return run(&sov_cmd_untrack, 1, argc, argv);
+}
+
+const struct sov_cmd sov_cmd_track = {
+	"track", cmd_track,
+	"Store files matching a pattern with the large-file filter",
+	"sovsync track [--renormalize] [<pattern>...]",
+	"With patterns, adds '<pattern> " SOV_ATTR_VALUE "' to the\n"
+	".gitattributes at the top of the working tree for each pattern not yet\n"
+	"tracked (gitattributes(5) syntax, relative to the top).  Without patterns,\n"
+	"lists the tracked patterns.  .gitattributes is not staged.\n"
+	"\n"
+	"    --renormalize   re-stage committed files whose filter changed (with\n"
+	"                    no patterns: every tracked file) so that the next\n"
+	"                    commit stores them in their new form; shows progress\n"
+	"                    on a terminal\n",
+	0,
+};
+
+const struct sov_cmd sov_cmd_untrack = {
+	"untrack", cmd_untrack,
+	"Stop storing files matching a pattern with the large-file filter",
+	"sovsync untrack [--renormalize] <pattern>...",
+	"Removes the sovsync lines for each pattern from the top-level\n"
+	".gitattributes; other lines are kept as they are.\n"
+	"\n"
+	"    --renormalize   re-stage committed files that were tracked, so that\n"
+	"                    the next commit stores them as plain files\n",
+	0,
+};

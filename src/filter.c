@@ -1,0 +1,92 @@
+/*
+ * filter.c - clean and smudge over the frame codec; see filter.h.
+ */
+#include "filter.h"
+#include "error.h"
+#include "fs.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+void sov_filter_start(struct sov_filter *f, enum sov_filter_op op,
+		      sov_frame_write_fn write, void *ctx)
+{
+	f->op = op;
+	if (op == SOV_FILTER_CLEAN) {
+		if (f->enc)
+			sov_frame_encoder_reset(f->enc, write, ctx);
+		else
+			f->enc = sov_frame_encoder_new(0, write, ctx);
+	} else {
+		if (f->dec)
+			sov_frame_decoder_reset(f->dec, SOV_FRAME_PASSTHROUGH, write, ctx);
+		else
+			f->dec = sov_frame_decoder_new(SOV_FRAME_PASSTHROUGH, write, ctx);
+	}
+}
+
+int sov_filter_write(struct sov_filter *f, const void *data, size_t len)
+{
+	if (f->op == SOV_FILTER_CLEAN)
+		return sov_frame_encoder_write(f->enc, data, len);
+	return sov_frame_decoder_write(f->dec, data, len);
+}
+
+int sov_filter_feed(void *ctx, const void *data, size_t len)
+{
+	return sov_filter_write(ctx, data, len);
+}
+
+int sov_filter_finish(struct sov_filter *f)
+{
+	if (f->op == SOV_FILTER_CLEAN)
+		return sov_frame_encoder_finish(f->enc);
+	return sov_frame_decoder_finish(f->dec);
+}
+
+void sov_filter_release(struct sov_filter *f)
+{
+	sov_frame_encoder_free(f->enc);
+	sov_frame_decoder_free(f->dec);
+	f->enc = NULL;
+	f->dec = NULL;
+}
+
+const char *sov_filter_op_name(enum sov_filter_op op)
+{
+	return op == SOV_FILTER_CLEAN ? "clean" : "smudge";
+}
+
+int sov_filter_write_fd(void *ctx, const void *data, size_t len)
+{
+	return sov_fs_write_all(*(int *)ctx, data, len, "standard output");
+}
+
+int sov_filter_fd(enum sov_filter_op op, int in, int out)
+{
+	struct sov_filter f = SOV_FILTER_INIT;
+	char *buf = sov_malloc(256 * 1024);
+	int ret = -1;
+
+	sov_filter_start(&f, op, sov_filter_write_fd, &out);
+	for (;;) {
+		ssize_t n = read(in, buf, 256 * 1024);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			sov_error_errno("read failed");
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (sov_filter_write(&f, buf, (size_t)n) < 0)
+			goto out;
+	}
+	ret = sov_filter_finish(&f);
+out:
+	sov_filter_release(&f);
+	free(buf);
+	return ret;
+}

@@ -1,0 +1,78 @@
+/*
+ * spool.c - memory-then-file stream buffer; see spool.h.
+ */
+#include "spool.h"
+#include "error.h"
+#include "fs.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static int open_tmp(struct sov_spool *s)
+{
+	const char *dir = getenv("TMPDIR");
+	struct sov_buf path = SOV_BUF_INIT;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	sov_buf_addf(&path, "%s/sovsync-spool-XXXXXX", dir);
+	s->fd = mkstemp(path.ptr);
+	if (s->fd < 0) {
+		sov_error_errno("cannot create a temporary file in %s", dir);
+		sov_buf_release(&path);
+		return -1;
+	}
+	unlink(path.ptr);
+	sov_buf_release(&path);
+	return 0;
+}
+
+int sov_spool_write(void *spool, const void *data, size_t len)
+{
+	struct sov_spool *s = spool;
+
+	if (s->fd < 0 && s->mem.len + len <= SOV_SPOOL_MEM_LIMIT) {
+		sov_buf_add(&s->mem, data, len);
+	} else {
+		if (s->fd < 0 && open_tmp(s) < 0)
+			return -1;
+		if (sov_fs_write_all(s->fd, data, len, "temporary spool file") < 0)
+			return -1;
+	}
+	s->size += len;
+	return 0;
+}
+
+int sov_spool_replay(struct sov_spool *s, sov_frame_write_fn write, void *ctx)
+{
+	char buf[65536];
+
+	if (s->mem.len && write(ctx, s->mem.ptr, s->mem.len) < 0)
+		return -1;
+	if (s->fd < 0)
+		return 0;
+	if (lseek(s->fd, 0, SEEK_SET) < 0)
+		return sov_error_errno("temporary spool file: seek failed");
+	for (;;) {
+		ssize_t n = read(s->fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return sov_error_errno("temporary spool file: read failed");
+		if (n == 0)
+			return 0;
+		if (write(ctx, buf, (size_t)n) < 0)
+			return -1;
+	}
+}
+
+void sov_spool_release(struct sov_spool *s)
+{
+	sov_buf_release(&s->mem);
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	s->size = 0;
+}
