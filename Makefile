@@ -64,6 +64,10 @@ PROG_SRC := $(wildcard src/cli*.c filters/*.c merge-drivers/*.c hooks/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+# The shared/ layout template, embedded at build time (src/template.h).
+TEMPLATE_FILES := $(shell find shared -type f | LC_ALL=C sort)
+TEMPLATE_OBJ := $(B)/gen/template.o
+LIB_OBJ += $(TEMPLATE_OBJ)
 PROG_OBJ := $(PROG_SRC:%.c=$(B)/%.o)
 UNIT_BIN := $(UNIT_SRC:%.c=$(B)/%)
 LIB := $(B)/libsovsync.a
@@ -90,6 +94,13 @@ deps:
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/gen/template.c: install/gen-template.pl $(TEMPLATE_FILES)
+	@mkdir -p $(dir $@)
+	$(QUIET_GEN)perl install/gen-template.pl shared $(TEMPLATE_FILES) > $@
+
+$(TEMPLATE_OBJ): $(B)/gen/template.c
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

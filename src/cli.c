@@ -18,6 +18,10 @@
 /* The command table: one line per command, in the order `--help` lists. */
 static const struct sov_cmd *const commands[] = {
 	/* setup and status */
+	&sov_cmd_install,
+	&sov_cmd_uninstall,
+	&sov_cmd_status,
+	&sov_cmd_verify,
 
 	/* sync and watch */
 
@@ -26,6 +30,7 @@ static const struct sov_cmd *const commands[] = {
 	/* merge drivers and conflicts */
 
 	/* hooks */
+	&sov_cmd_hook,
 
 	/* webhook */
 
