@@ -46,11 +46,6 @@ static int cmd_hook(int argc, char **argv)
 		sov_warn("hook %s: not a sovsync hook; ignored", argv[1]);
 		return SOV_EXIT_OK;
 	}
-	/* Our own follow-up commit: its manifest is already right. */
-	if (sov_hookrun_is_followup()) {
-		sov_hook_drain_stdin();
-		return SOV_EXIT_OK;
-	}
 	if (sov_hookrun_open(&h, NULL) < 0 || handlers[i].fn(&h, argc - 1, argv + 1) < 0) {
 		sov_error_prefix("%s hook", argv[1]);
 		sov_error_report();

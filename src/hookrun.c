@@ -39,13 +39,6 @@ void sov_hookrun_release(struct sov_hookrun *h)
 	sov_buf_release(&h->conflicts);
 }
 
-int sov_hookrun_is_followup(void)
-{
-	const char *v = getenv(SOV_FOLLOWUP_ENV);
-
-	return v && *v;
-}
-
 void sov_hookrun_opts(struct sov_hookrun *h, struct sov_manifest_opts *opts)
 {
 	memset(opts, 0, sizeof(*opts));
@@ -345,7 +338,9 @@ static int head_is_followup(git_repository *repo, const git_oid *head)
 	return ret;
 }
 
-static int run_git_env(git_repository *repo, const char *const *argv, const char *const *env)
+/* Run git in the working tree with `env` changes; stdout into `out`. */
+static int run_git_env(git_repository *repo, const char *const *argv, const char *const *env,
+		       struct sov_buf *out)
 {
 	struct sov_buf err = SOV_BUF_INIT;
 	struct sov_run r = { 0 };
@@ -354,6 +349,7 @@ static int run_git_env(git_repository *repo, const char *const *argv, const char
 	r.argv = argv;
 	r.dir = git_repository_workdir(repo);
 	r.env = env;
+	r.out = out;
 	r.err = &err;
 	status = sov_run(&r);
 	if (status > 0) {
@@ -367,14 +363,83 @@ static int run_git_env(git_repository *repo, const char *const *argv, const char
 	return status == 0 ? 0 : -1;
 }
 
+/* HEAD's tree with the written files replaced by their working tree content. */
+static int followup_tree(git_repository *repo, const git_oid *head, char *paths,
+			 git_oid *tree_out, struct sov_buf *list)
+{
+	git_tree_update *updates = NULL;
+	size_t nr = 0, alloc = 0;
+	git_commit *c = NULL;
+	git_tree *base = NULL;
+	char *line, *save = NULL;
+	int ret = -1;
+
+	for (line = strtok_r(paths, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		SOV_ALLOC_GROW(updates, nr + 1, alloc);
+		memset(&updates[nr], 0, sizeof(*updates));
+		updates[nr].action = GIT_TREE_UPDATE_UPSERT;
+		updates[nr].filemode = GIT_FILEMODE_BLOB;
+		updates[nr].path = line;
+		/* Through the working tree, so attributes apply as for `git add`. */
+		if (git_blob_create_from_workdir(&updates[nr].id, repo, line) < 0) {
+			sov_error_git("cannot store %s", line);
+			goto out;
+		}
+		sov_buf_addf(list, "%s\n", line);
+		nr++;
+	}
+	if (git_commit_lookup(&c, repo, head) < 0 || git_commit_tree(&base, c) < 0 ||
+	    git_tree_create_updated(tree_out, repo, base, nr, updates) < 0) {
+		sov_error_git("cannot build the follow-up tree");
+		goto out;
+	}
+	ret = 0;
+out:
+	free(updates);
+	git_tree_free(base);
+	git_commit_free(c);
+	return ret;
+}
+
+/* Stage the follow-up's files in the real index, so the tree stays clean. */
+static int followup_stage(git_repository *repo, char *list)
+{
+	git_index *index = NULL;
+	char *line, *save = NULL;
+	int ret = -1;
+
+	if (git_repository_index(&index, repo) < 0 || git_index_read(index, 0) < 0) {
+		sov_error_git("cannot read the index");
+		goto out;
+	}
+	for (line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (git_index_add_bypath(index, line) < 0) {
+			sov_error_git("cannot stage %s", line);
+			goto out;
+		}
+	if (git_index_write(index) < 0) {
+		sov_error_git("cannot write the index");
+		goto out;
+	}
+	ret = 0;
+out:
+	git_index_free(index);
+	return ret;
+}
+
+/*
+ * Commit the refreshed manifest on top of HEAD.  Built with plumbing
+ * (commit-tree, update-ref) rather than `git commit`: it runs no hooks (no
+ * re-entry), works while Git still holds merge state in post-merge, and never
+ * takes anything else the user has staged.
+ */
 static int commit_followup(struct sov_hookrun *h, const git_oid *head)
 {
 	struct sov_manifest_opts opts;
-	struct sov_buf paths = SOV_BUF_INIT, date = SOV_BUF_INIT, env_flag = SOV_BUF_INIT;
-	const char **argv = NULL;
-	const char *env[5];
-	size_t n = 0, i, nargs;
-	char *p;
+	struct sov_buf paths = SOV_BUF_INIT, list = SOV_BUF_INIT, date = SOV_BUF_INIT;
+	struct sov_buf adate = SOV_BUF_INIT, out = SOV_BUF_INIT;
+	char tree_hex[GIT_OID_HEXSZ + 1], head_hex[GIT_OID_HEXSZ + 1];
+	git_oid tree;
 	int ret = -1;
 
 	sov_hookrun_opts(h, &opts);
@@ -387,50 +452,40 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head)
 		ret = 0;
 		goto out;
 	}
-	for (p = paths.ptr; *p; p++)
-		n += *p == '\n';
-	argv = sov_calloc(n + 12, sizeof(*argv));
-	nargs = 0;
-	argv[nargs++] = "git";
-	argv[nargs++] = "add";
-	argv[nargs++] = "--";
-	for (p = paths.ptr, i = 0; i < n; i++) {
-		char *nl = strchr(p, '\n');
-
-		*nl = '\0';
-		argv[nargs++] = p;
-		p = nl + 1;
-	}
+	if (followup_tree(h->repo, head, paths.ptr, &tree, &list) < 0)
+		goto out;
+	git_oid_tostr(tree_hex, sizeof(tree_hex), &tree);
+	git_oid_tostr(head_hex, sizeof(head_hex), head);
 	/* The commit date is the one the manifest used for the files it wrote. */
 	sov_buf_addf(&date, "GIT_COMMITTER_DATE=@%lld +0000",
 		     (long long)(opts.commit_time / 1000000));
-	sov_buf_addf(&env_flag, "%s=1", SOV_FOLLOWUP_ENV);
-	env[0] = env_flag.ptr;
-	env[1] = "GIT_INDEX_FILE";
-	env[2] = date.ptr;
-	env[3] = NULL;
-	if (run_git_env(h->repo, argv, env) < 0)
+	sov_buf_addf(&adate, "GIT_AUTHOR_DATE=@%lld +0000",
+		     (long long)(opts.commit_time / 1000000));
+	{
+		const char *env[] = { date.ptr, adate.ptr, NULL };
+		const char *commit_tree[] = { "git", "commit-tree", tree_hex, "-p", head_hex,
+					      "-m", SOV_FOLLOWUP_MESSAGE, NULL };
+		const char *update_ref[] = { "git", "update-ref", "-m", SOV_FOLLOWUP_MESSAGE,
+					     "HEAD", NULL, head_hex, NULL };
+
+		if (run_git_env(h->repo, commit_tree, env, &out) < 0)
+			goto out;
+		sov_buf_rtrim(&out);
+		update_ref[5] = out.ptr;
+		if (run_git_env(h->repo, update_ref, NULL, NULL) < 0)
+			goto out;
+	}
+	if (followup_stage(h->repo, list.ptr) < 0)
 		goto out;
-	/* git commit --no-verify -q --only -m MSG -- paths: nothing else of the index. */
-	memmove(argv + 8, argv + 3, (nargs - 3) * sizeof(*argv));
-	argv[1] = "commit";
-	argv[2] = "--no-verify";
-	argv[3] = "--quiet";
-	argv[4] = "--only";
-	argv[5] = "-m";
-	argv[6] = SOV_FOLLOWUP_MESSAGE;
-	argv[7] = "--";
-	argv[nargs + 5] = NULL;
-	if (run_git_env(h->repo, argv, env) < 0)
-		goto out;
-	fprintf(stderr, "sovsync: %s: manifest refreshed in a follow-up commit\n",
-		git_oid_tostr_s(head));
+	fprintf(stderr, "sovsync: manifest of %.12s refreshed in follow-up commit %.12s\n",
+		head_hex, out.ptr);
 	ret = 0;
 out:
-	free(argv);
 	sov_buf_release(&paths);
+	sov_buf_release(&list);
 	sov_buf_release(&date);
-	sov_buf_release(&env_flag);
+	sov_buf_release(&adate);
+	sov_buf_release(&out);
 	return ret;
 }
 

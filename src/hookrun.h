@@ -11,8 +11,9 @@
  * Rules: a hook never fails the Git command for sovsync's own trouble (the
  * callers print a warning and exit 0); a follow-up commit is never made while
  * a rebase, merge, cherry-pick or bisect is in progress (except at the end of
- * a rebase, from post-rewrite), never for a commit that is itself a
- * follow-up, and never re-enters the hooks (SOVSYNC_FOLLOWUP is set for it).
+ * a rebase, from post-rewrite), and never for a commit that is itself a
+ * follow-up.  The follow-up is built with plumbing (commit-tree, update-ref),
+ * so it runs no commit hooks and cannot loop.
  *
  * Bookkeeping under <git dir>/sovsync/: "precommit" (what pre-commit staged,
  * so that post-commit can skip its check) and "fix-index" (paths to copy into
@@ -28,7 +29,6 @@
 #include "manifest.h"
 
 #define SOV_FOLLOWUP_MESSAGE "sovsync: refresh manifest"
-#define SOV_FOLLOWUP_ENV "SOVSYNC_FOLLOWUP"
 
 struct sov_hookrun {
 	struct sov_config *cfg;		/* owns repo */
@@ -47,9 +47,6 @@ struct sov_hookrun {
  */
 int sov_hookrun_open(struct sov_hookrun *h, const char *dir);
 void sov_hookrun_release(struct sov_hookrun *h);
-
-/* Whether this process runs under a follow-up commit of ours. */
-int sov_hookrun_is_followup(void);
 
 int sov_hookrun_pre_commit(struct sov_hookrun *h);
 int sov_hookrun_post_commit(struct sov_hookrun *h);
