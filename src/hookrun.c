@@ -268,6 +268,28 @@ out:
 	return ret;
 }
 
+/*
+ * Whether a follow-up may go on top of a commit just made.  A cherry-pick or
+ * revert still has CHERRY_PICK_HEAD / REVERT_HEAD (and for several commits
+ * .git/sequencer) while post-commit runs, but its commit is complete and the
+ * next pick starts from HEAD, so a follow-up is fine there.  Not during a
+ * rebase (each replayed commit is checked once at the end, post-rewrite), a
+ * merge, am or bisect.
+ */
+static int may_follow_up(git_repository *repo)
+{
+	switch (git_repository_state(repo)) {
+	case GIT_REPOSITORY_STATE_NONE:
+	case GIT_REPOSITORY_STATE_CHERRYPICK:
+	case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
+	case GIT_REPOSITORY_STATE_REVERT:
+	case GIT_REPOSITORY_STATE_REVERT_SEQUENCE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int sov_hookrun_post_commit(struct sov_hookrun *h)
 {
 	git_oid head, parent;
@@ -284,7 +306,7 @@ int sov_hookrun_post_commit(struct sov_hookrun *h)
 		return 0;
 	}
 	return sov_hookrun_ensure_fresh(h, has_parent ? NULL : &parent, NULL,
-					git_repository_state(h->repo) == GIT_REPOSITORY_STATE_NONE);
+					may_follow_up(h->repo));
 }
 
 int sov_hookrun_post_merge(struct sov_hookrun *h, int is_squash)
