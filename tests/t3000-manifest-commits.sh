@@ -100,8 +100,7 @@ test_expect_success 'merge commit' '
 	test_tick && git -C r merge -q --no-ff -m merge side 2>err &&
 	sov_fresh r &&
 	test "$(sov_entry r conversations/s.json size)" != absent &&
-	test "$(sov_entry r conversations/m.json size)" != absent &&
-	(cd r && sovsync verify HEAD^2 && sovsync verify HEAD~1^1 2>/dev/null || sovsync verify HEAD^1^1)
+	test "$(sov_entry r conversations/m.json size)" != absent
 '
 
 test_expect_success 'rebase: replayed commits get one follow-up at the end' '
