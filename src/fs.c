@@ -135,12 +135,12 @@ static void fsync_dir_of(const char *path)
 	sov_buf_release(&dir);
 }
 
-int sov_atomic_commit(struct sov_atomic *a)
+static int commit(struct sov_atomic *a, int durable)
 {
 	int fd = a->fd;
 
 	a->fd = -1;
-	if (fsync(fd) < 0) {
+	if (durable && fsync(fd) < 0) {
 		sov_error_errno("%s: fsync failed", a->path);
 		close(fd);
 		goto fail;
@@ -153,13 +153,19 @@ int sov_atomic_commit(struct sov_atomic *a)
 		sov_error_errno("%s: cannot rename temporary file into place", a->path);
 		goto fail;
 	}
-	fsync_dir_of(a->path);
+	if (durable)
+		fsync_dir_of(a->path);
 	release(a);
 	return 0;
 fail:
 	unlink(a->tmp_path);
 	release(a);
 	return -1;
+}
+
+int sov_atomic_commit(struct sov_atomic *a)
+{
+	return commit(a, 1);
 }
 
 void sov_atomic_abort(struct sov_atomic *a)
@@ -182,4 +188,17 @@ int sov_fs_write_atomic(const char *path, const void *data, size_t len, int mode
 		return -1;
 	}
 	return sov_atomic_commit(&a);
+}
+
+int sov_fs_replace(const char *path, const void *data, size_t len, int mode)
+{
+	struct sov_atomic a = SOV_ATOMIC_INIT;
+
+	if (sov_atomic_open(&a, path, mode) < 0)
+		return -1;
+	if (sov_atomic_write(&a, data, len) < 0) {
+		sov_atomic_abort(&a);
+		return -1;
+	}
+	return commit(&a, 0);
 }

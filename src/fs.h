@@ -36,6 +36,14 @@ void sov_atomic_abort(struct sov_atomic *a);
 /* Replace `path` with `len` bytes of `data` atomically.  Returns 0 or -1. */
 int sov_fs_write_atomic(const char *path, const void *data, size_t len, int mode);
 
+/*
+ * Replace `path` atomically (never a mix of old and new) but without fsync:
+ * for working tree files, where Git does not fsync either, and for
+ * bookkeeping whose loss after a crash is harmless.  Much cheaper on slow
+ * disks.  Returns 0 or -1.
+ */
+int sov_fs_replace(const char *path, const void *data, size_t len, int mode);
+
 /* write(2) all of it, retrying on EINTR and short writes.  0 or -1. */
 int sov_fs_write_all(int fd, const void *data, size_t len, const char *what);
 

@@ -15,7 +15,22 @@
 
 int sov_hookrun_open(struct sov_hookrun *h, const char *dir)
 {
-	if (sov_config_open(&h->cfg, dir) < 0)
+	const char *index_file = getenv("GIT_INDEX_FILE");
+	int ret;
+
+	/*
+	 * libgit2 would parse the index GIT_INDEX_FILE names at open time, which
+	 * costs far more than the hooks' work; only the git commands the hooks
+	 * run use it, so hide it from libgit2 and keep it for them.
+	 */
+	if (index_file) {
+		sov_buf_addstr(&h->index_file, index_file);
+		unsetenv("GIT_INDEX_FILE");
+	}
+	ret = sov_config_open(&h->cfg, dir);
+	if (index_file)
+		setenv("GIT_INDEX_FILE", h->index_file.ptr, 1);
+	if (ret < 0)
 		return -1;
 	h->repo = sov_config_repo(h->cfg);
 	if (!h->repo)
@@ -37,6 +52,7 @@ void sov_hookrun_release(struct sov_hookrun *h)
 	sov_buf_release(&h->root);
 	sov_buf_release(&h->source);
 	sov_buf_release(&h->conflicts);
+	sov_buf_release(&h->index_file);
 }
 
 void sov_hookrun_opts(struct sov_hookrun *h, struct sov_manifest_opts *opts)
@@ -117,85 +133,133 @@ static const char *oid_or_none(const git_oid *id, char *buf)
 	return git_oid_tostr(buf, GIT_OID_HEXSZ + 1, id);
 }
 
+/* ---- trusted commits ---- */
+
+#define TRUSTED_MAX 16
+
+/*
+ * Commits whose manifest sovsync wrote or checked in this clone, newest
+ * first, in <git dir>/sovsync/trusted.  Only these serve as the base of an
+ * incremental computation: a commit made elsewhere (or before install) may
+ * carry a stale manifest, and building on it would carry the error forward.
+ */
+static int is_trusted(struct sov_hookrun *h, const git_oid *id)
+{
+	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	const char *p;
+	int ret = 0;
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	if (sov_repo_state_path(h->repo, "trusted", &path) == 0 && sov_fs_exists(path.ptr) &&
+	    sov_buf_read_file(&text, path.ptr) == 0)
+		for (p = text.ptr; (p = strstr(p, hex)); p++)
+			if ((p == text.ptr || p[-1] == '\n') && p[GIT_OID_HEXSZ] == '\n') {
+				ret = 1;
+				break;
+			}
+	sov_error_clear();
+	sov_buf_release(&path);
+	sov_buf_release(&text);
+	return ret;
+}
+
+static void mark_trusted(struct sov_hookrun *h, const git_oid *id)
+{
+	struct sov_buf path = SOV_BUF_INIT, old = SOV_BUF_INIT, text = SOV_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	char *line, *save = NULL;
+	int n = 1;
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	sov_buf_addf(&text, "%s\n", hex);
+	if (sov_repo_state_path(h->repo, "trusted", &path) < 0)
+		goto out;
+	if (sov_fs_exists(path.ptr) && sov_buf_read_file(&old, path.ptr) == 0)
+		for (line = strtok_r(old.ptr, "\n", &save); line && n < TRUSTED_MAX;
+		     line = strtok_r(NULL, "\n", &save))
+			if (strcmp(line, hex)) {
+				sov_buf_addf(&text, "%s\n", line);
+				n++;
+			}
+	if (sov_fs_replace(path.ptr, text.ptr, text.len, 0600) < 0)
+		sov_trace("cannot record %s as trusted: %s", hex, sov_error_last());
+out:
+	sov_error_clear();
+	sov_buf_release(&path);
+	sov_buf_release(&old);
+	sov_buf_release(&text);
+}
+
 /* ---- pre-commit ---- */
 
 /*
  * Remember what pre-commit staged: the commit it built on and the blob of
  * state.json, so that post-commit recognises its own work without a check.
  */
-static int record_precommit(struct sov_hookrun *h, git_index *index, const git_oid *base)
+static int record_precommit(struct sov_hookrun *h, const struct sov_manifest_staged *st,
+			    const git_oid *base)
 {
-	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT, state = SOV_BUF_INIT;
+	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT;
 	char b1[GIT_OID_HEXSZ + 1], b2[GIT_OID_HEXSZ + 1];
-	const git_index_entry *e;
 	int ret;
 
-	sov_buf_addf(&state, "%s/state.json", h->root.ptr);
-	e = git_index_get_bypath(index, state.ptr, 0);
 	sov_buf_addf(&text, "base %s\nstate %s\n", oid_or_none(base, b1),
-		     oid_or_none(e ? &e->id : NULL, b2));
+		     oid_or_none(st->has_state ? &st->state : NULL, b2));
 	ret = sov_repo_state_path(h->repo, "precommit", &path);
 	if (!ret)
-		ret = sov_fs_write_atomic(path.ptr, text.ptr, text.len, 0600);
+		ret = sov_fs_replace(path.ptr, text.ptr, text.len, 0600);
 	sov_buf_release(&path);
 	sov_buf_release(&text);
-	sov_buf_release(&state);
 	return ret;
 }
 
 /*
  * `git commit --only <paths>` (and `git commit <paths>`) commits a temporary
- * index; what the hook staged there never reaches the real index, where it
- * would then look like a staged revert.  Note the paths for post-commit.
+ * index, "next-index-<pid>.lock"; what the hook staged there never reaches
+ * the real index, where it would then look like a staged revert.  Note the
+ * paths for post-commit.
  */
-static int note_index_fix(struct sov_hookrun *h, git_index *index)
+static int note_index_fix(struct sov_hookrun *h, const struct sov_manifest_staged *st)
 {
-	const char *file = git_index_path(index);
+	const char *file = h->index_file.len ? h->index_file.ptr : NULL;
 	const char *base = file ? strrchr(file, '/') : NULL;
-	struct sov_buf path = SOV_BUF_INIT, list = SOV_BUF_INIT;
-	size_t i, n = git_index_entrycount(index);
+	struct sov_buf path = SOV_BUF_INIT;
 	int ret = 0;
 
 	base = base ? base + 1 : file;
-	if (!base || strncmp(base, "next-index", 10))
+	if (!base || strncmp(base, "next-index", 10) || !st->staged.len)
 		return 0;
-	for (i = 0; i < n; i++) {
-		const git_index_entry *e = git_index_get_byindex(index, i);
-
-		if (!GIT_INDEX_ENTRY_STAGE(e) && sov_manifest_is_own_file(h->root.ptr, e->path))
-			sov_buf_addf(&list, "%s\n", e->path);
-	}
 	ret = sov_repo_state_path(h->repo, "fix-index", &path);
 	if (!ret)
-		ret = sov_fs_write_atomic(path.ptr, list.ptr, list.len, 0600);
+		ret = sov_fs_replace(path.ptr, st->staged.ptr, st->staged.len, 0600);
 	sov_buf_release(&path);
-	sov_buf_release(&list);
 	return ret;
 }
 
 int sov_hookrun_pre_commit(struct sov_hookrun *h)
 {
+	struct sov_manifest_staged st = SOV_MANIFEST_STAGED_INIT;
 	struct sov_manifest_opts opts;
 	git_oid head, merge_head;
-	git_index *index = NULL;
 	int unborn, ret = -1;
 
 	sov_hookrun_opts(h, &opts);
 	if ((unborn = head_id(h->repo, &head)) < 0)
 		return -1;
-	if (!unborn)
+	/* Untrusted bases mean a full computation: every file is read once. */
+	if (!unborn && is_trusted(h, &head))
 		opts.base = &head;
-	if (read_git_file_oid(h->repo, "MERGE_HEAD", &merge_head) == 0)
+	if (read_git_file_oid(h->repo, "MERGE_HEAD", &merge_head) == 0 &&
+	    is_trusted(h, &merge_head))
 		opts.other = &merge_head;
 	if (sov_manifest_commit_time(&opts.commit_time) < 0)
 		return -1;
-	if (git_repository_index(&index, h->repo) < 0)
-		return sov_error_git("cannot read the index");
-	if (sov_manifest_refresh_index(h->repo, index, &opts, NULL) == 0 &&
-	    record_precommit(h, index, opts.base) == 0 &&
-	    note_index_fix(h, index) == 0)
+	if (sov_manifest_refresh_index(h->repo, &opts, &st) == 0 &&
+	    record_precommit(h, &st, unborn ? NULL : &head) == 0 &&
+	    note_index_fix(h, &st) == 0)
 		ret = 0;
-	git_index_free(index);
+	sov_buf_release(&st.staged);
 	return ret;
 }
 
@@ -205,8 +269,6 @@ int sov_hookrun_pre_commit(struct sov_hookrun *h)
 static int apply_index_fix(struct sov_hookrun *h)
 {
 	struct sov_buf path = SOV_BUF_INIT, list = SOV_BUF_INIT;
-	git_index *index = NULL;
-	char *line, *save = NULL;
 	int ret = -1;
 
 	if (sov_repo_state_path(h->repo, "fix-index", &path) < 0)
@@ -218,22 +280,8 @@ static int apply_index_fix(struct sov_hookrun *h)
 	if (sov_buf_read_file(&list, path.ptr) < 0)
 		goto out;
 	unlink(path.ptr);
-	if (git_repository_index(&index, h->repo) < 0 || git_index_read(index, 0) < 0) {
-		sov_error_git("cannot read the index");
-		goto out;
-	}
-	for (line = strtok_r(list.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (git_index_add_bypath(index, line) < 0) {
-			sov_error_git("cannot stage %s", line);
-			goto out;
-		}
-	if (list.len && git_index_write(index) < 0) {
-		sov_error_git("cannot write the index");
-		goto out;
-	}
-	ret = 0;
+	ret = sov_manifest_git_add(h->repo, list.ptr);
 out:
-	git_index_free(index);
 	sov_buf_release(&path);
 	sov_buf_release(&list);
 	return ret;
@@ -303,6 +351,7 @@ int sov_hookrun_post_commit(struct sov_hookrun *h)
 		return -1;
 	if (precommit_matches(h, &head, has_parent ? NULL : &parent)) {
 		sov_trace("post-commit: HEAD holds the manifest pre-commit staged");
+		mark_trusted(h, &head);
 		return 0;
 	}
 	return sov_hookrun_ensure_fresh(h, has_parent ? NULL : &parent, NULL,
@@ -320,8 +369,10 @@ int sov_hookrun_post_merge(struct sov_hookrun *h, int is_squash)
 		return ret < 0 ? -1 : 0;
 	if (parent_id(h->repo, &head, 1, &p2) == 0 && parent_id(h->repo, &head, 0, &p1) == 0) {
 		/* A merge commit: pre-merge-commit staged its manifest. */
-		if (precommit_matches(h, &head, &p1))
+		if (precommit_matches(h, &head, &p1)) {
+			mark_trusted(h, &head);
 			return 0;
+		}
 		return sov_hookrun_ensure_fresh(h, &p1, &p2, 1);
 	}
 	/* A fast-forward: everything since ORIG_HEAD arrived from elsewhere. */
@@ -423,32 +474,6 @@ out:
 	return ret;
 }
 
-/* Stage the follow-up's files in the real index, so the tree stays clean. */
-static int followup_stage(git_repository *repo, char *list)
-{
-	git_index *index = NULL;
-	char *line, *save = NULL;
-	int ret = -1;
-
-	if (git_repository_index(&index, repo) < 0 || git_index_read(index, 0) < 0) {
-		sov_error_git("cannot read the index");
-		goto out;
-	}
-	for (line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (git_index_add_bypath(index, line) < 0) {
-			sov_error_git("cannot stage %s", line);
-			goto out;
-		}
-	if (git_index_write(index) < 0) {
-		sov_error_git("cannot write the index");
-		goto out;
-	}
-	ret = 0;
-out:
-	git_index_free(index);
-	return ret;
-}
-
 /*
  * Commit the refreshed manifest on top of HEAD.  Built with plumbing
  * (commit-tree, update-ref) rather than `git commit`: it runs no hooks (no
@@ -497,10 +522,16 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head)
 		if (run_git_env(h->repo, update_ref, NULL, NULL) < 0)
 			goto out;
 	}
-	if (followup_stage(h->repo, list.ptr) < 0)
+	if (sov_manifest_git_add(h->repo, list.ptr) < 0)
 		goto out;
 	fprintf(stderr, "sovsync: manifest of %.12s refreshed in follow-up commit %.12s\n",
 		head_hex, out.ptr);
+	{
+		git_oid id;
+
+		if (git_oid_fromstrn(&id, out.ptr, GIT_OID_HEXSZ) == 0)
+			mark_trusted(h, &id);
+	}
 	ret = 0;
 out:
 	sov_buf_release(&paths);
@@ -522,9 +553,12 @@ int sov_hookrun_ensure_fresh(struct sov_hookrun *h, const git_oid *base,
 	if ((ret = head_id(h->repo, &head)) != 0)
 		return ret < 0 ? -1 : 0;
 	sov_hookrun_opts(h, &opts);
-	opts.base = base;
-	opts.other = other;
+	/* A quick check builds on bases this clone checked; else check all. */
+	opts.base = base && is_trusted(h, base) ? base : NULL;
+	opts.other = other && is_trusted(h, other) ? other : NULL;
 	ret = sov_manifest_verify(h->repo, &head, &opts, &report);
+	if (ret == 0)
+		mark_trusted(h, &head);
 	if (ret <= 0)
 		goto out;
 	sov_trace("manifest of %s is stale:\n%s", git_oid_tostr_s(&head), report.ptr);

@@ -36,9 +36,10 @@ struct sov_hookrun {
 	struct sov_buf root;		/* sovsync.root */
 	struct sov_buf source;		/* sovsync.source */
 	struct sov_buf conflicts;	/* path of the conflict queue */
+	struct sov_buf index_file;	/* GIT_INDEX_FILE of the hook, or empty */
 };
 
-#define SOV_HOOKRUN_INIT { NULL, NULL, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT }
+#define SOV_HOOKRUN_INIT { NULL, NULL, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT }
 
 /*
  * Open the repository the way a hook sees it (GIT_DIR, GIT_INDEX_FILE from

@@ -51,14 +51,29 @@ struct sov_manifest_opts {
 	const char *conflicts_path;	/* conflicts.json for pending_conflicts, or NULL */
 };
 
+struct sov_manifest_staged {
+	struct sov_buf staged;	/* paths written and staged, one per line */
+	git_oid state;		/* blob of <root>/state.json in the index after */
+	int has_state;
+};
+
+#define SOV_MANIFEST_STAGED_INIT { SOV_BUF_INIT, { { 0 } }, 0 }
+
 /*
- * Refresh the manifest of the index `index` (an index of `repo`, e.g. the
- * one named by GIT_INDEX_FILE in a hook): compute it, write the files that
- * changed into the working tree and stage them.  The index is written back
- * only when something changed; *changed (may be NULL) tells.  Returns 0 or -1.
+ * Refresh the manifest of the index Git is committing (the one GIT_INDEX_FILE
+ * names in a hook, else the repository's): compute it, write the files that
+ * changed into the working tree and stage them with `git add`.  Git does the
+ * index reading and writing (much faster than libgit2 on large indexes).
+ * Fills `out` (release out->staged).  Returns 0 or -1.
  */
-int sov_manifest_refresh_index(git_repository *repo, git_index *index,
-			       const struct sov_manifest_opts *opts, int *changed);
+int sov_manifest_refresh_index(git_repository *repo, const struct sov_manifest_opts *opts,
+			       struct sov_manifest_staged *out);
+
+/*
+ * `git add -f -- <paths>` in the working tree, `list` holding one path per
+ * line; Git's environment (GIT_INDEX_FILE) applies.  Returns 0 or -1.
+ */
+int sov_manifest_git_add(git_repository *repo, const char *list);
 
 /*
  * Compute the manifest of `commit`'s tree and write the files that differ
