@@ -72,9 +72,14 @@ void sov_hookinst_script(const char *name, const char *exe, struct sov_buf *out)
 			"if [ -x \"$chained\" ]; then\n"
 			"\t\"$chained\" \"$@\" || exit $?\n"
 			"fi\n");
-	/* sovsync's part never decides the outcome: its status is ignored. */
+	/*
+	 * sovsync's part never decides the outcome: its status is ignored.
+	 * reference-transaction runs twice for every ref update; sovsync only
+	 * cares about remote-tracking refs moving (a push landed), so the
+	 * script does not even start it for anything else.
+	 */
 	if (!strcmp(name, "reference-transaction"))
-		sov_buf_addstr(out, "case \"$1\" in committed)\n");
+		sov_buf_addstr(out, "case \"$1:$input\" in committed:*\" refs/remotes/\"*)\n");
 	sov_buf_addf(out,
 		"if [ -x \"$sovsync\" ]; then\n"
 		"\t%s\"$sovsync\" hook %s \"$@\" || :\n"

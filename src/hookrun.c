@@ -280,7 +280,7 @@ static int apply_index_fix(struct sov_hookrun *h)
 	if (sov_buf_read_file(&list, path.ptr) < 0)
 		goto out;
 	unlink(path.ptr);
-	ret = sov_manifest_git_add(h->repo, list.ptr);
+	ret = sov_manifest_stage(h->repo, list.ptr);
 out:
 	sov_buf_release(&path);
 	sov_buf_release(&list);
@@ -522,7 +522,7 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head)
 		if (run_git_env(h->repo, update_ref, NULL, NULL) < 0)
 			goto out;
 	}
-	if (sov_manifest_git_add(h->repo, list.ptr) < 0)
+	if (sov_manifest_stage(h->repo, list.ptr) < 0)
 		goto out;
 	fprintf(stderr, "sovsync: manifest of %.12s refreshed in follow-up commit %.12s\n",
 		head_hex, out.ptr);

@@ -791,7 +791,7 @@ static int write_worktree(git_repository *repo, struct snapshot *s, struct sov_b
 	return ret;
 }
 
-int sov_manifest_git_add(git_repository *repo, const char *list)
+int sov_manifest_stage(git_repository *repo, const char *list)
 {
 	struct sov_buf copy = SOV_BUF_INIT, err = SOV_BUF_INIT;
 	const char **argv = NULL;
@@ -802,9 +802,10 @@ int sov_manifest_git_add(git_repository *repo, const char *list)
 
 	sov_buf_addstr(&copy, list);
 	SOV_ALLOC_GROW(argv, 5, alloc);
+	/* update-index, not add: no pathspec matching over the whole index. */
 	argv[n++] = "git";
-	argv[n++] = "add";
-	argv[n++] = "-f";
+	argv[n++] = "update-index";
+	argv[n++] = "--add";
 	argv[n++] = "--";
 	for (line = strtok_r(copy.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		SOV_ALLOC_GROW(argv, n + 2, alloc);
@@ -818,7 +819,7 @@ int sov_manifest_git_add(git_repository *repo, const char *list)
 		status = sov_run(&r);
 	if (status > 0) {
 		sov_buf_rtrim(&err);
-		sov_error("git add: %s", err.len ? err.ptr : "failed");
+		sov_error("git update-index: %s", err.len ? err.ptr : "failed");
 	}
 	free(argv);
 	sov_buf_release(&copy);
@@ -834,7 +835,7 @@ static int stage_paths(git_repository *repo, struct snapshot *s, struct sov_buf 
 	for (i = 0; i < s->nr; i++)
 		if (s->v[i].is_new)
 			sov_buf_addf(list, "%s\n", s->v[i].path);
-	return sov_manifest_git_add(repo, list->ptr + start);
+	return sov_manifest_stage(repo, list->ptr + start);
 }
 
 int sov_manifest_refresh_index(git_repository *repo, const struct sov_manifest_opts *opts,

@@ -62,7 +62,7 @@ struct sov_manifest_staged {
 /*
  * Refresh the manifest of the index Git is committing (the one GIT_INDEX_FILE
  * names in a hook, else the repository's): compute it, write the files that
- * changed into the working tree and stage them with `git add`.  Git does the
+ * changed into the working tree and stage them with `git update-index`.  Git does the
  * index reading and writing (much faster than libgit2 on large indexes).
  * Fills `out` (release out->staged).  Returns 0 or -1.
  */
@@ -70,10 +70,11 @@ int sov_manifest_refresh_index(git_repository *repo, const struct sov_manifest_o
 			       struct sov_manifest_staged *out);
 
 /*
- * `git add -f -- <paths>` in the working tree, `list` holding one path per
- * line; Git's environment (GIT_INDEX_FILE) applies.  Returns 0 or -1.
+ * Stage the working tree files `list` names (one path per line) with
+ * `git update-index --add`; Git's environment (GIT_INDEX_FILE) applies.
+ * Returns 0 or -1.
  */
-int sov_manifest_git_add(git_repository *repo, const char *list);
+int sov_manifest_stage(git_repository *repo, const char *list);
 
 /*
  * Compute the manifest of `commit`'s tree and write the files that differ
