@@ -501,8 +501,24 @@ int sov_install(const struct sov_install_opts *opts, struct sov_buf *log)
 		goto out;
 	if (sov_hookinst_dir(in.workdir, &hooks) < 0)
 		goto out;
-	/* A different hooks directory than last time (core.hooksPath changed). */
-	json_object_set_new(in.record, "hooks_dir", json_string(hooks.ptr));
+	/*
+	 * Every hooks directory sovsync wrote to: core.hooksPath may change
+	 * between two installs, and uninstall must clean both.
+	 */
+	{
+		json_t *dirs = json_object_get(in.record, "hooks_dirs"), *d;
+		size_t i;
+		int known = 0;
+
+		if (!json_is_array(dirs)) {
+			dirs = json_array();
+			json_object_set_new(in.record, "hooks_dirs", dirs);
+		}
+		json_array_foreach(dirs, i, d)
+			known |= json_is_string(d) && !strcmp(json_string_value(d), hooks.ptr);
+		if (!known)
+			json_array_append_new(dirs, json_string(hooks.ptr));
+	}
 	if (install_config(&in, opts->exe) < 0 || install_branch(&in) < 0 ||
 	    install_attributes(&in) < 0 || install_layout(&in) < 0 ||
 	    sov_hookinst_install(hooks.ptr, opts->exe, log) < 0 ||
@@ -523,14 +539,17 @@ int sov_uninstall(const char *repo_dir, struct sov_buf *log)
 {
 	struct installer in;
 	struct sov_buf path = SOV_BUF_INIT;
-	const char *hooks;
+	json_t *dir;
+	size_t i;
 	int ret = -1;
 
 	if (installer_open(&in, repo_dir, log) < 0 || record_load(&in, 1) < 0)
 		goto out;
-	hooks = json_string_value(json_object_get(in.record, "hooks_dir"));
-	if ((hooks && sov_hookinst_uninstall(hooks, log) < 0) ||
-	    uninstall_config(&in) < 0 || uninstall_attributes(&in) < 0 ||
+	json_array_foreach(json_object_get(in.record, "hooks_dirs"), i, dir)
+		if (json_is_string(dir) &&
+		    sov_hookinst_uninstall(json_string_value(dir), log) < 0)
+			goto out;
+	if (uninstall_config(&in) < 0 || uninstall_attributes(&in) < 0 ||
 	    uninstall_workflow(&in) < 0 || record_path(&in, &path) < 0)
 		goto out;
 	if (unlink(path.ptr) < 0) {
