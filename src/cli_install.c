@@ -8,6 +8,20 @@
 #include <stdio.h>
 #include <string.h>
 
+/* --repo <dir> / --repo=<dir> at argv[*i]; 1 if it was one. */
+static int repo_arg(int argc, char **argv, int *i, const char **dir)
+{
+	if (!strcmp(argv[*i], "--repo") && *i + 1 < argc) {
+		*dir = argv[++*i];
+		return 1;
+	}
+	if (!strncmp(argv[*i], "--repo=", 7)) {
+		*dir = argv[*i] + 7;
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_install(int argc, char **argv)
 {
 	struct sov_install_opts opts = { ".", NULL, 0 };
@@ -15,11 +29,9 @@ static int cmd_install(int argc, char **argv)
 	int i, ret;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--repo") && i + 1 < argc)
-			opts.repo_dir = argv[++i];
-		else if (!strncmp(argv[i], "--repo=", 7))
-			opts.repo_dir = argv[i] + 7;
-		else if (!strcmp(argv[i], "--github-actions"))
+		if (repo_arg(argc, argv, &i, &opts.repo_dir))
+			continue;
+		if (!strcmp(argv[i], "--github-actions"))
 			opts.github_actions = 1;
 		else
 			return sov_cli_usage_error(&sov_cmd_install, "unknown argument '%s'",
@@ -65,11 +77,7 @@ static int cmd_uninstall(int argc, char **argv)
 	int i, ret;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--repo") && i + 1 < argc)
-			dir = argv[++i];
-		else if (!strncmp(argv[i], "--repo=", 7))
-			dir = argv[i] + 7;
-		else
+		if (!repo_arg(argc, argv, &i, &dir))
 			return sov_cli_usage_error(&sov_cmd_uninstall, "unknown argument '%s'",
 						   argv[i]);
 	}

@@ -177,7 +177,8 @@ void sov_atomic_abort(struct sov_atomic *a)
 	release(a);
 }
 
-int sov_fs_write_atomic(const char *path, const void *data, size_t len, int mode)
+static int write_whole(const char *path, const void *data, size_t len, int mode,
+		       int durable)
 {
 	struct sov_atomic a = SOV_ATOMIC_INIT;
 
@@ -187,18 +188,15 @@ int sov_fs_write_atomic(const char *path, const void *data, size_t len, int mode
 		sov_atomic_abort(&a);
 		return -1;
 	}
-	return sov_atomic_commit(&a);
+	return commit(&a, durable);
+}
+
+int sov_fs_write_atomic(const char *path, const void *data, size_t len, int mode)
+{
+	return write_whole(path, data, len, mode, 1);
 }
 
 int sov_fs_replace(const char *path, const void *data, size_t len, int mode)
 {
-	struct sov_atomic a = SOV_ATOMIC_INIT;
-
-	if (sov_atomic_open(&a, path, mode) < 0)
-		return -1;
-	if (sov_atomic_write(&a, data, len) < 0) {
-		sov_atomic_abort(&a);
-		return -1;
-	}
-	return commit(&a, 0);
+	return write_whole(path, data, len, mode, 0);
 }

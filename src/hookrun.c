@@ -411,31 +411,6 @@ static int head_is_followup(git_repository *repo, const git_oid *head)
 	return ret;
 }
 
-/* Run git in the working tree with `env` changes; stdout into `out`. */
-static int run_git_env(git_repository *repo, const char *const *argv, const char *const *env,
-		       struct sov_buf *out)
-{
-	struct sov_buf err = SOV_BUF_INIT;
-	struct sov_run r = { 0 };
-	int status;
-
-	r.argv = argv;
-	r.dir = git_repository_workdir(repo);
-	r.env = env;
-	r.out = out;
-	r.err = &err;
-	status = sov_run(&r);
-	if (status > 0) {
-		char *nl = strchr(err.ptr, '\n');
-
-		if (nl)
-			*nl = '\0';
-		sov_error("git %s: %s", argv[1], err.len ? err.ptr : "failed");
-	}
-	sov_buf_release(&err);
-	return status == 0 ? 0 : -1;
-}
-
 /* HEAD's tree with the written files replaced by their working tree content. */
 static int followup_tree(git_repository *repo, const git_oid *head, char *paths,
 			 git_oid *tree_out, struct sov_buf *list)
@@ -515,11 +490,11 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head)
 		const char *update_ref[] = { "git", "update-ref", "-m", SOV_FOLLOWUP_MESSAGE,
 					     "HEAD", NULL, head_hex, NULL };
 
-		if (run_git_env(h->repo, commit_tree, env, &out) < 0)
+		if (sov_run_git_argv(&out, git_repository_workdir(h->repo), env, commit_tree) < 0)
 			goto out;
 		sov_buf_rtrim(&out);
 		update_ref[5] = out.ptr;
-		if (run_git_env(h->repo, update_ref, NULL, NULL) < 0)
+		if (sov_run_git_argv(NULL, git_repository_workdir(h->repo), NULL, update_ref) < 0)
 			goto out;
 	}
 	if (sov_manifest_stage(h->repo, list.ptr) < 0)

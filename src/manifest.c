@@ -793,12 +793,11 @@ static int write_worktree(git_repository *repo, struct snapshot *s, struct sov_b
 
 int sov_manifest_stage(git_repository *repo, const char *list)
 {
-	struct sov_buf copy = SOV_BUF_INIT, err = SOV_BUF_INIT;
+	struct sov_buf copy = SOV_BUF_INIT;
 	const char **argv = NULL;
-	struct sov_run r = { 0 };
 	size_t n = 0, alloc = 0;
 	char *line, *save = NULL;
-	int status = 0;
+	int ret = 0;
 
 	sov_buf_addstr(&copy, list);
 	SOV_ALLOC_GROW(argv, 5, alloc);
@@ -812,19 +811,11 @@ int sov_manifest_stage(git_repository *repo, const char *list)
 		argv[n++] = line;
 	}
 	argv[n] = NULL;
-	r.argv = argv;
-	r.dir = git_repository_workdir(repo);
-	r.err = &err;
 	if (n > 4)
-		status = sov_run(&r);
-	if (status > 0) {
-		sov_buf_rtrim(&err);
-		sov_error("git update-index: %s", err.len ? err.ptr : "failed");
-	}
+		ret = sov_run_git_argv(NULL, git_repository_workdir(repo), NULL, argv);
 	free(argv);
 	sov_buf_release(&copy);
-	sov_buf_release(&err);
-	return status == 0 ? 0 : -1;
+	return ret;
 }
 
 /* Stage the new contents of the snapshot; list their paths. */
