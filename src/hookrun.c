@@ -133,6 +133,9 @@ static const char *oid_or_none(const git_oid *id, char *buf)
 	return git_oid_tostr(buf, GIT_OID_HEXSZ + 1, id);
 }
 
+static int ensure_fresh(struct sov_hookrun *h, const git_oid *base, const git_oid *other,
+			int may_commit, int with_pending);
+
 /* ---- trusted commits ---- */
 
 #define TRUSTED_MAX 16
@@ -215,12 +218,16 @@ static int record_precommit(struct sov_hookrun *h, const struct sov_manifest_sta
 }
 
 /*
- * `git commit --only <paths>` (and `git commit <paths>`) commits a temporary
- * index, "next-index-<pid>.lock"; what the hook staged there never reaches
- * the real index, where it would then look like a staged revert.  Note the
- * paths for post-commit.
+ * Two cases where what the hook staged does not end up as the commit and the
+ * real index: `git commit --only <paths>` (and `git commit <paths>`) commits
+ * a temporary index, "next-index-<pid>.lock", so the real index never gets
+ * the manifest and would then show a staged revert; and Git 2.39's `git
+ * merge` writes the merge commit's tree before it runs pre-merge-commit, so
+ * the merge commit never gets it.  Note the paths for post-commit /
+ * post-merge, which put the real index in step with HEAD.
  */
-static int note_index_fix(struct sov_hookrun *h, const struct sov_manifest_staged *st)
+static int note_index_fix(struct sov_hookrun *h, const struct sov_manifest_staged *st,
+			  int is_merge)
 {
 	const char *file = h->index_file.len ? h->index_file.ptr : NULL;
 	const char *base = file ? strrchr(file, '/') : NULL;
@@ -228,7 +235,7 @@ static int note_index_fix(struct sov_hookrun *h, const struct sov_manifest_stage
 	int ret = 0;
 
 	base = base ? base + 1 : file;
-	if (!base || strncmp(base, "next-index", 10) || !st->staged.len)
+	if (!st->staged.len || (!is_merge && (!base || strncmp(base, "next-index", 10))))
 		return 0;
 	ret = sov_repo_state_path(h->repo, "fix-index", &path);
 	if (!ret)
@@ -242,7 +249,7 @@ int sov_hookrun_pre_commit(struct sov_hookrun *h)
 	struct sov_manifest_staged st = SOV_MANIFEST_STAGED_INIT;
 	struct sov_manifest_opts opts;
 	git_oid head, merge_head;
-	int unborn, ret = -1;
+	int unborn, is_merge, ret = -1;
 
 	sov_hookrun_opts(h, &opts);
 	if ((unborn = head_id(h->repo, &head)) < 0)
@@ -250,14 +257,14 @@ int sov_hookrun_pre_commit(struct sov_hookrun *h)
 	/* Untrusted bases mean a full computation: every file is read once. */
 	if (!unborn && is_trusted(h, &head))
 		opts.base = &head;
-	if (read_git_file_oid(h->repo, "MERGE_HEAD", &merge_head) == 0 &&
-	    is_trusted(h, &merge_head))
+	is_merge = read_git_file_oid(h->repo, "MERGE_HEAD", &merge_head) == 0;
+	if (is_merge && is_trusted(h, &merge_head))
 		opts.other = &merge_head;
 	if (sov_manifest_commit_time(&opts.commit_time) < 0)
 		return -1;
 	if (sov_manifest_refresh_index(h->repo, &opts, &st) == 0 &&
 	    record_precommit(h, &st, unborn ? NULL : &head) == 0 &&
-	    note_index_fix(h, &st) == 0)
+	    note_index_fix(h, &st, is_merge) == 0)
 		ret = 0;
 	sov_buf_release(&st.staged);
 	return ret;
@@ -265,8 +272,13 @@ int sov_hookrun_pre_commit(struct sov_hookrun *h)
 
 /* ---- post-commit ---- */
 
-/* Copy HEAD's manifest files into the real index after `commit --only`. */
-static int apply_index_fix(struct sov_hookrun *h)
+/*
+ * Put the paths noted by note_index_fix() in step with HEAD: after `commit
+ * --only` the working tree already holds HEAD's content, so stage it; after
+ * a merge (`from_head`), check HEAD's version out, which is what a
+ * follow-up committed or what the merge commit kept.
+ */
+static int apply_index_fix(struct sov_hookrun *h, int from_head)
 {
 	struct sov_buf path = SOV_BUF_INIT, list = SOV_BUF_INIT;
 	int ret = -1;
@@ -280,7 +292,24 @@ static int apply_index_fix(struct sov_hookrun *h)
 	if (sov_buf_read_file(&list, path.ptr) < 0)
 		goto out;
 	unlink(path.ptr);
-	ret = sov_manifest_stage(h->repo, list.ptr);
+	if (!from_head) {
+		ret = sov_manifest_stage(h->repo, list.ptr);
+	} else {
+		const char *argv[] = { "git", "checkout", "-q", "HEAD", "--", NULL, NULL };
+		char *line, *save = NULL;
+		git_oid head, blob;
+
+		ret = 0;
+		if (head_id(h->repo, &head) != 0)
+			goto out;
+		for (line = strtok_r(list.ptr, "\n", &save); line && !ret;
+		     line = strtok_r(NULL, "\n", &save)) {
+			if (blob_at(h->repo, &head, line, &blob) != 0)
+				continue;
+			argv[5] = line;
+			ret = sov_run_git_argv(NULL, git_repository_workdir(h->repo), NULL, argv);
+		}
+	}
 out:
 	sov_buf_release(&path);
 	sov_buf_release(&list);
@@ -343,7 +372,7 @@ int sov_hookrun_post_commit(struct sov_hookrun *h)
 	git_oid head, parent;
 	int has_parent, ret;
 
-	if (apply_index_fix(h) < 0)
+	if (apply_index_fix(h, 0) < 0)
 		return -1;
 	if ((ret = head_id(h->repo, &head)) != 0)
 		return ret < 0 ? -1 : 0;
@@ -368,12 +397,14 @@ int sov_hookrun_post_merge(struct sov_hookrun *h, int is_squash)
 	if ((ret = head_id(h->repo, &head)) != 0)
 		return ret < 0 ? -1 : 0;
 	if (parent_id(h->repo, &head, 1, &p2) == 0 && parent_id(h->repo, &head, 0, &p1) == 0) {
-		/* A merge commit: pre-merge-commit staged its manifest. */
+		/* A merge commit: did what pre-merge-commit staged reach it? */
 		if (precommit_matches(h, &head, &p1)) {
 			mark_trusted(h, &head);
-			return 0;
+			ret = 0;
+		} else {
+			ret = ensure_fresh(h, &p1, &p2, 1, 1);
 		}
-		return sov_hookrun_ensure_fresh(h, &p1, &p2, 1);
+		return apply_index_fix(h, 1) < 0 ? -1 : ret;
 	}
 	/* A fast-forward: everything since ORIG_HEAD arrived from elsewhere. */
 	if (read_git_file_oid(h->repo, "ORIG_HEAD", &orig) == 0 &&
@@ -520,6 +551,19 @@ out:
 int sov_hookrun_ensure_fresh(struct sov_hookrun *h, const git_oid *base,
 			     const git_oid *other, int may_commit)
 {
+	return ensure_fresh(h, base, other, may_commit, 0);
+}
+
+/*
+ * With `with_pending`, a commit whose pending_conflicts differ from the
+ * local conflict queue counts as stale too: for a merge made here, whose
+ * document conflicts were just queued by the doc driver.  Never for commits
+ * that arrived from elsewhere, or two clones with different queues would
+ * rewrite each other's list forever.
+ */
+static int ensure_fresh(struct sov_hookrun *h, const git_oid *base, const git_oid *other,
+			int may_commit, int with_pending)
+{
 	struct sov_manifest_opts opts;
 	struct sov_buf report = SOV_BUF_INIT;
 	git_oid head;
@@ -532,6 +576,16 @@ int sov_hookrun_ensure_fresh(struct sov_hookrun *h, const git_oid *base,
 	opts.base = base && is_trusted(h, base) ? base : NULL;
 	opts.other = other && is_trusted(h, other) ? other : NULL;
 	ret = sov_manifest_verify(h->repo, &head, &opts, &report);
+	if (ret == 0 && with_pending) {
+		int current = sov_manifest_pending_is_current(h->repo, &head, &opts);
+
+		if (current < 0)
+			goto out;
+		if (!current) {
+			sov_buf_addstr(&report, "pending_conflicts differ from the queue\n");
+			ret = 1;
+		}
+	}
 	if (ret == 0)
 		mark_trusted(h, &head);
 	if (ret <= 0)

@@ -956,6 +956,28 @@ out:
 	return ret;
 }
 
+int sov_manifest_pending_is_current(git_repository *repo, const git_oid *commit,
+				    const struct sov_manifest_opts *opts)
+{
+	struct snapshot s = { 0 };
+	struct ctx c;
+	json_t *pending = NULL;
+	int ret = -1;
+
+	memset(&c, 0, sizeof(c));
+	c.repo = repo;
+	c.opts = opts;
+	c.root_len = strlen(opts->root);
+	if (snapshot_from_commit(repo, commit, opts->root, &s) < 0)
+		goto out;
+	pending = pending_conflicts(&c, s.state);
+	ret = !s.state || json_equal(json_object_get(s.state, "pending_conflicts"), pending);
+out:
+	json_decref(pending);
+	snapshot_release(&s);
+	return ret;
+}
+
 int sov_manifest_is_own_file(const char *root, const char *path)
 {
 	size_t n = strlen(root);

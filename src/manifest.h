@@ -109,6 +109,14 @@ int sov_manifest_real_content(git_repository *repo, const git_oid *blob,
  */
 int sov_manifest_commit_time(int64_t *out);
 
+/*
+ * Whether `commit`'s state.json lists exactly the conflicts of the local
+ * queue (opts->conflicts_path) as pending_conflicts: 1 yes (or no state.json),
+ * 0 no, -1 error.  Not part of verify: the queue is this clone's.
+ */
+int sov_manifest_pending_is_current(git_repository *repo, const git_oid *commit,
+				    const struct sov_manifest_opts *opts);
+
 /* Whether `path` (repository-relative) is one of the manifest's own files. */
 int sov_manifest_is_own_file(const char *root, const char *path);
 

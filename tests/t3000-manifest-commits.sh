@@ -149,6 +149,23 @@ test_expect_success 'pending_conflicts come from the conflict queue' '
 	! grep "ingested/a.md" state
 '
 
+test_expect_success 'a merge brings the conflicts queued during it into the manifest' '
+	git -C r checkout -q -b outside &&
+	echo notes >r/NOTES && git -C r add NOTES && test_tick && git -C r commit -q -m notes &&
+	git -C r checkout -q main &&
+	cat >r/.git/sovsync/conflicts.json <<-JSON &&
+	{"version": 1, "conflicts": [{"path": "shared/documents/ingested/b.md", "kind": "binary",
+	  "base": null, "ours": "1111111111111111111111111111111111111111",
+	  "theirs": "2222222222222222222222222222222222222222", "ours_commit": null,
+	  "theirs_commit": null, "detected_at": "2026-02-08T17:30:00Z", "source": "local"}]}
+	JSON
+	test_tick && git -C r merge -q --no-ff -m "merge outside" outside 2>err &&
+	sov_fresh r &&
+	git -C r show HEAD:shared/state.json >state &&
+	grep "\"path\": \"documents/ingested/b.md\"" state &&
+	rm r/.git/sovsync/conflicts.json
+'
+
 test_expect_success 'a commit run like a GUI client: env -i, no tty' '
 	conv r g "gui" && git -C r add shared &&
 	(cd r && env -i PATH=/usr/bin:/bin GIT_CONFIG_NOSYSTEM=1 \
