@@ -46,6 +46,7 @@ static int cmd_hook(int argc, char **argv)
 		sov_warn("hook %s: not a sovsync hook; ignored", argv[1]);
 		return SOV_EXIT_OK;
 	}
+	sov_trace("hook %s%s%s", argv[1], argc > 2 ? " " : "", argc > 2 ? argv[2] : "");
 	if (sov_hookrun_open(&h, NULL) < 0 || handlers[i].fn(&h, argc - 1, argv + 1) < 0) {
 		sov_error_prefix("%s hook", argv[1]);
 		sov_error_report();

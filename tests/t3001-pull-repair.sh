@@ -80,4 +80,13 @@ test_expect_success 'pull --rebase of local work over a hookless commit' '
 	test "$(sov_entry local conversations/l2.json size)" != absent
 '
 
+test_expect_success 'a push reaches the reference-transaction handler, a commit does not' '
+	printf "{\"id\": \"l3\"}\n" >local/shared/conversations/l3.json &&
+	git -C local add shared &&
+	SOVSYNC_TRACE="$TRASH/commit.trace" git -C local commit -q -m "local: l3" &&
+	! grep "hook reference-transaction" commit.trace &&
+	SOVSYNC_TRACE="$TRASH/push.trace" git -C local push -q origin main &&
+	grep "hook reference-transaction committed" push.trace
+'
+
 test_done
