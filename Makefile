@@ -73,7 +73,7 @@ UNIT_BIN := $(UNIT_SRC:%.c=$(B)/%)
 LIB := $(B)/libsovsync.a
 MAN := share/man/man1/sovsync.1 share/man/man1/git-sovsync.1
 
-.PHONY: all unit test bench demo deps install uninstall clean check-deps
+.PHONY: all unit test bench demo deps install uninstall clean check-deps fuzz fuzz-smoke
 .DELETE_ON_ERROR:
 
 ifeq ($(SANITIZE),1)
@@ -126,15 +126,43 @@ unit: check-deps $(UNIT_BIN)
 
 INTEGRATION := $(sort $(wildcard tests/t[0-9]*.sh))
 
+# libFuzzer harnesses (tests/fuzz/<target>.c), built with clang against a
+# separately compiled copy of the core with ASan+UBSan.  `make fuzz-smoke`
+# runs each for FUZZ_SECONDS on a scratch copy of its seed corpus
+# (tests/fuzz/corpus/<target>/); tests/t9900-fuzz-smoke.sh does the same
+# under prove as part of `make test`.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 20
+FUZZ_SRC := $(wildcard tests/fuzz/*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 $(WARN) -Wno-unused-command-line-argument \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -Isrc $(PKG_CFLAGS)
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
+
+.SECONDARY: $(FUZZ_LIB_OBJ)
+
+fuzz: check-deps $(FUZZ_BIN)
+
+fuzz-smoke: fuzz
+	SOVSYNC_FUZZ_SECONDS=$(FUZZ_SECONDS) $(PROVE) tests/t9900-fuzz-smoke.sh
+
 ifeq ($(SANITIZE),1)
 # Everything, integration tests included, against the sanitized build.
 test: deps
-	@$(MAKE) --no-print-directory SANITIZE=1 all unit
+	@$(MAKE) --no-print-directory SANITIZE=1 all unit fuzz
 	SOVSYNC_BIN=$(abspath $(BINDIR)) $(PROVE) -j$(PROVE_JOBS) \
 		$(UNIT_BIN) $(INTEGRATION)
 else
 test: deps
-	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory all unit fuzz
 	@$(MAKE) --no-print-directory SANITIZE=1 unit
 	SOVSYNC_BIN=$(abspath $(BINDIR)) $(PROVE) -j$(PROVE_JOBS) \
 		$(UNIT_BIN) $(UNIT_SRC:%.c=build/san/%) $(INTEGRATION)
@@ -162,4 +190,4 @@ uninstall:
 clean:
 	rm -rf build bin share
 
--include $(LIB_OBJ:.o=.d) $(PROG_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(PROG_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)

@@ -24,10 +24,15 @@ static const struct sov_cmd *const commands[] = {
 	&sov_cmd_verify,
 
 	/* sync and watch */
+	&sov_cmd_sync,
+	&sov_cmd_watch,
 
 	/* large-file filter */
 
 	/* merge drivers and conflicts */
+	&sov_cmd_merge_doc,
+	&sov_cmd_conflicts,
+	&sov_cmd_resolve,
 
 	/* hooks */
 	&sov_cmd_hook,

@@ -51,10 +51,15 @@ extern const struct sov_cmd sov_cmd_status;
 extern const struct sov_cmd sov_cmd_verify;
 
 /* sync and watch: src/cli_*.c */
+extern const struct sov_cmd sov_cmd_sync;
+extern const struct sov_cmd sov_cmd_watch;
 
 /* large-file filter: filters/ */
 
 /* merge drivers and conflicts: merge-drivers/ */
+extern const struct sov_cmd sov_cmd_merge_doc;
+extern const struct sov_cmd sov_cmd_conflicts;
+extern const struct sov_cmd sov_cmd_resolve;
 
 /* hooks: hooks/ */
 extern const struct sov_cmd sov_cmd_hook;

@@ -1,0 +1,124 @@
+/*
+ * cli_sync.c - `sovsync sync`: run one sync cycle (src/sync.h).
+ */
+#include "cli.h"
+#include "config.h"
+#include "error.h"
+#include "sync.h"
+
+#include <string.h>
+
+/* Exit codes beyond the common 0/1/2, documented in the help text. */
+#define EXIT_CONFLICT 3
+
+static int cmd_sync(int argc, char **argv)
+{
+	struct sov_sync_config sc = SOV_SYNC_CONFIG_INIT;
+	struct sov_sync_opts opts = { 0 };
+	struct sov_sync_result res = SOV_SYNC_RESULT_INIT;
+	struct sov_buf line = SOV_BUF_INIT;
+	struct sov_config *cfg = NULL;
+	git_repository *repo;
+	int quiet = 0, i, ret = SOV_EXIT_FAIL;
+
+	opts.network = SOV_SYNC_NET_ALWAYS;
+	opts.retry_conflict = 1;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-n") || !strcmp(argv[i], "--dry-run"))
+			opts.dry_run = 1;
+		else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+			quiet = 1;
+		else if (!strcmp(argv[i], "--no-push"))
+			opts.network = SOV_SYNC_NET_NEVER;
+		else
+			return sov_cli_usage_error(&sov_cmd_sync, "unknown option '%s'",
+						   argv[i]);
+	}
+
+	repo = sov_sync_config_open(&cfg, &sc);
+	if (!repo)
+		goto fail;
+	opts.config = &sc;
+
+	if (sov_sync_run(repo, &opts, &res) < 0)
+		goto fail;
+	if (opts.dry_run) {
+		if (res.changes.len) {
+			sov_sync_commit_message(sc.source.ptr, res.changes.ptr,
+						(size_t)-1, &line);
+			printf("would commit:\n%s", line.ptr);
+		} else if (!quiet) {
+			printf("nothing to commit under %s\n", sc.root.ptr);
+		}
+		ret = SOV_EXIT_OK;
+		goto out;
+	}
+
+	sov_sync_describe(&res, &line);
+	if (sov_sync_log(repo, line.ptr, SOV_SYNC_LOG_MAX) < 0)
+		sov_warn("%s", sov_error_last());
+	switch (res.outcome) {
+	case SOV_SYNC_OK:
+		if (!quiet)
+			printf("%s\n", line.ptr);
+		ret = SOV_EXIT_OK;
+		break;
+	case SOV_SYNC_CONFLICT:
+		sov_warn("%s", line.ptr);
+		ret = EXIT_CONFLICT;
+		break;
+	default:
+		sov_warn("%s", line.ptr);
+		ret = SOV_EXIT_FAIL;
+		break;
+	}
+	goto out;
+fail:
+	sov_error_report();
+out:
+	sov_sync_result_release(&res);
+	sov_sync_config_release(&sc);
+	sov_buf_release(&line);
+	sov_config_free(cfg);
+	return ret;
+}
+
+const struct sov_cmd sov_cmd_sync = {
+	"sync", cmd_sync,
+	"Commit local changes, merge the remote's, push: one sync cycle",
+	"sovsync sync [-n | --dry-run] [-q | --quiet] [--no-push]",
+	"1. Stages every change under sovsync.root (new, modified and deleted\n"
+	"   files; editors' swap and backup files left out) and commits it as\n"
+	"   one batch, \"sovsync: N files from <sovsync.source>\", with the\n"
+	"   paths in the body.  The commit is made by `git commit`, so hooks,\n"
+	"   the filter and commit.gpgSign apply.  What you staged outside the\n"
+	"   root stays staged and out of this commit.\n"
+	"2. Fetches sovsync.remote and merges <remote>/<branch> (the merge\n"
+	"   drivers settle the synced files).\n"
+	"3. Pushes.  When the remote moved meanwhile, goes back to 2 (at most\n"
+	"   5 times).\n"
+	"4. Records the outcome in .git/sovsync/metrics.json and one line in\n"
+	"   .git/sovsync/log.\n"
+	"\n"
+	"Nothing local is lost: a network or server failure keeps the local\n"
+	"commit for the next sync.  Another process's .git/index.lock is waited\n"
+	"for (sovsync.sync.lockTimeout, default 30 s) and never removed.  A\n"
+	"merge that cannot be settled (a conflict outside the synced files, or\n"
+	"a driver set to stop) is aborted, leaving the work tree as it was, and\n"
+	"flagged in .git/sovsync/sync-conflict.json until a merge succeeds.\n"
+	"\n"
+	"    -n, --dry-run   list what would be committed; change nothing\n"
+	"    -q, --quiet     print nothing on success\n"
+	"    --no-push       commit only: no fetch, merge or push\n"
+	"\n"
+	"Settings: sovsync.root (shared), sovsync.remote (origin),\n"
+	"sovsync.branch (the current branch; if set, it must be checked out),\n"
+	"sovsync.source (local), sovsync.sync.lockTimeout (30),\n"
+	"sovsync.sync.networkTimeout (60: an HTTP transfer stalled that long\n"
+	"is aborted).  Durations are seconds, or take a unit: 500ms, 2s, 5m.\n"
+	"\n"
+	"Exit status: 0 synced (or nothing to do), 1 failed (the message says\n"
+	"why; local commits are kept), 2 wrong usage, 3 the merge stopped on\n"
+	"conflicts and was aborted (see .git/sovsync/sync-conflict.json).\n",
+	0,
+};

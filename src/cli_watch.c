@@ -1,0 +1,116 @@
+/*
+ * cli_watch.c - `sovsync watch`: the local daemon (src/watch.h).
+ */
+#include "cli.h"
+#include "config.h"
+#include "error.h"
+#include "watch.h"
+
+#include <string.h>
+
+/* "--name=<duration>" into *ms; 1 if `arg` was that option, -1 if invalid. */
+static int duration_opt(const char *arg, const char *name, int64_t *ms)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(arg, name, n) || arg[n] != '=')
+		return 0;
+	return sov_sync_parse_duration(arg + n + 1, ms) < 0 ? -1 : 1;
+}
+
+static int cmd_watch(int argc, char **argv)
+{
+	struct sov_sync_config sc = SOV_SYNC_CONFIG_INIT;
+	struct sov_watch_opts opts = { 0 };
+	struct sov_config *cfg = NULL;
+	git_repository *repo;
+	int i, ret = SOV_EXIT_FAIL;
+
+	repo = sov_sync_config_open(&cfg, &sc);
+	if (!repo || sov_watch_config_load(cfg, &opts) < 0)
+		goto fail;
+	opts.sync = &sc;
+
+	/* Options override the config. */
+	for (i = 1; i < argc; i++) {
+		int r = 0;
+
+		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
+			opts.quiet = 1;
+			continue;
+		}
+		if (!r)
+			r = duration_opt(argv[i], "--debounce", &opts.debounce_ms);
+		if (!r)
+			r = duration_opt(argv[i], "--pull-interval", &opts.pull_interval_ms);
+		if (!r)
+			r = duration_opt(argv[i], "--scan-interval", &opts.scan_interval_ms);
+		if (!r)
+			r = duration_opt(argv[i], "--backoff-max", &opts.backoff_max_ms);
+		if (r < 0) {
+			ret = sov_cli_usage_error(&sov_cmd_watch, "%s", sov_error_last());
+			goto out;
+		}
+		if (!r) {
+			ret = sov_cli_usage_error(&sov_cmd_watch, "unknown option '%s'",
+						  argv[i]);
+			goto out;
+		}
+	}
+	if (opts.pull_interval_ms < 1000 || opts.scan_interval_ms < 1000) {
+		ret = sov_cli_usage_error(&sov_cmd_watch,
+					  "pull and scan intervals must be at least 1s");
+		goto out;
+	}
+
+	if (sov_watch_run(repo, &opts) < 0)
+		goto fail;
+	ret = SOV_EXIT_OK;
+	goto out;
+fail:
+	sov_error_report();
+out:
+	sov_sync_config_release(&sc);
+	sov_config_free(cfg);
+	return ret;
+}
+
+const struct sov_cmd sov_cmd_watch = {
+	"watch", cmd_watch,
+	"Sync on its own: commit, pull and push when files change",
+	"sovsync watch [-q | --quiet] [--debounce=<d>] [--pull-interval=<d>]\n"
+	"              [--scan-interval=<d>] [--backoff-max=<d>]",
+	"Runs in the foreground until SIGINT, SIGTERM or SIGHUP and runs the\n"
+	"cycle of 'sovsync sync' (see 'sovsync help sync'):\n"
+	"\n"
+	"  - when files under sovsync.root change (inotify on every directory,\n"
+	"    new ones included; .git and editors' swap files ignored), once the\n"
+	"    changes have been quiet for the debounce time, so a burst of writes\n"
+	"    becomes one commit;\n"
+	"  - every pull interval, to bring in the remote's changes;\n"
+	"  - every scan interval, after walking the tree again (the backup for\n"
+	"    anything inotify missed);\n"
+	"  - at start, for what changed while it was not running.\n"
+	"\n"
+	"A failed cycle (network or server down, a lock held too long) is\n"
+	"retried after an exponential backoff with full jitter, from 2s up to\n"
+	"the backoff maximum; local commits wait meanwhile.  A merge that stops\n"
+	"on conflicts is aborted and flagged (.git/sovsync/sync-conflict.json),\n"
+	"and syncing goes on.  One line per cycle goes to .git/sovsync/log\n"
+	"(rotated at 1 MiB to log.1) and to standard error.  Only one watcher\n"
+	"runs per repository.  On a stop signal the current git command\n"
+	"finishes, the rest of the cycle is skipped, and the watcher exits 0.\n"
+	"\n"
+	"    -q, --quiet            no cycle lines on standard error\n"
+	"    --debounce=<d>         sovsync.watch.debounce (default 2s)\n"
+	"    --pull-interval=<d>    sovsync.watch.pullInterval (default 60s)\n"
+	"    --scan-interval=<d>    sovsync.watch.scanInterval (default 900s)\n"
+	"    --backoff-max=<d>      sovsync.watch.backoffMax (default 300s)\n"
+	"\n"
+	"Durations are seconds, or take a unit: 500ms, 1.5s, 15m, 1h.\n"
+	"install/sovsync-watch.service runs it as a systemd user service.\n"
+	"\n"
+	"Exit status: 0 after a clean stop, 1 when it cannot start (another\n"
+	"watcher runs, not a work tree), 2 wrong usage.\n",
+	0,
+};

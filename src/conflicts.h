@@ -1,0 +1,99 @@
+/*
+ * conflicts.h - the conflict queue: document conflicts waiting for the user.
+ *
+ * When the document merge driver (merge-drivers/doc.c) cannot merge a file
+ * under shared/documents/ and sovsync.documents.onConflict is "flag", it lets
+ * the merge complete and records the conflict here instead; `sovsync
+ * conflicts` lists the queue, `sovsync resolve` settles an entry, and the
+ * hooks copy the queue into shared/state.json's pending_conflicts.
+ *
+ * The queue lives in "<common git dir>/sovsync/conflicts.json" (local, never
+ * committed; format in docs/FORMATS.md):
+ *
+ *   {"version": 1, "conflicts": [ {"path", "kind", "base", "ours", "theirs",
+ *    "ours_commit", "theirs_commit", "detected_at", "source"}, ... ]}
+ *
+ * Invariants: at most one entry per path (a newer conflict on a path
+ * replaces the older one); entries are kept sorted by path (byte order), so
+ * the file is deterministic; every read-modify-write happens under the
+ * "conflicts" lock (sov_repo_lock) and the file is replaced atomically, so a
+ * merge driver and `sovsync resolve` running at the same time cannot lose
+ * each other's update.
+ */
+#ifndef SOV_CONFLICTS_H
+#define SOV_CONFLICTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <git2.h>
+#include <jansson.h>
+
+#define SOV_CONFLICTS_VERSION 1
+
+enum sov_conflict_kind {
+	SOV_CONFLICT_TEXT,	/* merged with conflict markers in the file */
+	SOV_CONFLICT_BINARY,	/* ours kept as is, theirs only in history */
+};
+
+struct sov_conflict {
+	char *path;			/* owned; repository-relative, '/' separated */
+	enum sov_conflict_kind kind;
+	int has_base;			/* 0: base is null (no or empty base) */
+	git_oid base, ours, theirs;	/* blob ids, as Git stores them (clean form) */
+	int has_ours_commit, has_theirs_commit;
+	git_oid ours_commit, theirs_commit;
+	int64_t detected_at;		/* instant, see timestamp.h */
+	char *source;			/* owned; sovsync.source of the clone */
+};
+
+struct sov_conflicts {
+	struct sov_conflict *items;	/* owned, sorted by path */
+	size_t nr, alloc;
+};
+
+#define SOV_CONFLICTS_INIT { NULL, 0, 0 }
+
+/* Free what an entry owns (the struct itself is the caller's). */
+void sov_conflict_release(struct sov_conflict *c);
+
+void sov_conflicts_release(struct sov_conflicts *q);
+
+/* "text" or "binary" (static strings). */
+const char *sov_conflict_kind_name(enum sov_conflict_kind kind);
+
+/* The entry for `path` (borrowed from q), or NULL. */
+const struct sov_conflict *sov_conflicts_find(const struct sov_conflicts *q,
+					      const char *path);
+
+/*
+ * Load the queue (a missing file is an empty queue).  Returns 0, or -1 with
+ * a message naming the file (invalid JSON, unknown version, bad entry).
+ */
+int sov_conflicts_load(git_repository *repo, struct sov_conflicts *q);
+
+/*
+ * Record `c` (copied; the caller keeps ownership of its strings), replacing
+ * any entry for the same path.  Locked read-modify-write.  0 or -1.
+ */
+int sov_conflicts_add(git_repository *repo, const struct sov_conflict *c);
+
+/*
+ * Remove the entry for `path`.  Locked read-modify-write.  Returns 1 when
+ * an entry was removed, 0 when there was none, -1 on error.
+ */
+int sov_conflicts_remove(git_repository *repo, const char *path);
+
+/* The entry as a JSON object in the queue's format (new reference). */
+json_t *sov_conflict_to_json(const struct sov_conflict *c);
+
+/* All entries as a JSON array (new reference). */
+json_t *sov_conflicts_to_json(const struct sov_conflicts *q);
+
+/*
+ * Parse one entry (`what` names the input in errors).  Fills *c (release
+ * with sov_conflict_release) and returns 0, or -1.
+ */
+int sov_conflict_from_json(const json_t *obj, struct sov_conflict *c, const char *what);
+
+#endif

@@ -1,0 +1,990 @@
+/*
+ * sync.c - one sync cycle through the git command; see sync.h.
+ */
+#include "sync.h"
+#include "error.h"
+#include "fs.h"
+#include "json.h"
+#include "metrics.h"
+#include "repo.h"
+#include "run.h"
+#include "timestamp.h"
+#include "trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CONFLICT_FILE "sync-conflict.json"
+#define MAX_BODY_PATHS 1000
+#define LOCK_POLL_MS 100
+
+/* Editors' scratch files; see sov_sync_is_scratch_name(). */
+static const char *const scratch_patterns[] = {
+	"*.swp", "*.swo", "*.swx", "4913", "*~", ".#*", "*.kate-swp",
+	".~lock.*#", NULL,
+};
+
+/* Git pathspecs that leave the same files out of staging and status. */
+static const char *const scratch_pathspecs[] = {
+	":(exclude,glob)**/*.swp", ":(exclude,glob)**/*.swo",
+	":(exclude,glob)**/*.swx", ":(exclude,glob)**/4913",
+	":(exclude,glob)**/*~", ":(exclude,glob)**/.#*",
+	":(exclude,glob)**/*.kate-swp", ":(exclude,glob)**/.~lock.*#", NULL,
+};
+
+int sov_sync_is_scratch_name(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	const char *const *p;
+
+	if (slash)
+		name = slash + 1;
+	for (p = scratch_patterns; *p; p++)
+		if (!fnmatch(*p, name, 0))
+			return 1;
+	return 0;
+}
+
+/* ---- settings --------------------------------------------------------- */
+
+int sov_sync_parse_duration(const char *text, int64_t *ms)
+{
+	char *end;
+	double v, unit = 1000.0;
+
+	errno = 0;
+	v = strtod(text, &end);
+	if (end == text || errno || v < 0 || !isfinite(v))
+		return sov_error("'%s': not a duration (e.g. 2, 1.5s, 500ms, 15m)", text);
+	if (!strcmp(end, "ms"))
+		unit = 1.0;
+	else if (!strcmp(end, "") || !strcmp(end, "s"))
+		unit = 1000.0;
+	else if (!strcmp(end, "m"))
+		unit = 60000.0;
+	else if (!strcmp(end, "h"))
+		unit = 3600000.0;
+	else
+		return sov_error("'%s': unknown unit '%s' (ms, s, m or h)", text, end);
+	if (v * unit > 1e15)
+		return sov_error("'%s': duration too long", text);
+	*ms = (int64_t)(v * unit + 0.5);
+	return 0;
+}
+
+static int get_duration(struct sov_config *cfg, const char *key, const char *def,
+			int64_t *ms)
+{
+	struct sov_buf val = SOV_BUF_INIT;
+	int ret = sov_config_get_string(cfg, key, def, &val);
+
+	if (ret >= 0 && sov_sync_parse_duration(val.ptr, ms) < 0)
+		ret = sov_error_prefix("config %s", key);
+	sov_buf_release(&val);
+	return ret < 0 ? -1 : 0;
+}
+
+int sov_sync_config_get_duration(struct sov_config *cfg, const char *key,
+				 const char *def, int64_t *ms)
+{
+	return get_duration(cfg, key, def, ms);
+}
+
+int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out)
+{
+	int64_t net_ms;
+
+	if (sov_config_get_string(cfg, "sovsync.root", "shared", &out->root) < 0 ||
+	    sov_config_get_string(cfg, "sovsync.remote", "origin", &out->remote) < 0 ||
+	    sov_config_get_string(cfg, "sovsync.branch", "", &out->branch) < 0 ||
+	    sov_config_get_string(cfg, "sovsync.source", "local", &out->source) < 0 ||
+	    get_duration(cfg, "sovsync.sync.lockTimeout", "30", &out->lock_timeout_ms) < 0 ||
+	    get_duration(cfg, "sovsync.sync.networkTimeout", "60", &net_ms) < 0)
+		return -1;
+	/* The root as a pathspec: no leading "./" or "/", no trailing "/". */
+	while (out->root.len && out->root.ptr[out->root.len - 1] == '/')
+		sov_buf_setlen(&out->root, out->root.len - 1);
+	if (!out->root.len)
+		sov_buf_addch(&out->root, '.');
+	if (strstr(out->root.ptr, "..") || out->root.ptr[0] == '/')
+		return sov_error("config sovsync.root: '%s' must be a path inside the work tree",
+				 out->root.ptr);
+	out->network_timeout_s = net_ms < 1000 ? 1 : net_ms / 1000;
+	return 0;
+}
+
+git_repository *sov_sync_config_open(struct sov_config **cfg,
+				     struct sov_sync_config *out)
+{
+	git_repository *repo;
+
+	if (sov_config_open(cfg, NULL) < 0)
+		return NULL;
+	repo = sov_config_repo(*cfg);
+	if (!repo) {
+		sov_error("not in a git repository");
+		return NULL;
+	}
+	return sov_sync_config_load(*cfg, out) < 0 ? NULL : repo;
+}
+
+void sov_sync_config_release(struct sov_sync_config *sc)
+{
+	sov_buf_release(&sc->root);
+	sov_buf_release(&sc->remote);
+	sov_buf_release(&sc->branch);
+	sov_buf_release(&sc->source);
+}
+
+void sov_sync_result_release(struct sov_sync_result *res)
+{
+	sov_buf_release(&res->changes);
+	sov_buf_release(&res->error);
+	*res = (struct sov_sync_result)SOV_SYNC_RESULT_INIT;
+}
+
+/* ---- pure helpers ------------------------------------------------------ */
+
+int64_t sov_sync_clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t sov_sync_backoff_ms(int failures, int64_t base_ms, int64_t max_ms,
+			    uint64_t rnd)
+{
+	int64_t cap = base_ms;
+	int i;
+
+	if (failures <= 0 || base_ms <= 0 || max_ms <= 0)
+		return 0;
+	/* Doubling stops at the ceiling, so the shift can never overflow. */
+	for (i = 1; i < failures && cap < max_ms; i++)
+		cap *= 2;
+	if (cap > max_ms)
+		cap = max_ms;
+	/* Full jitter: clients that failed together do not retry together. */
+	return (int64_t)(rnd % (uint64_t)(cap + 1));
+}
+
+void sov_sync_commit_message(const char *source, const char *changes,
+			     size_t max_paths, struct sov_buf *out)
+{
+	const char *p;
+	size_t n = 0, shown = 0;
+
+	for (p = changes; *p; p++)
+		if (*p == '\n')
+			n++;
+	sov_buf_addf(out, "sovsync: %zu file%s from %s\n\n", n, n == 1 ? "" : "s",
+		     source);
+	for (p = changes; *p && shown < max_paths; shown++) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) + 1 : strlen(p);
+
+		sov_buf_add(out, p, len);
+		p += len;
+	}
+	if (n > shown)
+		sov_buf_addf(out, "... and %zu more\n", n - shown);
+}
+
+size_t sov_sync_parse_status(const char *z, size_t len, struct sov_buf *changes)
+{
+	const char *p = z, *end = z + len;
+	size_t n = 0;
+
+	/* Records are "XY path\0"; X: index, Y: work tree, "??": untracked. */
+	while (p < end) {
+		size_t rec = strnlen(p, (size_t)(end - p));
+		char x, y, letter;
+
+		if (rec > 3) {
+			x = p[0];
+			y = p[1];
+			if (x == '?' || x == 'A' || (x == ' ' && y == 'A'))
+				letter = 'A';
+			else if (x == 'D' || y == 'D')
+				letter = 'D';
+			else
+				letter = 'M';
+			sov_buf_addf(changes, "%c\t%s\n", letter, p + 3);
+			n++;
+		}
+		p += rec + 1;
+	}
+	return n;
+}
+
+/* ---- running git ------------------------------------------------------- */
+
+struct argv {
+	const char **v;
+	size_t n, alloc;
+};
+
+static void argv_push(struct argv *a, const char *arg)
+{
+	SOV_ALLOC_GROW(a->v, a->n + 2, a->alloc);
+	a->v[a->n++] = arg;
+	a->v[a->n] = NULL;
+}
+
+static void argv_pushl(struct argv *a, ...) __attribute__((sentinel));
+
+static void argv_pushl(struct argv *a, ...)
+{
+	const char *arg;
+	va_list ap;
+
+	va_start(ap, a);
+	while ((arg = va_arg(ap, const char *)) != NULL)
+		argv_push(a, arg);
+	va_end(ap);
+}
+
+static void argv_release(struct argv *a)
+{
+	free(a->v);
+	a->v = NULL;
+	a->n = a->alloc = 0;
+}
+
+struct cycle {
+	git_repository *repo;
+	const struct sov_sync_opts *opts;
+	const struct sov_sync_config *cfg;
+	struct sov_sync_result *res;
+	const char *workdir;
+	struct sov_buf index_lock;	/* <git dir>/index.lock */
+	struct sov_buf tracking;	/* refs/remotes/<remote>/<branch> */
+	struct sov_buf upstream;	/* <remote>/<branch>, for git merge */
+	struct sov_buf branch;		/* the branch synced */
+	struct sov_buf low_speed_time;	/* GIT_HTTP_LOW_SPEED_TIME=<s> */
+	int64_t deadline_ms;		/* for waiting on locks */
+	int warned_lock;
+};
+
+/*
+ * Run git in the work tree.  The environment makes it safe unattended:
+ * no credential prompt, no editor, English messages (we read a few),
+ * and an HTTP transfer that stalls for network_timeout seconds aborts
+ * instead of hanging the daemon.
+ */
+static int run_git(struct cycle *c, struct argv *args, const char *in,
+	       struct sov_buf *out, struct sov_buf *err)
+{
+	const char *env[] = {
+		"GIT_TERMINAL_PROMPT=0", "GIT_MERGE_AUTOEDIT=no", "LC_ALL=C",
+		"LANGUAGE", "GIT_HTTP_LOW_SPEED_LIMIT=1", c->low_speed_time.ptr,
+		NULL,
+	};
+	struct sov_run run = { 0 };
+
+	run.argv = args->v;
+	run.dir = c->workdir;
+	run.env = env;
+	run.in = in;
+	run.in_len = in ? strlen(in) : 0;
+	run.out = out;
+	run.err = err;
+	if (out)
+		sov_buf_reset(out);
+	sov_buf_reset(err);
+	if (sov_trace_enabled())
+		sov_trace("sync: git %s %s", args->v[1], args->n > 2 ? args->v[2] : "");
+	return sov_run(&run);
+}
+
+/* "git <cmd>: <stderr lines joined by "; ">" as the current error. */
+static int run_failed(struct argv *args, int status, struct sov_buf *err)
+{
+	struct sov_buf msg = SOV_BUF_INIT;
+	const char *p = err->ptr;
+
+	if (status < 0)
+		return -1;	/* could not start: message already set */
+	while (*p && msg.len < 400) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+
+		/* Hints explain Git's UI, not what went wrong. */
+		if (len && strncmp(p, "hint:", 5)) {
+			if (msg.len)
+				sov_buf_addstr(&msg, "; ");
+			sov_buf_add(&msg, p, len);
+		}
+		p += len + (eol ? 1 : 0);
+	}
+	sov_error("git %s: %s", args->v[1], msg.len ? msg.ptr : "failed");
+	sov_buf_release(&msg);
+	return -1;
+}
+
+static int sleep_ms(int64_t ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+	return nanosleep(&ts, NULL);
+}
+
+static int stop_requested(struct cycle *c)
+{
+	return c->opts->stop && *c->opts->stop;
+}
+
+/*
+ * Wait while another process holds the index lock, up to the deadline.
+ * The lock is never removed: a live Git (or an editor's Git integration)
+ * owns it, and deleting it would let two writers corrupt the index.
+ */
+static int wait_index_unlocked(struct cycle *c)
+{
+	struct stat st;
+
+	while (lstat(c->index_lock.ptr, &st) == 0) {
+		int64_t now = sov_sync_clock_ms();
+
+		if (now >= c->deadline_ms || stop_requested(c)) {
+			int64_t age = (int64_t)time(NULL) - (int64_t)st.st_mtime;
+			return sov_error("%s: held by another git process for %lld s; "
+					 "waited %lld s and left it alone (if no git is running, "
+					 "remove it yourself)",
+					 c->index_lock.ptr, (long long)age,
+					 (long long)(c->cfg->lock_timeout_ms / 1000));
+		}
+		if (!c->warned_lock) {
+			sov_warn("waiting for %s (another git process is using the index)",
+				 c->index_lock.ptr);
+			c->warned_lock = 1;
+		}
+		sleep_ms(LOCK_POLL_MS);
+	}
+	return 0;
+}
+
+/*
+ * Run a git command that writes the index.  If it lost the race for
+ * index.lock against another process, wait and run it again.
+ */
+static int run_git_index(struct cycle *c, struct argv *args, const char *in,
+		     struct sov_buf *out, struct sov_buf *err)
+{
+	int status;
+
+	for (;;) {
+		if (wait_index_unlocked(c) < 0)
+			return -1;
+		status = run_git(c, args, in, out, err);
+		if (status == 0)
+			return 0;
+		if (!strstr(err->ptr, "index.lock") || !strstr(err->ptr, "exists") ||
+		    sov_sync_clock_ms() >= c->deadline_ms)
+			return run_failed(args, status, err);
+	}
+}
+
+static void push_scratch_excludes(struct argv *args)
+{
+	const char *const *p;
+
+	for (p = scratch_pathspecs; *p; p++)
+		argv_push(args, *p);
+}
+
+/* ---- refs -------------------------------------------------------------- */
+
+/* 1 and the id if `ref` exists, 0 if not. */
+static int ref_id(git_repository *repo, const char *ref, git_oid *oid)
+{
+	return git_reference_name_to_id(oid, repo, ref) == 0;
+}
+
+/* The branch to sync: sovsync.branch, which must be checked out. */
+static int resolve_branch(struct cycle *c)
+{
+	git_reference *head = NULL;
+	const char *target;
+	int ret = 0;
+
+	if (git_reference_lookup(&head, c->repo, "HEAD") < 0)
+		return sov_error_git("%s: cannot read HEAD", c->workdir);
+	target = git_reference_symbolic_target(head);
+	if (!target || strncmp(target, "refs/heads/", 11)) {
+		ret = sov_error("%s: HEAD is detached; check out the branch to sync",
+				c->workdir);
+	} else if (c->cfg->branch.len && strcmp(target + 11, c->cfg->branch.ptr)) {
+		ret = sov_error("%s: on branch '%s' but sovsync.branch is '%s'; not syncing",
+				c->workdir, target + 11, c->cfg->branch.ptr);
+	} else {
+		sov_buf_addstr(&c->branch, target + 11);
+	}
+	git_reference_free(head);
+	return ret;
+}
+
+/* ---- the conflict flag -------------------------------------------------- */
+
+static int flag_conflict(struct cycle *c, const char *paths)
+{
+	struct sov_buf path = SOV_BUF_INIT, when = SOV_BUF_INIT;
+	char ours[GIT_OID_HEXSZ + 1] = "", theirs[GIT_OID_HEXSZ + 1] = "";
+	json_t *obj, *list = json_array();
+	const char *p;
+	git_oid oid;
+	int ret = -1;
+
+	for (p = paths; *p; p += strlen(p) + 1)
+		json_array_append_new(list, json_string(p));
+	if (ref_id(c->repo, "HEAD", &oid))
+		git_oid_tostr(ours, sizeof(ours), &oid);
+	if (ref_id(c->repo, c->tracking.ptr, &oid))
+		git_oid_tostr(theirs, sizeof(theirs), &oid);
+	sov_time_format(sov_time_now(), &when);
+	obj = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:s}",
+			"version", 1, "detected_at", when.ptr,
+			"remote", c->cfg->remote.ptr, "branch", c->branch.ptr,
+			"ours_commit", ours, "theirs_commit", theirs,
+			"paths", list, "message", c->res->error.ptr);
+	if (sov_repo_state_path(c->repo, CONFLICT_FILE, &path) == 0)
+		ret = sov_json_write_file(path.ptr, obj);
+	json_decref(obj);
+	sov_buf_release(&path);
+	sov_buf_release(&when);
+	return ret;
+}
+
+static void clear_conflict_flag(struct cycle *c)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+
+	if (sov_repo_state_path(c->repo, CONFLICT_FILE, &path) == 0 &&
+	    unlink(path.ptr) < 0 && errno != ENOENT)
+		sov_warn("%s: cannot remove: %s", path.ptr, strerror(errno));
+	sov_buf_release(&path);
+}
+
+static int string_is(json_t *obj, const char *key, const char *want)
+{
+	const char *v = json_string_value(json_object_get(obj, key));
+	return v && !strcmp(v, want);
+}
+
+/*
+ * Whether the flagged conflict is still exactly the one flagged: neither
+ * side moved.  Merging again would fail the same way, and each attempt
+ * rewrites the work tree: its events would wake the watcher again and
+ * again, and a user merging by hand meanwhile would race with it.
+ */
+static int conflict_still_stands(struct cycle *c, const git_oid *ours,
+				 const git_oid *theirs)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+	char ours_hex[GIT_OID_HEXSZ + 1], theirs_hex[GIT_OID_HEXSZ + 1];
+	json_t *flag = NULL;
+	const char *msg;
+	int stands = 0;
+
+	if (sov_repo_state_path(c->repo, CONFLICT_FILE, &path) < 0 ||
+	    !sov_fs_exists(path.ptr) || sov_json_load_file(&flag, path.ptr) < 0) {
+		sov_error_clear();
+		goto out;
+	}
+	git_oid_tostr(ours_hex, sizeof(ours_hex), ours);
+	git_oid_tostr(theirs_hex, sizeof(theirs_hex), theirs);
+	msg = json_string_value(json_object_get(flag, "message"));
+	stands = msg && string_is(flag, "ours_commit", ours_hex) &&
+		 string_is(flag, "theirs_commit", theirs_hex);
+	if (stands)
+		sov_buf_addstr(&c->res->error, msg);
+out:
+	json_decref(flag);
+	sov_buf_release(&path);
+	return stands;
+}
+
+/* ---- the steps ---------------------------------------------------------- */
+
+/*
+ * Run a read-only git command (`args` is released), capturing its standard
+ * output.  Returns 0, or -1 with the error.
+ */
+static int git_read(struct cycle *c, struct argv *args, struct sov_buf *out)
+{
+	struct sov_buf err = SOV_BUF_INIT;
+	int status = run_git(c, args, NULL, out, &err);
+	int ret = status == 0 ? 0 : run_failed(args, status, &err);
+
+	argv_release(args);
+	sov_buf_release(&err);
+	return ret;
+}
+
+/* What `git status` reports under the root, as change lines. */
+static int list_changes(struct cycle *c, struct sov_buf *changes, size_t *n)
+{
+	struct argv args = { 0 };
+	struct sov_buf out = SOV_BUF_INIT;
+	int ret;
+
+	/* status only refreshes the index when it can: no lock wait needed. */
+	argv_pushl(&args, "git", "status", "--porcelain=v1", "-z", "--no-renames",
+		   "--untracked-files=all", "--", c->cfg->root.ptr, NULL);
+	push_scratch_excludes(&args);
+	ret = git_read(c, &args, &out);
+	if (ret == 0)
+		*n = sov_sync_parse_status(out.ptr, out.len, changes);
+	sov_buf_release(&out);
+	return ret;
+}
+
+/* The staged changes under the root, from `git diff --cached`. */
+static int staged_changes(struct cycle *c, struct sov_buf *changes, size_t *n)
+{
+	struct argv args = { 0 };
+	struct sov_buf out = SOV_BUF_INIT;
+	const char *p, *end, *path;
+	int ret;
+
+	argv_pushl(&args, "git", "diff", "--cached", "--name-status", "--no-renames",
+		   "-z", "--", c->cfg->root.ptr, NULL);
+	ret = git_read(c, &args, &out);
+	/* Records are "<letter>\0<path>\0". */
+	*n = 0;
+	for (p = out.ptr, end = out.ptr + out.len; ret == 0 && p < end; (*n)++) {
+		path = p + strlen(p) + 1;
+		if (path >= end)
+			break;
+		sov_buf_addf(changes, "%c\t%s\n", p[0], path);
+		p = path + strlen(path) + 1;
+	}
+	sov_buf_release(&out);
+	return ret;
+}
+
+/* Whether anything outside the root is staged (the user's own work). */
+static int staged_outside_root(struct cycle *c, int *outside)
+{
+	struct argv args = { 0 };
+	struct sov_buf out = SOV_BUF_INIT, exclude = SOV_BUF_INIT;
+	int ret;
+
+	sov_buf_addf(&exclude, ":(top,exclude)%s", c->cfg->root.ptr);
+	argv_pushl(&args, "git", "diff", "--cached", "--name-only", "-z", "--",
+		   ":(top)", exclude.ptr, NULL);
+	ret = git_read(c, &args, &out);
+	*outside = out.len > 0;
+	sov_buf_release(&out);
+	sov_buf_release(&exclude);
+	return ret;
+}
+
+static int step_commit(struct cycle *c)
+{
+	struct argv args = { 0 };
+	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT, msg = SOV_BUF_INIT;
+	size_t n = 0;
+	int outside = 0, ret = -1;
+	git_oid oid;
+
+	if (list_changes(c, &c->res->changes, &n) < 0)
+		goto out;
+	if (c->opts->dry_run || n == 0) {
+		ret = 0;
+		goto out;
+	}
+
+	argv_pushl(&args, "git", "add", "--all", "--", c->cfg->root.ptr, NULL);
+	push_scratch_excludes(&args);
+	if (run_git_index(c, &args, NULL, NULL, &err) < 0)
+		goto out;
+
+	/* The filter may make a touched file identical: then nothing to commit. */
+	sov_buf_reset(&c->res->changes);
+	if (staged_changes(c, &c->res->changes, &n) < 0)
+		goto out;
+	if (n == 0) {
+		ret = 0;
+		goto out;
+	}
+	if (staged_outside_root(c, &outside) < 0)
+		goto out;
+	/* A merge the user started since the cycle began is not ours to commit. */
+	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE) {
+		sov_error("%s: a merge, rebase or similar is in progress; "
+			  "finish or abort it, then sync again", c->workdir);
+		goto out;
+	}
+
+	sov_sync_commit_message(c->cfg->source.ptr, c->res->changes.ptr,
+				MAX_BODY_PATHS, &msg);
+	argv_release(&args);
+	argv_pushl(&args, "git", "commit", "--quiet", "--cleanup=whitespace", "--file=-", NULL);
+	if (outside) {
+		/*
+		 * Leave what the user staged elsewhere out of our commit:
+		 * commit only the root (Git's --only mode).
+		 */
+		argv_push(&args, "--");
+		argv_push(&args, c->cfg->root.ptr);
+	}
+	if (run_git_index(c, &args, msg.ptr, &out, &err) < 0)
+		goto out;
+	c->res->files = n;
+	if (ref_id(c->repo, "HEAD", &oid))
+		git_oid_tostr(c->res->commit, sizeof(c->res->commit), &oid);
+	ret = 0;
+out:
+	argv_release(&args);
+	sov_buf_release(&out);
+	sov_buf_release(&err);
+	sov_buf_release(&msg);
+	return ret;
+}
+
+static int step_fetch(struct cycle *c)
+{
+	struct argv args = { 0 };
+
+	/*
+	 * The remote's configured refspecs update <remote>/<branch>; unlike
+	 * `git fetch <remote> <branch>`, a branch not pushed yet is no error.
+	 */
+	argv_pushl(&args, "git", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head",
+		   c->cfg->remote.ptr, NULL);
+	if (git_read(c, &args, NULL) < 0)
+		return -1;
+	c->res->fetched = 1;
+	return 0;
+}
+
+/* The unmerged paths, NUL-separated, as `git diff` lists them mid-merge. */
+static void unmerged_paths(struct cycle *c, struct sov_buf *paths)
+{
+	struct argv args = { 0 };
+
+	argv_pushl(&args, "git", "diff", "--name-only", "--diff-filter=U", "-z", NULL);
+	if (git_read(c, &args, paths) < 0)
+		sov_buf_reset(paths);
+	sov_buf_addch(paths, '\0');	/* the list ends with an empty name */
+}
+
+/*
+ * Merge <remote>/<branch>.  Returns 0 merged (or nothing to merge), 1 when
+ * the merge stopped on conflicts and was aborted, -1 on failure.
+ */
+static int step_merge(struct cycle *c)
+{
+	struct argv args = { 0 };
+	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT, paths = SOV_BUF_INIT;
+	git_oid theirs, ours;
+	int merged_already = 0, ret = -1;
+	const char *p;
+
+	if (!ref_id(c->repo, c->tracking.ptr, &theirs))
+		return 0;	/* the remote has no such branch yet */
+	if (ref_id(c->repo, "HEAD", &ours))
+		merged_already = git_oid_equal(&ours, &theirs) ||
+				 git_graph_descendant_of(c->repo, &ours, &theirs) == 1;
+	if (merged_already) {
+		clear_conflict_flag(c);
+		return 0;
+	}
+	if (!c->opts->retry_conflict && conflict_still_stands(c, &ours, &theirs))
+		return 1;
+	/* The user may have started a merge since the cycle began. */
+	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE)
+		return sov_error("%s: a merge, rebase or similar is in progress; "
+				 "finish or abort it, then sync again", c->workdir);
+
+	argv_pushl(&args, "git", "merge", "--quiet", "--no-edit", "--no-progress",
+		   c->upstream.ptr, NULL);
+	if (run_git_index(c, &args, NULL, &out, &err) == 0) {
+		c->res->merged = 1;
+		clear_conflict_flag(c);
+		ret = 0;
+		goto out;
+	}
+	/*
+	 * Abort only a merge this command left behind: its own conflict
+	 * report says so.  A merge started by someone else meanwhile makes
+	 * ours fail with "MERGE_HEAD exists", and is not ours to undo.
+	 */
+	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_MERGE ||
+	    (!strstr(out.ptr, "Automatic merge failed") &&
+	     !strstr(err.ptr, "Automatic merge failed")))
+		goto out;	/* refused before starting: nothing to undo */
+
+	/* Stopped on conflicts the drivers could not settle: undo, flag. */
+	unmerged_paths(c, &paths);
+	if (!paths.ptr[0]) {
+		/* No unmerged path: someone resolved it meanwhile; hands off. */
+		sov_error("%s: the merge of %s changed under us; left as it is",
+			  c->workdir, c->upstream.ptr);
+		goto out;
+	}
+	sov_buf_addf(&c->res->error, "merge of %s stopped on conflicts in",
+		     c->upstream.ptr);
+	for (p = paths.ptr; *p; p += strlen(p) + 1)
+		sov_buf_addf(&c->res->error, " %s", p);
+	sov_buf_addstr(&c->res->error, "; merge aborted, local commits kept");
+
+	argv_release(&args);
+	argv_pushl(&args, "git", "merge", "--abort", NULL);
+	if (run_git_index(c, &args, NULL, NULL, &err) < 0) {
+		sov_error_prefix("%s; cannot abort the merge, repository left mid-merge",
+				 c->res->error.ptr);
+		goto out;
+	}
+	if (flag_conflict(c, paths.ptr) < 0)
+		sov_warn("%s", sov_error_last());
+	ret = 1;
+out:
+	argv_release(&args);
+	sov_buf_release(&out);
+	sov_buf_release(&err);
+	sov_buf_release(&paths);
+	return ret;
+}
+
+/*
+ * Push HEAD to <remote>/<branch>.  Returns 0 pushed (or nothing to push),
+ * 1 when rejected because the remote moved, -1 on failure.
+ */
+static int step_push(struct cycle *c)
+{
+	struct argv args = { 0 };
+	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT, spec = SOV_BUF_INIT;
+	git_oid head, theirs;
+	const char *p;
+	int status, ret = 0;
+
+	if (!ref_id(c->repo, "HEAD", &head))
+		return 0;	/* nothing committed at all yet */
+	if (ref_id(c->repo, c->tracking.ptr, &theirs) && git_oid_equal(&head, &theirs))
+		return 0;
+
+	sov_buf_addf(&spec, "HEAD:refs/heads/%s", c->branch.ptr);
+	argv_pushl(&args, "git", "push", "--porcelain", "--quiet", c->cfg->remote.ptr,
+		   spec.ptr, NULL);
+	c->res->push_attempts++;
+	status = run_git(c, &args, NULL, &out, &err);
+	if (status == 0) {
+		c->res->pushed = 1;
+		goto out;
+	}
+	/* --porcelain: "!\t<src>:<dst>\t[rejected] (fetch first)" on stdout. */
+	for (p = out.ptr; (p = strstr(p, "!\t")) != NULL; p += 2) {
+		if ((p == out.ptr || p[-1] == '\n') && strstr(p, "\t[rejected]")) {
+			ret = 1;
+			goto out;
+		}
+	}
+	ret = run_failed(&args, status, &err);
+out:
+	argv_release(&args);
+	sov_buf_release(&out);
+	sov_buf_release(&err);
+	sov_buf_release(&spec);
+	return ret;
+}
+
+/* 1 if HEAD has commits <remote>/<branch> lacks (or it does not exist). */
+static int is_ahead(struct cycle *c)
+{
+	git_oid head, theirs;
+
+	if (!ref_id(c->repo, "HEAD", &head))
+		return 0;
+	return !ref_id(c->repo, c->tracking.ptr, &theirs) || !git_oid_equal(&head, &theirs);
+}
+
+static enum sov_sync_outcome fail(struct cycle *c)
+{
+	sov_buf_reset(&c->res->error);
+	sov_buf_addstr(&c->res->error, sov_error_last());
+	return SOV_SYNC_FAILED;
+}
+
+static enum sov_sync_outcome cycle_steps(struct cycle *c)
+{
+	int attempt, r;
+
+	if (step_commit(c) < 0)
+		return fail(c);
+	if (c->opts->dry_run || c->opts->network == SOV_SYNC_NET_NEVER)
+		return SOV_SYNC_OK;
+	if (c->opts->network == SOV_SYNC_NET_IF_CHANGED && !c->res->files && !is_ahead(c)) {
+		c->res->is_idle = 1;
+		return SOV_SYNC_OK;
+	}
+	for (attempt = 0; attempt < SOV_SYNC_PUSH_ATTEMPTS; attempt++) {
+		if (stop_requested(c))
+			return SOV_SYNC_STOPPED;
+		if (step_fetch(c) < 0)
+			return fail(c);
+		if (stop_requested(c))
+			return SOV_SYNC_STOPPED;
+		r = step_merge(c);
+		if (r < 0)
+			return fail(c);
+		if (r > 0)
+			return SOV_SYNC_CONFLICT;
+		if (stop_requested(c))
+			return SOV_SYNC_STOPPED;
+		r = step_push(c);
+		if (r < 0)
+			return fail(c);
+		if (r == 0)
+			return SOV_SYNC_OK;
+		sov_trace("sync: push rejected, the remote moved; merging again");
+	}
+	sov_error("push to %s rejected %d times: the remote keeps moving; will retry",
+		  c->upstream.ptr, SOV_SYNC_PUSH_ATTEMPTS);
+	return fail(c);
+}
+
+static int start(struct cycle *c)
+{
+	const char *gitdir = git_repository_path(c->repo);
+
+	c->workdir = git_repository_workdir(c->repo);
+	if (!c->workdir)
+		return sov_error("%s: a bare repository has no files to sync", gitdir);
+	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE)
+		return sov_error("%s: a merge, rebase or similar is in progress; "
+				 "finish or abort it, then sync again", c->workdir);
+	if (resolve_branch(c) < 0)
+		return -1;
+	sov_buf_addf(&c->index_lock, "%sindex.lock", gitdir);
+	sov_buf_addf(&c->tracking, "refs/remotes/%s/%s", c->cfg->remote.ptr,
+		     c->branch.ptr);
+	sov_buf_addf(&c->upstream, "%s/%s", c->cfg->remote.ptr, c->branch.ptr);
+	sov_buf_addf(&c->low_speed_time, "GIT_HTTP_LOW_SPEED_TIME=%lld",
+		     (long long)c->cfg->network_timeout_s);
+	return 0;
+}
+
+/* Take the per-repository sync lock, polling up to the deadline. */
+static int lock_cycle(struct cycle *c)
+{
+	int fd;
+
+	while ((fd = sov_repo_lock(c->repo, "sync", 0)) < 0) {
+		if (sov_sync_clock_ms() >= c->deadline_ms || stop_requested(c))
+			return sov_error_prefix("another sync is running");
+		sleep_ms(LOCK_POLL_MS);
+	}
+	return fd;
+}
+
+int sov_sync_run(git_repository *repo, const struct sov_sync_opts *opts,
+		 struct sov_sync_result *res)
+{
+	struct cycle c = { 0 };
+	int64_t t0 = sov_time_now();
+	int lock = -1, ret = 0;
+
+	sov_sync_result_release(res);
+	c.repo = repo;
+	c.opts = opts;
+	c.cfg = opts->config;
+	c.res = res;
+	c.deadline_ms = sov_sync_clock_ms() + c.cfg->lock_timeout_ms;
+	sov_buf_init(&c.index_lock, 0);
+	sov_buf_init(&c.tracking, 0);
+	sov_buf_init(&c.upstream, 0);
+	sov_buf_init(&c.branch, 0);
+	sov_buf_init(&c.low_speed_time, 0);
+
+	if (start(&c) < 0 || (lock = lock_cycle(&c)) < 0) {
+		res->outcome = fail(&c);
+		ret = -1;
+	} else {
+		res->outcome = cycle_steps(&c);
+	}
+	sov_repo_unlock(lock);
+	res->duration_us = sov_time_now() - t0;
+
+	if (ret == 0 && !opts->dry_run && !res->is_idle &&
+	    res->outcome != SOV_SYNC_STOPPED &&
+	    opts->network != SOV_SYNC_NET_NEVER &&
+	    sov_metrics_record_sync(repo, res->outcome == SOV_SYNC_OK,
+				    res->duration_us, res->error.ptr) < 0)
+		sov_warn("%s", sov_error_last());
+	if (ret < 0)
+		sov_error("%s", res->error.ptr);
+
+	sov_buf_release(&c.index_lock);
+	sov_buf_release(&c.tracking);
+	sov_buf_release(&c.upstream);
+	sov_buf_release(&c.branch);
+	sov_buf_release(&c.low_speed_time);
+	return ret;
+}
+
+/* ---- reporting ----------------------------------------------------------- */
+
+void sov_sync_describe(const struct sov_sync_result *res, struct sov_buf *out)
+{
+	static const char *const names[] = { "ok", "failed", "conflict", "stopped" };
+
+	sov_buf_addf(out, "%s %.3fs", names[res->outcome],
+		     (double)res->duration_us / 1e6);
+	if (res->files)
+		sov_buf_addf(out, " committed %zu file%s (%.7s)", res->files,
+			     res->files == 1 ? "" : "s", res->commit);
+	if (res->merged)
+		sov_buf_addstr(out, " merged");
+	if (res->pushed)
+		sov_buf_addstr(out, " pushed");
+	if (res->push_attempts > 1)
+		sov_buf_addf(out, " (%d push attempts)", res->push_attempts);
+	if (res->outcome == SOV_SYNC_OK && !res->files && !res->merged && !res->pushed)
+		sov_buf_addstr(out, res->fetched ? " up to date" : " nothing to do");
+	if (res->error.len)
+		sov_buf_addf(out, ": %s", res->error.ptr);
+}
+
+int sov_sync_log(git_repository *repo, const char *line, int64_t max_bytes)
+{
+	struct sov_buf path = SOV_BUF_INIT, old = SOV_BUF_INIT, rec = SOV_BUF_INIT;
+	struct stat st;
+	int fd, ret = -1;
+
+	if (sov_repo_state_path(repo, "log", &path) < 0)
+		goto out;
+	if (stat(path.ptr, &st) == 0 && st.st_size >= max_bytes) {
+		sov_buf_addf(&old, "%s.1", path.ptr);
+		if (rename(path.ptr, old.ptr) < 0 && errno != ENOENT) {
+			sov_error_errno("%s: cannot rotate", path.ptr);
+			goto out;
+		}
+	}
+	sov_time_format(sov_time_now(), &rec);
+	sov_buf_addf(&rec, " %s\n", line);
+	fd = open(path.ptr, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		sov_error_errno("%s: cannot open", path.ptr);
+		goto out;
+	}
+	/* One write(2) with O_APPEND: concurrent cycles never mix lines. */
+	ret = sov_fs_write_all(fd, rec.ptr, rec.len, path.ptr);
+	if (close(fd) < 0 && ret == 0)
+		ret = sov_error_errno("%s: cannot close", path.ptr);
+out:
+	sov_buf_release(&path);
+	sov_buf_release(&old);
+	sov_buf_release(&rec);
+	return ret;
+}

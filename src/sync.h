@@ -1,0 +1,185 @@
+/*
+ * sync.h - one sync cycle: commit local changes, merge the remote, push.
+ *
+ * A cycle, as `sovsync sync` and every tick of `sovsync watch` run it:
+ *
+ *   1. stage every change under the synced root (new, modified, deleted;
+ *      editors' swap and backup files left out) and commit it as one batch,
+ *      "sovsync: N files from <source>" with the paths in the body.  The
+ *      commit goes through the `git` command, so hooks, the filter and the
+ *      user's commit.gpgSign apply;
+ *   2. fetch <remote> and merge <remote>/<branch> (the merge drivers settle
+ *      the synced files);
+ *   3. push HEAD to <remote>/<branch>.  A push rejected because the remote
+ *      moved meanwhile goes back to 2, at most SOV_SYNC_PUSH_ATTEMPTS times;
+ *   4. record the outcome in the metrics (src/metrics.h).
+ *
+ * Invariants that make it safe to run unattended:
+ *   - nothing local is ever lost: local changes are committed before any
+ *     merge, a merge never overwrites uncommitted files (Git refuses), and a
+ *     network or server failure leaves the local commit in place;
+ *   - another process's .git/index.lock is waited for, up to a bound, and
+ *     never deleted;
+ *   - a merge the drivers cannot settle is aborted (`git merge --abort`), so
+ *     the work tree is left as it was, and flagged in
+ *     .git/sovsync/sync-conflict.json (docs/FORMATS.md) until a later merge
+ *     succeeds;
+ *   - cycles of one repository never overlap (flock "sync" in .git/sovsync).
+ *
+ * All Git work runs as child `git` processes in the work tree; libgit2 is
+ * only used to read refs and the repository state.
+ */
+#ifndef SOV_SYNC_H
+#define SOV_SYNC_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <git2.h>
+
+#include "buf.h"
+#include "config.h"
+
+/* Rejected pushes (the remote moved) retried within one cycle. */
+#define SOV_SYNC_PUSH_ATTEMPTS 5
+
+/* The settings of a cycle, from git config (sov_sync_config_load). */
+struct sov_sync_config {
+	struct sov_buf root;		/* sovsync.root, default "shared" */
+	struct sov_buf remote;		/* sovsync.remote, default "origin" */
+	struct sov_buf branch;		/* sovsync.branch; empty: current branch */
+	struct sov_buf source;		/* sovsync.source, default "local" */
+	int64_t lock_timeout_ms;	/* sovsync.sync.lockTimeout, default 30 s */
+	int64_t network_timeout_s;	/* sovsync.sync.networkTimeout, default 60 s */
+};
+
+#define SOV_SYNC_CONFIG_INIT { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, \
+			       SOV_BUF_INIT, 0, 0 }
+
+/* Read the settings.  Returns 0, or -1 on an invalid value (key named). */
+int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out);
+
+/*
+ * For the commands: open the configuration of the repository around the
+ * current directory (or $GIT_DIR) and load the settings.  Returns the
+ * repository (borrowed, owned by *cfg, which the caller frees with
+ * sov_config_free even on failure), or NULL with the error set.
+ */
+git_repository *sov_sync_config_open(struct sov_config **cfg,
+				     struct sov_sync_config *out);
+void sov_sync_config_release(struct sov_sync_config *sc);
+
+enum sov_sync_network {
+	SOV_SYNC_NET_ALWAYS,	/* always fetch, merge and push */
+	SOV_SYNC_NET_IF_CHANGED,/* only when this cycle committed or HEAD is ahead */
+	SOV_SYNC_NET_NEVER,	/* commit only */
+};
+
+struct sov_sync_opts {
+	const struct sov_sync_config *config;	/* borrowed */
+	int dry_run;		/* list what would be committed; change nothing */
+	enum sov_sync_network network;
+	/*
+	 * Merge again even when the flagged conflict (sync-conflict.json)
+	 * still stands, i.e. neither side moved: `sovsync sync` and a
+	 * watcher's first cycle do, since a changed setting or a newly
+	 * installed driver may settle it now.
+	 */
+	int retry_conflict;
+	/* Set asynchronously (signal handler): abandon the cycle between steps. */
+	volatile sig_atomic_t *stop;
+};
+
+enum sov_sync_outcome {
+	SOV_SYNC_OK,		/* done: committed, merged and pushed as needed */
+	SOV_SYNC_FAILED,	/* a step failed; local commits are kept */
+	SOV_SYNC_CONFLICT,	/* the merge could not be settled: aborted, flagged */
+	SOV_SYNC_STOPPED,	/* stop requested; abandoned between two steps */
+};
+
+struct sov_sync_result {
+	enum sov_sync_outcome outcome;
+	int is_idle;		/* nothing to commit and no network step ran */
+	size_t files;		/* files in the new commit (0: no commit) */
+	char commit[GIT_OID_HEXSZ + 1];	/* the new commit, or "" */
+	int fetched, merged, pushed;
+	int push_attempts;
+	int64_t duration_us;
+	struct sov_buf changes;	/* "<A|M|D>\t<path>\n" lines (owned) */
+	struct sov_buf error;	/* what failed, for FAILED and CONFLICT */
+};
+
+#define SOV_SYNC_RESULT_INIT { SOV_SYNC_OK, 0, 0, "", 0, 0, 0, 0, 0, \
+			       SOV_BUF_INIT, SOV_BUF_INIT }
+
+void sov_sync_result_release(struct sov_sync_result *res);
+
+/*
+ * Run one cycle in the work tree of `repo`, fill `res`, and (unless dry-run
+ * or idle or stopped) record it in the metrics.  Returns 0 when the cycle
+ * ran to an outcome (check res->outcome), -1 when it could not start at all
+ * (no work tree, detached HEAD, a merge in progress, the sync lock held
+ * past the lock timeout); the message is then also in res->error.
+ */
+int sov_sync_run(git_repository *repo, const struct sov_sync_opts *opts,
+		 struct sov_sync_result *res);
+
+/* Append the one-line summary of a cycle (no time stamp, no newline). */
+void sov_sync_describe(const struct sov_sync_result *res, struct sov_buf *out);
+
+/*
+ * Append "<ISO-8601 UTC> <line>\n" to .git/sovsync/log, first moving a log
+ * of `max_bytes` or more to log.1 (one old generation is kept).
+ */
+int sov_sync_log(git_repository *repo, const char *line, int64_t max_bytes);
+
+#define SOV_SYNC_LOG_MAX (1024 * 1024)
+
+/*
+ * A duration setting (sov_sync_parse_duration syntax) from git config, or
+ * `def` when unset.  0, or -1 naming the key.
+ */
+int sov_sync_config_get_duration(struct sov_config *cfg, const char *key,
+				 const char *def, int64_t *ms);
+
+/* Milliseconds on the monotonic clock, for timers and deadlines. */
+int64_t sov_sync_clock_ms(void);
+
+/* Helpers, exposed for the unit tests. */
+
+/*
+ * Full-jitter exponential backoff: a delay uniformly drawn (from `rnd`)
+ * in [0, min(max_ms, base_ms * 2^(failures-1))].  0 when failures <= 0.
+ */
+int64_t sov_sync_backoff_ms(int failures, int64_t base_ms, int64_t max_ms,
+			    uint64_t rnd);
+
+/*
+ * Parse a duration: a decimal number with an optional unit "ms", "s",
+ * "m" or "h" (default seconds): "2", "1.5", "500ms", "15m".  0 or -1.
+ */
+int sov_sync_parse_duration(const char *text, int64_t *ms);
+
+/*
+ * The commit message for `changes` ("<letter>\t<path>\n" lines): a subject
+ * "sovsync: N files from <source>", a blank line, then the changes; beyond
+ * `max_paths` lines the rest is summarised as "... and K more".
+ */
+void sov_sync_commit_message(const char *source, const char *changes,
+			     size_t max_paths, struct sov_buf *out);
+
+/*
+ * Turn `git status --porcelain -z --no-renames` output into
+ * "<A|M|D>\t<path>\n" lines appended to `changes`.  Returns the count.
+ */
+size_t sov_sync_parse_status(const char *z, size_t len, struct sov_buf *changes);
+
+/*
+ * Whether the path's last component is an editor's swap, backup or lock
+ * file (vim's .swp/.swo/.swx and 4913, Emacs' foo~ and .#foo, Kate's
+ * .kate-swp, LibreOffice's .~lock.*#): never committed, never a trigger.
+ */
+int sov_sync_is_scratch_name(const char *name);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * watch.h - the local daemon: run sync cycles when files change.
+ *
+ * `sovsync watch` follows every directory under the synced root with
+ * inotify(7) (new directories are added as they appear; .git and editors'
+ * scratch files are ignored) and runs a sync cycle (src/sync.h):
+ *
+ *   - when changes have been quiet for the debounce time (so a burst of
+ *     writes becomes one commit; a stream that never pauses still commits
+ *     every 10 debounce periods);
+ *   - every pull interval, to bring in remote changes;
+ *   - every scan interval, after walking the tree again: the backup for
+ *     anything inotify missed (a full event queue, the watch limit, a
+ *     directory renamed);
+ *   - at start, to catch up with what changed while it was not running.
+ *
+ * A failed cycle (network, server, a lock held too long) is retried after
+ * a full-jitter exponential backoff; meanwhile local changes wait in the
+ * work tree.  A change made while a cycle runs is seen by the next cycle,
+ * since inotify queues it.  SIGINT, SIGTERM and SIGHUP stop the watcher
+ * cleanly: a cycle in progress finishes its current git command, skips the
+ * rest, and the next start picks up where it left off.
+ *
+ * One watcher per repository: the "watch" lock in .git/sovsync is held
+ * while it runs.  It sleeps in poll(2) between events and timers.
+ */
+#ifndef SOV_WATCH_H
+#define SOV_WATCH_H
+
+#include <stdint.h>
+
+#include <git2.h>
+
+#include "config.h"
+#include "sync.h"
+
+struct sov_watch_opts {
+	const struct sov_sync_config *sync;	/* borrowed */
+	int64_t debounce_ms;		/* sovsync.watch.debounce, 2 s */
+	int64_t scan_interval_ms;	/* sovsync.watch.scanInterval, 900 s */
+	int64_t pull_interval_ms;	/* sovsync.watch.pullInterval, 60 s */
+	int64_t backoff_max_ms;		/* sovsync.watch.backoffMax, 300 s */
+	int quiet;			/* no cycle lines on stderr */
+};
+
+/* Read the sovsync.watch.* settings.  0, or -1 naming the key. */
+int sov_watch_config_load(struct sov_config *cfg, struct sov_watch_opts *out);
+
+/*
+ * Watch the work tree of `repo` until a stop signal.  Returns 0 after a
+ * clean stop, -1 when the watcher could not start (another watcher holds
+ * the lock, no work tree, inotify unavailable).
+ */
+int sov_watch_run(git_repository *repo, const struct sov_watch_opts *opts);
+
+/*
+ * The debounce timer: due `quiet_ms` after the last change, or at the
+ * latest `max_ms` after the first change of the batch.
+ */
+struct sov_debounce {
+	int64_t quiet_ms, max_ms;
+	int64_t first, last;	/* monotonic ms; first == -1: no change */
+};
+
+void sov_debounce_init(struct sov_debounce *d, int64_t quiet_ms);
+void sov_debounce_touch(struct sov_debounce *d, int64_t now);
+void sov_debounce_clear(struct sov_debounce *d);
+/* When the batch is due (monotonic ms), or -1 when there is none. */
+int64_t sov_debounce_due(const struct sov_debounce *d);
+
+#endif

@@ -1,0 +1,174 @@
+/* Unit tests for src/conflicts.c: the conflict queue. */
+#include "tap.h"
+#include "conflicts.h"
+#include "error.h"
+#include "fs.h"
+#include "repo.h"
+#include "timestamp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void fill(struct sov_conflict *c, const char *path, char digit, int64_t when)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	memset(c, 0, sizeof(*c));
+	c->path = (char *)path;
+	c->kind = SOV_CONFLICT_TEXT;
+	memset(hex, digit, GIT_OID_HEXSZ);
+	hex[GIT_OID_HEXSZ] = '\0';
+	git_oid_fromstr(&c->ours, hex);
+	hex[0] = 'a';
+	git_oid_fromstr(&c->theirs, hex);
+	c->detected_at = when;
+	c->source = "local";
+}
+
+static int write_queue(git_repository *repo, const char *text)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+	int ret = sov_repo_state_path(repo, "conflicts.json", &path) == 0 &&
+		  sov_fs_write_atomic(path.ptr, text, strlen(text), 0600) == 0;
+
+	sov_buf_release(&path);
+	return ret;
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/sovsync-conflicts-XXXXXX";
+	struct sov_conflicts q = SOV_CONFLICTS_INIT;
+	struct sov_conflict c, parsed;
+	git_repository *repo = NULL;
+	const struct sov_conflict *got;
+	int64_t t0;
+	json_t *j;
+	pid_t pid;
+	int i, status;
+
+	git_libgit2_init();
+	ok(mkdtemp(dir) != NULL, "temp dir");
+	ok(git_repository_init(&repo, dir, 0) == 0, "a repository");
+	sov_time_parse_str("2026-02-08T17:30:00Z", &t0);
+
+	ok(sov_conflicts_load(repo, &q) == 0 && q.nr == 0, "no file: empty queue");
+	ok(sov_conflicts_find(&q, "x") == NULL, "find in an empty queue");
+
+	fill(&c, "shared/documents/b.md", '1', t0);
+	ok(sov_conflicts_add(repo, &c) == 0, "add b.md");
+	fill(&c, "shared/documents/a.md", '2', t0 + 1);
+	c.kind = SOV_CONFLICT_BINARY;
+	c.has_base = 1;
+	git_oid_fromstr(&c.base, "0123456789012345678901234567890123456789");
+	c.has_theirs_commit = 1;
+	git_oid_fromstr(&c.theirs_commit, "89abcdef0123456789abcdef0123456789abcdef");
+	c.source = "web";
+	ok(sov_conflicts_add(repo, &c) == 0, "add a.md");
+
+	ok(sov_conflicts_load(repo, &q) == 0, "reload");
+	is_int(q.nr, 2, "two entries");
+	is_str(q.items[0].path, "shared/documents/a.md", "sorted by path: a first");
+	is_str(q.items[1].path, "shared/documents/b.md", "then b");
+	got = sov_conflicts_find(&q, "shared/documents/a.md");
+	ok(got && got->kind == SOV_CONFLICT_BINARY, "kind survives the round trip");
+	ok(got && got->has_base && !got->has_ours_commit && got->has_theirs_commit,
+	   "null and non-null ids survive");
+	ok(got && git_oid_equal(&got->base, &c.base), "base id");
+	ok(got && got->detected_at == t0 + 1, "detected_at (microseconds) survives");
+	is_str(got ? got->source : NULL, "web", "source");
+
+	j = sov_conflict_to_json(got);
+	is_str(json_string_value(json_object_get(j, "kind")), "binary", "JSON kind");
+	ok(json_is_null(json_object_get(j, "ours_commit")), "JSON null commit");
+	is_str(json_string_value(json_object_get(j, "theirs_commit")),
+	       "89abcdef0123456789abcdef0123456789abcdef", "JSON commit id");
+	is_str(json_string_value(json_object_get(j, "detected_at")),
+	       "2026-02-08T17:30:00.000001Z", "JSON time in UTC");
+	ok(sov_conflict_from_json(j, &parsed, "test") == 0 &&
+	   !strcmp(parsed.path, got->path) && git_oid_equal(&parsed.theirs, &got->theirs),
+	   "from_json inverts to_json");
+	sov_conflict_release(&parsed);
+	json_object_set_new(j, "kind", json_string("other"));
+	ok(sov_conflict_from_json(j, &parsed, "entry") < 0 &&
+	   strstr(sov_error_last(), "entry: \"kind\""), "unknown kind refused: %s",
+	   sov_error_last());
+	sov_conflict_release(&parsed);
+	json_object_set_new(j, "kind", json_string("text"));
+	json_object_set_new(j, "ours", json_null());
+	ok(sov_conflict_from_json(j, &parsed, "entry") < 0, "ours may not be null");
+	sov_conflict_release(&parsed);
+	json_decref(j);
+
+	fill(&c, "shared/documents/b.md", '3', t0 + 5);
+	ok(sov_conflicts_add(repo, &c) == 0, "a newer conflict on b.md");
+	sov_conflicts_load(repo, &q);
+	is_int(q.nr, 2, "replaces, does not add");
+	got = sov_conflicts_find(&q, "shared/documents/b.md");
+	ok(got && got->detected_at == t0 + 5, "the newer entry wins");
+
+	is_int(sov_conflicts_remove(repo, "shared/documents/a.md"), 1, "remove a.md");
+	is_int(sov_conflicts_remove(repo, "shared/documents/a.md"), 0, "removing again: none");
+	sov_conflicts_load(repo, &q);
+	ok(q.nr == 1 && !strcmp(q.items[0].path, "shared/documents/b.md"), "b.md left");
+
+	c.path = "bad\xff.md";
+	ok(sov_conflicts_add(repo, &c) < 0 && strstr(sov_error_last(), "UTF-8"),
+	   "a non-UTF-8 path is refused: %s", sov_error_last());
+	c.path = "";
+	ok(sov_conflicts_add(repo, &c) < 0, "an empty path is refused");
+
+	/* Concurrent writers: the lock must keep every add. */
+	for (i = 0; i < 8; i++) {
+		pid = fork();
+		if (pid == 0) {
+			char path[32];
+			int k;
+
+			for (k = 0; k < 5; k++) {
+				snprintf(path, sizeof(path), "p%d/%d.md", i, k);
+				fill(&c, path, '4', t0);
+				if (sov_conflicts_add(repo, &c) < 0)
+					_exit(1);
+			}
+			_exit(0);
+		}
+	}
+	status = 0;
+	for (i = 0; i < 8; i++) {
+		int st;
+
+		wait(&st);
+		status |= !WIFEXITED(st) || WEXITSTATUS(st);
+	}
+	ok(status == 0, "8 processes added 5 entries each");
+	sov_conflicts_load(repo, &q);
+	is_int(q.nr, 41, "no update lost under concurrency");
+
+	ok(write_queue(repo, "{\"version\": 2, \"conflicts\": []}"), "write a v2 queue");
+	ok(sov_conflicts_load(repo, &q) < 0 && strstr(sov_error_last(), "version 2"),
+	   "a newer version is refused: %s", sov_error_last());
+	ok(q.nr == 0, "and leaves the queue empty");
+	ok(write_queue(repo, "{\"version\": 1, \"conflicts\": [{\"path\": \"x\"}]}"),
+	   "write a bad entry");
+	ok(sov_conflicts_load(repo, &q) < 0 &&
+	   strstr(sov_error_last(), "conflicts.json: conflicts[0]"),
+	   "a bad entry is named: %s", sov_error_last());
+	ok(sov_conflicts_add(repo, &c) < 0, "add refuses to overwrite a damaged queue");
+	ok(write_queue(repo, "[1"), "write broken JSON");
+	ok(sov_conflicts_load(repo, &q) < 0 && strstr(sov_error_last(), "invalid JSON"),
+	   "broken JSON is reported: %s", sov_error_last());
+
+	sov_conflicts_release(&q);
+	git_repository_free(repo);
+	{
+		char cmd[64];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		ok(system(cmd) == 0, "cleanup");
+	}
+	git_libgit2_shutdown();
+	return done_testing();
+}

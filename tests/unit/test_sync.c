@@ -1,0 +1,162 @@
+/* Unit tests for the pure parts of src/sync.c (the cycle: t5000, t5001). */
+#include "tap.h"
+#include "error.h"
+#include "repo.h"
+#include "sync.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void test_backoff(void)
+{
+	uint64_t r;
+	int i, within = 1, saw_top = 0, saw_zero = 0;
+
+	is_int(sov_sync_backoff_ms(0, 2000, 300000, 12345), 0, "no failure: no delay");
+	is_int(sov_sync_backoff_ms(1, 2000, 300000, 2000), 2000, "first failure: up to the base");
+	is_int(sov_sync_backoff_ms(1, 2000, 300000, 2001), 0, "drawn modulo cap + 1");
+	is_int(sov_sync_backoff_ms(3, 2000, 300000, UINT64_MAX - (UINT64_MAX % 8001) - 1), 8000,
+	       "third failure: up to 4x the base");
+	/* Far past the ceiling: capped, never overflowing. */
+	for (i = 0, r = 1; i < 1000; i++, r = r * 6364136223846793005ULL + 1442695040888963407ULL) {
+		int64_t d = sov_sync_backoff_ms(200, 2000, 300000, r);
+		if (d < 0 || d > 300000)
+			within = 0;
+		if (d > 290000)
+			saw_top = 1;
+		if (d < 10000)
+			saw_zero = 1;
+	}
+	ok(within, "200 failures: always within [0, max]");
+	ok(saw_top && saw_zero, "full jitter: spread over the whole range");
+	is_int(sov_sync_backoff_ms(5, 2000, 1000, 999), 999, "max below the base caps it");
+}
+
+static void test_duration(void)
+{
+	int64_t ms = -1;
+
+	ok(sov_sync_parse_duration("2", &ms) == 0 && ms == 2000, "2 is seconds");
+	ok(sov_sync_parse_duration("1.5s", &ms) == 0 && ms == 1500, "1.5s");
+	ok(sov_sync_parse_duration("500ms", &ms) == 0 && ms == 500, "500ms");
+	ok(sov_sync_parse_duration("15m", &ms) == 0 && ms == 900000, "15m");
+	ok(sov_sync_parse_duration("1h", &ms) == 0 && ms == 3600000, "1h");
+	ok(sov_sync_parse_duration("0", &ms) == 0 && ms == 0, "0");
+	ok(sov_sync_parse_duration("", &ms) < 0, "empty refused");
+	ok(sov_sync_parse_duration("-1", &ms) < 0, "negative refused");
+	ok(sov_sync_parse_duration("2 days", &ms) < 0 &&
+	   strstr(sov_error_last(), "unknown unit") != NULL, "unknown unit named");
+	ok(sov_sync_parse_duration("nan", &ms) < 0, "nan refused");
+	ok(sov_sync_parse_duration("1e300h", &ms) < 0, "absurd length refused");
+}
+
+static void test_message(void)
+{
+	struct sov_buf msg = SOV_BUF_INIT;
+
+	sov_sync_commit_message("local", "A\tshared/a.md\n", 10, &msg);
+	is_str(msg.ptr, "sovsync: 1 file from local\n\nA\tshared/a.md\n", "one file, singular");
+	sov_buf_reset(&msg);
+	sov_sync_commit_message("web", "A\ta\nM\tb\nD\tc\n", 10, &msg);
+	is_str(msg.ptr, "sovsync: 3 files from web\n\nA\ta\nM\tb\nD\tc\n", "paths in the body");
+	sov_buf_reset(&msg);
+	sov_sync_commit_message("pc", "A\ta\nM\tb\nD\tc\n", 2, &msg);
+	is_str(msg.ptr, "sovsync: 3 files from pc\n\nA\ta\nM\tb\n... and 1 more\n",
+	       "long lists are cut");
+	sov_buf_release(&msg);
+}
+
+static void test_status(void)
+{
+	static const char z[] = "?? shared/new.md\0 M shared/mod.md\0 D shared/gone.md\0"
+				"A  shared/staged.md\0D  shared/rm.md\0MM shared/both.md\0";
+	struct sov_buf ch = SOV_BUF_INIT;
+
+	is_int(sov_sync_parse_status(z, sizeof(z) - 1, &ch), 6, "six records");
+	is_str(ch.ptr, "A\tshared/new.md\nM\tshared/mod.md\nD\tshared/gone.md\n"
+	       "A\tshared/staged.md\nD\tshared/rm.md\nM\tshared/both.md\n", "letters");
+	sov_buf_reset(&ch);
+	is_int(sov_sync_parse_status("", 0, &ch), 0, "empty status");
+	sov_buf_release(&ch);
+}
+
+static void test_scratch(void)
+{
+	ok(sov_sync_is_scratch_name("shared/.notes.md.swp"), "vim swap");
+	ok(sov_sync_is_scratch_name("4913"), "vim's probe file");
+	ok(sov_sync_is_scratch_name("a/b/notes.md~"), "backup~");
+	ok(sov_sync_is_scratch_name(".#notes.md"), "emacs lock");
+	ok(sov_sync_is_scratch_name(".~lock.report.odt#"), "libreoffice lock");
+	ok(!sov_sync_is_scratch_name("shared/notes.md"), "a document is not");
+	ok(!sov_sync_is_scratch_name("swp"), "nor a file named swp");
+}
+
+static void test_describe(void)
+{
+	struct sov_sync_result res = SOV_SYNC_RESULT_INIT;
+	struct sov_buf line = SOV_BUF_INIT;
+
+	res.files = 3;
+	strcpy(res.commit, "0123456789abcdef0123456789abcdef01234567");
+	res.merged = res.pushed = 1;
+	res.push_attempts = 2;
+	res.duration_us = 1500000;
+	sov_sync_describe(&res, &line);
+	is_str(line.ptr, "ok 1.500s committed 3 files (0123456) merged pushed (2 push attempts)",
+	       "a full cycle");
+	sov_buf_reset(&line);
+	sov_sync_result_release(&res);
+	res.outcome = SOV_SYNC_FAILED;
+	sov_buf_addstr(&res.error, "git fetch: no route");
+	sov_sync_describe(&res, &line);
+	is_str(line.ptr, "failed 0.000s: git fetch: no route", "a failure names the cause");
+	sov_buf_release(&line);
+	sov_sync_result_release(&res);
+}
+
+static void test_log(void)
+{
+	char dir[] = "/tmp/sovsync-sync-XXXXXX";
+	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT, old = SOV_BUF_INIT;
+	git_repository *repo = NULL;
+	int i;
+
+	ok(mkdtemp(dir) != NULL, "temp dir");
+	ok(git_repository_init(&repo, dir, 0) == 0, "a repository");
+	ok(sov_sync_log(repo, "ok 0.1s up to date", 100) == 0, "first line");
+	sov_repo_state_path(repo, "log", &path);
+	sov_buf_read_file(&text, path.ptr);
+	ok(strstr(text.ptr, "Z ok 0.1s up to date\n") != NULL && text.ptr[4] == '-',
+	   "time stamp, then the line: %s", text.ptr);
+	for (i = 0; i < 10; i++)
+		sov_sync_log(repo, "ok 0.1s up to date", 100);
+	sov_buf_addf(&old, "%s.1", path.ptr);
+	ok(access(old.ptr, F_OK) == 0, "rotated to log.1");
+	sov_buf_reset(&text);
+	sov_buf_read_file(&text, path.ptr);
+	ok(text.len < 100 + 64, "the live log stays under the bound (%zu)", text.len);
+
+	git_repository_free(repo);
+	sov_buf_reset(&text);
+	sov_buf_addf(&text, "rm -rf '%s'", dir);
+	ok(system(text.ptr) == 0, "cleanup");
+	sov_buf_release(&path);
+	sov_buf_release(&text);
+	sov_buf_release(&old);
+}
+
+int main(void)
+{
+	git_libgit2_init();
+	test_backoff();
+	test_duration();
+	test_message();
+	test_status();
+	test_scratch();
+	test_describe();
+	test_log();
+	git_libgit2_shutdown();
+	return done_testing();
+}
