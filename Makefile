@@ -95,7 +95,7 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/gen/template.c: install/gen-template.pl $(TEMPLATE_FILES)
+build/%/gen/template.c: install/gen-template.pl $(TEMPLATE_FILES)
 	@mkdir -p $(dir $@)
 	$(QUIET_GEN)perl install/gen-template.pl shared $(TEMPLATE_FILES) > $@
 
@@ -135,13 +135,16 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 20
 FUZZ_SRC := $(wildcard tests/fuzz/*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
-FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/gen/template.o
 FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 $(WARN) -Wno-unused-command-line-argument \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -Isrc $(PKG_CFLAGS)
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/fuzz/gen/template.o: build/fuzz/gen/template.c
+	$(QUIET_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
 	@mkdir -p $(dir $@)
