@@ -64,6 +64,10 @@ PROG_SRC := $(wildcard src/cli*.c filters/*.c merge-drivers/*.c hooks/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+# The shared/ layout template, embedded at build time (src/template.h).
+TEMPLATE_FILES := $(shell find shared -type f | LC_ALL=C sort)
+TEMPLATE_OBJ := $(B)/gen/template.o
+LIB_OBJ += $(TEMPLATE_OBJ)
 PROG_OBJ := $(PROG_SRC:%.c=$(B)/%.o)
 UNIT_BIN := $(UNIT_SRC:%.c=$(B)/%)
 LIB := $(B)/libsovsync.a
@@ -90,6 +94,13 @@ deps:
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/%/gen/template.c: install/gen-template.pl $(TEMPLATE_FILES)
+	@mkdir -p $(dir $@)
+	$(QUIET_GEN)perl install/gen-template.pl shared $(TEMPLATE_FILES) > $@
+
+$(TEMPLATE_OBJ): $(B)/gen/template.c
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -132,13 +143,16 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 20
 FUZZ_SRC := $(wildcard tests/fuzz/*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
-FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/gen/template.o
 FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 $(WARN) -Wno-unused-command-line-argument \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -Isrc $(PKG_CFLAGS)
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/fuzz/gen/template.o: build/fuzz/gen/template.c
+	$(QUIET_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
 	@mkdir -p $(dir $@)

@@ -18,6 +18,10 @@
 /* The command table: one line per command, in the order `--help` lists. */
 static const struct sov_cmd *const commands[] = {
 	/* setup and status */
+	&sov_cmd_install,
+	&sov_cmd_uninstall,
+	&sov_cmd_status,
+	&sov_cmd_verify,
 
 	/* sync and watch */
 	&sov_cmd_sync,
@@ -40,6 +44,7 @@ static const struct sov_cmd *const commands[] = {
 	&sov_cmd_resolve,
 
 	/* hooks */
+	&sov_cmd_hook,
 
 	/* webhook */
 	&sov_cmd_webhook,

@@ -45,6 +45,10 @@ int sov_cli_fail(void);
 /* Commands, by area (the table in cli.c lists them in the same groups). */
 
 /* setup and status: src/cli_*.c */
+extern const struct sov_cmd sov_cmd_install;
+extern const struct sov_cmd sov_cmd_uninstall;
+extern const struct sov_cmd sov_cmd_status;
+extern const struct sov_cmd sov_cmd_verify;
 
 /* sync and watch: src/cli_*.c */
 extern const struct sov_cmd sov_cmd_sync;
@@ -67,6 +71,7 @@ extern const struct sov_cmd sov_cmd_conflicts;
 extern const struct sov_cmd sov_cmd_resolve;
 
 /* hooks: hooks/ */
+extern const struct sov_cmd sov_cmd_hook;
 
 /* webhook: src/cli_*.c */
 extern const struct sov_cmd sov_cmd_webhook;

@@ -78,7 +78,6 @@ int sov_atomic_open(struct sov_atomic *a, const char *path, int mode)
 
 	a->fd = -1;
 	a->tmp_path = a->path = NULL;
-	a->no_fsync = 0;
 	if (mode < 0 && stat(path, &st) == 0)
 		mode = st.st_mode & 07777;
 	for (tries = 0; tries < 100; tries++) {
@@ -136,12 +135,12 @@ static void fsync_dir_of(const char *path)
 	sov_buf_release(&dir);
 }
 
-int sov_atomic_commit(struct sov_atomic *a)
+static int commit(struct sov_atomic *a, int durable)
 {
 	int fd = a->fd;
 
 	a->fd = -1;
-	if (!a->no_fsync && fsync(fd) < 0) {
+	if (durable && fsync(fd) < 0) {
 		sov_error_errno("%s: fsync failed", a->path);
 		close(fd);
 		goto fail;
@@ -154,7 +153,7 @@ int sov_atomic_commit(struct sov_atomic *a)
 		sov_error_errno("%s: cannot rename temporary file into place", a->path);
 		goto fail;
 	}
-	if (!a->no_fsync)
+	if (durable)
 		fsync_dir_of(a->path);
 	release(a);
 	return 0;
@@ -162,6 +161,11 @@ fail:
 	unlink(a->tmp_path);
 	release(a);
 	return -1;
+}
+
+int sov_atomic_commit(struct sov_atomic *a)
+{
+	return commit(a, 1);
 }
 
 void sov_atomic_abort(struct sov_atomic *a)
@@ -173,26 +177,26 @@ void sov_atomic_abort(struct sov_atomic *a)
 	release(a);
 }
 
-static int replace(const char *path, const void *data, size_t len, int mode, int no_fsync)
+static int write_whole(const char *path, const void *data, size_t len, int mode,
+		       int durable)
 {
 	struct sov_atomic a = SOV_ATOMIC_INIT;
 
 	if (sov_atomic_open(&a, path, mode) < 0)
 		return -1;
-	a.no_fsync = no_fsync;
 	if (sov_atomic_write(&a, data, len) < 0) {
 		sov_atomic_abort(&a);
 		return -1;
 	}
-	return sov_atomic_commit(&a);
+	return commit(&a, durable);
 }
 
 int sov_fs_write_atomic(const char *path, const void *data, size_t len, int mode)
 {
-	return replace(path, data, len, mode, 0);
+	return write_whole(path, data, len, mode, 1);
 }
 
-int sov_fs_replace_nosync(const char *path, const void *data, size_t len, int mode)
+int sov_fs_replace(const char *path, const void *data, size_t len, int mode)
 {
-	return replace(path, data, len, mode, 1);
+	return write_whole(path, data, len, mode, 0);
 }

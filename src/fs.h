@@ -18,10 +18,9 @@ struct sov_atomic {
 	int fd;
 	char *tmp_path;		/* owned */
 	char *path;		/* owned */
-	int no_fsync;		/* see sov_fs_replace_nosync() */
 };
 
-#define SOV_ATOMIC_INIT { -1, NULL, NULL, 0 }
+#define SOV_ATOMIC_INIT { -1, NULL, NULL }
 
 /*
  * Start replacing `path`.  `mode` < 0 keeps the mode of an existing file,
@@ -38,13 +37,12 @@ void sov_atomic_abort(struct sov_atomic *a);
 int sov_fs_write_atomic(const char *path, const void *data, size_t len, int mode);
 
 /*
- * Same, without the fsyncs: readers still see the old file or the new one,
- * never a mix, but a crash may lose the new one.  Only for files whose one
- * reader is the process waiting for us: a merge driver's %A, which Git
- * reads back and stores in its object database itself (an fsync there
- * costs seconds for a large memories.json on a busy disk, for nothing).
+ * Replace `path` atomically (never a mix of old and new) but without fsync:
+ * for working tree files, where Git does not fsync either, and for
+ * bookkeeping whose loss after a crash is harmless.  Much cheaper on slow
+ * disks.  Returns 0 or -1.
  */
-int sov_fs_replace_nosync(const char *path, const void *data, size_t len, int mode);
+int sov_fs_replace(const char *path, const void *data, size_t len, int mode);
 
 /* write(2) all of it, retrying on EINTR and short writes.  0 or -1. */
 int sov_fs_write_all(int fd, const void *data, size_t len, const char *what);

@@ -49,7 +49,7 @@ static int read_version(const char *file, int side, const char *path,
 static int write_result(const char *file, const struct sov_buf *text, int encoded)
 {
 	(void)encoded;
-	return sov_fs_replace_nosync(file, text->ptr, text->len, -1);
+	return sov_fs_replace(file, text->ptr, text->len, -1);
 }
 
 int sov_jdriver_run(const struct sov_jpolicy *policy, const char *base,

@@ -155,24 +155,16 @@ out:
 	return ret;
 }
 
-int sov_run_git(struct sov_buf *out, const char *dir, ...)
+int sov_run_git_argv(struct sov_buf *out, const char *dir, const char *const *env,
+		     const char *const *argv)
 {
 	struct sov_buf err = SOV_BUF_INIT;
-	const char *argv[64];
 	struct sov_run run = { 0 };
-	size_t argc = 0;
-	va_list ap;
 	int status;
-
-	argv[argc++] = "git";
-	va_start(ap, dir);
-	while (argc < 63 && (argv[argc] = va_arg(ap, const char *)))
-		argc++;
-	va_end(ap);
-	argv[argc] = NULL;
 
 	run.argv = argv;
 	run.dir = dir;
+	run.env = env;
 	run.out = out;
 	run.err = &err;
 	status = sov_run(&run);
@@ -180,9 +172,24 @@ int sov_run_git(struct sov_buf *out, const char *dir, ...)
 		char *nl = strchr(err.ptr, '\n');
 		if (nl)
 			*nl = '\0';
-		sov_error("git %s: %s", argc > 1 ? argv[1] : "",
+		sov_error("git %s: %s", argv[0] && argv[1] ? argv[1] : "",
 			  err.len ? err.ptr : "failed");
 	}
 	sov_buf_release(&err);
 	return status == 0 ? 0 : -1;
+}
+
+int sov_run_git(struct sov_buf *out, const char *dir, ...)
+{
+	const char *argv[64];
+	size_t argc = 0;
+	va_list ap;
+
+	argv[argc++] = "git";
+	va_start(ap, dir);
+	while (argc < 63 && (argv[argc] = va_arg(ap, const char *)))
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	return sov_run_git_argv(out, dir, NULL, argv);
 }

@@ -39,4 +39,11 @@ int sov_run(const struct sov_run *run);
 int sov_run_git(struct sov_buf *out, const char *dir, ...)
 	__attribute__((sentinel));
 
+/*
+ * Same with an argument vector (argv[0] is "git", NULL-terminated) and
+ * environment changes as in struct sov_run (`env` may be NULL).
+ */
+int sov_run_git_argv(struct sov_buf *out, const char *dir, const char *const *env,
+		     const char *const *argv);
+
 #endif

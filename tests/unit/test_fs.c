@@ -70,7 +70,7 @@ int main(void)
 	   "a missing directory fails");
 	ok(strstr(sov_error_last(), "/nonexistent-dir/x") != NULL, "and says which file");
 
-	ok(sov_fs_replace_nosync(path.ptr, "nosync", 6, -1) == 0, "replace without fsync");
+	ok(sov_fs_replace(path.ptr, "nosync", 6, -1) == 0, "replace without fsync");
 	sov_buf_reset(&got);
 	ok(sov_buf_read_file(&got, path.ptr) == 0 && !strcmp(got.ptr, "nosync"), "its content");
 	ok(stat(path.ptr, &st) == 0 && (st.st_mode & 0777) == 0640, "its mode kept");

@@ -1,0 +1,89 @@
+#!/bin/sh
+# bench/hooks.sh - cost of sovsync's hooks on `git commit`.
+#
+# `git commit` of one changed file in a repository of $FILES files (default
+# 100,000; $ROOT_FILES of them under shared/, the rest elsewhere), timed in
+# two identical clones, one plain and one with `sovsync install`, alternating
+# in the same run.  Prints the medians and their ratio (goal: <= 1.10).
+#   FILES=100000 ROOT_FILES=1000 ROUNDS=15 sh bench/hooks.sh
+set -eu
+
+SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
+SOVSYNC=${SOVSYNC:-$SRCDIR/bin/sovsync}
+FILES=${FILES:-100000}
+ROOT_FILES=${ROOT_FILES:-1000}
+ROUNDS=${ROUNDS:-15}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sovsync-bench-hooks.XXXXXX")
+trap '[ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
+
+export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
+export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
+export GIT_CONFIG_NOSYSTEM=1 HOME=$WORK/home LC_ALL=C TZ=UTC
+mkdir -p "$HOME"
+git config --global init.defaultBranch main
+
+# One commit with $FILES small files, written by fast-import (fast), with
+# the sovsync layout from a scratch install.
+git init -q "$WORK/seed"
+perl -e '
+	my ($files, $root) = @ARGV;
+	print "commit refs/heads/main\ncommitter Bench <bench\@example.com> 1700000000 +0000\n";
+	print "data 5\nseed\n";
+	for my $i (0 .. $files - 1) {
+		my ($path, $body);
+		if ($i < $root) {
+			$path = sprintf("shared/conversations/c%06d.json", $i);
+			$body = sprintf("{\"id\": \"c%06d\", \"title\": \"conversation %d\"}\n", $i, $i);
+		} else {
+			$path = sprintf("notes/d%03d/n%06d.txt", $i % 1000, $i);
+			$body = "note $i\n";
+		}
+		printf "M 100644 inline %s\ndata %d\n%s", $path, length($body), $body;
+	}
+' "$FILES" "$ROOT_FILES" | git -C "$WORK/seed" fast-import --quiet
+git -C "$WORK/seed" checkout -q -f main
+"$SOVSYNC" install --repo "$WORK/seed" >/dev/null
+"$SOVSYNC" uninstall --repo "$WORK/seed" >/dev/null
+git -C "$WORK/seed" add -A
+git -C "$WORK/seed" commit -q -m layout
+test "$(git -C "$WORK/seed" ls-files | wc -l)" -ge "$FILES"
+
+git clone -q "$WORK/seed" "$WORK/plain"
+git clone -q "$WORK/seed" "$WORK/sovsync"
+"$SOVSYNC" install --repo "$WORK/sovsync" >/dev/null
+git -C "$WORK/sovsync" add -A
+git -C "$WORK/sovsync" commit -q -m "install sovsync"
+git -C "$WORK/plain" commit -q --allow-empty -m "same history length"
+
+# time_commit REPO ROUND: seconds for one `git commit` of one changed file.
+time_commit() {
+	printf '{"id": "c000001", "round": %d}\n' "$2" >"$1/shared/conversations/c000001.json"
+	git -C "$1" add shared/conversations/c000001.json
+	perl -MTime::HiRes=time -e '
+		my $t = time; system(@ARGV) == 0 or die "failed: @ARGV\n";
+		printf "%.6f\n", time - $t' git -C "$1" commit -q -m "round $2"
+}
+
+git -C "$WORK/plain" status >/dev/null
+git -C "$WORK/sovsync" status >/dev/null
+: >"$WORK/plain.t"
+: >"$WORK/sovsync.t"
+i=0
+while [ $i -lt "$ROUNDS" ]; do
+	time_commit "$WORK/plain" $i >>"$WORK/plain.t"
+	time_commit "$WORK/sovsync" $i >>"$WORK/sovsync.t" 2>>"$WORK/err"
+	i=$((i + 1))
+done
+(cd "$WORK/sovsync" && "$SOVSYNC" verify) || { echo "bench/hooks.sh: manifest not fresh" >&2; exit 1; }
+test -z "$(git -C "$WORK/sovsync" status --porcelain)" ||
+	{ echo "bench/hooks.sh: tree not clean" >&2; exit 1; }
+
+median() { sort -n "$1" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+plain=$(median "$WORK/plain.t")
+with=$(median "$WORK/sovsync.t")
+awk -v p="$plain" -v s="$with" -v f="$FILES" -v r="$ROOT_FILES" -v n="$ROUNDS" 'BEGIN {
+	printf "hooks: git commit of 1 file, %d files (%d under shared/), median of %d\n", f, r, n
+	printf "  plain git      %8.1f ms\n", p * 1000
+	printf "  with sovsync   %8.1f ms\n", s * 1000
+	printf "  ratio          %8.2fx (goal <= 1.10x)\n", s / p
+}'

@@ -1,0 +1,102 @@
+/*
+ * cli_install.c - `sovsync install` and `sovsync uninstall`.
+ */
+#include "cli.h"
+#include "error.h"
+#include "install.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* --repo <dir> / --repo=<dir> at argv[*i]; 1 if it was one. */
+static int repo_arg(int argc, char **argv, int *i, const char **dir)
+{
+	if (!strcmp(argv[*i], "--repo") && *i + 1 < argc) {
+		*dir = argv[++*i];
+		return 1;
+	}
+	if (!strncmp(argv[*i], "--repo=", 7)) {
+		*dir = argv[*i] + 7;
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_install(int argc, char **argv)
+{
+	struct sov_install_opts opts = { ".", NULL, 0 };
+	struct sov_buf exe = SOV_BUF_INIT, log = SOV_BUF_INIT;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (repo_arg(argc, argv, &i, &opts.repo_dir))
+			continue;
+		if (!strcmp(argv[i], "--github-actions"))
+			opts.github_actions = 1;
+		else
+			return sov_cli_usage_error(&sov_cmd_install, "unknown argument '%s'",
+						   argv[i]);
+	}
+	if (sov_install_self_path(&exe) < 0)
+		return sov_cli_fail();
+	opts.exe = exe.ptr;
+	ret = sov_install(&opts, &log);
+	fputs(log.ptr, stdout);
+	if (!ret && !log.len)
+		printf("sovsync is installed in %s; nothing to change\n", opts.repo_dir);
+	sov_buf_release(&exe);
+	sov_buf_release(&log);
+	return ret < 0 ? sov_cli_fail() : SOV_EXIT_OK;
+}
+
+const struct sov_cmd sov_cmd_install = {
+	"install", cmd_install,
+	"Set up a repository: filter, merge drivers, attributes, layout, hooks",
+	"sovsync install [--repo <dir>] [--github-actions]",
+	"Writes the repository's local git config for the sovsync filter\n"
+	"(filter.sovsync.process, clean/smudge fallbacks, required), the textconv\n"
+	"diff driver and the merge drivers (memories, state, index, doc), with this\n"
+	"program's absolute path so that Git run by any client finds it; sets\n"
+	"sovsync.branch to the current branch when unset; adds the sovsync lines\n"
+	"to .gitattributes; creates the synced layout (sovsync.root, default\n"
+	"'shared') from the built-in template where files are absent; installs\n"
+	"the hooks into Git's hooks directory (core.hooksPath respected), keeping\n"
+	"and chaining any hook already there.  Running it again changes nothing.\n"
+	"\n"
+	"   --repo <dir>        the repository (default: the current directory)\n"
+	"   --github-actions    also write .github/workflows/sovsync.yml, which\n"
+	"                       POSTs pushes to the sync branch to the webhook URL\n"
+	"                       (secrets SOVSYNC_WEBHOOK_URL, SOVSYNC_WEBHOOK_TOKEN)\n",
+	0,
+};
+
+static int cmd_uninstall(int argc, char **argv)
+{
+	struct sov_buf log = SOV_BUF_INIT;
+	const char *dir = ".";
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!repo_arg(argc, argv, &i, &dir))
+			return sov_cli_usage_error(&sov_cmd_uninstall, "unknown argument '%s'",
+						   argv[i]);
+	}
+	ret = sov_uninstall(dir, &log);
+	fputs(log.ptr, stdout);
+	sov_buf_release(&log);
+	return ret < 0 ? sov_cli_fail() : SOV_EXIT_OK;
+}
+
+const struct sov_cmd sov_cmd_uninstall = {
+	"uninstall", cmd_uninstall,
+	"Remove what 'sovsync install' added to a repository",
+	"sovsync uninstall [--repo <dir>]",
+	"Removes the hooks sovsync installed and puts back the hooks they\n"
+	"chained, restores or unsets the git config values install set, removes\n"
+	"the .gitattributes lines it added (and the file if it created it) and\n"
+	"the workflow it wrote (if unchanged), as recorded in\n"
+	".git/sovsync/install.json.  The synced data stays.\n"
+	"\n"
+	"   --repo <dir>        the repository (default: the current directory)\n",
+	0,
+};

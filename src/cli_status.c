@@ -1,0 +1,275 @@
+/*
+ * cli_status.c - `sovsync status [--json]`: branch, sync state, health.
+ */
+#include "cli.h"
+#include "error.h"
+#include "hookrun.h"
+#include "json.h"
+#include "metrics.h"
+#include "repo.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Count the event files in a directory of the webhook outbox. */
+static json_int_t count_events(const char *dir)
+{
+	struct dirent *d;
+	json_int_t n = 0;
+	DIR *dh = opendir(dir);
+
+	if (!dh)
+		return 0;
+	while ((d = readdir(dh))) {
+		size_t len = strlen(d->d_name);
+
+		if (d->d_name[0] != '.' && len > 5 && !strcmp(d->d_name + len - 5, ".json"))
+			n++;
+	}
+	closedir(dh);
+	return n;
+}
+
+static json_t *webhook_queue(git_repository *repo)
+{
+	struct sov_buf dir = SOV_BUF_INIT;
+	json_int_t pending = 0, failed = 0;
+
+	if (sov_repo_state_path(repo, "outbox", &dir) == 0) {
+		pending = count_events(dir.ptr);
+		sov_buf_addstr(&dir, "/failed");
+		failed = count_events(dir.ptr);
+	}
+	sov_error_clear();
+	sov_buf_release(&dir);
+	return json_pack("{s:I, s:I}", "pending", pending, "failed", failed);
+}
+
+/* Uncommitted changes (staged, unstaged, untracked) under the root. */
+static json_int_t pending_changes(git_repository *repo, const char *root)
+{
+	git_status_options o;
+	git_status_list *list = NULL;
+	char *spec[1];
+	json_int_t n;
+
+	git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION);
+
+	spec[0] = (char *)root;
+	o.pathspec.strings = spec;
+	o.pathspec.count = 1;
+	o.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+	if (git_status_list_new(&list, repo, &o) < 0)
+		return -1;
+	n = (json_int_t)git_status_list_entrycount(list);
+	git_status_list_free(list);
+	return n;
+}
+
+static json_t *pending_conflicts(const char *queue)
+{
+	json_t *doc = NULL, *out = json_array(), *item;
+	size_t i;
+
+	if (sov_json_load_file(&doc, queue) == 0) {
+		json_array_foreach(json_object_get(doc, "conflicts"), i, item)
+			if (json_is_string(json_object_get(item, "path")))
+				json_array_append(out, json_object_get(item, "path"));
+	}
+	sov_error_clear();
+	json_decref(doc);
+	return out;
+}
+
+/* Branch, sync branch, ahead/behind <remote>/<branch>. */
+static void branch_info(struct sov_hookrun *h, json_t *st)
+{
+	struct sov_buf remote = SOV_BUF_INIT, branch = SOV_BUF_INIT, ref = SOV_BUF_INIT;
+	git_reference *head = NULL;
+	git_oid local, upstream;
+	size_t ahead, behind;
+
+	if (git_repository_head(&head, h->repo) == 0 && git_reference_is_branch(head))
+		json_object_set_new(st, "branch", json_string(git_reference_shorthand(head)));
+	else
+		json_object_set_new(st, "branch", json_null());
+	sov_config_get_string(h->cfg, "sovsync.remote", "origin", &remote);
+	sov_config_get_string(h->cfg, "sovsync.branch",
+			      head && git_reference_is_branch(head) ?
+			      git_reference_shorthand(head) : "main", &branch);
+	sov_buf_addf(&ref, "refs/remotes/%s/%s", remote.ptr, branch.ptr);
+	json_object_set_new(st, "syncBranch", json_string(branch.ptr));
+	json_object_set_new(st, "remote", json_string(remote.ptr));
+	if (head && git_reference_name_to_id(&upstream, h->repo, ref.ptr) == 0 &&
+	    git_reference_name_to_id(&local, h->repo, "HEAD") == 0 &&
+	    git_graph_ahead_behind(&ahead, &behind, h->repo, &local, &upstream) == 0) {
+		json_object_set_new(st, "upstream", json_string(ref.ptr + 13));
+		json_object_set_new(st, "ahead", json_integer((json_int_t)ahead));
+		json_object_set_new(st, "behind", json_integer((json_int_t)behind));
+	} else {
+		json_object_set_new(st, "upstream", json_null());
+		json_object_set_new(st, "ahead", json_null());
+		json_object_set_new(st, "behind", json_null());
+	}
+	sov_error_clear();
+	git_reference_free(head);
+	sov_buf_release(&remote);
+	sov_buf_release(&branch);
+	sov_buf_release(&ref);
+}
+
+/* last_sync of the committed state.json. */
+static json_t *last_sync(struct sov_hookrun *h)
+{
+	struct sov_buf spec = SOV_BUF_INIT;
+	git_object *obj = NULL;
+	json_t *state = NULL, *ls, *out;
+
+	sov_buf_addf(&spec, "HEAD:%s/state.json", h->root.ptr);
+	if (git_revparse_single(&obj, h->repo, spec.ptr) == 0 &&
+	    git_object_type(obj) == GIT_OBJECT_BLOB)
+		sov_json_load(&state, git_blob_rawcontent((git_blob *)obj),
+			      (size_t)git_blob_rawsize((git_blob *)obj), spec.ptr);
+	sov_error_clear();
+	ls = json_object_get(state, "last_sync");
+	out = json_pack("{s:O?, s:O?}",
+			"localToRemote", json_object_get(ls, "local_to_remote"),
+			"remoteToLocal", json_object_get(ls, "remote_to_local"));
+	json_decref(state);
+	git_object_free(obj);
+	sov_buf_release(&spec);
+	return out;
+}
+
+static json_t *status_json(struct sov_hookrun *h)
+{
+	struct sov_metrics m = SOV_METRICS_INIT;
+	json_t *st = json_object(), *metrics, *v;
+	const char *key;
+
+	branch_info(h, st);
+	json_object_set_new(st, "root", json_string(h->root.ptr));
+	json_object_set_new(st, "lastSync", last_sync(h));
+	json_object_set_new(st, "pendingConflicts", pending_conflicts(h->conflicts.ptr));
+	json_object_set_new(st, "webhookQueue", webhook_queue(h->repo));
+	if (sov_metrics_load(h->repo, &m) < 0) {
+		json_object_set_new(st, "metricsError", json_string(sov_error_last()));
+		sov_error_clear();
+	}
+	metrics = sov_metrics_to_json(&m);
+	json_object_foreach(metrics, key, v)
+		json_object_set(st, key, v);
+	json_object_set_new(st, "pendingChanges", json_integer(pending_changes(h->repo,
+								h->root.ptr)));
+	sov_error_clear();
+	json_decref(metrics);
+	sov_metrics_release(&m);
+	return st;
+}
+
+static const char *str_or(json_t *v, const char *def)
+{
+	return json_is_string(v) ? json_string_value(v) : def;
+}
+
+static void print_human(json_t *st)
+{
+	json_t *health = json_object_get(st, "health"), *q = json_object_get(st, "webhookQueue");
+	json_t *conflicts = json_object_get(st, "pendingConflicts"), *c;
+	size_t i;
+
+	printf("branch:              %s (sync branch %s)\n",
+	       str_or(json_object_get(st, "branch"), "(detached)"),
+	       str_or(json_object_get(st, "syncBranch"), "?"));
+	if (json_is_string(json_object_get(st, "upstream")))
+		printf("upstream:            %s, ahead %" JSON_INTEGER_FORMAT ", behind %"
+		       JSON_INTEGER_FORMAT "\n", str_or(json_object_get(st, "upstream"), ""),
+		       json_integer_value(json_object_get(st, "ahead")),
+		       json_integer_value(json_object_get(st, "behind")));
+	else
+		printf("upstream:            none (%s/%s not fetched)\n",
+		       str_or(json_object_get(st, "remote"), "origin"),
+		       str_or(json_object_get(st, "syncBranch"), "?"));
+	printf("last push:           %s\n", str_or(json_object_get(json_object_get(st,
+	       "lastSync"), "localToRemote"), "never"));
+	printf("last pull:           %s\n", str_or(json_object_get(json_object_get(st,
+	       "lastSync"), "remoteToLocal"), "never"));
+	printf("pending changes:     %" JSON_INTEGER_FORMAT " under %s/\n",
+	       json_integer_value(json_object_get(st, "pendingChanges")),
+	       str_or(json_object_get(st, "root"), "shared"));
+	printf("pending conflicts:   %zu\n", json_array_size(conflicts));
+	json_array_foreach(conflicts, i, c)
+		printf("                     %s\n", json_string_value(c));
+	printf("webhook queue:       %" JSON_INTEGER_FORMAT " pending, %" JSON_INTEGER_FORMAT
+	       " failed\n", json_integer_value(json_object_get(q, "pending")),
+	       json_integer_value(json_object_get(q, "failed")));
+	printf("health:              %s", str_or(json_object_get(health, "status"), "?"));
+	if (json_is_string(json_object_get(health, "lastError")))
+		printf(" (%" JSON_INTEGER_FORMAT " consecutive failures; last error: %s)",
+		       json_integer_value(json_object_get(health, "consecutiveFailures")),
+		       json_string_value(json_object_get(health, "lastError")));
+	printf("\n");
+	printf("totalSyncs:          %" JSON_INTEGER_FORMAT "\n",
+	       json_integer_value(json_object_get(st, "totalSyncs")));
+	printf("successfulSyncs:     %" JSON_INTEGER_FORMAT "\n",
+	       json_integer_value(json_object_get(st, "successfulSyncs")));
+	printf("failedSyncs:         %" JSON_INTEGER_FORMAT "\n",
+	       json_integer_value(json_object_get(st, "failedSyncs")));
+	printf("averageSyncDuration: %.1f ms\n",
+	       json_number_value(json_object_get(st, "averageSyncDuration")));
+	printf("lastSyncTimestamp:   %s\n",
+	       str_or(json_object_get(st, "lastSyncTimestamp"), "never"));
+	printf("pendingChanges:      %" JSON_INTEGER_FORMAT "\n",
+	       json_integer_value(json_object_get(st, "pendingChanges")));
+	printf("conflictsResolved:   %" JSON_INTEGER_FORMAT "\n",
+	       json_integer_value(json_object_get(st, "conflictsResolved")));
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	struct sov_hookrun h = SOV_HOOKRUN_INIT;
+	int as_json = 0, i;
+	json_t *st;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			as_json = 1;
+		else
+			return sov_cli_usage_error(&sov_cmd_status, "unknown argument '%s'",
+						   argv[i]);
+	}
+	if (sov_hookrun_open(&h, NULL) < 0) {
+		sov_hookrun_release(&h);
+		return sov_cli_fail();
+	}
+	st = status_json(&h);
+	if (as_json) {
+		struct sov_buf out = SOV_BUF_INIT;
+
+		sov_json_dump(st, &out);
+		fputs(out.ptr, stdout);
+		sov_buf_release(&out);
+	} else {
+		print_human(st);
+	}
+	json_decref(st);
+	sov_hookrun_release(&h);
+	return SOV_EXIT_OK;
+}
+
+const struct sov_cmd sov_cmd_status = {
+	"status", cmd_status,
+	"Show the sync state of the repository",
+	"sovsync status [--json]",
+	"Shows the branch and the sync branch, ahead/behind <sovsync.remote>/\n"
+	"<sovsync.branch>, the last sync times (from state.json), uncommitted\n"
+	"changes under the synced root, pending document conflicts, the webhook\n"
+	"queue, health (healthy/degraded/failing, last error, consecutive\n"
+	"failures) and the metrics totalSyncs, successfulSyncs, failedSyncs,\n"
+	"averageSyncDuration (ms), lastSyncTimestamp, pendingChanges and\n"
+	"conflictsResolved.\n"
+	"\n"
+	"   --json     print the same as one JSON object\n",
+	0,
+};

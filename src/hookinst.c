@@ -1,0 +1,200 @@
+/*
+ * hookinst.c - write, chain and remove hook scripts; see hookinst.h.
+ */
+#include "hookinst.h"
+#include "error.h"
+#include "fs.h"
+#include "run.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *const sov_hookinst_names[] = {
+	"pre-commit",
+	"pre-merge-commit",
+	"post-commit",
+	"post-merge",
+	"post-rewrite",
+	"reference-transaction",
+	NULL,
+};
+
+int sov_hookinst_dir(const char *workdir, struct sov_buf *out)
+{
+	sov_buf_reset(out);
+	if (sov_run_git(out, workdir, "rev-parse", "--path-format=absolute",
+			"--git-path", "hooks", NULL) < 0)
+		return -1;
+	sov_buf_rtrim(out);
+	return 0;
+}
+
+void sov_hookinst_shell_quote(const char *s, struct sov_buf *out)
+{
+	sov_buf_addch(out, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			sov_buf_addstr(out, "'\\''");
+		else
+			sov_buf_addch(out, *s);
+	}
+	sov_buf_addch(out, '\'');
+}
+
+static int hook_has_stdin(const char *name)
+{
+	return !strcmp(name, "post-rewrite") || !strcmp(name, "reference-transaction");
+}
+
+void sov_hookinst_script(const char *name, const char *exe, struct sov_buf *out)
+{
+	struct sov_buf q = SOV_BUF_INIT;
+	int is_pre = !strncmp(name, "pre-", 4);
+	const char *feed = hook_has_stdin(name) ? "printf '%s' \"$input\" | " : "";
+
+	sov_hookinst_shell_quote(exe, &q);
+	sov_buf_addf(out,
+		"#!/bin/sh\n"
+		SOV_HOOK_MARKER "\n"
+		"# Written by 'sovsync install'; 'sovsync uninstall' removes it and puts\n"
+		"# back the hook that was here before (kept as %s" SOV_HOOK_CHAINED_SUFFIX
+		", run below).\n"
+		"sovsync=%s\n"
+		"chained=\"$(dirname \"$0\")/%s" SOV_HOOK_CHAINED_SUFFIX "\"\n",
+		name, q.ptr, name);
+	if (hook_has_stdin(name))
+		sov_buf_addstr(out, "input=$(cat; echo .)\ninput=${input%.}\n");
+	if (is_pre)
+		sov_buf_addstr(out,
+			"if [ -x \"$chained\" ]; then\n"
+			"\t\"$chained\" \"$@\" || exit $?\n"
+			"fi\n");
+	/*
+	 * sovsync's part never decides the outcome: its status is ignored.
+	 * reference-transaction runs twice for every ref update; sovsync only
+	 * cares about remote-tracking refs moving (a push landed), so the
+	 * script does not even start it for anything else.
+	 */
+	if (!strcmp(name, "reference-transaction"))
+		sov_buf_addstr(out, "case \"$1:$input\" in committed:*\" refs/remotes/\"*)\n");
+	sov_buf_addf(out,
+		"if [ -x \"$sovsync\" ]; then\n"
+		"\t%s\"$sovsync\" hook %s \"$@\" || :\n"
+		"else\n"
+		"\techo \"sovsync: $sovsync not found; %s hook skipped\" >&2\n"
+		"fi\n", feed, name, name);
+	if (!strcmp(name, "reference-transaction"))
+		sov_buf_addstr(out, ";; esac\n");
+	if (!is_pre)
+		sov_buf_addf(out,
+			"if [ -x \"$chained\" ]; then\n"
+			"\t%s\"$chained\" \"$@\"\n"
+			"\texit $?\n"
+			"fi\n", feed);
+	sov_buf_addstr(out, "exit 0\n");
+	sov_buf_release(&q);
+}
+
+int sov_hookinst_is_ours(const char *path)
+{
+	struct sov_buf data = SOV_BUF_INIT;
+	int ret = 0;
+
+	if (sov_buf_read_file(&data, path) == 0)
+		ret = strstr(data.ptr, "\n" SOV_HOOK_MARKER "\n") != NULL;
+	sov_error_clear();
+	sov_buf_release(&data);
+	return ret;
+}
+
+/* Whether the file at `path` holds exactly `want`. */
+static int file_equals(const char *path, const struct sov_buf *want)
+{
+	struct sov_buf have = SOV_BUF_INIT;
+	int ret = sov_buf_read_file(&have, path) == 0 && have.len == want->len &&
+		!memcmp(have.ptr, want->ptr, want->len);
+
+	sov_error_clear();
+	sov_buf_release(&have);
+	return ret;
+}
+
+int sov_hookinst_install(const char *dir, const char *exe, struct sov_buf *log)
+{
+	struct sov_buf path = SOV_BUF_INIT, chained = SOV_BUF_INIT, script = SOV_BUF_INIT;
+	const char *const *name;
+	int ret = -1;
+
+	if (sov_fs_mkdirs(dir, 0777) < 0)
+		return -1;
+	for (name = sov_hookinst_names; *name; name++) {
+		sov_buf_reset(&path);
+		sov_buf_addf(&path, "%s/%s", dir, *name);
+		sov_buf_reset(&chained);
+		sov_buf_addf(&chained, "%s" SOV_HOOK_CHAINED_SUFFIX, path.ptr);
+		sov_buf_reset(&script);
+		sov_hookinst_script(*name, exe, &script);
+
+		if (sov_fs_exists(path.ptr) && !sov_hookinst_is_ours(path.ptr)) {
+			if (sov_fs_exists(chained.ptr)) {
+				sov_error("%s: cannot chain: %s exists already", path.ptr,
+					  chained.ptr);
+				goto out;
+			}
+			if (rename(path.ptr, chained.ptr) < 0) {
+				sov_error_errno("%s: cannot rename to %s", path.ptr, chained.ptr);
+				goto out;
+			}
+			sov_buf_addf(log, "kept %s as %s (chained)\n", path.ptr, chained.ptr);
+		} else if (file_equals(path.ptr, &script)) {
+			continue;
+		}
+		if (sov_fs_write_atomic(path.ptr, script.ptr, script.len, 0755) < 0)
+			goto out;
+		sov_buf_addf(log, "installed %s\n", path.ptr);
+	}
+	ret = 0;
+out:
+	sov_buf_release(&path);
+	sov_buf_release(&chained);
+	sov_buf_release(&script);
+	return ret;
+}
+
+int sov_hookinst_uninstall(const char *dir, struct sov_buf *log)
+{
+	struct sov_buf path = SOV_BUF_INIT, chained = SOV_BUF_INIT;
+	const char *const *name;
+	int ret = -1;
+
+	for (name = sov_hookinst_names; *name; name++) {
+		sov_buf_reset(&path);
+		sov_buf_addf(&path, "%s/%s", dir, *name);
+		sov_buf_reset(&chained);
+		sov_buf_addf(&chained, "%s" SOV_HOOK_CHAINED_SUFFIX, path.ptr);
+		if (sov_fs_exists(path.ptr)) {
+			if (!sov_hookinst_is_ours(path.ptr))
+				continue;	/* replaced by someone else since: theirs now */
+			if (unlink(path.ptr) < 0) {
+				sov_error_errno("%s: cannot remove", path.ptr);
+				goto out;
+			}
+			sov_buf_addf(log, "removed %s\n", path.ptr);
+		}
+		if (sov_fs_exists(chained.ptr)) {
+			if (rename(chained.ptr, path.ptr) < 0) {
+				sov_error_errno("%s: cannot restore", chained.ptr);
+				goto out;
+			}
+			sov_buf_addf(log, "restored %s\n", path.ptr);
+		}
+	}
+	ret = 0;
+out:
+	sov_buf_release(&path);
+	sov_buf_release(&chained);
+	return ret;
+}

@@ -1,0 +1,606 @@
+/*
+ * hookrun.c - the manifest work of the Git hooks; see hookrun.h.
+ */
+#include "hookrun.h"
+#include "error.h"
+#include "fs.h"
+#include "repo.h"
+#include "run.h"
+#include "trace.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int sov_hookrun_open(struct sov_hookrun *h, const char *dir)
+{
+	const char *index_file = getenv("GIT_INDEX_FILE");
+	int ret;
+
+	/*
+	 * libgit2 would parse the index GIT_INDEX_FILE names at open time, which
+	 * costs far more than the hooks' work; only the git commands the hooks
+	 * run use it, so hide it from libgit2 and keep it for them.
+	 */
+	if (index_file) {
+		sov_buf_addstr(&h->index_file, index_file);
+		unsetenv("GIT_INDEX_FILE");
+	}
+	ret = sov_config_open(&h->cfg, dir);
+	if (index_file)
+		setenv("GIT_INDEX_FILE", h->index_file.ptr, 1);
+	if (ret < 0)
+		return -1;
+	h->repo = sov_config_repo(h->cfg);
+	if (!h->repo)
+		return sov_error("not in a git repository");
+	if (sov_config_get_string(h->cfg, "sovsync.root", "shared", &h->root) < 0 ||
+	    sov_config_get_string(h->cfg, "sovsync.source", "local", &h->source) < 0 ||
+	    sov_repo_state_path(h->repo, "conflicts.json", &h->conflicts) < 0)
+		return -1;
+	while (h->root.len > 1 && h->root.ptr[h->root.len - 1] == '/')
+		sov_buf_setlen(&h->root, h->root.len - 1);
+	return 0;
+}
+
+void sov_hookrun_release(struct sov_hookrun *h)
+{
+	sov_config_free(h->cfg);
+	h->cfg = NULL;
+	h->repo = NULL;
+	sov_buf_release(&h->root);
+	sov_buf_release(&h->source);
+	sov_buf_release(&h->conflicts);
+	sov_buf_release(&h->index_file);
+}
+
+void sov_hookrun_opts(struct sov_hookrun *h, struct sov_manifest_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->root = h->root.ptr;
+	opts->source = h->source.ptr;
+	opts->conflicts_path = h->conflicts.ptr;
+}
+
+/* HEAD's commit id; 1 when HEAD is unborn. */
+static int head_id(git_repository *repo, git_oid *out)
+{
+	int err = git_reference_name_to_id(out, repo, "HEAD");
+
+	if (err == GIT_ENOTFOUND || err == GIT_EUNBORNBRANCH)
+		return 1;
+	if (err < 0)
+		return sov_error_git("HEAD");
+	return 0;
+}
+
+/* The first line of <git dir>/<name> as an object id (MERGE_HEAD, ORIG_HEAD). */
+static int read_git_file_oid(git_repository *repo, const char *name, git_oid *out)
+{
+	struct sov_buf path = SOV_BUF_INIT, data = SOV_BUF_INIT;
+	int ret = -1;
+
+	sov_buf_addf(&path, "%s%s", git_repository_path(repo), name);
+	if (sov_fs_exists(path.ptr) && sov_buf_read_file(&data, path.ptr) == 0 &&
+	    data.len >= GIT_OID_HEXSZ && git_oid_fromstrn(out, data.ptr, GIT_OID_HEXSZ) == 0)
+		ret = 0;
+	sov_error_clear();
+	sov_buf_release(&path);
+	sov_buf_release(&data);
+	return ret;
+}
+
+static int parent_id(git_repository *repo, const git_oid *id, unsigned n, git_oid *out)
+{
+	git_commit *c = NULL;
+	int ret = 1;
+
+	if (git_commit_lookup(&c, repo, id) < 0)
+		return sov_error_git("commit %s", git_oid_tostr_s(id));
+	if (git_commit_parentcount(c) > n) {
+		git_oid_cpy(out, git_commit_parent_id(c, n));
+		ret = 0;
+	}
+	git_commit_free(c);
+	return ret;
+}
+
+/* The blob id at `path` in `commit`; 1 when absent. */
+static int blob_at(git_repository *repo, const git_oid *commit, const char *path, git_oid *out)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	int ret = 1;
+
+	if (git_commit_lookup(&c, repo, commit) < 0 || git_commit_tree(&t, c) < 0) {
+		ret = sov_error_git("commit %s", git_oid_tostr_s(commit));
+	} else if (git_tree_entry_bypath(&e, t, path) == 0) {
+		git_oid_cpy(out, git_tree_entry_id(e));
+		ret = 0;
+	}
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	git_commit_free(c);
+	return ret;
+}
+
+static const char *oid_or_none(const git_oid *id, char *buf)
+{
+	if (!id)
+		return "none";
+	return git_oid_tostr(buf, GIT_OID_HEXSZ + 1, id);
+}
+
+static int ensure_fresh(struct sov_hookrun *h, const git_oid *base, const git_oid *other,
+			int may_commit, int with_pending);
+
+/* ---- trusted commits ---- */
+
+#define TRUSTED_MAX 16
+
+/*
+ * Commits whose manifest sovsync wrote or checked in this clone, newest
+ * first, in <git dir>/sovsync/trusted.  Only these serve as the base of an
+ * incremental computation: a commit made elsewhere (or before install) may
+ * carry a stale manifest, and building on it would carry the error forward.
+ */
+static int is_trusted(struct sov_hookrun *h, const git_oid *id)
+{
+	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	const char *p;
+	int ret = 0;
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	if (sov_repo_state_path(h->repo, "trusted", &path) == 0 && sov_fs_exists(path.ptr) &&
+	    sov_buf_read_file(&text, path.ptr) == 0)
+		for (p = text.ptr; (p = strstr(p, hex)); p++)
+			if ((p == text.ptr || p[-1] == '\n') && p[GIT_OID_HEXSZ] == '\n') {
+				ret = 1;
+				break;
+			}
+	sov_error_clear();
+	sov_buf_release(&path);
+	sov_buf_release(&text);
+	return ret;
+}
+
+static void mark_trusted(struct sov_hookrun *h, const git_oid *id)
+{
+	struct sov_buf path = SOV_BUF_INIT, old = SOV_BUF_INIT, text = SOV_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	char *line, *save = NULL;
+	int n = 1;
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	sov_buf_addf(&text, "%s\n", hex);
+	if (sov_repo_state_path(h->repo, "trusted", &path) < 0)
+		goto out;
+	if (sov_fs_exists(path.ptr) && sov_buf_read_file(&old, path.ptr) == 0)
+		for (line = strtok_r(old.ptr, "\n", &save); line && n < TRUSTED_MAX;
+		     line = strtok_r(NULL, "\n", &save))
+			if (strcmp(line, hex)) {
+				sov_buf_addf(&text, "%s\n", line);
+				n++;
+			}
+	if (sov_fs_replace(path.ptr, text.ptr, text.len, 0600) < 0)
+		sov_trace("cannot record %s as trusted: %s", hex, sov_error_last());
+out:
+	sov_error_clear();
+	sov_buf_release(&path);
+	sov_buf_release(&old);
+	sov_buf_release(&text);
+}
+
+/* ---- pre-commit ---- */
+
+/*
+ * Remember what pre-commit staged: the commit it built on and the blob of
+ * state.json, so that post-commit recognises its own work without a check.
+ */
+static int record_precommit(struct sov_hookrun *h, const struct sov_manifest_staged *st,
+			    const git_oid *base)
+{
+	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT;
+	char b1[GIT_OID_HEXSZ + 1], b2[GIT_OID_HEXSZ + 1];
+	int ret;
+
+	sov_buf_addf(&text, "base %s\nstate %s\n", oid_or_none(base, b1),
+		     oid_or_none(st->has_state ? &st->state : NULL, b2));
+	ret = sov_repo_state_path(h->repo, "precommit", &path);
+	if (!ret)
+		ret = sov_fs_replace(path.ptr, text.ptr, text.len, 0600);
+	sov_buf_release(&path);
+	sov_buf_release(&text);
+	return ret;
+}
+
+/*
+ * Two cases where what the hook staged does not end up as the commit and the
+ * real index: `git commit --only <paths>` (and `git commit <paths>`) commits
+ * a temporary index, "next-index-<pid>.lock", so the real index never gets
+ * the manifest and would then show a staged revert; and Git 2.39's `git
+ * merge` writes the merge commit's tree before it runs pre-merge-commit, so
+ * the merge commit never gets it.  Note the paths for post-commit /
+ * post-merge, which put the real index in step with HEAD.
+ */
+static int note_index_fix(struct sov_hookrun *h, const struct sov_manifest_staged *st,
+			  int is_merge)
+{
+	const char *file = h->index_file.len ? h->index_file.ptr : NULL;
+	const char *base = file ? strrchr(file, '/') : NULL;
+	struct sov_buf path = SOV_BUF_INIT;
+	int ret = 0;
+
+	base = base ? base + 1 : file;
+	if (!st->staged.len || (!is_merge && (!base || strncmp(base, "next-index", 10))))
+		return 0;
+	ret = sov_repo_state_path(h->repo, "fix-index", &path);
+	if (!ret)
+		ret = sov_fs_replace(path.ptr, st->staged.ptr, st->staged.len, 0600);
+	sov_buf_release(&path);
+	return ret;
+}
+
+int sov_hookrun_pre_commit(struct sov_hookrun *h)
+{
+	struct sov_manifest_staged st = SOV_MANIFEST_STAGED_INIT;
+	struct sov_manifest_opts opts;
+	git_oid head, merge_head;
+	int unborn, is_merge, ret = -1;
+
+	sov_hookrun_opts(h, &opts);
+	if ((unborn = head_id(h->repo, &head)) < 0)
+		return -1;
+	/* Untrusted bases mean a full computation: every file is read once. */
+	if (!unborn && is_trusted(h, &head))
+		opts.base = &head;
+	is_merge = read_git_file_oid(h->repo, "MERGE_HEAD", &merge_head) == 0;
+	if (is_merge && is_trusted(h, &merge_head))
+		opts.other = &merge_head;
+	if (sov_manifest_commit_time(&opts.commit_time) < 0)
+		return -1;
+	if (sov_manifest_refresh_index(h->repo, &opts, &st) == 0 &&
+	    record_precommit(h, &st, unborn ? NULL : &head) == 0 &&
+	    note_index_fix(h, &st, is_merge) == 0)
+		ret = 0;
+	sov_buf_release(&st.staged);
+	return ret;
+}
+
+/* ---- post-commit ---- */
+
+/*
+ * Put the paths noted by note_index_fix() in step with HEAD: after `commit
+ * --only` the working tree already holds HEAD's content, so stage it; after
+ * a merge (`from_head`), check HEAD's version out, which is what a
+ * follow-up committed or what the merge commit kept.
+ */
+static int apply_index_fix(struct sov_hookrun *h, int from_head)
+{
+	struct sov_buf path = SOV_BUF_INIT, list = SOV_BUF_INIT;
+	int ret = -1;
+
+	if (sov_repo_state_path(h->repo, "fix-index", &path) < 0)
+		return -1;
+	if (!sov_fs_exists(path.ptr)) {
+		ret = 0;
+		goto out;
+	}
+	if (sov_buf_read_file(&list, path.ptr) < 0)
+		goto out;
+	unlink(path.ptr);
+	if (!from_head) {
+		ret = sov_manifest_stage(h->repo, list.ptr);
+	} else {
+		const char *argv[] = { "git", "checkout", "-q", "HEAD", "--", NULL, NULL };
+		char *line, *save = NULL;
+		git_oid head, blob;
+
+		ret = 0;
+		if (head_id(h->repo, &head) != 0)
+			goto out;
+		for (line = strtok_r(list.ptr, "\n", &save); line && !ret;
+		     line = strtok_r(NULL, "\n", &save)) {
+			if (blob_at(h->repo, &head, line, &blob) != 0)
+				continue;
+			argv[5] = line;
+			ret = sov_run_git_argv(NULL, git_repository_workdir(h->repo), NULL, argv);
+		}
+	}
+out:
+	sov_buf_release(&path);
+	sov_buf_release(&list);
+	return ret;
+}
+
+/* Whether pre-commit staged exactly what HEAD holds, on HEAD's parent. */
+static int precommit_matches(struct sov_hookrun *h, const git_oid *head, const git_oid *parent)
+{
+	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT, want = SOV_BUF_INIT;
+	char b1[GIT_OID_HEXSZ + 1], b2[GIT_OID_HEXSZ + 1];
+	git_oid state;
+	int has_state, ret = 0;
+
+	if (sov_repo_state_path(h->repo, "precommit", &path) < 0 || !sov_fs_exists(path.ptr))
+		goto out;
+	if (sov_buf_read_file(&text, path.ptr) < 0)
+		goto out;
+	unlink(path.ptr);	/* one use only */
+	sov_buf_addf(&want, "%s/state.json", h->root.ptr);
+	has_state = blob_at(h->repo, head, want.ptr, &state);
+	if (has_state < 0)
+		goto out;
+	sov_buf_reset(&want);
+	sov_buf_addf(&want, "base %s\nstate %s\n", oid_or_none(parent, b1),
+		     oid_or_none(has_state ? NULL : &state, b2));
+	ret = has_state == 0 && !strcmp(text.ptr, want.ptr);
+out:
+	sov_error_clear();
+	sov_buf_release(&path);
+	sov_buf_release(&text);
+	sov_buf_release(&want);
+	return ret;
+}
+
+/*
+ * Whether a follow-up may go on top of a commit just made.  A cherry-pick or
+ * revert still has CHERRY_PICK_HEAD / REVERT_HEAD (and for several commits
+ * .git/sequencer) while post-commit runs, but its commit is complete and the
+ * next pick starts from HEAD, so a follow-up is fine there.  Not during a
+ * rebase (each replayed commit is checked once at the end, post-rewrite), a
+ * merge, am or bisect.
+ */
+static int may_follow_up(git_repository *repo)
+{
+	switch (git_repository_state(repo)) {
+	case GIT_REPOSITORY_STATE_NONE:
+	case GIT_REPOSITORY_STATE_CHERRYPICK:
+	case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
+	case GIT_REPOSITORY_STATE_REVERT:
+	case GIT_REPOSITORY_STATE_REVERT_SEQUENCE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int sov_hookrun_post_commit(struct sov_hookrun *h)
+{
+	git_oid head, parent;
+	int has_parent, ret;
+
+	if (apply_index_fix(h, 0) < 0)
+		return -1;
+	if ((ret = head_id(h->repo, &head)) != 0)
+		return ret < 0 ? -1 : 0;
+	if ((has_parent = parent_id(h->repo, &head, 0, &parent)) < 0)
+		return -1;
+	if (precommit_matches(h, &head, has_parent ? NULL : &parent)) {
+		sov_trace("post-commit: HEAD holds the manifest pre-commit staged");
+		mark_trusted(h, &head);
+		return 0;
+	}
+	return sov_hookrun_ensure_fresh(h, has_parent ? NULL : &parent, NULL,
+					may_follow_up(h->repo));
+}
+
+int sov_hookrun_post_merge(struct sov_hookrun *h, int is_squash)
+{
+	git_oid head, p1, p2, orig;
+	int ret;
+
+	if (is_squash)		/* nothing was committed */
+		return 0;
+	if ((ret = head_id(h->repo, &head)) != 0)
+		return ret < 0 ? -1 : 0;
+	if (parent_id(h->repo, &head, 1, &p2) == 0 && parent_id(h->repo, &head, 0, &p1) == 0) {
+		/* A merge commit: did what pre-merge-commit staged reach it? */
+		if (precommit_matches(h, &head, &p1)) {
+			mark_trusted(h, &head);
+			ret = 0;
+		} else {
+			ret = ensure_fresh(h, &p1, &p2, 1, 1);
+		}
+		return apply_index_fix(h, 1) < 0 ? -1 : ret;
+	}
+	/* A fast-forward: everything since ORIG_HEAD arrived from elsewhere. */
+	if (read_git_file_oid(h->repo, "ORIG_HEAD", &orig) == 0 &&
+	    git_graph_descendant_of(h->repo, &head, &orig) == 1)
+		return sov_hookrun_ensure_fresh(h, &orig, NULL, 1);
+	return sov_hookrun_ensure_fresh(h, NULL, NULL, 1);
+}
+
+int sov_hookrun_post_rewrite(struct sov_hookrun *h, const char *kind)
+{
+	/*
+	 * amend: post-commit has already run for the new commit.  rebase: the
+	 * replayed commits carry the manifests of their old bases, and no
+	 * pre-commit ran for them; check everything once, at the end.  The
+	 * rebase state directory still exists while this hook runs, but the
+	 * branch is already updated, so a follow-up commit is safe here.
+	 */
+	if (strcmp(kind, "rebase"))
+		return 0;
+	return sov_hookrun_ensure_fresh(h, NULL, NULL, 1);
+}
+
+/* ---- follow-up ---- */
+
+static int head_is_followup(git_repository *repo, const git_oid *head)
+{
+	git_commit *c = NULL;
+	int ret;
+
+	if (git_commit_lookup(&c, repo, head) < 0)
+		return 0;
+	ret = !strncmp(git_commit_message(c), SOV_FOLLOWUP_MESSAGE,
+		       strlen(SOV_FOLLOWUP_MESSAGE));
+	git_commit_free(c);
+	return ret;
+}
+
+/* HEAD's tree with the written files replaced by their working tree content. */
+static int followup_tree(git_repository *repo, const git_oid *head, char *paths,
+			 git_oid *tree_out, struct sov_buf *list)
+{
+	git_tree_update *updates = NULL;
+	size_t nr = 0, alloc = 0;
+	git_commit *c = NULL;
+	git_tree *base = NULL;
+	char *line, *save = NULL;
+	int ret = -1;
+
+	for (line = strtok_r(paths, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		SOV_ALLOC_GROW(updates, nr + 1, alloc);
+		memset(&updates[nr], 0, sizeof(*updates));
+		updates[nr].action = GIT_TREE_UPDATE_UPSERT;
+		updates[nr].filemode = GIT_FILEMODE_BLOB;
+		updates[nr].path = line;
+		/* Through the working tree, so attributes apply as for `git add`. */
+		if (git_blob_create_from_workdir(&updates[nr].id, repo, line) < 0) {
+			sov_error_git("cannot store %s", line);
+			goto out;
+		}
+		sov_buf_addf(list, "%s\n", line);
+		nr++;
+	}
+	if (git_commit_lookup(&c, repo, head) < 0 || git_commit_tree(&base, c) < 0 ||
+	    git_tree_create_updated(tree_out, repo, base, nr, updates) < 0) {
+		sov_error_git("cannot build the follow-up tree");
+		goto out;
+	}
+	ret = 0;
+out:
+	free(updates);
+	git_tree_free(base);
+	git_commit_free(c);
+	return ret;
+}
+
+/*
+ * Commit the refreshed manifest on top of HEAD.  Built with plumbing
+ * (commit-tree, update-ref) rather than `git commit`: it runs no hooks (no
+ * re-entry), works while Git still holds merge state in post-merge, and never
+ * takes anything else the user has staged.
+ */
+static int commit_followup(struct sov_hookrun *h, const git_oid *head)
+{
+	struct sov_manifest_opts opts;
+	struct sov_buf paths = SOV_BUF_INIT, list = SOV_BUF_INIT, date = SOV_BUF_INIT;
+	struct sov_buf adate = SOV_BUF_INIT, out = SOV_BUF_INIT;
+	char tree_hex[GIT_OID_HEXSZ + 1], head_hex[GIT_OID_HEXSZ + 1];
+	git_oid tree;
+	int ret = -1;
+
+	sov_hookrun_opts(h, &opts);
+	opts.history = head;
+	if (sov_manifest_commit_time(&opts.commit_time) < 0 ||
+	    sov_manifest_refresh_tree(h->repo, head, &opts, &paths) < 0)
+		goto out;
+	if (!paths.len) {
+		sov_trace("follow-up: nothing to rewrite");
+		ret = 0;
+		goto out;
+	}
+	if (followup_tree(h->repo, head, paths.ptr, &tree, &list) < 0)
+		goto out;
+	git_oid_tostr(tree_hex, sizeof(tree_hex), &tree);
+	git_oid_tostr(head_hex, sizeof(head_hex), head);
+	/* The commit date is the one the manifest used for the files it wrote. */
+	sov_buf_addf(&date, "GIT_COMMITTER_DATE=@%lld +0000",
+		     (long long)(opts.commit_time / 1000000));
+	sov_buf_addf(&adate, "GIT_AUTHOR_DATE=@%lld +0000",
+		     (long long)(opts.commit_time / 1000000));
+	{
+		const char *env[] = { date.ptr, adate.ptr, NULL };
+		const char *commit_tree[] = { "git", "commit-tree", tree_hex, "-p", head_hex,
+					      "-m", SOV_FOLLOWUP_MESSAGE, NULL };
+		const char *update_ref[] = { "git", "update-ref", "-m", SOV_FOLLOWUP_MESSAGE,
+					     "HEAD", NULL, head_hex, NULL };
+
+		if (sov_run_git_argv(&out, git_repository_workdir(h->repo), env, commit_tree) < 0)
+			goto out;
+		sov_buf_rtrim(&out);
+		update_ref[5] = out.ptr;
+		if (sov_run_git_argv(NULL, git_repository_workdir(h->repo), NULL, update_ref) < 0)
+			goto out;
+	}
+	if (sov_manifest_stage(h->repo, list.ptr) < 0)
+		goto out;
+	fprintf(stderr, "sovsync: manifest of %.12s refreshed in follow-up commit %.12s\n",
+		head_hex, out.ptr);
+	{
+		git_oid id;
+
+		if (git_oid_fromstrn(&id, out.ptr, GIT_OID_HEXSZ) == 0)
+			mark_trusted(h, &id);
+	}
+	ret = 0;
+out:
+	sov_buf_release(&paths);
+	sov_buf_release(&list);
+	sov_buf_release(&date);
+	sov_buf_release(&adate);
+	sov_buf_release(&out);
+	return ret;
+}
+
+int sov_hookrun_ensure_fresh(struct sov_hookrun *h, const git_oid *base,
+			     const git_oid *other, int may_commit)
+{
+	return ensure_fresh(h, base, other, may_commit, 0);
+}
+
+/*
+ * With `with_pending`, a commit whose pending_conflicts differ from the
+ * local conflict queue counts as stale too: for a merge made here, whose
+ * document conflicts were just queued by the doc driver.  Never for commits
+ * that arrived from elsewhere, or two clones with different queues would
+ * rewrite each other's list forever.
+ */
+static int ensure_fresh(struct sov_hookrun *h, const git_oid *base, const git_oid *other,
+			int may_commit, int with_pending)
+{
+	struct sov_manifest_opts opts;
+	struct sov_buf report = SOV_BUF_INIT;
+	git_oid head;
+	int ret;
+
+	if ((ret = head_id(h->repo, &head)) != 0)
+		return ret < 0 ? -1 : 0;
+	sov_hookrun_opts(h, &opts);
+	/* A quick check builds on bases this clone checked; else check all. */
+	opts.base = base && is_trusted(h, base) ? base : NULL;
+	opts.other = other && is_trusted(h, other) ? other : NULL;
+	ret = sov_manifest_verify(h->repo, &head, &opts, &report);
+	if (ret == 0 && with_pending) {
+		int current = sov_manifest_pending_is_current(h->repo, &head, &opts);
+
+		if (current < 0)
+			goto out;
+		if (!current) {
+			sov_buf_addstr(&report, "pending_conflicts differ from the queue\n");
+			ret = 1;
+		}
+	}
+	if (ret == 0)
+		mark_trusted(h, &head);
+	if (ret <= 0)
+		goto out;
+	sov_trace("manifest of %s is stale:\n%s", git_oid_tostr_s(&head), report.ptr);
+	if (!may_commit) {
+		sov_trace("follow-up deferred: an operation is in progress");
+		ret = 0;
+	} else if (head_is_followup(h->repo, &head)) {
+		ret = sov_error("%s: manifest still stale after a refresh; not retrying",
+				git_oid_tostr_s(&head));
+	} else {
+		ret = commit_followup(h, &head);
+	}
+out:
+	sov_buf_release(&report);
+	return ret;
+}

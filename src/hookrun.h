@@ -1,0 +1,68 @@
+/*
+ * hookrun.h - what the Git hooks do to keep the manifest true to every commit.
+ *
+ *   pre-commit, pre-merge-commit  refresh the manifest from the index being
+ *                                 committed (GIT_INDEX_FILE) and stage it
+ *   post-commit, post-merge,      check the new HEAD against its trusted
+ *   post-rewrite (rebase)         base; when it arrived without a fresh
+ *                                 manifest, write one follow-up commit
+ *                                 "sovsync: refresh manifest"
+ *
+ * Rules: a hook never fails the Git command for sovsync's own trouble (the
+ * callers print a warning and exit 0); a follow-up commit is never made while
+ * a rebase, merge, cherry-pick or bisect is in progress (except at the end of
+ * a rebase, from post-rewrite), and never for a commit that is itself a
+ * follow-up.  The follow-up is built with plumbing (commit-tree, update-ref),
+ * so it runs no commit hooks and cannot loop.
+ *
+ * Bookkeeping under <git dir>/sovsync/: "precommit" (what pre-commit staged,
+ * so that post-commit can skip its check) and "fix-index" (paths to copy into
+ * the real index after a `git commit --only`).
+ */
+#ifndef SOV_HOOKRUN_H
+#define SOV_HOOKRUN_H
+
+#include <git2.h>
+
+#include "buf.h"
+#include "config.h"
+#include "manifest.h"
+
+#define SOV_FOLLOWUP_MESSAGE "sovsync: refresh manifest"
+
+struct sov_hookrun {
+	struct sov_config *cfg;		/* owns repo */
+	git_repository *repo;		/* borrowed from cfg */
+	struct sov_buf root;		/* sovsync.root */
+	struct sov_buf source;		/* sovsync.source */
+	struct sov_buf conflicts;	/* path of the conflict queue */
+	struct sov_buf index_file;	/* GIT_INDEX_FILE of the hook, or empty */
+};
+
+#define SOV_HOOKRUN_INIT { NULL, NULL, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT }
+
+/*
+ * Open the repository the way a hook sees it (GIT_DIR, GIT_INDEX_FILE from
+ * the environment) and read the settings.  `dir` NULL: environment and cwd.
+ * Returns 0 or -1; release with sov_hookrun_release either way.
+ */
+int sov_hookrun_open(struct sov_hookrun *h, const char *dir);
+void sov_hookrun_release(struct sov_hookrun *h);
+
+int sov_hookrun_pre_commit(struct sov_hookrun *h);
+int sov_hookrun_post_commit(struct sov_hookrun *h);
+int sov_hookrun_post_merge(struct sov_hookrun *h, int is_squash);
+int sov_hookrun_post_rewrite(struct sov_hookrun *h, const char *kind);
+
+/*
+ * Make HEAD's manifest fresh: check it against `base` (trusted; NULL checks
+ * every file) and `other`, and commit a follow-up when it is stale and
+ * `may_commit`.  Returns 0 (fresh, repaired, or repair not allowed now) or -1.
+ */
+int sov_hookrun_ensure_fresh(struct sov_hookrun *h, const git_oid *base,
+			     const git_oid *other, int may_commit);
+
+/* The default options for this repository (root, source, conflict queue). */
+void sov_hookrun_opts(struct sov_hookrun *h, struct sov_manifest_opts *opts);
+
+#endif

@@ -1,0 +1,564 @@
+/*
+ * install.c - install and uninstall sovsync in a repository; see install.h.
+ */
+#include "install.h"
+#include "error.h"
+#include "fs.h"
+#include "hash.h"
+#include "hookinst.h"
+#include "json.h"
+#include "repo.h"
+#include "template.h"
+
+#include <git2.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define WORKFLOW_PATH ".github/workflows/sovsync.yml"
+
+struct installer {
+	git_repository *repo;
+	git_config *local;		/* .git/config */
+	const char *workdir;		/* borrowed from repo, ends with '/' */
+	json_t *record;			/* install.json being built */
+	struct sov_buf root;		/* sovsync.root */
+	struct sov_buf *log;
+};
+
+int sov_install_self_path(struct sov_buf *out)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+
+	if (n < 0)
+		return sov_error_errno("/proc/self/exe");
+	sov_buf_reset(out);
+	sov_buf_add(out, path, (size_t)n);
+	return 0;
+}
+
+static int installer_open(struct installer *in, const char *dir, struct sov_buf *log)
+{
+	git_config *cfg = NULL;
+	git_buf value = GIT_BUF_INIT;
+	int err;
+
+	memset(in, 0, sizeof(*in));
+	sov_buf_init(&in->root, 0);
+	in->log = log;
+	if (git_repository_open_ext(&in->repo, dir, 0, NULL) < 0)
+		return sov_error_git("%s: not a git repository", dir);
+	in->workdir = git_repository_workdir(in->repo);
+	if (!in->workdir)
+		return sov_error("%s: a bare repository has no working tree to sync", dir);
+	if (git_repository_config(&cfg, in->repo) < 0 ||
+	    git_config_open_level(&in->local, cfg, GIT_CONFIG_LEVEL_LOCAL) < 0) {
+		git_config_free(cfg);
+		return sov_error_git("%s: cannot open the repository's config", dir);
+	}
+	err = git_config_get_string_buf(&value, cfg, "sovsync.root");
+	sov_buf_addstr(&in->root, err == 0 ? value.ptr : "shared");
+	git_buf_dispose(&value);
+	git_config_free(cfg);
+	return 0;
+}
+
+static void installer_close(struct installer *in)
+{
+	json_decref(in->record);
+	git_config_free(in->local);
+	git_repository_free(in->repo);
+	sov_buf_release(&in->root);
+}
+
+static int record_path(struct installer *in, struct sov_buf *out)
+{
+	return sov_repo_state_path(in->repo, "install.json", out);
+}
+
+static int record_load(struct installer *in, int must_exist)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+	int ret = 0;
+
+	if (record_path(in, &path) < 0)
+		return -1;
+	if (sov_fs_exists(path.ptr))
+		ret = sov_json_load_file(&in->record, path.ptr);
+	else if (must_exist)
+		ret = sov_error("%s: sovsync is not installed here (no %s)", in->workdir, path.ptr);
+	if (!ret && in->record && !json_is_object(in->record))
+		ret = sov_error("%s: not a JSON object", path.ptr);
+	if (!ret && !in->record)
+		in->record = json_pack("{s:i}", "version", 1);
+	sov_buf_release(&path);
+	return ret;
+}
+
+/* Write the record if its text changed (a second install writes nothing). */
+static int record_save(struct installer *in)
+{
+	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT, old = SOV_BUF_INIT;
+	int ret = 0;
+
+	if (record_path(in, &path) < 0)
+		return -1;
+	sov_json_dump(in->record, &text);
+	if (!sov_fs_exists(path.ptr) || sov_buf_read_file(&old, path.ptr) < 0 ||
+	    old.len != text.len || memcmp(old.ptr, text.ptr, text.len))
+		ret = sov_fs_write_atomic(path.ptr, text.ptr, text.len, 0600);
+	sov_buf_release(&path);
+	sov_buf_release(&text);
+	sov_buf_release(&old);
+	return ret;
+}
+
+static json_t *record_object(struct installer *in, const char *key)
+{
+	json_t *o = json_object_get(in->record, key);
+
+	if (!json_is_object(o)) {
+		o = json_object();
+		json_object_set_new(in->record, key, o);
+	}
+	return o;
+}
+
+/* ---- config ---- */
+
+static int set_config(struct installer *in, const char *key, const char *value)
+{
+	json_t *config = record_object(in, "config");
+	git_buf old = GIT_BUF_INIT;
+	int err = git_config_get_string_buf(&old, in->local, key);
+
+	if (err < 0 && err != GIT_ENOTFOUND)
+		return sov_error_git("config %s", key);
+	if (err == 0 && !strcmp(old.ptr, value)) {
+		git_buf_dispose(&old);
+		return 0;
+	}
+	/* Remember the value from before the first install only. */
+	if (!json_object_get(config, key))
+		json_object_set_new(config, key, err == 0 ? json_string(old.ptr) : json_null());
+	git_buf_dispose(&old);
+	if (git_config_set_string(in->local, key, value) < 0)
+		return sov_error_git("cannot set %s", key);
+	sov_buf_addf(in->log, "set %s\n", key);
+	return 0;
+}
+
+static int install_config(struct installer *in, const char *exe)
+{
+	static const struct { const char *key, *suffix; } drivers[] = {
+		{ "filter.sovsync.process", " filter-process" },
+		{ "filter.sovsync.clean", " clean %f" },
+		{ "filter.sovsync.smudge", " smudge %f" },
+		{ "diff.sovsync.textconv", " cat" },
+		{ "merge.sovsync-memories.driver", " merge-memories %O %A %B %P" },
+		{ "merge.sovsync-state.driver", " merge-state %O %A %B %P" },
+		{ "merge.sovsync-index.driver", " merge-index %O %A %B %P" },
+		{ "merge.sovsync-doc.driver", " merge-doc %O %A %B %P %L" },
+	};
+	static const struct { const char *key, *value; } fixed[] = {
+		{ "filter.sovsync.required", "true" },
+		{ "merge.sovsync-memories.name", "sovsync: mem0 memories, 3-way by memory id" },
+		{ "merge.sovsync-state.name", "sovsync: state.json by timestamps" },
+		{ "merge.sovsync-index.name", "sovsync: union of index.json registries" },
+		{ "merge.sovsync-doc.name", "sovsync: documents, conflicts queued" },
+		/* Derived files are recomputed by pre-merge-commit: keep ours. */
+		{ "merge.sovsync-derived.name", "sovsync: derived manifest, recomputed by the hooks" },
+		{ "merge.sovsync-derived.driver", "true" },
+	};
+	struct sov_buf q = SOV_BUF_INIT, value = SOV_BUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	sov_hookinst_shell_quote(exe, &q);
+	for (i = 0; !ret && i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+		sov_buf_reset(&value);
+		sov_buf_addf(&value, "%s%s", q.ptr, drivers[i].suffix);
+		ret = set_config(in, drivers[i].key, value.ptr);
+	}
+	for (i = 0; !ret && i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		ret = set_config(in, fixed[i].key, fixed[i].value);
+	sov_buf_release(&q);
+	sov_buf_release(&value);
+	return ret;
+}
+
+/* sovsync.branch defaults to the branch checked out at install. */
+static int install_branch(struct installer *in)
+{
+	git_reference *head = NULL;
+	git_config *cfg = NULL;
+	git_buf value = GIT_BUF_INIT;
+	const char *target;
+	int ret = 0, err;
+
+	if (git_repository_config_snapshot(&cfg, in->repo) < 0)
+		return sov_error_git("config");
+	err = git_config_get_string_buf(&value, cfg, "sovsync.branch");
+	git_buf_dispose(&value);
+	git_config_free(cfg);
+	if (err == 0)
+		return 0;
+	if (git_reference_lookup(&head, in->repo, "HEAD") == 0 &&
+	    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
+	    (target = git_reference_symbolic_target(head)) &&
+	    !strncmp(target, "refs/heads/", 11))
+		ret = set_config(in, "sovsync.branch", target + 11);
+	git_reference_free(head);
+	return ret;
+}
+
+static int uninstall_config(struct installer *in)
+{
+	json_t *config = json_object_get(in->record, "config"), *prev;
+	const char *key;
+
+	json_object_foreach(config, key, prev) {
+		int err;
+
+		if (json_is_string(prev))
+			err = git_config_set_string(in->local, key, json_string_value(prev));
+		else
+			err = git_config_delete_entry(in->local, key);
+		if (err < 0 && err != GIT_ENOTFOUND)
+			return sov_error_git("cannot restore %s", key);
+		sov_buf_addf(in->log, "%s %s\n", json_is_string(prev) ? "restored" : "unset", key);
+	}
+	return 0;
+}
+
+/* ---- .gitattributes ---- */
+
+static void attribute_lines(const char *root, struct sov_buf *out)
+{
+	sov_buf_addf(out,
+		"%1$s/state.json merge=sovsync-state\n"
+		"%1$s/memories/sync_manifest.json merge=sovsync-derived\n"
+		"%1$s/memories/*/index.meta merge=sovsync-derived\n"
+		"%1$s/memories/*/memories.json merge=sovsync-memories\n"
+		"%1$s/documents/index.json merge=sovsync-index\n"
+		"%1$s/conversations/index.json merge=sovsync-index\n"
+		"%1$s/documents/ingested/** filter=sovsync diff=sovsync merge=sovsync-doc\n"
+		"%1$s/documents/ingested/.gitkeep -filter -diff -merge\n", root);
+}
+
+/* Whether `text` has `line` (without its newline) as a whole line. */
+static int has_line(const char *text, const char *line, size_t len)
+{
+	const char *p = text;
+
+	while ((p = strstr(p, line))) {
+		if ((p == text || p[-1] == '\n') && (p[len] == '\n' || !p[len]))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+static int install_attributes(struct installer *in)
+{
+	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT, want = SOV_BUF_INIT;
+	json_t *attrs = record_object(in, "attributes"), *added;
+	size_t orig_len;
+	char *line, *nl;
+	int ret = -1, existed;
+
+	sov_buf_addf(&path, "%s.gitattributes", in->workdir);
+	existed = sov_fs_exists(path.ptr);
+	if (existed && sov_buf_read_file(&text, path.ptr) < 0)
+		goto out;
+	if (!json_object_get(attrs, "created"))
+		json_object_set_new(attrs, "created", json_boolean(!existed));
+	added = json_object_get(attrs, "lines");
+	if (!json_is_array(added)) {
+		added = json_array();
+		json_object_set_new(attrs, "lines", added);
+	}
+	orig_len = text.len;
+	attribute_lines(in->root.ptr, &want);
+	for (line = want.ptr; (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = '\0';
+		if (has_line(text.ptr, line, (size_t)(nl - line)))
+			continue;
+		if (text.len && text.ptr[text.len - 1] != '\n')
+			sov_buf_addch(&text, '\n');
+		sov_buf_addf(&text, "%s\n", line);
+		json_array_append_new(added, json_string(line));
+	}
+	ret = 0;
+	if (text.len != orig_len) {
+		ret = sov_fs_write_atomic(path.ptr, text.ptr, text.len, -1);
+		sov_buf_addf(in->log, "updated %s\n", path.ptr);
+	}
+out:
+	sov_buf_release(&path);
+	sov_buf_release(&text);
+	sov_buf_release(&want);
+	return ret;
+}
+
+static int uninstall_attributes(struct installer *in)
+{
+	json_t *attrs = json_object_get(in->record, "attributes"), *line;
+	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT;
+	size_t i, orig_len;
+	int ret = 0;
+
+	sov_buf_addf(&path, "%s.gitattributes", in->workdir);
+	if (!attrs || !sov_fs_exists(path.ptr))
+		goto out;
+	if ((ret = sov_buf_read_file(&text, path.ptr)) < 0)
+		goto out;
+	orig_len = text.len;
+	json_array_foreach(json_object_get(attrs, "lines"), i, line) {
+		const char *s = json_string_value(line), *p = text.ptr;
+		size_t len = s ? strlen(s) : 0;
+
+		while (s && (p = strstr(p, s))) {
+			if ((p == text.ptr || p[-1] == '\n') && (p[len] == '\n' || !p[len])) {
+				sov_buf_remove(&text, (size_t)(p - text.ptr), len + (p[len] == '\n'));
+				break;
+			}
+			p++;
+		}
+	}
+	if (json_is_true(json_object_get(attrs, "created")) && !text.len) {
+		if (unlink(path.ptr) < 0)
+			ret = sov_error_errno("%s: cannot remove", path.ptr);
+		sov_buf_addf(in->log, "removed %s\n", path.ptr);
+	} else if (text.len != orig_len) {
+		ret = sov_fs_write_atomic(path.ptr, text.ptr, text.len, -1);
+		sov_buf_addf(in->log, "updated %s\n", path.ptr);
+	}
+out:
+	sov_buf_release(&path);
+	sov_buf_release(&text);
+	return ret;
+}
+
+/* ---- layout, workflow ---- */
+
+static int write_new_file(const char *path, const char *data, size_t len)
+{
+	struct sov_buf dir = SOV_BUF_INIT;
+	int ret;
+
+	sov_buf_addstr(&dir, path);
+	sov_buf_setlen(&dir, (size_t)(strrchr(dir.ptr, '/') - dir.ptr));
+	ret = sov_fs_mkdirs(dir.ptr, 0777);
+	if (!ret)
+		ret = sov_fs_write_atomic(path, data, len, -1);
+	sov_buf_release(&dir);
+	return ret;
+}
+
+static int install_layout(struct installer *in)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < sov_template_nfiles; i++) {
+		const struct sov_template_file *t = &sov_template_files[i];
+
+		sov_buf_reset(&path);
+		sov_buf_addf(&path, "%s%s/%s", in->workdir, in->root.ptr, t->path);
+		if (sov_fs_exists(path.ptr))
+			continue;
+		ret = write_new_file(path.ptr, t->data, t->len);
+		sov_buf_addf(in->log, "created %s\n", path.ptr);
+	}
+	sov_buf_release(&path);
+	return ret;
+}
+
+static int workflow_text(struct installer *in, struct sov_buf *out)
+{
+	git_config *cfg = NULL;
+	git_buf branch = GIT_BUF_INIT, url = GIT_BUF_INIT;
+
+	if (git_repository_config_snapshot(&cfg, in->repo) < 0)
+		return sov_error_git("config");
+	if (git_config_get_string_buf(&branch, cfg, "sovsync.branch") < 0)
+		git_buf_set(&branch, "main", 5);
+	sov_buf_addf(out,
+		"# Written by 'sovsync install --github-actions' (Auto Sync): on a push to\n"
+		"# the sync branch that touches %1$s/, POST to the sovsync webhook with a\n"
+		"# bearer token.  Repository secrets: SOVSYNC_WEBHOOK_URL, SOVSYNC_WEBHOOK_TOKEN.\n"
+		"name: sovsync auto sync\n"
+		"on:\n"
+		"  push:\n"
+		"    branches: [\"%2$s\"]\n"
+		"    paths: [\"%1$s/**\"]\n"
+		"jobs:\n"
+		"  notify:\n"
+		"    runs-on: ubuntu-latest\n"
+		"    timeout-minutes: 5\n"
+		"    steps:\n"
+		"      - name: POST the push to the sovsync webhook\n"
+		"        env:\n"
+		"          URL: ${{ secrets.SOVSYNC_WEBHOOK_URL }}\n"
+		"          TOKEN: ${{ secrets.SOVSYNC_WEBHOOK_TOKEN }}\n"
+		"          BEFORE: ${{ github.event.before }}\n"
+		"        run: |\n"
+		"          body=$(printf '{\"event\":\"push\",\"source\":\"github\",\"repository\":\"%%s\",\"ref\":\"%%s\",\"before\":\"%%s\",\"after\":\"%%s\"}' \\\n"
+		"            \"$GITHUB_REPOSITORY\" \"$GITHUB_REF\" \"$BEFORE\" \"$GITHUB_SHA\")\n"
+		"          curl --fail --silent --show-error --max-time 30 \\\n"
+		"            --retry 5 --retry-delay 5 --retry-all-errors \\\n"
+		"            -H \"Authorization: Bearer $TOKEN\" \\\n"
+		"            -H \"Content-Type: application/json\" \\\n"
+		"            -H \"webhook-id: $GITHUB_SHA\" \\\n"
+		"            --data \"$body\" \"$URL\"\n",
+		in->root.ptr, branch.ptr);
+	git_buf_dispose(&branch);
+	git_buf_dispose(&url);
+	git_config_free(cfg);
+	return 0;
+}
+
+static int install_workflow(struct installer *in)
+{
+	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT, old = SOV_BUF_INIT;
+	char hex[SOV_SHA256_HEXLEN + 1];
+	int ret = -1;
+
+	sov_buf_addf(&path, "%s" WORKFLOW_PATH, in->workdir);
+	if (workflow_text(in, &text) < 0)
+		goto out;
+	sov_sha256_hex(text.ptr, text.len, hex);
+	if (sov_fs_exists(path.ptr)) {
+		if (sov_buf_read_file(&old, path.ptr) < 0)
+			goto out;
+		if (old.len == text.len && !memcmp(old.ptr, text.ptr, text.len)) {
+			ret = 0;
+			goto out;
+		}
+		if (!json_object_get(in->record, "workflow")) {
+			ret = sov_error("%s exists and was not written by sovsync; not replaced",
+					path.ptr);
+			goto out;
+		}
+	}
+	if (write_new_file(path.ptr, text.ptr, text.len) < 0)
+		goto out;
+	json_object_set_new(in->record, "workflow", json_pack("{s:s, s:s}",
+			    "path", WORKFLOW_PATH, "sha256", hex));
+	sov_buf_addf(in->log, "wrote %s\n", path.ptr);
+	ret = 0;
+out:
+	sov_buf_release(&path);
+	sov_buf_release(&text);
+	sov_buf_release(&old);
+	return ret;
+}
+
+static int uninstall_workflow(struct installer *in)
+{
+	json_t *wf = json_object_get(in->record, "workflow");
+	struct sov_buf path = SOV_BUF_INIT, data = SOV_BUF_INIT;
+	char hex[SOV_SHA256_HEXLEN + 1];
+	const char *want = json_string_value(json_object_get(wf, "sha256"));
+
+	if (!want)
+		return 0;
+	sov_buf_addf(&path, "%s" WORKFLOW_PATH, in->workdir);
+	if (sov_fs_exists(path.ptr) && sov_buf_read_file(&data, path.ptr) == 0) {
+		sov_sha256_hex(data.ptr, data.len, hex);
+		if (!strcmp(hex, want)) {
+			unlink(path.ptr);
+			sov_buf_addf(in->log, "removed %s\n", path.ptr);
+			/* The directories go too when nothing else is in them. */
+			sov_buf_setlen(&path, (size_t)(strrchr(path.ptr, '/') - path.ptr));
+			if (rmdir(path.ptr) == 0) {
+				sov_buf_setlen(&path, (size_t)(strrchr(path.ptr, '/') - path.ptr));
+				rmdir(path.ptr);
+			}
+		} else {
+			sov_buf_addf(in->log, "kept %s (changed since install)\n", path.ptr);
+		}
+	}
+	sov_error_clear();
+	sov_buf_release(&path);
+	sov_buf_release(&data);
+	return 0;
+}
+
+/* ---- the commands ---- */
+
+int sov_install(const struct sov_install_opts *opts, struct sov_buf *log)
+{
+	struct installer in;
+	struct sov_buf hooks = SOV_BUF_INIT;
+	int ret = -1;
+
+	if (installer_open(&in, opts->repo_dir, log) < 0 || record_load(&in, 0) < 0)
+		goto out;
+	if (sov_hookinst_dir(in.workdir, &hooks) < 0)
+		goto out;
+	/*
+	 * Every hooks directory sovsync wrote to: core.hooksPath may change
+	 * between two installs, and uninstall must clean both.
+	 */
+	{
+		json_t *dirs = json_object_get(in.record, "hooks_dirs"), *d;
+		size_t i;
+		int known = 0;
+
+		if (!json_is_array(dirs)) {
+			dirs = json_array();
+			json_object_set_new(in.record, "hooks_dirs", dirs);
+		}
+		json_array_foreach(dirs, i, d)
+			known |= json_is_string(d) && !strcmp(json_string_value(d), hooks.ptr);
+		if (!known)
+			json_array_append_new(dirs, json_string(hooks.ptr));
+	}
+	if (install_config(&in, opts->exe) < 0 || install_branch(&in) < 0 ||
+	    install_attributes(&in) < 0 || install_layout(&in) < 0 ||
+	    sov_hookinst_install(hooks.ptr, opts->exe, log) < 0 ||
+	    (opts->github_actions && install_workflow(&in) < 0))
+		goto save;
+	ret = 0;
+save:
+	/* Record what was done even after a partial failure, for uninstall. */
+	if (record_save(&in) < 0)
+		ret = -1;
+out:
+	sov_buf_release(&hooks);
+	installer_close(&in);
+	return ret;
+}
+
+int sov_uninstall(const char *repo_dir, struct sov_buf *log)
+{
+	struct installer in;
+	struct sov_buf path = SOV_BUF_INIT;
+	json_t *dir;
+	size_t i;
+	int ret = -1;
+
+	if (installer_open(&in, repo_dir, log) < 0 || record_load(&in, 1) < 0)
+		goto out;
+	json_array_foreach(json_object_get(in.record, "hooks_dirs"), i, dir)
+		if (json_is_string(dir) &&
+		    sov_hookinst_uninstall(json_string_value(dir), log) < 0)
+			goto out;
+	if (uninstall_config(&in) < 0 || uninstall_attributes(&in) < 0 ||
+	    uninstall_workflow(&in) < 0 || record_path(&in, &path) < 0)
+		goto out;
+	if (unlink(path.ptr) < 0) {
+		sov_error_errno("%s: cannot remove", path.ptr);
+		goto out;
+	}
+	ret = 0;
+out:
+	sov_buf_release(&path);
+	installer_close(&in);
+	return ret;
+}

@@ -1,0 +1,995 @@
+/*
+ * manifest.c - compute, stage and check the manifest; see manifest.h.
+ *
+ * One computation serves the three uses.  A snapshot (the files under the
+ * root in an index or a tree, sorted by path) goes in; out come the expected
+ * contents of the derived files (index.meta per user, sync_manifest.json)
+ * when they are stale, and the expected "files" map of state.json.  The
+ * pre-commit hook stages the result, a follow-up repair writes it to the
+ * working tree, verify compares it with what the snapshot holds.
+ *
+ * Derived files are compared by value, not by bytes, so a manifest written
+ * with other formatting by another tool (the web app) is not rewritten just
+ * for that: no formatting ping-pong between writers.
+ */
+#include "manifest.h"
+#include "error.h"
+#include "fs.h"
+#include "hash.h"
+#include "json.h"
+#include "run.h"
+#include "timestamp.h"
+#include "trace.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define US_PER_SEC 1000000LL
+#define HISTORY_LIMIT 1000	/* first-parent steps searched for last_modified */
+
+struct mfile {
+	char *path;		/* repository-relative, owned */
+	git_oid oid;		/* blob in the snapshot (unset when is_new and absent) */
+	int in_snapshot;	/* the snapshot holds this path */
+	int is_new;		/* content recomputed: differs from the snapshot's */
+	struct sov_buf content;	/* the new content when is_new */
+};
+
+struct snapshot {
+	struct mfile *v;
+	size_t nr, alloc;
+	json_t *state;		/* parsed <root>/state.json, or NULL */
+};
+
+/* A trusted commit: its files and its state.json entries. */
+struct trusted {
+	struct snapshot snap;
+	json_t *files;			/* borrowed from snap.state */
+	json_t *users;			/* parsed sync_manifest.json "users", owned */
+	int is_set;
+};
+
+struct ctx {
+	git_repository *repo;
+	const struct sov_manifest_opts *opts;
+	size_t root_len;		/* strlen(root) */
+	struct trusted base, other;
+	git_oid history;
+	int has_history;
+	struct sov_buf path;		/* scratch */
+};
+
+/* ---- snapshots ---- */
+
+static int cmp_mfile(const void *a, const void *b)
+{
+	return strcmp(((const struct mfile *)a)->path, ((const struct mfile *)b)->path);
+}
+
+static struct mfile *snapshot_add(struct snapshot *s, const char *path, const git_oid *oid)
+{
+	struct mfile *f;
+
+	SOV_ALLOC_GROW(s->v, s->nr + 1, s->alloc);
+	f = &s->v[s->nr++];
+	memset(f, 0, sizeof(*f));
+	f->path = sov_strdup(path);
+	if (oid) {
+		git_oid_cpy(&f->oid, oid);
+		f->in_snapshot = 1;
+	}
+	sov_buf_init(&f->content, 0);
+	return f;
+}
+
+static struct mfile *snapshot_find(const struct snapshot *s, const char *path)
+{
+	struct mfile key;
+
+	if (!s->nr)
+		return NULL;
+	key.path = (char *)path;
+	return bsearch(&key, s->v, s->nr, sizeof(*s->v), cmp_mfile);
+}
+
+static void snapshot_release(struct snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++) {
+		free(s->v[i].path);
+		sov_buf_release(&s->v[i].content);
+	}
+	free(s->v);
+	json_decref(s->state);
+	memset(s, 0, sizeof(*s));
+}
+
+static int load_blob_json(git_repository *repo, const git_oid *oid, const char *what,
+			  json_t **out)
+{
+	struct sov_buf data = SOV_BUF_INIT;
+	int ret = -1;
+
+	*out = NULL;
+	if (sov_manifest_real_content(repo, oid, &data) == 0)
+		ret = sov_json_load(out, data.ptr, data.len, what);
+	sov_buf_release(&data);
+	return ret;
+}
+
+/* Sort, then parse state.json.  An unreadable state.json counts as absent. */
+static int snapshot_finish(git_repository *repo, struct snapshot *s, const char *root)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+	struct mfile *f;
+
+	qsort(s->v, s->nr, sizeof(*s->v), cmp_mfile);
+	sov_buf_addf(&path, "%s/state.json", root);
+	f = snapshot_find(s, path.ptr);
+	if (f && load_blob_json(repo, &f->oid, path.ptr, &s->state) < 0) {
+		sov_trace("ignoring %s: %s", path.ptr, sov_error_last());
+		sov_error_clear();
+	}
+	if (s->state && !json_is_object(s->state)) {
+		json_decref(s->state);
+		s->state = NULL;
+	}
+	sov_buf_release(&path);
+	return 0;
+}
+
+/*
+ * The files under the root in the index Git is committing (GIT_INDEX_FILE),
+ * listed by `git ls-files`: Git reads its index several times faster than
+ * libgit2 parses it, which matters in a hook run on every commit.
+ */
+static int snapshot_from_index(git_repository *repo, const char *root, struct snapshot *s)
+{
+	struct sov_buf out = SOV_BUF_INIT;
+	const char *p, *end;
+	int ret = -1;
+
+	if (sov_run_git(&out, git_repository_workdir(repo), "ls-files", "--stage", "-z",
+			"--full-name", "--", root, NULL) < 0)
+		goto out;
+	for (p = out.ptr, end = out.ptr + out.len; p < end; p += strlen(p) + 1) {
+		/* "<mode> <oid> <stage>\t<path>" */
+		const char *tab = strchr(p, '\t');
+		git_oid oid;
+
+		if (!tab || tab - p < 7 + GIT_OID_HEXSZ + 2 ||
+		    git_oid_fromstrn(&oid, p + 7, GIT_OID_HEXSZ) < 0) {
+			sov_error("git ls-files: unexpected output '%.60s'", p);
+			goto out;
+		}
+		/* Unmerged paths stop the commit anyway; gitlinks have no content. */
+		if (tab[-1] != '0' || !strncmp(p, "160000", 6))
+			continue;
+		snapshot_add(s, tab + 1, &oid);
+	}
+	ret = snapshot_finish(repo, s, root);
+out:
+	sov_buf_release(&out);
+	return ret;
+}
+
+struct walk {
+	struct snapshot *s;
+	const char *root;
+	struct sov_buf path;
+};
+
+static int walk_cb(const char *dir, const git_tree_entry *e, void *payload)
+{
+	struct walk *w = payload;
+
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+		return 0;
+	sov_buf_reset(&w->path);
+	sov_buf_addf(&w->path, "%s/%s%s", w->root, dir, git_tree_entry_name(e));
+	snapshot_add(w->s, w->path.ptr, git_tree_entry_id(e));
+	return 0;
+}
+
+static int snapshot_from_commit(git_repository *repo, const git_oid *commit_id,
+				const char *root, struct snapshot *s)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL, *sub = NULL;
+	git_tree_entry *te = NULL;
+	struct walk w = { s, root, SOV_BUF_INIT };
+	int ret = -1, err;
+
+	if (git_commit_lookup(&commit, repo, commit_id) < 0 ||
+	    git_commit_tree(&tree, commit) < 0) {
+		sov_error_git("commit %s", git_oid_tostr_s(commit_id));
+		goto out;
+	}
+	err = git_tree_entry_bypath(&te, tree, root);
+	if (err == GIT_ENOTFOUND || (!err && git_tree_entry_type(te) != GIT_OBJECT_TREE)) {
+		ret = snapshot_finish(repo, s, root);
+		goto out;
+	}
+	if (err < 0 || git_tree_lookup(&sub, repo, git_tree_entry_id(te)) < 0 ||
+	    git_tree_walk(sub, GIT_TREEWALK_PRE, walk_cb, &w) < 0) {
+		sov_error_git("%s: cannot read %s", git_oid_tostr_s(commit_id), root);
+		goto out;
+	}
+	ret = snapshot_finish(repo, s, root);
+out:
+	sov_buf_release(&w.path);
+	git_tree_entry_free(te);
+	git_tree_free(sub);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return ret;
+}
+
+static int trusted_load(struct ctx *c, struct trusted *t, const git_oid *id)
+{
+	struct mfile *f;
+
+	if (!id)
+		return 0;
+	if (snapshot_from_commit(c->repo, id, c->opts->root, &t->snap) < 0)
+		return -1;
+	t->is_set = 1;
+	t->files = t->snap.state ? json_object_get(t->snap.state, "files") : NULL;
+	if (t->files && !json_is_object(t->files))
+		t->files = NULL;
+	sov_buf_reset(&c->path);
+	sov_buf_addf(&c->path, "%s/memories/sync_manifest.json", c->opts->root);
+	f = snapshot_find(&t->snap, c->path.ptr);
+	if (f) {
+		json_t *m = NULL;
+
+		if (load_blob_json(c->repo, &f->oid, c->path.ptr, &m) == 0 &&
+		    json_is_object(json_object_get(m, "users")))
+			t->users = json_incref(json_object_get(m, "users"));
+		json_decref(m);
+		sov_error_clear();
+	}
+	return 0;
+}
+
+static void trusted_release(struct trusted *t)
+{
+	snapshot_release(&t->snap);
+	json_decref(t->users);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ---- content ---- */
+
+int sov_manifest_real_content(git_repository *repo, const git_oid *blob,
+			      struct sov_buf *out)
+{
+	git_blob *b = NULL;
+
+	if (git_blob_lookup(&b, repo, blob) < 0)
+		return sov_error_git("blob %s", git_oid_tostr_s(blob));
+	/*
+	 * The sovsync filter stores some files as compressed frames; their
+	 * real content is the decoded frame.  Decoding goes here.
+	 */
+	sov_buf_add(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+	git_blob_free(b);
+	return 0;
+}
+
+static void sha256_tag(const void *data, size_t len, struct sov_buf *out)
+{
+	char hex[SOV_SHA256_HEXLEN + 1];
+
+	sov_sha256_hex(data, len, hex);
+	sov_buf_reset(out);
+	sov_buf_addf(out, "sha256:%s", hex);
+}
+
+/* The memories of a mem0 export: {"results": [..]}, {"memories": [..]} or [..]. */
+static json_t *memories_array(json_t *doc)
+{
+	json_t *a;
+
+	if (json_is_array(doc))
+		return doc;
+	a = json_object_get(doc, "results");
+	if (!json_is_array(a))
+		a = json_object_get(doc, "memories");
+	return json_is_array(a) ? a : NULL;
+}
+
+/* ---- timestamps ---- */
+
+/*
+ * The committer time of the oldest commit on `from`'s first-parent line that
+ * has `path` with this blob without a gap: the commit that introduced it.
+ */
+static int introduced_time(struct ctx *c, const char *path, const git_oid *blob,
+			   int64_t *out)
+{
+	git_commit *cur = NULL, *parent = NULL;
+	int steps, ret = -1;
+
+	if (git_commit_lookup(&cur, c->repo, &c->history) < 0)
+		return sov_error_git("commit %s", git_oid_tostr_s(&c->history));
+	for (steps = 0; steps < HISTORY_LIMIT && git_commit_parentcount(cur); steps++) {
+		git_tree *tree = NULL;
+		git_tree_entry *te = NULL;
+		int same;
+
+		if (git_commit_parent(&parent, cur, 0) < 0 ||
+		    git_commit_tree(&tree, parent) < 0) {
+			sov_error_git("parent of %s", git_oid_tostr_s(git_commit_id(cur)));
+			git_commit_free(parent);
+			goto out;
+		}
+		same = git_tree_entry_bypath(&te, tree, path) == 0 &&
+			git_oid_equal(git_tree_entry_id(te), blob);
+		git_tree_entry_free(te);
+		git_tree_free(tree);
+		if (!same) {
+			git_commit_free(parent);
+			break;
+		}
+		git_commit_free(cur);
+		cur = parent;
+	}
+	*out = (int64_t)git_commit_time(cur) * US_PER_SEC;
+	ret = 0;
+out:
+	git_commit_free(cur);
+	return ret;
+}
+
+int sov_manifest_commit_time(int64_t *out)
+{
+	const char *env = getenv("GIT_COMMITTER_DATE");
+	struct sov_buf ident = SOV_BUF_INIT;
+	const char *p, *end;
+	char *num_end;
+	long long secs;
+
+	if (!env || !*env) {
+		*out = sov_time_now() / US_PER_SEC * US_PER_SEC;
+		return 0;
+	}
+	/* Git's internal format "@<secs> <tz>" or "<secs> <tz>" is common. */
+	p = env + (*env == '@');
+	secs = strtoll(p, &num_end, 10);
+	if (num_end != p && (*num_end == ' ' || !*num_end) &&
+	    (*env == '@' || num_end - p >= 9)) {
+		*out = (int64_t)secs * US_PER_SEC;
+		return 0;
+	}
+	/* Any other format: let Git parse it, exactly as it will for the commit. */
+	if (sov_run_git(&ident, NULL, "var", "GIT_COMMITTER_IDENT", NULL) < 0)
+		goto fail;
+	sov_buf_rtrim(&ident);
+	end = strrchr(ident.ptr, ' ');		/* before the zone */
+	if (!end)
+		goto fail;
+	for (p = end; p > ident.ptr && isdigit((unsigned char)p[-1]); p--)
+		;
+	secs = strtoll(p, NULL, 10);
+	if (p == end)
+		goto fail;
+	*out = (int64_t)secs * US_PER_SEC;
+	sov_buf_release(&ident);
+	return 0;
+fail:
+	sov_buf_release(&ident);
+	return sov_error("GIT_COMMITTER_DATE '%s': cannot parse", env);
+}
+
+/* ---- computing ---- */
+
+static int entry_is_valid(json_t *e)
+{
+	return json_is_object(e) && json_is_string(json_object_get(e, "hash")) &&
+		json_is_integer(json_object_get(e, "size")) &&
+		json_is_string(json_object_get(e, "last_modified")) &&
+		json_is_string(json_object_get(e, "source"));
+}
+
+/* The entry a trusted commit recorded for this blob at this path, or NULL. */
+static json_t *trusted_entry(struct trusted *t, const struct mfile *f, const char *rel)
+{
+	struct mfile *tf;
+	json_t *e;
+
+	if (!t->is_set || !t->files || f->is_new)
+		return NULL;
+	tf = snapshot_find(&t->snap, f->path);
+	if (!tf || !git_oid_equal(&tf->oid, &f->oid))
+		return NULL;
+	e = json_object_get(t->files, rel);
+	return entry_is_valid(e) ? e : NULL;
+}
+
+/* A recorded entry with this content hash (for last_modified and source). */
+static json_t *entry_by_hash(json_t *files, const char *rel, const char *hash)
+{
+	json_t *e = files ? json_object_get(files, rel) : NULL;
+
+	if (entry_is_valid(e) && !strcmp(json_string_value(json_object_get(e, "hash")), hash))
+		return e;
+	return NULL;
+}
+
+static json_t *new_entry(const char *hash, size_t size, int64_t when, const char *source)
+{
+	struct sov_buf t = SOV_BUF_INIT;
+	json_t *e;
+
+	sov_time_format(when, &t);
+	e = json_pack("{s:s, s:I, s:s, s:s}", "hash", hash, "size", (json_int_t)size,
+		      "last_modified", t.ptr, "source", source);
+	sov_buf_release(&t);
+	return e;
+}
+
+/* Compute the entry of one file. */
+static int file_entry(struct ctx *c, struct snapshot *s, struct mfile *f, json_t **out)
+{
+	const char *rel = f->path + c->root_len + 1;
+	struct sov_buf data = SOV_BUF_INIT, hash = SOV_BUF_INIT;
+	json_t *e, *prev;
+	int64_t when = c->opts->commit_time;
+
+	if ((e = trusted_entry(&c->base, f, rel)) || (e = trusted_entry(&c->other, f, rel))) {
+		*out = json_incref(e);
+		return 0;
+	}
+	if (f->is_new)
+		sov_buf_add(&data, f->content.ptr, f->content.len);
+	else if (sov_manifest_real_content(c->repo, &f->oid, &data) < 0)
+		return -1;
+	sha256_tag(data.ptr, data.len, &hash);
+
+	prev = entry_by_hash(s->state ? json_object_get(s->state, "files") : NULL, rel, hash.ptr);
+	if (!prev)
+		prev = entry_by_hash(c->base.files, rel, hash.ptr);
+	if (!prev)
+		prev = entry_by_hash(c->other.files, rel, hash.ptr);
+	if (prev) {
+		/* Same content as recorded: it was not modified since then. */
+		*out = json_pack("{s:s, s:I, s:O, s:O}", "hash", hash.ptr,
+				 "size", (json_int_t)data.len,
+				 "last_modified", json_object_get(prev, "last_modified"),
+				 "source", json_object_get(prev, "source"));
+	} else {
+		if (!f->is_new && c->has_history &&
+		    introduced_time(c, f->path, &f->oid, &when) < 0)
+			goto fail;
+		*out = new_entry(hash.ptr, data.len, when, c->opts->source);
+	}
+	sov_buf_release(&data);
+	sov_buf_release(&hash);
+	return 0;
+fail:
+	sov_buf_release(&data);
+	sov_buf_release(&hash);
+	return -1;
+}
+
+/* Set f's new content to the canonical text of `value`. */
+static void set_content(struct mfile *f, const json_t *value)
+{
+	f->is_new = 1;
+	sov_buf_reset(&f->content);
+	sov_json_dump(value, &f->content);
+}
+
+/* The file at `path`, inserted in order (with no content) when absent. */
+static struct mfile *find_or_add(struct snapshot *s, const char *path)
+{
+	struct mfile *f = snapshot_find(s, path);
+	size_t pos;
+
+	if (f)
+		return f;
+	snapshot_add(s, path, NULL);
+	for (pos = s->nr - 1; pos > 0 && strcmp(s->v[pos - 1].path, path) > 0; pos--)
+		;
+	if (pos != s->nr - 1) {
+		struct mfile tmp = s->v[s->nr - 1];
+
+		memmove(&s->v[pos + 1], &s->v[pos], (s->nr - 1 - pos) * sizeof(*s->v));
+		s->v[pos] = tmp;
+	}
+	return &s->v[pos];
+}
+
+static int load_existing(struct ctx *c, struct mfile *f, json_t **out)
+{
+	*out = NULL;
+	if (f->in_snapshot && load_blob_json(c->repo, &f->oid, f->path, out) < 0) {
+		sov_trace("rewriting %s: %s", f->path, sov_error_last());
+		sov_error_clear();
+	}
+	if (*out && !json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	if (!*out)
+		*out = json_object();
+	return 0;
+}
+
+/* Count and hash of one user's memories.json. */
+static int user_summary(struct ctx *c, struct mfile *mem, const char *user, json_t **out)
+{
+	struct sov_buf data = SOV_BUF_INIT, hash = SOV_BUF_INIT;
+	json_t *doc = NULL, *arr;
+	struct mfile *bf;
+
+	if (c->base.is_set && c->base.users &&
+	    (bf = snapshot_find(&c->base.snap, mem->path)) &&
+	    git_oid_equal(&bf->oid, &mem->oid)) {
+		json_t *u = json_object_get(c->base.users, user);
+
+		if (json_is_integer(json_object_get(u, "count")) &&
+		    json_is_string(json_object_get(u, "hash"))) {
+			*out = json_pack("{s:O, s:O}", "count", json_object_get(u, "count"),
+					 "hash", json_object_get(u, "hash"));
+			return 0;
+		}
+	}
+	if (sov_manifest_real_content(c->repo, &mem->oid, &data) < 0 ||
+	    sov_json_load(&doc, data.ptr, data.len, mem->path) < 0)
+		goto fail;
+	arr = memories_array(doc);
+	if (!arr) {
+		sov_error("%s: not a mem0 export (no \"results\" array)", mem->path);
+		goto fail;
+	}
+	sha256_tag(data.ptr, data.len, &hash);
+	*out = json_pack("{s:I, s:s}", "count", (json_int_t)json_array_size(arr),
+			 "hash", hash.ptr);
+	json_decref(doc);
+	sov_buf_release(&data);
+	sov_buf_release(&hash);
+	return 0;
+fail:
+	json_decref(doc);
+	sov_buf_release(&data);
+	sov_buf_release(&hash);
+	return -1;
+}
+
+/* Set meta's user_id, count and hash; 1 if it changed. */
+static int update_meta(json_t *meta, const char *user, json_t *summary)
+{
+	json_t *id = json_string(user);
+	int same = json_equal(json_object_get(meta, "user_id"), id) &&
+		json_equal(json_object_get(meta, "count"), json_object_get(summary, "count")) &&
+		json_equal(json_object_get(meta, "hash"), json_object_get(summary, "hash"));
+
+	if (!same) {
+		json_object_set(meta, "user_id", id);
+		json_object_set(meta, "count", json_object_get(summary, "count"));
+		json_object_set(meta, "hash", json_object_get(summary, "hash"));
+	}
+	json_decref(id);
+	return !same;
+}
+
+/*
+ * Bring index.meta of every user and sync_manifest.json up to date in the
+ * snapshot (as new content where stale).  Users are the directories
+ * <root>/memories/<user>/ holding a memories.json.
+ */
+static int compute_derived(struct ctx *c, struct snapshot *s)
+{
+	struct sov_buf prefix = SOV_BUF_INIT, meta_path = SOV_BUF_INIT;
+	json_t *users = json_object(), *doc = NULL, *summary;
+	struct mfile *f, *mems = NULL;
+	size_t i, nr_mems = 0, alloc_mems = 0;
+	int ret = -1;
+
+	/* Collect first: adding index.meta entries moves the array. */
+	sov_buf_addf(&prefix, "%s/memories/", c->opts->root);
+	for (i = 0; i < s->nr; i++) {
+		const char *user = s->v[i].path + prefix.len, *slash;
+
+		if (strncmp(s->v[i].path, prefix.ptr, prefix.len) ||
+		    !(slash = strchr(user, '/')) || strcmp(slash, "/memories.json"))
+			continue;
+		SOV_ALLOC_GROW(mems, nr_mems + 1, alloc_mems);
+		mems[nr_mems] = s->v[i];	/* borrowed path and oid */
+		nr_mems++;
+	}
+	for (i = 0; i < nr_mems; i++) {
+		const char *user = mems[i].path + prefix.len;
+		size_t ulen = (size_t)(strchr(user, '/') - user);
+		json_t *meta;
+
+		sov_buf_reset(&c->path);
+		sov_buf_add(&c->path, user, ulen);
+		if (user_summary(c, &mems[i], c->path.ptr, &summary) < 0)
+			goto out;
+		json_object_set_new(users, c->path.ptr, summary);
+
+		sov_buf_reset(&meta_path);
+		sov_buf_add(&meta_path, mems[i].path, prefix.len + ulen);
+		sov_buf_addstr(&meta_path, "/index.meta");
+		f = find_or_add(s, meta_path.ptr);
+		load_existing(c, f, &meta);
+		if (update_meta(meta, c->path.ptr, summary))
+			set_content(f, meta);
+		json_decref(meta);
+	}
+	sov_buf_reset(&c->path);
+	sov_buf_addf(&c->path, "%s/memories/sync_manifest.json", c->opts->root);
+	f = snapshot_find(s, c->path.ptr);
+	if (f || json_object_size(users)) {
+		f = find_or_add(s, c->path.ptr);
+		load_existing(c, f, &doc);
+		if (!json_equal(json_object_get(doc, "users"), users) ||
+		    !json_object_get(doc, "version")) {
+			if (!json_object_get(doc, "version"))
+				json_object_set_new(doc, "version", json_integer(1));
+			json_object_set(doc, "users", users);
+			set_content(f, doc);
+		}
+	}
+	ret = 0;
+out:
+	free(mems);
+	json_decref(doc);
+	json_decref(users);
+	sov_buf_release(&prefix);
+	sov_buf_release(&meta_path);
+	return ret;
+}
+
+static int compute_files(struct ctx *c, struct snapshot *s, json_t **out)
+{
+	json_t *files = json_object();
+	size_t i;
+
+	sov_buf_reset(&c->path);
+	sov_buf_addf(&c->path, "%s/state.json", c->opts->root);
+	for (i = 0; i < s->nr; i++) {
+		struct mfile *f = &s->v[i];
+		json_t *e;
+
+		if (!strcmp(f->path, c->path.ptr))
+			continue;
+		if (file_entry(c, s, f, &e) < 0) {
+			json_decref(files);
+			return -1;
+		}
+		json_object_set_new(files, f->path + c->root_len + 1, e);
+	}
+	*out = files;
+	return 0;
+}
+
+/* pending_conflicts: the local conflict queue, paths made root-relative. */
+static json_t *pending_conflicts(struct ctx *c, json_t *state)
+{
+	const char *path = c->opts->conflicts_path;
+	json_t *queue = NULL, *list, *out, *item;
+	size_t i;
+
+	if (!path || !sov_fs_exists(path))
+		return json_array();
+	if (sov_json_load_file(&queue, path) < 0) {
+		/* Keep what the manifest had rather than fail the commit. */
+		sov_trace("conflict queue unreadable: %s", sov_error_last());
+		sov_error_clear();
+		list = state ? json_object_get(state, "pending_conflicts") : NULL;
+		return json_is_array(list) ? json_deep_copy(list) : json_array();
+	}
+	out = json_array();
+	list = json_object_get(queue, "conflicts");
+	json_array_foreach(list, i, item) {
+		const char *p = json_string_value(json_object_get(item, "path"));
+		json_t *copy;
+
+		if (!p || strncmp(p, c->opts->root, c->root_len) || p[c->root_len] != '/')
+			continue;
+		copy = json_deep_copy(item);
+		json_object_set_new(copy, "path", json_string(p + c->root_len + 1));
+		json_array_append_new(out, copy);
+	}
+	json_decref(queue);
+	return out;
+}
+
+static json_t *default_state(void)
+{
+	return json_pack("{s:i, s:{s:n, s:n}, s:{}, s:[], s:{s:s, s:n, s:i}}",
+			 "version", 1, "last_sync", "local_to_remote", "remote_to_local",
+			 "files", "pending_conflicts", "sync_health", "status", "healthy",
+			 "last_error", "consecutive_failures", 0);
+}
+
+/*
+ * The whole computation: derived files, files map and, with `refresh`, the
+ * new state.json as new content of the snapshot's state.json entry.
+ */
+static int compute(struct ctx *c, struct snapshot *s, int refresh, json_t **files_out)
+{
+	json_t *files = NULL;
+
+	if (compute_derived(c, s) < 0 || compute_files(c, s, &files) < 0)
+		return -1;
+	if (refresh) {
+		json_t *state = s->state ? json_deep_copy(s->state) : default_state();
+		json_t *pending = pending_conflicts(c, s->state);
+
+		if (!s->state || !json_equal(json_object_get(state, "files"), files) ||
+		    !json_equal(json_object_get(state, "pending_conflicts"), pending)) {
+			json_object_set(state, "files", files);
+			json_object_set(state, "pending_conflicts", pending);
+			set_content(find_or_add(s, c->path.ptr), state);
+		}
+		json_decref(pending);
+		json_decref(state);
+	}
+	*files_out = files;
+	return 0;
+}
+
+static int ctx_init(struct ctx *c, git_repository *repo, const struct sov_manifest_opts *opts)
+{
+	memset(c, 0, sizeof(*c));
+	c->repo = repo;
+	c->opts = opts;
+	c->root_len = strlen(opts->root);
+	sov_buf_init(&c->path, 0);
+	if (opts->history) {
+		git_oid_cpy(&c->history, opts->history);
+		c->has_history = 1;
+	}
+	if (trusted_load(c, &c->base, opts->base) < 0 ||
+	    trusted_load(c, &c->other, opts->other) < 0)
+		return -1;
+	return 0;
+}
+
+static void ctx_release(struct ctx *c)
+{
+	trusted_release(&c->base);
+	trusted_release(&c->other);
+	sov_buf_release(&c->path);
+}
+
+/* Write every new content into the working tree; list the paths. */
+static int write_worktree(git_repository *repo, struct snapshot *s, struct sov_buf *paths)
+{
+	const char *wd = git_repository_workdir(repo);
+	struct sov_buf full = SOV_BUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	if (!wd)
+		return sov_error("%s: no working tree", git_repository_path(repo));
+	for (i = 0; i < s->nr && !ret; i++) {
+		struct mfile *f = &s->v[i];
+		char *slash;
+
+		if (!f->is_new)
+			continue;
+		sov_buf_reset(&full);
+		sov_buf_addf(&full, "%s%s", wd, f->path);
+		slash = strrchr(full.ptr, '/');
+		*slash = '\0';
+		ret = sov_fs_mkdirs(full.ptr, 0777);
+		*slash = '/';
+		if (!ret)
+			ret = sov_fs_replace(full.ptr, f->content.ptr, f->content.len, -1);
+		if (paths)
+			sov_buf_addf(paths, "%s\n", f->path);
+	}
+	sov_buf_release(&full);
+	return ret;
+}
+
+int sov_manifest_stage(git_repository *repo, const char *list)
+{
+	struct sov_buf copy = SOV_BUF_INIT;
+	const char **argv = NULL;
+	size_t n = 0, alloc = 0;
+	char *line, *save = NULL;
+	int ret = 0;
+
+	sov_buf_addstr(&copy, list);
+	SOV_ALLOC_GROW(argv, 5, alloc);
+	/* update-index, not add: no pathspec matching over the whole index. */
+	argv[n++] = "git";
+	argv[n++] = "update-index";
+	argv[n++] = "--add";
+	argv[n++] = "--";
+	for (line = strtok_r(copy.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		SOV_ALLOC_GROW(argv, n + 2, alloc);
+		argv[n++] = line;
+	}
+	argv[n] = NULL;
+	if (n > 4)
+		ret = sov_run_git_argv(NULL, git_repository_workdir(repo), NULL, argv);
+	free(argv);
+	sov_buf_release(&copy);
+	return ret;
+}
+
+/* Stage the new contents of the snapshot; list their paths. */
+static int stage_paths(git_repository *repo, struct snapshot *s, struct sov_buf *list)
+{
+	size_t i, start = list->len;
+
+	for (i = 0; i < s->nr; i++)
+		if (s->v[i].is_new)
+			sov_buf_addf(list, "%s\n", s->v[i].path);
+	return sov_manifest_stage(repo, list->ptr + start);
+}
+
+int sov_manifest_refresh_index(git_repository *repo, const struct sov_manifest_opts *opts,
+			       struct sov_manifest_staged *out)
+{
+	struct snapshot s = { 0 };
+	struct sov_buf state_path = SOV_BUF_INIT;
+	struct mfile *state;
+	struct ctx c;
+	json_t *files = NULL;
+	int ret = -1;
+
+	out->has_state = 0;
+	if (ctx_init(&c, repo, opts) < 0 || snapshot_from_index(repo, opts->root, &s) < 0)
+		goto out;
+	/* No synced root in this commit: nothing to describe, nothing to add. */
+	if (!s.nr) {
+		ret = 0;
+		goto out;
+	}
+	if (compute(&c, &s, 1, &files) < 0 || write_worktree(repo, &s, NULL) < 0 ||
+	    stage_paths(repo, &s, &out->staged) < 0)
+		goto out;
+	sov_buf_addf(&state_path, "%s/state.json", opts->root);
+	if ((state = snapshot_find(&s, state_path.ptr))) {
+		out->has_state = 1;
+		if (!state->is_new)
+			git_oid_cpy(&out->state, &state->oid);
+		else if (git_odb_hash(&out->state, state->content.ptr, state->content.len,
+				      GIT_OBJECT_BLOB) < 0)
+			out->has_state = 0;
+	}
+	sov_trace("manifest: staged %s", out->staged.len ? out->staged.ptr : "nothing\n");
+	ret = 0;
+out:
+	sov_buf_release(&state_path);
+	json_decref(files);
+	snapshot_release(&s);
+	ctx_release(&c);
+	return ret;
+}
+
+int sov_manifest_refresh_tree(git_repository *repo, const git_oid *commit,
+			      const struct sov_manifest_opts *opts, struct sov_buf *paths)
+{
+	struct snapshot s = { 0 };
+	struct ctx c;
+	json_t *files = NULL;
+	int ret = -1;
+
+	if (ctx_init(&c, repo, opts) == 0 &&
+	    snapshot_from_commit(repo, commit, opts->root, &s) == 0)
+		ret = !s.nr ? 0 : compute(&c, &s, 1, &files) < 0 ? -1 :
+			write_worktree(repo, &s, paths);
+	json_decref(files);
+	snapshot_release(&s);
+	ctx_release(&c);
+	return ret;
+}
+
+static void check_entry(const char *rel, json_t *want, json_t *have, struct sov_buf *report)
+{
+	json_t *lm;
+
+	if (!json_is_object(have)) {
+		sov_buf_addf(report, "missing: %s\n", rel);
+		return;
+	}
+	if (!json_equal(json_object_get(want, "hash"), json_object_get(have, "hash")))
+		sov_buf_addf(report, "hash differs: %s (tree %s, manifest %s)\n", rel,
+			     json_string_value(json_object_get(want, "hash")),
+			     json_string_value(json_object_get(have, "hash")) ?
+			     json_string_value(json_object_get(have, "hash")) : "none");
+	if (!json_equal(json_object_get(want, "size"), json_object_get(have, "size")))
+		sov_buf_addf(report, "size differs: %s (tree %" JSON_INTEGER_FORMAT ")\n", rel,
+			     json_integer_value(json_object_get(want, "size")));
+	lm = json_object_get(have, "last_modified");
+	if (!json_is_string(lm) || sov_time_parse_str(json_string_value(lm), &(int64_t){0}) < 0) {
+		sov_error_clear();
+		sov_buf_addf(report, "bad last_modified: %s\n", rel);
+	}
+	if (!json_is_string(json_object_get(have, "source")) ||
+	    !*json_string_value(json_object_get(have, "source")))
+		sov_buf_addf(report, "bad source: %s\n", rel);
+}
+
+int sov_manifest_verify(git_repository *repo, const git_oid *commit,
+			const struct sov_manifest_opts *opts, struct sov_buf *report)
+{
+	struct snapshot s = { 0 };
+	struct ctx c;
+	json_t *files = NULL, *have, *want;
+	const char *rel;
+	size_t i, start = report->len;
+	int ret = -1;
+
+	if (ctx_init(&c, repo, opts) < 0 ||
+	    snapshot_from_commit(repo, commit, opts->root, &s) < 0)
+		goto out;
+	if (!s.nr) {		/* no synced root: nothing to check */
+		ret = 0;
+		goto out;
+	}
+	if (compute(&c, &s, 0, &files) < 0)
+		goto out;
+	for (i = 0; i < s.nr; i++)
+		if (s.v[i].is_new)
+			sov_buf_addf(report, "stale: %s\n", s.v[i].path);
+	have = s.state ? json_object_get(s.state, "files") : NULL;
+	if (!s.state)
+		sov_buf_addf(report, "missing: %s/state.json\n", opts->root);
+	else if (!json_is_object(have))
+		sov_buf_addf(report, "%s/state.json: no \"files\" object\n", opts->root);
+	json_object_foreach(files, rel, want)
+		if (!s.state || json_is_object(have))
+			check_entry(rel, want, json_object_get(have, rel), report);
+	if (json_is_object(have)) {
+		json_object_foreach(have, rel, want)
+			if (!json_object_get(files, rel))
+				sov_buf_addf(report, "not in the tree: %s\n", rel);
+	}
+	ret = report->len > start;
+out:
+	json_decref(files);
+	snapshot_release(&s);
+	ctx_release(&c);
+	return ret;
+}
+
+int sov_manifest_pending_is_current(git_repository *repo, const git_oid *commit,
+				    const struct sov_manifest_opts *opts)
+{
+	struct snapshot s = { 0 };
+	struct ctx c;
+	json_t *pending = NULL;
+	int ret = -1;
+
+	memset(&c, 0, sizeof(c));
+	c.repo = repo;
+	c.opts = opts;
+	c.root_len = strlen(opts->root);
+	if (snapshot_from_commit(repo, commit, opts->root, &s) < 0)
+		goto out;
+	pending = pending_conflicts(&c, s.state);
+	ret = !s.state || json_equal(json_object_get(s.state, "pending_conflicts"), pending);
+out:
+	json_decref(pending);
+	snapshot_release(&s);
+	return ret;
+}
+
+int sov_manifest_is_own_file(const char *root, const char *path)
+{
+	size_t n = strlen(root);
+	const char *rel, *slash;
+
+	if (strncmp(path, root, n) || path[n] != '/')
+		return 0;
+	rel = path + n + 1;
+	if (!strcmp(rel, "state.json") || !strcmp(rel, "memories/sync_manifest.json"))
+		return 1;
+	if (strncmp(rel, "memories/", 9))
+		return 0;
+	slash = strchr(rel + 9, '/');
+	return slash && !strcmp(slash, "/index.meta");
+}

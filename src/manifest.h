@@ -1,0 +1,123 @@
+/*
+ * manifest.h - the manifest of the synced root: computing, staging, checking.
+ *
+ * The manifest is three kinds of tracked files under the synced root
+ * (sovsync.root, default "shared"; formats in docs/FORMATS.md):
+ *   <root>/state.json                   "files": path -> hash, size,
+ *                                       last_modified, source of every other
+ *                                       file under the root; "pending_conflicts"
+ *   <root>/memories/sync_manifest.json  per-user memory count and hash
+ *   <root>/memories/<user>/index.meta   the same for one user
+ * Invariant kept by the hooks: in every commit these describe that commit's
+ * tree exactly.
+ *
+ * A "snapshot" is the set of files under the root in an index or a tree.
+ * The computation reuses the entries of a trusted base commit for files
+ * whose blob is unchanged, so a commit costs work proportional to the files
+ * it changes (plus one pass over the entries under the root), not to the
+ * repository.  Everything written is deterministic: timestamps come from
+ * commit dates, never from the clock of the machine that recomputes.
+ *
+ * Content hashes are of the real (smudged) content; every read of a blob's
+ * content goes through sov_manifest_real_content().
+ */
+#ifndef SOV_MANIFEST_H
+#define SOV_MANIFEST_H
+
+#include <stdint.h>
+
+#include <git2.h>
+
+#include "buf.h"
+
+struct sov_manifest_opts {
+	const char *root;		/* synced root, e.g. "shared" */
+	const char *source;		/* sovsync.source of this clone */
+	int64_t commit_time;		/* instant of the commit being made */
+	/*
+	 * Commits whose manifests are trusted: a file with the same blob as
+	 * in one of them takes that commit's entry without being read.  NULL
+	 * when absent (first commit, or a full recomputation).
+	 */
+	const git_oid *base;
+	const git_oid *other;		/* MERGE_HEAD of a merge commit */
+	/*
+	 * For files whose entry must be recomputed and whose blob is already
+	 * in `history`: last_modified is the committer time of the commit of
+	 * that first-parent history which introduced the blob (a follow-up
+	 * repair).  NULL: such files take commit_time.
+	 */
+	const git_oid *history;
+	const char *conflicts_path;	/* conflicts.json for pending_conflicts, or NULL */
+};
+
+struct sov_manifest_staged {
+	struct sov_buf staged;	/* paths written and staged, one per line */
+	git_oid state;		/* blob of <root>/state.json in the index after */
+	int has_state;
+};
+
+#define SOV_MANIFEST_STAGED_INIT { SOV_BUF_INIT, { { 0 } }, 0 }
+
+/*
+ * Refresh the manifest of the index Git is committing (the one GIT_INDEX_FILE
+ * names in a hook, else the repository's): compute it, write the files that
+ * changed into the working tree and stage them with `git update-index`.  Git does the
+ * index reading and writing (much faster than libgit2 on large indexes).
+ * Fills `out` (release out->staged).  Returns 0 or -1.
+ */
+int sov_manifest_refresh_index(git_repository *repo, const struct sov_manifest_opts *opts,
+			       struct sov_manifest_staged *out);
+
+/*
+ * Stage the working tree files `list` names (one path per line) with
+ * `git update-index --add`; Git's environment (GIT_INDEX_FILE) applies.
+ * Returns 0 or -1.
+ */
+int sov_manifest_stage(git_repository *repo, const char *list);
+
+/*
+ * Compute the manifest of `commit`'s tree and write the files that differ
+ * into the working tree (not staged): the content of a follow-up commit.
+ * `paths` receives the repository-relative paths written, one per line.
+ * Returns 0 or -1.
+ */
+int sov_manifest_refresh_tree(git_repository *repo, const git_oid *commit,
+			      const struct sov_manifest_opts *opts, struct sov_buf *paths);
+
+/*
+ * Check that `commit`'s manifest describes its tree.  With opts->base set,
+ * files unchanged since base are taken as base recorded them (the quick
+ * check of the hooks, valid when base was checked); without, every file
+ * under the root is read.  Differences are appended to `report`, one line
+ * each.  Returns 0 when the manifest is true, 1 when not, -1 on error.
+ */
+int sov_manifest_verify(git_repository *repo, const git_oid *commit,
+			const struct sov_manifest_opts *opts, struct sov_buf *report);
+
+/*
+ * The real (smudged) content of a blob: what a checkout writes.  Files that
+ * the sovsync filter stores compressed are decoded here (and only here).
+ * Appends to `out`.  Returns 0 or -1.
+ */
+int sov_manifest_real_content(git_repository *repo, const git_oid *blob,
+			      struct sov_buf *out);
+
+/*
+ * The committer time Git will record for a commit made now: GIT_COMMITTER_DATE
+ * when set (in any format Git accepts), else the current second.
+ */
+int sov_manifest_commit_time(int64_t *out);
+
+/*
+ * Whether `commit`'s state.json lists exactly the conflicts of the local
+ * queue (opts->conflicts_path) as pending_conflicts: 1 yes (or no state.json),
+ * 0 no, -1 error.  Not part of verify: the queue is this clone's.
+ */
+int sov_manifest_pending_is_current(git_repository *repo, const git_oid *commit,
+				    const struct sov_manifest_opts *opts);
+
+/* Whether `path` (repository-relative) is one of the manifest's own files. */
+int sov_manifest_is_own_file(const char *root, const char *path);
+
+#endif

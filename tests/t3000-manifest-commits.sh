@@ -1,0 +1,180 @@
+#!/bin/sh
+# The manifest stays true to every kind of commit: plain, -a, -- paths,
+# --amend, --no-verify, merge, rebase, cherry-pick; the tree stays clean.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sovsync-hooks-lib.sh"
+
+conv() {
+	printf '{"id": "%s", "title": "%s"}\n' "$2" "$3" >"$1/shared/conversations/$2.json"
+}
+
+test_expect_success 'install and commit the layout: manifest true, tree clean' '
+	sov_setup r &&
+	sov_fresh r &&
+	test "$(sov_count_followups r)" = 0 &&
+	test "$(sov_entry r memories/default/memories.json size)" = 20
+'
+
+test_expect_success 'plain commit of a new file' '
+	conv r a "first" && git -C r add shared && test_tick &&
+	git -C r commit -q -m a &&
+	sov_fresh r &&
+	sha=$(sha256sum r/shared/conversations/a.json | cut -d" " -f1) &&
+	test "$(sov_entry r conversations/a.json hash)" = "sha256:$sha" &&
+	test "$(sov_entry r conversations/a.json size)" = "$(wc -c <r/shared/conversations/a.json)" &&
+	test "$(sov_entry r conversations/a.json source)" = local
+'
+
+test_expect_success 'last_modified is the commit date of the last change' '
+	t_a=$(sov_entry r conversations/a.json last_modified) &&
+	test "$t_a" = "$(git -C r log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ)" &&
+	conv r b "second" && git -C r add shared &&
+	GIT_COMMITTER_DATE="@1700009999 +0000" git -C r commit -q -m b &&
+	sov_fresh r &&
+	test "$(sov_entry r conversations/a.json last_modified)" = "$t_a" &&
+	test "$(sov_entry r conversations/b.json last_modified)" = 2023-11-15T00:59:59Z
+'
+
+test_expect_success 'commit -a' '
+	conv r a "changed" && test_tick &&
+	git -C r commit -q -a -m a2 &&
+	sov_fresh r
+'
+
+test_expect_success 'commit -- paths leaves the real index in step' '
+	conv r a "only" && conv r b "only too" && test_tick &&
+	git -C r commit -q -m only -- shared/conversations/a.json &&
+	(cd r && sovsync verify) &&
+	git -C r status --porcelain >st &&
+	echo " M shared/conversations/b.json" >expect &&
+	test_cmp expect st &&
+	git -C r commit -q -a -m b2 && sov_fresh r
+'
+
+test_expect_success 'commit --amend' '
+	conv r c "amended in" && git -C r add shared && test_tick &&
+	git -C r commit -q --amend -m "b2 and c" &&
+	sov_fresh r &&
+	test "$(sov_entry r conversations/c.json size)" != absent
+'
+
+test_expect_success 'deleting a file drops its entry' '
+	git -C r rm -q shared/conversations/c.json && test_tick &&
+	git -C r commit -q -m "rm c" &&
+	sov_fresh r &&
+	test "$(sov_entry r conversations/c.json size)" = absent
+'
+
+test_expect_success 'memories: index.meta and sync_manifest.json follow' '
+	mkdir -p r/shared/memories/alex &&
+	printf "{\"results\": [{\"id\": \"1\", \"memory\": \"Name is Alex\"}, {\"id\": \"2\", \"memory\": \"Likes tea\"}]}\n" \
+		>r/shared/memories/alex/memories.json &&
+	git -C r add shared && test_tick &&
+	git -C r commit -q -m alex &&
+	sov_fresh r &&
+	sha=$(sha256sum r/shared/memories/alex/memories.json | cut -d" " -f1) &&
+	grep "\"count\": 2" r/shared/memories/alex/index.meta &&
+	grep "\"hash\": \"sha256:$sha\"" r/shared/memories/alex/index.meta &&
+	grep "\"alex\"" r/shared/memories/sync_manifest.json &&
+	test "$(sov_entry r memories/alex/index.meta size)" = "$(wc -c <r/shared/memories/alex/index.meta)"
+'
+
+test_expect_success 'commit --no-verify is repaired by one follow-up commit' '
+	conv r d "no hooks" && git -C r add shared && test_tick &&
+	git -C r commit -q --no-verify -m nv 2>err &&
+	sov_fresh r &&
+	test "$(git -C r log -1 --format=%s)" = "sovsync: refresh manifest" &&
+	test "$(git -C r log -1 --skip=1 --format=%s)" = nv &&
+	test "$(sov_count_followups r)" = 1 &&
+	grep "refreshed in follow-up commit" err &&
+	test "$(sov_entry r conversations/d.json last_modified)" = \
+		"$(git -C r log -1 --skip=1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ)"
+'
+
+test_expect_success 'merge commit' '
+	git -C r checkout -q -b side &&
+	conv r s "side" && git -C r add shared && test_tick && git -C r commit -q -m s &&
+	git -C r checkout -q main &&
+	conv r m "main" && git -C r add shared && test_tick && git -C r commit -q -m m &&
+	test_tick && git -C r merge -q --no-ff -m merge side 2>err &&
+	sov_fresh r &&
+	test "$(sov_entry r conversations/s.json size)" != absent &&
+	test "$(sov_entry r conversations/m.json size)" != absent
+'
+
+test_expect_success 'rebase: replayed commits get one follow-up at the end' '
+	n=$(sov_count_followups r) &&
+	git -C r checkout -q -b feat HEAD~3 &&
+	conv r f1 one && git -C r add shared && test_tick && git -C r commit -q -m f1 &&
+	conv r f2 two && git -C r add shared && test_tick && git -C r commit -q -m f2 &&
+	test_tick && git -C r rebase -q main 2>err &&
+	sov_fresh r &&
+	for f in f1 f2 s m; do test "$(sov_entry r conversations/$f.json size)" != absent; done &&
+	test "$(sov_count_followups r)" -le $((n + 1))
+'
+
+test_expect_success 'cherry-pick' '
+	git -C r checkout -q -b picked main~3 &&
+	test_tick && git -C r cherry-pick feat~1 >out 2>&1 &&
+	sov_fresh r &&
+	test "$(sov_entry r conversations/f2.json size)" != absent
+'
+
+test_expect_success 'verify reports a stale manifest and fails' '
+	conv r x "sneaked in" &&
+	git -C r add shared/conversations/x.json &&
+	tree=$(git -C r write-tree) &&
+	c=$(echo sneak | git -C r commit-tree $tree -p HEAD) &&
+	test_expect_code 1 sh -c "cd r && sovsync verify $c >../out" &&
+	grep "missing: conversations/x.json" out &&
+	git -C r reset -q --hard
+'
+
+test_expect_success 'pending_conflicts come from the conflict queue' '
+	git -C r checkout -q main &&
+	cat >r/.git/sovsync/conflicts.json <<-JSON &&
+	{"version": 1, "conflicts": [{"path": "shared/documents/ingested/a.md", "kind": "text",
+	  "base": null, "ours": "1111111111111111111111111111111111111111",
+	  "theirs": "2222222222222222222222222222222222222222", "ours_commit": null,
+	  "theirs_commit": null, "detected_at": "2026-02-08T17:30:00Z", "source": "local"}]}
+	JSON
+	conv r q "queue" && git -C r add shared && test_tick && git -C r commit -q -m q &&
+	sov_fresh r &&
+	git -C r show HEAD:shared/state.json >state &&
+	grep "\"path\": \"documents/ingested/a.md\"" state &&
+	rm r/.git/sovsync/conflicts.json &&
+	conv r q "queue emptied" && git -C r add shared && test_tick && git -C r commit -q -m q2 &&
+	git -C r show HEAD:shared/state.json >state &&
+	! grep "ingested/a.md" state
+'
+
+test_expect_success 'a merge brings the conflicts queued during it into the manifest' '
+	git -C r checkout -q -b outside &&
+	echo notes >r/NOTES && git -C r add NOTES && test_tick && git -C r commit -q -m notes &&
+	git -C r checkout -q main &&
+	cat >r/.git/sovsync/conflicts.json <<-JSON &&
+	{"version": 1, "conflicts": [{"path": "shared/documents/ingested/b.md", "kind": "binary",
+	  "base": null, "ours": "1111111111111111111111111111111111111111",
+	  "theirs": "2222222222222222222222222222222222222222", "ours_commit": null,
+	  "theirs_commit": null, "detected_at": "2026-02-08T17:30:00Z", "source": "local"}]}
+	JSON
+	test_tick && git -C r merge -q --no-ff -m "merge outside" outside 2>err &&
+	sov_fresh r &&
+	git -C r show HEAD:shared/state.json >state &&
+	grep "\"path\": \"documents/ingested/b.md\"" state &&
+	rm r/.git/sovsync/conflicts.json
+'
+
+test_expect_success 'a commit run like a GUI client: env -i, no tty' '
+	conv r g "gui" && git -C r add shared &&
+	(cd r && env -i PATH=/usr/bin:/bin GIT_CONFIG_NOSYSTEM=1 \
+		git -c user.name=Gui -c user.email=gui@example.com commit -q -m gui \
+		</dev/null >../gui.out 2>&1) &&
+	sov_fresh r &&
+	test "$(sov_entry r conversations/g.json size)" != absent &&
+	test "$(git -C r log -1 --format=%s)" = gui &&
+	! grep sovsync gui.out
+'
+
+test_done

@@ -1,0 +1,62 @@
+/* Unit tests for src/hookinst.c. */
+#include "tap.h"
+#include "error.h"
+#include "fs.h"
+#include "hookinst.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int main(void)
+{
+	char dir[] = "/tmp/sovsync-hookinst-XXXXXX";
+	struct sov_buf s = SOV_BUF_INIT, log = SOV_BUF_INIT, path = SOV_BUF_INIT;
+	struct sov_buf data = SOV_BUF_INIT;
+	const char *foreign = "#!/bin/sh\nexit 0\n";
+	struct stat st;
+
+	ok(mkdtemp(dir) != NULL, "temp dir");
+
+	sov_hookinst_shell_quote("/a b/it's", &s);
+	is_str(s.ptr, "'/a b/it'\\''s'", "shell quoting");
+
+	sov_buf_reset(&s);
+	sov_hookinst_script("pre-commit", "/opt/sov sync/sovsync", &s);
+	ok(strstr(s.ptr, "\n" SOV_HOOK_MARKER "\n") != NULL, "script is marked");
+	ok(strstr(s.ptr, "sovsync='/opt/sov sync/sovsync'\n") != NULL, "absolute path, quoted");
+	ok(strstr(s.ptr, "\"$chained\" \"$@\" || exit $?") != NULL, "pre hook: chained first, status kept");
+	sov_buf_reset(&s);
+	sov_hookinst_script("post-rewrite", "/x/sovsync", &s);
+	ok(strstr(s.ptr, "input=$(cat; echo .)") != NULL, "stdin kept for both");
+
+	/* A foreign hook is chained, then restored. */
+	sov_buf_addf(&path, "%s/pre-commit", dir);
+	sov_fs_write_atomic(path.ptr, foreign, strlen(foreign), 0755);
+	ok(sov_hookinst_install(dir, "/x/sovsync", &log) == 0, "install");
+	ok(sov_hookinst_is_ours(path.ptr), "pre-commit is ours now");
+	sov_buf_addstr(&path, SOV_HOOK_CHAINED_SUFFIX);
+	ok(sov_buf_read_file(&data, path.ptr) == 0 && !strcmp(data.ptr, foreign), "foreign kept");
+	sov_buf_setlen(&path, path.len - strlen(SOV_HOOK_CHAINED_SUFFIX));
+	ok(stat(path.ptr, &st) == 0 && (st.st_mode & 0111), "executable");
+
+	sov_buf_reset(&log);
+	ok(sov_hookinst_install(dir, "/x/sovsync", &log) == 0 && !log.len, "second install: no change");
+	sov_buf_reset(&log);
+	ok(sov_hookinst_install(dir, "/y/sovsync", &log) == 0 && strstr(log.ptr, "installed"),
+	   "a moved binary rewrites the scripts");
+
+	ok(sov_hookinst_uninstall(dir, &log) == 0, "uninstall");
+	sov_buf_reset(&data);
+	ok(sov_buf_read_file(&data, path.ptr) == 0 && !strcmp(data.ptr, foreign), "foreign restored");
+	sov_buf_reset(&path);
+	sov_buf_addf(&path, "%s/post-commit", dir);
+	ok(!sov_fs_exists(path.ptr), "ours removed");
+
+	sov_buf_release(&s);
+	sov_buf_release(&log);
+	sov_buf_release(&path);
+	sov_buf_release(&data);
+	return done_testing();
+}

@@ -1,0 +1,143 @@
+/* Unit tests for src/manifest.c. */
+#include "tap.h"
+#include "error.h"
+#include "fs.h"
+#include "manifest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/sovsync-manifest-XXXXXX";
+
+static void put(const char *rel, const char *text)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+
+	sov_buf_addf(&path, "%s/%s", dir, rel);
+	*strrchr(path.ptr, '/') = '\0';
+	sov_fs_mkdirs(path.ptr, 0777);
+	path.ptr[strlen(path.ptr)] = '/';
+	sov_fs_write_atomic(path.ptr, text, strlen(text), -1);
+	sov_buf_release(&path);
+}
+
+/* Commit the whole working tree with libgit2 (no hooks); returns the id. */
+static git_oid commit_all(git_repository *repo, const char *msg, int64_t when)
+{
+	git_index *index = NULL;
+	git_signature *sig = NULL;
+	git_oid tree_id, id, parent_id;
+	git_tree *tree = NULL;
+	git_commit *parent = NULL;
+	int has_parent = git_reference_name_to_id(&parent_id, repo, "HEAD") == 0;
+
+	git_repository_index(&index, repo);
+	git_index_add_all(index, NULL, 0, NULL, NULL);
+	git_index_write(index);
+	git_index_write_tree(&tree_id, index);
+	git_tree_lookup(&tree, repo, &tree_id);
+	git_signature_new(&sig, "T", "t@example.com", (git_time_t)when, 0);
+	if (has_parent)
+		git_commit_lookup(&parent, repo, &parent_id);
+	git_commit_create_v(&id, repo, "HEAD", sig, sig, NULL, msg, tree,
+			    has_parent ? 1 : 0, parent);
+	git_commit_free(parent);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_index_free(index);
+	return id;
+}
+
+static int verify(git_repository *repo, const git_oid *id, struct sov_buf *report)
+{
+	struct sov_manifest_opts opts = { "shared", "local", 0, NULL, NULL, NULL, NULL };
+
+	sov_buf_reset(report);
+	return sov_manifest_verify(repo, id, &opts, report);
+}
+
+int main(void)
+{
+	struct sov_manifest_opts opts = { "shared", "local", 0, NULL, NULL, NULL, NULL };
+	struct sov_buf report = SOV_BUF_INIT, paths = SOV_BUF_INIT, data = SOV_BUF_INIT;
+	git_repository *repo = NULL;
+	git_oid c1, c2, c3;
+	int64_t t;
+
+	git_libgit2_init();
+	ok(mkdtemp(dir) != NULL, "temp dir");
+	ok(git_repository_init(&repo, dir, 0) == 0, "a repository");
+
+	/* Own files. */
+	ok(sov_manifest_is_own_file("shared", "shared/state.json"), "state.json is own");
+	ok(sov_manifest_is_own_file("shared", "shared/memories/a/index.meta"), "index.meta is own");
+	ok(sov_manifest_is_own_file("shared", "shared/memories/sync_manifest.json"), "sync_manifest");
+	ok(!sov_manifest_is_own_file("shared", "shared/memories/a/memories.json"), "memories not");
+	ok(!sov_manifest_is_own_file("shared", "sharedx/state.json"), "other root not");
+
+	/* Commit times. */
+	setenv("GIT_COMMITTER_DATE", "@1700000000 +0200", 1);
+	ok(sov_manifest_commit_time(&t) == 0 && t == 1700000000LL * 1000000, "@secs form");
+	setenv("GIT_COMMITTER_DATE", "1700000123 -0500", 1);
+	ok(sov_manifest_commit_time(&t) == 0 && t == 1700000123LL * 1000000, "raw form");
+	unsetenv("GIT_COMMITTER_DATE");
+	ok(sov_manifest_commit_time(&t) == 0 && t % 1000000 == 0 && t > 0, "now, whole seconds");
+
+	/* A commit without a manifest is stale. */
+	put("shared/conversations/a.json", "{\"id\": \"a\"}\n");
+	put("shared/memories/alex/memories.json",
+	    "{\"results\": [{\"id\": \"1\", \"memory\": \"x\"}, {\"id\": \"2\", \"memory\": \"y\"}]}\n");
+	put("README", "outside the root\n");
+	c1 = commit_all(repo, "no manifest", 1700000000);
+	is_int(verify(repo, &c1, &report), 1, "no manifest: stale");
+	ok(strstr(report.ptr, "missing: shared/state.json") != NULL, "names state.json: %s", report.ptr);
+	ok(strstr(report.ptr, "stale: shared/memories/alex/index.meta") != NULL, "names index.meta");
+
+	/* Refresh from the tree, commit it: fresh. */
+	opts.commit_time = 1700000100LL * 1000000;
+	opts.history = &c1;
+	ok(sov_manifest_refresh_tree(repo, &c1, &opts, &paths) == 0, "refresh from the tree");
+	ok(strstr(paths.ptr, "shared/state.json\n") && strstr(paths.ptr, "index.meta\n"),
+	   "lists what it wrote: %s", paths.ptr);
+	c2 = commit_all(repo, "manifest", 1700000100);
+	is_int(verify(repo, &c2, &report), 0, "fresh after the refresh: %s", report.ptr);
+
+	sov_buf_reset(&data);
+	sov_buf_reset(&paths);
+	sov_buf_addf(&paths, "%s/shared/state.json", dir);
+	sov_buf_read_file(&data, paths.ptr);
+	ok(strstr(data.ptr, "\"conversations/a.json\"") != NULL, "file listed");
+	ok(strstr(data.ptr, "\"README\"") == NULL, "outside the root not listed");
+	ok(strstr(data.ptr, "\"last_modified\": \"2023-11-14T22:13:20Z\"") != NULL,
+	   "last_modified from the commit that introduced the file");
+	ok(strstr(data.ptr, "\"state.json\"") == NULL, "state.json does not list itself");
+
+	/* A quick check against a trusted base catches a changed file. */
+	put("shared/conversations/a.json", "{\"id\": \"a\", \"v\": 2}\n");
+	c3 = commit_all(repo, "changed, no manifest", 1700000200);
+	opts.base = &c2;
+	opts.history = NULL;
+	sov_buf_reset(&report);
+	is_int(sov_manifest_verify(repo, &c3, &opts, &report), 1, "quick check: stale");
+	ok(strstr(report.ptr, "hash differs: conversations/a.json") != NULL, "%s", report.ptr);
+	is_int(verify(repo, &c2, &report), 0, "the older commit still verifies");
+
+	/* Real content goes through one function. */
+	{
+		git_oid blob;
+
+		git_blob_create_from_buffer(&blob, repo, "abc", 3);
+		sov_buf_reset(&data);
+		ok(sov_manifest_real_content(repo, &blob, &data) == 0 && data.len == 3 &&
+		   !memcmp(data.ptr, "abc", 3), "real content of a plain blob");
+	}
+
+	sov_buf_release(&report);
+	sov_buf_release(&paths);
+	sov_buf_release(&data);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return done_testing();
+}
