@@ -116,7 +116,8 @@ test_expect_success 'rebase: replayed commits get one follow-up at the end' '
 
 test_expect_success 'cherry-pick' '
 	git -C r checkout -q -b picked main~3 &&
-	test_tick && git -C r cherry-pick feat~1 >out 2>&1 &&
+	f2=$(git -C r log -1 --format=%H --grep="^f2\$" feat) &&
+	test_tick && git -C r cherry-pick "$f2" >out 2>&1 &&
 	sov_fresh r &&
 	test "$(sov_entry r conversations/f2.json size)" != absent
 '
