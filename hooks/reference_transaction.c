@@ -8,13 +8,15 @@
  * the transaction.
  */
 #include "hooks.h"
+#include "webhook.h"
+
+#include <stdio.h>
 
 int sov_hook_reference_transaction(struct sov_hookrun *h, int argc, char **argv)
 {
-	/*
-	 * webhook: sov_webhook_ref_transaction(h->repo, argv[1], stdin) goes
-	 * here and reads standard input itself; until then, drain it.
-	 */
-	sov_hook_drain_stdin();
-	return 0;
+	if (argc < 2) {
+		sov_hook_drain_stdin();
+		return 0;
+	}
+	return sov_webhook_ref_transaction(h->repo, argv[1], stdin);
 }

@@ -115,6 +115,7 @@ static int flag_conflict(git_repository *repo, const char *path,
 /* Merge the sides of `path`; returns the driver's exit status. */
 static int merge_document(git_repository *repo, const char *a_file, const char *path,
 			  unsigned marker_size, const struct sov_buf sides[3],
+			  const struct sov_buf stored[3], int ours_encoded,
 			  const struct doc_settings *s)
 {
 	struct sov_doc_merge_opts opts = { 0 };
@@ -134,7 +135,8 @@ static int merge_document(git_repository *repo, const char *a_file, const char *
 
 	if (is_binary && is_inner) {
 		/* As Git's binary merge does: the virtual base is the base. */
-		if (sov_doc_store_result(a_file, sides[0].ptr, sides[0].len) < 0) {
+		if (sov_doc_store_result(a_file, sides[0].ptr, sides[0].len,
+					 ours_encoded) < 0) {
 			sov_error_report();
 			return DRIVER_FAIL;
 		}
@@ -151,7 +153,7 @@ static int merge_document(git_repository *repo, const char *a_file, const char *
 		opts.their_label = "theirs";
 		if (sov_doc_merge(&sides[0], &sides[1], &sides[2], &opts, &merged,
 				  &has_conflict) < 0 ||
-		    sov_doc_store_result(a_file, merged.ptr, merged.len) < 0) {
+		    sov_doc_store_result(a_file, merged.ptr, merged.len, ours_encoded) < 0) {
 			sov_buf_release(&merged);
 			sov_error_prefix("%s", path);
 			sov_error_report();
@@ -163,7 +165,7 @@ static int merge_document(git_repository *repo, const char *a_file, const char *
 	}
 	if (is_inner || s->stop_on_conflict)
 		return 1;
-	if (flag_conflict(repo, path, kind, sides, s) < 0) {
+	if (flag_conflict(repo, path, kind, stored, s) < 0) {
 		sov_error_report();
 		sov_warn("%s: conflict not queued; leaving it to Git", path);
 		return 1;
@@ -177,6 +179,8 @@ static int cmd_merge_doc(int argc, char **argv)
 {
 	struct doc_settings settings = { 0, SOV_DOC_STYLE_MERGE, SOV_BUF_INIT };
 	struct sov_buf sides[3] = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT };
+	struct sov_buf stored[3] = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT };
+	int encoded[3] = { 0, 0, 0 };
 	struct sov_config *cfg = NULL;
 	git_repository *repo;
 	unsigned long marker_size = 0;
@@ -201,7 +205,7 @@ static int cmd_merge_doc(int argc, char **argv)
 		}
 	}
 	for (i = 0; i < 3; i++)
-		if (sov_doc_load_side(argv[i + 1], &sides[i]) < 0)
+		if (sov_doc_load_side(argv[i + 1], &stored[i], &sides[i], &encoded[i]) < 0)
 			goto fail;
 	if (sov_config_open(&cfg, NULL) < 0)
 		goto fail;
@@ -215,13 +219,16 @@ static int cmd_merge_doc(int argc, char **argv)
 	if (!marker_size)
 		marker_size = sov_doc_marker_size(repo, path);
 	sov_trace("merge-doc %s, marker size %lu", path, marker_size);
-	ret = merge_document(repo, argv[2], path, (unsigned)marker_size, sides, &settings);
+	ret = merge_document(repo, argv[2], path, (unsigned)marker_size, sides, stored,
+			     encoded[1], &settings);
 	goto out;
 fail:
 	sov_error_report();
 out:
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3; i++) {
 		sov_buf_release(&sides[i]);
+		sov_buf_release(&stored[i]);
+	}
 	sov_buf_release(&settings.source);
 	sov_config_free(cfg);
 	return ret;

@@ -6,44 +6,20 @@
 #include "hookrun.h"
 #include "json.h"
 #include "metrics.h"
+#include "outbox.h"
 #include "repo.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Count the event files in a directory of the webhook outbox. */
-static json_int_t count_events(const char *dir)
-{
-	struct dirent *d;
-	json_int_t n = 0;
-	DIR *dh = opendir(dir);
-
-	if (!dh)
-		return 0;
-	while ((d = readdir(dh))) {
-		size_t len = strlen(d->d_name);
-
-		if (d->d_name[0] != '.' && len > 5 && !strcmp(d->d_name + len - 5, ".json"))
-			n++;
-	}
-	closedir(dh);
-	return n;
-}
-
 static json_t *webhook_queue(git_repository *repo)
 {
-	struct sov_buf dir = SOV_BUF_INIT;
-	json_int_t pending = 0, failed = 0;
+	size_t pending = 0, failed = 0;
 
-	if (sov_repo_state_path(repo, "outbox", &dir) == 0) {
-		pending = count_events(dir.ptr);
-		sov_buf_addstr(&dir, "/failed");
-		failed = count_events(dir.ptr);
-	}
-	sov_error_clear();
-	sov_buf_release(&dir);
-	return json_pack("{s:I, s:I}", "pending", pending, "failed", failed);
+	if (sov_outbox_count(repo, &pending, &failed) < 0)
+		sov_error_clear();	/* no queue is an empty queue here */
+	return json_pack("{s:I, s:I}", "pending", (json_int_t)pending,
+			 "failed", (json_int_t)failed);
 }
 
 /* Uncommitted changes (staged, unstaged, untracked) under the root. */

@@ -2,6 +2,7 @@
  * docmerge.c - 3-way document merge and the merge's context; see docmerge.h.
  */
 #include "docmerge.h"
+#include "frame.h"
 #include "error.h"
 #include "fs.h"
 #include "trace.h"
@@ -12,15 +13,36 @@
 
 extern char **environ;
 
-int sov_doc_load_side(const char *path, struct sov_buf *out)
+int sov_doc_load_side(const char *path, struct sov_buf *stored, struct sov_buf *plain,
+		      int *encoded)
 {
-	sov_buf_reset(out);
-	return sov_buf_read_file(out, path);
+	sov_buf_reset(stored);
+	sov_buf_reset(plain);
+	*encoded = 0;
+	if (sov_buf_read_file(stored, path) < 0)
+		return -1;
+	if (!sov_frame_is_encoded(stored->ptr, stored->len)) {
+		sov_buf_add(plain, stored->ptr, stored->len);
+		return 0;
+	}
+	*encoded = 1;
+	if (sov_frame_decode_buf(stored->ptr, stored->len, plain) < 0)
+		return sov_error_prefix("%s", path);
+	return 0;
 }
 
-int sov_doc_store_result(const char *path, const void *data, size_t len)
+int sov_doc_store_result(const char *path, const void *data, size_t len, int encode)
 {
-	return sov_fs_write_atomic(path, data, len, -1);
+	struct sov_buf stored = SOV_BUF_INIT;
+	int ret;
+
+	if (!encode)
+		return sov_fs_write_atomic(path, data, len, -1);
+	ret = sov_frame_encode_buf(data, len, &stored);
+	if (ret == 0)
+		ret = sov_fs_write_atomic(path, stored.ptr, stored.len, -1);
+	sov_buf_release(&stored);
+	return ret;
 }
 
 int sov_doc_is_binary(const void *data, size_t len)

@@ -40,14 +40,23 @@ struct sov_doc_merge_opts {
 
 /*
  * The one place where a side's content enters the merge: read the file at
- * `path` (a driver's %O/%A/%B) into `out`.  Content encoded by the sovsync
- * filter reaches the driver in that form; decoding it belongs here, and
- * encoding the result in sov_doc_store_result().  0 or -1.
+ * `path` (a driver's %O/%A/%B) into `stored`, as Git handed it over.  A
+ * document tracked with the sovsync filter reaches the driver in the
+ * filter's stored form: then `plain` gets the decoded content and
+ * *encoded is set; otherwise `plain` gets a copy.  Blob ids are computed
+ * from `stored` (that is what the trees hold), the merge runs on `plain`.
+ * 0 or -1 (a damaged frame is an error naming `path`).
  */
-int sov_doc_load_side(const char *path, struct sov_buf *out);
+int sov_doc_load_side(const char *path, struct sov_buf *stored, struct sov_buf *plain,
+		      int *encoded);
 
-/* Replace the file at `path` (the driver's %A) atomically.  0 or -1. */
-int sov_doc_store_result(const char *path, const void *data, size_t len);
+/*
+ * Replace the file at `path` (the driver's %A) atomically with `data`,
+ * encoded in the filter's stored form first when `encode` is set (when
+ * ours came encoded), so the merge result is stored as a clean would.
+ * 0 or -1.
+ */
+int sov_doc_store_result(const char *path, const void *data, size_t len, int encode);
 
 /* Whether content is binary, by libgit2's rule (git_blob_data_is_binary). */
 int sov_doc_is_binary(const void *data, size_t len);

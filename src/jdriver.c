@@ -3,6 +3,7 @@
  */
 #include "jdriver.h"
 #include "error.h"
+#include "frame.h"
 #include "fs.h"
 #include "trace.h"
 
@@ -16,10 +17,11 @@ struct version {
 };
 
 /*
- * The only place the drivers read a version.  Content in the sovsync
- * filter's stored form is to be decoded here (and `encoded` set) once the
- * frame codec is in the core; until then it would fail to parse and the
- * merge would stop with a conflict, which loses nothing.
+ * The only place the drivers read a version.  When the user tracks the
+ * file with the sovsync filter, Git hands drivers its stored form (the
+ * clean side of the filter): decode it here and remember that it came
+ * encoded, so that the result goes back in the same form.  A damaged frame
+ * is an error naming the side; the merge then stops with a conflict.
  */
 static int read_version(const char *file, int side, const char *path,
 			struct version *v)
@@ -36,6 +38,17 @@ static int read_version(const char *file, int side, const char *path,
 		sov_buf_grow(&v->text, (size_t)st.st_size + 65536);
 	if (sov_buf_read_file(&v->text, file) < 0)
 		return sov_error_prefix("%s: %s", path, sov_jmerge_side_name(side));
+	if (sov_frame_is_encoded(v->text.ptr, v->text.len)) {
+		struct sov_buf plain = SOV_BUF_INIT;
+
+		if (sov_frame_decode_buf(v->text.ptr, v->text.len, &plain) < 0) {
+			sov_buf_release(&plain);
+			return sov_error_prefix("%s: %s", path, sov_jmerge_side_name(side));
+		}
+		sov_buf_release(&v->text);
+		v->text = plain;
+		v->encoded = 1;
+	}
 	v->present = 1;
 	return 0;
 }
@@ -43,13 +56,23 @@ static int read_version(const char *file, int side, const char *path,
 /*
  * The only place the drivers write the result: atomically, so that %A is
  * either the old or the merged text.  No fsync: %A is Git's temporary
- * file, which Git reads back as soon as we exit and stores itself.  Output
- * is to be encoded back here when `ours` came encoded.
+ * file, which Git reads back as soon as we exit and stores itself.  When
+ * `ours` came in the filter's stored form the result is stored the same
+ * way, as the clean filter would have (the encoding is deterministic, so
+ * every clone stores the same blob for the same merge).
  */
 static int write_result(const char *file, const struct sov_buf *text, int encoded)
 {
-	(void)encoded;
-	return sov_fs_replace(file, text->ptr, text->len, -1);
+	struct sov_buf stored = SOV_BUF_INIT;
+	int ret;
+
+	if (!encoded)
+		return sov_fs_replace(file, text->ptr, text->len, -1);
+	ret = sov_frame_encode_buf(text->ptr, text->len, &stored);
+	if (ret == 0)
+		ret = sov_fs_replace(file, stored.ptr, stored.len, -1);
+	sov_buf_release(&stored);
+	return ret;
 }
 
 int sov_jdriver_run(const struct sov_jpolicy *policy, const char *base,

@@ -13,6 +13,7 @@
  * for that: no formatting ping-pong between writers.
  */
 #include "manifest.h"
+#include "frame.h"
 #include "error.h"
 #include "fs.h"
 #include "hash.h"
@@ -272,11 +273,20 @@ int sov_manifest_real_content(git_repository *repo, const git_oid *blob,
 		return sov_error_git("blob %s", git_oid_tostr_s(blob));
 	/*
 	 * The sovsync filter stores some files as compressed frames; their
-	 * real content is the decoded frame.  Decoding goes here.
+	 * real content, the one the manifest describes, is the decoded frame.
 	 */
-	sov_buf_add(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+	const void *data = git_blob_rawcontent(b);
+	size_t len = (size_t)git_blob_rawsize(b);
+	int ret = 0;
+
+	if (sov_frame_is_encoded(data, len)) {
+		if (sov_frame_decode_buf(data, len, out) < 0)
+			ret = sov_error_prefix("blob %s", git_oid_tostr_s(blob));
+	} else {
+		sov_buf_add(out, data, len);
+	}
 	git_blob_free(b);
-	return 0;
+	return ret;
 }
 
 static void sha256_tag(const void *data, size_t len, struct sov_buf *out)
