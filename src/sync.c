@@ -272,7 +272,7 @@ struct cycle {
 	struct sov_buf upstream;	/* <remote>/<branch>, for git merge */
 	struct sov_buf branch;		/* the branch synced */
 	struct sov_buf low_speed_time;	/* GIT_HTTP_LOW_SPEED_TIME=<s> */
-	int64_t deadline_ms;		/* for waiting on locks */
+	int64_t deadline_ms;		/* for taking the sync lock */
 	int warned_lock;
 };
 
@@ -344,18 +344,18 @@ static int stop_requested(struct cycle *c)
 }
 
 /*
- * Wait while another process holds the index lock, up to the deadline.
+ * Wait while another process holds the index lock, up to `deadline`.
  * The lock is never removed: a live Git (or an editor's Git integration)
  * owns it, and deleting it would let two writers corrupt the index.
  */
-static int wait_index_unlocked(struct cycle *c)
+static int wait_index_unlocked(struct cycle *c, int64_t deadline)
 {
 	struct stat st;
 
 	while (lstat(c->index_lock.ptr, &st) == 0) {
 		int64_t now = sov_sync_clock_ms();
 
-		if (now >= c->deadline_ms || stop_requested(c)) {
+		if (now >= deadline || stop_requested(c)) {
 			int64_t age = (int64_t)time(NULL) - (int64_t)st.st_mtime;
 			return sov_error("%s: held by another git process for %lld s; "
 					 "waited %lld s and left it alone (if no git is running, "
@@ -375,22 +375,27 @@ static int wait_index_unlocked(struct cycle *c)
 
 /*
  * Run a git command that writes the index.  If it lost the race for
- * index.lock against another process, wait and run it again.
+ * index.lock against another process, wait and run it again.  Each
+ * command gets the whole lock timeout: a slow fetch or push earlier in
+ * the cycle must not use up the wait of the merge that follows it.
  */
 static int run_git_index(struct cycle *c, struct argv *args, const char *in,
 		     struct sov_buf *out, struct sov_buf *err)
 {
+	int64_t deadline = sov_sync_clock_ms() + c->cfg->lock_timeout_ms;
 	int status;
 
 	for (;;) {
-		if (wait_index_unlocked(c) < 0)
+		if (wait_index_unlocked(c, deadline) < 0)
 			return -1;
 		status = run_git(c, args, in, out, err);
 		if (status == 0)
 			return 0;
 		if (!strstr(err->ptr, "index.lock") || !strstr(err->ptr, "exists") ||
-		    sov_sync_clock_ms() >= c->deadline_ms)
+		    sov_sync_clock_ms() >= deadline)
 			return run_failed(args, status, err);
+		/* Taken and released between our look and git's: try again soon. */
+		sleep_ms(LOCK_POLL_MS);
 	}
 }
 
