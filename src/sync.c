@@ -712,8 +712,14 @@ static int step_merge(struct cycle *c)
 		return sov_error("%s: a merge, rebase or similar is in progress; "
 				 "finish or abort it, then sync again", c->workdir);
 
+	/*
+	 * --ff --commit --no-squash override merge.ff and
+	 * branch.<name>.mergeOptions: a user's "ff only" would make every
+	 * cycle fail, and "--no-commit" or "--squash" would leave a merge
+	 * half done that no later cycle may touch.
+	 */
 	argv_pushl(&args, "git", "merge", "--quiet", "--no-edit", "--no-progress",
-		   c->upstream.ptr, NULL);
+		   "--ff", "--commit", "--no-squash", c->upstream.ptr, NULL);
 	if (run_git_index(c, &args, NULL, &out, &err) == 0) {
 		c->res->merged = 1;
 		clear_conflict_flag(c);
