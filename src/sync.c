@@ -344,6 +344,19 @@ static int stop_requested(struct cycle *c)
 }
 
 /*
+ * Refuse to go on while the user is in the middle of a merge, rebase,
+ * cherry-pick, revert or bisect: staging the root would mark their
+ * conflicted files resolved, and committing would finish their merge.
+ */
+static int check_no_operation(struct cycle *c)
+{
+	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE)
+		return sov_error("%s: a merge, rebase or similar is in progress; "
+				 "finish or abort it, then sync again", c->workdir);
+	return 0;
+}
+
+/*
  * Wait while another process holds the index lock, up to `deadline`.
  * The lock is never removed: a live Git (or an editor's Git integration)
  * owns it, and deleting it would let two writers corrupt the index.
@@ -609,6 +622,9 @@ static int step_commit(struct cycle *c)
 		goto out;
 	}
 
+	/* Staging during the user's merge would mark their conflicts resolved. */
+	if (check_no_operation(c) < 0)
+		goto out;
 	argv_pushl(&args, "git", "add", "--all", "--", c->cfg->root.ptr, NULL);
 	push_scratch_excludes(&args);
 	if (run_git_index(c, &args, NULL, NULL, &err) < 0)
@@ -625,11 +641,8 @@ static int step_commit(struct cycle *c)
 	if (staged_outside_root(c, &outside) < 0)
 		goto out;
 	/* A merge the user started since the cycle began is not ours to commit. */
-	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE) {
-		sov_error("%s: a merge, rebase or similar is in progress; "
-			  "finish or abort it, then sync again", c->workdir);
+	if (check_no_operation(c) < 0)
 		goto out;
-	}
 
 	sov_sync_commit_message(c->cfg->source.ptr, c->res->changes.ptr,
 				MAX_BODY_PATHS, &msg);
@@ -708,9 +721,8 @@ static int step_merge(struct cycle *c)
 	if (!c->opts->retry_conflict && conflict_still_stands(c, &ours, &theirs))
 		return 1;
 	/* The user may have started a merge since the cycle began. */
-	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE)
-		return sov_error("%s: a merge, rebase or similar is in progress; "
-				 "finish or abort it, then sync again", c->workdir);
+	if (check_no_operation(c) < 0)
+		return -1;
 
 	/*
 	 * --ff --commit --no-squash override merge.ff and
@@ -872,10 +884,7 @@ static int start(struct cycle *c)
 	c->workdir = git_repository_workdir(c->repo);
 	if (!c->workdir)
 		return sov_error("%s: a bare repository has no files to sync", gitdir);
-	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE)
-		return sov_error("%s: a merge, rebase or similar is in progress; "
-				 "finish or abort it, then sync again", c->workdir);
-	if (resolve_branch(c) < 0)
+	if (check_no_operation(c) < 0 || resolve_branch(c) < 0)
 		return -1;
 	sov_buf_addf(&c->index_lock, "%sindex.lock", gitdir);
 	sov_buf_addf(&c->tracking, "refs/remotes/%s/%s", c->cfg->remote.ptr,
@@ -891,9 +900,16 @@ static int lock_cycle(struct cycle *c)
 {
 	int fd;
 
+	int warned = 0;
+
 	while ((fd = sov_repo_lock(c->repo, "sync", 0)) < 0) {
 		if (sov_sync_clock_ms() >= c->deadline_ms || stop_requested(c))
 			return sov_error_prefix("another sync is running");
+		/* Say why we are quiet: the wait may last the whole timeout. */
+		if (!warned) {
+			sov_warn("waiting for another sync to finish (%s)", sov_error_last());
+			warned = 1;
+		}
 		sleep_ms(LOCK_POLL_MS);
 	}
 	return fd;
@@ -918,7 +934,13 @@ int sov_sync_run(git_repository *repo, const struct sov_sync_opts *opts,
 	sov_buf_init(&c.branch, 0);
 	sov_buf_init(&c.low_speed_time, 0);
 
-	if (start(&c) < 0 || (lock = lock_cycle(&c)) < 0) {
+	/*
+	 * Checked again once the lock is ours: waiting for another cycle
+	 * leaves the user time to start a merge, which this one must not
+	 * stage into.
+	 */
+	if (start(&c) < 0 || (lock = lock_cycle(&c)) < 0 ||
+	    check_no_operation(&c) < 0) {
 		res->outcome = fail(&c);
 		ret = -1;
 	} else {
