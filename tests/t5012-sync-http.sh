@@ -44,7 +44,9 @@ server_stop() {
 }
 
 server_cleanup() {
-	test -f "$TRASH/server.pid" && kill -TERM "$(cat "$TRASH/server.pid")" 2>/dev/null
+	for _pidfile in "$TRASH/server.pid" "$TRASH/hang.pid"; do
+		test -f "$_pidfile" && kill -TERM "$(cat "$_pidfile")" 2>/dev/null
+	done
 	sync_cleanup
 }
 trap server_cleanup EXIT
@@ -119,6 +121,36 @@ test_expect_success 'watchers over HTTP ride out a server outage' '
 	remote_has shared/wb.md wb &&
 	stop_watch a &&
 	stop_watch b
+'
+
+test_expect_success 'a server that accepts and never answers: the cycle gives up' '
+	python3 - "$TRASH/hang.port" >>"$TRASH/http.log" 2>&1 <<-\PY &
+	import os, socket, sys, time
+	s = socket.socket()
+	s.bind(("127.0.0.1", 0))
+	s.listen(8)
+	open(sys.argv[1] + ".new", "w").write(str(s.getsockname()[1]))
+	os.rename(sys.argv[1] + ".new", sys.argv[1])
+	held = []
+	while True:
+	    c, _ = s.accept()
+	    held.append(c)     # read nothing, answer nothing
+	PY
+	echo $! >"$TRASH/hang.pid" &&
+	wait_until 30 test -e hang.port &&
+	cd a &&
+	git remote add stall "http://127.0.0.1:$(cat ../hang.port)/stall.git" &&
+	git config sovsync.remote stall &&
+	git config sovsync.sync.networkTimeout 1s &&
+	echo stalled >shared/stalled.md &&
+	# The bound is generous; without the timeout the fetch hangs for good.
+	test_expect_code 1 timeout 120 sovsync sync 2>"$TRASH/err" &&
+	grep "git fetch" "$TRASH/err" &&
+	test "$(git log --no-merges -1 --format=%b)" = "$(printf "A\tshared/stalled.md")" &&
+	kill "$(cat ../hang.pid)" &&
+	git config --unset sovsync.remote &&
+	sovsync sync -q &&
+	remote_has shared/stalled.md stalled
 '
 
 test_done
