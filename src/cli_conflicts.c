@@ -104,7 +104,10 @@ const struct sov_cmd sov_cmd_conflicts = {
 	"\n"
 	"    --json    print the entries as a JSON array (format in\n"
 	"              docs/FORMATS.md: path, kind, base, ours, theirs,\n"
-	"              ours_commit, theirs_commit, detected_at, source)\n",
+	"              ours_commit, theirs_commit, detected_at, source)\n"
+	"\n"
+	"Exit status: 0 listed (an empty queue included), 1 the queue cannot be\n"
+	"read (the message names the file and the cause), 2 wrong usage.\n",
 	0,
 };
 
@@ -370,6 +373,10 @@ const struct sov_cmd sov_cmd_resolve = {
 	"upstream version and theirs your own replayed commit's.\n"
 	"\n"
 	"The file is then staged with 'git add' (commit it as usual), the entry\n"
-	"leaves the queue and conflictsResolved in the sync metrics goes up.\n",
+	"leaves the queue and conflictsResolved in the sync metrics goes up.\n"
+	"\n"
+	"Exit status: 0 resolved, 1 not resolved (no such entry, markers left,\n"
+	"a binary document without a side, a version that cannot be read or\n"
+	"written; the entry then stays queued), 2 wrong usage.\n",
 	0,
 };

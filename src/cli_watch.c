@@ -24,39 +24,46 @@ static int cmd_watch(int argc, char **argv)
 	struct sov_watch_opts opts = { 0 };
 	struct sov_config *cfg = NULL;
 	git_repository *repo;
-	int i, ret = SOV_EXIT_FAIL;
+	/* Options, parsed before the repository is looked at: -1 is unset. */
+	int64_t debounce = -1, pull = -1, scan = -1, backoff = -1;
+	int quiet = 0, i, ret = SOV_EXIT_FAIL;
+
+	for (i = 1; i < argc; i++) {
+		int r = 0;
+
+		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
+			quiet = 1;
+			continue;
+		}
+		if (!r)
+			r = duration_opt(argv[i], "--debounce", &debounce);
+		if (!r)
+			r = duration_opt(argv[i], "--pull-interval", &pull);
+		if (!r)
+			r = duration_opt(argv[i], "--scan-interval", &scan);
+		if (!r)
+			r = duration_opt(argv[i], "--backoff-max", &backoff);
+		if (r < 0)
+			return sov_cli_usage_error(&sov_cmd_watch, "%s", sov_error_last());
+		if (!r)
+			return sov_cli_usage_error(&sov_cmd_watch, "unknown option '%s'",
+						   argv[i]);
+	}
 
 	repo = sov_sync_config_open(&cfg, &sc);
 	if (!repo || sov_watch_config_load(cfg, &opts) < 0)
 		goto fail;
 	opts.sync = &sc;
-
+	opts.quiet = quiet;
 	/* Options override the config. */
-	for (i = 1; i < argc; i++) {
-		int r = 0;
-
-		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
-			opts.quiet = 1;
-			continue;
-		}
-		if (!r)
-			r = duration_opt(argv[i], "--debounce", &opts.debounce_ms);
-		if (!r)
-			r = duration_opt(argv[i], "--pull-interval", &opts.pull_interval_ms);
-		if (!r)
-			r = duration_opt(argv[i], "--scan-interval", &opts.scan_interval_ms);
-		if (!r)
-			r = duration_opt(argv[i], "--backoff-max", &opts.backoff_max_ms);
-		if (r < 0) {
-			ret = sov_cli_usage_error(&sov_cmd_watch, "%s", sov_error_last());
-			goto out;
-		}
-		if (!r) {
-			ret = sov_cli_usage_error(&sov_cmd_watch, "unknown option '%s'",
-						  argv[i]);
-			goto out;
-		}
-	}
+	if (debounce >= 0)
+		opts.debounce_ms = debounce;
+	if (pull >= 0)
+		opts.pull_interval_ms = pull;
+	if (scan >= 0)
+		opts.scan_interval_ms = scan;
+	if (backoff >= 0)
+		opts.backoff_max_ms = backoff;
 	if (opts.pull_interval_ms < 1000 || opts.scan_interval_ms < 1000) {
 		ret = sov_cli_usage_error(&sov_cmd_watch,
 					  "pull and scan intervals must be at least 1s");
@@ -78,8 +85,8 @@ out:
 const struct sov_cmd sov_cmd_watch = {
 	"watch", cmd_watch,
 	"Sync on its own: commit, pull and push when files change",
-	"sovsync watch [-q | --quiet] [--debounce=<d>] [--pull-interval=<d>]\n"
-	"              [--scan-interval=<d>] [--backoff-max=<d>]",
+	"sovsync watch [-q] [--debounce=<d>] [--pull-interval=<d>] "
+	"[--scan-interval=<d>] [--backoff-max=<d>]",
 	"Runs in the foreground until SIGINT, SIGTERM or SIGHUP and runs the\n"
 	"cycle of 'sovsync sync' (see 'sovsync help sync'):\n"
 	"\n"

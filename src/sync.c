@@ -272,7 +272,7 @@ struct cycle {
 	struct sov_buf upstream;	/* <remote>/<branch>, for git merge */
 	struct sov_buf branch;		/* the branch synced */
 	struct sov_buf low_speed_time;	/* GIT_HTTP_LOW_SPEED_TIME=<s> */
-	int64_t deadline_ms;		/* for waiting on locks */
+	int64_t deadline_ms;		/* for taking the sync lock */
 	int warned_lock;
 };
 
@@ -344,18 +344,31 @@ static int stop_requested(struct cycle *c)
 }
 
 /*
- * Wait while another process holds the index lock, up to the deadline.
+ * Refuse to go on while the user is in the middle of a merge, rebase,
+ * cherry-pick, revert or bisect: staging the root would mark their
+ * conflicted files resolved, and committing would finish their merge.
+ */
+static int check_no_operation(struct cycle *c)
+{
+	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE)
+		return sov_error("%s: a merge, rebase or similar is in progress; "
+				 "finish or abort it, then sync again", c->workdir);
+	return 0;
+}
+
+/*
+ * Wait while another process holds the index lock, up to `deadline`.
  * The lock is never removed: a live Git (or an editor's Git integration)
  * owns it, and deleting it would let two writers corrupt the index.
  */
-static int wait_index_unlocked(struct cycle *c)
+static int wait_index_unlocked(struct cycle *c, int64_t deadline)
 {
 	struct stat st;
 
 	while (lstat(c->index_lock.ptr, &st) == 0) {
 		int64_t now = sov_sync_clock_ms();
 
-		if (now >= c->deadline_ms || stop_requested(c)) {
+		if (now >= deadline || stop_requested(c)) {
 			int64_t age = (int64_t)time(NULL) - (int64_t)st.st_mtime;
 			return sov_error("%s: held by another git process for %lld s; "
 					 "waited %lld s and left it alone (if no git is running, "
@@ -375,22 +388,27 @@ static int wait_index_unlocked(struct cycle *c)
 
 /*
  * Run a git command that writes the index.  If it lost the race for
- * index.lock against another process, wait and run it again.
+ * index.lock against another process, wait and run it again.  Each
+ * command gets the whole lock timeout: a slow fetch or push earlier in
+ * the cycle must not use up the wait of the merge that follows it.
  */
 static int run_git_index(struct cycle *c, struct argv *args, const char *in,
 		     struct sov_buf *out, struct sov_buf *err)
 {
+	int64_t deadline = sov_sync_clock_ms() + c->cfg->lock_timeout_ms;
 	int status;
 
 	for (;;) {
-		if (wait_index_unlocked(c) < 0)
+		if (wait_index_unlocked(c, deadline) < 0)
 			return -1;
 		status = run_git(c, args, in, out, err);
 		if (status == 0)
 			return 0;
 		if (!strstr(err->ptr, "index.lock") || !strstr(err->ptr, "exists") ||
-		    sov_sync_clock_ms() >= c->deadline_ms)
+		    sov_sync_clock_ms() >= deadline)
 			return run_failed(args, status, err);
+		/* Taken and released between our look and git's: try again soon. */
+		sleep_ms(LOCK_POLL_MS);
 	}
 }
 
@@ -604,6 +622,9 @@ static int step_commit(struct cycle *c)
 		goto out;
 	}
 
+	/* Staging during the user's merge would mark their conflicts resolved. */
+	if (check_no_operation(c) < 0)
+		goto out;
 	argv_pushl(&args, "git", "add", "--all", "--", c->cfg->root.ptr, NULL);
 	push_scratch_excludes(&args);
 	if (run_git_index(c, &args, NULL, NULL, &err) < 0)
@@ -620,11 +641,8 @@ static int step_commit(struct cycle *c)
 	if (staged_outside_root(c, &outside) < 0)
 		goto out;
 	/* A merge the user started since the cycle began is not ours to commit. */
-	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE) {
-		sov_error("%s: a merge, rebase or similar is in progress; "
-			  "finish or abort it, then sync again", c->workdir);
+	if (check_no_operation(c) < 0)
 		goto out;
-	}
 
 	sov_sync_commit_message(c->cfg->source.ptr, c->res->changes.ptr,
 				MAX_BODY_PATHS, &msg);
@@ -703,12 +721,17 @@ static int step_merge(struct cycle *c)
 	if (!c->opts->retry_conflict && conflict_still_stands(c, &ours, &theirs))
 		return 1;
 	/* The user may have started a merge since the cycle began. */
-	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE)
-		return sov_error("%s: a merge, rebase or similar is in progress; "
-				 "finish or abort it, then sync again", c->workdir);
+	if (check_no_operation(c) < 0)
+		return -1;
 
+	/*
+	 * --ff --commit --no-squash override merge.ff and
+	 * branch.<name>.mergeOptions: a user's "ff only" would make every
+	 * cycle fail, and "--no-commit" or "--squash" would leave a merge
+	 * half done that no later cycle may touch.
+	 */
 	argv_pushl(&args, "git", "merge", "--quiet", "--no-edit", "--no-progress",
-		   c->upstream.ptr, NULL);
+		   "--ff", "--commit", "--no-squash", c->upstream.ptr, NULL);
 	if (run_git_index(c, &args, NULL, &out, &err) == 0) {
 		c->res->merged = 1;
 		clear_conflict_flag(c);
@@ -861,10 +884,7 @@ static int start(struct cycle *c)
 	c->workdir = git_repository_workdir(c->repo);
 	if (!c->workdir)
 		return sov_error("%s: a bare repository has no files to sync", gitdir);
-	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE)
-		return sov_error("%s: a merge, rebase or similar is in progress; "
-				 "finish or abort it, then sync again", c->workdir);
-	if (resolve_branch(c) < 0)
+	if (check_no_operation(c) < 0 || resolve_branch(c) < 0)
 		return -1;
 	sov_buf_addf(&c->index_lock, "%sindex.lock", gitdir);
 	sov_buf_addf(&c->tracking, "refs/remotes/%s/%s", c->cfg->remote.ptr,
@@ -880,9 +900,16 @@ static int lock_cycle(struct cycle *c)
 {
 	int fd;
 
+	int warned = 0;
+
 	while ((fd = sov_repo_lock(c->repo, "sync", 0)) < 0) {
 		if (sov_sync_clock_ms() >= c->deadline_ms || stop_requested(c))
 			return sov_error_prefix("another sync is running");
+		/* Say why we are quiet: the wait may last the whole timeout. */
+		if (!warned) {
+			sov_warn("waiting for another sync to finish (%s)", sov_error_last());
+			warned = 1;
+		}
 		sleep_ms(LOCK_POLL_MS);
 	}
 	return fd;
@@ -907,7 +934,13 @@ int sov_sync_run(git_repository *repo, const struct sov_sync_opts *opts,
 	sov_buf_init(&c.branch, 0);
 	sov_buf_init(&c.low_speed_time, 0);
 
-	if (start(&c) < 0 || (lock = lock_cycle(&c)) < 0) {
+	/*
+	 * Checked again once the lock is ours: waiting for another cycle
+	 * leaves the user time to start a merge, which this one must not
+	 * stage into.
+	 */
+	if (start(&c) < 0 || (lock = lock_cycle(&c)) < 0 ||
+	    check_no_operation(&c) < 0) {
 		res->outcome = fail(&c);
 		ret = -1;
 	} else {

@@ -99,3 +99,8 @@ sync_cleanup() {
 	test_cleanup
 }
 trap sync_cleanup EXIT
+# lib.sh turns INT and TERM into an exit (so the EXIT trap runs); do the
+# same for a closed pipe (`sh t5001-watch.sh | head`) and a hang-up, or the
+# watchers, pulling every second, would outlive the script.
+trap 'exit 141' PIPE
+trap 'exit 129' HUP

@@ -139,6 +139,8 @@ test_expect_success 'resolve: usage errors and outside a repository' '
 	test_expect_code 2 sovsync resolve --ours --theirs $DOC &&
 	test_expect_code 2 sovsync resolve --bogus $DOC &&
 	test_expect_code 2 sovsync resolve $DOC other &&
+	sovsync resolve --help | grep "^Exit status: 0 resolved, 1 not resolved" &&
+	sovsync conflicts --help | grep "^Exit status: 0 listed" &&
 	mkdir "$TRASH/t7/nowhere" &&
 	cd "$TRASH/t7/nowhere" &&
 	GIT_CEILING_DIRECTORIES="$TRASH/t7" test_expect_code 1 sovsync conflicts 2>err &&

@@ -82,7 +82,7 @@ test_expect_success '--dry-run lists the batch and changes nothing' '
 	test "$(git rev-parse HEAD)" = "$head" &&
 	git diff --cached --quiet &&
 	sovsync sync -q >"$TRASH/out" &&
-	test ! -s out &&
+	test ! -s "$TRASH/out" &&
 	test "$(git rev-parse HEAD)" != "$head"
 '
 

@@ -8,6 +8,14 @@
 
 WATCH_OPTS="--debounce=0.3 --pull-interval=1 --backoff-max=1"
 
+test_expect_success 'usage errors exit 2, in a repository or not' '
+	test_expect_code 2 sovsync watch --bogus 2>err &&
+	grep "unknown option .--bogus." err &&
+	test_expect_code 2 sovsync watch --debounce=soon 2>err &&
+	grep "not a duration" err &&
+	! grep "or:" err
+'
+
 test_expect_success 'setup: two clones, each with a watcher' '
 	sync_setup &&
 	start_watch a $WATCH_OPTS &&
