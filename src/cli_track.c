@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "error.h"
 #include "fs.h"
-#include "gitcmd.h"
+#include "run.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +26,11 @@ struct path_list {
 
 static int go_to_toplevel(void)
 {
-	const char *argv[] = { "rev-parse", "--show-toplevel", NULL };
+	const char *argv[] = { "git", "rev-parse", "--show-toplevel", NULL };
 	struct sov_buf top = SOV_BUF_INIT;
 	int ret = 0;
 
-	if (sov_gitcmd_run(argv, NULL, &top) < 0)
+	if (sov_run_git_argv(&top, NULL, NULL, argv) < 0)
 		return sov_error_prefix("not in a Git working tree");
 	sov_buf_rtrim(&top);
 	if (chdir(top.ptr) < 0)
@@ -42,17 +42,26 @@ static int go_to_toplevel(void)
 /* The committed or staged files whose filter attribute is now sovsync. */
 static int list_filtered(struct path_list *list)
 {
-	const char *ls[] = { "ls-files", "-z", NULL };
-	const char *attr[] = { "check-attr", "--stdin", "-z", "filter", NULL };
+	const char *ls[] = { "git", "ls-files", "-z", NULL };
+	const char *attr[] = { "git", "check-attr", "--stdin", "-z", "filter", NULL };
 	struct sov_buf files = SOV_BUF_INIT;
+	struct sov_run check = { 0 };
 	size_t pos = 0;
 	int ret = 0;
 
 	sov_buf_reset(&list->text);
 	list->nr = 0;
-	if (sov_gitcmd_run(ls, NULL, &files) < 0 ||
-	    sov_gitcmd_run(attr, &files, &list->text) < 0) {
+	if (sov_run_git_argv(&files, NULL, NULL, ls) < 0) {
 		ret = -1;
+		goto out;
+	}
+	check.argv = attr;
+	check.in = files.ptr;
+	check.in_len = files.len;
+	check.out = &list->text;
+	check.inherit_stderr = 1;
+	if (sov_run(&check) != 0) {
+		ret = sov_error("git check-attr failed");
 		goto out;
 	}
 	/* check-attr -z prints "<path>\0filter\0<value>\0" per path. */
@@ -117,19 +126,20 @@ static void show_progress(size_t done, size_t total, int last)
 static int renormalize(const struct path_list *paths)
 {
 	size_t step = paths->nr / PROGRESS_STEPS + 1, done = 0;
-	const char **argv = sov_calloc(step + 5, sizeof(*argv));
+	const char **argv = sov_calloc(step + 6, sizeof(*argv));
 	int ret = 0;
 
-	argv[0] = "add";
-	argv[1] = "--renormalize";
-	argv[2] = "--";
+	argv[0] = "git";
+	argv[1] = "add";
+	argv[2] = "--renormalize";
+	argv[3] = "--";
 	show_progress(0, paths->nr, 0);
 	while (done < paths->nr) {
 		size_t n = paths->nr - done < step ? paths->nr - done : step;
 
-		memcpy(argv + 3, paths->items + done, n * sizeof(*argv));
-		argv[3 + n] = NULL;
-		if (sov_gitcmd_run(argv, NULL, NULL) < 0) {
+		memcpy(argv + 4, paths->items + done, n * sizeof(*argv));
+		argv[4 + n] = NULL;
+		if (sov_run_git_argv(NULL, NULL, NULL, argv) < 0) {
 			ret = -1;
 			break;
 		}
