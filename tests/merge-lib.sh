@@ -13,19 +13,31 @@
 #                                     ./result (and ./result.rev for the
 #                                     other order)
 
+# merge_config CLONE DRIVER: the driver (and, with MERGE_WITH_FILTER set,
+# the large-file filter) configured as `sovsync install` does.
+merge_config() {
+	git -C "$1" config merge.sovsync-$2.driver \
+		"$SOVSYNC_BIN/sovsync merge-$2 %O %A %B %P %L" &&
+	if [ -n "${MERGE_WITH_FILTER:-}" ]; then
+		git -C "$1" config filter.sovsync.process "$SOVSYNC_BIN/sovsync filter-process" &&
+		git -C "$1" config filter.sovsync.required true
+	fi
+}
+
 # merge_setup DIR PATH DRIVER
 merge_setup() {
+	_attrs="merge=sovsync-$3"
+	[ -n "${MERGE_WITH_FILTER:-}" ] && _attrs="$_attrs filter=sovsync -text"
 	git init -q --bare "$1.git" &&
 	git clone -q "$1.git" "$1/one" 2>/dev/null &&
-	git -C "$1/one" config merge.sovsync-$3.driver \
-		"$SOVSYNC_BIN/sovsync merge-$3 %O %A %B %P %L" &&
-	echo "$2 merge=sovsync-$3" >"$1/one/.gitattributes" &&
+	merge_config "$1/one" "$3" &&
+	echo "$2 $_attrs" >"$1/one/.gitattributes" &&
 	git -C "$1/one" add .gitattributes &&
 	git -C "$1/one" commit -q -m attributes &&
 	git -C "$1/one" push -q origin HEAD:main 2>/dev/null &&
-	git clone -q "$1.git" "$1/two" &&
-	git -C "$1/two" config merge.sovsync-$3.driver \
-		"$SOVSYNC_BIN/sovsync merge-$3 %O %A %B %P %L"
+	git clone -q -n "$1.git" "$1/two" &&
+	merge_config "$1/two" "$3" &&
+	git -C "$1/two" checkout -q main
 }
 
 # put CLONE PATH FILE MSG: commit FILE's content (or a deletion, for "-") at PATH.

@@ -261,4 +261,36 @@ test_expect_success 'merge-doc is plumbing with a full help text' '
 	grep "merge-doc" all
 '
 
+test_expect_success 'a document stored by the filter: merged as text, conflict ids are the stored blobs' '
+	mkdir tf && cd tf &&
+	git init -q --bare remote.git &&
+	git clone -q remote.git a 2>/dev/null &&
+	git -C a config filter.sovsync.process "$SOVSYNC_BIN/sovsync filter-process" &&
+	git -C a config filter.sovsync.required true &&
+	mkdir -p a/shared/documents/ingested &&
+	echo "shared/documents/** merge=sovsync-doc filter=sovsync -text" >a/.gitattributes &&
+	printf "one\ntwo\nthree\nfour\nfive\n" >a/$DOC &&
+	git -C a add . && git -C a commit -q -m base && git -C a push -q origin main &&
+	git clone -q -n remote.git b &&
+	for c in a b; do
+		git -C $c config filter.sovsync.process "$SOVSYNC_BIN/sovsync filter-process" &&
+		git -C $c config filter.sovsync.required true &&
+		git -C $c config merge.sovsync-doc.driver "sovsync merge-doc %O %A %B %P %L" || exit 1
+	done &&
+	git -C b checkout -q main &&
+	git -C b cat-file blob HEAD:$DOC | head -c 8 | od -An -c | grep "S   O   V" &&
+	doc_conflict &&
+	git -C b pull -q --no-edit 2>err &&
+	grep "flagged for review" err &&
+	test -z "$(git -C b status --porcelain)" &&
+	grep "^<<<<<<< ours" b/$DOC && grep "^three from a" b/$DOC && grep "^three from b" b/$DOC &&
+	git -C b cat-file blob HEAD:$DOC | head -c 8 | od -An -c | grep "S   O   V" &&
+	(cd b && sovsync conflicts --json) >json &&
+	test "$(json_get json "d[0][\"kind\"]")" = text &&
+	test "$(json_get json "d[0][\"theirs\"]")" = "$(git -C b rev-parse HEAD^2:$DOC)" &&
+	(cd b && sovsync resolve --theirs $DOC) &&
+	printf "one\ntwo\nthree from a\nfour\nfive\n" >expect &&
+	test_cmp expect b/$DOC
+'
+
 test_done
