@@ -178,4 +178,18 @@ test_expect_success 'a commit run like a GUI client: env -i, no tty' '
 	! grep sovsync gui.out
 '
 
+test_expect_success 'a file stored by the filter is described by its real content' '
+	test_repo rf &&
+	sovsync install --repo rf >/dev/null &&
+	git -C rf add -A && test_tick && git -C rf commit -q -m layout &&
+	test_random_file rf/shared/documents/ingested/report.pdf 300000 5 &&
+	git -C rf add shared && test_tick && git -C rf commit -q -m pdf &&
+	git -C rf cat-file blob HEAD:shared/documents/ingested/report.pdf | head -c 8 |
+		od -An -c | grep "S   O   V" &&
+	sov_fresh rf &&
+	sha=$(sha256sum rf/shared/documents/ingested/report.pdf | cut -d" " -f1) &&
+	test "$(sov_entry rf documents/ingested/report.pdf hash)" = "sha256:$sha" &&
+	test "$(sov_entry rf documents/ingested/report.pdf size)" = 300000
+'
+
 test_done
