@@ -158,3 +158,14 @@ void sov_hex_encode(const void *data, size_t len, struct sov_buf *out)
 	to_hex(data, len, out->ptr + out->len);
 	out->len += 2 * len;
 }
+
+int sov_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

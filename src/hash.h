@@ -45,4 +45,7 @@ int sov_base64_decode(const char *text, size_t len, struct sov_buf *out);
 /* Append lowercase hex. */
 void sov_hex_encode(const void *data, size_t len, struct sov_buf *out);
 
+/* The value of one hex digit (either case), or -1. */
+int sov_hex_digit(int c);
+
 #endif

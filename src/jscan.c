@@ -10,6 +10,7 @@
  * jansson handle the rare value that has one.
  */
 #include "jscan.h"
+#include "hash.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -89,17 +90,6 @@ static void ws_none(struct scan *s)
 	s->p = sov_jscan_skip_ws(s->p, s->end);
 	if (s->p != start)
 		s->canon = 0;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /*
@@ -200,7 +190,7 @@ static int scan_string(struct scan *s)
 			if (end - p < 6)
 				return -1;
 			for (i = 0; i < 4; i++)
-				if ((h[i] = hexval((char)p[2 + i])) < 0)
+				if ((h[i] = sov_hex_digit((char)p[2 + i])) < 0)
 					return -1;
 			v = (unsigned)(h[0] << 12 | h[1] << 8 | h[2] << 4 | h[3]);
 			/*

@@ -2,6 +2,7 @@
  * pktline.c - pkt-line reader and writer; see pktline.h.
  */
 #include "pktline.h"
+#include "hash.h"
 #include "error.h"
 #include "fs.h"
 
@@ -59,17 +60,6 @@ static int fill(struct sov_pkt_reader *r, size_t want)
 	return 1;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 enum sov_pkt_status sov_pkt_read(struct sov_pkt_reader *r)
 {
 	const char *h;
@@ -83,7 +73,7 @@ enum sov_pkt_status sov_pkt_read(struct sov_pkt_reader *r)
 		return SOV_PKT_EOF;
 	h = r->in + r->pos;
 	for (i = 0; i < 4; i++) {
-		int v = hexval((unsigned char)h[i]);
+		int v = sov_hex_digit((unsigned char)h[i]);
 
 		if (v < 0) {
 			sov_error("%s: packet length '%.4s' is not hex", r->what, h);

@@ -47,6 +47,10 @@ int main(void)
 	sov_buf_reset(&b);
 	ok(sov_base64_decode("Zm9v!mFy", 8, &b) == -1, "invalid character refused");
 	ok(sov_base64_decode("Zm9", 3, &b) == -1, "bad length refused");
+	ok(sov_hex_digit('0') == 0 && sov_hex_digit('9') == 9 && sov_hex_digit('a') == 10 &&
+	   sov_hex_digit('F') == 15, "hex digits of both cases");
+	ok(sov_hex_digit('g') == -1 && sov_hex_digit('/') == -1 && sov_hex_digit(0) == -1,
+	   "non-digits are -1");
 	sov_buf_release(&b);
 	return done_testing();
 }
