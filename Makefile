@@ -185,7 +185,7 @@ bench: deps
 	@for b in bench/*.sh; do [ -f "$$b" ] || continue; sh "$$b" || exit 1; done
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(TOOLS)
 	@sh tests/demo.sh
 
 install: all
