@@ -36,8 +36,11 @@ test_cleanup() {
 . "$SRCDIR/tests/lib-httpd.sh"
 . "$SRCDIR/tests/lib-webhook.sh"
 . "$SRCDIR/tests/lib-cycle.sh"
-# lib-bg.sh set the EXIT trap (stop servers, then test_cleanup); make a
-# signal end the script through it too.
+CYCLE_SHOW=run
+# On exit: stop the servers (lib-bg.sh), then test_cleanup; without `set -e`,
+# which would end the handler at the first server already gone.  A signal
+# ends the script through it too.
+trap 'set +e; bg_cleanup' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
@@ -139,11 +142,7 @@ say "The web app writes into the remote"
 note "The web app commits straight into the bare repository, without a work
 tree or hooks, like the GitHub contents API: it adds a memory and edits a
 document (source = web)."
-remote_show $CYCLE_MEM >../web-mem.json
-mem_add ../web-mem.json m-web-1 "Lives in Lisbon"
-printf "# Notes\n\nline one, edited on the web\nline two\nline three\n" >../web-doc.md
-run web_writer --message "web: memory and notes" ../srv/remote.git \
-	$CYCLE_MEM=../web-mem.json $CYCLE_DOC=../web-doc.md
+web_app_edit m-web-1 "Lives in Lisbon" "line two" "web: memory and notes"
 
 say "Meanwhile the PC learns something too; then it pulls"
 mem_add $CYCLE_MEM m-pc-3 "Runs on Sundays"
@@ -193,13 +192,10 @@ settle .
 deliveries 1
 
 say "One pull, two kinds of change: memories and a conflicting document edit"
-remote_show $CYCLE_MEM >../web-mem.json
-mem_add ../web-mem.json m-web-2 "Allergic to peanuts"
-printf "# Notes\n\nline one, edited on the web\nline two from the web\nline three\n" >../web-doc.md
-run web_writer --message "web: memory and a conflicting edit" ../srv/remote.git \
-	$CYCLE_MEM=../web-mem.json $CYCLE_DOC=../web-doc.md
+web_app_edit m-web-2 "Allergic to peanuts" "line two from the web" \
+	"web: memory and a conflicting edit"
 mem_add $CYCLE_MEM m-pc-5 "Plays the cello"
-printf "# Notes\n\nline one, edited on the web\nline two from the PC\nline three\n" >$CYCLE_DOC
+notes "line one, edited on the web" "line two from the PC" >$CYCLE_DOC
 run git commit -q -a -m "local: memory and a conflicting edit"
 run git pull -q --no-edit
 note "The pull completed: the memories merged, the document kept both versions
@@ -207,7 +203,7 @@ between conflict markers and was queued for review instead of stopping the
 merge."
 run sovsync conflicts
 run cat $CYCLE_DOC
-printf "# Notes\n\nline one, edited on the web\nline two from the PC and the web\nline three\n" >$CYCLE_DOC
+notes "line one, edited on the web" "line two from the PC and the web" >$CYCLE_DOC
 note "(the user edits the document and keeps both lines)"
 run sovsync resolve $CYCLE_DOC
 run git commit -q -m "resolve notes"

@@ -35,6 +35,23 @@ mem_ids() {
 print("\n".join(sorted(m["id"] for m in json.load(open(sys.argv[1]))["results"])))' "$1"
 }
 
+# notes LINE1 LINE2: the text of the document $CYCLE_DOC.
+notes() {
+	printf "# Notes\n\n%s\n%s\nline three\n" "$1" "$2"
+}
+
+# web_app_edit MEM-ID MEMORY LINE2 MESSAGE: the web app adds a memory to the
+# remote's memories file and edits the document (line one, and LINE2) in
+# one commit, through web_writer (shown by $CYCLE_SHOW when set: the demo's
+# `run`).  Prints the new commit id.
+web_app_edit() {
+	remote_show $CYCLE_MEM >"$TRASH/web-mem.json" &&
+	mem_add "$TRASH/web-mem.json" "$1" "$2" &&
+	notes "line one, edited on the web" "$3" >"$TRASH/web-doc.md" &&
+	(cd "$TRASH" && ${CYCLE_SHOW:-} web_writer --message "$4" srv/remote.git \
+		$CYCLE_MEM=web-mem.json $CYCLE_DOC=web-doc.md)
+}
+
 # remote_show PATH: PATH in the remote's main, as stored.
 remote_show() {
 	git --git-dir="$CYCLE_REMOTE" show "main:$1"
@@ -53,7 +70,7 @@ cycle_setup() {
 	(cd pc && sovsync install >/dev/null && sovsync track 'shared/**/*.bin' >/dev/null) &&
 	cycle_webhook pc rx &&
 	git -C pc config sovsync.source pc &&
-	printf "# Notes\n\nline one\nline two\nline three\n" >"pc/$CYCLE_DOC" &&
+	notes "line one" "line two" >"pc/$CYCLE_DOC" &&
 	git -C pc add -A &&
 	git -C pc commit -q -m "sovsync layout" &&
 	git -C pc push -q origin main 2>/dev/null

@@ -67,11 +67,7 @@ test_expect_success 'local memories and a large file: commit and push, commit an
 '
 
 test_expect_success 'the web app adds a memory and edits a document in the remote' '
-	remote_show $CYCLE_MEM >web-mem.json &&
-	mem_add web-mem.json m-web-1 "Lives in Lisbon" &&
-	printf "# Notes\n\nline one, edited on the web\nline two\nline three\n" >web-doc.md &&
-	web_writer --message "web: memory and notes" "$CYCLE_REMOTE" \
-		$CYCLE_MEM=web-mem.json $CYCLE_DOC=web-doc.md >web-head &&
+	web_app_edit m-web-1 "Lives in Lisbon" "line two" "web: memory and notes" >web-head &&
 	git --git-dir="$CYCLE_REMOTE" log -1 --format=%B main | grep "^Sovsync-Source: web$"
 '
 
@@ -165,13 +161,10 @@ test_expect_success 'web server down during a push: it fails, nothing is lost, t
 '
 
 test_expect_success 'one pull: a memories change merges, a document conflict is flagged' '
-	remote_show $CYCLE_MEM >web-mem.json &&
-	mem_add web-mem.json m-web-2 "Allergic to peanuts" &&
-	printf "# Notes\n\nline one, edited on the web\nline two from the web\nline three\n" >web-doc.md &&
-	web_writer --message "web: memory and a conflicting edit" "$CYCLE_REMOTE" \
-		$CYCLE_MEM=web-mem.json $CYCLE_DOC=web-doc.md >web-head &&
+	web_app_edit m-web-2 "Allergic to peanuts" "line two from the web" \
+		"web: memory and a conflicting edit" >web-head &&
 	mem_add pc/$CYCLE_MEM m-pc-5 "Plays the cello" &&
-	printf "# Notes\n\nline one, edited on the web\nline two from the PC\nline three\n" >pc/$CYCLE_DOC &&
+	notes "line one, edited on the web" "line two from the PC" >pc/$CYCLE_DOC &&
 	git -C pc commit -q -a -m "local: memory and a conflicting edit" &&
 	git -C pc pull -q --no-edit 2>err &&
 	test ! -e pc/.git/MERGE_HEAD &&
@@ -186,7 +179,7 @@ test_expect_success 'one pull: a memories change merges, a document conflict is 
 '
 
 test_expect_success 'resolve clears the flag; the resolution is committed and pushed' '
-	printf "# Notes\n\nline one, edited on the web\nline two from the PC and the web\nline three\n" >pc/$CYCLE_DOC &&
+	notes "line one, edited on the web" "line two from the PC and the web" >pc/$CYCLE_DOC &&
 	(cd pc && sovsync resolve $CYCLE_DOC) >out &&
 	grep Resolved out &&
 	(cd pc && sovsync conflicts) >table &&

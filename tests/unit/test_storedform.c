@@ -1,5 +1,6 @@
 /* Unit tests for src/storedform.c. */
 #include "tap.h"
+#include "testrepo.h"
 #include "error.h"
 #include "frame.h"
 #include "fs.h"
@@ -26,33 +27,6 @@ static void put(const char *rel, const void *data, size_t len)
 static void put_text(const char *rel, const char *text)
 {
 	put(rel, text, strlen(text));
-}
-
-/* Commit the working tree as it is, unfiltered (libgit2 runs no filter). */
-static git_oid commit_all(git_repository *repo, const char *msg)
-{
-	git_index *index = NULL;
-	git_signature *sig = NULL;
-	git_oid tree_id, id, parent_id;
-	git_tree *tree = NULL;
-	git_commit *parent = NULL;
-	int has_parent = git_reference_name_to_id(&parent_id, repo, "HEAD") == 0;
-
-	git_repository_index(&index, repo);
-	git_index_add_all(index, NULL, 0, NULL, NULL);
-	git_index_write(index);
-	git_index_write_tree(&tree_id, index);
-	git_tree_lookup(&tree, repo, &tree_id);
-	git_signature_new(&sig, "T", "t@example.com", 1700000000, 0);
-	if (has_parent)
-		git_commit_lookup(&parent, repo, &parent_id);
-	git_commit_create_v(&id, repo, "HEAD", sig, sig, NULL, msg, tree,
-			    has_parent ? 1 : 0, parent);
-	git_commit_free(parent);
-	git_signature_free(sig);
-	git_tree_free(tree);
-	git_index_free(index);
-	return id;
 }
 
 static git_oid blob_of(git_repository *repo, const git_oid *commit, const char *path)
@@ -88,7 +62,7 @@ int main(void)
 	put_text("shared/docs/empty", "");
 	put_text("shared/plain.txt", "not filtered\n");
 	put_text("outside/x.md", "not under the root\n");
-	c1 = commit_all(repo, "web commit");
+	c1 = commit_all(repo, "web commit", 1700000000);
 
 	ok(sov_storedform_find_raw(repo, "shared", NULL, &c1, &raw) == 0, "find in a root commit");
 	is_str(raw.ptr, "shared/docs/a.md\n", "only the non-empty filtered file under the root");
@@ -110,7 +84,7 @@ int main(void)
 	/* The next commit: a.md now stored encoded, b.md arrives raw. */
 	put("shared/docs/a.md", stored.ptr, stored.len);
 	put_text("shared/docs/b.md", "also from the web\n");
-	c2 = commit_all(repo, "second");
+	c2 = commit_all(repo, "second", 1700000060);
 	sov_buf_reset(&raw);
 	ok(sov_storedform_find_raw(repo, "shared", &c1, &c2, &raw) == 0, "find what arrived");
 	is_str(raw.ptr, "shared/docs/b.md\n", "only the new raw file");
