@@ -118,7 +118,7 @@ share/man/man1/%.1: $(BINDIR)/sovsync
 	@mkdir -p $(dir $@)
 	$(QUIET_GEN)$(BINDIR)/sovsync help --man $* > $@
 
-$(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB)
+$(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h tests/unit/testrepo.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
@@ -186,7 +186,7 @@ bench: deps
 	@for b in bench/*.sh; do [ -f "$$b" ] || continue; sh "$$b" || exit 1; done
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(TOOLS)
 	@sh tests/demo.sh
 
 install: all

@@ -6,6 +6,7 @@
 #include "fs.h"
 #include "repo.h"
 #include "run.h"
+#include "storedform.h"
 #include "trace.h"
 
 #include <stdio.h>
@@ -133,8 +134,12 @@ static const char *oid_or_none(const git_oid *id, char *buf)
 	return git_oid_tostr(buf, GIT_OID_HEXSZ + 1, id);
 }
 
+/* What ensure_fresh() checks besides the manifest. */
+#define FRESH_PENDING 1	/* pending_conflicts match the local conflict queue */
+#define FRESH_STORED 2	/* files that arrived since `base` are in stored form */
+
 static int ensure_fresh(struct sov_hookrun *h, const git_oid *base, const git_oid *other,
-			int may_commit, int with_pending);
+			int may_commit, unsigned flags);
 
 /* ---- trusted commits ---- */
 
@@ -387,6 +392,21 @@ int sov_hookrun_post_commit(struct sov_hookrun *h)
 					may_follow_up(h->repo));
 }
 
+/*
+ * Whether a file under the filter arrived in its real form between `base`
+ * and `head` (written by the web app, storedform.h); an error counts as yes,
+ * so that ensure_fresh() looks again and reports it.
+ */
+static int arrived_unfiltered(struct sov_hookrun *h, const git_oid *base, const git_oid *head)
+{
+	struct sov_buf raw = SOV_BUF_INIT;
+	int ret = sov_storedform_find_raw(h->repo, h->root.ptr, base, head, &raw) < 0 || raw.len;
+
+	sov_error_clear();
+	sov_buf_release(&raw);
+	return ret;
+}
+
 int sov_hookrun_post_merge(struct sov_hookrun *h, int is_squash)
 {
 	git_oid head, p1, p2, orig;
@@ -398,19 +418,19 @@ int sov_hookrun_post_merge(struct sov_hookrun *h, int is_squash)
 		return ret < 0 ? -1 : 0;
 	if (parent_id(h->repo, &head, 1, &p2) == 0 && parent_id(h->repo, &head, 0, &p1) == 0) {
 		/* A merge commit: did what pre-merge-commit staged reach it? */
-		if (precommit_matches(h, &head, &p1)) {
+		if (precommit_matches(h, &head, &p1) && !arrived_unfiltered(h, &p1, &head)) {
 			mark_trusted(h, &head);
 			ret = 0;
 		} else {
-			ret = ensure_fresh(h, &p1, &p2, 1, 1);
+			ret = ensure_fresh(h, &p1, &p2, 1, FRESH_PENDING | FRESH_STORED);
 		}
 		return apply_index_fix(h, 1) < 0 ? -1 : ret;
 	}
 	/* A fast-forward: everything since ORIG_HEAD arrived from elsewhere. */
 	if (read_git_file_oid(h->repo, "ORIG_HEAD", &orig) == 0 &&
 	    git_graph_descendant_of(h->repo, &head, &orig) == 1)
-		return sov_hookrun_ensure_fresh(h, &orig, NULL, 1);
-	return sov_hookrun_ensure_fresh(h, NULL, NULL, 1);
+		return ensure_fresh(h, &orig, NULL, 1, FRESH_STORED);
+	return ensure_fresh(h, NULL, NULL, 1, FRESH_STORED);
 }
 
 int sov_hookrun_post_rewrite(struct sov_hookrun *h, const char *kind)
@@ -424,7 +444,7 @@ int sov_hookrun_post_rewrite(struct sov_hookrun *h, const char *kind)
 	 */
 	if (strcmp(kind, "rebase"))
 		return 0;
-	return sov_hookrun_ensure_fresh(h, NULL, NULL, 1);
+	return ensure_fresh(h, NULL, NULL, 1, FRESH_STORED);
 }
 
 /* ---- follow-up ---- */
@@ -442,8 +462,11 @@ static int head_is_followup(git_repository *repo, const git_oid *head)
 	return ret;
 }
 
-/* HEAD's tree with the written files replaced by their working tree content. */
-static int followup_tree(git_repository *repo, const git_oid *head, char *paths,
+/*
+ * HEAD's tree with the written files (`paths`) replaced by their working tree
+ * content and the files of `raw` by their stored form.
+ */
+static int followup_tree(git_repository *repo, const git_oid *head, char *paths, char *raw,
 			 git_oid *tree_out, struct sov_buf *list)
 {
 	git_tree_update *updates = NULL;
@@ -467,8 +490,32 @@ static int followup_tree(git_repository *repo, const git_oid *head, char *paths,
 		sov_buf_addf(list, "%s\n", line);
 		nr++;
 	}
-	if (git_commit_lookup(&c, repo, head) < 0 || git_commit_tree(&base, c) < 0 ||
-	    git_tree_create_updated(tree_out, repo, base, nr, updates) < 0) {
+	if (git_commit_lookup(&c, repo, head) < 0 || git_commit_tree(&base, c) < 0) {
+		sov_error_git("commit %s", git_oid_tostr_s(head));
+		goto out;
+	}
+	/* From HEAD's blob, not the working tree: keep the mode, take no edit. */
+	for (line = strtok_r(raw, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		git_tree_entry *e = NULL;
+
+		SOV_ALLOC_GROW(updates, nr + 1, alloc);
+		memset(&updates[nr], 0, sizeof(*updates));
+		updates[nr].action = GIT_TREE_UPDATE_UPSERT;
+		updates[nr].path = line;
+		if (git_tree_entry_bypath(&e, base, line) < 0) {
+			sov_error_git("%s", line);
+			goto out;
+		}
+		updates[nr].filemode = git_tree_entry_filemode(e);
+		if (sov_storedform_encode_blob(repo, git_tree_entry_id(e), &updates[nr].id) < 0) {
+			git_tree_entry_free(e);
+			goto out;
+		}
+		git_tree_entry_free(e);
+		sov_buf_addf(list, "%s\n", line);
+		nr++;
+	}
+	if (git_tree_create_updated(tree_out, repo, base, nr, updates) < 0) {
 		sov_error_git("cannot build the follow-up tree");
 		goto out;
 	}
@@ -486,7 +533,7 @@ out:
  * re-entry), works while Git still holds merge state in post-merge, and never
  * takes anything else the user has staged.
  */
-static int commit_followup(struct sov_hookrun *h, const git_oid *head)
+static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw)
 {
 	struct sov_manifest_opts opts;
 	struct sov_buf paths = SOV_BUF_INIT, list = SOV_BUF_INIT, date = SOV_BUF_INIT;
@@ -500,12 +547,13 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head)
 	if (sov_manifest_commit_time(&opts.commit_time) < 0 ||
 	    sov_manifest_refresh_tree(h->repo, head, &opts, &paths) < 0)
 		goto out;
-	if (!paths.len) {
+	if (!paths.len && !*raw) {
 		sov_trace("follow-up: nothing to rewrite");
 		ret = 0;
 		goto out;
 	}
-	if (followup_tree(h->repo, head, paths.ptr, &tree, &list) < 0)
+	if (followup_tree(h->repo, head, paths.len ? paths.ptr : (char *)"", raw, &tree,
+			  &list) < 0)
 		goto out;
 	git_oid_tostr(tree_hex, sizeof(tree_hex), &tree);
 	git_oid_tostr(head_hex, sizeof(head_hex), head);
@@ -555,17 +603,19 @@ int sov_hookrun_ensure_fresh(struct sov_hookrun *h, const git_oid *base,
 }
 
 /*
- * With `with_pending`, a commit whose pending_conflicts differ from the
+ * With FRESH_PENDING, a commit whose pending_conflicts differ from the
  * local conflict queue counts as stale too: for a merge made here, whose
  * document conflicts were just queued by the doc driver.  Never for commits
  * that arrived from elsewhere, or two clones with different queues would
- * rewrite each other's list forever.
+ * rewrite each other's list forever.  With FRESH_STORED, so does a commit
+ * that brought files under the filter in their real form (storedform.h):
+ * the follow-up stores them filtered.
  */
 static int ensure_fresh(struct sov_hookrun *h, const git_oid *base, const git_oid *other,
-			int may_commit, int with_pending)
+			int may_commit, unsigned flags)
 {
 	struct sov_manifest_opts opts;
-	struct sov_buf report = SOV_BUF_INIT;
+	struct sov_buf report = SOV_BUF_INIT, raw = SOV_BUF_INIT;
 	git_oid head;
 	int ret;
 
@@ -576,13 +626,23 @@ static int ensure_fresh(struct sov_hookrun *h, const git_oid *base, const git_oi
 	opts.base = base && is_trusted(h, base) ? base : NULL;
 	opts.other = other && is_trusted(h, other) ? other : NULL;
 	ret = sov_manifest_verify(h->repo, &head, &opts, &report);
-	if (ret == 0 && with_pending) {
+	if (ret == 0 && (flags & FRESH_PENDING)) {
 		int current = sov_manifest_pending_is_current(h->repo, &head, &opts);
 
 		if (current < 0)
 			goto out;
 		if (!current) {
 			sov_buf_addstr(&report, "pending_conflicts differ from the queue\n");
+			ret = 1;
+		}
+	}
+	if (ret >= 0 && (flags & FRESH_STORED)) {
+		if (sov_storedform_find_raw(h->repo, h->root.ptr, base, &head, &raw) < 0) {
+			ret = -1;
+			goto out;
+		}
+		if (raw.len) {
+			sov_buf_addf(&report, "stored unfiltered:\n%s", raw.ptr);
 			ret = 1;
 		}
 	}
@@ -598,9 +658,10 @@ static int ensure_fresh(struct sov_hookrun *h, const git_oid *base, const git_oi
 		ret = sov_error("%s: manifest still stale after a refresh; not retrying",
 				git_oid_tostr_s(&head));
 	} else {
-		ret = commit_followup(h, &head);
+		ret = commit_followup(h, &head, raw.len ? raw.ptr : (char *)"");
 	}
 out:
 	sov_buf_release(&report);
+	sov_buf_release(&raw);
 	return ret;
 }

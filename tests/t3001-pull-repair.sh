@@ -89,4 +89,34 @@ test_expect_success 'a push reaches the reference-transaction handler, a commit 
 	grep "hook reference-transaction committed" push.trace
 '
 
+
+test_expect_success 'a document the web side stored unfiltered gets its stored form' '
+	git -C web pull -q --no-rebase --no-edit &&
+	DOC=shared/documents/ingested/web.md &&
+	printf "written by the web app\n" >web/$DOC &&
+	git -C web add shared && test_tick && git -C web commit -q -m "web: raw doc" &&
+	git -C web push -q origin main &&
+	git -C web cat-file blob HEAD:$DOC >raw && test_cmp web/$DOC raw &&
+	test_tick && git -C local pull -q --ff-only 2>err &&
+	git -C local cat-file blob HEAD:$DOC >stored &&
+	! cmp -s stored local/$DOC &&
+	sovsync cat - <stored >real && test_cmp web/$DOC real &&
+	test "$(git -C local log -1 --format=%s)" = "sovsync: refresh manifest" &&
+	touch local/$DOC && sov_fresh local
+'
+
+test_expect_success 'the same through a merge pull' '
+	DOC=shared/documents/ingested/web2.md &&
+	printf "also from the web\n" >web/$DOC &&
+	git -C web add shared && test_tick && git -C web commit -q -m "web: raw doc 2" &&
+	git -C web push -q origin main &&
+	printf "{\"id\": \"l4\"}\n" >local/shared/conversations/l4.json &&
+	git -C local add shared && test_tick && git -C local commit -q -m "local: l4" &&
+	test_tick && git -C local pull -q --no-rebase --no-edit 2>err &&
+	git -C local cat-file blob HEAD:$DOC >stored &&
+	! cmp -s stored local/$DOC &&
+	sovsync cat - <stored >real && test_cmp web/$DOC real &&
+	touch local/$DOC && sov_fresh local
+'
+
 test_done
