@@ -8,6 +8,7 @@
 #include "metrics.h"
 #include "outbox.h"
 #include "repo.h"
+#include "timestamp.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -95,12 +96,56 @@ static void branch_info(struct sov_hookrun *h, json_t *st)
 	sov_buf_release(&ref);
 }
 
-/* last_sync of the committed state.json. */
-static json_t *last_sync(struct sov_hookrun *h)
+/*
+ * The newest entry of `ref`'s reflog whose message starts with one of
+ * `prefixes`, as an ISO-8601 string, or NULL.  This clone's own record of
+ * its pushes ("update by push") and pulls ("fetch", "pull").
+ */
+static json_t *reflog_time(git_repository *repo, const char *ref,
+			   const char *const *prefixes)
 {
-	struct sov_buf spec = SOV_BUF_INIT;
+	git_reflog *log = NULL;
+	json_t *out = NULL;
+	size_t i, n;
+
+	if (git_reflog_read(&log, repo, ref) < 0) {
+		sov_error_clear();
+		return NULL;
+	}
+	n = git_reflog_entrycount(log);
+	for (i = 0; i < n && !out; i++) {
+		const git_reflog_entry *e = git_reflog_entry_byindex(log, i);
+		const char *msg = git_reflog_entry_message(e);
+		const char *const *p;
+
+		for (p = prefixes; msg && *p && !out; p++) {
+			if (!strncmp(msg, *p, strlen(*p))) {
+				struct sov_buf when = SOV_BUF_INIT;
+
+				sov_time_format((int64_t)git_reflog_entry_committer(e)->when.time *
+						1000000, &when);
+				out = json_string(when.ptr);
+				sov_buf_release(&when);
+			}
+		}
+	}
+	git_reflog_free(log);
+	return out;
+}
+
+/*
+ * last_sync of the committed state.json; where it says nothing, this
+ * clone's reflog of the remote-tracking branch tells when it last pushed
+ * and pulled.
+ */
+static json_t *last_sync(struct sov_hookrun *h, json_t *st)
+{
+	static const char *const pushed[] = { "update by push", NULL };
+	static const char *const pulled[] = { "fetch", "pull", NULL };
+	struct sov_buf spec = SOV_BUF_INIT, ref = SOV_BUF_INIT;
 	git_object *obj = NULL;
-	json_t *state = NULL, *ls, *out;
+	json_t *state = NULL, *ls, *out, *v;
+	const char *remote, *branch;
 
 	sov_buf_addf(&spec, "HEAD:%s/state.json", h->root.ptr);
 	if (git_revparse_single(&obj, h->repo, spec.ptr) == 0 &&
@@ -112,9 +157,20 @@ static json_t *last_sync(struct sov_hookrun *h)
 	out = json_pack("{s:O?, s:O?}",
 			"localToRemote", json_object_get(ls, "local_to_remote"),
 			"remoteToLocal", json_object_get(ls, "remote_to_local"));
+	remote = json_string_value(json_object_get(st, "remote"));
+	branch = json_string_value(json_object_get(st, "syncBranch"));
+	sov_buf_addf(&ref, "refs/remotes/%s/%s", remote ? remote : "origin",
+		     branch ? branch : "main");
+	if (json_is_null(json_object_get(out, "localToRemote")) &&
+	    (v = reflog_time(h->repo, ref.ptr, pushed)))
+		json_object_set_new(out, "localToRemote", v);
+	if (json_is_null(json_object_get(out, "remoteToLocal")) &&
+	    (v = reflog_time(h->repo, ref.ptr, pulled)))
+		json_object_set_new(out, "remoteToLocal", v);
 	json_decref(state);
 	git_object_free(obj);
 	sov_buf_release(&spec);
+	sov_buf_release(&ref);
 	return out;
 }
 
@@ -126,7 +182,7 @@ static json_t *status_json(struct sov_hookrun *h)
 
 	branch_info(h, st);
 	json_object_set_new(st, "root", json_string(h->root.ptr));
-	json_object_set_new(st, "lastSync", last_sync(h));
+	json_object_set_new(st, "lastSync", last_sync(h, st));
 	json_object_set_new(st, "pendingConflicts", pending_conflicts(h->conflicts.ptr));
 	json_object_set_new(st, "webhookQueue", webhook_queue(h->repo));
 	if (sov_metrics_load(h->repo, &m) < 0) {

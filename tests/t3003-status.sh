@@ -82,6 +82,21 @@ test_expect_success 'human-readable status names the same things' '
 	grep "^conflictsResolved: *1" out
 '
 
+test_expect_success 'last push and last pull come from the clone'"'"'s own record' '
+	(cd r && sovsync status --json) >status.json &&
+	json_get lastSync.remoteToLocal >pulled &&
+	grep -E "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$" pulled &&
+	test "$(json_get lastSync.localToRemote)" = null &&
+	git -C r pull -q --no-edit &&
+	git -C r push -q origin main &&
+	(cd r && sovsync status --json) >status.json &&
+	json_get lastSync.localToRemote >pushed &&
+	grep -E "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$" pushed &&
+	(cd r && sovsync status) >human &&
+	grep "^last push: *[0-9]" human &&
+	grep "^last pull: *[0-9]" human
+'
+
 test_expect_success 'status outside a repository fails' '
 	mkdir -p empty && cd empty &&
 	test_must_fail env GIT_CEILING_DIRECTORIES="$TRASH" sovsync status 2>err &&
