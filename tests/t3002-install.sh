@@ -94,6 +94,23 @@ test_expect_success 'stdin reaches both our hook and the chained one' '
 	sov_fresh c
 '
 
+test_expect_success 'reference-transaction passes its stdin on byte for byte' '
+	printf "#!/bin/sh\necho \"\$1\" >>\"\$(git rev-parse --git-dir)/rt.log\"\ncat >>\"\$(git rev-parse --git-dir)/rt.log\"\n" \
+		>c/.git/hooks/reference-transaction.sovsync-chained &&
+	chmod +x c/.git/hooks/reference-transaction.sovsync-chained &&
+	git -C c commit -q --allow-empty -m rt &&
+	old=$(git -C c rev-parse HEAD^) && new=$(git -C c rev-parse HEAD) &&
+	printf "%s %s HEAD\n%s %s refs/heads/main\n" $old $new $old $new >line &&
+	{ echo prepared && cat line && echo committed && cat line; } >expect &&
+	test_cmp expect c/.git/rt.log &&
+	rm c/.git/rt.log &&
+	printf " a  b\\\\n refs/x \n\nlast line, no newline" >in &&
+	(cd c/.git && ./hooks/reference-transaction aborted <../../in) &&
+	{ echo aborted && cat in; } >expect &&
+	test_cmp expect c/.git/rt.log &&
+	rm c/.git/hooks/reference-transaction.sovsync-chained
+'
+
 test_expect_success 'uninstall puts the chained hooks back' '
 	sovsync uninstall --repo c >/dev/null &&
 	! grep -q sovsync-hook c/.git/hooks/pre-commit &&

@@ -30,6 +30,11 @@ int main(void)
 	sov_buf_reset(&s);
 	sov_hookinst_script("post-rewrite", "/x/sovsync", &s);
 	ok(strstr(s.ptr, "input=$(cat; echo .)") != NULL, "stdin kept for both");
+	sov_buf_reset(&s);
+	sov_hookinst_script("reference-transaction", "/x/sovsync", &s);
+	ok(strstr(s.ptr, "while IFS= read -r line;") != NULL && !strstr(s.ptr, "$("),
+	   "reference-transaction: stdin kept, no command substitution (no fork)");
+	ok(!strstr(s.ptr, "dirname"), "hook directory without dirname");
 
 	/* A foreign hook is chained, then restored. */
 	sov_buf_addf(&path, "%s/pre-commit", dir);
