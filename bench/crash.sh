@@ -67,6 +67,38 @@ git -C b fetch -q origin && git -C b reset -q --hard origin/main
 (cd b && git checkout -q -f HEAD -- . )
 mkdir -p "$W/versions"
 
+# Every sovsync the trials run goes through $W/wrap/sovsync: git config (filter,
+# merge drivers), the hook scripts and `sync`.  The wrapper numbers the
+# invocations of a trial and, for the one the trial's plan names, runs the
+# real program and kill -9s it after the planned delay (a kill at a random
+# point of that process); the others run untouched.
+mkdir -p "$W/wrap"
+cat >"$W/wrap/sovsync" <<EOF
+#!/bin/sh
+n=\$(flock "$W/plan" sh -c 'n=\$((\$(cat "$W/count" 2>/dev/null || echo 0) + 1)); echo \$n >"$W/count"; echo \$n')
+read -r target ms <"$W/plan"
+if [ "\$n" != "\$target" ]; then exec "$BIN/sovsync" "\$@"; fi
+exec 3<&0
+"$BIN/sovsync" "\$@" <&3 3<&- &
+p=\$!
+sleep "\$ms"
+kill -9 \$p 2>/dev/null && echo "\$*" | cut -c1-50 >"$W/killed"
+wait \$p
+EOF
+chmod +x "$W/wrap/sovsync"
+for c in a b; do
+	for k in filter.sovsync.process filter.sovsync.clean filter.sovsync.smudge \
+		 merge.sovsync-memories.driver merge.sovsync-state.driver \
+		 merge.sovsync-index.driver merge.sovsync-doc.driver; do
+		v=$(git -C $c config --get $k) &&
+		git -C $c config $k "'$W/wrap/sovsync' ${v#* }"
+	done
+	for h in $c/.git/hooks/*; do
+		grep -q "$BIN/sovsync" "$h" 2>/dev/null && sed -i "s|$BIN/sovsync|$W/wrap/sovsync|g" "$h"
+	done
+done
+echo "0 0" >"$W/plan"
+
 # new_version FILE SIZE: write random content, remember its hash.
 nv=0
 new_version() {
@@ -96,20 +128,18 @@ record_outbox() {
 	done >>"$W/queued"
 }
 
-# sovsync_pids: live sovsync processes of this run (cmdline under $W or
-# children of our git), by pid.
+# sovsync_pids: live sovsync processes of this run, by pid: the binary,
+# with this run's directory in the command line or as working directory.
 sovsync_pids() {
-	for p in /proc/[0-9]*; do
-		exe=$(readlink "$p/exe" 2>/dev/null) || continue
-		case $exe in "$BIN"/sovsync*) ;; *) continue ;; esac
-		cwd=$(readlink "$p/cwd" 2>/dev/null)
-		cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)
-		case "$cwd $cmd" in *"$W"/*) echo "${p#/proc/}" ;; esac
+	ps -eo pid=,args= | while read -r p args; do
+		case $args in "$BIN"/sovsync*|sovsync*|*/sovsync\ *) ;; *) continue ;; esac
+		cwd=$(readlink "/proc/$p/cwd" 2>/dev/null) || continue
+		case "$cwd $args" in *"$W"*) echo "$p" ;; esac
 	done
 }
 
 # --- one trial -----------------------------------------------------------
-ok=0 bad=0 killed=0
+ok=0 bad=0 killed=0 senders=0
 declare_fail() { bad=$((bad + 1)); log "trial $t: FAIL: $*"; echo "trial $t: FAIL: $*"; }
 
 t=0
@@ -121,7 +151,7 @@ while [ $t -lt "$TRIALS" ]; do
 	case $op in
 	0)	what=commit
 		rnd 3
-		new_version "a/shared/documents/ingested/f$R.bin" $((20000 + R * 70000))
+		new_version "a/shared/documents/ingested/f$R.bin" $((200000 + R * 600000))
 		mem a "a$t" "memory $t of a"
 		git -C a add -A
 		set -- git -C a commit -q -m "trial $t" ;;
@@ -134,7 +164,7 @@ while [ $t -lt "$TRIALS" ]; do
 			set -- git -C a checkout -q -f HEAD -- .
 		fi ;;
 	2)	what=pull
-		new_version "b/shared/documents/ingested/g$((t % 3)).bin" 90000
+		new_version "b/shared/documents/ingested/g$((t % 3)).bin" 800000
 		mem b "b$t" "memory $t of b"
 		git -C b add -A && git -C b commit -q -m "b $t" >/dev/null 2>&1
 		git -C b pull -q --no-edit origin main >/dev/null 2>&1
@@ -143,38 +173,36 @@ while [ $t -lt "$TRIALS" ]; do
 		git -C a add -A && git -C a commit -q -m "a $t" >/dev/null 2>&1
 		set -- git -C a pull -q --no-edit origin main ;;
 	3)	what=push
-		new_version "a/shared/documents/ingested/p.bin" 30000
+		new_version "a/shared/documents/ingested/p.bin" 500000
 		git -C a add -A && git -C a commit -q -m "p $t" >/dev/null 2>&1
 		git -C a pull -q --no-edit origin main >/dev/null 2>&1
 		set -- git -C a push -q origin main ;;
 	4)	what=sync
-		new_version "a/shared/documents/ingested/s.bin" 50000
+		new_version "a/shared/documents/ingested/s.bin" 400000
 		mem a "s$t" "memory $t of sync"
-		set -- sh -c "cd '$W/a' && exec sovsync sync" ;;
+		set -- sh -c "cd '$W/a' && exec '$W/wrap/sovsync' sync" ;;
 	esac
 	"$@" >"$W/op.out" 2>&1 &
 	pid=$!
-	# Kill one sovsync process at a random moment: poll every 10 ms for
-	# up to the seeded delay, then pick one of the live ones.
-	rnd 60; delay=$R
-	victim=
-	i=0
-	while [ $i -le $delay ] && kill -0 $pid 2>/dev/null; do
-		sleep 0.01
-		i=$((i + 1))
-	done
-	pids=$(sovsync_pids)
-	if [ -n "$pids" ]; then
-		n=$(echo "$pids" | wc -l); rnd "$n"
-		victim=$(echo "$pids" | sed -n "$((R + 1))p")
-		vcmd=$(tr '\0' ' ' <"/proc/$victim/cmdline" 2>/dev/null | cut -c1-60)
-		if kill -9 "$victim" 2>/dev/null; then
-			killed=$((killed + 1))
-		else
-			victim=
-		fi
-	fi
 	wait $pid; rc=$?
+	victim=$(cat "$W/killed" 2>/dev/null)
+	[ -n "$victim" ] && killed=$((killed + 1))
+	vcmd=$victim
+	# Sometimes also kill the detached webhook sender mid-delivery.
+	rnd 3
+	if [ $R = 0 ]; then
+		for p in $(sovsync_pids); do
+			case $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") in
+			*"webhook sender"*)
+				kill -9 "$p" 2>/dev/null && senders=$((senders + 1)) ;;
+			esac
+		done
+	fi
+	# The next trial: kill its k-th sovsync invocation (k 1-6; some
+	# operations run fewer, then nothing is killed) after 0-150 ms.
+	rm -f "$W/killed" "$W/count"
+	rnd 6; k=$((R + 1)); rnd 16
+	echo "$k 0.$(printf %02d $((R * 10 % 100)))$([ $R -ge 10 ] && echo 5)" >"$W/plan"
 	record_outbox
 	fail=
 	# The next git command works; leave interrupted merges as a user would.
@@ -204,12 +232,19 @@ while [ $t -lt "$TRIALS" ]; do
 	git -C a checkout -q -f HEAD -- . 2>/dev/null
 	git -C a add -A >/dev/null 2>&1
 	git -C a commit -q -m "repair $t" >/dev/null 2>&1
-	if ! (cd a && sovsync verify >/dev/null 2>"$W/verify"); then
+	if ! (cd a && sovsync verify >/dev/null 2>&1); then
 		# a commit made with the manifest hook killed is repaired by the
 		# next commit's hooks
 		git -C a commit -q --allow-empty -m "repair2 $t" >/dev/null 2>&1
-		(cd a && sovsync verify >/dev/null 2>&1) ||
-			fail="$fail; verify: $(head -c 200 "$W/verify")"
+		if ! (cd a && sovsync verify >"$W/verify" 2>&1); then
+			fail="$fail; stale manifest not repaired: $(head -n 3 "$W/verify" | tr '\n' ' ')"
+			# Start the next trial from a true manifest: without the
+			# trusted list the hooks recompute everything.
+			rm -f a/.git/sovsync/trusted
+			git -C a commit -q --allow-empty -m "reset $t" >/dev/null 2>&1
+			(cd a && sovsync verify >/dev/null 2>&1) ||
+				fail="$fail; even a full recomputation did not repair it"
+		fi
 	fi
 	(cd a && sovsync status >/dev/null 2>&1) || fail="$fail; sovsync status failed"
 	line="trial $t: $what rc=$rc killed=${victim:+$vcmd}"
@@ -248,7 +283,7 @@ perl -ne 'print "$1 $2\n" if /"before": (?:"([0-9a-f]+)"|null), "after": "([0-9a
 git -C a rev-list --all | sort -u >"$W/commits"
 commits=$(wc -l <"$W/commits")
 unannounced=$(comm -23 "$W/commits" "$W/covered" | wc -l)
-echo "crash.sh: seed $SEED: $TRIALS trials, $killed kills, $ok passed, $((TRIALS - ok)) failed"
+echo "crash.sh: seed $SEED: $TRIALS trials, $killed sovsync processes killed, $senders webhook senders killed, $ok passed, $((TRIALS - ok)) failed"
 echo "crash.sh: webhook: $queued events queued, $received distinct delivered," \
 	"$dups duplicate deliveries, $missing lost"
 echo "crash.sh: commits: $commits (both clones), $unannounced covered by no delivered event"
