@@ -49,8 +49,9 @@ test_expect_success 'setup: a repository on a 4 MiB tmpfs' '
 
 test_expect_success 'disk full: track names .gitattributes, which stays intact' '
 	snapshot && fill_disk &&
-	(cd "$R" && test_expect_code 1 sovsync track "*.iso" >/dev/null 2>"$TRASH/err") &&
+	(cd "$R" && test_expect_code 1 sovsync track "*.iso" >"$TRASH/out" 2>"$TRASH/err") &&
 	grep "^sovsync: .gitattributes: .*No space left on device" err &&
+	! grep Tracking out &&
 	unchanged
 '
 
