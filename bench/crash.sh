@@ -98,6 +98,7 @@ for c in a b; do
 	done
 done
 echo "0 0" >"$W/plan"
+echo "1 0.05" >"$W/plan.next"
 
 # new_version FILE SIZE: write random content, remember its hash.
 nv=0
@@ -182,9 +183,17 @@ while [ $t -lt "$TRIALS" ]; do
 		mem a "s$t" "memory $t of sync"
 		set -- sh -c "cd '$W/a' && exec '$W/wrap/sovsync' sync" ;;
 	esac
+	cp "$W/plan.next" "$W/plan"
 	"$@" >"$W/op.out" 2>&1 &
 	pid=$!
 	wait $pid; rc=$?
+	# No kill during the checks; let the git children of a killed sovsync
+	# (orphans now) finish first, as they would before a user's next command.
+	echo "0 0" >"$W/plan"
+	i=0
+	while [ $i -lt 200 ] && ps -eo args= | grep -q "^git.*$W\|^git-remote\|^git pack-objects\|^git index-pack"; do
+		sleep 0.05; i=$((i + 1))
+	done
 	victim=$(cat "$W/killed" 2>/dev/null)
 	[ -n "$victim" ] && killed=$((killed + 1))
 	vcmd=$victim
@@ -202,7 +211,7 @@ while [ $t -lt "$TRIALS" ]; do
 	# operations run fewer, then nothing is killed) after 0-150 ms.
 	rm -f "$W/killed" "$W/count"
 	rnd 6; k=$((R + 1)); rnd 16
-	echo "$k 0.$(printf %02d $((R * 10 % 100)))$([ $R -ge 10 ] && echo 5)" >"$W/plan"
+	echo "$k 0.$(printf %02d $((R * 10 % 100)))$([ $R -ge 10 ] && echo 5)" >"$W/plan.next"
 	record_outbox
 	fail=
 	# The next git command works; leave interrupted merges as a user would.
