@@ -207,10 +207,10 @@ while [ $t -lt "$TRIALS" ]; do
 			esac
 		done
 	fi
-	# The next trial: kill its k-th sovsync invocation (k 1-6; some
+	# The next trial: kill its k-th sovsync invocation (k 1-3; some
 	# operations run fewer, then nothing is killed) after 0-150 ms.
 	rm -f "$W/killed" "$W/count"
-	rnd 6; k=$((R + 1)); rnd 16
+	rnd 3; k=$((R + 1)); rnd 16
 	echo "$k 0.$(printf %02d $((R * 10 % 100)))$([ $R -ge 10 ] && echo 5)" >"$W/plan.next"
 	record_outbox
 	fail=
