@@ -159,7 +159,7 @@ static int read_attributes(struct sov_buf *text)
 
 static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
 {
-	struct sov_buf text = SOV_BUF_INIT, listing = SOV_BUF_INIT;
+	struct sov_buf text = SOV_BUF_INIT, listing = SOV_BUF_INIT, said = SOV_BUF_INIT;
 	struct path_list before = { 0 }, after = { 0 }, todo = { 0 };
 	int i, ret = SOV_EXIT_FAIL, changed = 0, renorm = 0, npat = 0;
 
@@ -195,13 +195,18 @@ static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
 		if (r < 0)
 			goto out;
 		if (untrack)
-			printf(r ? "Untracking \"%s\"\n" : "\"%s\" was not tracked\n", pat);
+			sov_buf_addf(&said, r ? "Untracking \"%s\"\n" : "\"%s\" was not tracked\n",
+				     pat);
 		else
-			printf(r ? "Tracking \"%s\"\n" : "\"%s\" already tracked\n", pat);
+			sov_buf_addf(&said, r ? "Tracking \"%s\"\n" : "\"%s\" already tracked\n",
+				     pat);
 		changed |= r > 0;
 	}
+	/* Say what changed only once it is on disk (a full disk must not
+	 * print "Tracking" before the error). */
 	if (changed && sov_fs_write_atomic(".gitattributes", text.ptr, text.len, -1) < 0)
 		goto out;
+	fputs(said.ptr, stdout);
 
 	if (!npat) {
 		const char *line;
@@ -233,6 +238,7 @@ out:
 	free(todo.items);
 	sov_buf_release(&todo.text);
 	sov_buf_release(&listing);
+	sov_buf_release(&said);
 	sov_buf_release(&text);
 	return ret;
 }

@@ -202,18 +202,51 @@ out:
 /* ---- pre-commit ---- */
 
 /*
- * Remember what pre-commit staged: the commit it built on and the blob of
- * state.json, so that post-commit recognises its own work without a check.
+ * The tree the hook's index would commit.  The blob of state.json alone
+ * does not tell post-commit that HEAD is what pre-commit prepared: a record
+ * left by a commit aborted after its pre-commit (an empty message, a failing
+ * commit-msg hook) still names the staged state.json when a later commit
+ * skips or loses its pre-commit (--no-verify, a killed hook) with more
+ * changes staged; trusting that commit would carry its stale manifest into
+ * every later incremental computation.  Returns 1 when the index cannot be
+ * written as a tree (unmerged entries): then nothing will match.
+ */
+static int staged_tree(struct sov_hookrun *h, git_oid *out)
+{
+	git_index *idx = NULL;
+	int ret;
+
+	if (h->index_file.len)
+		ret = git_index_open(&idx, h->index_file.ptr);
+	else
+		ret = git_repository_index(&idx, h->repo);
+	if (ret == 0)
+		ret = git_index_read(idx, 1);
+	if (ret == 0)
+		ret = git_index_write_tree_to(out, idx, h->repo);
+	git_index_free(idx);
+	if (ret < 0)
+		sov_trace("pre-commit: no tree for the index: %s", git_error_last() ?
+			  git_error_last()->message : "unknown error");
+	return ret < 0 ? 1 : 0;
+}
+
+/*
+ * Remember what pre-commit staged: the commit it built on, the blob of
+ * state.json and the whole tree, so that post-commit recognises its own
+ * work without a check.
  */
 static int record_precommit(struct sov_hookrun *h, const struct sov_manifest_staged *st,
 			    const git_oid *base)
 {
 	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT;
-	char b1[GIT_OID_HEXSZ + 1], b2[GIT_OID_HEXSZ + 1];
+	char b1[GIT_OID_HEXSZ + 1], b2[GIT_OID_HEXSZ + 1], b3[GIT_OID_HEXSZ + 1];
+	git_oid tree;
 	int ret;
 
-	sov_buf_addf(&text, "base %s\nstate %s\n", oid_or_none(base, b1),
-		     oid_or_none(st->has_state ? &st->state : NULL, b2));
+	sov_buf_addf(&text, "base %s\nstate %s\ntree %s\n", oid_or_none(base, b1),
+		     oid_or_none(st->has_state ? &st->state : NULL, b2),
+		     staged_tree(h, &tree) ? "unmerged" : git_oid_tostr(b3, sizeof(b3), &tree));
 	ret = sov_repo_state_path(h->repo, "precommit", &path);
 	if (!ret)
 		ret = sov_fs_replace(path.ptr, text.ptr, text.len, 0600);
@@ -325,7 +358,8 @@ out:
 static int precommit_matches(struct sov_hookrun *h, const git_oid *head, const git_oid *parent)
 {
 	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT, want = SOV_BUF_INIT;
-	char b1[GIT_OID_HEXSZ + 1], b2[GIT_OID_HEXSZ + 1];
+	char b1[GIT_OID_HEXSZ + 1], b2[GIT_OID_HEXSZ + 1], b3[GIT_OID_HEXSZ + 1];
+	git_commit *commit = NULL;
 	git_oid state;
 	int has_state, ret = 0;
 
@@ -338,11 +372,15 @@ static int precommit_matches(struct sov_hookrun *h, const git_oid *head, const g
 	has_state = blob_at(h->repo, head, want.ptr, &state);
 	if (has_state < 0)
 		goto out;
+	if (git_commit_lookup(&commit, h->repo, head) < 0)
+		goto out;
 	sov_buf_reset(&want);
-	sov_buf_addf(&want, "base %s\nstate %s\n", oid_or_none(parent, b1),
-		     oid_or_none(has_state ? NULL : &state, b2));
+	sov_buf_addf(&want, "base %s\nstate %s\ntree %s\n", oid_or_none(parent, b1),
+		     oid_or_none(has_state ? NULL : &state, b2),
+		     git_oid_tostr(b3, sizeof(b3), git_commit_tree_id(commit)));
 	ret = has_state == 0 && !strcmp(text.ptr, want.ptr);
 out:
+	git_commit_free(commit);
 	sov_error_clear();
 	sov_buf_release(&path);
 	sov_buf_release(&text);

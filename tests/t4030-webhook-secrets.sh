@@ -7,22 +7,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-webhook.sh"
 
-# Whether any file given contains the token or the secret (or its key part).
-leaks_secret() {
-	python3 - "$TRASH/secrets/token" "$TRASH/secrets/secret" "$@" <<-\EOF
-	import sys
-	tok = open(sys.argv[1], "rb").read().strip()
-	sec = open(sys.argv[2], "rb").read().strip()
-	needles = [tok, sec, sec[len(b"whsec_"):]]
-	for path in sys.argv[3:]:
-	    data = open(path, "rb").read()
-	    if any(n in data for n in needles):
-	        print("secret found in " + path)
-	        sys.exit(0)
-	sys.exit(1)
-	EOF
-}
-
 test_expect_success 'setup' '
 	receiver_start rx &&
 	webhook_repo repo rx &&
