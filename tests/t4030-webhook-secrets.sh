@@ -95,8 +95,14 @@ test_expect_success 'secrets appear in no argv, trace, list output or outbox fil
 	grep "POST commit event" trace &&
 	grep "delivered" trace &&
 	! leaks_secret trace list &&
+	# Copy the bookkeeping while the sender is blocked in its POST: nothing
+	# there changes under cp then (a file renamed away mid-copy fails cp).
+	touch gate &&
+	echo "hold $TRASH/gate" >rx/script &&
 	git -C repo commit -q --allow-empty -m "kept" &&
+	wait_for "the second request in flight" "test -s rx/log.arrivals && [ \"\$(tail -n1 rx/log.arrivals)\" = \"\$(cd repo && sovsync webhook list | cut -d\" \" -f2)\" ]" &&
 	cp -r repo/.git/sovsync outbox-copy &&
+	rm gate &&
 	! leaks_secret $(find outbox-copy -type f) &&
 	wait_outbox repo 0
 '
