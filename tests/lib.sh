@@ -96,7 +96,8 @@ test_expect_success() {
 	else
 		test_failures=$((test_failures + 1))
 		echo "not ok $test_count - $1"
-		sed -e 's/^/#   /' "$TRASH/.test-output"
+		# On stderr too: prove shows it without -v, so CI logs carry the cause.
+		sed -e 's/^/#   /' "$TRASH/.test-output" | tee /dev/stderr
 	fi
 }
 
