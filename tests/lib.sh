@@ -97,7 +97,8 @@ test_expect_success() {
 		test_failures=$((test_failures + 1))
 		echo "not ok $test_count - $1"
 		# On stderr too: prove shows it without -v, so CI logs carry the cause.
-		sed -e 's/^/#   /' "$TRASH/.test-output" | tee /dev/stderr
+		sed -e 's/^/#   /' "$TRASH/.test-output"
+		sed -e 's/^/#   /' "$TRASH/.test-output" >&2
 	fi
 }
 
