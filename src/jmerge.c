@@ -1275,6 +1275,43 @@ static void doc_value(const char *doc, size_t len, struct val *v)
 	v->len = (size_t)(end - p);
 }
 
+/* What a document's value is, for messages: the JSON type of its text. */
+static const char *value_kind(const struct val *v)
+{
+	switch (v->ptr[0]) {
+	case '{': return "an object";
+	case '[': return "an array";
+	case '"': return "a string";
+	case 't': case 'f': return "a boolean";
+	case 'n': return "null";
+	default: return "a number";
+	}
+}
+
+/*
+ * The document itself must have the container the root rule merges: a
+ * memories file replaced by "null" or 5 is damage, not an edit, and the
+ * whole-value rule would silently throw the other side's changes away.
+ * A base of the wrong shape is reported like an unparseable one, so that
+ * the driver merges two-way.
+ */
+static int check_root_shape(struct sov_jmerge *m, const struct sov_jmerge_rule *root,
+			    const struct val v[3])
+{
+	int keyed = root->kind == SOV_JMERGE_KEYED;
+	int arrays = keyed || root->array_names;
+
+	if (!keyed && root->kind != SOV_JMERGE_OBJECT)
+		return 0;
+	for (int i = 0; i < 3; i++) {
+		if (!v[i].ptr || v[i].ptr[0] == '{' || (arrays && v[i].ptr[0] == '['))
+			continue;
+		return shape_error(m, i, "the document is %s, not %s", value_kind(&v[i]),
+				   arrays ? "an object or array" : "an object");
+	}
+	return 0;
+}
+
 int sov_jmerge_run(struct sov_jmerge *m, const struct sov_jmerge_rule *root,
 		   const char *const doc[3], const size_t len[3], struct sov_buf *out)
 {
@@ -1304,6 +1341,8 @@ int sov_jmerge_run(struct sov_jmerge *m, const struct sov_jmerge_rule *root,
 	}
 	if (!v[1].ptr && !v[2].ptr)
 		return sov_error("%s: nothing to merge", m->label);
+	if (check_root_shape(m, root, v) < 0)
+		return -1;
 	if (merge_any(m, root, v, 0, out, &present) < 0) {
 		sov_buf_setlen(out, start);
 		return -1;

@@ -126,17 +126,26 @@ test_expect_success 'memories of the wrong shape are refused with the index' '
 	expect_refused merge-memories $M ours "memory 0 has no string \"id\""
 '
 
-test_expect_success 'a whole document replaced by a scalar: the documented whole-value rule' '
-	# Both sides changed the root; FORMATS.md: the greater canonical text
-	# wins, whatever the side order, so an object beats "str" or null.
-	for s in "\"str\"" null 5; do
+test_expect_success 'a whole document replaced by a scalar is a shape error' '
+	# A memories/state/index file that became "str", null, 5 or true on
+	# one side is damage: merging it as a whole value would drop the other
+	# side'"'"'s changes.  Refused on either side; a scalar base merges two-way.
+	for s in "\"str\"" null 5 true; do
 		bad scalar "$s" &&
 		run_bad merge-state shared/state.json "$state1" "$state2" theirs scalar &&
-		sovsync merge-state O A B shared/state.json && grep -q "a.md" A &&
-		cp scalar A && printf "%s" "$state2" >B &&
-		sovsync merge-state O A B shared/state.json &&
-		grep -q "a.md" A || exit 1
-	done
+		expect_refused merge-state shared/state.json theirs "the document is .*, not an object" &&
+		run_bad merge-memories $M "$mem1" "$mem1" ours scalar &&
+		printf "%s" "$mem2" >B &&
+		expect_refused merge-memories $M ours "the document is .*, not an object or array" &&
+		run_bad merge-index shared/documents/index.json "$index1" "$index2" theirs scalar &&
+		expect_refused merge-index shared/documents/index.json theirs "not an object" &&
+		run_bad merge-state shared/state.json "$state1" "$state2" base scalar &&
+		printf "%s" "$state1" >B &&
+		sovsync merge-state O A B shared/state.json && grep -q "a.md" A || exit 1
+	done &&
+	bad scalar null &&
+	run_bad merge-state shared/state.json "$state1" "$state2" theirs scalar &&
+	expect_refused merge-state shared/state.json theirs "the document is null, not an object$"
 '
 
 test_done
