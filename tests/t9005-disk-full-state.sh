@@ -143,6 +143,18 @@ test_expect_success 'disk full: git commit succeeds; the hooks name what they co
 	unchanged
 '
 
+test_expect_success 'disk full: git commit --only succeeds; the index fix-up cannot be noted' '
+	# pre-commit notes the manifest for post-commit to put into the real
+	# index (fix-index); without it the index keeps the old manifest until
+	# the next commit recomputes it (checked with room again, below).
+	echo only >"$B/shared/note3" && git -C "$B" add shared/note3 &&
+	test_tick && git -C "$B" commit -q -o -m only shared/note3 2>err &&
+	grep "sovsync: pre-commit hook: .*/.git/sovsync/precommit: .*No space left on device" err &&
+	test "$(git -C "$B" show HEAD:shared/note3)" = only &&
+	! test -e "$S/fix-index" &&
+	unchanged
+'
+
 test_expect_success 'disk full: git push succeeds; the push record stays intact' '
 	git -C "$B" push -q origin main 2>err &&
 	test "$(git -C "$TRASH/remote.git" rev-parse main)" = "$(git -C "$B" rev-parse HEAD)" &&
@@ -247,6 +259,7 @@ test_expect_success 'with room again: resolve, sync, install and the log work' '
 	test "$(json_get "$S/metrics.json" "d[\"conflictsResolved\"]")" = 1 &&
 	(cd "$B" && sovsync install >/dev/null) &&
 	(cd "$B" && sovsync verify) &&
+	test -z "$(git -C "$B" status --porcelain)" &&
 	# The log kept whole lines: no fragment of the refused line.
 	test "$(tail -n 1 "$S/log" | cut -c1-2)" = 20 &&
 	! grep -v "^#*$" "$S/log" | grep -v "^20[0-9][0-9]-" 
