@@ -145,7 +145,8 @@ static int set_config(struct installer *in, const char *key, const char *value)
 		json_object_set_new(config, key, err == 0 ? json_string(old.ptr) : json_null());
 	git_buf_dispose(&old);
 	if (git_config_set_string(in->local, key, value) < 0)
-		return sov_error_git("cannot set %s", key);
+		return sov_error_git("%sconfig: cannot set %s",
+				     git_repository_commondir(in->repo), key);
 	sov_buf_addf(in->log, "set %s\n", key);
 	return 0;
 }
@@ -526,9 +527,22 @@ int sov_install(const struct sov_install_opts *opts, struct sov_buf *log)
 		goto save;
 	ret = 0;
 save:
-	/* Record what was done even after a partial failure, for uninstall. */
-	if (record_save(&in) < 0)
+	/*
+	 * Record what was done even after a partial failure, for uninstall.
+	 * After a failure, report the first one: the record's own failure
+	 * (the same full disk, say) would replace its message.
+	 */
+	if (ret < 0) {
+		struct sov_buf first = SOV_BUF_INIT;
+
+		sov_buf_addstr(&first, sov_error_last());
+		if (record_save(&in) < 0)
+			sov_warn("%s", sov_error_last());
+		sov_error("%s", first.ptr);
+		sov_buf_release(&first);
+	} else if (record_save(&in) < 0) {
 		ret = -1;
+	}
 out:
 	sov_buf_release(&hooks);
 	installer_close(&in);

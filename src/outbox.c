@@ -86,12 +86,14 @@ static uint64_t max_seq_in(const char *dir)
  * both the last one handed out (outbox.seq) and any event file present.
  * outbox.seq is a hint written without fsync, to keep the hook fast: after
  * a crash that loses it, the files themselves still order what is queued.
+ * It is still replaced atomically (never truncated in place), so that a
+ * full disk or a crash leaves the old number rather than none.
  */
 static int next_seq(struct sov_outbox *ob, uint64_t *seq)
 {
 	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT;
 	uint64_t last = 0, in_dirs;
-	int fd, out_fd = -1, ret = -1;
+	int fd, ret = -1;
 
 	fd = sov_repo_lock(ob->repo, "outbox", 1);
 	if (fd < 0)
@@ -108,17 +110,11 @@ static int next_seq(struct sov_outbox *ob, uint64_t *seq)
 		last = in_dirs;
 	sov_buf_reset(&text);
 	sov_buf_addf(&text, "%" PRIu64 "\n", last + 1);
-	out_fd = open(path.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (out_fd < 0 || sov_fs_write_all(out_fd, text.ptr, text.len, path.ptr) < 0) {
-		if (out_fd < 0)
-			sov_error_errno("%s: cannot write", path.ptr);
+	if (sov_fs_replace(path.ptr, text.ptr, text.len, 0600) < 0)
 		goto out;
-	}
 	*seq = last + 1;
 	ret = 0;
 out:
-	if (out_fd >= 0)
-		close(out_fd);
 	sov_repo_unlock(fd);
 	sov_buf_release(&path);
 	sov_buf_release(&text);

@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -903,6 +904,9 @@ static int lock_cycle(struct cycle *c)
 	int warned = 0;
 
 	while ((fd = sov_repo_lock(c->repo, "sync", 0)) < 0) {
+		/* Only a lock held by another cycle is worth waiting for. */
+		if (errno != EWOULDBLOCK)
+			return -1;
 		if (sov_sync_clock_ms() >= c->deadline_ms || stop_requested(c))
 			return sov_error_prefix("another sync is running");
 		/* Say why we are quiet: the wait may last the whole timeout. */
@@ -1011,8 +1015,20 @@ int sov_sync_log(git_repository *repo, const char *line, int64_t max_bytes)
 		sov_error_errno("%s: cannot open", path.ptr);
 		goto out;
 	}
-	/* One write(2) with O_APPEND: concurrent cycles never mix lines. */
+	/*
+	 * One write(2) with O_APPEND: concurrent cycles never mix lines.  A
+	 * full disk can still take the start of the line and refuse the rest;
+	 * cut that piece off again, or the next line would be glued to it.
+	 * The lock keeps another cycle's line out of the cut.
+	 */
+	if (flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0) {
+		sov_error_errno("%s: cannot lock", path.ptr);
+		close(fd);
+		goto out;
+	}
 	ret = sov_fs_write_all(fd, rec.ptr, rec.len, path.ptr);
+	if (ret < 0 && ftruncate(fd, st.st_size) < 0)
+		sov_trace("%s: cannot cut off a partial line: %s", path.ptr, strerror(errno));
 	if (close(fd) < 0 && ret == 0)
 		ret = sov_error_errno("%s: cannot close", path.ptr);
 out:

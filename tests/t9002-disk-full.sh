@@ -78,6 +78,42 @@ test_expect_success 'with room again everything works' '
 	(cd "$R" && sovsync verify)
 '
 
+test_expect_success 'disk full: a memories change keeps index.meta, sync_manifest.json, state.json whole' '
+	M=$R/shared/memories &&
+	mkdir -p "$TRASH/mem" &&
+	cp "$M/default/index.meta" "$M/sync_manifest.json" "$R/shared/state.json" "$TRASH/mem/" &&
+	printf "{\"results\": [{\"id\": \"1\", \"memory\": \"Likes tea\"}]}\n" \
+		>"$M/default/memories.json" &&
+	git -C "$R" add -A && fill_disk &&
+	(cd "$R" && sovsync hook pre-commit 2>"$TRASH/err") &&
+	grep "shared/memories/default/index.meta: .*No space left on device" err &&
+	cmp "$M/default/index.meta" mem/index.meta &&
+	cmp "$M/sync_manifest.json" mem/sync_manifest.json &&
+	cmp "$R/shared/state.json" mem/state.json &&
+	! find "$R" -name "*.tmp" | grep . &&
+	rm "$MNT/fill" &&
+	test_tick && git -C "$R" commit -q -m tea &&
+	grep "\"count\": 1" "$M/default/index.meta" &&
+	(cd "$R" && sovsync verify)
+'
+
+test_expect_success 'disk full: install into a new repository exits 1, .git/config whole' '
+	F=$MNT/fresh &&
+	test_repo "$F" &&
+	cp "$F/.git/config" config.before &&
+	fill_disk &&
+	test_expect_code 1 sovsync install --repo "$F" >out 2>err &&
+	grep "^sovsync: $F/.git/config: cannot set filter.sovsync.process: .*No space left on device" err &&
+	grep "^sovsync: $F/.git/sovsync/install.json: .*No space left on device" err &&
+	cmp "$F/.git/config" config.before &&
+	! test -e "$F/.gitattributes" &&
+	! find "$F" -name "*.tmp" -o -name "*.lock" | grep . &&
+	rm "$MNT/fill" &&
+	sovsync install --repo "$F" >/dev/null &&
+	git -C "$F" config filter.sovsync.required &&
+	rm -rf "$F"
+'
+
 test_expect_success 'read-only: track, emit and the manifest fail clearly, change nothing' '
 	snapshot &&
 	mount -o remount,ro "$MNT" &&
