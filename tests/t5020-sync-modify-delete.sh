@@ -217,7 +217,7 @@ test_expect_success 'a memories file deleted on one side and edited on the other
 	fresh b
 '
 
-test_expect_success 'mixed with a conflict no driver settles: aborted and flagged as before' '
+test_expect_success 'mixed with a conflict no driver settles: aborted and flagged; settled once it is gone' '
 	md_setup t5 &&
 	rm a/$X &&
 	echo "notes by a" >a/NOTES &&
@@ -236,20 +236,37 @@ test_expect_success 'mixed with a conflict no driver settles: aborted and flagge
 	grep "\"$X\"" b/.git/sovsync/sync-conflict.json &&
 	grep "\"NOTES\"" b/.git/sovsync/sync-conflict.json &&
 	test ! -e b/.git/sovsync/conflicts.json &&
-	! in_remote $X
+	! in_remote $X &&
+	# The user settles NOTES; the modify/delete alone no longer stops the sync.
+	echo "notes by a" >b/NOTES &&
+	git -C b commit -q -am "notes as a has them" &&
+	(cd b && sovsync sync -q 2>/dev/null) &&
+	merged b &&
+	test ! -e b/.git/sovsync/sync-conflict.json &&
+	test "$(entry b deleted_by)" = theirs &&
+	fresh b
 '
 
-test_expect_success 'a modify/delete of a file no sovsync driver owns: aborted and flagged' '
+test_expect_success 'mixed with a modify/delete of a file no sovsync driver owns: aborted, then settled' '
 	md_setup t6 &&
 	git -C a rm -q NOTES &&
-	git -C a commit -q -m "no notes" &&
+	rm a/$X &&
+	git -C a commit -q -am "no notes, no x" &&
 	(cd a && sovsync sync -q) &&
 	echo "notes by b" >b/NOTES &&
 	git -C b commit -q -am "notes by b" &&
+	echo "four by b" >>b/$X &&
 	(cd b && test_expect_code 3 sovsync sync 2>../err) &&
-	grep "stopped on conflicts in NOTES; merge aborted" err &&
+	grep "stopped on conflicts in NOTES $X; merge aborted" err &&
 	test ! -e b/.git/MERGE_HEAD &&
-	test ! -e b/.git/sovsync/conflicts.json
+	test ! -e b/.git/sovsync/conflicts.json &&
+	git -C b rm -q NOTES &&
+	git -C b commit -q -m "no notes either" &&
+	(cd b && sovsync sync -q 2>/dev/null) &&
+	merged b &&
+	! in_remote NOTES &&
+	test "$(entry b deleted_by)" = theirs &&
+	fresh b
 '
 
 test_expect_success 'onConflict = stop: a document modify/delete is aborted and flagged' '
