@@ -832,7 +832,7 @@ static int settle_modify_delete(struct cycle *c, const char *unmerged)
 	argv_pushl(&args, "git", "commit", "--quiet", "--cleanup=strip", "--file=-", NULL);
 	if (run_git_index(c, &args, &msg, &out, &err) < 0)
 		goto out;
-	c->res->kept_edits = list.nr;
+	c->res->kept_edits += list.nr;
 	ret = 1;
 out:
 	if (ret < 0)

@@ -9,6 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-sync.sh"
 . "$(dirname "$0")/lib-docmerge.sh"
+. "$(dirname "$0")/sovsync-hooks-lib.sh"
 
 X=shared/documents/ingested/x.md
 
@@ -37,11 +38,14 @@ md_setup() {
 	done
 }
 
-# fresh DIR: HEAD's manifest is true and the work tree clean.
-fresh() {
-	(cd "$1" && sovsync verify) &&
-	git -C "$1" status --porcelain >status.out &&
-	if test -s status.out; then cat status.out >&2; return 1; fi
+# deleted_here DIR: md_setup DIR; b edits $X and syncs, then a deletes it
+# and syncs (output in out and err).
+deleted_here() {
+	md_setup "$1" &&
+	echo "four by b" >>b/$X &&
+	(cd b && sovsync sync -q) &&
+	rm a/$X &&
+	(cd a && sovsync sync >../out 2>../err)
 }
 
 # entry DIR KEY: KEY of the queue entry for $X in DIR (None when absent).
@@ -92,7 +96,7 @@ test_expect_success 'deleted on the remote, edited here: the edit is kept and pu
 	test_cmp expect got &&
 	test ! -e b/.git/MERGE_HEAD &&
 	test ! -e b/.git/sovsync/sync-conflict.json &&
-	fresh b &&
+	sov_fresh b &&
 	test "$(entry b kind)" = modify/delete &&
 	test "$(entry b deleted_by)" = theirs &&
 	test "$(entry b theirs)" = None &&
@@ -123,7 +127,7 @@ test_expect_success 'the deleting clone gets the kept edit back on its next sync
 	(cd a && sovsync sync -q) &&
 	test "$(git -C a rev-parse HEAD)" = "$(git -C remote.git rev-parse main)" &&
 	grep "four by b" a/$X &&
-	fresh a
+	sov_fresh a
 '
 
 test_expect_success 'resolve --theirs applies the deletion; the next sync pushes it' '
@@ -138,15 +142,11 @@ test_expect_success 'resolve --theirs applies the deletion; the next sync pushes
 	! in_remote $X &&
 	test "$(json_get b/.git/sovsync/conflicts.json "len(d[\"conflicts\"])")" = 0 &&
 	test "$(pending b kind)" = None &&
-	fresh b
+	sov_fresh b
 '
 
 test_expect_success 'deleted here, edited on the remote: the edit comes back and is pushed' '
-	md_setup t2 &&
-	echo "four by b" >>b/$X &&
-	(cd b && sovsync sync -q) &&
-	rm a/$X &&
-	(cd a && sovsync sync >../out 2>../err) &&
+	deleted_here t2 &&
 	grep "^ok .*merged (kept 1 edited file deleted on one side, flagged) pushed" out &&
 	grep "$X: deleted here, edited on the remote" err &&
 	merged a &&
@@ -154,7 +154,7 @@ test_expect_success 'deleted here, edited on the remote: the edit comes back and
 	test_cmp expect a/$X &&
 	remote_doc $X >got &&
 	test_cmp expect got &&
-	fresh a &&
+	sov_fresh a &&
 	test "$(entry a deleted_by)" = ours &&
 	test "$(entry a ours)" = None &&
 	test "$(entry a theirs)" = "$(git -C a rev-parse HEAD^2:$X)" &&
@@ -181,21 +181,17 @@ test_expect_success 'resolve --theirs keeps the edit; resolve without a side tak
 	grep "by deleting it\.$" out &&
 	(cd b && sovsync sync -q) &&
 	! in_remote $X &&
-	fresh b
+	sov_fresh b
 '
 
 test_expect_success 'resolve --ours on a clone that deleted applies its deletion' '
-	md_setup t3 &&
-	echo "four by b" >>b/$X &&
-	(cd b && sovsync sync -q) &&
-	rm a/$X &&
-	(cd a && sovsync sync -q 2>/dev/null) &&
+	deleted_here t3 &&
 	test -e a/$X &&
 	(cd a && sovsync resolve --ours $X) >out &&
 	grep "by deleting it with ours" out &&
 	(cd a && sovsync sync -q) &&
 	! in_remote $X &&
-	fresh a
+	sov_fresh a
 '
 
 test_expect_success 'a memories file deleted on one side and edited on the other (JSON driver)' '
@@ -214,7 +210,7 @@ test_expect_success 'a memories file deleted on one side and edited on the other
 	remote_doc $M | grep "Likes green tea" &&
 	json_get b/.git/sovsync/conflicts.json "[e[\"path\"] for e in d[\"conflicts\"]]" >paths &&
 	grep "shared/memories/bob/memories.json" paths &&
-	fresh b
+	sov_fresh b
 '
 
 test_expect_success 'mixed with a conflict no driver settles: aborted and flagged; settled once it is gone' '
@@ -244,7 +240,7 @@ test_expect_success 'mixed with a conflict no driver settles: aborted and flagge
 	merged b &&
 	test ! -e b/.git/sovsync/sync-conflict.json &&
 	test "$(entry b deleted_by)" = theirs &&
-	fresh b
+	sov_fresh b
 '
 
 test_expect_success 'mixed with a modify/delete of a file no sovsync driver owns: aborted, then settled' '
@@ -266,7 +262,7 @@ test_expect_success 'mixed with a modify/delete of a file no sovsync driver owns
 	merged b &&
 	! in_remote NOTES &&
 	test "$(entry b deleted_by)" = theirs &&
-	fresh b
+	sov_fresh b
 '
 
 test_expect_success 'onConflict = stop: a document modify/delete is aborted and flagged' '
@@ -284,7 +280,7 @@ test_expect_success 'onConflict = stop: a document modify/delete is aborted and 
 	(cd b && sovsync sync -q 2>/dev/null) &&
 	merged b &&
 	test "$(entry b deleted_by)" = theirs &&
-	fresh b
+	sov_fresh b
 '
 
 test_done
