@@ -813,10 +813,6 @@ static int settle_modify_delete(struct cycle *c, const char *unmerged)
 		sov_buf_addch(&index_info, '\0');
 		sov_buf_addf(&kept, "  %s (deleted by %s)\n", mp->path,
 			     deleted_by == SOV_CONFLICT_OURS ? "us" : "them");
-		sov_warn("%s: deleted %s, edited %s: the edit is kept and flagged "
-			 "for review (see 'sovsync conflicts')", mp->path,
-			 deleted_by == SOV_CONFLICT_OURS ? "here" : "on the remote",
-			 deleted_by == SOV_CONFLICT_OURS ? "on the remote" : "here");
 	}
 
 	argv_release(&args);
@@ -834,6 +830,14 @@ static int settle_modify_delete(struct cycle *c, const char *unmerged)
 		goto out;
 	c->res->kept_edits += list.nr;
 	ret = 1;
+	/* Said once the merge is committed, so it is never said wrongly. */
+	for (i = 0; i < list.nr; i++) {
+		sov_moddel_is_modify_delete(&list.items[i], &deleted_by);
+		sov_warn("%s: deleted %s, edited %s: the edit is kept and flagged "
+			 "for review (see 'sovsync conflicts')", list.items[i].path,
+			 deleted_by == SOV_CONFLICT_OURS ? "here" : "on the remote",
+			 deleted_by == SOV_CONFLICT_OURS ? "on the remote" : "here");
+	}
 out:
 	if (ret < 0)
 		for (i = 0; i < queued; i++)

@@ -2,9 +2,10 @@
 # sovsync sync and modify/delete conflicts: one clone deletes a synced file,
 # the other edits it.  Git calls no merge driver for that; the cycle keeps
 # the edit, queues the conflict, commits the merge (hooks included) and
-# pushes.  A modify/delete mixed with a conflict nobody can settle, one of a
-# file no sovsync driver owns, and one under onConflict = stop are aborted
-# and flagged as before.
+# pushes; `sovsync resolve` then keeps the file or applies the deletion.  A
+# modify/delete mixed with a conflict nobody can settle or with one of a
+# file no sovsync driver owns, one under onConflict = stop, and one whose
+# merge commit fails are aborted and flagged as before.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-sync.sh"
@@ -263,6 +264,29 @@ test_expect_success 'mixed with a modify/delete of a file no sovsync driver owns
 	! in_remote NOTES &&
 	test "$(entry b deleted_by)" = theirs &&
 	sov_fresh b
+'
+
+test_expect_success 'the merge commit fails (signing broken): aborted, the entry taken back' '
+	md_setup t8 &&
+	rm a/$X &&
+	(cd a && sovsync sync -q) &&
+	echo "four by b" >>b/$X &&
+	git -C b commit -q -am "four by b" &&
+	head=$(git -C b rev-parse HEAD) &&
+	git -C b config commit.gpgSign true &&
+	git -C b config gpg.program false &&
+	(cd b && test_expect_code 3 sovsync sync 2>../err) &&
+	grep "git commit" err &&
+	grep "stopped on conflicts in $X; merge aborted" err &&
+	! grep "the edit is kept" err &&
+	test "$(git -C b rev-parse HEAD)" = "$head" &&
+	test ! -e b/.git/MERGE_HEAD &&
+	test -z "$(git -C b status --porcelain)" &&
+	test "$(entry b kind)" = None &&
+	git -C b config --unset commit.gpgSign &&
+	(cd b && sovsync sync -q 2>/dev/null) &&
+	merged b &&
+	test "$(entry b deleted_by)" = theirs
 '
 
 test_expect_success 'onConflict = stop: a document modify/delete is aborted and flagged' '
