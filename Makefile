@@ -118,7 +118,7 @@ share/man/man1/%.1: $(BINDIR)/sovsync
 	@mkdir -p $(dir $@)
 	$(QUIET_GEN)$(BINDIR)/sovsync help --man $* > $@
 
-$(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h tests/unit/testrepo.h $(LIB)
+$(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h tests/unit/testrepo.h tests/unit/scratch.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 

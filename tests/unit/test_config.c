@@ -1,5 +1,6 @@
 /* Unit tests for src/config.c: settings read through libgit2's config. */
 #include "tap.h"
+#include "scratch.h"
 #include "buf.h"
 #include "config.h"
 #include "error.h"
@@ -83,9 +84,7 @@ int main(void)
 		sov_config_free(cfg);
 	}
 
-	sov_buf_reset(&cmd);
-	sov_buf_addf(&cmd, "rm -rf '%s'", dir);
-	ok(system(cmd.ptr) == 0, "cleanup");
+	ok(scratch_remove(dir) == 0, "cleanup");
 	sov_buf_release(&cmd);
 	sov_buf_release(&val);
 	sov_buf_release(&sub);

@@ -1,5 +1,6 @@
 /* Unit tests for src/conflicts.c: the conflict queue. */
 #include "tap.h"
+#include "scratch.h"
 #include "conflicts.h"
 #include "error.h"
 #include "fs.h"
@@ -203,12 +204,7 @@ int main(void)
 
 	sov_conflicts_release(&q);
 	git_repository_free(repo);
-	{
-		char cmd[64];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		ok(system(cmd) == 0, "cleanup");
-	}
+	ok(scratch_remove(dir) == 0, "cleanup");
 	git_libgit2_shutdown();
 	return done_testing();
 }

@@ -1,5 +1,6 @@
 /* Unit tests for src/docmerge.c: text merge, markers, binary, sides. */
 #include "tap.h"
+#include "scratch.h"
 #include "docmerge.h"
 #include "error.h"
 
@@ -118,12 +119,7 @@ int main(void)
 	sov_buf_release(&theirs);
 	sov_buf_release(&out);
 	git_repository_free(repo);
-	{
-		char cmd[64];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		ok(system(cmd) == 0, "cleanup");
-	}
+	ok(scratch_remove(dir) == 0, "cleanup");
 	git_libgit2_shutdown();
 	return done_testing();
 }

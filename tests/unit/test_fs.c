@@ -1,5 +1,6 @@
 /* Unit tests for src/fs.c. */
 #include "tap.h"
+#include "scratch.h"
 #include "buf.h"
 #include "error.h"
 #include "fs.h"
@@ -83,9 +84,7 @@ int main(void)
 	ok(sov_fs_mkdirs(path.ptr, 0755) == 0, "mkdirs is idempotent");
 	ok(sov_fs_exists(path.ptr) == 1, "exists sees a directory");
 
-	sov_buf_reset(&path);
-	sov_buf_addf(&path, "rm -rf '%s'", dir);
-	ok(system(path.ptr) == 0, "cleanup");
+	ok(scratch_remove(dir) == 0, "cleanup");
 	sov_buf_release(&path);
 	sov_buf_release(&got);
 	return done_testing();

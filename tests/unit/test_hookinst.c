@@ -1,5 +1,6 @@
 /* Unit tests for src/hookinst.c. */
 #include "tap.h"
+#include "scratch.h"
 #include "error.h"
 #include "fs.h"
 #include "hookinst.h"
@@ -63,5 +64,6 @@ int main(void)
 	sov_buf_release(&log);
 	sov_buf_release(&path);
 	sov_buf_release(&data);
+	ok(scratch_remove(dir) == 0, "cleanup");
 	return done_testing();
 }

@@ -1,5 +1,6 @@
 /* Unit tests for src/manifest.c. */
 #include "tap.h"
+#include "scratch.h"
 #include "testrepo.h"
 #include "error.h"
 #include "fs.h"
@@ -112,6 +113,7 @@ int main(void)
 	sov_buf_release(&paths);
 	sov_buf_release(&data);
 	git_repository_free(repo);
+	ok(scratch_remove(dir) == 0, "cleanup");
 	git_libgit2_shutdown();
 	return done_testing();
 }

@@ -1,5 +1,6 @@
 /* Unit tests for src/metrics.c and src/repo.c. */
 #include "tap.h"
+#include "scratch.h"
 #include "error.h"
 #include "metrics.h"
 #include "repo.h"
@@ -110,9 +111,7 @@ int main(void)
 	ok(sov_metrics_add_resolved(repo, 1) == 0, "an update over a corrupt file restarts it");
 	ok(sov_metrics_load(repo, &m) == 0 && m.conflicts_resolved == 1, "and it is valid again");
 
-	sov_buf_reset(&path);
-	sov_buf_addf(&path, "rm -rf '%s'", dir);
-	ok(system(path.ptr) == 0, "cleanup");
+	ok(scratch_remove(dir) == 0, "cleanup");
 	sov_metrics_release(&m);
 	sov_buf_release(&path);
 	git_repository_free(repo);

@@ -1,5 +1,6 @@
 /* Unit tests for src/outbox.c: the durable webhook queue. */
 #include "tap.h"
+#include "scratch.h"
 #include "error.h"
 #include "fs.h"
 #include "outbox.h"
@@ -103,12 +104,7 @@ int main(void)
 	sov_outbox_release(&ob);
 	sov_buf_release(&tmp);
 	git_repository_free(repo);
-	{
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		ok(system(cmd) == 0, "cleanup");
-	}
+	ok(scratch_remove(dir) == 0, "cleanup");
 	git_libgit2_shutdown();
 	return done_testing();
 }

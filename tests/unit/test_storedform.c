@@ -1,5 +1,6 @@
 /* Unit tests for src/storedform.c. */
 #include "tap.h"
+#include "scratch.h"
 #include "testrepo.h"
 #include "error.h"
 #include "frame.h"
@@ -99,14 +100,8 @@ int main(void)
 	sov_buf_release(&stored);
 	sov_buf_release(&real);
 	git_repository_free(repo);
-	{
-		struct sov_buf cmd = SOV_BUF_INIT;
-
-		sov_buf_addf(&cmd, "rm -rf '%s'", dir);
-		if (system(cmd.ptr) != 0)
-			printf("# could not remove %s\n", dir);
-		sov_buf_release(&cmd);
-	}
+	if (scratch_remove(dir) < 0)
+		printf("# could not remove %s\n", dir);
 	git_libgit2_shutdown();
 	return done_testing();
 }

@@ -1,5 +1,6 @@
 /* Unit tests for the pure parts of src/sync.c (the cycle: t5000, t5001). */
 #include "tap.h"
+#include "scratch.h"
 #include "error.h"
 #include "repo.h"
 #include "sync.h"
@@ -139,9 +140,7 @@ static void test_log(void)
 	ok(text.len < 100 + 64, "the live log stays under the bound (%zu)", text.len);
 
 	git_repository_free(repo);
-	sov_buf_reset(&text);
-	sov_buf_addf(&text, "rm -rf '%s'", dir);
-	ok(system(text.ptr) == 0, "cleanup");
+	ok(scratch_remove(dir) == 0, "cleanup");
 	sov_buf_release(&path);
 	sov_buf_release(&text);
 	sov_buf_release(&old);

@@ -1,6 +1,7 @@
 /* Unit tests for src/webhook.c: settings parsing, URL policy, signing,
  * backoff, classification and the payload. */
 #include "tap.h"
+#include "scratch.h"
 #include "error.h"
 #include "webhook.h"
 
@@ -146,12 +147,7 @@ int main(void)
 	sov_buf_release(&b);
 	sov_buf_release(&key);
 	git_repository_free(repo);
-	{
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		ok(system(cmd) == 0, "cleanup");
-	}
+	ok(scratch_remove(dir) == 0, "cleanup");
 	git_libgit2_shutdown();
 	return done_testing();
 }
