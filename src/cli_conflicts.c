@@ -32,29 +32,45 @@ static git_repository *open_repo(struct sov_config **cfg)
 	return repo;
 }
 
+/* The KIND cell: the kind, and for a modify/delete the side that deleted. */
+static void kind_cell(const struct sov_conflict *c, struct sov_buf *out)
+{
+	sov_buf_reset(out);
+	sov_buf_addstr(out, sov_conflict_kind_name(c->kind));
+	if (c->kind == SOV_CONFLICT_MODIFY_DELETE)
+		sov_buf_addf(out, " (deleted by %s)", sov_conflict_side_name(c->deleted_by));
+}
+
 static void print_table(const struct sov_conflicts *q)
 {
-	struct sov_buf when = SOV_BUF_INIT;
-	int width = 4;
+	struct sov_buf when = SOV_BUF_INIT, kind = SOV_BUF_INIT;
+	int width = 4, kind_width = 6;
 	size_t i;
 
 	if (!q->nr) {
 		printf("No pending conflicts.\n");
 		return;
 	}
-	for (i = 0; i < q->nr; i++)
+	for (i = 0; i < q->nr; i++) {
 		if ((int)strlen(q->items[i].path) > width)
 			width = (int)strlen(q->items[i].path);
-	printf("%-*s  %-6s  %-27s  %s\n", width, "PATH", "KIND", "DETECTED AT", "SOURCE");
+		kind_cell(&q->items[i], &kind);
+		if ((int)kind.len > kind_width)
+			kind_width = (int)kind.len;
+	}
+	printf("%-*s  %-*s  %-27s  %s\n", width, "PATH", kind_width, "KIND",
+	       "DETECTED AT", "SOURCE");
 	for (i = 0; i < q->nr; i++) {
 		const struct sov_conflict *c = &q->items[i];
 
 		sov_buf_reset(&when);
 		sov_time_format(c->detected_at, &when);
-		printf("%-*s  %-6s  %-27s  %s\n", width, c->path,
-		       sov_conflict_kind_name(c->kind), when.ptr, c->source);
+		kind_cell(c, &kind);
+		printf("%-*s  %-*s  %-27s  %s\n", width, c->path, kind_width, kind.ptr,
+		       when.ptr, c->source);
 	}
 	sov_buf_release(&when);
+	sov_buf_release(&kind);
 }
 
 static int cmd_conflicts(int argc, char **argv)
@@ -100,11 +116,14 @@ const struct sov_cmd sov_cmd_conflicts = {
 	"documents that a pull could not merge and that the document merge\n"
 	"driver flagged instead of stopping the sync.  A text document holds\n"
 	"conflict markers; a binary document keeps our version and theirs waits\n"
-	"in history.  Settle each one with 'sovsync resolve'.\n"
+	"in history.  A modify/delete entry is a synced file that one side\n"
+	"deleted and the other edited: 'sovsync sync' kept the edit, and KIND\n"
+	"says which side deleted it.  Settle each one with 'sovsync resolve'.\n"
 	"\n"
 	"    --json    print the entries as a JSON array (format in\n"
 	"              docs/FORMATS.md: path, kind, base, ours, theirs,\n"
-	"              ours_commit, theirs_commit, detected_at, source)\n"
+	"              ours_commit, theirs_commit, detected_at, source, and\n"
+	"              deleted_by for a modify/delete)\n"
 	"\n"
 	"Exit status: 0 listed (an empty queue included), 1 the queue cannot be\n"
 	"read (the message names the file and the cause), 2 wrong usage.\n",
@@ -274,33 +293,69 @@ out:
 
 enum side { SIDE_NONE, SIDE_OURS, SIDE_THEIRS };
 
+/*
+ * Settle a modify/delete entry in the work tree and the index.  A side with
+ * a version gets it written (as --ours/--theirs do for any entry); the side
+ * that deleted the file gets the deletion applied (`git rm`).  With no side,
+ * the work tree as it stands is taken: the file kept if it is there, its
+ * deletion staged if the user removed it.  *deleted tells which.
+ */
+static int resolve_modify_delete(const char *workdir, const struct sov_conflict *c,
+				 enum side side, int *deleted)
+{
+	const git_oid *version = NULL;
+	struct sov_buf file = SOV_BUF_INIT;
+	int ret;
+
+	if (side != SIDE_NONE) {
+		version = sov_conflict_version(c, side == SIDE_OURS ? SOV_CONFLICT_OURS
+								   : SOV_CONFLICT_THEIRS);
+		*deleted = version == NULL;
+	} else {
+		sov_buf_addf(&file, "%s%s", workdir, c->path);
+		*deleted = !sov_fs_exists(file.ptr);
+		sov_buf_release(&file);
+	}
+	if (*deleted)
+		/* -f: the chosen side is a deletion, as --theirs overwrites. */
+		return sov_run_git(NULL, workdir, "rm", "-q", "-f", "--ignore-unmatch",
+				   "--", c->path, NULL);
+	ret = version ? write_version(workdir, c, version) : 0;
+	if (ret == 0)
+		ret = sov_run_git(NULL, workdir, "add", "--", c->path, NULL);
+	return ret;
+}
+
 static int resolve(git_repository *repo, const char *arg, enum side side)
 {
 	struct sov_conflicts q = SOV_CONFLICTS_INIT;
 	const struct sov_conflict *c;
 	const char *workdir = git_repository_workdir(repo);
-	int ret = -1;
+	int deleted = 0, ret = -1;
 
 	if (!workdir)
 		return sov_error("resolve needs a working tree (this repository is bare)");
 	if (sov_conflicts_load(repo, &q) < 0 || !(c = find_entry(&q, workdir, arg)))
 		goto out;
-	if (side == SIDE_NONE && c->kind == SOV_CONFLICT_BINARY) {
+	if (c->kind == SOV_CONFLICT_MODIFY_DELETE) {
+		if (resolve_modify_delete(workdir, c, side, &deleted) < 0)
+			goto out;
+	} else if (side == SIDE_NONE && c->kind == SOV_CONFLICT_BINARY) {
 		sov_error("%s: binary document: choose a version with --ours or --theirs",
 			  c->path);
 		goto out;
-	}
-	if (side != SIDE_NONE) {
-		if (write_version(workdir, c, side == SIDE_OURS ? &c->ours : &c->theirs) < 0)
+	} else if (side != SIDE_NONE) {
+		if (write_version(workdir, c, side == SIDE_OURS ? &c->ours : &c->theirs) < 0 ||
+		    sov_run_git(NULL, workdir, "add", "--", c->path, NULL) < 0)
 			goto out;
-	} else if (check_no_markers(repo, workdir, c) < 0) {
+	} else if (check_no_markers(repo, workdir, c) < 0 ||
+		   sov_run_git(NULL, workdir, "add", "--", c->path, NULL) < 0) {
 		goto out;
 	}
-	if (sov_run_git(NULL, workdir, "add", "--", c->path, NULL) < 0 ||
-	    sov_conflicts_remove(repo, c->path) < 0)
+	if (sov_conflicts_remove(repo, c->path) < 0)
 		goto out;
-	printf("Resolved '%s'%s.\n", c->path, side == SIDE_OURS ? " with ours" :
-	       side == SIDE_THEIRS ? " with theirs" : "");
+	printf("Resolved '%s'%s%s.\n", c->path, deleted ? " by deleting it" : "",
+	       side == SIDE_OURS ? " with ours" : side == SIDE_THEIRS ? " with theirs" : "");
 	ret = 0;
 out:
 	sov_conflicts_release(&q);
@@ -369,10 +424,18 @@ const struct sov_cmd sov_cmd_resolve = {
 	"    --theirs   write their version (from history, through the path's\n"
 	"               filters, so it comes out as a checkout would write it)\n"
 	"\n"
+	"A modify/delete entry (one side deleted the file, the other edited it;\n"
+	"'sovsync sync' kept the edit) is settled the same way: the option\n"
+	"naming the side that deleted the file applies the deletion ('git rm'),\n"
+	"the other writes that side's edited version.  With no option the work\n"
+	"tree is taken as it stands: the file is kept, or its deletion staged\n"
+	"if you removed it yourself.\n"
+	"\n"
 	"Ours and theirs are Git's sides: after 'git pull --rebase' ours is the\n"
 	"upstream version and theirs your own replayed commit's.\n"
 	"\n"
-	"The file is then staged with 'git add' (commit it as usual), the entry\n"
+	"The file is then staged with 'git add' or 'git rm' (commit it as usual,\n"
+	"or let the next 'sovsync sync' do it), the entry\n"
 	"leaves the queue and conflictsResolved in the sync metrics goes up.\n"
 	"\n"
 	"Exit status: 0 resolved, 1 not resolved (no such entry, markers left,\n"

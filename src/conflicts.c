@@ -36,7 +36,28 @@ void sov_conflicts_release(struct sov_conflicts *q)
 
 const char *sov_conflict_kind_name(enum sov_conflict_kind kind)
 {
-	return kind == SOV_CONFLICT_BINARY ? "binary" : "text";
+	switch (kind) {
+	case SOV_CONFLICT_BINARY:
+		return "binary";
+	case SOV_CONFLICT_MODIFY_DELETE:
+		return "modify/delete";
+	case SOV_CONFLICT_TEXT:
+		break;
+	}
+	return "text";
+}
+
+const char *sov_conflict_side_name(enum sov_conflict_side side)
+{
+	return side == SOV_CONFLICT_OURS ? "ours" : "theirs";
+}
+
+const git_oid *sov_conflict_version(const struct sov_conflict *c,
+				    enum sov_conflict_side side)
+{
+	if (c->kind == SOV_CONFLICT_MODIFY_DELETE && c->deleted_by == side)
+		return NULL;
+	return side == SOV_CONFLICT_OURS ? &c->ours : &c->theirs;
 }
 
 /*
@@ -107,18 +128,25 @@ json_t *sov_conflict_to_json(const struct sov_conflict *c)
 	struct sov_buf when = SOV_BUF_INIT;
 	json_t *obj;
 
+	const git_oid *ours = sov_conflict_version(c, SOV_CONFLICT_OURS);
+	const git_oid *theirs = sov_conflict_version(c, SOV_CONFLICT_THEIRS);
+
 	sov_time_format(c->detected_at, &when);
 	/* Key order is the documented order; json.h keeps insertion order. */
 	obj = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
 			"path", c->path,
 			"kind", sov_conflict_kind_name(c->kind),
 			"base", oid_json(c->has_base, &c->base),
-			"ours", oid_json(1, &c->ours),
-			"theirs", oid_json(1, &c->theirs),
+			"ours", oid_json(ours != NULL, ours),
+			"theirs", oid_json(theirs != NULL, theirs),
 			"ours_commit", oid_json(c->has_ours_commit, &c->ours_commit),
 			"theirs_commit", oid_json(c->has_theirs_commit, &c->theirs_commit),
 			"detected_at", when.ptr,
 			"source", c->source ? c->source : "local");
+	/* Only the new kind has it: readers of the older kinds see no change. */
+	if (c->kind == SOV_CONFLICT_MODIFY_DELETE)
+		json_object_set_new(obj, "deleted_by",
+				    json_string(sov_conflict_side_name(c->deleted_by)));
 	sov_buf_release(&when);
 	return obj;
 }
@@ -154,8 +182,8 @@ static int oid_from_json(const json_t *obj, const char *key, int nullable,
 
 int sov_conflict_from_json(const json_t *obj, struct sov_conflict *c, const char *what)
 {
-	const char *path, *kind, *when, *source;
-	int has;
+	const char *path, *kind, *when, *source, *deleted_by;
+	int has_ours, has_theirs;
 
 	memset(c, 0, sizeof(*c));
 	if (!json_is_object(obj))
@@ -166,17 +194,41 @@ int sov_conflict_from_json(const json_t *obj, struct sov_conflict *c, const char
 	source = json_string_value(json_object_get(obj, "source"));
 	if (!path || !*path)
 		return sov_error("%s: \"path\" missing or not a string", what);
-	if (!kind || (strcmp(kind, "text") && strcmp(kind, "binary")))
-		return sov_error("%s: \"kind\" must be \"text\" or \"binary\"", what);
-	c->kind = !strcmp(kind, "binary") ? SOV_CONFLICT_BINARY : SOV_CONFLICT_TEXT;
+	if (!kind)
+		return sov_error("%s: \"kind\" missing or not a string", what);
+	if (!strcmp(kind, "text"))
+		c->kind = SOV_CONFLICT_TEXT;
+	else if (!strcmp(kind, "binary"))
+		c->kind = SOV_CONFLICT_BINARY;
+	else if (!strcmp(kind, "modify/delete"))
+		c->kind = SOV_CONFLICT_MODIFY_DELETE;
+	else
+		return sov_error("%s: \"kind\" must be \"text\", \"binary\" or "
+				 "\"modify/delete\"", what);
+	if (c->kind == SOV_CONFLICT_MODIFY_DELETE) {
+		deleted_by = json_string_value(json_object_get(obj, "deleted_by"));
+		if (!deleted_by || (strcmp(deleted_by, "ours") && strcmp(deleted_by, "theirs")))
+			return sov_error("%s: \"deleted_by\" must be \"ours\" or \"theirs\"",
+					 what);
+		c->deleted_by = !strcmp(deleted_by, "ours") ? SOV_CONFLICT_OURS
+							    : SOV_CONFLICT_THEIRS;
+	}
+	/* Only the deleting side of a modify/delete may lack its version. */
 	if (oid_from_json(obj, "base", 1, &c->has_base, &c->base, what) < 0 ||
-	    oid_from_json(obj, "ours", 0, &has, &c->ours, what) < 0 ||
-	    oid_from_json(obj, "theirs", 0, &has, &c->theirs, what) < 0 ||
+	    oid_from_json(obj, "ours", !sov_conflict_version(c, SOV_CONFLICT_OURS),
+			  &has_ours, &c->ours, what) < 0 ||
+	    oid_from_json(obj, "theirs", !sov_conflict_version(c, SOV_CONFLICT_THEIRS),
+			  &has_theirs, &c->theirs, what) < 0 ||
 	    oid_from_json(obj, "ours_commit", 1, &c->has_ours_commit,
 			  &c->ours_commit, what) < 0 ||
 	    oid_from_json(obj, "theirs_commit", 1, &c->has_theirs_commit,
 			  &c->theirs_commit, what) < 0)
 		return -1;
+	if (c->kind == SOV_CONFLICT_MODIFY_DELETE &&
+	    (c->deleted_by == SOV_CONFLICT_OURS ? has_ours : has_theirs))
+		return sov_error("%s: \"deleted_by\" is \"%s\" but \"%s\" is not null",
+				 what, sov_conflict_side_name(c->deleted_by),
+				 sov_conflict_side_name(c->deleted_by));
 	if (!when || sov_time_parse_str(when, &c->detected_at) < 0)
 		return sov_error("%s: \"detected_at\" is not a timestamp", what);
 	c->path = sov_strdup(path);

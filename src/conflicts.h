@@ -3,15 +3,19 @@
  *
  * When the document merge driver (merge-drivers/doc.c) cannot merge a file
  * under shared/documents/ and sovsync.documents.onConflict is "flag", it lets
- * the merge complete and records the conflict here instead; `sovsync
- * conflicts` lists the queue, `sovsync resolve` settles an entry, and the
- * hooks copy the queue into shared/state.json's pending_conflicts.
+ * the merge complete and records the conflict here instead.  A sync cycle
+ * (sync.c) records here the modify/delete conflicts it settles (a file one
+ * side deleted and the other edited: Git never calls a driver for them, the
+ * cycle keeps the edit).  `sovsync conflicts` lists the queue, `sovsync
+ * resolve` settles an entry, and the hooks copy the queue into
+ * shared/state.json's pending_conflicts.
  *
  * The queue lives in "<common git dir>/sovsync/conflicts.json" (local, never
  * committed; format in docs/FORMATS.md):
  *
  *   {"version": 1, "conflicts": [ {"path", "kind", "base", "ours", "theirs",
- *    "ours_commit", "theirs_commit", "detected_at", "source"}, ... ]}
+ *    "ours_commit", "theirs_commit", "detected_at", "source"
+ *    [, "deleted_by"]}, ... ]}
  *
  * Invariants: at most one entry per path (a newer conflict on a path
  * replaces the older one); entries are kept sorted by path (byte order), so
@@ -34,6 +38,17 @@
 enum sov_conflict_kind {
 	SOV_CONFLICT_TEXT,	/* merged with conflict markers in the file */
 	SOV_CONFLICT_BINARY,	/* ours kept as is, theirs only in history */
+	/*
+	 * One side deleted the file, the other edited it; the edit was kept.
+	 * The deleting side's blob id is absent (null in JSON).
+	 */
+	SOV_CONFLICT_MODIFY_DELETE,
+};
+
+/* A side of the merge, in Git's sense (ours: HEAD). */
+enum sov_conflict_side {
+	SOV_CONFLICT_OURS,
+	SOV_CONFLICT_THEIRS,
 };
 
 struct sov_conflict {
@@ -41,6 +56,11 @@ struct sov_conflict {
 	enum sov_conflict_kind kind;
 	int has_base;			/* 0: base is null (no or empty base) */
 	git_oid base, ours, theirs;	/* blob ids, as Git stores them (clean form) */
+	/*
+	 * SOV_CONFLICT_MODIFY_DELETE only: the side that deleted the file;
+	 * its blob id above is meaningless.
+	 */
+	enum sov_conflict_side deleted_by;
 	int has_ours_commit, has_theirs_commit;
 	git_oid ours_commit, theirs_commit;
 	int64_t detected_at;		/* instant, see timestamp.h */
@@ -59,8 +79,18 @@ void sov_conflict_release(struct sov_conflict *c);
 
 void sov_conflicts_release(struct sov_conflicts *q);
 
-/* "text" or "binary" (static strings). */
+/* "text", "binary" or "modify/delete" (static strings). */
 const char *sov_conflict_kind_name(enum sov_conflict_kind kind);
+
+/* "ours" or "theirs" (static strings). */
+const char *sov_conflict_side_name(enum sov_conflict_side side);
+
+/*
+ * The blob id of one side's version (borrowed from c), or NULL when that
+ * side deleted the file (a modify/delete entry).
+ */
+const git_oid *sov_conflict_version(const struct sov_conflict *c,
+				    enum sov_conflict_side side);
 
 /* The entry for `path` (borrowed from q), or NULL. */
 const struct sov_conflict *sov_conflicts_find(const struct sov_conflicts *q,

@@ -2,10 +2,12 @@
  * sync.c - one sync cycle through the git command; see sync.h.
  */
 #include "sync.h"
+#include "conflicts.h"
 #include "error.h"
 #include "fs.h"
 #include "json.h"
 #include "metrics.h"
+#include "moddel.h"
 #include "repo.h"
 #include "run.h"
 #include "timestamp.h"
@@ -101,6 +103,7 @@ int sov_sync_config_get_duration(struct sov_config *cfg, const char *key,
 
 int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out)
 {
+	struct sov_buf on_conflict = SOV_BUF_INIT;
 	int64_t net_ms;
 
 	if (sov_config_get_string(cfg, "sovsync.root", "shared", &out->root) < 0 ||
@@ -108,8 +111,19 @@ int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out)
 	    sov_config_get_string(cfg, "sovsync.branch", "", &out->branch) < 0 ||
 	    sov_config_get_string(cfg, "sovsync.source", "local", &out->source) < 0 ||
 	    get_duration(cfg, "sovsync.sync.lockTimeout", "30", &out->lock_timeout_ms) < 0 ||
-	    get_duration(cfg, "sovsync.sync.networkTimeout", "60", &net_ms) < 0)
+	    get_duration(cfg, "sovsync.sync.networkTimeout", "60", &net_ms) < 0 ||
+	    sov_config_get_string(cfg, "sovsync.documents.onConflict", "flag",
+				  &on_conflict) < 0) {
+		sov_buf_release(&on_conflict);
 		return -1;
+	}
+	/*
+	 * Only the default lets the cycle settle a document's modify/delete;
+	 * a value the driver refuses makes it stop too, so the conservative
+	 * reading is to leave such merges to the user.
+	 */
+	out->doc_stops = strcmp(on_conflict.ptr, "flag") != 0;
+	sov_buf_release(&on_conflict);
 	/* The root as a pathspec: no leading "./" or "/", no trailing "/". */
 	while (out->root.len && out->root.ptr[out->root.len - 1] == '/')
 		sov_buf_setlen(&out->root, out->root.len - 1);
@@ -283,7 +297,7 @@ struct cycle {
  * and an HTTP transfer that stalls for network_timeout seconds aborts
  * instead of hanging the daemon.
  */
-static int run_git(struct cycle *c, struct argv *args, const char *in,
+static int run_git(struct cycle *c, struct argv *args, const struct sov_buf *in,
 	       struct sov_buf *out, struct sov_buf *err)
 {
 	const char *env[] = {
@@ -296,8 +310,8 @@ static int run_git(struct cycle *c, struct argv *args, const char *in,
 	run.argv = args->v;
 	run.dir = c->workdir;
 	run.env = env;
-	run.in = in;
-	run.in_len = in ? strlen(in) : 0;
+	run.in = in ? in->ptr : NULL;
+	run.in_len = in ? in->len : 0;
 	run.out = out;
 	run.err = err;
 	if (out)
@@ -393,7 +407,7 @@ static int wait_index_unlocked(struct cycle *c, int64_t deadline)
  * command gets the whole lock timeout: a slow fetch or push earlier in
  * the cycle must not use up the wait of the merge that follows it.
  */
-static int run_git_index(struct cycle *c, struct argv *args, const char *in,
+static int run_git_index(struct cycle *c, struct argv *args, const struct sov_buf *in,
 		     struct sov_buf *out, struct sov_buf *err)
 {
 	int64_t deadline = sov_sync_clock_ms() + c->cfg->lock_timeout_ms;
@@ -657,7 +671,7 @@ static int step_commit(struct cycle *c)
 		argv_push(&args, "--");
 		argv_push(&args, c->cfg->root.ptr);
 	}
-	if (run_git_index(c, &args, msg.ptr, &out, &err) < 0)
+	if (run_git_index(c, &args, &msg, &out, &err) < 0)
 		goto out;
 	c->res->files = n;
 	if (ref_id(c->repo, "HEAD", &oid))
@@ -696,6 +710,148 @@ static void unmerged_paths(struct cycle *c, struct sov_buf *paths)
 	if (git_read(c, &args, paths) < 0)
 		sov_buf_reset(paths);
 	sov_buf_addch(paths, '\0');	/* the list ends with an empty name */
+}
+
+/* Queue a settled modify/delete (conflicts.h) for the user's review. */
+static int queue_kept_edit(struct cycle *c, const struct sov_moddel_path *p,
+			   enum sov_conflict_side deleted_by, int64_t when)
+{
+	struct sov_conflict e;
+
+	memset(&e, 0, sizeof(e));
+	e.path = p->path;
+	e.kind = SOV_CONFLICT_MODIFY_DELETE;
+	e.deleted_by = deleted_by;
+	e.has_base = 1;
+	e.base = p->oid[1];
+	if (deleted_by == SOV_CONFLICT_THEIRS)
+		e.ours = p->oid[2];
+	else
+		e.theirs = p->oid[3];
+	/* The two commits: HEAD, and the one being merged (MERGE_HEAD). */
+	e.has_ours_commit = ref_id(c->repo, "HEAD", &e.ours_commit);
+	e.has_theirs_commit = ref_id(c->repo, "MERGE_HEAD", &e.theirs_commit);
+	e.detected_at = when;
+	e.source = c->cfg->source.ptr;
+	return sov_conflicts_add(c->repo, &e);
+}
+
+/*
+ * The merge message: Git's (MERGE_MSG, whose "# Conflicts:" comment lines
+ * the commit strips), then which edits were kept, so history says why the
+ * deleted files are still there.
+ */
+static int kept_edits_message(struct cycle *c, const struct sov_buf *kept,
+			      struct sov_buf *msg)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+	int ret;
+
+	sov_buf_addf(&path, "%sMERGE_MSG", git_repository_path(c->repo));
+	ret = sov_buf_read_file(msg, path.ptr);
+	sov_buf_release(&path);
+	if (ret < 0)
+		return -1;
+	sov_buf_addf(msg, "\nsovsync kept the edited side of files deleted on the "
+		     "other side\n(flagged for review: sovsync conflicts):\n%s", kept->ptr);
+	return 0;
+}
+
+/*
+ * The merge stopped on conflicts.  If every unmerged path is a
+ * modify/delete of a file a sovsync driver owns (moddel.h), settle them:
+ * stage the edited side's blob (Git left it in the work tree and in that
+ * side's index stage), queue each conflict, and conclude the merge with
+ * `git commit`, whose hooks write the manifest (the queue included, as
+ * pending_conflicts).  The queue is written first for that reason.
+ *
+ * Returns 1 settled and committed, 0 when the merge is not ours to settle
+ * (nothing changed), -1 on failure: the merge is left for the caller to
+ * abort and the entries queued here are taken back.
+ */
+static int settle_modify_delete(struct cycle *c, const char *unmerged)
+{
+	struct argv args = { 0 };
+	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT, index_info = SOV_BUF_INIT;
+	struct sov_buf kept = SOV_BUF_INIT, msg = SOV_BUF_INIT;
+	struct sov_moddel_list list = SOV_MODDEL_LIST_INIT;
+	enum sov_conflict_side deleted_by;
+	int64_t now = sov_time_now();
+	const char *why, *p;
+	size_t i, queued = 0;
+	int ret = -1;
+
+	argv_pushl(&args, "git", "ls-files", "--unmerged", "-z", NULL);
+	if (git_read(c, &args, &out) < 0 ||
+	    sov_moddel_parse_unmerged(out.ptr, out.len, &list) < 0)
+		goto out;
+	argv_pushl(&args, "git", "check-attr", "-z", "merge", "--", NULL);
+	for (p = unmerged; *p; p += strlen(p) + 1)
+		argv_push(&args, p);
+	if (git_read(c, &args, &out) < 0 ||
+	    sov_moddel_check_attrs(&list, out.ptr, out.len, c->cfg->doc_stops) < 0)
+		goto out;
+	if (!sov_moddel_all_settle(&list, &why)) {
+		sov_trace("sync: %s is not a modify/delete a sovsync driver owns: "
+			  "the merge is not settled", why ? why : "(none)");
+		ret = 0;
+		goto out;
+	}
+
+	for (i = 0; i < list.nr; i++) {
+		const struct sov_moddel_path *mp = &list.items[i];
+		unsigned kept_stage;
+		char hex[GIT_OID_HEXSZ + 1];
+
+		sov_moddel_is_modify_delete(mp, &deleted_by);
+		kept_stage = deleted_by == SOV_CONFLICT_THEIRS ? 2 : 3;
+		if (queue_kept_edit(c, mp, deleted_by, now) < 0)
+			goto out;
+		queued = i + 1;
+		git_oid_tostr(hex, sizeof(hex), &mp->oid[kept_stage]);
+		/* A stage-0 entry replaces the path's unmerged stages. */
+		sov_buf_addf(&index_info, "%o %s\t%s", mp->mode[kept_stage], hex, mp->path);
+		sov_buf_addch(&index_info, '\0');
+		sov_buf_addf(&kept, "  %s (deleted by %s)\n", mp->path,
+			     deleted_by == SOV_CONFLICT_OURS ? "us" : "them");
+	}
+
+	argv_release(&args);
+	argv_pushl(&args, "git", "update-index", "-z", "--index-info", NULL);
+	if (run_git_index(c, &args, &index_info, NULL, &err) < 0 ||
+	    kept_edits_message(c, &kept, &msg) < 0)
+		goto out;
+	/*
+	 * A commit with MERGE_HEAD present concludes the merge: two parents,
+	 * and the commit hooks run (pre-commit writes the manifest).
+	 */
+	argv_release(&args);
+	argv_pushl(&args, "git", "commit", "--quiet", "--cleanup=strip", "--file=-", NULL);
+	if (run_git_index(c, &args, &msg, &out, &err) < 0)
+		goto out;
+	c->res->kept_edits += list.nr;
+	ret = 1;
+	/* Said once the merge is committed, so it is never said wrongly. */
+	for (i = 0; i < list.nr; i++) {
+		sov_moddel_is_modify_delete(&list.items[i], &deleted_by);
+		sov_warn("%s: deleted %s, edited %s: the edit is kept and flagged "
+			 "for review (see 'sovsync conflicts')", list.items[i].path,
+			 deleted_by == SOV_CONFLICT_OURS ? "here" : "on the remote",
+			 deleted_by == SOV_CONFLICT_OURS ? "on the remote" : "here");
+	}
+out:
+	if (ret < 0)
+		for (i = 0; i < queued; i++)
+			if (sov_conflicts_remove(c->repo, list.items[i].path) < 0)
+				sov_warn("%s", sov_error_last());
+	argv_release(&args);
+	sov_buf_release(&out);
+	sov_buf_release(&err);
+	sov_buf_release(&index_info);
+	sov_buf_release(&kept);
+	sov_buf_release(&msg);
+	sov_moddel_list_release(&list);
+	return ret;
 }
 
 /*
@@ -749,7 +905,6 @@ static int step_merge(struct cycle *c)
 	     !strstr(err.ptr, "Automatic merge failed")))
 		goto out;	/* refused before starting: nothing to undo */
 
-	/* Stopped on conflicts the drivers could not settle: undo, flag. */
 	unmerged_paths(c, &paths);
 	if (!paths.ptr[0]) {
 		/* No unmerged path: someone resolved it meanwhile; hands off. */
@@ -757,6 +912,19 @@ static int step_merge(struct cycle *c)
 			  c->workdir, c->upstream.ptr);
 		goto out;
 	}
+	/* Modify/delete of synced files only: keep the edits, go on. */
+	switch (settle_modify_delete(c, paths.ptr)) {
+	case 1:
+		c->res->merged = 1;
+		clear_conflict_flag(c);
+		ret = 0;
+		goto out;
+	case -1:
+		sov_warn("%s", sov_error_last());
+		break;
+	}
+
+	/* Stopped on conflicts the drivers could not settle: undo, flag. */
 	sov_buf_addf(&c->res->error, "merge of %s stopped on conflicts in",
 		     c->upstream.ptr);
 	for (p = paths.ptr; *p; p += strlen(p) + 1)
@@ -983,6 +1151,9 @@ void sov_sync_describe(const struct sov_sync_result *res, struct sov_buf *out)
 			     res->files == 1 ? "" : "s", res->commit);
 	if (res->merged)
 		sov_buf_addstr(out, " merged");
+	if (res->kept_edits)
+		sov_buf_addf(out, " (kept %zu edited file%s deleted on one side, flagged)",
+			     res->kept_edits, res->kept_edits == 1 ? "" : "s");
 	if (res->pushed)
 		sov_buf_addstr(out, " pushed");
 	if (res->push_attempts > 1)

@@ -9,7 +9,11 @@
  *      commit goes through the `git` command, so hooks, the filter and the
  *      user's commit.gpgSign apply;
  *   2. fetch <remote> and merge <remote>/<branch> (the merge drivers settle
- *      the synced files);
+ *      the synced files).  Git calls no driver when one side deleted a file
+ *      and the other edited it: when every unmerged path is such a
+ *      modify/delete of a file a sovsync driver owns, the cycle keeps the
+ *      edited side, queues the conflict (conflicts.h, kind "modify/delete")
+ *      and concludes the merge with `git commit`, hooks included;
  *   3. push HEAD to <remote>/<branch>.  A push rejected because the remote
  *      moved meanwhile goes back to 2, at most SOV_SYNC_PUSH_ATTEMPTS times;
  *   4. record the outcome in the metrics (src/metrics.h).
@@ -20,6 +24,8 @@
  *     network or server failure leaves the local commit in place;
  *   - another process's .git/index.lock is waited for, up to a bound, and
  *     never deleted;
+ *   - a settled modify/delete loses nothing either: the edit stays in the
+ *     tree and the deleted side is only a `sovsync resolve` away;
  *   - a merge the drivers cannot settle is aborted (`git merge --abort`), so
  *     the work tree is left as it was, and flagged in
  *     .git/sovsync/sync-conflict.json (docs/FORMATS.md) until a later merge
@@ -52,10 +58,16 @@ struct sov_sync_config {
 	struct sov_buf source;		/* sovsync.source, default "local" */
 	int64_t lock_timeout_ms;	/* sovsync.sync.lockTimeout, default 30 s */
 	int64_t network_timeout_s;	/* sovsync.sync.networkTimeout, default 60 s */
+	/*
+	 * sovsync.documents.onConflict is not "flag" (the default): the user
+	 * wants Git's usual stop on document conflicts, modify/delete ones
+	 * included, so the cycle aborts and flags them.
+	 */
+	int doc_stops;
 };
 
 #define SOV_SYNC_CONFIG_INIT { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, \
-			       SOV_BUF_INIT, 0, 0 }
+			       SOV_BUF_INIT, 0, 0, 0 }
 
 /* Read the settings.  Returns 0, or -1 on an invalid value (key named). */
 int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out);
@@ -108,10 +120,11 @@ struct sov_sync_result {
 	int64_t duration_us;
 	struct sov_buf changes;	/* "<A|M|D>\t<path>\n" lines (owned) */
 	struct sov_buf error;	/* what failed, for FAILED and CONFLICT */
+	size_t kept_edits;	/* modify/delete conflicts settled (and queued) */
 };
 
 #define SOV_SYNC_RESULT_INIT { SOV_SYNC_OK, 0, 0, "", 0, 0, 0, 0, 0, \
-			       SOV_BUF_INIT, SOV_BUF_INIT }
+			       SOV_BUF_INIT, SOV_BUF_INIT, 0 }
 
 void sov_sync_result_release(struct sov_sync_result *res);
 

@@ -103,6 +103,46 @@ int main(void)
 	sov_conflict_release(&parsed);
 	json_decref(j);
 
+	/* modify/delete: the deleting side has no version. */
+	fill(&c, "shared/documents/c.md", '5', t0 + 2);
+	c.kind = SOV_CONFLICT_MODIFY_DELETE;
+	c.deleted_by = SOV_CONFLICT_THEIRS;
+	ok(sov_conflict_version(&c, SOV_CONFLICT_OURS) == &c.ours &&
+	   sov_conflict_version(&c, SOV_CONFLICT_THEIRS) == NULL,
+	   "modify/delete: only the editing side has a version");
+	ok(sov_conflicts_add(repo, &c) == 0, "add a modify/delete entry");
+	sov_conflicts_load(repo, &q);
+	got = sov_conflicts_find(&q, "shared/documents/c.md");
+	ok(got && got->kind == SOV_CONFLICT_MODIFY_DELETE &&
+	   got->deleted_by == SOV_CONFLICT_THEIRS && git_oid_equal(&got->ours, &c.ours),
+	   "modify/delete survives the round trip");
+	j = sov_conflict_to_json(got);
+	is_str(json_string_value(json_object_get(j, "kind")), "modify/delete",
+	       "JSON kind modify/delete");
+	is_str(json_string_value(json_object_get(j, "deleted_by")), "theirs", "JSON deleted_by");
+	ok(json_is_null(json_object_get(j, "theirs")) &&
+	   json_is_string(json_object_get(j, "ours")), "JSON: the deleted side is null");
+	json_object_set_new(j, "deleted_by", json_string("ours"));
+	ok(sov_conflict_from_json(j, &parsed, "entry") < 0 &&
+	   strstr(sov_error_last(), "\"theirs\" is not an object id"),
+	   "the side that did not delete needs a version: %s", sov_error_last());
+	sov_conflict_release(&parsed);
+	json_object_set(j, "theirs", json_object_get(j, "ours"));
+	ok(sov_conflict_from_json(j, &parsed, "entry") < 0 &&
+	   strstr(sov_error_last(), "\"ours\" is not null"),
+	   "deleted_by must name the null side: %s", sov_error_last());
+	sov_conflict_release(&parsed);
+	json_object_del(j, "deleted_by");
+	ok(sov_conflict_from_json(j, &parsed, "entry") < 0 &&
+	   strstr(sov_error_last(), "deleted_by"), "deleted_by is required: %s",
+	   sov_error_last());
+	sov_conflict_release(&parsed);
+	json_decref(j);
+	j = sov_conflict_to_json(sov_conflicts_find(&q, "shared/documents/a.md"));
+	ok(json_object_get(j, "deleted_by") == NULL, "other kinds have no deleted_by");
+	json_decref(j);
+	is_int(sov_conflicts_remove(repo, "shared/documents/c.md"), 1, "remove c.md");
+
 	fill(&c, "shared/documents/b.md", '3', t0 + 5);
 	ok(sov_conflicts_add(repo, &c) == 0, "a newer conflict on b.md");
 	sov_conflicts_load(repo, &q);
