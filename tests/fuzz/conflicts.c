@@ -44,7 +44,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		x = sov_conflict_to_json(&b);
 		if (!json_equal(w, x) || strcmp(a.path, b.path) || a.kind != b.kind ||
-		    a.detected_at != b.detected_at || !git_oid_equal(&a.theirs, &b.theirs))
+		    a.detected_at != b.detected_at)
+			abort();
+		if (a.kind == SOV_CONFLICT_MODIFY_DELETE && a.deleted_by != b.deleted_by)
+			abort();
+		if ((a.kind != SOV_CONFLICT_MODIFY_DELETE || a.deleted_by != SOV_CONFLICT_OURS) &&
+		    !git_oid_equal(&a.ours, &b.ours))
+			abort();
+		if ((a.kind != SOV_CONFLICT_MODIFY_DELETE || a.deleted_by != SOV_CONFLICT_THEIRS) &&
+		    !git_oid_equal(&a.theirs, &b.theirs))
 			abort();
 		sov_conflict_release(&b);
 	}
