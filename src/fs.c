@@ -126,16 +126,23 @@ int sov_atomic_write(struct sov_atomic *a, const void *data, size_t len)
 	return sov_fs_write_all(a->fd, data, len, a->path);
 }
 
+void sov_fs_dirname(const char *path, struct sov_buf *out)
+{
+	const char *slash = strrchr(path, '/');
+
+	sov_buf_reset(out);
+	if (slash)
+		sov_buf_add(out, path, slash == path ? 1 : (size_t)(slash - path));
+	else
+		sov_buf_addch(out, '.');
+}
+
 static void fsync_dir_of(const char *path)
 {
 	struct sov_buf dir = SOV_BUF_INIT;
-	const char *slash = strrchr(path, '/');
 	int fd;
 
-	if (slash)
-		sov_buf_add(&dir, path, slash == path ? 1 : (size_t)(slash - path));
-	else
-		sov_buf_addch(&dir, '.');
+	sov_fs_dirname(path, &dir);
 	fd = open(dir.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		fsync(fd);	/* best effort: some file systems refuse it */
@@ -214,14 +221,10 @@ int sov_fs_replace(const char *path, const void *data, size_t len, int mode)
 static int same_file_system(const char *tmpdir, const char *path)
 {
 	struct sov_buf dir = SOV_BUF_INIT;
-	const char *slash = strrchr(path, '/');
 	struct stat a, b;
 	int same;
 
-	if (slash)
-		sov_buf_add(&dir, path, slash == path ? 1 : (size_t)(slash - path));
-	else
-		sov_buf_addch(&dir, '.');
+	sov_fs_dirname(path, &dir);
 	same = stat(tmpdir, &a) == 0 && stat(dir.ptr, &b) == 0 && a.st_dev == b.st_dev;
 	sov_buf_release(&dir);
 	return same;

@@ -57,6 +57,10 @@ int sov_fs_replace_via(const char *path, const char *tmpdir, const void *data,
 /* write(2) all of it, retrying on EINTR and short writes.  0 or -1. */
 int sov_fs_write_all(int fd, const void *data, size_t len, const char *what);
 
+/* The directory part of `path` into `out` ("." without a slash, "/" for "/x"). */
+struct sov_buf;
+void sov_fs_dirname(const char *path, struct sov_buf *out);
+
 /* mkdir -p.  0 or -1. */
 int sov_fs_mkdirs(const char *path, mode_t mode);
 

@@ -8,7 +8,6 @@
 #include "trace.h"
 
 #include <git2.h>
-#include <string.h>
 #include <sys/stat.h>
 
 /* One side as Git handed it over. */
@@ -67,13 +66,9 @@ int sov_jdriver_replace(const char *file, const void *data, size_t len)
 {
 	struct sov_buf dir = SOV_BUF_INIT;
 	git_buf gitdir = GIT_BUF_INIT;
-	const char *slash = strrchr(file, '/');
 	int ret;
 
-	if (slash)
-		sov_buf_add(&dir, file, slash == file ? 1 : (size_t)(slash - file));
-	else
-		sov_buf_addch(&dir, '.');
+	sov_fs_dirname(file, &dir);
 	/* Not in a repository (a driver run by hand): beside the file. */
 	if (git_repository_discover(&gitdir, dir.ptr, 0, NULL) < 0)
 		git_error_clear();
