@@ -21,6 +21,8 @@
 #   sh bench/crash.sh [TRIALS [SEED]]        default 100 trials, seed 1
 #   CRASH_MEMORIES=N   memories in the shared memories.json (default 10000:
 #                      the memories driver then runs for tens of ms)
+#   CRASH_HOLD=N       hold the receiver (and kill the sender) in one trial
+#                      of N (default 3)
 #
 # Every sovsync that Git or a trial starts goes through a wrapper.  The
 # trial's plan names its victim either by number (the k-th sovsync run of
@@ -31,7 +33,7 @@
 # half-way through writing the temporary file that replaces %A ("write"),
 # just before renaming it over %A ("rename"), just after ("renamed").
 # In one trial of
-# three the receiver holds its next answers for 1.5 s and the bench
+# three (CRASH_HOLD) the receiver holds its next answers for 1.5 s and the bench
 # kill -9s clone a's detached webhook sender while a request is in flight.
 #
 # Prints one line per failing trial and a summary with per-kind counts;
@@ -43,6 +45,7 @@ set -u
 TRIALS=${1:-100}
 SEED=${2:-1}
 MEMORIES=${CRASH_MEMORIES:-10000}
+HOLD=${CRASH_HOLD:-3}
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${SOVSYNC_BIN:-$SRCDIR/bin}
 [ -x "$BIN/sovsync" ] || { echo "crash.sh: build first (make)" >&2; exit 1; }
@@ -381,10 +384,10 @@ while [ $t -lt "$TRIALS" ]; do
 		rnd 4; plan="delay $kind $((R + 1)) $delay" ;;
 	*)	plan="delay $kind 1 $delay" ;;
 	esac
-	# One trial in three (not checkouts, which queue no event): hold the
+	# One trial in $HOLD (not checkouts, which queue no event): hold the
 	# receiver's answers so that a's sender has a POST in flight.
 	hold=
-	rnd 3
+	rnd "$HOLD"
 	if [ $R = 0 ] && [ $op != 1 ]; then
 		hold=1 sender_trials=$((sender_trials + 1))
 		printf 'sleep 1.5\nsleep 1.5\nsleep 1.5\n' >"$W/rx.script"
@@ -406,31 +409,6 @@ while [ $t -lt "$TRIALS" ]; do
 	if [ -n "$victim" ]; then
 		killed=$((killed + 1))
 		echo "$victim" | cut -d' ' -f1,2 >>"$W/kills"
-	fi
-	# The webhook sender: kill it while a request is in flight.
-	sender=
-	if [ -n "$hold" ]; then
-		i=0
-		while [ $i -lt 60 ]; do
-			pids=$(a_senders)
-			if [ -n "$pids" ]; then
-				inf=$(in_flight)
-				[ -n "$inf" ] && break
-			fi
-			sleep 0.05; i=$((i + 1))
-		done
-		if [ -n "$pids" ]; then
-			inf=$(in_flight)
-			n=0
-			for p in $pids; do kill -9 "$p" 2>/dev/null && n=$((n + 1)); done
-			if [ $n -gt 0 ] && [ -n "$inf" ]; then
-				senders_inflight=$((senders_inflight + 1)) sender=in-flight
-				echo "$inf" >>"$W/inflight_killed"
-			elif [ $n -gt 0 ]; then
-				senders_idle=$((senders_idle + 1)) sender=idle
-			fi
-		fi
-		: >"$W/rx.script"
 	fi
 	record_outbox
 	fail=
@@ -483,6 +461,34 @@ while [ $t -lt "$TRIALS" ]; do
 			fail="$fail; merge --abort failed"
 		fi
 	fi
+	# The webhook sender: kill it while a request is in flight (after the
+	# retried pull, whose merge event replaces the one a killed driver
+	# prevented).
+	sender=
+	if [ -n "$hold" ]; then
+		i=0
+		while [ $i -lt 60 ]; do
+			pids=$(a_senders)
+			if [ -n "$pids" ]; then
+				inf=$(in_flight)
+				[ -n "$inf" ] && break
+			fi
+			sleep 0.05; i=$((i + 1))
+		done
+		if [ -n "$pids" ]; then
+			inf=$(in_flight)
+			n=0
+			for p in $pids; do kill -9 "$p" 2>/dev/null && n=$((n + 1)); done
+			if [ $n -gt 0 ] && [ -n "$inf" ]; then
+				senders_inflight=$((senders_inflight + 1)) sender=in-flight
+				echo "$inf" >>"$W/inflight_killed"
+			elif [ $n -gt 0 ]; then
+				senders_idle=$((senders_idle + 1)) sender=idle
+			fi
+		fi
+		: >"$W/rx.script"
+	fi
+	record_outbox
 	git -C a status --porcelain >/dev/null 2>&1 || fail="$fail; git status failed"
 	# fsck
 	git -C a fsck --no-progress >"$W/fsck" 2>&1 || fail="$fail; fsck: $(head -c 200 "$W/fsck")"
