@@ -31,10 +31,10 @@
 # and occurrence, and when to kill it: after a delay ("delay"), or at a
 # chosen point of a merge driver through a preloaded write(2)/rename(2):
 # half-way through writing the temporary file that replaces %A ("write"),
-# just before renaming it over %A ("rename"), just after ("renamed").
-# In one trial of
-# three (CRASH_HOLD) the receiver holds its next answers for 1.5 s and the bench
-# kill -9s clone a's detached webhook sender while a request is in flight.
+# just before renaming it over %A ("rename"), just after ("renamed").  In
+# one trial of three (CRASH_HOLD) the receiver holds its next answers for
+# 1.5 s and the bench kill -9s clone a's detached webhook sender while a
+# request is in flight.  The runs and their figures: docs/RELIABILITY.md.
 #
 # Prints one line per failing trial and a summary with per-kind counts;
 # exits 1 if any check failed.  Only processes this script started
