@@ -6,21 +6,46 @@
 #   - git fsck is clean;
 #   - every tracked large file is byte for byte one of the versions ever
 #     written (never a mix, never truncated), every JSON file parses;
+#   - after a killed merge driver Git reports the merge as failed with the
+#     path unmerged, %A holds either the old ours or the whole merge result
+#     (never a truncated file, no temporary file left behind), `git merge
+#     --abort` and a retry of the pull succeed;
 #   - the next git command and the next sovsync run succeed, and after one
 #     commit the manifest is true again (sovsync verify);
 #   - no webhook event is lost: every event that ever reached the outbox is
-#     delivered in the end (duplicates with the same id are allowed).
+#     delivered in the end (duplicates with the same id are allowed), and an
+#     event whose sender was killed while its POST was in flight is
+#     delivered again (the sender never saw the answer).
 # Not part of `make test` (it is slow and kills processes by design).
 #
-#   sh bench/crash.sh [TRIALS [SEED]]        default 120 trials, seed 1
+#   sh bench/crash.sh [TRIALS [SEED]]        default 100 trials, seed 1
+#   CRASH_MEMORIES=N   memories in the shared memories.json (default 10000:
+#                      the memories driver then runs for tens of ms)
+#   CRASH_HOLD=N       hold the receiver (and kill the sender) in one trial
+#                      of N (default 3)
 #
-# Prints one line per trial and a summary; exits 1 if any check failed.
-# Only processes this script started (descendants of its own git commands,
-# and the webhook senders of its own repositories) are killed, by pid.
+# Every sovsync that Git or a trial starts goes through a wrapper.  The
+# trial's plan names its victim either by number (the k-th sovsync run of
+# the operation, "nth") or by kind (the subcommand: merge-memories,
+# merge-state, merge-index, merge-doc, filter-process, hook-<name>, sync)
+# and occurrence, and when to kill it: after a delay ("delay"), or at a
+# chosen point of a merge driver through a preloaded write(2)/rename(2):
+# half-way through writing the temporary file that replaces %A ("write"),
+# just before renaming it over %A ("rename"), just after ("renamed").  In
+# one trial of three (CRASH_HOLD) the receiver holds its next answers for
+# 1.5 s and the bench kill -9s clone a's detached webhook sender while a
+# request is in flight.  The runs and their figures: docs/RELIABILITY.md.
+#
+# Prints one line per failing trial and a summary with per-kind counts;
+# exits 1 if any check failed.  Only processes this script started
+# (descendants of its own git commands, and the webhook senders of its own
+# repositories) are killed, by pid.
 
 set -u
-TRIALS=${1:-120}
+TRIALS=${1:-100}
 SEED=${2:-1}
+MEMORIES=${CRASH_MEMORIES:-10000}
+HOLD=${CRASH_HOLD:-3}
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${SOVSYNC_BIN:-$SRCDIR/bin}
 [ -x "$BIN/sovsync" ] || { echo "crash.sh: build first (make)" >&2; exit 1; }
@@ -38,17 +63,25 @@ rnd() {	# rnd N: 0..N-1 in $R
 	rnd_state=$(( (rnd_state * 1103515245 + 12345) % 2147483648 ))
 	R=$(( (rnd_state / 65536) % $1 ))
 }
+pick() {	# pick WORD...: one of the words, in $P
+	rnd $#
+	shift "$R"
+	P=$1
+}
 
 log() { printf '%s\n' "$*" >>"$W/crash.log"; }
 
 # --- setup ---------------------------------------------------------------
+: >"$W/rx.script"
 python3 "$SRCDIR/tests/webhook-receiver.py" --port-file "$W/port" --log "$W/rx.log" \
-	>/dev/null 2>&1 &
+	--script "$W/rx.script" >/dev/null 2>&1 &
 RX=$!
 trap 'kill $RX 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
+trap 'exit 130' INT TERM
 i=0
 while [ ! -s "$W/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 PORT=$(cat "$W/port")
+touch "$W/rx.log" "$W/rx.log.arrivals"
 
 cd "$W" || exit 1
 git init -q --bare remote.git
@@ -62,29 +95,141 @@ for c in a b; do
 	git -C $c remote add origin "$W/remote.git"
 done
 (cd a && sovsync track 'shared/documents/ingested/*.bin' >/dev/null)
+# A large memories.json, so that the memories driver runs long enough to be
+# killed in the middle, and a text document both clones edit (doc driver).
+python3 - "$MEMORIES" a/shared/memories/default/memories.json <<'EOF'
+import json, sys
+n, path = int(sys.argv[1]), sys.argv[2]
+doc = {"results": [{"id": "m%06d" % i, "memory": "seed memory number %d" % i,
+                    "hash": "h%06d" % i, "metadata": None,
+                    "created_at": "2026-01-01T00:00:00+00:00",
+                    "updated_at": "2026-01-01T00:00:00+00:00"} for i in range(n)]}
+with open(path, "w") as f:
+    json.dump(doc, f, indent=2, sort_keys=True)
+    f.write("\n")
+EOF
+seq 1 60 | sed 's/^/line /' >a/shared/documents/ingested/both.md
 git -C a add -A && git -C a commit -q -m layout && git -C a push -q origin main
 git -C b fetch -q origin && git -C b reset -q --hard origin/main
 (cd b && git checkout -q -f HEAD -- . )
 mkdir -p "$W/versions"
 
-# Every sovsync the trials run goes through $W/wrap/sovsync: git config (filter,
-# merge drivers), the hook scripts and `sync`.  The wrapper numbers the
-# invocations of a trial and, for the one the trial's plan names, runs the
-# real program and kill -9s it after the planned delay (a kill at a random
-# point of that process); the others run untouched.
-mkdir -p "$W/wrap"
-cat >"$W/wrap/sovsync" <<EOF
-#!/bin/sh
-n=\$(flock "$W/plan" sh -c 'n=\$((\$(cat "$W/count" 2>/dev/null || echo 0) + 1)); echo \$n >"$W/count"; echo \$n')
-read -r target ms <"$W/plan"
-if [ "\$n" != "\$target" ]; then exec "$BIN/sovsync" "\$@"; fi
-exec 3<&0
-"$BIN/sovsync" "\$@" <&3 3<&- &
-p=\$!
-sleep "\$ms"
-kill -9 \$p 2>/dev/null && echo "\$*" | cut -c1-50 >"$W/killed"
-wait \$p
+# Kills at a chosen point of a merge driver, not by timing: a preloaded
+# write(2)/rename(2) that kill -9s the driver (KILL_AT=write: after half of
+# a write to its temporary file of %A; rename: just before renaming that
+# file over %A; renamed: just after).  Git names %A .merge_file_XXXXXX.
+cat >"$W/killat.c" <<'EOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int at(const char *point)
+{
+	const char *p = getenv("KILL_AT");
+
+	return p && !strcmp(p, point);
+}
+
+static int result_temporary(int fd)
+{
+	char link[64], path[4096];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < 0)
+		return 0;
+	path[n] = 0;
+	return strstr(path, ".merge_file_") && strstr(path, ".sovsync-");
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	ssize_t (*real)(int, const void *, size_t);
+
+	*(void **)&real = dlsym(RTLD_NEXT, "write");
+	if (at("write") && len > 1 && result_temporary(fd)) {
+		real(fd, buf, len / 2);
+		kill(getpid(), SIGKILL);
+	}
+	return real(fd, buf, len);
+}
+
+int rename(const char *from, const char *to)
+{
+	int (*real)(const char *, const char *);
+
+	*(void **)&real = dlsym(RTLD_NEXT, "rename");
+	if (strstr(to, ".merge_file_") && at("rename"))
+		kill(getpid(), SIGKILL);
+	if (strstr(to, ".merge_file_") && at("renamed")) {
+		real(from, to);
+		kill(getpid(), SIGKILL);
+	}
+	return real(from, to);
+}
 EOF
+${CC:-cc} -shared -fPIC -o "$W/killat.so" "$W/killat.c" -ldl ||
+	{ echo "crash.sh: cannot build the kill shim" >&2; exit 1; }
+
+# The wrapper every sovsync of the trials goes through: git config (filter,
+# merge drivers), the hook scripts and `sync`.  $W/plan holds
+# "MODE KIND OCCURRENCE DELAY"; MODE is off, nth (kill the OCCURRENCE-th
+# sovsync run of the trial after DELAY seconds), delay (the same for the
+# OCCURRENCE-th run of subcommand KIND), or write, rename, renamed (that
+# run of a merge driver, at that point, through killat.so).  A killed run
+# is recorded in $W/killed ("kind mode delay path"); for a merge driver the
+# three versions Git passed and %A after the kill are kept in $W/victim.*.
+# The kill is certain only when the wait status is 137 (SIGKILL): a process
+# that had already exited is a zombie that kill(1) still "succeeds" on.
+mkdir -p "$W/wrap"
+{
+	echo '#!/bin/sh'
+	echo "W='$W' BIN='$BIN'"
+	cat <<'EOF'
+kind=$1
+[ "$kind" = hook ] && kind=hook-${2:-}
+ns=$(flock "$W/plan" sh -c 'n=$(($(cat "$1/count" 2>/dev/null || echo 0) + 1))
+	echo $n >"$1/count"
+	k=$(($(cat "$1/count.$2" 2>/dev/null || echo 0) + 1))
+	echo $k >"$1/count.$2"
+	echo $n $k' sh "$W" "$kind")
+n=${ns% *} kn=${ns#* }
+read -r mode target occ delay <"$W/plan"
+case $mode in
+off)	false ;;
+nth)	[ "$n" = "$occ" ] ;;
+*)	[ "$kind" = "$target" ] && [ "$kn" = "$occ" ] ;;
+esac || exec "$BIN/sovsync" "$@"
+case $kind in
+merge-*)
+	cp "$2" "$W/victim.O"; cp "$3" "$W/victim.A"; cp "$4" "$W/victim.B"
+	printf '%s\n' "$@" >"$W/victim.args" ;;
+*)	[ "$mode" = nth ] || mode=delay ;;
+esac
+case $mode in
+write|rename|renamed)
+	KILL_AT=$mode LD_PRELOAD=$W/killat.so "$BIN/sovsync" "$@"
+	rc=$? ;;
+*)
+	exec 3<&0
+	"$BIN/sovsync" "$@" <&3 3<&- &
+	p=$!
+	sleep "$delay"
+	kill -9 $p 2>/dev/null
+	wait $p; rc=$? ;;
+esac
+if [ $rc = 137 ]; then
+	case $kind in merge-*) cp "$3" "$W/victim.after" ;; esac
+	echo "$kind $mode $delay ${5:-}" >"$W/killed"
+fi
+exit $rc
+EOF
+} >"$W/wrap/sovsync"
 chmod +x "$W/wrap/sovsync"
 for c in a b; do
 	for k in filter.sovsync.process filter.sovsync.clean filter.sovsync.smudge \
@@ -97,28 +242,43 @@ for c in a b; do
 		grep -q "$BIN/sovsync" "$h" 2>/dev/null && sed -i "s|$BIN/sovsync|$W/wrap/sovsync|g" "$h"
 	done
 done
-echo "0 0" >"$W/plan"
-echo "1 0.05" >"$W/plan.next"
+echo "off - 0 0" >"$W/plan"
 
 # new_version FILE SIZE: write random content, remember its hash.
-nv=0
 new_version() {
-	nv=$((nv + 1))
 	head -c "$2" /dev/urandom >"$1"
 	sha256sum <"$1" | cut -d' ' -f1 >>"$W/versions/known"
 }
 
+# jadd FILE ARRAY ID TEXT: append an entry to the array ARRAY of FILE.
+jadd() {
+	python3 - "$@" <<'EOF'
+import json, os, sys
+path, array, mid, text = sys.argv[1:]
+with open(path) as f:
+    doc = json.load(f)
+doc.setdefault(array, []).append({
+    "id": mid, "memory": text, "path": "documents/ingested/" + mid + ".md",
+    "hash": "h" + mid, "metadata": None,
+    "created_at": "2026-01-01T00:00:00+00:00",
+    "updated_at": "2026-01-01T00:00:00+00:00"})
+with open(path + ".new", "w") as f:
+    json.dump(doc, f, indent=2, sort_keys=True)
+    f.write("\n")
+os.rename(path + ".new", path)
+EOF
+}
+
 mem() {	# mem REPO ID TEXT: add a memory to the default export
-	perl -MJSON::PP -e '
-		my ($f, $id, $t) = @ARGV; local $/; open my $in, "<", $f or die;
-		my $j = decode_json(<$in>); close $in;
-		push @{$j->{results}}, {id => $id, memory => $t, hash => "h$id",
-			metadata => undef, created_at => "2026-01-01T00:00:00+00:00",
-			updated_at => "2026-01-01T00:00:00+00:00"};
-		open my $out, ">", "$f.new" or die;
-		print $out JSON::PP->new->canonical->pretty->encode($j);
-		close $out or die; rename "$f.new", $f or die' \
-		"$1/shared/memories/default/memories.json" "$2" "$3"
+	jadd "$1/shared/memories/default/memories.json" results "$2" "$3"
+}
+
+idx() {	# idx REPO ID: add a document to the documents registry
+	jadd "$1/shared/documents/index.json" documents "$2" "document $2"
+}
+
+doc_line() {	# doc_line REPO LINE TEXT: replace one line of both.md
+	sed -i "${2}s/.*/$3/" "$1/shared/documents/ingested/both.md"
 }
 
 # record_outbox: remember every event id queued in a's or b's outbox.
@@ -129,32 +289,51 @@ record_outbox() {
 	done >>"$W/queued"
 }
 
-# sovsync_pids: live sovsync processes of this run, by pid: the binary,
-# with this run's directory in the command line or as working directory.
-sovsync_pids() {
-	ps -eo pid=,args= | while read -r p args; do
-		case $args in "$BIN"/sovsync*|sovsync*|*/sovsync\ *) ;; *) continue ;; esac
-		cwd=$(readlink "/proc/$p/cwd" 2>/dev/null) || continue
-		case "$cwd $args" in *"$W"*) echo "$p" ;; esac
+# a_senders: clone a's detached webhook senders, by pid: processes holding
+# one of its sender locks open, in another session than ours (the hook that
+# spawns a sender holds the lock too for a moment, in our session).
+MYSID=$(ps -o sid= -p $$ | tr -d ' ')
+a_senders() {
+	find /proc/[0-9]*/fd -lname "$W/a/.git/sovsync/webhook-send*.lock" 2>/dev/null |
+		cut -d/ -f3 | sort -u | while read -r p; do
+			s=$(ps -o sid= -p "$p" 2>/dev/null | tr -d ' ')
+			[ -n "$s" ] && [ "$s" != "$MYSID" ] && echo "$p"
+		done
+}
+
+# in_flight: ids the receiver has taken in but not answered yet that are
+# still in a's outbox (so a's sender is waiting for their answer).
+in_flight() {
+	grep -o '"id": "[^"]*"' "$W/rx.log" | cut -d'"' -f4 | sort -u >"$W/answered"
+	sort -u "$W/rx.log.arrivals" | comm -23 - "$W/answered" | while read -r id; do
+		ls "$W/a/.git/sovsync/outbox/"*"-$id.json" >/dev/null 2>&1 && echo "$id"
 	done
 }
 
 # --- one trial -----------------------------------------------------------
-ok=0 bad=0 killed=0 senders=0
+ok=0 bad=0 killed=0 drivers=0 senders_inflight=0 senders_idle=0 sender_trials=0
+as_ours=0 as_result=0 retried=0
+: >"$W/kills"; : >"$W/inflight_killed"
 declare_fail() { bad=$((bad + 1)); log "trial $t: FAIL: $*"; echo "trial $t: FAIL: $*"; }
 
 t=0
 while [ $t -lt "$TRIALS" ]; do
 	t=$((t + 1))
 	record_outbox
-	# Prepare the change the operation carries.
-	rnd 5; op=$R
+	# Prepare the change the operation carries, and choose the victim.
+	rnd 10
+	case $R in 0) op=0 ;; 1) op=1 ;; 2|3|4|5|6|7) op=2 ;; 8) op=3 ;; *) op=4 ;; esac
+	rnd 8; delay=$(echo "0 0.002 0.005 0.01 0.02 0.04 0.08 0.15" | cut -d' ' -f$((R + 1)))
+	# The drivers end within tens of ms: shorter delays for them.
+	rnd 6; ddelay=$(echo "0 0.001 0.002 0.005 0.01 0.02" | cut -d' ' -f$((R + 1)))
+	rnd 6; nth=$((R + 1))
 	case $op in
 	0)	what=commit
 		rnd 3
 		new_version "a/shared/documents/ingested/f$R.bin" $((200000 + R * 600000))
 		mem a "a$t" "memory $t of a"
 		git -C a add -A
+		pick filter-process hook-pre-commit hook-post-commit nth
 		set -- git -C a commit -q -m "trial $t" ;;
 	1)	what=checkout
 		rnd 2
@@ -163,62 +342,153 @@ while [ $t -lt "$TRIALS" ]; do
 		else
 			rm -f a/shared/documents/ingested/*.bin
 			set -- git -C a checkout -q -f HEAD -- .
-		fi ;;
+		fi
+		pick filter-process nth ;;
 	2)	what=pull
+		# Both clones change memories.json, documents/index.json, both.md
+		# (other lines) and state.json (the hooks): the memories, index,
+		# doc and state drivers run.
 		new_version "b/shared/documents/ingested/g$((t % 3)).bin" 800000
 		mem b "b$t" "memory $t of b"
+		idx b "b$t"
+		doc_line b $((31 + t % 30)) "b $t"
 		git -C b add -A && git -C b commit -q -m "b $t" >/dev/null 2>&1
 		git -C b pull -q --no-edit origin main >/dev/null 2>&1
 		git -C b push -q origin main >/dev/null 2>&1
 		mem a "a$t" "memory $t of a"
+		idx a "a$t"
+		doc_line a $((1 + t % 30)) "a $t"
 		git -C a add -A && git -C a commit -q -m "a $t" >/dev/null 2>&1
+		pick merge-memories merge-memories merge-memories merge-state merge-state \
+			merge-index merge-index merge-doc merge-doc hook-post-merge
 		set -- git -C a pull -q --no-edit origin main ;;
 	3)	what=push
 		new_version "a/shared/documents/ingested/p.bin" 500000
 		git -C a add -A && git -C a commit -q -m "p $t" >/dev/null 2>&1
 		git -C a pull -q --no-edit origin main >/dev/null 2>&1
+		pick hook-reference-transaction hook-reference-transaction nth
 		set -- git -C a push -q origin main ;;
 	4)	what=sync
 		new_version "a/shared/documents/ingested/s.bin" 400000
 		mem a "s$t" "memory $t of sync"
+		pick sync sync hook-pre-commit filter-process nth
 		set -- sh -c "cd '$W/a' && exec '$W/wrap/sovsync' sync" ;;
 	esac
-	cp "$W/plan.next" "$W/plan"
+	kind=$P
+	case $kind in
+	nth)	plan="nth - $nth $delay" ;;
+	merge-*)
+		pick delay delay write rename renamed; plan="$P $kind 1 $ddelay" ;;
+	hook-reference-transaction)
+		# it runs for "prepared" and "committed" of each update
+		rnd 4; plan="delay $kind $((R + 1)) $delay" ;;
+	*)	plan="delay $kind 1 $delay" ;;
+	esac
+	# One trial in $HOLD (not checkouts, which queue no event): hold the
+	# receiver's answers so that a's sender has a POST in flight.
+	hold=
+	rnd "$HOLD"
+	if [ $R = 0 ] && [ $op != 1 ]; then
+		hold=1 sender_trials=$((sender_trials + 1))
+		printf 'sleep 1.5\nsleep 1.5\nsleep 1.5\n' >"$W/rx.script"
+	fi
+	rm -f "$W/killed" "$W/count" "$W/count."* "$W/victim."*
+	pre_head=$(git -C a rev-parse HEAD)
+	echo "$plan" >"$W/plan"
 	"$@" >"$W/op.out" 2>&1 &
 	pid=$!
 	wait $pid; rc=$?
 	# No kill during the checks; let the git children of a killed sovsync
 	# (orphans now) finish first, as they would before a user's next command.
-	echo "0 0" >"$W/plan"
+	echo "off - 0 0" >"$W/plan"
 	i=0
 	while [ $i -lt 200 ] && ps -eo args= | grep -q "^git.*$W\|^git-remote\|^git pack-objects\|^git index-pack"; do
 		sleep 0.05; i=$((i + 1))
 	done
 	victim=$(cat "$W/killed" 2>/dev/null)
-	[ -n "$victim" ] && killed=$((killed + 1))
-	vcmd=$victim
-	# Sometimes also kill the detached webhook sender mid-delivery.
-	rnd 3
-	if [ $R = 0 ]; then
-		for p in $(sovsync_pids); do
-			case $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") in
-			*"webhook sender"*)
-				kill -9 "$p" 2>/dev/null && senders=$((senders + 1)) ;;
-			esac
-		done
+	if [ -n "$victim" ]; then
+		killed=$((killed + 1))
+		echo "$victim" | cut -d' ' -f1,2 >>"$W/kills"
 	fi
-	# The next trial: kill its k-th sovsync invocation (k 1-3; some
-	# operations run fewer, then nothing is killed) after 0-45 ms: most
-	# sovsync runs last only tens of milliseconds.
-	rm -f "$W/killed" "$W/count"
-	rnd 3; k=$((R + 1)); rnd 16
-	echo "$k 0.0$(printf %02d $((R * 3)))" >"$W/plan.next"
 	record_outbox
 	fail=
-	# The next git command works; leave interrupted merges as a user would.
+	# A killed merge driver: the merge failed with the path unmerged, %A
+	# is the old ours or the whole result, nothing left behind.
+	case $victim in
+	merge-*)
+		drivers=$((drivers + 1))
+		dkind=${victim%% *} path=$(sed -n 5p "$W/victim.args")
+		[ "$rc" != 0 ] || fail="$fail; pull exited 0 after a killed $dkind"
+		[ -f a/.git/MERGE_HEAD ] || fail="$fail; no merge in progress"
+		[ -n "$(git -C a ls-files -u -- "$path")" ] || fail="$fail; $path not unmerged"
+		dmode=$(echo "$victim" | cut -d' ' -f2)
+		if cmp -s "$W/victim.after" "$W/victim.A"; then
+			as_ours=$((as_ours + 1))
+			[ "$dmode" != renamed ] ||
+				fail="$fail; %A is still ours after the rename"
+		elif [ "$dmode" = write ] || [ "$dmode" = rename ]; then
+			fail="$fail; %A changed before the rename ($(wc -c <"$W/victim.after") bytes)"
+		else
+			mkdir -p "$W/chk" && rm -f "$W/chk/"*
+			cp "$W/victim.O" "$W/chk/O"; cp "$W/victim.A" "$W/chk/A"; cp "$W/victim.B" "$W/chk/B"
+			if (cd a && "$BIN/sovsync" "$dkind" "$W/chk/O" "$W/chk/A" "$W/chk/B" "$path" 7 \
+				>/dev/null 2>&1) && cmp -s "$W/chk/A" "$W/victim.after"; then
+				as_result=$((as_result + 1))
+			else
+				fail="$fail; %A of $dkind is neither ours nor the merge result ($(wc -c <"$W/victim.after") bytes)"
+			fi
+		fi
+		case $dkind in
+		merge-doc) ;;	# the work tree holds it smudged
+		*)	cmp -s "a/$path" "$W/victim.after" ||
+				fail="$fail; work tree $path is not what the driver left" ;;
+		esac
+		left=$(find a -maxdepth 1 -name '.*.sovsync-*.tmp' | head -n 3 | tr '\n' ' ')
+		[ -z "$left" ] || fail="$fail; temporary file left: $left"
+		;;
+	esac
+	# The next git command works; leave interrupted merges as a user would,
+	# and retry the pull.
 	if [ -f a/.git/MERGE_HEAD ]; then
-		git -C a merge --abort >/dev/null 2>&1 || fail="merge --abort failed"
+		if git -C a merge --abort >/dev/null 2>&1; then
+			[ "$(git -C a rev-parse HEAD)" = "$pre_head" ] || fail="$fail; HEAD moved by the abort"
+			if [ "$what" = pull ]; then
+				retried=$((retried + 1))
+				git -C a pull -q --no-edit origin main >"$W/retry.out" 2>&1 ||
+					fail="$fail; retried pull failed: $(head -c 200 "$W/retry.out")"
+			fi
+		else
+			fail="$fail; merge --abort failed"
+		fi
 	fi
+	# The webhook sender: kill it while a request is in flight (after the
+	# retried pull, whose merge event replaces the one a killed driver
+	# prevented).
+	sender=
+	if [ -n "$hold" ]; then
+		i=0
+		while [ $i -lt 60 ]; do
+			pids=$(a_senders)
+			if [ -n "$pids" ]; then
+				inf=$(in_flight)
+				[ -n "$inf" ] && break
+			fi
+			sleep 0.05; i=$((i + 1))
+		done
+		if [ -n "$pids" ]; then
+			inf=$(in_flight)
+			n=0
+			for p in $pids; do kill -9 "$p" 2>/dev/null && n=$((n + 1)); done
+			if [ $n -gt 0 ] && [ -n "$inf" ]; then
+				senders_inflight=$((senders_inflight + 1)) sender=in-flight
+				echo "$inf" >>"$W/inflight_killed"
+			elif [ $n -gt 0 ]; then
+				senders_idle=$((senders_idle + 1)) sender=idle
+			fi
+		fi
+		: >"$W/rx.script"
+	fi
+	record_outbox
 	git -C a status --porcelain >/dev/null 2>&1 || fail="$fail; git status failed"
 	# fsck
 	git -C a fsck --no-progress >"$W/fsck" 2>&1 || fail="$fail; fsck: $(head -c 200 "$W/fsck")"
@@ -234,9 +504,14 @@ while [ $t -lt "$TRIALS" ]; do
 		fi
 	done
 	for f in $(git -C a ls-files 'shared/*.json'); do
-		perl -MJSON::PP -0777 -e 'decode_json(<STDIN>)' <"a/$f" 2>/dev/null ||
+		python3 -c 'import json, sys; json.load(sys.stdin)' <"a/$f" 2>/dev/null ||
 			fail="$fail; $f does not parse"
 	done
+	# No temporary file of sovsync left in the work tree (the next
+	# `git add -A` would commit it).
+	junk=$(git -C a ls-files --others --exclude-standard | grep '\.sovsync-.*\.tmp$' |
+		head -n 3 | tr '\n' ' ')
+	[ -z "$junk" ] || fail="$fail; temporary files left: $junk"
 	# The next sovsync run repairs: restore files a killed smudge left,
 	# commit what is pending, and the manifest must be true.
 	git -C a checkout -q -f HEAD -- . 2>/dev/null
@@ -257,7 +532,8 @@ while [ $t -lt "$TRIALS" ]; do
 		fi
 	fi
 	(cd a && sovsync status >/dev/null 2>&1) || fail="$fail; sovsync status failed"
-	line="trial $t: $what rc=$rc killed=${victim:+$vcmd}"
+	echo "$what" >>"$W/ops"
+	line="trial $t: $what plan=[$plan] rc=$rc killed=[$victim] sender=[$sender]"
 	if [ -n "$fail" ]; then
 		declare_fail "$line$fail"
 	else
@@ -266,20 +542,26 @@ while [ $t -lt "$TRIALS" ]; do
 done
 
 # At-least-once: flush both outboxes, then every id ever queued must have
-# reached the receiver.
+# reached the receiver, and every id whose POST was in flight when its
+# sender was killed must have been delivered again.
+: >"$W/rx.script"
 record_outbox
 for c in a b; do (cd $c && sovsync webhook retry >/dev/null 2>&1; sovsync webhook flush >/dev/null 2>&1); done
 i=0
 while [ $i -lt 200 ]; do
 	missing=$(sort -u "$W/queued" | while read -r id; do
 		grep -q "\"$id\"" "$W/rx.log" 2>/dev/null || echo "$id"; done | wc -l)
-	[ "$missing" = 0 ] && break
+	redo=$(sort -u "$W/inflight_killed" | while read -r id; do
+		[ "$(grep -c "\"id\": \"$id\"" "$W/rx.log")" -ge 2 ] || echo "$id"; done | wc -l)
+	[ "$missing" = 0 ] && [ "$redo" = 0 ] && break
 	sleep 0.1; i=$((i + 1))
 done
 queued=$(sort -u "$W/queued" | wc -l)
 received=$(grep -o '"id": "[^"]*"' "$W/rx.log" 2>/dev/null | sort -u | wc -l)
 dups=$(( $(grep -c . "$W/rx.log" 2>/dev/null || echo 0) - received ))
+inflight_ids=$(sort -u "$W/inflight_killed" | grep -c .)
 [ "$missing" = 0 ] || { bad=$((bad + 1)); echo "webhook: $missing queued events never delivered"; }
+[ "$redo" = 0 ] || { bad=$((bad + 1)); echo "webhook: $redo events in flight at a sender kill never delivered again"; }
 # Commits no event announces: an event covers the commits in
 # after ^before (all of after's history when before is null).  Lost ones
 # are those whose hook was killed before it queued the event, unless the
@@ -293,10 +575,13 @@ perl -ne 'print "$1 $2\n" if /"before": (?:"([0-9a-f]+)"|null), "after": "([0-9a
 git -C a rev-list --all | sort -u >"$W/commits"
 commits=$(wc -l <"$W/commits")
 unannounced=$(comm -23 "$W/commits" "$W/covered" | wc -l)
-echo "crash.sh: seed $SEED: $TRIALS trials, $killed sovsync processes killed, $senders webhook senders killed, $ok passed, $((TRIALS - ok)) failed"
+echo "crash.sh: seed $SEED: $TRIALS trials, $killed sovsync processes killed ($drivers merge drivers), $ok passed, $((TRIALS - ok)) failed"
+echo "crash.sh: merge drivers killed: %A left as ours $as_ours, as the whole result $as_result; pulls retried after abort $retried"
+echo "crash.sh: webhook senders: $sender_trials trials held the receiver, $senders_inflight killed with a POST in flight ($inflight_ids events), $senders_idle killed idle"
 echo "crash.sh: webhook: $queued events queued, $received distinct delivered," \
-	"$dups duplicate deliveries, $missing lost"
+	"$dups duplicate deliveries, $missing lost, $redo in-flight events not redelivered"
 echo "crash.sh: commits: $commits (both clones), $unannounced covered by no delivered event"
-sed -n 's/^trial [0-9]*: \([a-z]*\) rc=\([0-9]*\) killed=\(.\).*/\1 \3/p' "$W/crash.log" |
-	awk '{ n[$1]++; if ($2 != "") k[$1]++ } END { for (o in n) printf "crash.sh:   %-8s %3d trials\n", o, n[o] }'
+sort "$W/ops" | uniq -c |
+	awk '{ printf "crash.sh:   %-8s %3d trials\n", $2, $1 }'
+sort "$W/kills" | uniq -c | awk '{ printf "crash.sh:   killed %-28s %-8s %3d\n", $2, $3, $1 }'
 [ "$bad" = 0 ]

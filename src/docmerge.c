@@ -4,7 +4,7 @@
 #include "docmerge.h"
 #include "frame.h"
 #include "error.h"
-#include "fs.h"
+#include "jdriver.h"
 #include "trace.h"
 
 #include <ctype.h>
@@ -37,10 +37,10 @@ int sov_doc_store_result(const char *path, const void *data, size_t len, int enc
 	int ret;
 
 	if (!encode)
-		return sov_fs_write_atomic(path, data, len, -1);
+		return sov_jdriver_replace(path, data, len);
 	ret = sov_frame_encode_buf(data, len, &stored);
 	if (ret == 0)
-		ret = sov_fs_write_atomic(path, stored.ptr, stored.len, -1);
+		ret = sov_jdriver_replace(path, stored.ptr, stored.len);
 	sov_buf_release(&stored);
 	return ret;
 }

@@ -69,7 +69,9 @@ static void release(struct sov_atomic *a)
 	a->fd = -1;
 }
 
-int sov_atomic_open(struct sov_atomic *a, const char *path, int mode)
+/* The temporary file goes into `tmpdir`, or beside `path` when NULL. */
+static int atomic_open_in(struct sov_atomic *a, const char *path, const char *tmpdir,
+			  int mode)
 {
 	struct sov_buf tmp = SOV_BUF_INIT;
 	const char *slash = strrchr(path, '/');
@@ -85,7 +87,9 @@ int sov_atomic_open(struct sov_atomic *a, const char *path, int mode)
 
 		clock_gettime(CLOCK_REALTIME, &ts);
 		sov_buf_reset(&tmp);
-		if (slash)
+		if (tmpdir)
+			sov_buf_addf(&tmp, "%s/", tmpdir);
+		else if (slash)
 			sov_buf_add(&tmp, path, (size_t)(slash - path + 1));
 		sov_buf_addf(&tmp, ".%s.sovsync-%ld-%lx.tmp", slash ? slash + 1 : path,
 			     (long)getpid(), (unsigned long)(ts.tv_nsec + tries));
@@ -112,21 +116,33 @@ int sov_atomic_open(struct sov_atomic *a, const char *path, int mode)
 	return 0;
 }
 
+int sov_atomic_open(struct sov_atomic *a, const char *path, int mode)
+{
+	return atomic_open_in(a, path, NULL, mode);
+}
+
 int sov_atomic_write(struct sov_atomic *a, const void *data, size_t len)
 {
 	return sov_fs_write_all(a->fd, data, len, a->path);
 }
 
+void sov_fs_dirname(const char *path, struct sov_buf *out)
+{
+	const char *slash = strrchr(path, '/');
+
+	sov_buf_reset(out);
+	if (slash)
+		sov_buf_add(out, path, slash == path ? 1 : (size_t)(slash - path));
+	else
+		sov_buf_addch(out, '.');
+}
+
 static void fsync_dir_of(const char *path)
 {
 	struct sov_buf dir = SOV_BUF_INIT;
-	const char *slash = strrchr(path, '/');
 	int fd;
 
-	if (slash)
-		sov_buf_add(&dir, path, slash == path ? 1 : (size_t)(slash - path));
-	else
-		sov_buf_addch(&dir, '.');
+	sov_fs_dirname(path, &dir);
 	fd = open(dir.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		fsync(fd);	/* best effort: some file systems refuse it */
@@ -177,12 +193,12 @@ void sov_atomic_abort(struct sov_atomic *a)
 	release(a);
 }
 
-static int write_whole(const char *path, const void *data, size_t len, int mode,
-		       int durable)
+static int write_whole(const char *path, const char *tmpdir, const void *data,
+		       size_t len, int mode, int durable)
 {
 	struct sov_atomic a = SOV_ATOMIC_INIT;
 
-	if (sov_atomic_open(&a, path, mode) < 0)
+	if (atomic_open_in(&a, path, tmpdir, mode) < 0)
 		return -1;
 	if (sov_atomic_write(&a, data, len) < 0) {
 		sov_atomic_abort(&a);
@@ -193,10 +209,31 @@ static int write_whole(const char *path, const void *data, size_t len, int mode,
 
 int sov_fs_write_atomic(const char *path, const void *data, size_t len, int mode)
 {
-	return write_whole(path, data, len, mode, 1);
+	return write_whole(path, NULL, data, len, mode, 1);
 }
 
 int sov_fs_replace(const char *path, const void *data, size_t len, int mode)
 {
-	return write_whole(path, data, len, mode, 0);
+	return write_whole(path, NULL, data, len, mode, 0);
+}
+
+/* Whether `tmpdir` is on the file system of the directory holding `path`. */
+static int same_file_system(const char *tmpdir, const char *path)
+{
+	struct sov_buf dir = SOV_BUF_INIT;
+	struct stat a, b;
+	int same;
+
+	sov_fs_dirname(path, &dir);
+	same = stat(tmpdir, &a) == 0 && stat(dir.ptr, &b) == 0 && a.st_dev == b.st_dev;
+	sov_buf_release(&dir);
+	return same;
+}
+
+int sov_fs_replace_via(const char *path, const char *tmpdir, const void *data,
+		       size_t len, int mode)
+{
+	if (tmpdir && !same_file_system(tmpdir, path))
+		tmpdir = NULL;
+	return write_whole(path, tmpdir, data, len, mode, 0);
 }

@@ -44,8 +44,22 @@ int sov_fs_write_atomic(const char *path, const void *data, size_t len, int mode
  */
 int sov_fs_replace(const char *path, const void *data, size_t len, int mode);
 
+/*
+ * Like sov_fs_replace, but the temporary file is made in `tmpdir` (when
+ * not NULL and on the same file system as `path`, so that rename(2) works;
+ * otherwise beside `path`).  For targets in a directory where a file left
+ * by a process killed before its rename would do harm: a merge driver's %A
+ * sits in the top of the work tree, where `git add -A` would commit it.
+ */
+int sov_fs_replace_via(const char *path, const char *tmpdir, const void *data,
+		       size_t len, int mode);
+
 /* write(2) all of it, retrying on EINTR and short writes.  0 or -1. */
 int sov_fs_write_all(int fd, const void *data, size_t len, const char *what);
+
+/* The directory part of `path` into `out` ("." without a slash, "/" for "/x"). */
+struct sov_buf;
+void sov_fs_dirname(const char *path, struct sov_buf *out);
 
 /* mkdir -p.  0 or -1. */
 int sov_fs_mkdirs(const char *path, mode_t mode);

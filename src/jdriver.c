@@ -7,6 +7,7 @@
 #include "fs.h"
 #include "trace.h"
 
+#include <git2.h>
 #include <sys/stat.h>
 
 /* One side as Git handed it over. */
@@ -61,16 +62,32 @@ static int read_version(const char *file, int side, const char *path,
  * way, as the clean filter would have (the encoding is deterministic, so
  * every clone stores the same blob for the same merge).
  */
+int sov_jdriver_replace(const char *file, const void *data, size_t len)
+{
+	struct sov_buf dir = SOV_BUF_INIT;
+	git_buf gitdir = GIT_BUF_INIT;
+	int ret;
+
+	sov_fs_dirname(file, &dir);
+	/* Not in a repository (a driver run by hand): beside the file. */
+	if (git_repository_discover(&gitdir, dir.ptr, 0, NULL) < 0)
+		git_error_clear();
+	ret = sov_fs_replace_via(file, gitdir.ptr, data, len, -1);
+	git_buf_dispose(&gitdir);
+	sov_buf_release(&dir);
+	return ret;
+}
+
 static int write_result(const char *file, const struct sov_buf *text, int encoded)
 {
 	struct sov_buf stored = SOV_BUF_INIT;
 	int ret;
 
 	if (!encoded)
-		return sov_fs_replace(file, text->ptr, text->len, -1);
+		return sov_jdriver_replace(file, text->ptr, text->len);
 	ret = sov_frame_encode_buf(text->ptr, text->len, &stored);
 	if (ret == 0)
-		ret = sov_fs_replace(file, stored.ptr, stored.len, -1);
+		ret = sov_jdriver_replace(file, stored.ptr, stored.len);
 	sov_buf_release(&stored);
 	return ret;
 }

@@ -30,4 +30,17 @@
 int sov_jdriver_run(const struct sov_jpolicy *policy, const char *base,
 		    const char *ours, const char *theirs, const char *path);
 
+/*
+ * Replace %A (`file`) with `len` bytes of `data`, atomically, for every
+ * merge driver.  The temporary file is made in the repository's git
+ * directory, not beside %A: Git creates %A in the top of the work tree,
+ * and a driver killed between creating its temporary and renaming it
+ * (kill -9, the OOM killer, Ctrl-C reaching the whole process group) would
+ * leave there a file that the user's next `git add -A` commits.  In the
+ * git directory it is harmless.  Outside a repository, or with the git
+ * directory on another file system, the temporary goes beside %A.
+ * Returns 0 or -1.
+ */
+int sov_jdriver_replace(const char *file, const void *data, size_t len);
+
 #endif

@@ -28,7 +28,7 @@ static int count_entries(const char *dir)
 int main(void)
 {
 	char dir[] = "/tmp/sovsync-fs-XXXXXX";
-	struct sov_buf path = SOV_BUF_INIT, got = SOV_BUF_INIT;
+	struct sov_buf path = SOV_BUF_INIT, got = SOV_BUF_INIT, other = SOV_BUF_INIT;
 	struct sov_atomic a = SOV_ATOMIC_INIT;
 	struct stat st;
 
@@ -77,6 +77,37 @@ int main(void)
 	ok(stat(path.ptr, &st) == 0 && (st.st_mode & 0777) == 0640, "its mode kept");
 	is_int(count_entries(dir), 1, "and no temporary file left");
 
+	/* sov_fs_replace_via: the temporary goes into the directory given. */
+	sov_buf_reset(&other);
+	sov_buf_addf(&other, "%s/notadir", dir);
+	ok(sov_fs_write_atomic(other.ptr, "x", 1, -1) == 0, "a file where a directory is expected");
+	ok(sov_fs_replace_via(path.ptr, other.ptr, "via", 3, -1) == -1,
+	   "replace_via makes its temporary in the given directory");
+	ok(strstr(sov_error_last(), "notadir/.file.json.sovsync-") != NULL, "(the error says so)");
+	unlink(other.ptr);
+	sov_buf_reset(&other);
+	sov_buf_addf(&other, "%s/tmpd", dir);
+	ok(mkdir(other.ptr, 0700) == 0, "a directory for temporaries");
+	ok(sov_fs_replace_via(path.ptr, other.ptr, "via", 3, -1) == 0, "replace_via");
+	sov_buf_reset(&got);
+	ok(sov_buf_read_file(&got, path.ptr) == 0 && !strcmp(got.ptr, "via"), "its content");
+	ok(stat(path.ptr, &st) == 0 && (st.st_mode & 0777) == 0640, "its mode kept");
+	is_int(count_entries(other.ptr), 0, "nothing left in the temporaries' directory");
+	is_int(count_entries(dir), 2, "nor beside the file");
+	ok(sov_fs_replace_via(path.ptr, "/proc", "elsewhere", 9, -1) == 0,
+	   "a directory on another file system: beside the file instead");
+	sov_buf_reset(&got);
+	ok(sov_buf_read_file(&got, path.ptr) == 0 && !strcmp(got.ptr, "elsewhere"), "its content");
+	ok(sov_fs_replace_via(path.ptr, NULL, "plain", 5, -1) == 0, "no directory: beside the file");
+	is_int(count_entries(dir), 2, "no temporary file left");
+
+	sov_fs_dirname("a/b/c", &other);
+	is_str(other.ptr, "a/b", "dirname of a/b/c");
+	sov_fs_dirname("c", &other);
+	is_str(other.ptr, ".", "dirname of c");
+	sov_fs_dirname("/c", &other);
+	is_str(other.ptr, "/", "dirname of /c");
+
 	sov_buf_reset(&path);
 	sov_buf_addf(&path, "%s/a/b/c", dir);
 	ok(sov_fs_mkdirs(path.ptr, 0755) == 0, "mkdirs creates nested directories");
@@ -87,5 +118,6 @@ int main(void)
 	ok(scratch_remove(dir) == 0, "cleanup");
 	sov_buf_release(&path);
 	sov_buf_release(&got);
+	sov_buf_release(&other);
 	return done_testing();
 }
