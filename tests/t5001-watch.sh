@@ -26,26 +26,26 @@ test_expect_success 'edits on both sides converge' '
 	echo from-a >a/shared/from-a.md &&
 	mkdir -p b/shared/new/deeper &&
 	echo from-b >b/shared/new/deeper/from-b.md &&
-	wait_until 60 test -f a/shared/new/deeper/from-b.md &&
-	wait_until 60 test -f b/shared/from-a.md &&
+	wait_until 120 test -f a/shared/new/deeper/from-b.md &&
+	wait_until 120 test -f b/shared/from-a.md &&
 	test "$(cat a/shared/new/deeper/from-b.md)" = from-b &&
 	test "$(cat b/shared/from-a.md)" = from-a
 '
 
 test_expect_success 'files in a directory created after the watch started are seen' '
 	echo later >b/shared/new/deeper/later.md &&
-	wait_until 60 remote_has shared/new/deeper/later.md later &&
-	wait_until 60 test -f a/shared/new/deeper/later.md
+	wait_until 120 remote_has shared/new/deeper/later.md later &&
+	wait_until 120 test -f a/shared/new/deeper/later.md
 '
 
 test_expect_success 'an editor save (temp file + rename) and a delete are seen' '
 	echo saved >a/shared/.from-a.md.tmp &&
 	mv a/shared/.from-a.md.tmp a/shared/from-a.md &&
 	rm b/shared/seed &&
-	wait_until 60 remote_has shared/from-a.md saved &&
-	wait_until 60 sh -c "! git -C \"$TRASH/remote.git\" cat-file -e main:shared/seed" &&
-	wait_until 60 test ! -e a/shared/seed &&
-	wait_until 60 grep -q saved b/shared/from-a.md
+	wait_until 120 remote_has shared/from-a.md saved &&
+	wait_until 120 sh -c "! git -C \"$TRASH/remote.git\" cat-file -e main:shared/seed" &&
+	wait_until 120 test ! -e a/shared/seed &&
+	wait_until 120 grep -q saved b/shared/from-a.md
 '
 
 test_expect_success 'a burst of 1000 files gives a few commits, not 1000' '
@@ -57,12 +57,12 @@ test_expect_success 'a burst of 1000 files gives a few commits, not 1000' '
 		i=$((i + 1))
 	done &&
 	wait_until 120 remote_has shared/burst/f999.md 999 &&
-	wait_until 60 test "$(git -C remote.git ls-tree main:shared/burst | wc -l)" -eq 1000 &&
+	wait_until 120 test "$(git -C remote.git ls-tree main:shared/burst | wc -l)" -eq 1000 &&
 	after=$(sovsync_commits a) &&
 	echo "commits for the burst: $((after - before))" &&
 	test $((after - before)) -ge 1 &&
 	test $((after - before)) -le 5 &&
-	wait_until 60 test -f b/shared/burst/f999.md
+	wait_until 120 test -f b/shared/burst/f999.md
 '
 
 test_expect_success 'one watcher per repository' '
@@ -79,8 +79,8 @@ test_expect_success 'a file written while a cycle runs goes in with the next cyc
 	EOF
 	chmod +x a/.git/hooks/pre-commit &&
 	echo trigger >a/shared/trigger.md &&
-	wait_until 60 remote_has shared/trigger.md trigger &&
-	wait_until 60 remote_has shared/during.md during &&
+	wait_until 120 remote_has shared/trigger.md trigger &&
+	wait_until 120 remote_has shared/during.md during &&
 	trig=$(git -C remote.git log --format=%H -1 main -- shared/trigger.md) &&
 	dur=$(git -C remote.git log --format=%H -1 main -- shared/during.md) &&
 	test "$trig" != "$dur" &&
@@ -90,19 +90,19 @@ test_expect_success 'a file written while a cycle runs goes in with the next cyc
 test_expect_success 'remote gone for a while: failing, then healthy, nothing lost' '
 	mv remote.git remote.away &&
 	echo off1 >a/shared/off1.md &&
-	wait_until 60 health_is a failing &&
+	wait_until 120 health_is a failing &&
 	echo off2 >a/shared/off2.md &&
 	echo offb >b/shared/offb.md &&
-	wait_until 60 health_is b failing &&
+	wait_until 120 health_is b failing &&
 	grep " failed .*git fetch.*; retry in" a/.git/sovsync/log &&
 	mv remote.away remote.git &&
-	wait_until 60 health_is a healthy &&
-	wait_until 60 health_is b healthy &&
-	wait_until 60 remote_has shared/off1.md off1 &&
-	wait_until 60 remote_has shared/off2.md off2 &&
-	wait_until 60 remote_has shared/offb.md offb &&
-	wait_until 60 test -f b/shared/off2.md &&
-	wait_until 60 test -f a/shared/offb.md
+	wait_until 120 health_is a healthy &&
+	wait_until 120 health_is b healthy &&
+	wait_until 120 remote_has shared/off1.md off1 &&
+	wait_until 120 remote_has shared/off2.md off2 &&
+	wait_until 120 remote_has shared/offb.md offb &&
+	wait_until 120 test -f b/shared/off2.md &&
+	wait_until 120 test -f a/shared/offb.md
 '
 
 # The watcher has flagged the conflict after committing after.md, and its
@@ -118,10 +118,10 @@ test_expect_success 'a conflict outside the synced files is flagged; syncing goe
 	 git commit -q -m "b readme" && git push -q origin main) &&
 	echo a >a/README &&
 	wait_until 30 sh -c "cd a && git add README && git commit -q -m \"a readme\"" &&
-	wait_until 60 test -e a/.git/sovsync/sync-conflict.json &&
+	wait_until 120 test -e a/.git/sovsync/sync-conflict.json &&
 	grep "\"README\"" a/.git/sovsync/sync-conflict.json &&
 	echo after >a/shared/after.md &&
-	wait_until 60 sh -c "git -C a log --no-merges -1 --format=%b | grep -q shared/after.md" &&
+	wait_until 120 sh -c "git -C a log --no-merges -1 --format=%b | grep -q shared/after.md" &&
 	wait_until 30 conflict_stands &&
 	test ! -e a/.git/MERGE_HEAD &&
 	grep " conflict .*stopped on conflicts in README" a/.git/sovsync/log &&
@@ -136,9 +136,9 @@ test_expect_success 'once the user resolves the merge, the watcher pushes it' '
 	echo resolved >README &&
 	git add README && git commit -q --no-edit &&
 	test "$(git rev-parse HEAD^1)" = "$head" &&
-	wait_until 60 remote_has README resolved &&
-	wait_until 60 remote_has shared/after.md after &&
-	wait_until 60 test ! -e .git/sovsync/sync-conflict.json &&
+	wait_until 120 remote_has README resolved &&
+	wait_until 120 remote_has shared/after.md after &&
+	wait_until 120 test ! -e .git/sovsync/sync-conflict.json &&
 	cd .. && start_watch b $WATCH_OPTS
 '
 
@@ -153,7 +153,7 @@ test_expect_success 'SIGTERM during a cycle: clean stop, fsck clean, next start 
 	chmod +x a/.git/hooks/pre-commit &&
 	start_watch a $WATCH_OPTS &&
 	echo term >a/shared/term.md &&
-	wait_until 60 test -e in-cycle &&
+	wait_until 120 test -e in-cycle &&
 	kill -TERM "$(cat a.pid)" &&
 	touch go &&
 	stop_watch a &&
@@ -165,8 +165,8 @@ test_expect_success 'SIGTERM during a cycle: clean stop, fsck clean, next start 
 	! remote_has shared/term.md &&
 	rm a/.git/hooks/pre-commit &&
 	start_watch a $WATCH_OPTS &&
-	wait_until 60 remote_has shared/term.md term &&
-	wait_until 60 test -f b/shared/term.md
+	wait_until 120 remote_has shared/term.md term &&
+	wait_until 120 test -f b/shared/term.md
 '
 
 test_expect_success 'the log has one line per cycle and metrics count them' '
