@@ -166,6 +166,10 @@ webhook_setup() {
 	git -C "$1" config sovsync.webhook.secretFile "$TRASH/secrets/secret" &&
 	git -C "$1" config sovsync.webhook.retryDelayMs 200 &&
 	git -C "$1" config sovsync.webhook.maxRetryDelayMs 1000 &&
+	# With 0.2-1 s delays the default 15 attempts last only ~8 s: a slow
+	# machine (ASan, valgrind) keeps a receiver down that long, and events
+	# would fail where a test only means to delay them.
+	git -C "$1" config sovsync.webhook.maxAttempts 1000 &&
 	git -C "$1" config sovsync.webhook.lingerMs 20000 &&
 	git -C "$1" config sovsync.webhook.timeout 10 &&
 	if [ -n "$2" ]; then
