@@ -294,35 +294,52 @@ out:
 enum side { SIDE_NONE, SIDE_OURS, SIDE_THEIRS };
 
 /*
- * Settle a modify/delete entry in the work tree and the index.  A side with
- * a version gets it written (as --ours/--theirs do for any entry); the side
- * that deleted the file gets the deletion applied (`git rm`).  With no side,
- * the work tree as it stands is taken: the file kept if it is there, its
- * deletion staged if the user removed it.  *deleted tells which.
+ * Stage `path` as it is in the work tree (op "add") or its deletion (op
+ * "rm").  --literal-pathspecs: a name such as "notes[1].md" is a file, not
+ * a pattern that would also take "notes1.md" with it.
+ */
+static int stage_path(const char *workdir, const char *op, const char *path)
+{
+	if (!strcmp(op, "rm"))
+		return sov_run_git(NULL, workdir, "--literal-pathspecs", "rm", "-q", "-f",
+				   "--ignore-unmatch", "--", path, NULL);
+	return sov_run_git(NULL, workdir, "--literal-pathspecs", "add", "--", path, NULL);
+}
+
+/*
+ * Settle a modify/delete entry in the work tree and the index.  The side
+ * that deleted the file gets the deletion applied (`git rm`).  The side
+ * that kept it keeps the file as it now is in the work tree: the edit
+ * `sovsync sync` kept may have been edited again since, and writing the
+ * recorded version would revert that; only a file that is gone gets that
+ * side's recorded version back.  With no side, the work tree as it stands
+ * is taken: the file kept if it is there, its deletion staged if the user
+ * removed it.  *deleted tells which.
  */
 static int resolve_modify_delete(const char *workdir, const struct sov_conflict *c,
 				 enum side side, int *deleted)
 {
 	const git_oid *version = NULL;
 	struct sov_buf file = SOV_BUF_INIT;
-	int ret;
+	int exists, ret = 0;
 
+	sov_buf_addf(&file, "%s%s", workdir, c->path);
+	exists = sov_fs_exists(file.ptr) == 1;
+	sov_buf_release(&file);
 	if (side != SIDE_NONE) {
 		version = sov_conflict_version(c, side == SIDE_OURS ? SOV_CONFLICT_OURS
 								   : SOV_CONFLICT_THEIRS);
 		*deleted = version == NULL;
 	} else {
-		sov_buf_addf(&file, "%s%s", workdir, c->path);
-		*deleted = !sov_fs_exists(file.ptr);
-		sov_buf_release(&file);
+		*deleted = !exists;
 	}
 	if (*deleted)
 		/* -f: the chosen side is a deletion, as --theirs overwrites. */
-		return sov_run_git(NULL, workdir, "rm", "-q", "-f", "--ignore-unmatch",
-				   "--", c->path, NULL);
-	ret = version ? write_version(workdir, c, version) : 0;
+		return stage_path(workdir, "rm", c->path);
+	if (!exists)
+		ret = write_version(workdir, c, version);
 	if (ret == 0)
-		ret = sov_run_git(NULL, workdir, "add", "--", c->path, NULL);
+		ret = stage_path(workdir, "add", c->path);
 	return ret;
 }
 
@@ -346,10 +363,10 @@ static int resolve(git_repository *repo, const char *arg, enum side side)
 		goto out;
 	} else if (side != SIDE_NONE) {
 		if (write_version(workdir, c, side == SIDE_OURS ? &c->ours : &c->theirs) < 0 ||
-		    sov_run_git(NULL, workdir, "add", "--", c->path, NULL) < 0)
+		    stage_path(workdir, "add", c->path) < 0)
 			goto out;
 	} else if (check_no_markers(repo, workdir, c) < 0 ||
-		   sov_run_git(NULL, workdir, "add", "--", c->path, NULL) < 0) {
+		   stage_path(workdir, "add", c->path) < 0) {
 		goto out;
 	}
 	if (sov_conflicts_remove(repo, c->path) < 0)
@@ -427,9 +444,10 @@ const struct sov_cmd sov_cmd_resolve = {
 	"A modify/delete entry (one side deleted the file, the other edited it;\n"
 	"'sovsync sync' kept the edit) is settled the same way: the option\n"
 	"naming the side that deleted the file applies the deletion ('git rm'),\n"
-	"the other writes that side's edited version.  With no option the work\n"
-	"tree is taken as it stands: the file is kept, or its deletion staged\n"
-	"if you removed it yourself.\n"
+	"the other keeps the file as it is now in the work tree, later edits\n"
+	"included (that side's recorded version is written only if the file is\n"
+	"gone).  With no option the work tree is taken as it stands: the file is\n"
+	"kept, or its deletion staged if you removed it yourself.\n"
 	"\n"
 	"Ours and theirs are Git's sides: after 'git pull --rebase' ours is the\n"
 	"upstream version and theirs your own replayed commit's.\n"

@@ -153,7 +153,7 @@ static void fsync_dir_of(const char *path)
 
 static int commit(struct sov_atomic *a, int durable)
 {
-	int fd = a->fd;
+	int fd = a->fd, err;
 
 	a->fd = -1;
 	if (durable && fsync(fd) < 0) {
@@ -174,8 +174,10 @@ static int commit(struct sov_atomic *a, int durable)
 	release(a);
 	return 0;
 fail:
+	err = errno;
 	unlink(a->tmp_path);
 	release(a);
+	errno = err;		/* sov_fs_replace_via() looks for EXDEV */
 	return -1;
 }
 
@@ -235,5 +237,14 @@ int sov_fs_replace_via(const char *path, const char *tmpdir, const void *data,
 {
 	if (tmpdir && !same_file_system(tmpdir, path))
 		tmpdir = NULL;
-	return write_whole(path, tmpdir, data, len, mode, 0);
+	if (write_whole(path, tmpdir, data, len, mode, 0) == 0)
+		return 0;
+	/*
+	 * Two bind mounts of one file system share st_dev, yet rename(2)
+	 * between them fails with EXDEV: write beside the target instead.
+	 */
+	if (!tmpdir || errno != EXDEV)
+		return -1;
+	sov_error_clear();
+	return write_whole(path, NULL, data, len, mode, 0);
 }

@@ -47,7 +47,8 @@ int sov_fs_replace(const char *path, const void *data, size_t len, int mode);
 /*
  * Like sov_fs_replace, but the temporary file is made in `tmpdir` (when
  * not NULL and on the same file system as `path`, so that rename(2) works;
- * otherwise beside `path`).  For targets in a directory where a file left
+ * otherwise, or when the rename fails with EXDEV as between two bind mounts
+ * of one file system, beside `path`).  For targets in a directory where a file left
  * by a process killed before its rename would do harm: a merge driver's %A
  * sits in the top of the work tree, where `git add -A` would commit it.
  */

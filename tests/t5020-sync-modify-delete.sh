@@ -195,6 +195,39 @@ test_expect_success 'resolve --ours on a clone that deleted applies its deletion
 	sov_fresh a
 '
 
+test_expect_success 'resolve on the side that kept the file keeps the edits made since' '
+	deleted_here t3b &&
+	echo "five by a" >>a/$X &&
+	(cd a && sovsync sync -q) &&
+	echo "not committed yet" >>a/$X &&
+	(cd a && sovsync resolve --theirs $X) >out &&
+	grep "with theirs" out && ! grep deleting out &&
+	printf "one\ntwo\nthree\nfour by b\nfive by a\nnot committed yet\n" >expect &&
+	test_cmp expect a/$X &&
+	git -C a diff --quiet -- $X
+'
+
+test_expect_success 'resolve takes a name with brackets literally: a file it would match stays' '
+	X="shared/documents/ingested/notes[1].md" &&
+	S=shared/documents/ingested/notes1.md &&
+	md_setup t3c &&
+	echo sibling >a/$S &&
+	git -C a add -A && git -C a commit -q -m sibling && git -C a push -q origin main &&
+	(cd b && sovsync sync -q) &&
+	echo "four by b" >>"b/$X" &&
+	(cd b && sovsync sync -q) &&
+	rm "a/$X" &&
+	(cd a && sovsync sync -q) &&
+	test "$(entry a deleted_by)" = ours &&
+	echo "edited, not committed" >>a/$S &&
+	(cd a && sovsync resolve --ours "$X") >out &&
+	grep "by deleting it with ours" out &&
+	test ! -e "a/$X" &&
+	grep "edited, not committed" a/$S &&
+	git -C a diff --cached --name-only >staged &&
+	! grep -F notes1.md staged
+'
+
 test_expect_success 'a memories file deleted on one side and edited on the other (JSON driver)' '
 	md_setup t4 &&
 	M=shared/memories/bob/memories.json &&

@@ -109,4 +109,26 @@ test_expect_success 'a driver run outside a repository writes beside %A' '
 	test_cmp want files
 '
 
+# Two bind mounts of one file system share st_dev, but rename(2) between
+# them fails with EXDEV: a worktree on a bind mount, its git directory on
+# the other, must still get its merge (found in review).  Root only.
+if mkdir -p "$TRASH/bm-src" "$TRASH/bm-dst" &&
+   mount --bind "$TRASH/bm-src" "$TRASH/bm-dst" 2>/dev/null; then
+	trap 'umount "$TRASH/bm-dst" 2>/dev/null; test_cleanup' EXIT
+	test_expect_success 'a worktree on a bind mount of the same file system: the merge lands' '
+		test_repo bmrepo &&
+		git -C bmrepo commit -q --allow-empty -m init &&
+		git -C bmrepo worktree add -q "$TRASH/bm-dst/wt" &&
+		wt="$TRASH/bm-dst/wt" &&
+		printf "{\"results\": []}\n" >"$wt/O" &&
+		printf "{\"results\": [{\"id\": \"o\", \"memory\": \"ours\"}]}\n" >"$wt/.merge_file_abc" &&
+		printf "{\"results\": [{\"id\": \"t\", \"memory\": \"theirs\"}]}\n" >"$wt/B" &&
+		(cd "$wt" && sovsync merge-memories O .merge_file_abc B "$M") &&
+		grep -q "\"o\"" "$wt/.merge_file_abc" && grep -q "\"t\"" "$wt/.merge_file_abc" &&
+		! ls -A "$wt" | grep -q "sovsync-.*tmp"
+	'
+else
+	test_skip 'a worktree on a bind mount' 'cannot bind-mount (needs root)'
+fi
+
 test_done
