@@ -333,7 +333,9 @@ static int apply_index_fix(struct sov_hookrun *h, int from_head)
 	if (!from_head) {
 		ret = sov_manifest_stage(h->repo, list.ptr);
 	} else {
-		const char *argv[] = { "git", "checkout", "-q", "HEAD", "--", NULL, NULL };
+		/* Literal: a user directory named "a[1]" is not a pattern. */
+		const char *argv[] = { "git", "--literal-pathspecs", "checkout", "-q", "HEAD",
+				       "--", NULL, NULL };
 		char *line, *save = NULL;
 		git_oid head, blob;
 
@@ -344,7 +346,7 @@ static int apply_index_fix(struct sov_hookrun *h, int from_head)
 		     line = strtok_r(NULL, "\n", &save)) {
 			if (blob_at(h->repo, &head, line, &blob) != 0)
 				continue;
-			argv[5] = line;
+			argv[6] = line;
 			ret = sov_run_git_argv(NULL, git_repository_workdir(h->repo), NULL, argv);
 		}
 	}
