@@ -767,7 +767,8 @@ static int kept_edits_message(struct cycle *c, const struct sov_buf *kept,
  *
  * Returns 1 settled and committed, 0 when the merge is not ours to settle
  * (nothing changed), -1 on failure: the merge is left for the caller to
- * abort and the entries queued here are taken back.
+ * abort and the entries queued here are taken back (an entry they replaced,
+ * such as an older text conflict of the same path, is put back).
  */
 static int settle_modify_delete(struct cycle *c, const char *unmerged)
 {
@@ -775,6 +776,7 @@ static int settle_modify_delete(struct cycle *c, const char *unmerged)
 	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT, index_info = SOV_BUF_INIT;
 	struct sov_buf kept = SOV_BUF_INIT, msg = SOV_BUF_INIT;
 	struct sov_moddel_list list = SOV_MODDEL_LIST_INIT;
+	struct sov_conflicts before = SOV_CONFLICTS_INIT;
 	enum sov_conflict_side deleted_by;
 	int64_t now = sov_time_now();
 	const char *why, *p;
@@ -798,6 +800,9 @@ static int settle_modify_delete(struct cycle *c, const char *unmerged)
 		goto out;
 	}
 
+	/* What the queue held, to put back if the commit fails. */
+	if (sov_conflicts_load(c->repo, &before) < 0)
+		goto out;
 	for (i = 0; i < list.nr; i++) {
 		const struct sov_moddel_path *mp = &list.items[i];
 		unsigned kept_stage;
@@ -840,10 +845,14 @@ static int settle_modify_delete(struct cycle *c, const char *unmerged)
 			 deleted_by == SOV_CONFLICT_OURS ? "on the remote" : "here");
 	}
 out:
-	if (ret < 0)
-		for (i = 0; i < queued; i++)
-			if (sov_conflicts_remove(c->repo, list.items[i].path) < 0)
-				sov_warn("%s", sov_error_last());
+	for (i = 0; ret < 0 && i < queued; i++) {
+		const struct sov_conflict *old = sov_conflicts_find(&before, list.items[i].path);
+
+		if ((old ? sov_conflicts_add(c->repo, old) :
+			   sov_conflicts_remove(c->repo, list.items[i].path)) < 0)
+			sov_warn("%s", sov_error_last());
+	}
+	sov_conflicts_release(&before);
 	argv_release(&args);
 	sov_buf_release(&out);
 	sov_buf_release(&err);

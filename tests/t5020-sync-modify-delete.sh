@@ -306,6 +306,11 @@ test_expect_success 'the merge commit fails (signing broken): aborted, the entry
 	echo "four by b" >>b/$X &&
 	git -C b commit -q -am "four by b" &&
 	head=$(git -C b rev-parse HEAD) &&
+	# An older entry of the same path (a text conflict still waiting) must
+	# come back when the settling commit fails, not vanish.
+	blob=$(git -C b rev-parse HEAD:$X) &&
+	printf "{\"version\": 1, \"conflicts\": [{\"path\": \"%s\", \"kind\": \"text\", \"base\": null, \"ours\": \"%s\", \"theirs\": \"%s\", \"detected_at\": \"2026-11-26T12:00:00Z\", \"source\": \"earlier\"}]}\n" \
+		"$X" "$blob" "$blob" >b/.git/sovsync/conflicts.json &&
 	git -C b config commit.gpgSign true &&
 	git -C b config gpg.program false &&
 	(cd b && test_expect_code 3 sovsync sync 2>../err) &&
@@ -315,7 +320,8 @@ test_expect_success 'the merge commit fails (signing broken): aborted, the entry
 	test "$(git -C b rev-parse HEAD)" = "$head" &&
 	test ! -e b/.git/MERGE_HEAD &&
 	test -z "$(git -C b status --porcelain)" &&
-	test "$(entry b kind)" = None &&
+	test "$(entry b kind)" = text &&
+	test "$(entry b source)" = earlier &&
 	git -C b config --unset commit.gpgSign &&
 	(cd b && sovsync sync -q 2>/dev/null) &&
 	merged b &&
