@@ -84,6 +84,11 @@ install)
 	swap_paths "$WRAP" "$REAL" "$repo"
 	;;
 esac
+# Anything but install: exec, so that the pid a test holds (and kill -9s,
+# as t4020 does to a sender) is the program's own, not this shell's.
+# shellcheck disable=SC2086
+[ $is_install = 1 ] ||
+	exec valgrind $VG_OPTS --log-file="$LOGS/vg.%p.log" "$REAL" "$@"
 # shellcheck disable=SC2086
 valgrind $VG_OPTS --log-file="$LOGS/vg.%p.log" "$REAL" "$@"
 rc=$?
