@@ -26,6 +26,7 @@
 #include "conflicts.h"
 #include "docmerge.h"
 #include "error.h"
+#include "jdriver.h"
 #include "timestamp.h"
 #include "trace.h"
 
@@ -135,8 +136,8 @@ static int merge_document(git_repository *repo, const char *a_file, const char *
 
 	if (is_binary && is_inner) {
 		/* As Git's binary merge does: the virtual base is the base. */
-		if (sov_doc_store_result(a_file, sides[0].ptr, sides[0].len,
-					 ours_encoded) < 0) {
+		if (sov_jdriver_replace(a_file, sides[0].ptr, sides[0].len,
+					ours_encoded) < 0) {
 			sov_error_report();
 			return DRIVER_FAIL;
 		}
@@ -153,7 +154,7 @@ static int merge_document(git_repository *repo, const char *a_file, const char *
 		opts.their_label = "theirs";
 		if (sov_doc_merge(&sides[0], &sides[1], &sides[2], &opts, &merged,
 				  &has_conflict) < 0 ||
-		    sov_doc_store_result(a_file, merged.ptr, merged.len, ours_encoded) < 0) {
+		    sov_jdriver_replace(a_file, merged.ptr, merged.len, ours_encoded) < 0) {
 			sov_buf_release(&merged);
 			sov_error_prefix("%s", path);
 			sov_error_report();

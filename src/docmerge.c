@@ -4,7 +4,6 @@
 #include "docmerge.h"
 #include "frame.h"
 #include "error.h"
-#include "jdriver.h"
 #include "trace.h"
 
 #include <ctype.h>
@@ -29,20 +28,6 @@ int sov_doc_load_side(const char *path, struct sov_buf *stored, struct sov_buf *
 	if (sov_frame_decode_buf(stored->ptr, stored->len, plain) < 0)
 		return sov_error_prefix("%s", path);
 	return 0;
-}
-
-int sov_doc_store_result(const char *path, const void *data, size_t len, int encode)
-{
-	struct sov_buf stored = SOV_BUF_INIT;
-	int ret;
-
-	if (!encode)
-		return sov_jdriver_replace(path, data, len);
-	ret = sov_frame_encode_buf(data, len, &stored);
-	if (ret == 0)
-		ret = sov_jdriver_replace(path, stored.ptr, stored.len);
-	sov_buf_release(&stored);
-	return ret;
 }
 
 int sov_doc_is_binary(const void *data, size_t len)

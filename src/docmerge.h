@@ -50,14 +50,6 @@ struct sov_doc_merge_opts {
 int sov_doc_load_side(const char *path, struct sov_buf *stored, struct sov_buf *plain,
 		      int *encoded);
 
-/*
- * Replace the file at `path` (the driver's %A) atomically with `data`,
- * encoded in the filter's stored form first when `encode` is set (when
- * ours came encoded), so the merge result is stored as a clean would.
- * 0 or -1.
- */
-int sov_doc_store_result(const char *path, const void *data, size_t len, int encode);
-
 /* Whether content is binary, by libgit2's rule (git_blob_data_is_binary). */
 int sov_doc_is_binary(const void *data, size_t len);
 

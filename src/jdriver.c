@@ -54,15 +54,8 @@ static int read_version(const char *file, int side, const char *path,
 	return 0;
 }
 
-/*
- * The only place the drivers write the result: atomically, so that %A is
- * either the old or the merged text.  No fsync: %A is Git's temporary
- * file, which Git reads back as soon as we exit and stores itself.  When
- * `ours` came in the filter's stored form the result is stored the same
- * way, as the clean filter would have (the encoding is deterministic, so
- * every clone stores the same blob for the same merge).
- */
-int sov_jdriver_replace(const char *file, const void *data, size_t len)
+/* %A's temporary file: in the git directory, beside %A outside one. */
+static int replace_in_gitdir(const char *file, const void *data, size_t len)
 {
 	struct sov_buf dir = SOV_BUF_INIT;
 	git_buf gitdir = GIT_BUF_INIT;
@@ -78,16 +71,24 @@ int sov_jdriver_replace(const char *file, const void *data, size_t len)
 	return ret;
 }
 
-static int write_result(const char *file, const struct sov_buf *text, int encoded)
+/*
+ * The only place the drivers write the result: atomically, so that %A is
+ * either the old or the merged text.  No fsync: %A is Git's temporary
+ * file, which Git reads back as soon as we exit and stores itself.  When
+ * `ours` came in the filter's stored form the result is stored the same
+ * way, as the clean filter would have (the encoding is deterministic, so
+ * every clone stores the same blob for the same merge).
+ */
+int sov_jdriver_replace(const char *file, const void *data, size_t len, int encode)
 {
 	struct sov_buf stored = SOV_BUF_INIT;
 	int ret;
 
-	if (!encoded)
-		return sov_jdriver_replace(file, text->ptr, text->len);
-	ret = sov_frame_encode_buf(text->ptr, text->len, &stored);
+	if (!encode)
+		return replace_in_gitdir(file, data, len);
+	ret = sov_frame_encode_buf(data, len, &stored);
 	if (ret == 0)
-		ret = sov_jdriver_replace(file, stored.ptr, stored.len);
+		ret = replace_in_gitdir(file, stored.ptr, stored.len);
 	sov_buf_release(&stored);
 	return ret;
 }
@@ -128,7 +129,7 @@ int sov_jdriver_run(const struct sov_jpolicy *policy, const char *base,
 		if (sov_jmerge_run(&m, policy->root, doc, len, &out) < 0)
 			goto out;
 	}
-	if (write_result(ours, &out, v[SOV_JMERGE_OURS].encoded) < 0) {
+	if (sov_jdriver_replace(ours, out.ptr, out.len, v[SOV_JMERGE_OURS].encoded) < 0) {
 		sov_error_prefix("%s", path);
 		goto out;
 	}

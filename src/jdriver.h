@@ -32,7 +32,8 @@ int sov_jdriver_run(const struct sov_jpolicy *policy, const char *base,
 
 /*
  * Replace %A (`file`) with `len` bytes of `data`, atomically, for every
- * merge driver.  The temporary file is made in the repository's git
+ * merge driver; with `encode` set (ours came in the filter's stored form)
+ * the bytes are stored in that form, as the clean filter would have.  The temporary file is made in the repository's git
  * directory, not beside %A: Git creates %A in the top of the work tree,
  * and a driver killed between creating its temporary and renaming it
  * (kill -9, the OOM killer, Ctrl-C reaching the whole process group) would
@@ -41,6 +42,6 @@ int sov_jdriver_run(const struct sov_jpolicy *policy, const char *base,
  * directory on another file system, the temporary goes beside %A.
  * Returns 0 or -1.
  */
-int sov_jdriver_replace(const char *file, const void *data, size_t len);
+int sov_jdriver_replace(const char *file, const void *data, size_t len, int encode);
 
 #endif
