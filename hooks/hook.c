@@ -47,7 +47,18 @@ static int cmd_hook(int argc, char **argv)
 		return SOV_EXIT_OK;
 	}
 	sov_trace("hook %s%s%s", argv[1], argc > 2 ? " " : "", argc > 2 ? argv[2] : "");
-	if (sov_hookrun_open(&h, NULL) < 0 || handlers[i].fn(&h, argc - 1, argv + 1) < 0) {
+	/*
+	 * A hooks directory can be shared (core.hooksPath, --hooks-path): in a
+	 * repository where sovsync is not installed its hooks do nothing at
+	 * all, not even complain.
+	 */
+	h.only_if_installed = 1;
+	if (sov_hookrun_open(&h, NULL) < 0) {
+		sov_error_prefix("%s hook", argv[1]);
+		sov_error_report();
+	} else if (!h.is_installed) {
+		sov_trace("hook %s: sovsync is not installed in this repository", argv[1]);
+	} else if (handlers[i].fn(&h, argc - 1, argv + 1) < 0) {
 		sov_error_prefix("%s hook", argv[1]);
 		sov_error_report();
 	}
