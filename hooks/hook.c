@@ -82,6 +82,8 @@ const struct sov_cmd sov_cmd_hook = {
 	"   reference-transaction         notices a landed push (webhook)\n"
 	"\n"
 	"It always exits 0: sovsync's trouble never fails a Git command, it is\n"
-	"printed as a 'sovsync: ...' warning.\n",
+	"printed as a 'sovsync: ...' warning.  In a repository where sovsync is\n"
+	"not installed (no .git/sovsync/install.json; a hooks directory shared\n"
+	"through core.hooksPath) it does nothing at all.\n",
 	1,
 };
