@@ -47,7 +47,18 @@ static int cmd_hook(int argc, char **argv)
 		return SOV_EXIT_OK;
 	}
 	sov_trace("hook %s%s%s", argv[1], argc > 2 ? " " : "", argc > 2 ? argv[2] : "");
-	if (sov_hookrun_open(&h, NULL) < 0 || handlers[i].fn(&h, argc - 1, argv + 1) < 0) {
+	/*
+	 * A hooks directory can be shared (core.hooksPath, --hooks-path): in a
+	 * repository where sovsync is not installed its hooks do nothing at
+	 * all, not even complain.
+	 */
+	h.only_if_installed = 1;
+	if (sov_hookrun_open(&h, NULL) < 0) {
+		sov_error_prefix("%s hook", argv[1]);
+		sov_error_report();
+	} else if (!h.is_installed) {
+		sov_trace("hook %s: sovsync is not installed in this repository", argv[1]);
+	} else if (handlers[i].fn(&h, argc - 1, argv + 1) < 0) {
 		sov_error_prefix("%s hook", argv[1]);
 		sov_error_report();
 	}
@@ -71,6 +82,8 @@ const struct sov_cmd sov_cmd_hook = {
 	"   reference-transaction         notices a landed push (webhook)\n"
 	"\n"
 	"It always exits 0: sovsync's trouble never fails a Git command, it is\n"
-	"printed as a 'sovsync: ...' warning.\n",
+	"printed as a 'sovsync: ...' warning.  In a repository where sovsync is\n"
+	"not installed (no .git/sovsync/install.json; a hooks directory shared\n"
+	"through core.hooksPath) it does nothing at all.\n",
 	1,
 };

@@ -238,25 +238,24 @@ static int real_blob_content(const char *workdir, const char *path,
 	return ret;
 }
 
+/*
+ * Write a recorded version into the work tree.  Its directories are opened
+ * one by one from the top of the work tree, none through a link, and the
+ * file is replaced inside the directory so opened: a directory swapped for
+ * a link while the version is read (the filters run programs) is refused,
+ * and one swapped after it was opened still receives the file itself, never
+ * the link's target.
+ */
 static int write_version(const char *workdir, const struct sov_conflict *c,
 			 const git_oid *blob)
 {
-	struct sov_buf content = SOV_BUF_INIT, file = SOV_BUF_INIT;
-	char *slash;
+	struct sov_buf content = SOV_BUF_INIT;
 	int ret = -1;
 
-	if (real_blob_content(workdir, c->path, blob, &content) < 0)
-		goto out;
-	sov_buf_addf(&file, "%s%s", workdir, c->path);
-	slash = strrchr(file.ptr, '/');
-	*slash = '\0';
-	if (sov_fs_mkdirs(file.ptr, 0777) < 0)
-		goto out;
-	*slash = '/';
-	ret = sov_fs_write_atomic(file.ptr, content.ptr, content.len, -1);
-out:
+	if (real_blob_content(workdir, c->path, blob, &content) == 0)
+		ret = sov_fs_replace_under(workdir, c->path, content.ptr, content.len, -1,
+					   SOV_FS_MKDIRS | SOV_FS_DURABLE);
 	sov_buf_release(&content);
-	sov_buf_release(&file);
 	return ret;
 }
 
@@ -266,11 +265,14 @@ static int check_no_markers(git_repository *repo, const char *workdir,
 {
 	struct sov_buf file = SOV_BUF_INIT, data = SOV_BUF_INIT;
 	size_t lines[10], n, i;
-	int ret = -1;
+	int ret = -1, r;
 
-	sov_buf_addf(&file, "%s%s", workdir, c->path);
-	if (sov_buf_read_file(&data, file.ptr) < 0)
+	if ((r = sov_fs_read_under(workdir, c->path, &data)) != 0) {
+		if (r > 0)
+			sov_error("%s: no such file; restore it, or choose a side with "
+				  "--ours or --theirs", c->path);
 		goto out;
+	}
 	n = sov_doc_find_markers(data.ptr, data.len, sov_doc_marker_size(repo, c->path),
 				 lines, sizeof(lines) / sizeof(lines[0]));
 	if (n) {
@@ -320,12 +322,10 @@ static int resolve_modify_delete(const char *workdir, const struct sov_conflict 
 				 enum side side, int *deleted)
 {
 	const git_oid *version = NULL;
-	struct sov_buf file = SOV_BUF_INIT;
 	int exists, ret = 0;
 
-	sov_buf_addf(&file, "%s%s", workdir, c->path);
-	exists = sov_fs_exists(file.ptr) == 1;
-	sov_buf_release(&file);
+	if ((exists = sov_fs_check_under(workdir, c->path, SOV_FS_ANY)) < 0)
+		return -1;
 	if (side != SIDE_NONE) {
 		version = sov_conflict_version(c, side == SIDE_OURS ? SOV_CONFLICT_OURS
 								   : SOV_CONFLICT_THEIRS);
@@ -353,6 +353,9 @@ static int resolve(git_repository *repo, const char *arg, enum side side)
 	if (!workdir)
 		return sov_error("resolve needs a working tree (this repository is bare)");
 	if (sov_conflicts_load(repo, &q) < 0 || !(c = find_entry(&q, workdir, arg)))
+		goto out;
+	/* The queue is a file: its path must stay a plain one inside the tree. */
+	if (sov_fs_check_relpath(c->path) < 0)
 		goto out;
 	if (c->kind == SOV_CONFLICT_MODIFY_DELETE) {
 		if (resolve_modify_delete(workdir, c, side, &deleted) < 0)

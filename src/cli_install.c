@@ -24,7 +24,7 @@ static int repo_arg(int argc, char **argv, int *i, const char **dir)
 
 static int cmd_install(int argc, char **argv)
 {
-	struct sov_install_opts opts = { ".", NULL, 0 };
+	struct sov_install_opts opts = { ".", NULL, 0, 0 };
 	struct sov_buf exe = SOV_BUF_INIT, log = SOV_BUF_INIT;
 	int i, ret;
 
@@ -33,6 +33,8 @@ static int cmd_install(int argc, char **argv)
 			continue;
 		if (!strcmp(argv[i], "--github-actions"))
 			opts.github_actions = 1;
+		else if (!strcmp(argv[i], "--hooks-path"))
+			opts.hooks_path = 1;
 		else
 			return sov_cli_usage_error(&sov_cmd_install, "unknown argument '%s'",
 						   argv[i]);
@@ -52,7 +54,7 @@ static int cmd_install(int argc, char **argv)
 const struct sov_cmd sov_cmd_install = {
 	"install", cmd_install,
 	"Set up a repository: filter, merge drivers, attributes, layout, hooks",
-	"sovsync install [--repo <dir>] [--github-actions]",
+	"sovsync install [--repo <dir>] [--github-actions] [--hooks-path]",
 	"Writes the repository's local git config for the sovsync filter\n"
 	"(filter.sovsync.process, clean/smudge fallbacks, required), the textconv\n"
 	"diff driver and the merge drivers (memories, state, index, doc), with this\n"
@@ -63,10 +65,23 @@ const struct sov_cmd sov_cmd_install = {
 	"the hooks into Git's hooks directory (core.hooksPath respected), keeping\n"
 	"and chaining any hook already there.  Running it again changes nothing.\n"
 	"\n"
+	"Nothing is written or read through a symbolic link: a root, a directory\n"
+	"under it or a .gitattributes that is a link (or a .gitattributes that is\n"
+	"a directory) makes install refuse, naming the path, before it writes\n"
+	"anything.  sovsync.root is a directory below the top ('shared/' and\n"
+	"'./shared' mean 'shared'; '.', '..' components and absolute paths are\n"
+	"refused).\n"
+	"\n"
 	"   --repo <dir>        the repository (default: the current directory)\n"
 	"   --github-actions    also write .github/workflows/sovsync.yml, which\n"
 	"                       POSTs pushes to the sync branch to the webhook URL\n"
-	"                       (secrets SOVSYNC_WEBHOOK_URL, SOVSYNC_WEBHOOK_TOKEN)\n",
+	"                       (secrets SOVSYNC_WEBHOOK_URL, SOVSYNC_WEBHOOK_TOKEN)\n"
+	"   --hooks-path        install the hooks into core.hooksPath even though it\n"
+	"                       is outside the repository's git directory (a global\n"
+	"                       or shared hooks directory, husky's .husky); without\n"
+	"                       it install refuses, since other repositories would\n"
+	"                       run the hooks too.  In a repository where sovsync\n"
+	"                       is not installed its hooks do nothing.\n",
 	0,
 };
 

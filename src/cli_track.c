@@ -6,6 +6,7 @@
  */
 #include "attr.h"
 #include "cli.h"
+#include "config.h"
 #include "error.h"
 #include "fs.h"
 #include "run.h"
@@ -150,11 +151,25 @@ static int renormalize(const struct path_list *paths)
 	return ret;
 }
 
+/*
+ * Read the top-level .gitattributes (run from the top), refusing a link (its
+ * target's content would be copied into the repository) or a directory.
+ * The synced root is checked too: a root that is a link (or has one on the
+ * way) leaves the repository, and no command works on it.
+ */
 static int read_attributes(struct sov_buf *text)
 {
-	if (!sov_fs_exists(".gitattributes"))
-		return 0;
-	return sov_buf_read_file(text, ".gitattributes");
+	struct sov_config *cfg = NULL;
+	struct sov_buf root = SOV_BUF_INIT;
+	int ret = sov_config_open(&cfg, ".");
+
+	if (!ret)
+		ret = sov_config_root(cfg, &root);
+	if (!ret)
+		ret = sov_fs_read_under(".", ".gitattributes", text) < 0 ? -1 : 0;
+	sov_config_free(cfg);
+	sov_buf_release(&root);
+	return ret;
 }
 
 static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
@@ -204,7 +219,8 @@ static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
 	}
 	/* Say what changed only once it is on disk (a full disk must not
 	 * print "Tracking" before the error). */
-	if (changed && sov_fs_write_atomic(".gitattributes", text.ptr, text.len, -1) < 0)
+	if (changed && sov_fs_replace_under(".", ".gitattributes", text.ptr, text.len, -1,
+					    SOV_FS_DURABLE) < 0)
 		goto out;
 	fputs(said.ptr, stdout);
 
@@ -260,7 +276,9 @@ const struct sov_cmd sov_cmd_track = {
 	"With patterns, adds '<pattern> " SOV_ATTR_VALUE "' to the\n"
 	".gitattributes at the top of the working tree for each pattern not yet\n"
 	"tracked (gitattributes(5) syntax, relative to the top).  Without patterns,\n"
-	"lists the tracked patterns.  .gitattributes is not staged.\n"
+	"lists the tracked patterns.  .gitattributes is not staged.  A\n"
+	".gitattributes that is a symbolic link or a directory, or a sovsync.root\n"
+	"that is a link, is refused: nothing is read or written through a link.\n"
 	"\n"
 	"    --renormalize   re-stage committed files whose filter changed (with\n"
 	"                    no patterns: every tracked file) so that the next\n"

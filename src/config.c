@@ -3,8 +3,10 @@
  */
 #include "config.h"
 #include "error.h"
+#include "fs.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct sov_config {
 	git_repository *repo;
@@ -100,4 +102,54 @@ int sov_config_get_int(struct sov_config *cfg, const char *key, int64_t def,
 	if (err < 0)
 		return sov_error_git("config %s: not an integer", key);
 	return 1;
+}
+
+int sov_config_normalize_root(const char *value, struct sov_buf *out)
+{
+	const char *s = value, *p;
+
+	sov_buf_reset(out);
+	if (*value == '/')
+		return sov_error("config sovsync.root: '%s' is absolute; it must be a "
+				 "directory inside the work tree", value);
+	for (p = value; *p; p++)
+		if (strchr(" \t\r\n\"'\\*?[", *p))
+			return sov_error("config sovsync.root: '%s': white space, quotes and "
+					 "the pattern characters \\ * ? [ are not supported",
+					 value);
+	while (*s) {
+		const char *e = strchrnul(s, '/');
+		size_t n = (size_t)(e - s);
+
+		if (n == 2 && s[0] == '.' && s[1] == '.')
+			return sov_error("config sovsync.root: '%s' has a '..' component; it "
+					 "must be a directory inside the work tree", value);
+		if (n && !(n == 1 && s[0] == '.')) {
+			if (out->len)
+				sov_buf_addch(out, '/');
+			sov_buf_add(out, s, n);
+		}
+		s = *e ? e + 1 : e;
+	}
+	if (!out->len)
+		return sov_error("config sovsync.root: '%s' names the top of the work tree; "
+				 "it must be a directory inside it (default 'shared')", value);
+	if (out->ptr[0] == '#' || out->ptr[0] == '!')
+		return sov_error("config sovsync.root: '%s' cannot start with '%c'", value,
+				 out->ptr[0]);
+	return 0;
+}
+
+int sov_config_root(struct sov_config *cfg, struct sov_buf *out)
+{
+	struct sov_buf value = SOV_BUF_INIT;
+	const char *workdir = cfg->repo ? git_repository_workdir(cfg->repo) : NULL;
+	int ret = sov_config_get_string(cfg, "sovsync.root", "shared", &value);
+
+	if (ret >= 0)
+		ret = sov_config_normalize_root(value.ptr, out);
+	if (ret >= 0 && workdir && sov_fs_check_under(workdir, out->ptr, SOV_FS_DIR) < 0)
+		ret = sov_error_prefix("sovsync.root");
+	sov_buf_release(&value);
+	return ret < 0 ? -1 : 0;
 }

@@ -45,4 +45,27 @@ int sov_config_get_bool(struct sov_config *cfg, const char *key, int def, int *o
 int sov_config_get_int(struct sov_config *cfg, const char *key, int64_t def,
 		       int64_t *out);
 
+/*
+ * The synced root (sovsync.root, default "shared"), the one place it is
+ * read: every module that needs the root calls this.  The value is
+ * normalised once by sov_config_normalize_root(); then, in a repository
+ * with a work tree, each existing component of it is checked to be a real
+ * directory (no symbolic link, sov_fs_check_under), so nothing is written
+ * or read through a root that leaves the repository.  Returns 0, or -1
+ * with a message naming the setting or the path.
+ */
+int sov_config_root(struct sov_config *cfg, struct sov_buf *out);
+
+/*
+ * `value` as a root: a relative path of plain components below the top
+ * of the work tree, without "./", doubled or trailing slashes ("shared/",
+ * "./shared" and "shared//" all give "shared").  Refused (-1, message
+ * names the value): empty or "." (the top itself), absolute, any ".."
+ * component, and characters that are special in a .gitattributes pattern
+ * (white space, quotes, '\', '*', '?', '[', a leading '#' or '!'), since
+ * the attribute lines install writes start with the root and must match
+ * exactly the files Git has under it.  `out` is replaced.
+ */
+int sov_config_normalize_root(const char *value, struct sov_buf *out);
+
 #endif

@@ -248,3 +248,274 @@ int sov_fs_replace_via(const char *path, const char *tmpdir, const void *data,
 	sov_error_clear();
 	return write_whole(path, NULL, data, len, mode, 0);
 }
+
+/* ---- paths under a trusted top directory ---- */
+
+int sov_fs_check_relpath(const char *rel)
+{
+	const char *s = rel;
+
+	if (!*rel)
+		return sov_error("an empty path");
+	if (*rel == '/')
+		return sov_error("%s: an absolute path, not a path inside the work tree", rel);
+	for (;;) {
+		const char *e = strchrnul(s, '/');
+		size_t n = (size_t)(e - s);
+
+		if (!n || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return sov_error("%s: not a plain path inside the work tree "
+					 "(an empty, '.' or '..' component)", rel);
+		if (!*e)
+			return 0;
+		s = e + 1;
+	}
+}
+
+/*
+ * The message for the entry `name` of `dirfd`, which is `what` (its first
+ * `n` bytes) for the user, when it cannot be used as `want`; `err` is the
+ * errno of the failed open.  Returns -1 with errno = err.
+ */
+static int refuse_entry(int dirfd, const char *name, const char *what, size_t n,
+			enum sov_fs_want want, int err)
+{
+	char target[4096];
+	struct stat st;
+	ssize_t len;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		errno = err;
+		sov_error_errno("%.*s", (int)n, what);
+	} else if (S_ISLNK(st.st_mode)) {
+		len = readlinkat(dirfd, name, target, sizeof(target) - 1);
+		target[len < 0 ? 0 : len] = '\0';
+		sov_error("%.*s: a symbolic link (to %s); sovsync reads and writes only "
+			  "inside the work tree, never through a link", (int)n, what, target);
+	} else if (want == SOV_FS_DIR && !S_ISDIR(st.st_mode)) {
+		sov_error("%.*s: not a directory", (int)n, what);
+	} else if (want == SOV_FS_FILE && S_ISDIR(st.st_mode)) {
+		sov_error("%.*s: a directory, not a file", (int)n, what);
+	} else if (want == SOV_FS_FILE && !S_ISREG(st.st_mode)) {
+		sov_error("%.*s: not a regular file", (int)n, what);
+	} else {
+		errno = err;
+		sov_error_errno("%.*s", (int)n, what);
+	}
+	errno = err;
+	return -1;
+}
+
+int sov_fs_open_dir_under(const char *top, const char *reldir, unsigned flags)
+{
+	const int oflags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	struct sov_buf name = SOV_BUF_INIT;
+	const char *s = reldir;
+	int fd, err;
+
+	if (*reldir && sov_fs_check_relpath(reldir) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	fd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return sov_error_errno("%s: cannot open the work tree", top);
+	while (*s) {
+		const char *e = strchrnul(s, '/');
+		int next;
+
+		sov_buf_reset(&name);
+		sov_buf_add(&name, s, (size_t)(e - s));
+		next = openat(fd, name.ptr, oflags);
+		if (next < 0 && errno == ENOENT && (flags & SOV_FS_MKDIRS)) {
+			if (mkdirat(fd, name.ptr, 0777) < 0 && errno != EEXIST) {
+				err = errno;
+				sov_error_errno("%.*s: cannot create directory",
+						(int)(e - reldir), reldir);
+				goto fail;
+			}
+			next = openat(fd, name.ptr, oflags);
+		}
+		if (next < 0) {
+			err = errno;
+			refuse_entry(fd, name.ptr, reldir, (size_t)(e - reldir), SOV_FS_DIR, err);
+			goto fail;
+		}
+		close(fd);
+		fd = next;
+		s = *e ? e + 1 : e;
+	}
+	sov_buf_release(&name);
+	return fd;
+fail:
+	close(fd);
+	sov_buf_release(&name);
+	errno = err;
+	return -1;
+}
+
+int sov_fs_read_at(int dirfd, const char *name, const char *what, struct sov_buf *out)
+{
+	struct stat st;
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0 && errno == ENOENT)
+		return 1;
+	if (fd < 0)
+		return refuse_entry(dirfd, name, what, strlen(what), SOV_FS_FILE, errno);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return refuse_entry(dirfd, name, what, strlen(what), SOV_FS_FILE, EINVAL);
+	}
+	ret = sov_buf_read_fd(out, fd, what);
+	close(fd);
+	return ret;
+}
+
+int sov_fs_replace_at(int dirfd, const char *name, const char *what,
+		      const void *data, size_t len, int mode, unsigned flags)
+{
+	struct sov_buf tmp = SOV_BUF_INIT;
+	struct stat st;
+	int fd = -1, tries, ret = -1;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return sov_error("%s: a directory, not a file", what);
+		if (mode < 0 && S_ISREG(st.st_mode))
+			mode = st.st_mode & 07777;
+	}
+	for (tries = 0; tries < 100; tries++) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		sov_buf_reset(&tmp);
+		sov_buf_addf(&tmp, ".%s.sovsync-%ld-%lx.tmp", name, (long)getpid(),
+			     (unsigned long)(ts.tv_nsec + tries));
+		fd = openat(dirfd, tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    mode < 0 ? 0666 : mode);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		sov_error_errno("%s: cannot create a temporary file", what);
+		goto out;
+	}
+	if (mode >= 0 && fchmod(fd, (mode_t)mode) < 0) {
+		sov_error_errno("%s: cannot set mode", what);
+		goto fail;
+	}
+	if (sov_fs_write_all(fd, data, len, what) < 0)
+		goto fail;
+	if ((flags & SOV_FS_DURABLE) && fsync(fd) < 0) {
+		sov_error_errno("%s: fsync failed", what);
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		sov_error_errno("%s: close failed", what);
+		goto fail;
+	}
+	fd = -1;
+	if (renameat(dirfd, tmp.ptr, dirfd, name) < 0) {
+		sov_error_errno("%s: cannot rename temporary file into place", what);
+		goto fail;
+	}
+	if (flags & SOV_FS_DURABLE)
+		fsync(dirfd);	/* best effort, as fsync_dir_of */
+	ret = 0;
+	goto out;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlinkat(dirfd, tmp.ptr, 0);
+out:
+	sov_buf_release(&tmp);
+	return ret;
+}
+
+/* Split `rel` at its last '/': the directory part into `dir`; the base name. */
+static const char *split_rel(const char *rel, struct sov_buf *dir)
+{
+	const char *slash = strrchr(rel, '/');
+
+	sov_buf_reset(dir);
+	if (!slash)
+		return rel;
+	sov_buf_add(dir, rel, (size_t)(slash - rel));
+	return slash + 1;
+}
+
+int sov_fs_check_under(const char *top, const char *rel, enum sov_fs_want want)
+{
+	struct sov_buf dir = SOV_BUF_INIT;
+	const char *base;
+	struct stat st;
+	int fd, ret = -1;
+
+	if (sov_fs_check_relpath(rel) < 0)
+		return -1;
+	base = split_rel(rel, &dir);
+	fd = sov_fs_open_dir_under(top, dir.ptr, 0);
+	if (fd < 0) {
+		if (errno == ENOENT) {
+			sov_error_clear();
+			ret = 0;
+		}
+		goto out;
+	}
+	if (fstatat(fd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		ret = errno == ENOENT ? 0 : sov_error_errno("%s", rel);
+	else if (S_ISLNK(st.st_mode) || (want == SOV_FS_DIR && !S_ISDIR(st.st_mode)) ||
+		 (want == SOV_FS_FILE && !S_ISREG(st.st_mode)))
+		ret = refuse_entry(fd, base, rel, strlen(rel), want, EINVAL);
+	else
+		ret = 1;
+	close(fd);
+out:
+	sov_buf_release(&dir);
+	return ret;
+}
+
+int sov_fs_read_under(const char *top, const char *rel, struct sov_buf *out)
+{
+	struct sov_buf dir = SOV_BUF_INIT;
+	const char *base;
+	int fd, ret = -1;
+
+	if (sov_fs_check_relpath(rel) < 0)
+		return -1;
+	base = split_rel(rel, &dir);
+	fd = sov_fs_open_dir_under(top, dir.ptr, 0);
+	if (fd < 0) {
+		if (errno == ENOENT) {
+			sov_error_clear();
+			ret = 1;
+		}
+	} else {
+		ret = sov_fs_read_at(fd, base, rel, out);
+		close(fd);
+	}
+	sov_buf_release(&dir);
+	return ret;
+}
+
+int sov_fs_replace_under(const char *top, const char *rel, const void *data,
+			 size_t len, int mode, unsigned flags)
+{
+	struct sov_buf dir = SOV_BUF_INIT;
+	const char *base;
+	int fd, ret = -1;
+
+	if (sov_fs_check_relpath(rel) < 0)
+		return -1;
+	base = split_rel(rel, &dir);
+	fd = sov_fs_open_dir_under(top, dir.ptr, flags & SOV_FS_MKDIRS);
+	if (fd >= 0) {
+		ret = sov_fs_replace_at(fd, base, rel, data, len, mode, flags);
+		close(fd);
+	}
+	sov_buf_release(&dir);
+	return ret;
+}

@@ -68,4 +68,68 @@ int sov_fs_mkdirs(const char *path, mode_t mode);
 /* 1 if `path` exists (lstat), 0 if not. */
 int sov_fs_exists(const char *path);
 
+/*
+ * Paths under a trusted top directory (the verified work tree).
+ *
+ * `rel` is relative to `top` and '/'-separated; it must not be empty or
+ * absolute, nor hold empty, "." or ".." components (a path that could
+ * climb out is refused before anything is opened).  Each directory of it
+ * is opened from the one before with openat(2) and O_NOFOLLOW, so no
+ * symbolic link is ever followed, whether it was there before or is
+ * swapped in while sovsync works: a path through a link is refused, and
+ * the message names the link and its target.  `top` itself may be reached
+ * through links (the user chose it).  Git does not track files beyond a
+ * symbolic link either, so nothing legitimate is refused.
+ */
+#define SOV_FS_MKDIRS	1	/* create missing directories */
+#define SOV_FS_DURABLE	2	/* fsync the file and its directory */
+
+/* Whether `rel` is a plain relative path as above.  0 or -1. */
+int sov_fs_check_relpath(const char *rel);
+
+enum sov_fs_want { SOV_FS_ANY, SOV_FS_FILE, SOV_FS_DIR };
+
+/*
+ * Verify top/rel without changing anything: every existing component is
+ * no symbolic link, every one but the last a directory, and the last, if it
+ * exists, of the `want` type.  Missing components are fine.  Returns 1 if
+ * the path exists, 0 if not, -1 (message names the path) when refused.
+ */
+int sov_fs_check_under(const char *top, const char *rel, enum sov_fs_want want);
+
+/*
+ * Open the directory top/`reldir` ("" for top itself) component by
+ * component as above, creating missing ones with SOV_FS_MKDIRS.  Returns an
+ * O_DIRECTORY descriptor (the caller closes it), or -1; with errno ENOENT
+ * (and a message) when a component is missing and not created.
+ */
+int sov_fs_open_dir_under(const char *top, const char *reldir, unsigned flags);
+
+/*
+ * Read the regular file `name` in the directory `dirfd` (no link followed)
+ * into `out` (appended).  Returns 0, 1 when it does not exist, or -1
+ * (a link, a directory, a read error); messages name `what`.
+ */
+int sov_fs_read_at(int dirfd, const char *name, const char *what, struct sov_buf *out);
+
+/*
+ * Replace `name` in the directory `dirfd` atomically: the temporary file
+ * is made in that same directory and renamed over `name` there
+ * (renameat(2)), so the write lands in the directory the descriptor holds
+ * even if its path has been swapped for a link since.  `mode` as for
+ * sov_atomic_open; SOV_FS_DURABLE fsyncs.  0 or -1 (message names `what`).
+ */
+int sov_fs_replace_at(int dirfd, const char *name, const char *what,
+		      const void *data, size_t len, int mode, unsigned flags);
+
+/* Read top/rel (sov_fs_read_at after sov_fs_open_dir_under): 0, 1 absent, -1. */
+int sov_fs_read_under(const char *top, const char *rel, struct sov_buf *out);
+
+/*
+ * Replace top/rel atomically (sov_fs_replace_at after sov_fs_open_dir_under;
+ * SOV_FS_MKDIRS creates its missing directories).  0 or -1.
+ */
+int sov_fs_replace_under(const char *top, const char *rel, const void *data,
+			 size_t len, int mode, unsigned flags);
+
 #endif

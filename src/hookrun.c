@@ -4,6 +4,7 @@
 #include "hookrun.h"
 #include "error.h"
 #include "fs.h"
+#include "install.h"
 #include "repo.h"
 #include "run.h"
 #include "storedform.h"
@@ -36,12 +37,13 @@ int sov_hookrun_open(struct sov_hookrun *h, const char *dir)
 	h->repo = sov_config_repo(h->cfg);
 	if (!h->repo)
 		return sov_error("not in a git repository");
-	if (sov_config_get_string(h->cfg, "sovsync.root", "shared", &h->root) < 0 ||
+	h->is_installed = sov_install_is_installed(h->repo);
+	if (h->only_if_installed && !h->is_installed)
+		return 0;
+	if (sov_config_root(h->cfg, &h->root) < 0 ||
 	    sov_config_get_string(h->cfg, "sovsync.source", "local", &h->source) < 0 ||
 	    sov_repo_state_path(h->repo, "conflicts.json", &h->conflicts) < 0)
 		return -1;
-	while (h->root.len > 1 && h->root.ptr[h->root.len - 1] == '/')
-		sov_buf_setlen(&h->root, h->root.len - 1);
 	return 0;
 }
 

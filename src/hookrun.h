@@ -37,14 +37,24 @@ struct sov_hookrun {
 	struct sov_buf source;		/* sovsync.source */
 	struct sov_buf conflicts;	/* path of the conflict queue */
 	struct sov_buf index_file;	/* GIT_INDEX_FILE of the hook, or empty */
+	/*
+	 * Set by the caller before sov_hookrun_open: stop after finding the
+	 * repository when sovsync is not installed in it (a hooks directory
+	 * shared through core.hooksPath); then is_installed stays 0 and
+	 * nothing else is read or created.
+	 */
+	int only_if_installed;
+	int is_installed;		/* <git common dir>/sovsync/install.json exists */
 };
 
-#define SOV_HOOKRUN_INIT { NULL, NULL, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT }
+#define SOV_HOOKRUN_INIT { NULL, NULL, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, 0, 0 }
 
 /*
  * Open the repository the way a hook sees it (GIT_DIR, GIT_INDEX_FILE from
  * the environment) and read the settings.  `dir` NULL: environment and cwd.
  * Returns 0 or -1; release with sov_hookrun_release either way.
+ * With only_if_installed set and sovsync not installed, returns 0 at once
+ * with is_installed 0 (see above).
  */
 int sov_hookrun_open(struct sov_hookrun *h, const char *dir);
 void sov_hookrun_release(struct sov_hookrun *h);

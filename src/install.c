@@ -2,6 +2,7 @@
  * install.c - install and uninstall sovsync in a repository; see install.h.
  */
 #include "install.h"
+#include "config.h"
 #include "error.h"
 #include "fs.h"
 #include "hash.h"
@@ -19,7 +20,8 @@
 #define WORKFLOW_PATH ".github/workflows/sovsync.yml"
 
 struct installer {
-	git_repository *repo;
+	struct sov_config *cfg;		/* owns repo */
+	git_repository *repo;		/* borrowed from cfg */
 	git_config *local;		/* .git/config */
 	const char *workdir;		/* borrowed from repo, ends with '/' */
 	json_t *record;			/* install.json being built */
@@ -42,14 +44,15 @@ int sov_install_self_path(struct sov_buf *out)
 static int installer_open(struct installer *in, const char *dir, struct sov_buf *log)
 {
 	git_config *cfg = NULL;
-	git_buf value = GIT_BUF_INIT;
-	int err;
 
 	memset(in, 0, sizeof(*in));
 	sov_buf_init(&in->root, 0);
 	in->log = log;
-	if (git_repository_open_ext(&in->repo, dir, 0, NULL) < 0)
-		return sov_error_git("%s: not a git repository", dir);
+	if (sov_config_open(&in->cfg, dir) < 0)
+		return -1;
+	in->repo = sov_config_repo(in->cfg);
+	if (!in->repo)
+		return sov_error("%s: not a git repository", dir);
 	in->workdir = git_repository_workdir(in->repo);
 	if (!in->workdir)
 		return sov_error("%s: a bare repository has no working tree to sync", dir);
@@ -58,9 +61,6 @@ static int installer_open(struct installer *in, const char *dir, struct sov_buf 
 		git_config_free(cfg);
 		return sov_error_git("%s: cannot open the repository's config", dir);
 	}
-	err = git_config_get_string_buf(&value, cfg, "sovsync.root");
-	sov_buf_addstr(&in->root, err == 0 ? value.ptr : "shared");
-	git_buf_dispose(&value);
 	git_config_free(cfg);
 	return 0;
 }
@@ -69,7 +69,7 @@ static void installer_close(struct installer *in)
 {
 	json_decref(in->record);
 	git_config_free(in->local);
-	git_repository_free(in->repo);
+	sov_config_free(in->cfg);
 	sov_buf_release(&in->root);
 }
 
@@ -271,9 +271,10 @@ static int install_attributes(struct installer *in)
 	int ret = -1, existed;
 
 	sov_buf_addf(&path, "%s.gitattributes", in->workdir);
-	existed = sov_fs_exists(path.ptr);
-	if (existed && sov_buf_read_file(&text, path.ptr) < 0)
+	/* Never through a link: its target would be copied into the repository. */
+	if ((existed = sov_fs_read_under(in->workdir, ".gitattributes", &text)) < 0)
 		goto out;
+	existed = !existed;
 	if (!json_object_get(attrs, "created"))
 		json_object_set_new(attrs, "created", json_boolean(!existed));
 	added = json_object_get(attrs, "lines");
@@ -294,7 +295,8 @@ static int install_attributes(struct installer *in)
 	}
 	ret = 0;
 	if (text.len != orig_len) {
-		ret = sov_fs_write_atomic(path.ptr, text.ptr, text.len, -1);
+		ret = sov_fs_replace_under(in->workdir, ".gitattributes", text.ptr, text.len,
+					   -1, SOV_FS_DURABLE);
 		sov_buf_addf(in->log, "updated %s\n", path.ptr);
 	}
 out:
@@ -312,10 +314,12 @@ static int uninstall_attributes(struct installer *in)
 	int ret = 0;
 
 	sov_buf_addf(&path, "%s.gitattributes", in->workdir);
-	if (!attrs || !sov_fs_exists(path.ptr))
+	if (!attrs)
 		goto out;
-	if ((ret = sov_buf_read_file(&text, path.ptr)) < 0)
+	if ((ret = sov_fs_read_under(in->workdir, ".gitattributes", &text)) != 0) {
+		ret = ret < 0 ? -1 : 0;
 		goto out;
+	}
 	orig_len = text.len;
 	json_array_foreach(json_object_get(attrs, "lines"), i, line) {
 		const char *s = json_string_value(line), *p = text.ptr;
@@ -334,7 +338,8 @@ static int uninstall_attributes(struct installer *in)
 			ret = sov_error_errno("%s: cannot remove", path.ptr);
 		sov_buf_addf(in->log, "removed %s\n", path.ptr);
 	} else if (text.len != orig_len) {
-		ret = sov_fs_write_atomic(path.ptr, text.ptr, text.len, -1);
+		ret = sov_fs_replace_under(in->workdir, ".gitattributes", text.ptr, text.len,
+					   -1, SOV_FS_DURABLE);
 		sov_buf_addf(in->log, "updated %s\n", path.ptr);
 	}
 out:
@@ -345,37 +350,41 @@ out:
 
 /* ---- layout, workflow ---- */
 
-static int write_new_file(const char *path, const char *data, size_t len)
+/* Write the file `rel` of the work tree, its directories too, never through a link. */
+static int write_new_file(struct installer *in, const char *rel, const char *data,
+			  size_t len)
 {
-	struct sov_buf dir = SOV_BUF_INIT;
-	int ret;
+	return sov_fs_replace_under(in->workdir, rel, data, len, -1,
+				    SOV_FS_MKDIRS | SOV_FS_DURABLE);
+}
 
-	sov_buf_addstr(&dir, path);
-	sov_buf_setlen(&dir, (size_t)(strrchr(dir.ptr, '/') - dir.ptr));
-	ret = sov_fs_mkdirs(dir.ptr, 0777);
-	if (!ret)
-		ret = sov_fs_write_atomic(path, data, len, -1);
-	sov_buf_release(&dir);
-	return ret;
+/* The layout file `t` as a path relative to the top of the work tree. */
+static void layout_path(struct installer *in, const struct sov_template_file *t,
+			struct sov_buf *out)
+{
+	sov_buf_reset(out);
+	sov_buf_addf(out, "%s/%s", in->root.ptr, t->path);
 }
 
 static int install_layout(struct installer *in)
 {
-	struct sov_buf path = SOV_BUF_INIT;
+	struct sov_buf rel = SOV_BUF_INIT;
 	size_t i;
 	int ret = 0;
 
 	for (i = 0; !ret && i < sov_template_nfiles; i++) {
 		const struct sov_template_file *t = &sov_template_files[i];
+		int exists;
 
-		sov_buf_reset(&path);
-		sov_buf_addf(&path, "%s%s/%s", in->workdir, in->root.ptr, t->path);
-		if (sov_fs_exists(path.ptr))
+		layout_path(in, t, &rel);
+		if ((exists = sov_fs_check_under(in->workdir, rel.ptr, SOV_FS_ANY)) != 0) {
+			ret = exists < 0 ? -1 : 0;
 			continue;
-		ret = write_new_file(path.ptr, t->data, t->len);
-		sov_buf_addf(in->log, "created %s\n", path.ptr);
+		}
+		ret = write_new_file(in, rel.ptr, t->data, t->len);
+		sov_buf_addf(in->log, "created %s%s\n", in->workdir, rel.ptr);
 	}
-	sov_buf_release(&path);
+	sov_buf_release(&rel);
 	return ret;
 }
 
@@ -427,15 +436,15 @@ static int install_workflow(struct installer *in)
 {
 	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT, old = SOV_BUF_INIT;
 	char hex[SOV_SHA256_HEXLEN + 1];
-	int ret = -1;
+	int ret = -1, exists;
 
 	sov_buf_addf(&path, "%s" WORKFLOW_PATH, in->workdir);
 	if (workflow_text(in, &text) < 0)
 		goto out;
 	sov_sha256_hex(text.ptr, text.len, hex);
-	if (sov_fs_exists(path.ptr)) {
-		if (sov_buf_read_file(&old, path.ptr) < 0)
-			goto out;
+	if ((exists = sov_fs_read_under(in->workdir, WORKFLOW_PATH, &old)) < 0)
+		goto out;
+	if (!exists) {
 		if (old.len == text.len && !memcmp(old.ptr, text.ptr, text.len)) {
 			ret = 0;
 			goto out;
@@ -446,7 +455,7 @@ static int install_workflow(struct installer *in)
 			goto out;
 		}
 	}
-	if (write_new_file(path.ptr, text.ptr, text.len) < 0)
+	if (write_new_file(in, WORKFLOW_PATH, text.ptr, text.len) < 0)
 		goto out;
 	json_object_set_new(in->record, "workflow", json_pack("{s:s, s:s}",
 			    "path", WORKFLOW_PATH, "sha256", hex));
@@ -469,7 +478,7 @@ static int uninstall_workflow(struct installer *in)
 	if (!want)
 		return 0;
 	sov_buf_addf(&path, "%s" WORKFLOW_PATH, in->workdir);
-	if (sov_fs_exists(path.ptr) && sov_buf_read_file(&data, path.ptr) == 0) {
+	if (sov_fs_read_under(in->workdir, WORKFLOW_PATH, &data) == 0) {
 		sov_sha256_hex(data.ptr, data.len, hex);
 		if (!strcmp(hex, want)) {
 			unlink(path.ptr);
@@ -490,6 +499,79 @@ static int uninstall_workflow(struct installer *in)
 	return 0;
 }
 
+/* ---- checks before anything is written ---- */
+
+/* realpath(3) of `path`, or of its parent plus its last name when it is missing. */
+static char *real_path_of(const char *path)
+{
+	struct sov_buf dir = SOV_BUF_INIT;
+	char *real = realpath(path, NULL), *parent;
+
+	if (real)
+		return real;
+	sov_fs_dirname(path, &dir);
+	parent = realpath(dir.ptr, NULL);
+	sov_buf_reset(&dir);
+	if (parent)
+		sov_buf_addf(&dir, "%s/%s", parent, strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+	free(parent);
+	return dir.len ? sov_buf_detach(&dir, NULL) : NULL;
+}
+
+/*
+ * Hooks outside the repository's git directory (core.hooksPath naming a
+ * global directory, husky's .husky, a path shared by many repositories)
+ * would run sovsync wherever that directory is used: only an explicit
+ * --hooks-path puts them there.
+ */
+static int check_hooks_dir(struct installer *in, const char *hooks, int allow_shared)
+{
+	char *real_hooks = real_path_of(hooks);
+	char *real_git = realpath(git_repository_commondir(in->repo), NULL);
+	size_t n = real_git ? strlen(real_git) : 0;
+	int inside = real_hooks && real_git && !strncmp(real_hooks, real_git, n) &&
+		real_hooks[n] == '/';
+	int ret = 0;
+
+	if (!inside && !allow_shared)
+		ret = sov_error("%s: core.hooksPath points outside this repository's git "
+				"directory, so hooks there may run for other repositories too; "
+				"install there with 'sovsync install --hooks-path', or unset "
+				"core.hooksPath", hooks);
+	free(real_hooks);
+	free(real_git);
+	return ret;
+}
+
+/*
+ * Every path install would write or read in the work tree, checked before
+ * the first write: a refused install changes nothing.  The root, the
+ * layout's directories (a link deeper down, shared/documents -> /tmp/x,
+ * counts as much as the root itself), .gitattributes (a link would copy its
+ * target into the repository; a directory cannot hold attributes) and the
+ * workflow.
+ */
+static int check_worktree_paths(struct installer *in, int github_actions)
+{
+	struct sov_buf rel = SOV_BUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	if (sov_config_root(in->cfg, &in->root) < 0)
+		return -1;
+	for (i = 0; !ret && i < sov_template_nfiles; i++) {
+		layout_path(in, &sov_template_files[i], &rel);
+		ret = sov_fs_check_under(in->workdir, rel.ptr, SOV_FS_ANY) < 0 ? -1 : 0;
+	}
+	if (!ret && sov_fs_check_under(in->workdir, ".gitattributes", SOV_FS_FILE) < 0)
+		ret = -1;
+	if (!ret && github_actions &&
+	    sov_fs_check_under(in->workdir, WORKFLOW_PATH, SOV_FS_FILE) < 0)
+		ret = -1;
+	sov_buf_release(&rel);
+	return ret;
+}
+
 /* ---- the commands ---- */
 
 int sov_install(const struct sov_install_opts *opts, struct sov_buf *log)
@@ -498,9 +580,10 @@ int sov_install(const struct sov_install_opts *opts, struct sov_buf *log)
 	struct sov_buf hooks = SOV_BUF_INIT;
 	int ret = -1;
 
-	if (installer_open(&in, opts->repo_dir, log) < 0 || record_load(&in, 0) < 0)
-		goto out;
-	if (sov_hookinst_dir(in.workdir, &hooks) < 0)
+	if (installer_open(&in, opts->repo_dir, log) < 0 ||
+	    sov_hookinst_dir(in.workdir, &hooks) < 0 ||
+	    check_hooks_dir(&in, hooks.ptr, opts->hooks_path) < 0 ||
+	    check_worktree_paths(&in, opts->github_actions) < 0 || record_load(&in, 0) < 0)
 		goto out;
 	/*
 	 * Every hooks directory sovsync wrote to: core.hooksPath may change
@@ -546,6 +629,21 @@ save:
 out:
 	sov_buf_release(&hooks);
 	installer_close(&in);
+	return ret;
+}
+
+int sov_install_is_installed(git_repository *repo)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+	int ret;
+
+	/* Not sov_repo_state_path(): that creates the directory. */
+	sov_buf_addstr(&path, git_repository_commondir(repo));
+	if (path.len && path.ptr[path.len - 1] != '/')
+		sov_buf_addch(&path, '/');
+	sov_buf_addstr(&path, "sovsync/install.json");
+	ret = sov_fs_exists(path.ptr);
+	sov_buf_release(&path);
 	return ret;
 }
 

@@ -8,8 +8,13 @@
  *   - the sovsync lines of .gitattributes (only lines that are missing);
  *   - the synced layout from the built-in template, for files that are
  *     absent (existing data is never touched);
- *   - the hooks (hookinst.h);
+ *   - the hooks (hookinst.h), into Git's hooks directory; one outside the
+ *     git directory (core.hooksPath shared by other repositories) only
+ *     with hooks_path, else install refuses;
  *   - with github_actions, .github/workflows/sovsync.yml.
+ * Every work tree path is checked first (sov_fs_check_under: no symbolic
+ * link on the way, the root normalised by sov_config_root), and written
+ * only through sov_fs_replace_under: a refused install writes nothing.
  * What was added is recorded in <git dir>/sovsync/install.json (format in
  * docs/FORMATS.md): previous config values, the attribute lines added,
  * whether .gitattributes was created, the hooks directory.  Uninstall
@@ -19,12 +24,15 @@
 #ifndef SOV_INSTALL_H
 #define SOV_INSTALL_H
 
+#include <git2.h>
+
 #include "buf.h"
 
 struct sov_install_opts {
 	const char *repo_dir;		/* the repository (any directory inside it) */
 	const char *exe;		/* absolute path of the sovsync binary */
 	int github_actions;		/* write the Auto Sync workflow too */
+	int hooks_path;			/* hooks into a core.hooksPath outside .git */
 };
 
 /* Install; one line per change is appended to `log`.  Returns 0 or -1. */
@@ -32,6 +40,13 @@ int sov_install(const struct sov_install_opts *opts, struct sov_buf *log);
 
 /* Uninstall what install recorded.  Returns 0 or -1. */
 int sov_uninstall(const char *repo_dir, struct sov_buf *log);
+
+/*
+ * Whether sovsync is installed in `repo` (its install.json exists).  A hook
+ * script in a hooks directory several repositories share runs in all of
+ * them: in the others sovsync does nothing at all.
+ */
+int sov_install_is_installed(git_repository *repo);
 
 /* The absolute path of the running program (resolved /proc/self/exe). */
 int sov_install_self_path(struct sov_buf *out);

@@ -126,7 +126,8 @@ static int snapshot_finish(git_repository *repo, struct snapshot *s, const char 
 	struct sov_buf path = SOV_BUF_INIT;
 	struct mfile *f;
 
-	qsort(s->v, s->nr, sizeof(*s->v), cmp_mfile);
+	if (s->nr)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(s->v, s->nr, sizeof(*s->v), cmp_mfile);
 	sov_buf_addf(&path, "%s/state.json", root);
 	f = snapshot_find(s, path.ptr);
 	if (f && load_blob_json(repo, &f->oid, path.ptr, &s->state) < 0) {
@@ -150,6 +151,7 @@ static int snapshot_from_index(git_repository *repo, const char *root, struct sn
 {
 	struct sov_buf out = SOV_BUF_INIT;
 	const char *p, *end;
+	size_t root_len = strlen(root);
 	int ret = -1;
 
 	if (sov_run_git(&out, git_repository_workdir(repo), "ls-files", "--stage", "-z",
@@ -167,6 +169,9 @@ static int snapshot_from_index(git_repository *repo, const char *root, struct sn
 		}
 		/* Unmerged paths stop the commit anyway; gitlinks have no content. */
 		if (tab[-1] != '0' || !strncmp(p, "160000", 6))
+			continue;
+		/* A file named like the root itself is not under it. */
+		if (strncmp(tab + 1, root, root_len) || tab[1 + root_len] != '/')
 			continue;
 		snapshot_add(s, tab + 1, &oid);
 	}
@@ -774,7 +779,6 @@ static void ctx_release(struct ctx *c)
 static int write_worktree(git_repository *repo, struct snapshot *s, struct sov_buf *paths)
 {
 	const char *wd = git_repository_workdir(repo);
-	struct sov_buf full = SOV_BUF_INIT;
 	size_t i;
 	int ret = 0;
 
@@ -782,22 +786,15 @@ static int write_worktree(git_repository *repo, struct snapshot *s, struct sov_b
 		return sov_error("%s: no working tree", git_repository_path(repo));
 	for (i = 0; i < s->nr && !ret; i++) {
 		struct mfile *f = &s->v[i];
-		char *slash;
 
 		if (!f->is_new)
 			continue;
-		sov_buf_reset(&full);
-		sov_buf_addf(&full, "%s%s", wd, f->path);
-		slash = strrchr(full.ptr, '/');
-		*slash = '\0';
-		ret = sov_fs_mkdirs(full.ptr, 0777);
-		*slash = '/';
-		if (!ret)
-			ret = sov_fs_replace(full.ptr, f->content.ptr, f->content.len, -1);
+		/* Never through a link (a root or a directory swapped for one). */
+		ret = sov_fs_replace_under(wd, f->path, f->content.ptr, f->content.len, -1,
+					   SOV_FS_MKDIRS);
 		if (paths)
 			sov_buf_addf(paths, "%s\n", f->path);
 	}
-	sov_buf_release(&full);
 	return ret;
 }
 

@@ -106,7 +106,7 @@ int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out)
 	struct sov_buf on_conflict = SOV_BUF_INIT;
 	int64_t net_ms;
 
-	if (sov_config_get_string(cfg, "sovsync.root", "shared", &out->root) < 0 ||
+	if (sov_config_root(cfg, &out->root) < 0 ||
 	    sov_config_get_string(cfg, "sovsync.remote", "origin", &out->remote) < 0 ||
 	    sov_config_get_string(cfg, "sovsync.branch", "", &out->branch) < 0 ||
 	    sov_config_get_string(cfg, "sovsync.source", "local", &out->source) < 0 ||
@@ -124,14 +124,6 @@ int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out)
 	 */
 	out->doc_stops = strcmp(on_conflict.ptr, "flag") != 0;
 	sov_buf_release(&on_conflict);
-	/* The root as a pathspec: no leading "./" or "/", no trailing "/". */
-	while (out->root.len && out->root.ptr[out->root.len - 1] == '/')
-		sov_buf_setlen(&out->root, out->root.len - 1);
-	if (!out->root.len)
-		sov_buf_addch(&out->root, '.');
-	if (strstr(out->root.ptr, "..") || out->root.ptr[0] == '/')
-		return sov_error("config sovsync.root: '%s' must be a path inside the work tree",
-				 out->root.ptr);
 	out->network_timeout_s = net_ms < 1000 ? 1 : net_ms / 1000;
 	return 0;
 }

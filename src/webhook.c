@@ -112,7 +112,7 @@ int sov_webhook_settings_load(struct sov_webhook_settings *s, git_repository *re
 	    get_ms(cfg, "sovsync.webhook.maxRetryDelayMs", DEF_MAX_RETRY_DELAY_MS,
 		   &s->max_retry_delay_ms) < 0 ||
 	    get_ms(cfg, "sovsync.webhook.lingerMs", DEF_LINGER_MS, &s->linger_ms) < 0 ||
-	    sov_config_get_string(cfg, "sovsync.root", "shared", &s->root) < 0 ||
+	    sov_config_root(cfg, &s->root) < 0 ||
 	    sov_config_get_string(cfg, "sovsync.remote", "origin", &s->remote) < 0 ||
 	    sov_config_get_string(cfg, "sovsync.branch", "", &s->branch) < 0 ||
 	    sov_config_get_string(cfg, "sovsync.source", "local", &s->source) < 0)

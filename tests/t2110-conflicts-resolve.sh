@@ -155,4 +155,37 @@ test_expect_success 'a damaged queue is reported, not silently dropped' '
 	grep "conflicts.json: invalid JSON" err
 '
 
+test_expect_success 'resolve never writes or reads through a directory that is a symlink' '
+	flagged t9 &&
+	mkdir outside &&
+	mv b/shared/documents/ingested b/shared/documents/real &&
+	ln -s "$TRASH/t9/outside" b/shared/documents/ingested &&
+	cd b &&
+	test_must_fail sovsync resolve --theirs $DOC 2>err &&
+	grep "^sovsync: shared/documents/ingested: a symbolic link (to $TRASH/t9/outside)" err &&
+	test_must_fail sovsync resolve --ours $DOC 2>err &&
+	grep "^sovsync: shared/documents/ingested: a symbolic link" err &&
+	cp shared/documents/real/a.md ../outside/a.md &&
+	test_must_fail sovsync resolve $DOC 2>err &&
+	grep "^sovsync: shared/documents/ingested: a symbolic link" err &&
+	rm ../outside/a.md &&
+	test -z "$(ls -A ../outside)" &&
+	sovsync conflicts --json >json &&
+	test "$(json_get json "len(d)")" = 1
+'
+
+test_expect_success 'a directory swapped for a symlink while resolve reads the version: nothing written outside' '
+	flagged t10 &&
+	mkdir outside &&
+	git -C b config filter.swap.smudge "mv $TRASH/t10/b/shared/documents/ingested $TRASH/t10/b/shared/documents/real && ln -s $TRASH/t10/outside $TRASH/t10/b/shared/documents/ingested && cat" &&
+	echo "$DOC filter=swap" >>b/.gitattributes &&
+	cd b &&
+	test_must_fail sovsync resolve --theirs $DOC 2>err &&
+	test -L shared/documents/ingested &&
+	grep "^sovsync: shared/documents/ingested: a symbolic link (to $TRASH/t10/outside)" err &&
+	test -z "$(ls -A ../outside)" &&
+	sovsync conflicts --json >json &&
+	test "$(json_get json "len(d)")" = 1
+'
+
 test_done

@@ -121,14 +121,16 @@ test_expect_success 'uninstall puts the chained hooks back' '
 	test ! -e c/.git/hooks/post-rewrite.sovsync-chained
 '
 
-test_expect_success 'core.hooksPath is respected, its hooks chained' '
+test_expect_success 'core.hooksPath outside .git needs --hooks-path; then respected, its hooks chained' '
 	test_repo h &&
 	mkdir h/.husky &&
 	printf "#!/bin/sh\necho husky-ran >>\"\$(git rev-parse --git-dir)/husky.log\"\nexit 0\n" \
 		>h/.husky/pre-commit &&
 	chmod +x h/.husky/pre-commit &&
 	git -C h config core.hooksPath .husky &&
-	sovsync install --repo h >/dev/null && sov_driver_fallbacks h &&
+	test_must_fail sovsync install --repo h 2>err &&
+	grep "core.hooksPath points outside" err && test ! -e h/.husky/pre-commit.sovsync-chained &&
+	sovsync install --repo h --hooks-path >/dev/null && sov_driver_fallbacks h &&
 	test -f h/.husky/pre-commit.sovsync-chained &&
 	test ! -e h/.git/hooks/pre-commit &&
 	git -C h add shared .gitattributes && git -C h commit -q -m layout &&

@@ -164,7 +164,7 @@ test_expect_success 'disk full: git push succeeds; the push record stays intact'
 
 test_expect_success 'disk full: install exits 1 naming install.json, which stays intact' '
 	git -C "$B" config core.hooksPath .githooks &&
-	(cd "$B" && test_expect_code 1 sovsync install >"$TRASH/out" 2>"$TRASH/err") &&
+	(cd "$B" && test_expect_code 1 sovsync install --hooks-path >"$TRASH/out" 2>"$TRASH/err") &&
 	grep "^sovsync: .*/.git/sovsync/install.json: .*No space left on device" err &&
 	unchanged &&
 	git -C "$B" config --unset core.hooksPath && rm -rf "$B/.githooks"
@@ -225,7 +225,7 @@ test_expect_success 'read-only: commit and push succeed; sync, install, resolve,
 	grep "^sovsync: .*/.git/sovsync/sync.lock: cannot open lock: Read-only file system" err3 &&
 	! grep "waiting for another sync" err3 &&
 	git -C "$B" config core.hooksPath .githooks &&
-	(cd "$B" && test_expect_code 1 sovsync install >/dev/null 2>"$TRASH/err4") &&
+	(cd "$B" && test_expect_code 1 sovsync install --hooks-path >/dev/null 2>"$TRASH/err4") &&
 	grep "^sovsync: .*/.git/sovsync/install.json: .*Read-only file system" err4 &&
 	git -C "$B" config --unset core.hooksPath && rm -rf "$B/.githooks" &&
 	(cd "$B" && test_expect_code 1 sovsync resolve --theirs "$DOC" 2>"$TRASH/err5") &&

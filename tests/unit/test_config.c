@@ -6,7 +6,34 @@
 #include "error.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+static void test_root(void)
+{
+	static const struct { const char *in, *want; } good[] = {
+		{ "shared", "shared" }, { "shared/", "shared" }, { "./shared", "shared" },
+		{ "shared//", "shared" }, { "./shared/./", "shared" }, { "a//b/", "a/b" },
+		{ ".hidden", ".hidden" }, { "a/...", "a/..." },
+	};
+	static const char *const bad[] = {
+		"", ".", "./", "..", "../x", "shared/../../x", "a/..", "/abs", "/",
+		"sha red", "sha*red", "a?", "[ab]", "back\\slash", "#x", "./!x", "q\"",
+	};
+	struct sov_buf out = SOV_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ok(sov_config_normalize_root(good[i].in, &out) == 0, "root '%s' accepted",
+		   good[i].in);
+		is_str(out.ptr, good[i].want, "root '%s' normalised", good[i].in);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ok(sov_config_normalize_root(bad[i], &out) < 0, "root '%s' refused", bad[i]);
+		ok(strstr(sov_error_last(), "sovsync.root") != NULL, "(%s)", sov_error_last());
+	}
+	sov_buf_release(&out);
+}
 
 int main(void)
 {
@@ -43,6 +70,17 @@ int main(void)
 
 	is_int(sov_config_get_string(cfg, "sovsync.root", "shared", &val), 1, "set string");
 	is_str(val.ptr, "data", "repository config wins over global");
+	ok(sov_config_root(cfg, &val) == 0, "the root, not there yet");
+	is_str(val.ptr, "data", "is the setting");
+	sov_buf_reset(&val);
+	sov_buf_addf(&val, "%s/repo/data", dir);
+	ok(symlink("/tmp", val.ptr) == 0, "the root made a link out of the repository");
+	ok(sov_config_root(cfg, &val) < 0, "is refused");
+	ok(strstr(sov_error_last(), "sovsync.root: data: a symbolic link (to /tmp)") != NULL,
+	   "(%s)", sov_error_last());
+	sov_buf_reset(&val);
+	sov_buf_addf(&val, "%s/repo/data", dir);
+	unlink(val.ptr);
 	is_int(sov_config_get_string(cfg, "sovsync.global", NULL, &val), 1, "global");
 	is_str(val.ptr, "fromhome", "global config applies");
 	is_int(sov_config_get_string(cfg, "sovsync.branch", "main", &val), 0, "unset");
@@ -88,6 +126,7 @@ int main(void)
 	sov_buf_release(&cmd);
 	sov_buf_release(&val);
 	sov_buf_release(&sub);
+	test_root();
 	git_libgit2_shutdown();
 	return done_testing();
 }

@@ -25,6 +25,97 @@ static int count_entries(const char *dir)
 	return n;
 }
 
+/* The paths under a trusted top: every component checked, no link followed. */
+static void test_under(const char *dir)
+{
+	struct sov_buf top = SOV_BUF_INIT, p = SOV_BUF_INIT, got = SOV_BUF_INIT;
+	struct sov_buf out = SOV_BUF_INIT;
+	int fd;
+
+	sov_buf_addf(&top, "%s/wt", dir);
+	sov_buf_addf(&out, "%s/outside", dir);
+	ok(mkdir(top.ptr, 0755) == 0 && mkdir(out.ptr, 0755) == 0, "a work tree and an outside");
+
+	ok(sov_fs_check_relpath("shared/a.json") == 0, "a plain relative path");
+	ok(sov_fs_check_relpath("") < 0, "empty refused");
+	ok(sov_fs_check_relpath("/etc/passwd") < 0, "absolute refused");
+	ok(sov_fs_check_relpath("shared/../../x") < 0, "'..' refused");
+	ok(strstr(sov_error_last(), "shared/../../x") != NULL, "the message names the path");
+	ok(sov_fs_check_relpath("..") < 0, "'..' alone refused");
+	ok(sov_fs_check_relpath("./shared") < 0, "'.' refused");
+	ok(sov_fs_check_relpath("shared//a") < 0, "an empty component refused");
+	ok(sov_fs_check_relpath("shared/") < 0, "a trailing slash refused");
+
+	is_int(sov_fs_check_under(top.ptr, "shared/a/b.json", SOV_FS_ANY), 0,
+	       "missing components are fine");
+	ok(sov_fs_replace_under(top.ptr, "shared/a/b.json", "{}", 2, -1, SOV_FS_MKDIRS) == 0,
+	   "replace_under creates the directories");
+	is_int(sov_fs_check_under(top.ptr, "shared/a/b.json", SOV_FS_FILE), 1, "then it exists");
+	is_int(sov_fs_check_under(top.ptr, "shared/a", SOV_FS_FILE), -1,
+	       "a directory is not a file");
+	is_int(sov_fs_read_under(top.ptr, "shared/a/b.json", &got), 0, "read_under");
+	is_str(got.ptr, "{}", "its content");
+	is_int(sov_fs_read_under(top.ptr, "shared/a/none.json", &got), 1, "a missing file: 1");
+	is_int(sov_fs_read_under(top.ptr, "nodir/none.json", &got), 1,
+	       "a missing directory: 1");
+	ok(!sov_error_isset(), "and no message left");
+	is_int(sov_fs_read_under(top.ptr, "shared/a", &got), -1, "a directory cannot be read");
+	ok(strstr(sov_error_last(), "shared/a: a directory") != NULL, "(%s)", sov_error_last());
+	is_int(sov_fs_replace_under(top.ptr, "shared/a", "x", 1, -1, 0), -1,
+	       "nor replaced by a file");
+
+	/* A link as the root, deeper down, as the file, dangling. */
+	sov_buf_addf(&p, "%s/link", top.ptr);
+	ok(symlink(out.ptr, p.ptr) == 0, "link -> outside");
+	is_int(sov_fs_check_under(top.ptr, "link", SOV_FS_DIR), -1, "a root link is refused");
+	ok(strstr(sov_error_last(), "link: a symbolic link (to ") != NULL, "(%s)",
+	   sov_error_last());
+	is_int(sov_fs_replace_under(top.ptr, "link/x.json", "x", 1, -1, SOV_FS_MKDIRS), -1,
+	       "no write through it");
+	is_int(sov_fs_read_under(top.ptr, "link/x.json", &got), -1, "no read through it");
+	sov_buf_reset(&p);
+	sov_buf_addf(&p, "%s/shared/a/deep", top.ptr);
+	ok(symlink(out.ptr, p.ptr) == 0, "shared/a/deep -> outside");
+	is_int(sov_fs_check_under(top.ptr, "shared/a/deep/x/y", SOV_FS_ANY), -1,
+	       "a link deeper down is refused");
+	ok(strstr(sov_error_last(), "shared/a/deep: a symbolic link") != NULL, "(%s)",
+	   sov_error_last());
+	is_int(sov_fs_replace_under(top.ptr, "shared/a/deep/x/y", "x", 1, -1, SOV_FS_MKDIRS),
+	       -1, "and not written through");
+	sov_buf_reset(&p);
+	sov_buf_addf(&p, "%s/dangling", top.ptr);
+	ok(symlink("/nonexistent/target", p.ptr) == 0, "a dangling link");
+	is_int(sov_fs_read_under(top.ptr, "dangling", &got), -1, "is not read as missing");
+	ok(strstr(sov_error_last(), "to /nonexistent/target") != NULL, "(%s)", sov_error_last());
+	is_int(sov_fs_check_under(top.ptr, "dangling", SOV_FS_ANY), -1, "nor checked as missing");
+	is_int(count_entries(out.ptr), 0, "nothing appeared outside");
+
+	/* A directory swapped for a link after it was opened: the file lands in
+	 * the directory that was opened, never in the link's target. */
+	fd = sov_fs_open_dir_under(top.ptr, "shared/a", 0);
+	ok(fd >= 0, "open shared/a");
+	sov_buf_reset(&p);
+	sov_buf_addf(&p, "%s/shared/a", top.ptr);
+	sov_buf_reset(&got);
+	sov_buf_addf(&got, "%s/shared/moved", top.ptr);
+	ok(rename(p.ptr, got.ptr) == 0 && symlink(out.ptr, p.ptr) == 0,
+	   "shared/a swapped for a link to outside");
+	ok(fd >= 0 && sov_fs_replace_at(fd, "late.json", "late", "late", 4, -1, 0) == 0,
+	   "replace_at through the descriptor");
+	is_int(count_entries(out.ptr), 0, "nothing written outside");
+	sov_buf_addstr(&got, "/late.json");
+	ok(sov_fs_exists(got.ptr), "the file is in the directory that was opened");
+	if (fd >= 0)
+		close(fd);
+	is_int(sov_fs_open_dir_under(top.ptr, "shared/a", 0), -1,
+	       "opening it again now is refused");
+
+	sov_buf_release(&top);
+	sov_buf_release(&p);
+	sov_buf_release(&got);
+	sov_buf_release(&out);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/sovsync-fs-XXXXXX";
@@ -114,6 +205,8 @@ int main(void)
 	ok(stat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode), "and they exist");
 	ok(sov_fs_mkdirs(path.ptr, 0755) == 0, "mkdirs is idempotent");
 	ok(sov_fs_exists(path.ptr) == 1, "exists sees a directory");
+
+	test_under(dir);
 
 	ok(scratch_remove(dir) == 0, "cleanup");
 	sov_buf_release(&path);
