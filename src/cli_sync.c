@@ -88,7 +88,7 @@ const struct sov_cmd sov_cmd_sync = {
 	"Commit local changes, merge the remote's, push: one sync cycle",
 	"sovsync sync [-n | --dry-run] [-q | --quiet] [--no-push]",
 	"1. Stages every change under sovsync.root (new, modified and deleted\n"
-	"   files; editors' swap and backup files left out) and commits it as\n"
+	"   files; scratch files left out, see below) and commits it as\n"
 	"   one batch, \"sovsync: N files from <sovsync.source>\", with the\n"
 	"   paths in the body.  The commit is made by `git commit`, so hooks,\n"
 	"   the filter and commit.gpgSign apply.  What you staged outside the\n"
@@ -112,6 +112,14 @@ const struct sov_cmd sov_cmd_sync = {
 	"driver set to stop, or a modify/delete next to any of these) is\n"
 	"aborted, leaving the work tree as it was, and flagged in\n"
 	".git/sovsync/sync-conflict.json until a merge succeeds.\n"
+	"\n"
+	"Scratch files are never committed, at any depth, in any letter case:\n"
+	"*.swp *.swo *.swx 4913 (vim), *~ .#* #*# (Emacs), *.kate-swp,\n"
+	".~lock.*# (LibreOffice), ~$* (Microsoft Office), .goutputstream-*\n"
+	"(GLib), *.tmp.  The list is built in and passed to `git add` as\n"
+	":(exclude) pathspecs, whatever .gitignore says; like .gitignore it\n"
+	"concerns untracked files only: a tracked file of such a name is synced\n"
+	"as any other (git rm --cached it to stop that).\n"
 	"\n"
 	"    -n, --dry-run   list what would be committed; change nothing\n"
 	"    -q, --quiet     print nothing on success\n"

@@ -29,19 +29,31 @@
 #define MAX_BODY_PATHS 1000
 #define LOCK_POLL_MS 100
 
-/* Editors' scratch files; see sov_sync_is_scratch_name(). */
-static const char *const scratch_patterns[] = {
-	"*.swp", "*.swo", "*.swx", "4913", "*~", ".#*", "*.kate-swp",
-	".~lock.*#", NULL,
-};
+/*
+ * Editors' and office programs' scratch files, matched against a path's
+ * last component, case-insensitively (Word writes "~WRL0001.TMP").  The
+ * one list, expanded twice: the fnmatch patterns of
+ * sov_sync_is_scratch_name(), and the pathspecs that keep the same files
+ * out of `git status` and `git add`.  Git matches "**" + "/" at any depth
+ * and "*" never across a "/", so both match the last component alone.
+ *
+ *   vim: swap files and its write test; Emacs: backups, locks, autosaves;
+ *   Kate; LibreOffice's lock files; Microsoft Office's owner files;
+ *   GLib's atomic-save temporaries; any "*.tmp" written, then renamed.
+ */
+#define SCRATCH_LIST(X) \
+	X("*.swp") X("*.swo") X("*.swx") X("4913") \
+	X("*~") X(".#*") X("#*#") \
+	X("*.kate-swp") \
+	X(".~lock.*#") \
+	X("~$*") \
+	X(".goutputstream-*") \
+	X("*.tmp")
+#define SCRATCH_PATTERN(p) p,
+#define SCRATCH_PATHSPEC(p) ":(exclude,glob,icase)**/" p,
 
-/* Git pathspecs that leave the same files out of staging and status. */
-static const char *const scratch_pathspecs[] = {
-	":(exclude,glob)**/*.swp", ":(exclude,glob)**/*.swo",
-	":(exclude,glob)**/*.swx", ":(exclude,glob)**/4913",
-	":(exclude,glob)**/*~", ":(exclude,glob)**/.#*",
-	":(exclude,glob)**/*.kate-swp", ":(exclude,glob)**/.~lock.*#", NULL,
-};
+static const char *const scratch_patterns[] = { SCRATCH_LIST(SCRATCH_PATTERN) NULL };
+static const char *const scratch_pathspecs[] = { SCRATCH_LIST(SCRATCH_PATHSPEC) NULL };
 
 int sov_sync_is_scratch_name(const char *name)
 {
@@ -51,7 +63,7 @@ int sov_sync_is_scratch_name(const char *name)
 	if (slash)
 		name = slash + 1;
 	for (p = scratch_patterns; *p; p++)
-		if (!fnmatch(*p, name, 0))
+		if (!fnmatch(*p, name, FNM_CASEFOLD))
 			return 1;
 	return 0;
 }
@@ -225,7 +237,7 @@ size_t sov_sync_parse_status(const char *z, size_t len, struct sov_buf *changes)
 		size_t rec = strnlen(p, (size_t)(end - p));
 		char x, y, letter;
 
-		if (rec > 3) {
+		if (rec > 3 && !(p[0] == '?' && sov_sync_is_scratch_name(p + 3))) {
 			x = p[0];
 			y = p[1];
 			if (x == '?' || x == 'A' || (x == ' ' && y == 'A'))
@@ -563,20 +575,50 @@ static int git_read(struct cycle *c, struct argv *args, struct sov_buf *out)
 	return ret;
 }
 
-/* What `git status` reports under the root, as change lines. */
-static int list_changes(struct cycle *c, struct sov_buf *changes, size_t *n)
+/*
+ * The tracked files with a scratch name among `git status -z` records, as
+ * NUL-terminated ":(top,literal)<path>" pathspecs for `git add`.
+ */
+static void tracked_scratch_paths(const char *z, size_t len, struct sov_buf *out)
+{
+	const char *p = z, *end = z + len;
+
+	while (p < end) {
+		size_t rec = strnlen(p, (size_t)(end - p));
+
+		if (rec > 3 && p[0] != '?' && sov_sync_is_scratch_name(p + 3)) {
+			sov_buf_addf(out, ":(top,literal)%s", p + 3);
+			sov_buf_addch(out, '\0');
+		}
+		p += rec + 1;
+	}
+}
+
+/*
+ * What `git status` reports under the root, as change lines; the tracked
+ * files with a scratch name, as pathspecs, into `tracked_scratch` (may be
+ * NULL).
+ */
+static int list_changes(struct cycle *c, struct sov_buf *changes, size_t *n,
+			struct sov_buf *tracked_scratch)
 {
 	struct argv args = { 0 };
 	struct sov_buf out = SOV_BUF_INIT;
 	int ret;
 
 	/* status only refreshes the index when it can: no lock wait needed. */
+	/*
+	 * No scratch exclusions here: a tracked file of such a name is synced
+	 * as any other (ignoring is for untracked files, as in Git), and
+	 * sov_sync_parse_status leaves out the untracked ones.
+	 */
 	argv_pushl(&args, "git", "status", "--porcelain=v1", "-z", "--no-renames",
 		   "--untracked-files=all", "--", c->cfg->root.ptr, NULL);
-	push_scratch_excludes(&args);
 	ret = git_read(c, &args, &out);
 	if (ret == 0)
 		*n = sov_sync_parse_status(out.ptr, out.len, changes);
+	if (ret == 0 && tracked_scratch)
+		tracked_scratch_paths(out.ptr, out.len, tracked_scratch);
 	sov_buf_release(&out);
 	return ret;
 }
@@ -626,11 +668,12 @@ static int step_commit(struct cycle *c)
 {
 	struct argv args = { 0 };
 	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT, msg = SOV_BUF_INIT;
+	struct sov_buf tracked_scratch = SOV_BUF_INIT;
 	size_t n = 0;
 	int outside = 0, ret = -1;
 	git_oid oid;
 
-	if (list_changes(c, &c->res->changes, &n) < 0)
+	if (list_changes(c, &c->res->changes, &n, &tracked_scratch) < 0)
 		goto out;
 	if (c->opts->dry_run || n == 0) {
 		ret = 0;
@@ -640,10 +683,22 @@ static int step_commit(struct cycle *c)
 	/* Staging during the user's merge would mark their conflicts resolved. */
 	if (check_no_operation(c) < 0)
 		goto out;
+	/*
+	 * New files but scratch files, then the changes of tracked files with
+	 * a scratch name (committed by hand, by the web app, or by an older
+	 * sovsync): they are synced as any other file, not frozen.
+	 */
 	argv_pushl(&args, "git", "add", "--all", "--", c->cfg->root.ptr, NULL);
 	push_scratch_excludes(&args);
 	if (run_git_index(c, &args, NULL, NULL, &err) < 0)
 		goto out;
+	if (tracked_scratch.len) {
+		argv_release(&args);
+		argv_pushl(&args, "git", "add", "--update", "--pathspec-from-file=-",
+			   "--pathspec-file-nul", NULL);
+		if (run_git_index(c, &args, &tracked_scratch, NULL, &err) < 0)
+			goto out;
+	}
 
 	/* The filter may make a touched file identical: then nothing to commit. */
 	sov_buf_reset(&c->res->changes);
@@ -682,6 +737,7 @@ out:
 	sov_buf_release(&out);
 	sov_buf_release(&err);
 	sov_buf_release(&msg);
+	sov_buf_release(&tracked_scratch);
 	return ret;
 }
 

@@ -4,7 +4,8 @@
  * A cycle, as `sovsync sync` and every tick of `sovsync watch` run it:
  *
  *   1. stage every change under the synced root (new, modified, deleted;
- *      editors' swap and backup files left out) and commit it as one batch,
+ *      untracked editors' scratch files left out, sov_sync_is_scratch_name)
+ *      and commit it as one batch,
  *      "sovsync: N files from <source>" with the paths in the body.  The
  *      commit goes through the `git` command, so hooks, the filter and the
  *      user's commit.gpgSign apply;
@@ -184,14 +185,19 @@ void sov_sync_commit_message(const char *source, const char *changes,
 
 /*
  * Turn `git status --porcelain -z --no-renames` output into
- * "<A|M|D>\t<path>\n" lines appended to `changes`.  Returns the count.
+ * "<A|M|D>\t<path>\n" lines appended to `changes`, leaving out untracked
+ * scratch files (sov_sync_is_scratch_name).  Returns the count.
  */
 size_t sov_sync_parse_status(const char *z, size_t len, struct sov_buf *changes);
 
 /*
- * Whether the path's last component is an editor's swap, backup or lock
- * file (vim's .swp/.swo/.swx and 4913, Emacs' foo~ and .#foo, Kate's
- * .kate-swp, LibreOffice's .~lock.*#): never committed, never a trigger.
+ * Whether the path's last component, compared without regard to case, is
+ * an editor's or office program's scratch file: vim's .swp/.swo/.swx and
+ * 4913, Emacs' foo~, .#foo and #foo#, Kate's .kate-swp, LibreOffice's
+ * .~lock.*#, Microsoft Office's ~$foo, GLib's .goutputstream-*, and *.tmp.
+ * An untracked one is never committed and never wakes the watcher; a
+ * tracked one (added by hand with `git add -f`, by the web app, or by an
+ * older sovsync) is synced as any other file.
  */
 int sov_sync_is_scratch_name(const char *name);
 

@@ -80,6 +80,15 @@ static void test_status(void)
 	       "A\tshared/staged.md\nD\tshared/rm.md\nM\tshared/both.md\n", "letters");
 	sov_buf_reset(&ch);
 	is_int(sov_sync_parse_status("", 0, &ch), 0, "empty status");
+	sov_buf_reset(&ch);
+	{
+		static const char s[] = "?? shared/~$report.docx\0?? shared/d/x.TMP\0"
+					" M shared/kept.tmp\0 D shared/old~\0?? shared/ok.md\0";
+		is_int(sov_sync_parse_status(s, sizeof(s) - 1, &ch), 3,
+		       "untracked scratch files left out, tracked ones kept");
+		is_str(ch.ptr, "M\tshared/kept.tmp\nD\tshared/old~\nA\tshared/ok.md\n",
+		       "tracked scratch names are synced");
+	}
 	sov_buf_release(&ch);
 }
 
@@ -92,6 +101,14 @@ static void test_scratch(void)
 	ok(sov_sync_is_scratch_name(".~lock.report.odt#"), "libreoffice lock");
 	ok(!sov_sync_is_scratch_name("shared/notes.md"), "a document is not");
 	ok(!sov_sync_is_scratch_name("swp"), "nor a file named swp");
+	ok(sov_sync_is_scratch_name("shared/~$report.docx"), "office owner file");
+	ok(sov_sync_is_scratch_name("#notes.md#"), "emacs autosave");
+	ok(sov_sync_is_scratch_name("d/.goutputstream-Q1ZX2"), "glib atomic save");
+	ok(sov_sync_is_scratch_name("a/~WRL0001.TMP"), "*.tmp, any case");
+	ok(sov_sync_is_scratch_name("NOTES.SWP"), "swap file, any case");
+	ok(!sov_sync_is_scratch_name("tmp"), "nor a file named tmp");
+	ok(!sov_sync_is_scratch_name("a.tmp/notes.md"), "a directory name does not count");
+	ok(!sov_sync_is_scratch_name("#notes"), "a leading # alone is not");
 }
 
 static void test_describe(void)
