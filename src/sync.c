@@ -115,7 +115,7 @@ int sov_sync_config_get_duration(struct sov_config *cfg, const char *key,
 
 int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out)
 {
-	struct sov_buf on_conflict = SOV_BUF_INIT;
+	struct sov_buf on_conflict = SOV_BUF_INIT, net_def = SOV_BUF_INIT;
 	int64_t net_ms;
 
 	if (sov_config_get_string(cfg, "sovsync.root", "shared", &out->root) < 0 ||
@@ -123,12 +123,17 @@ int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out)
 	    sov_config_get_string(cfg, "sovsync.branch", "", &out->branch) < 0 ||
 	    sov_config_get_string(cfg, "sovsync.source", "local", &out->source) < 0 ||
 	    get_duration(cfg, "sovsync.sync.lockTimeout", "30", &out->lock_timeout_ms) < 0 ||
-	    get_duration(cfg, "sovsync.sync.networkTimeout", "60", &net_ms) < 0 ||
+	    /* The older name, where the new one is not set. */
+	    sov_config_get_string(cfg, "sovsync.sync.networkTimeout",
+				  SOV_SYNC_NETWORK_TIMEOUT, &net_def) < 0 ||
+	    get_duration(cfg, "sovsync.networkTimeout", net_def.ptr, &net_ms) < 0 ||
 	    sov_config_get_string(cfg, "sovsync.documents.onConflict", "flag",
 				  &on_conflict) < 0) {
 		sov_buf_release(&on_conflict);
+		sov_buf_release(&net_def);
 		return -1;
 	}
+	sov_buf_release(&net_def);
 	/*
 	 * Only the default lets the cycle settle a document's modify/delete;
 	 * a value the driver refuses makes it stop too, so the conservative
@@ -144,7 +149,7 @@ int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out)
 	if (strstr(out->root.ptr, "..") || out->root.ptr[0] == '/')
 		return sov_error("config sovsync.root: '%s' must be a path inside the work tree",
 				 out->root.ptr);
-	out->network_timeout_s = net_ms < 1000 ? 1 : net_ms / 1000;
+	out->network_timeout_ms = net_ms < 100 ? 100 : net_ms;
 	return 0;
 }
 
@@ -309,8 +314,8 @@ struct cycle {
  * and an HTTP transfer that stalls for network_timeout seconds aborts
  * instead of hanging the daemon.
  */
-static int run_git(struct cycle *c, struct argv *args, const struct sov_buf *in,
-	       struct sov_buf *out, struct sov_buf *err)
+static int run_git_timed(struct cycle *c, struct argv *args, const struct sov_buf *in,
+			 struct sov_buf *out, struct sov_buf *err, int64_t idle_timeout_ms)
 {
 	const char *env[] = {
 		"GIT_TERMINAL_PROMPT=0", "GIT_MERGE_AUTOEDIT=no", "LC_ALL=C",
@@ -326,12 +331,67 @@ static int run_git(struct cycle *c, struct argv *args, const struct sov_buf *in,
 	run.in_len = in ? in->len : 0;
 	run.out = out;
 	run.err = err;
+	run.idle_timeout_ms = idle_timeout_ms;
 	if (out)
 		sov_buf_reset(out);
 	sov_buf_reset(err);
 	if (sov_trace_enabled())
 		sov_trace("sync: git %s %s", args->v[1], args->n > 2 ? args->v[2] : "");
 	return sov_run(&run);
+}
+
+static int run_git(struct cycle *c, struct argv *args, const struct sov_buf *in,
+	       struct sov_buf *out, struct sov_buf *err)
+{
+	return run_git_timed(c, args, in, out, err, 0);
+}
+
+/*
+ * Drop Git's progress report from captured stderr: lines redrawn with
+ * "\r", and the closing "...: 100% (n/n), done." / "Total n (delta m)"
+ * lines.  What is left is what went wrong.
+ */
+static void strip_progress(struct sov_buf *err)
+{
+	struct sov_buf kept = SOV_BUF_INIT;
+	const char *p = err->ptr;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		const char *body = p;
+		size_t n = len;
+
+		while (n && p[n - 1] == ' ')
+			n--;
+		if (!strncmp(body, "remote: ", 8))
+			body += 8;
+		if (!memchr(p, '\r', len) &&
+		    !(n >= 5 && !memcmp(p + n - 5, "done.", 5)) &&
+		    strncmp(body, "Total ", 6)) {
+			sov_buf_add(&kept, p, len);
+			sov_buf_addch(&kept, '\n');
+		}
+		p += len + (eol ? 1 : 0);
+	}
+	sov_buf_reset(err);
+	sov_buf_add(err, kept.ptr, kept.len);
+	sov_buf_release(&kept);
+}
+
+/*
+ * A git command that talks to the remote (fetch, push; `args` carries
+ * --progress): stopped, with every process it started, when it shows no
+ * sign of life for sovsync.networkTimeout (run.h).  Progress is dropped
+ * from `err`.
+ */
+static int run_git_network(struct cycle *c, struct argv *args, struct sov_buf *out,
+			   struct sov_buf *err)
+{
+	int status = run_git_timed(c, args, NULL, out, err, c->cfg->network_timeout_ms);
+
+	strip_progress(err);
+	return status;
 }
 
 /* "git <cmd>: <stderr lines joined by "; ">" as the current error. */
@@ -744,14 +804,22 @@ out:
 static int step_fetch(struct cycle *c)
 {
 	struct argv args = { 0 };
+	struct sov_buf err = SOV_BUF_INIT;
+	int status;
 
 	/*
 	 * The remote's configured refspecs update <remote>/<branch>; unlike
 	 * `git fetch <remote> <branch>`, a branch not pushed yet is no error.
 	 */
-	argv_pushl(&args, "git", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head",
-		   c->cfg->remote.ptr, NULL);
-	if (git_read(c, &args, NULL) < 0)
+	/* --progress: its output is the sign of life the timeout watches. */
+	argv_pushl(&args, "git", "fetch", "--quiet", "--progress", "--no-tags",
+		   "--no-write-fetch-head", c->cfg->remote.ptr, NULL);
+	status = run_git_network(c, &args, NULL, &err);
+	if (status != 0)
+		run_failed(&args, status, &err);
+	argv_release(&args);
+	sov_buf_release(&err);
+	if (status != 0)
 		return -1;
 	c->res->fetched = 1;
 	return 0;
@@ -1032,10 +1100,10 @@ static int step_push(struct cycle *c)
 		return 0;
 
 	sov_buf_addf(&spec, "HEAD:refs/heads/%s", c->branch.ptr);
-	argv_pushl(&args, "git", "push", "--porcelain", "--quiet", c->cfg->remote.ptr,
-		   spec.ptr, NULL);
+	argv_pushl(&args, "git", "push", "--porcelain", "--quiet", "--progress",
+		   c->cfg->remote.ptr, spec.ptr, NULL);
 	c->res->push_attempts++;
-	status = run_git(c, &args, NULL, &out, &err);
+	status = run_git_network(c, &args, &out, &err);
 	if (status == 0) {
 		c->res->pushed = 1;
 		goto out;
@@ -1125,7 +1193,8 @@ static int start(struct cycle *c)
 		     c->branch.ptr);
 	sov_buf_addf(&c->upstream, "%s/%s", c->cfg->remote.ptr, c->branch.ptr);
 	sov_buf_addf(&c->low_speed_time, "GIT_HTTP_LOW_SPEED_TIME=%lld",
-		     (long long)c->cfg->network_timeout_s);
+		     (long long)(c->cfg->network_timeout_ms < 1000 ? 1 :
+				 c->cfg->network_timeout_ms / 1000));
 	return 0;
 }
 

@@ -51,6 +51,9 @@
 /* Rejected pushes (the remote moved) retried within one cycle. */
 #define SOV_SYNC_PUSH_ATTEMPTS 5
 
+/* Default of sovsync.networkTimeout (a duration, sov_sync_parse_duration). */
+#define SOV_SYNC_NETWORK_TIMEOUT "120"
+
 /* The settings of a cycle, from git config (sov_sync_config_load). */
 struct sov_sync_config {
 	struct sov_buf root;		/* sovsync.root, default "shared" */
@@ -58,7 +61,13 @@ struct sov_sync_config {
 	struct sov_buf branch;		/* sovsync.branch; empty: current branch */
 	struct sov_buf source;		/* sovsync.source, default "local" */
 	int64_t lock_timeout_ms;	/* sovsync.sync.lockTimeout, default 30 s */
-	int64_t network_timeout_s;	/* sovsync.sync.networkTimeout, default 60 s */
+	/*
+	 * sovsync.networkTimeout (the older sovsync.sync.networkTimeout is
+	 * still read), default 120 s: a fetch or push that shows no sign of
+	 * life (no byte of output, progress included) for this long is
+	 * stopped with every process it started (run.h).
+	 */
+	int64_t network_timeout_ms;
 	/*
 	 * sovsync.documents.onConflict is not "flag" (the default): the user
 	 * wants Git's usual stop on document conflicts, modify/delete ones
