@@ -26,6 +26,8 @@
 #include <unistd.h>
 
 #define CONFLICT_FILE "sync-conflict.json"
+#define TIPS_FILE "synced-tips.json"
+#define REWRITE_FILE "remote-rewritten.json"
 #define MAX_BODY_PATHS 1000
 #define LOCK_POLL_MS 100
 
@@ -618,6 +620,235 @@ out:
 	return stands;
 }
 
+/* ---- the synced remote tip: a rewritten remote ------------------------------ */
+
+/*
+ * .git/sovsync/synced-tips.json keeps, per remote and branch, the last
+ * remote commit this clone synced with (fetched and found to descend from
+ * the one before, or pushed).  A remote tip that does not contain it means
+ * the remote's history was rewritten (a force-push, e.g. to remove a leaked
+ * secret): merging would bring the old history back and push it.
+ */
+static int load_tips(struct cycle *c, json_t **tips)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+	int ret = 0;
+
+	*tips = NULL;
+	if (sov_repo_state_path(c->repo, TIPS_FILE, &path) < 0)
+		ret = -1;
+	else if (sov_fs_exists(path.ptr) && sov_json_load_file(tips, path.ptr) < 0)
+		ret = -1;
+	else if (*tips && !json_is_object(json_object_get(*tips, "tips")))
+		ret = sov_error("%s: no \"tips\" object", path.ptr);
+	if (ret < 0) {
+		json_decref(*tips);
+		*tips = NULL;
+	} else if (!*tips) {
+		*tips = json_pack("{s:i, s:{}}", "version", 1, "tips");
+	}
+	sov_buf_release(&path);
+	return ret;
+}
+
+/* The recorded tip of <remote>/<branch>: 1 and `oid`, 0 none, -1 error. */
+static int synced_tip(struct cycle *c, git_oid *oid)
+{
+	json_t *tips;
+	const char *hex;
+	int ret;
+
+	if (load_tips(c, &tips) < 0)
+		return -1;
+	hex = json_string_value(json_object_get(json_object_get(
+		json_object_get(tips, "tips"), c->cfg->remote.ptr), c->branch.ptr));
+	ret = hex && git_oid_fromstr(oid, hex) == 0;
+	json_decref(tips);
+	return ret;
+}
+
+/* Record `oid` as the synced tip of <remote>/<branch> (atomic replace). */
+static int record_synced_tip(struct cycle *c, const git_oid *oid)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	json_t *tips, *all, *remote;
+	const char *old;
+	int ret = -1;
+
+	if (load_tips(c, &tips) < 0)
+		return -1;
+	git_oid_tostr(hex, sizeof(hex), oid);
+	all = json_object_get(tips, "tips");
+	remote = json_object_get(all, c->cfg->remote.ptr);
+	if (!json_is_object(remote)) {
+		remote = json_object();
+		json_object_set_new(all, c->cfg->remote.ptr, remote);
+	}
+	old = json_string_value(json_object_get(remote, c->branch.ptr));
+	if (old && !strcmp(old, hex)) {
+		ret = 0;	/* unchanged: no write */
+		goto out;
+	}
+	json_object_set_new(remote, c->branch.ptr, json_string(hex));
+	if (sov_repo_state_path(c->repo, TIPS_FILE, &path) == 0)
+		ret = sov_json_write_file(path.ptr, tips);
+out:
+	json_decref(tips);
+	sov_buf_release(&path);
+	return ret;
+}
+
+static void clear_rewrite_flag(struct cycle *c)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+
+	if (sov_repo_state_path(c->repo, REWRITE_FILE, &path) == 0 &&
+	    unlink(path.ptr) < 0 && errno != ENOENT)
+		sov_warn("%s: cannot remove: %s", path.ptr, strerror(errno));
+	sov_buf_release(&path);
+}
+
+static int flag_rewrite(struct cycle *c, const git_oid *synced, const git_oid *tip)
+{
+	struct sov_buf path = SOV_BUF_INIT, when = SOV_BUF_INIT;
+	char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1];
+	json_t *obj;
+	int ret = -1;
+
+	git_oid_tostr(old_hex, sizeof(old_hex), synced);
+	git_oid_tostr(new_hex, sizeof(new_hex), tip);
+	sov_time_format(sov_time_now(), &when);
+	obj = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s}",
+			"version", 1, "detected_at", when.ptr,
+			"remote", c->cfg->remote.ptr, "branch", c->branch.ptr,
+			"synced_commit", old_hex, "remote_commit", new_hex,
+			"message", c->res->error.ptr);
+	if (sov_repo_state_path(c->repo, REWRITE_FILE, &path) == 0)
+		ret = sov_json_write_file(path.ptr, obj);
+	json_decref(obj);
+	sov_buf_release(&path);
+	sov_buf_release(&when);
+	return ret;
+}
+
+static int git_read(struct cycle *c, struct argv *args, struct sov_buf *out);
+
+/*
+ * --accept-rewrite: take the rewritten remote and replay on it only the
+ * local commits made since the last sync (synced..HEAD), with `git rebase
+ * --onto`, so nothing of the history the remote dropped comes back.  A
+ * rebase that stops is aborted: HEAD is back where it was.  0 or -1.
+ */
+static int replay_onto_rewrite(struct cycle *c, const git_oid *synced, const git_oid *tip)
+{
+	struct argv args = { 0 };
+	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT, count = SOV_BUF_INIT;
+	char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1];
+	int status, ret = -1;
+
+	git_oid_tostr(old_hex, sizeof(old_hex), synced);
+	git_oid_tostr(new_hex, sizeof(new_hex), tip);
+	if (check_no_operation(c) < 0)
+		return -1;
+	/*
+	 * The rebase keeps its own settings out: no autostash (the tree is
+	 * committed), no autosquash of "fixup!" subjects, no other branch
+	 * moved (update-refs).
+	 */
+	argv_pushl(&args, "git", "-c", "rebase.autoStash=false", "-c",
+		   "rebase.autoSquash=false", "-c", "rebase.updateRefs=false",
+		   "rebase", "--quiet", "--no-autostash", "--onto", new_hex, old_hex,
+		   NULL);
+	status = run_git(c, &args, NULL, &out, &err);
+	if (status != 0) {
+		struct sov_buf msg = SOV_BUF_INIT;
+
+		/* args->v[1] names the command in the message: not "-c". */
+		sov_buf_addstr(&msg, err.ptr);
+		sov_buf_addstr(&msg, out.ptr);
+		if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE) {
+			argv_release(&args);
+			argv_pushl(&args, "git", "rebase", "--abort", NULL);
+			if (run_git_index(c, &args, NULL, NULL, &err) < 0)
+				sov_warn("cannot abort the rebase: %s", sov_error_last());
+		}
+		argv_release(&args);
+		argv_pushl(&args, "git", "rebase", NULL);
+		run_failed(&args, status, &msg);
+		sov_error_prefix("replaying the local commits since %.12s onto the "
+				 "rewritten %s (%.12s) failed; nothing changed (to do it by "
+				 "hand: git rebase --onto %s %s)", old_hex, c->upstream.ptr,
+				 new_hex, new_hex, old_hex);
+		sov_buf_release(&msg);
+		goto out;
+	}
+	argv_release(&args);
+	ret = 0;
+	sov_buf_addf(&count, "%s..HEAD", new_hex);
+	argv_pushl(&args, "git", "rev-list", "--count", "--no-merges", count.ptr, NULL);
+	if (git_read(c, &args, &out) == 0)
+		sov_buf_rtrim(&out);
+	else
+		sov_buf_reset(&out);
+	sov_warn("%s was rewritten (%.12s no longer contains %.12s): took it, and "
+		 "replayed %s local commit(s) made since the last sync on top",
+		 c->upstream.ptr, new_hex, old_hex, out.len ? out.ptr : "the");
+	c->res->replayed = 1;
+out:
+	argv_release(&args);
+	sov_buf_release(&out);
+	sov_buf_release(&err);
+	sov_buf_release(&count);
+	return ret;
+}
+
+/*
+ * After a fetch: does <remote>/<branch> still contain the tip synced last?
+ * Returns 0 yes (or nothing to compare: recorded now), 1 rewritten and
+ * flagged (the cycle stops before merging), -1 on failure.  With
+ * accept_rewrite, a rewrite is taken (replay_onto_rewrite) and 0 returned.
+ */
+static int check_rewrite(struct cycle *c)
+{
+	git_oid tip, synced;
+	int has_synced, contains = 0;
+
+	if (!ref_id(c->repo, c->tracking.ptr, &tip))
+		return 0;	/* the remote has no such branch (yet) */
+	has_synced = synced_tip(c, &synced);
+	if (has_synced < 0)
+		return -1;
+	if (has_synced) {
+		/* A synced commit gone from this clone cannot be vouched for. */
+		contains = git_oid_equal(&synced, &tip) ||
+			   git_graph_descendant_of(c->repo, &tip, &synced) == 1;
+		sov_error_clear();
+	}
+	if (has_synced && !contains) {
+		if (!c->opts->accept_rewrite) {
+			char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1];
+
+			git_oid_tostr(old_hex, sizeof(old_hex), &synced);
+			git_oid_tostr(new_hex, sizeof(new_hex), &tip);
+			sov_buf_reset(&c->res->error);
+			sov_buf_addf(&c->res->error, "%s was rewritten: its tip %.12s no "
+				     "longer contains %.12s, the commit last synced; not "
+				     "merging or pushing (that would bring the removed "
+				     "history back). Check the remote, then run 'sovsync "
+				     "sync --accept-rewrite' to take it and replay the local "
+				     "commits made since", c->upstream.ptr, new_hex, old_hex);
+			if (flag_rewrite(c, &synced, &tip) < 0)
+				sov_warn("%s", sov_error_last());
+			return 1;
+		}
+		if (replay_onto_rewrite(c, &synced, &tip) < 0)
+			return -1;
+	}
+	clear_rewrite_flag(c);
+	return record_synced_tip(c, &tip);
+}
+
 /* ---- the steps ---------------------------------------------------------- */
 
 /*
@@ -1106,6 +1337,9 @@ static int step_push(struct cycle *c)
 	status = run_git_network(c, &args, &out, &err);
 	if (status == 0) {
 		c->res->pushed = 1;
+		/* What we pushed is now the remote's tip, synced. */
+		if (record_synced_tip(c, &head) < 0)
+			sov_warn("%s", sov_error_last());
 		goto out;
 	}
 	/* --porcelain: "!\t<src>:<dst>\t[rejected] (fetch first)" on stdout. */
@@ -1158,6 +1392,11 @@ static enum sov_sync_outcome cycle_steps(struct cycle *c)
 			return SOV_SYNC_STOPPED;
 		if (step_fetch(c) < 0)
 			return fail(c);
+		r = check_rewrite(c);
+		if (r < 0)
+			return fail(c);
+		if (r > 0)
+			return SOV_SYNC_REWRITTEN;
 		if (stop_requested(c))
 			return SOV_SYNC_STOPPED;
 		r = step_merge(c);
@@ -1276,13 +1515,16 @@ int sov_sync_run(git_repository *repo, const struct sov_sync_opts *opts,
 
 void sov_sync_describe(const struct sov_sync_result *res, struct sov_buf *out)
 {
-	static const char *const names[] = { "ok", "failed", "conflict", "stopped" };
+	static const char *const names[] = { "ok", "failed", "conflict", "stopped",
+					     "rewritten" };
 
 	sov_buf_addf(out, "%s %.3fs", names[res->outcome],
 		     (double)res->duration_us / 1e6);
 	if (res->files)
 		sov_buf_addf(out, " committed %zu file%s (%.7s)", res->files,
 			     res->files == 1 ? "" : "s", res->commit);
+	if (res->replayed)
+		sov_buf_addstr(out, " replayed local commits onto the rewritten remote,");
 	if (res->merged)
 		sov_buf_addstr(out, " merged");
 	if (res->kept_edits)

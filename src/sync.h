@@ -109,6 +109,11 @@ struct sov_sync_opts {
 	 * installed driver may settle it now.
 	 */
 	int retry_conflict;
+	/*
+	 * When the remote was rewritten, take it: replay the local commits
+	 * made since the last sync onto its tip (git rebase --onto), push.
+	 */
+	int accept_rewrite;
 	/* Set asynchronously (signal handler): abandon the cycle between steps. */
 	volatile sig_atomic_t *stop;
 };
@@ -118,6 +123,12 @@ enum sov_sync_outcome {
 	SOV_SYNC_FAILED,	/* a step failed; local commits are kept */
 	SOV_SYNC_CONFLICT,	/* the merge could not be settled: aborted, flagged */
 	SOV_SYNC_STOPPED,	/* stop requested; abandoned between two steps */
+	/*
+	 * The remote's history was rewritten: its tip no longer contains the
+	 * commit last synced (.git/sovsync/synced-tips.json).  Stopped before
+	 * merging, flagged in .git/sovsync/remote-rewritten.json.
+	 */
+	SOV_SYNC_REWRITTEN,
 };
 
 struct sov_sync_result {
@@ -126,6 +137,7 @@ struct sov_sync_result {
 	size_t files;		/* files in the new commit (0: no commit) */
 	char commit[GIT_OID_HEXSZ + 1];	/* the new commit, or "" */
 	int fetched, merged, pushed;
+	int replayed;		/* a rewritten remote taken (accept_rewrite) */
 	int push_attempts;
 	int64_t duration_us;
 	struct sov_buf changes;	/* "<A|M|D>\t<path>\n" lines (owned) */
@@ -133,7 +145,7 @@ struct sov_sync_result {
 	size_t kept_edits;	/* modify/delete conflicts settled (and queued) */
 };
 
-#define SOV_SYNC_RESULT_INIT { SOV_SYNC_OK, 0, 0, "", 0, 0, 0, 0, 0, \
+#define SOV_SYNC_RESULT_INIT { SOV_SYNC_OK, 0, 0, "", 0, 0, 0, 0, 0, 0, \
 			       SOV_BUF_INIT, SOV_BUF_INIT, 0 }
 
 void sov_sync_result_release(struct sov_sync_result *res);

@@ -130,6 +130,18 @@ static void test_describe(void)
 	sov_buf_addstr(&res.error, "git fetch: no route");
 	sov_sync_describe(&res, &line);
 	is_str(line.ptr, "failed 0.000s: git fetch: no route", "a failure names the cause");
+	sov_buf_reset(&line);
+	sov_sync_result_release(&res);
+	res.outcome = SOV_SYNC_REWRITTEN;
+	sov_buf_addstr(&res.error, "origin/main was rewritten");
+	sov_sync_describe(&res, &line);
+	is_str(line.ptr, "rewritten 0.000s: origin/main was rewritten", "a rewritten remote");
+	sov_buf_reset(&line);
+	sov_sync_result_release(&res);
+	res.replayed = res.pushed = 1;
+	sov_sync_describe(&res, &line);
+	is_str(line.ptr, "ok 0.000s replayed local commits onto the rewritten remote, pushed",
+	       "a rewrite taken");
 	sov_buf_release(&line);
 	sov_sync_result_release(&res);
 }

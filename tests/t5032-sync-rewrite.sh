@@ -1,0 +1,144 @@
+#!/bin/sh
+# A remote whose history was rewritten (a force-push that removed a leaked
+# secret): sync and watch see that the remote tip no longer contains the
+# commit last synced, stop before merging, flag it and push nothing; `sovsync
+# sync --accept-rewrite` takes the rewritten remote and replays only the
+# local commits made since the last sync, so the secret does not come back.
+#
+# Every wait is a poll with a bound (wait_until); no test asserts on time.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-sync.sh"
+
+WATCH_OPTS="--debounce=0.3 --pull-interval=1 --backoff-max=1"
+SECRET="API_KEY=sk-live-0123456789"
+
+# remote_holds_secret: the secret's blob or text is reachable from main.
+remote_holds_secret() {
+	blob=$(echo "$SECRET" | git hash-object --stdin) &&
+	git -C "$TRASH/remote.git" rev-list --objects main | grep -q "^$blob" ||
+	git -C "$TRASH/remote.git" log -p main | grep -q "$SECRET"
+}
+
+# rewrite_remote: an admin drops the secret's commit from the remote's
+# history and force-pushes (the later edit of notes.md is kept).
+rewrite_remote() {
+	rm -rf "$TRASH/admin" &&
+	git clone -q "$TRASH/remote.git" "$TRASH/admin" &&
+	(
+		cd "$TRASH/admin" &&
+		git reset -q --hard "$(cat "$TRASH/seed.id")" &&
+		echo notes >shared/notes.md &&
+		git add shared/notes.md &&
+		git commit -q -m "notes (history rewritten without the secret)" &&
+		git push -q --force origin HEAD:main
+	)
+}
+
+test_expect_success 'setup: a secret is synced to both clones' '
+	sync_setup &&
+	git -C a rev-parse HEAD >seed.id &&
+	echo "$SECRET" >a/shared/secret.env &&
+	echo notes >a/shared/notes.md &&
+	(cd a && sovsync sync -q) &&
+	(cd b && sovsync sync -q) &&
+	test -f b/shared/secret.env &&
+	remote_holds_secret &&
+	test -f b/.git/sovsync/synced-tips.json
+'
+
+test_expect_success 'the remote is rewritten without it' '
+	rewrite_remote &&
+	! remote_holds_secret &&
+	git -C remote.git rev-parse main >rewritten.id
+'
+
+test_expect_success 'sync stops before merging: exit 4, flagged, nothing pushed' '
+	cd b &&
+	echo local >shared/local.md &&
+	test_expect_code 4 sovsync sync 2>"$TRASH/err" &&
+	cat "$TRASH/err" &&
+	grep "origin/main was rewritten" "$TRASH/err" &&
+	grep -- "--accept-rewrite" "$TRASH/err" &&
+	test "$(git -C "$TRASH/remote.git" rev-parse main)" = "$(cat "$TRASH/rewritten.id")" &&
+	! remote_holds_secret &&
+	test "$(git log --no-merges -1 --format=%b)" = "$(printf "A\tshared/local.md")" &&
+	! git merge-base --is-ancestor "$(cat "$TRASH/rewritten.id")" HEAD &&
+	flag=.git/sovsync/remote-rewritten.json &&
+	grep "\"remote_commit\": \"$(cat "$TRASH/rewritten.id")\"" $flag &&
+	grep "\"synced_commit\": \"$(git rev-parse HEAD~1)\"" $flag &&
+	! health_is . healthy &&
+	grep " rewritten .*was rewritten" .git/sovsync/log
+'
+
+test_expect_success 'a second sync stops again (the flag stands)' '
+	cd b &&
+	test_expect_code 4 sovsync sync 2>"$TRASH/err" &&
+	! remote_holds_secret
+'
+
+test_expect_success 'the watcher stops too, cycle after cycle, and keeps running' '
+	cd b &&
+	start_watch b $WATCH_OPTS &&
+	echo watched >shared/watched.md &&
+	wait_until 60 sh -c "git log --no-merges -1 --format=%b | grep -q shared/watched.md" &&
+	wait_until 60 sh -c "test \$(grep -c \" rewritten \" \"$TRASH/b.log\") -ge 3" &&
+	kill -0 "$(cat "$TRASH/b.pid")" &&
+	test "$(git -C "$TRASH/remote.git" rev-parse main)" = "$(cat "$TRASH/rewritten.id")" &&
+	! remote_holds_secret &&
+	stop_watch b
+'
+
+test_expect_success '--accept-rewrite replays only the local commits; the secret stays out' '
+	cd b &&
+	sovsync sync --accept-rewrite >"$TRASH/out" 2>"$TRASH/err" &&
+	cat "$TRASH/out" "$TRASH/err" &&
+	grep "replayed 2 local commit" "$TRASH/err" &&
+	grep "replayed local commits onto the rewritten remote, pushed" "$TRASH/out" &&
+	! remote_holds_secret &&
+	remote_has shared/local.md local &&
+	remote_has shared/watched.md watched &&
+	remote_has shared/notes.md notes &&
+	git merge-base --is-ancestor "$(cat "$TRASH/rewritten.id")" "$(git -C "$TRASH/remote.git" rev-parse main)" &&
+	test ! -e shared/secret.env &&
+	test ! -e .git/sovsync/remote-rewritten.json &&
+	test -z "$(git status --porcelain)" &&
+	sovsync sync >"$TRASH/out" &&
+	grep "^ok" "$TRASH/out" &&
+	health_is . healthy
+'
+
+test_expect_success 'the clone that leaked it is stopped as well, and takes the rewrite' '
+	cd a &&
+	test_expect_code 4 sovsync sync 2>"$TRASH/err" &&
+	! remote_holds_secret &&
+	sovsync sync --accept-rewrite 2>"$TRASH/err" &&
+	! remote_holds_secret &&
+	test ! -e shared/secret.env &&
+	test -f shared/local.md
+'
+
+test_expect_success 'a remote reset back to an older commit is a rewrite too' '
+	cd a &&
+	echo more >shared/more.md &&
+	sovsync sync -q &&
+	git -C "$TRASH/remote.git" update-ref refs/heads/main "$(cat "$TRASH/rewritten.id")" &&
+	test_expect_code 4 sovsync sync 2>"$TRASH/err" &&
+	grep "was rewritten" "$TRASH/err" &&
+	test "$(git -C "$TRASH/remote.git" rev-parse main)" = "$(cat "$TRASH/rewritten.id")"
+'
+
+test_expect_success 'a damaged record of the synced tips stops the cycle, naming it' '
+	cd b &&
+	echo "{ not json" >.git/sovsync/synced-tips.json &&
+	test_expect_code 1 sovsync sync 2>"$TRASH/err" &&
+	grep "synced-tips.json" "$TRASH/err"
+'
+
+test_expect_success 'usage: --accept-rewrite needs the network steps' '
+	cd b &&
+	test_expect_code 2 sovsync sync --accept-rewrite --no-push 2>"$TRASH/err" &&
+	grep "accept-rewrite" "$TRASH/err"
+'
+
+test_done
