@@ -1218,6 +1218,186 @@ out:
 	return ret;
 }
 
+/* ---- a merge that died midway -------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Git refused the merge before touching the work tree: what differs from
+ * HEAD there is the user's, never to be undone.
+ */
+static int merge_refused(const char *err)
+{
+	static const char *const refusals[] = {
+		"would be overwritten", "not concluded your merge", "Merging is not possible",
+		"unmerged files", "refusing to merge", "not something we can merge",
+		"index.lock", "Not possible to fast-forward", NULL,
+	};
+	const char *const *r;
+
+	for (r = refusals; *r; r++)
+		if (strstr(err, *r))
+			return 1;
+	return 0;
+}
+
+/*
+ * The path Git names in "fatal: <path>: smudge filter <driver> failed"
+ * (the checkout of a damaged stored file), into `path`; 0 if none.
+ */
+static int smudge_failed_path(const char *err, struct sov_buf *path)
+{
+	const char *p, *line;
+
+	for (p = err; (p = strstr(p, ": smudge filter ")) != NULL; p++) {
+		for (line = p; line > err && line[-1] != '\n'; line--)
+			;
+		if (!strncmp(line, "fatal: ", 7) || !strncmp(line, "error: ", 7)) {
+			sov_buf_reset(path);
+			sov_buf_add(path, line + 7, (size_t)(p - line - 7));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * `git merge` died while it was writing the work tree (a stored blob that
+ * does not decode: the filter is required, so Git stops at that file),
+ * leaving files of <remote>/<branch> half checked out without a merge
+ * state to abort.  Committed by the next cycle, they would look like local
+ * edits and deletions.  Put every path the merge may have written (those
+ * that differ between HEAD and `theirs`) back to HEAD, in the index and the
+ * work tree; a file it created is removed.  Paths the merge would not
+ * touch are left alone, so nothing of the user's is undone.  Returns the
+ * number of paths restored, or -1.
+ */
+static int restore_after_dead_merge(struct cycle *c, const git_oid *theirs)
+{
+	struct argv args = { 0 };
+	struct sov_buf out = SOV_BUF_INIT, status = SOV_BUF_INIT, specs = SOV_BUF_INIT;
+	struct sov_buf err = SOV_BUF_INIT, file = SOV_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	const char **touched = NULL, *p, *end;
+	size_t n = 0, alloc = 0;
+	int restored = 0, ret = -1;
+
+	git_oid_tostr(hex, sizeof(hex), theirs);
+	argv_pushl(&args, "git", "diff", "--name-only", "--no-renames", "-z", "HEAD",
+		   hex, NULL);
+	if (git_read(c, &args, &out) < 0)
+		goto out;
+	for (p = out.ptr, end = out.ptr + out.len; p < end; p += strlen(p) + 1) {
+		SOV_ALLOC_GROW(touched, n + 1, alloc);
+		touched[n++] = p;
+	}
+	qsort(touched, n, sizeof(*touched), cmp_str);
+
+	argv_pushl(&args, "git", "status", "--porcelain=v1", "-z", "--no-renames",
+		   "--untracked-files=all", NULL);
+	if (git_read(c, &args, &status) < 0)
+		goto out;
+	for (p = status.ptr, end = status.ptr + status.len; p < end; p += strlen(p) + 1) {
+		const char *path = p + 3;
+
+		if (strlen(p) <= 3 || !bsearch(&path, touched, n, sizeof(*touched), cmp_str))
+			continue;
+		restored++;
+		if (p[0] == '?') {
+			/* Created by the merge: not in HEAD, not in the index. */
+			sov_buf_reset(&file);
+			sov_buf_addf(&file, "%s%s", c->workdir, path);
+			if (unlink(file.ptr) < 0 && errno != ENOENT) {
+				sov_error_errno("%s: cannot remove what the failed merge wrote",
+						file.ptr);
+				goto out;
+			}
+			continue;
+		}
+		sov_buf_addf(&specs, ":(top,literal)%s", path);
+		sov_buf_addch(&specs, '\0');
+	}
+	if (specs.len) {
+		/* In HEAD: its version back; not in HEAD: removed, as tracked. */
+		argv_pushl(&args, "git", "restore", "--source=HEAD", "--staged", "--worktree",
+			   "--pathspec-from-file=-", "--pathspec-file-nul",
+			   NULL);
+		if (run_git_index(c, &args, &specs, NULL, &err) < 0)
+			goto out;
+	}
+	ret = restored;
+out:
+	argv_release(&args);
+	free(touched);
+	sov_buf_release(&out);
+	sov_buf_release(&status);
+	sov_buf_release(&specs);
+	sov_buf_release(&err);
+	sov_buf_release(&file);
+	return ret;
+}
+
+/*
+ * The merge failed with no merge state to abort and HEAD unmoved, after
+ * Git had started on the work tree (merge_refused says it had not).  Put
+ * the work tree back (restore_after_dead_merge) and set the error: the
+ * damaged path with its blob and the commit that brought it, when Git's
+ * stderr (`raw_err`) names one, then `git_err`, the failure as reported.
+ * Always returns -1.
+ */
+static int merge_died(struct cycle *c, const git_oid *theirs, const char *raw_err,
+		      const char *git_err)
+{
+	struct argv args = { 0 };
+	struct sov_buf path = SOV_BUF_INIT, spec = SOV_BUF_INIT, commit = SOV_BUF_INIT;
+	struct sov_buf blob = SOV_BUF_INIT, msg = SOV_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	int restored;
+
+	sov_buf_addstr(&msg, git_err);
+	git_oid_tostr(hex, sizeof(hex), theirs);
+	restored = restore_after_dead_merge(c, theirs);
+	if (restored < 0)
+		sov_warn("%s", sov_error_last());
+
+	sov_buf_reset(&c->res->error);
+	if (smudge_failed_path(raw_err, &path)) {
+		/* The commit of <remote>/<branch> that last wrote the path. */
+		sov_buf_addf(&spec, "%s:%s", hex, path.ptr);
+		argv_pushl(&args, "git", "rev-parse", "--verify", "--quiet", spec.ptr, NULL);
+		if (git_read(c, &args, &blob) == 0)
+			sov_buf_rtrim(&blob);
+		argv_pushl(&args, "git", "log", "-1", "--format=%H", hex, "--", path.ptr, NULL);
+		if (git_read(c, &args, &commit) == 0)
+			sov_buf_rtrim(&commit);
+		sov_error_clear();
+		sov_buf_addf(&c->res->error, "merge of %s died midway: %s: the stored "
+			     "content does not decode (damaged blob %s, from commit %s)",
+			     c->upstream.ptr, path.ptr, blob.len ? blob.ptr : "?",
+			     commit.len ? commit.ptr : "?");
+	} else {
+		sov_buf_addf(&c->res->error, "merge of %s died midway", c->upstream.ptr);
+	}
+	if (restored >= 0)
+		sov_buf_addf(&c->res->error, "; work tree put back to HEAD (%d path%s), "
+			     "nothing committed; %s", restored, restored == 1 ? "" : "s",
+			     msg.ptr);
+	else
+		sov_buf_addf(&c->res->error, "; the work tree could NOT be put back to "
+			     "HEAD: check 'git status' before the next sync; %s", msg.ptr);
+	sov_error("%s", c->res->error.ptr);
+	argv_release(&args);
+	sov_buf_release(&path);
+	sov_buf_release(&spec);
+	sov_buf_release(&commit);
+	sov_buf_release(&blob);
+	sov_buf_release(&msg);
+	return -1;
+}
+
 /*
  * Merge <remote>/<branch>.  Returns 0 merged (or nothing to merge), 1 when
  * the merge stopped on conflicts and was aborted, -1 on failure.
@@ -1266,8 +1446,24 @@ static int step_merge(struct cycle *c)
 	 */
 	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_MERGE ||
 	    (!strstr(out.ptr, "Automatic merge failed") &&
-	     !strstr(err.ptr, "Automatic merge failed")))
-		goto out;	/* refused before starting: nothing to undo */
+	     !strstr(err.ptr, "Automatic merge failed"))) {
+		git_oid now;
+
+		/*
+		 * No merge state: refused before starting (nothing to undo),
+		 * or died while writing the work tree (undo that).
+		 */
+		if (git_repository_state(c->repo) == GIT_REPOSITORY_STATE_NONE &&
+		    ref_id(c->repo, "HEAD", &now) && git_oid_equal(&now, &ours) &&
+		    !merge_refused(err.ptr)) {
+			struct sov_buf why = SOV_BUF_INIT;
+
+			sov_buf_addstr(&why, sov_error_last());
+			merge_died(c, &theirs, err.ptr, why.ptr);
+			sov_buf_release(&why);
+		}
+		goto out;
+	}
 
 	unmerged_paths(c, &paths);
 	if (!paths.ptr[0]) {
