@@ -756,10 +756,9 @@ static int replay_onto_rewrite(struct cycle *c, const git_oid *synced, const git
 	 * committed), no autosquash of "fixup!" subjects, no other branch
 	 * moved (update-refs).
 	 */
-	argv_pushl(&args, "git", "-c", "rebase.autoStash=false", "-c",
-		   "rebase.autoSquash=false", "-c", "rebase.updateRefs=false",
-		   "rebase", "--quiet", "--no-autostash", "--onto", new_hex, old_hex,
-		   NULL);
+	argv_pushl(&args, "git", "-c", "rebase.autoSquash=false", "-c",
+		   "rebase.updateRefs=false", "rebase", "--quiet", "--no-autostash",
+		   "--onto", new_hex, old_hex, NULL);
 	status = run_git(c, &args, NULL, &out, &err);
 	if (status != 0) {
 		struct sov_buf msg = SOV_BUF_INIT;
@@ -801,6 +800,24 @@ out:
 	sov_buf_release(&err);
 	sov_buf_release(&count);
 	return ret;
+}
+
+/*
+ * Before the first fetch of a clone that has no record yet (synced by an
+ * older sovsync, or never): <remote>/<branch> as the last fetch left it is
+ * the best account of what was synced, so a rewrite pushed since is caught
+ * by this very cycle.  0 or -1.
+ */
+static int seed_synced_tip(struct cycle *c)
+{
+	git_oid tip, synced;
+	int has = synced_tip(c, &synced);
+
+	if (has != 0)
+		return has < 0 ? -1 : 0;
+	if (!ref_id(c->repo, c->tracking.ptr, &tip))
+		return 0;
+	return record_synced_tip(c, &tip);
 }
 
 /*
@@ -1583,6 +1600,8 @@ static enum sov_sync_outcome cycle_steps(struct cycle *c)
 		c->res->is_idle = 1;
 		return SOV_SYNC_OK;
 	}
+	if (seed_synced_tip(c) < 0)
+		return fail(c);
 	for (attempt = 0; attempt < SOV_SYNC_PUSH_ATTEMPTS; attempt++) {
 		if (stop_requested(c))
 			return SOV_SYNC_STOPPED;

@@ -20,7 +20,7 @@ remote_holds_secret() {
 	git -C "$TRASH/remote.git" log -p main | grep -q "$SECRET"
 }
 
-# rewrite_remote: an admin drops the secret's commit from the remote's
+# rewrite_remote [NOTE]: an admin drops the secret's commit from the remote's
 # history and force-pushes (the later edit of notes.md is kept).
 rewrite_remote() {
 	rm -rf "$TRASH/admin" &&
@@ -30,7 +30,7 @@ rewrite_remote() {
 		git reset -q --hard "$(cat "$TRASH/seed.id")" &&
 		echo notes >shared/notes.md &&
 		git add shared/notes.md &&
-		git commit -q -m "notes (history rewritten without the secret)" &&
+		git commit -q -m "notes (history rewritten without the secret)${1:+, $1}" &&
 		git push -q --force origin HEAD:main
 	)
 }
@@ -125,6 +125,15 @@ test_expect_success 'a remote reset back to an older commit is a rewrite too' '
 	test_expect_code 4 sovsync sync 2>"$TRASH/err" &&
 	grep "was rewritten" "$TRASH/err" &&
 	test "$(git -C "$TRASH/remote.git" rev-parse main)" = "$(cat "$TRASH/rewritten.id")"
+'
+
+test_expect_success 'a clone with no record yet (older sovsync) catches a rewrite too' '
+	git clone -q remote.git c &&
+	test ! -e c/.git/sovsync/synced-tips.json &&
+	rewrite_remote "once more" &&
+	cd c &&
+	test_expect_code 4 sovsync sync 2>"$TRASH/err" &&
+	grep "was rewritten" "$TRASH/err"
 '
 
 test_expect_success 'a damaged record of the synced tips stops the cycle, naming it' '
