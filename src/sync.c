@@ -10,6 +10,7 @@
 #include "moddel.h"
 #include "repo.h"
 #include "run.h"
+#include "synctip.h"
 #include "timestamp.h"
 #include "trace.h"
 
@@ -26,8 +27,6 @@
 #include <unistd.h>
 
 #define CONFLICT_FILE "sync-conflict.json"
-#define TIPS_FILE "synced-tips.json"
-#define REWRITE_FILE "remote-rewritten.json"
 #define MAX_BODY_PATHS 1000
 #define LOCK_POLL_MS 100
 
@@ -620,116 +619,17 @@ out:
 	return stands;
 }
 
-/* ---- the synced remote tip: a rewritten remote ------------------------------ */
-
-/*
- * .git/sovsync/synced-tips.json keeps, per remote and branch, the last
- * remote commit this clone synced with (fetched and found to descend from
- * the one before, or pushed).  A remote tip that does not contain it means
- * the remote's history was rewritten (a force-push, e.g. to remove a leaked
- * secret): merging would bring the old history back and push it.
- */
-static int load_tips(struct cycle *c, json_t **tips)
-{
-	struct sov_buf path = SOV_BUF_INIT;
-	int ret = 0;
-
-	*tips = NULL;
-	if (sov_repo_state_path(c->repo, TIPS_FILE, &path) < 0)
-		ret = -1;
-	else if (sov_fs_exists(path.ptr) && sov_json_load_file(tips, path.ptr) < 0)
-		ret = -1;
-	else if (*tips && !json_is_object(json_object_get(*tips, "tips")))
-		ret = sov_error("%s: no \"tips\" object", path.ptr);
-	if (ret < 0) {
-		json_decref(*tips);
-		*tips = NULL;
-	} else if (!*tips) {
-		*tips = json_pack("{s:i, s:{}}", "version", 1, "tips");
-	}
-	sov_buf_release(&path);
-	return ret;
-}
+/* ---- a rewritten remote (synctip.h) ------------------------------------------ */
 
 /* The recorded tip of <remote>/<branch>: 1 and `oid`, 0 none, -1 error. */
 static int synced_tip(struct cycle *c, git_oid *oid)
 {
-	json_t *tips;
-	const char *hex;
-	int ret;
-
-	if (load_tips(c, &tips) < 0)
-		return -1;
-	hex = json_string_value(json_object_get(json_object_get(
-		json_object_get(tips, "tips"), c->cfg->remote.ptr), c->branch.ptr));
-	ret = hex && git_oid_fromstr(oid, hex) == 0;
-	json_decref(tips);
-	return ret;
+	return sov_synctip_get(c->repo, c->cfg->remote.ptr, c->branch.ptr, oid);
 }
 
-/* Record `oid` as the synced tip of <remote>/<branch> (atomic replace). */
 static int record_synced_tip(struct cycle *c, const git_oid *oid)
 {
-	struct sov_buf path = SOV_BUF_INIT;
-	char hex[GIT_OID_HEXSZ + 1];
-	json_t *tips, *all, *remote;
-	const char *old;
-	int ret = -1;
-
-	if (load_tips(c, &tips) < 0)
-		return -1;
-	git_oid_tostr(hex, sizeof(hex), oid);
-	all = json_object_get(tips, "tips");
-	remote = json_object_get(all, c->cfg->remote.ptr);
-	if (!json_is_object(remote)) {
-		remote = json_object();
-		json_object_set_new(all, c->cfg->remote.ptr, remote);
-	}
-	old = json_string_value(json_object_get(remote, c->branch.ptr));
-	if (old && !strcmp(old, hex)) {
-		ret = 0;	/* unchanged: no write */
-		goto out;
-	}
-	json_object_set_new(remote, c->branch.ptr, json_string(hex));
-	if (sov_repo_state_path(c->repo, TIPS_FILE, &path) == 0)
-		ret = sov_json_write_file(path.ptr, tips);
-out:
-	json_decref(tips);
-	sov_buf_release(&path);
-	return ret;
-}
-
-static void clear_rewrite_flag(struct cycle *c)
-{
-	struct sov_buf path = SOV_BUF_INIT;
-
-	if (sov_repo_state_path(c->repo, REWRITE_FILE, &path) == 0 &&
-	    unlink(path.ptr) < 0 && errno != ENOENT)
-		sov_warn("%s: cannot remove: %s", path.ptr, strerror(errno));
-	sov_buf_release(&path);
-}
-
-static int flag_rewrite(struct cycle *c, const git_oid *synced, const git_oid *tip)
-{
-	struct sov_buf path = SOV_BUF_INIT, when = SOV_BUF_INIT;
-	char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1];
-	json_t *obj;
-	int ret = -1;
-
-	git_oid_tostr(old_hex, sizeof(old_hex), synced);
-	git_oid_tostr(new_hex, sizeof(new_hex), tip);
-	sov_time_format(sov_time_now(), &when);
-	obj = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s}",
-			"version", 1, "detected_at", when.ptr,
-			"remote", c->cfg->remote.ptr, "branch", c->branch.ptr,
-			"synced_commit", old_hex, "remote_commit", new_hex,
-			"message", c->res->error.ptr);
-	if (sov_repo_state_path(c->repo, REWRITE_FILE, &path) == 0)
-		ret = sov_json_write_file(path.ptr, obj);
-	json_decref(obj);
-	sov_buf_release(&path);
-	sov_buf_release(&when);
-	return ret;
+	return sov_synctip_record(c->repo, c->cfg->remote.ptr, c->branch.ptr, oid);
 }
 
 static int git_read(struct cycle *c, struct argv *args, struct sov_buf *out);
@@ -855,14 +755,17 @@ static int check_rewrite(struct cycle *c)
 				     "history back). Check the remote, then run 'sovsync "
 				     "sync --accept-rewrite' to take it and replay the local "
 				     "commits made since", c->upstream.ptr, new_hex, old_hex);
-			if (flag_rewrite(c, &synced, &tip) < 0)
+			if (sov_synctip_flag_rewrite(c->repo, c->cfg->remote.ptr,
+						     c->branch.ptr, &synced, &tip,
+						     c->res->error.ptr) < 0)
 				sov_warn("%s", sov_error_last());
 			return 1;
 		}
 		if (replay_onto_rewrite(c, &synced, &tip) < 0)
 			return -1;
 	}
-	clear_rewrite_flag(c);
+	if (sov_synctip_clear_flag(c->repo) < 0)
+		sov_warn("%s", sov_error_last());
 	return record_synced_tip(c, &tip);
 }
 
