@@ -663,7 +663,6 @@ static int replay_onto_rewrite(struct cycle *c, const git_oid *synced, const git
 	if (status != 0) {
 		struct sov_buf msg = SOV_BUF_INIT;
 
-		/* args->v[1] names the command in the message: not "-c". */
 		sov_buf_addstr(&msg, err.ptr);
 		sov_buf_addstr(&msg, out.ptr);
 		if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE) {
@@ -672,6 +671,7 @@ static int replay_onto_rewrite(struct cycle *c, const git_oid *synced, const git
 			if (run_git_index(c, &args, NULL, NULL, &err) < 0)
 				sov_warn("cannot abort the rebase: %s", sov_error_last());
 		}
+		/* Named "git rebase" in the message, not "git -c". */
 		argv_release(&args);
 		argv_pushl(&args, "git", "rebase", NULL);
 		run_failed(&args, status, &msg);
@@ -817,8 +817,8 @@ static int list_changes(struct cycle *c, struct sov_buf *changes, size_t *n,
 	struct sov_buf out = SOV_BUF_INIT;
 	int ret;
 
-	/* status only refreshes the index when it can: no lock wait needed. */
 	/*
+	 * status only refreshes the index when it can: no lock wait needed.
 	 * No scratch exclusions here: a tracked file of such a name is synced
 	 * as any other (ignoring is for untracked files, as in Git), and
 	 * sov_sync_parse_status leaves out the untracked ones.

@@ -20,7 +20,7 @@ remote_holds_secret() {
 	git -C "$TRASH/remote.git" log -p main | grep -q "$SECRET"
 }
 
-# rewrite_remote [NOTE]: an admin drops the secret's commit from the remote's
+# rewrite_remote [NOTE [NOTES]]: an admin drops the secret's commit from the remote's
 # history and force-pushes (the later edit of notes.md is kept).
 rewrite_remote() {
 	rm -rf "$TRASH/admin" &&
@@ -28,7 +28,7 @@ rewrite_remote() {
 	(
 		cd "$TRASH/admin" &&
 		git reset -q --hard "$(cat "$TRASH/seed.id")" &&
-		echo notes >shared/notes.md &&
+		echo "${2:-notes}" >shared/notes.md &&
 		git add shared/notes.md &&
 		git commit -q -m "notes (history rewritten without the secret)${1:+, $1}" &&
 		git push -q --force origin HEAD:main
@@ -134,6 +134,25 @@ test_expect_success 'a clone with no record yet (older sovsync) catches a rewrit
 	cd c &&
 	test_expect_code 4 sovsync sync 2>"$TRASH/err" &&
 	grep "was rewritten" "$TRASH/err"
+'
+
+test_expect_success 'a replay that conflicts is aborted: nothing changed, the way on named' '
+	cd c &&
+	echo c-local >shared/notes.md &&
+	test_expect_code 4 sovsync sync 2>"$TRASH/err" &&
+	head=$(git rev-parse HEAD) &&
+	rewrite_remote "third" "admin notes" &&
+	remote=$(git -C "$TRASH/remote.git" rev-parse main) &&
+	test_expect_code 1 sovsync sync --accept-rewrite 2>"$TRASH/err" &&
+	cat "$TRASH/err" &&
+	grep "replaying the local commits since .* onto the rewritten origin/main .* failed; nothing changed" "$TRASH/err" &&
+	grep "git rebase --onto $remote " "$TRASH/err" &&
+	test "$(git rev-parse HEAD)" = "$head" &&
+	test ! -d .git/rebase-merge && test ! -d .git/rebase-apply &&
+	test "$(cat shared/notes.md)" = c-local &&
+	test -z "$(git status --porcelain)" &&
+	test "$(git -C "$TRASH/remote.git" rev-parse main)" = "$remote" &&
+	test -e .git/sovsync/remote-rewritten.json
 '
 
 test_expect_success 'a damaged record of the synced tips stops the cycle, naming it' '
