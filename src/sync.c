@@ -737,9 +737,27 @@ static int check_rewrite(struct cycle *c)
 	if (has_synced < 0)
 		return -1;
 	if (has_synced) {
+		git_oid head;
+
 		/* A synced commit gone from this clone cannot be vouched for. */
 		contains = git_oid_equal(&synced, &tip) ||
 			   git_graph_descendant_of(c->repo, &tip, &synced) == 1;
+		/*
+		 * This clone made the rewrite itself (the user rewrote the
+		 * branch and force-pushed it): HEAD has the new tip and not the
+		 * old history, so nothing of it can come back.  HEAD with both
+		 * (a `git pull` merged the rewrite into the old history) is no
+		 * such case: pushing it would restore what was removed.
+		 */
+		if (!contains && ref_id(c->repo, "HEAD", &head) &&
+		    (git_oid_equal(&head, &tip) ||
+		     git_graph_descendant_of(c->repo, &head, &tip) == 1) &&
+		    !git_oid_equal(&head, &synced) &&
+		    git_graph_descendant_of(c->repo, &head, &synced) == 0) {
+			sov_trace("sync: %s was rewritten, and HEAD is on the new history "
+				  "already: taken", c->upstream.ptr);
+			contains = 1;
+		}
 		sov_error_clear();
 	}
 	if (has_synced && !contains) {

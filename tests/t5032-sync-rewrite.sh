@@ -127,6 +127,35 @@ test_expect_success 'a remote reset back to an older commit is a rewrite too' '
 	test "$(git -C "$TRASH/remote.git" rev-parse main)" = "$(cat "$TRASH/rewritten.id")"
 '
 
+test_expect_success 'a rewrite made and force-pushed from this clone is no alarm' '
+	cd a &&
+	git reset -q --hard "$(cat "$TRASH/rewritten.id")" &&
+	echo "rewritten here" >shared/here.md &&
+	git add shared/here.md &&
+	git commit -q -m "rewritten by hand in this clone" &&
+	git push -q --force origin HEAD:main &&
+	sovsync sync >"$TRASH/out" &&
+	grep "^ok" "$TRASH/out" &&
+	test ! -e .git/sovsync/remote-rewritten.json &&
+	echo after >shared/after.md &&
+	sovsync sync -q &&
+	remote_has shared/after.md after
+'
+
+test_expect_success 'a rewrite merged into the old history by a plain git pull still stops' '
+	cd b &&
+	sovsync sync -q --accept-rewrite 2>/dev/null &&
+	sovsync sync -q &&
+	old=$(git rev-parse HEAD) &&
+	rewrite_remote "pulled" &&
+	git pull -q --no-rebase --no-edit origin main 2>/dev/null &&
+	git merge-base --is-ancestor "$old" HEAD &&
+	test_expect_code 4 sovsync sync 2>"$TRASH/err" &&
+	grep "was rewritten" "$TRASH/err" &&
+	test "$(git -C "$TRASH/remote.git" rev-parse main)" != "$(git rev-parse HEAD)" &&
+	! git -C "$TRASH/remote.git" merge-base --is-ancestor "$old" main 2>/dev/null
+'
+
 test_expect_success 'a clone with no record yet (older sovsync) catches a rewrite too' '
 	git clone -q remote.git c &&
 	test ! -e c/.git/sovsync/synced-tips.json &&
