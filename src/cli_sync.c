@@ -10,6 +10,7 @@
 
 /* Exit codes beyond the common 0/1/2, documented in the help text. */
 #define EXIT_CONFLICT 3
+#define EXIT_REWRITTEN 4
 
 static int cmd_sync(int argc, char **argv)
 {
@@ -30,11 +31,16 @@ static int cmd_sync(int argc, char **argv)
 			quiet = 1;
 		else if (!strcmp(argv[i], "--no-push"))
 			opts.network = SOV_SYNC_NET_NEVER;
+		else if (!strcmp(argv[i], "--accept-rewrite"))
+			opts.accept_rewrite = 1;
 		else
 			return sov_cli_usage_error(&sov_cmd_sync, "unknown option '%s'",
 						   argv[i]);
 	}
 
+	if (opts.accept_rewrite && (opts.dry_run || opts.network == SOV_SYNC_NET_NEVER))
+		return sov_cli_usage_error(&sov_cmd_sync, "--accept-rewrite needs the "
+					   "network steps: not with --dry-run or --no-push");
 	repo = sov_sync_config_open(&cfg, &sc);
 	if (!repo)
 		goto fail;
@@ -67,6 +73,10 @@ static int cmd_sync(int argc, char **argv)
 		sov_warn("%s", line.ptr);
 		ret = EXIT_CONFLICT;
 		break;
+	case SOV_SYNC_REWRITTEN:
+		sov_warn("%s", line.ptr);
+		ret = EXIT_REWRITTEN;
+		break;
 	default:
 		sov_warn("%s", line.ptr);
 		ret = SOV_EXIT_FAIL;
@@ -86,9 +96,9 @@ out:
 const struct sov_cmd sov_cmd_sync = {
 	"sync", cmd_sync,
 	"Commit local changes, merge the remote's, push: one sync cycle",
-	"sovsync sync [-n | --dry-run] [-q | --quiet] [--no-push]",
+	"sovsync sync [-n | --dry-run] [-q | --quiet] [--no-push] [--accept-rewrite]",
 	"1. Stages every change under sovsync.root (new, modified and deleted\n"
-	"   files; editors' swap and backup files left out) and commits it as\n"
+	"   files; scratch files left out, see below) and commits it as\n"
 	"   one batch, \"sovsync: N files from <sovsync.source>\", with the\n"
 	"   paths in the body.  The commit is made by `git commit`, so hooks,\n"
 	"   the filter and commit.gpgSign apply.  What you staged outside the\n"
@@ -113,18 +123,52 @@ const struct sov_cmd sov_cmd_sync = {
 	"aborted, leaving the work tree as it was, and flagged in\n"
 	".git/sovsync/sync-conflict.json until a merge succeeds.\n"
 	"\n"
+	"A merge that dies midway (a file under the sovsync filter whose stored\n"
+	"bytes arriving from the remote are damaged: Git stops at it with the\n"
+	"work tree half written) fails the cycle with the path, the blob and\n"
+	"the commit that brought it; the paths the merge wrote are put back to\n"
+	"HEAD (files it created are removed), so no later cycle commits the\n"
+	"leftovers.  Nothing else in the work tree is touched.\n"
+	"\n"
+	"A remote whose history was rewritten (a force-push, e.g. to remove a\n"
+	"leaked secret) is not merged: when <remote>/<branch> no longer\n"
+	"contains the remote commit last synced (kept per remote and branch in\n"
+	".git/sovsync/synced-tips.json), the cycle stops before the merge,\n"
+	"pushes nothing, flags it in .git/sovsync/remote-rewritten.json and\n"
+	"exits 4; the watcher goes on committing locally and does not push.\n"
+	"Check the remote, then run 'sovsync sync --accept-rewrite': it takes\n"
+	"the rewritten remote and replays on it only the local commits made\n"
+	"since the last sync (git rebase --onto <new tip> <last synced>), so\n"
+	"the history the remote dropped is not pushed back, then pushes.  (The\n"
+	"old commits stay in this clone's reflog until it expires.)\n"
+	"\n"
+	"Scratch files are never committed, at any depth, in any letter case:\n"
+	"*.swp *.swo *.swx 4913 (vim), *~ .#* #*# (Emacs), *.kate-swp,\n"
+	".~lock.*# (LibreOffice), ~$* (Microsoft Office), .goutputstream-*\n"
+	"(GLib), *.tmp.  The list is built in and passed to `git add` as\n"
+	":(exclude) pathspecs, whatever .gitignore says; like .gitignore it\n"
+	"concerns untracked files only: a tracked file of such a name is synced\n"
+	"as any other (git rm --cached it to stop that).\n"
+	"\n"
 	"    -n, --dry-run   list what would be committed; change nothing\n"
 	"    -q, --quiet     print nothing on success\n"
 	"    --no-push       commit only: no fetch, merge or push\n"
+	"    --accept-rewrite  take a rewritten remote (see above)\n"
 	"\n"
 	"Settings: sovsync.root (shared), sovsync.remote (origin),\n"
 	"sovsync.branch (the current branch; if set, it must be checked out),\n"
 	"sovsync.source (local), sovsync.sync.lockTimeout (30),\n"
-	"sovsync.sync.networkTimeout (60: an HTTP transfer stalled that long\n"
-	"is aborted).  Durations are seconds, or take a unit: 500ms, 2s, 5m.\n"
+	"sovsync.networkTimeout (120: a fetch or push that shows no sign of\n"
+	"life, not even progress, for that long is stopped with every process\n"
+	"it started, ssh and remote helpers included; the cycle fails and\n"
+	"keeps the local commit; the older name sovsync.sync.networkTimeout is\n"
+	"still read).  Git runs with no terminal prompt: credentials must come\n"
+	"from an agent or a credential helper.  Durations are seconds, or take\n"
+	"a unit: 500ms, 2s, 5m.\n"
 	"\n"
 	"Exit status: 0 synced (or nothing to do), 1 failed (the message says\n"
 	"why; local commits are kept), 2 wrong usage, 3 the merge stopped on\n"
-	"conflicts and was aborted (see .git/sovsync/sync-conflict.json).\n",
+	"conflicts and was aborted (see .git/sovsync/sync-conflict.json), 4 the\n"
+	"remote was rewritten (see .git/sovsync/remote-rewritten.json).\n",
 	0,
 };

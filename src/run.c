@@ -9,9 +9,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static void child(const struct sov_run *run, int in_fd, int out_fd, int err_fd,
@@ -21,6 +24,15 @@ static void child(const struct sov_run *run, int in_fd, int out_fd, int err_fd,
 	int saved;
 
 	signal(SIGPIPE, SIG_DFL);
+	if (run->idle_timeout_ms > 0) {
+		/*
+		 * Its own process group, so a timeout reaches every process it
+		 * starts (remote helpers, ssh); and it goes if we do, since no
+		 * timeout of ours would stop it then.
+		 */
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+	}
 	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 ||
 	    (!run->inherit_stderr && dup2(err_fd, 2) < 0))
 		goto fail;
@@ -48,12 +60,40 @@ fail:
 	_exit(127);
 }
 
+/* How long a child stopped for its timeout gets to clean up (Git removes
+ * its lock files on SIGTERM) before its process group is killed outright. */
+#define KILL_GRACE_MS 3000
+/* How often a child that closed its pipes is checked for its exit. */
+#define REAP_POLL_MS 50
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The child's idle time is up: SIGTERM its whole process group (Git's
+ * remote helpers and ssh are in it), SIGCONT in case one was stopped (a
+ * background read of the terminal), and leave KILL_GRACE_MS for cleanup.
+ */
+static void stop_group(pid_t pgid, int sig)
+{
+	kill(-pgid, sig);
+	if (sig != SIGKILL)
+		kill(-pgid, SIGCONT);
+}
+
 int sov_run(const struct sov_run *run)
 {
 	int in_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 };
 	int err_pipe[2] = { -1, -1 }, report[2] = { -1, -1 };
 	size_t in_off = 0;
-	int status, child_errno = 0, ret = -1;
+	int status = 0, child_errno = 0, ret = -1, reaped = 0;
+	int64_t last_activity, kill_at = -1;
+	int timed_out = 0;
 	pid_t pid;
 
 	if (pipe2(in_pipe, O_CLOEXEC) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
@@ -68,6 +108,9 @@ int sov_run(const struct sov_run *run)
 	}
 	if (pid == 0)
 		child(run, in_pipe[0], out_pipe[1], err_pipe[1], report[1]);
+	/* Both sides set it: whichever runs first, no kill can miss it. */
+	if (run->idle_timeout_ms > 0)
+		setpgid(pid, pid);
 
 	close(in_pipe[0]);
 	close(out_pipe[1]);
@@ -81,9 +124,40 @@ int sov_run(const struct sov_run *run)
 		fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
 	}
 
-	while (in_pipe[1] >= 0 || out_pipe[0] >= 0 || err_pipe[0] >= 0) {
+	last_activity = now_ms();
+	for (;;) {
 		struct pollfd pfd[3];
-		int n = 0, i;
+		int n = 0, i, wait_ms = -1, got_any;
+
+		if (in_pipe[1] < 0 && out_pipe[0] < 0 && err_pipe[0] < 0) {
+			/* Pipes closed: without a timeout, a plain wait will do. */
+			if (run->idle_timeout_ms <= 0)
+				break;
+			if (waitpid(pid, &status, WNOHANG) == pid) {
+				reaped = 1;
+				break;
+			}
+		}
+		if (run->idle_timeout_ms > 0) {
+			int64_t now = now_ms();
+
+			if (kill_at < 0 && now - last_activity >= run->idle_timeout_ms) {
+				timed_out = 1;
+				stop_group(pid, SIGTERM);
+				kill_at = now + KILL_GRACE_MS;
+			} else if (kill_at >= 0 && now >= kill_at) {
+				/* Grace over: nothing of the group may outlive this call. */
+				stop_group(pid, SIGKILL);
+				break;
+			}
+			wait_ms = (int)((kill_at >= 0 ? kill_at :
+					 last_activity + run->idle_timeout_ms) - now);
+			if (wait_ms < 0)
+				wait_ms = 0;
+			if (in_pipe[1] < 0 && out_pipe[0] < 0 && err_pipe[0] < 0 &&
+			    wait_ms > REAP_POLL_MS)
+				wait_ms = REAP_POLL_MS;
+		}
 
 		if (in_pipe[1] >= 0)
 			pfd[n++] = (struct pollfd){ in_pipe[1], POLLOUT, 0 };
@@ -91,7 +165,8 @@ int sov_run(const struct sov_run *run)
 			pfd[n++] = (struct pollfd){ out_pipe[0], POLLIN, 0 };
 		if (err_pipe[0] >= 0)
 			pfd[n++] = (struct pollfd){ err_pipe[0], POLLIN, 0 };
-		if (poll(pfd, (nfds_t)n, -1) < 0) {
+		got_any = poll(pfd, (nfds_t)n, wait_ms);
+		if (got_any < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -105,8 +180,10 @@ int sov_run(const struct sov_run *run)
 				continue;
 			if (fd == in_pipe[1]) {
 				got = write(fd, (const char *)run->in + in_off, run->in_len - in_off);
-				if (got > 0)
+				if (got > 0) {
 					in_off += (size_t)got;
+					last_activity = now_ms();
+				}
 				if ((got < 0 && errno != EAGAIN && errno != EINTR) ||
 				    in_off == run->in_len) {
 					close(fd);
@@ -125,6 +202,7 @@ int sov_run(const struct sov_run *run)
 					err_pipe[0] = -1;
 				continue;
 			}
+			last_activity = now_ms();
 			if (fd == out_pipe[0] && run->out)
 				sov_buf_add(run->out, tmp, (size_t)got);
 			else if (fd == err_pipe[0] && run->err)
@@ -133,7 +211,7 @@ int sov_run(const struct sov_run *run)
 	}
 	if (read(report[0], &child_errno, sizeof(child_errno)) != sizeof(child_errno))
 		child_errno = 0;
-	while (waitpid(pid, &status, 0) < 0) {
+	while (!reaped && waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			sov_error_errno("%s: wait failed", run->argv[0]);
 			goto out;
@@ -142,6 +220,15 @@ int sov_run(const struct sov_run *run)
 	if (child_errno) {
 		errno = child_errno;
 		sov_error_errno("cannot run %s", run->argv[0]);
+		goto out;
+	}
+	if (timed_out) {
+		/* Whatever is left of the group (it ignored SIGTERM) goes now. */
+		stop_group(pid, SIGKILL);
+		sov_error("%s%s%s: no answer for %.1f s: stopped it and the processes "
+			  "it started", run->argv[0], run->argv[1] ? " " : "",
+			  run->argv[1] ? run->argv[1] : "",
+			  (double)run->idle_timeout_ms / 1000.0);
 		goto out;
 	}
 	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

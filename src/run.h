@@ -11,6 +11,7 @@
 #define SOV_RUN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -23,11 +24,21 @@ struct sov_run {
 	struct sov_buf *out;		/* captured stdout, or NULL to discard */
 	struct sov_buf *err;		/* captured stderr, or NULL to discard */
 	int inherit_stderr;		/* let stderr through instead */
+	/*
+	 * > 0: the child runs in its own process group, and when it has
+	 * written nothing to stdout or stderr (nor read stdin) for this long,
+	 * the whole group gets SIGTERM (Git removes its lock files then),
+	 * and SIGKILL a few seconds later if anything of it is left.  It also
+	 * gets SIGTERM if this process dies first.  Such a child cannot read
+	 * the terminal (no prompts).
+	 */
+	int64_t idle_timeout_ms;
 };
 
 /*
  * Run the command and wait for it.  Returns its exit status (0..255, or
- * 128 + signal number), or -1 if it could not be started (message set).
+ * 128 + signal number), or -1 if it could not be started or was stopped by
+ * its idle timeout (message set).
  */
 int sov_run(const struct sov_run *run);
 

@@ -10,6 +10,7 @@
 #include "moddel.h"
 #include "repo.h"
 #include "run.h"
+#include "synctip.h"
 #include "timestamp.h"
 #include "trace.h"
 
@@ -29,19 +30,31 @@
 #define MAX_BODY_PATHS 1000
 #define LOCK_POLL_MS 100
 
-/* Editors' scratch files; see sov_sync_is_scratch_name(). */
-static const char *const scratch_patterns[] = {
-	"*.swp", "*.swo", "*.swx", "4913", "*~", ".#*", "*.kate-swp",
-	".~lock.*#", NULL,
-};
+/*
+ * Editors' and office programs' scratch files, matched against a path's
+ * last component, case-insensitively (Word writes "~WRL0001.TMP").  The
+ * one list, expanded twice: the fnmatch patterns of
+ * sov_sync_is_scratch_name(), and the pathspecs that keep the same files
+ * out of `git status` and `git add`.  Git matches "**" + "/" at any depth
+ * and "*" never across a "/", so both match the last component alone.
+ *
+ *   vim: swap files and its write test; Emacs: backups, locks, autosaves;
+ *   Kate; LibreOffice's lock files; Microsoft Office's owner files;
+ *   GLib's atomic-save temporaries; any "*.tmp" written, then renamed.
+ */
+#define SCRATCH_LIST(X) \
+	X("*.swp") X("*.swo") X("*.swx") X("4913") \
+	X("*~") X(".#*") X("#*#") \
+	X("*.kate-swp") \
+	X(".~lock.*#") \
+	X("~$*") \
+	X(".goutputstream-*") \
+	X("*.tmp")
+#define SCRATCH_PATTERN(p) p,
+#define SCRATCH_PATHSPEC(p) ":(exclude,glob,icase)**/" p,
 
-/* Git pathspecs that leave the same files out of staging and status. */
-static const char *const scratch_pathspecs[] = {
-	":(exclude,glob)**/*.swp", ":(exclude,glob)**/*.swo",
-	":(exclude,glob)**/*.swx", ":(exclude,glob)**/4913",
-	":(exclude,glob)**/*~", ":(exclude,glob)**/.#*",
-	":(exclude,glob)**/*.kate-swp", ":(exclude,glob)**/.~lock.*#", NULL,
-};
+static const char *const scratch_patterns[] = { SCRATCH_LIST(SCRATCH_PATTERN) NULL };
+static const char *const scratch_pathspecs[] = { SCRATCH_LIST(SCRATCH_PATHSPEC) NULL };
 
 int sov_sync_is_scratch_name(const char *name)
 {
@@ -51,7 +64,7 @@ int sov_sync_is_scratch_name(const char *name)
 	if (slash)
 		name = slash + 1;
 	for (p = scratch_patterns; *p; p++)
-		if (!fnmatch(*p, name, 0))
+		if (!fnmatch(*p, name, FNM_CASEFOLD))
 			return 1;
 	return 0;
 }
@@ -103,7 +116,7 @@ int sov_sync_config_get_duration(struct sov_config *cfg, const char *key,
 
 int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out)
 {
-	struct sov_buf on_conflict = SOV_BUF_INIT;
+	struct sov_buf on_conflict = SOV_BUF_INIT, net_def = SOV_BUF_INIT;
 	int64_t net_ms;
 
 	if (sov_config_root(cfg, &out->root) < 0 ||
@@ -111,12 +124,17 @@ int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out)
 	    sov_config_get_string(cfg, "sovsync.branch", "", &out->branch) < 0 ||
 	    sov_config_get_string(cfg, "sovsync.source", "local", &out->source) < 0 ||
 	    get_duration(cfg, "sovsync.sync.lockTimeout", "30", &out->lock_timeout_ms) < 0 ||
-	    get_duration(cfg, "sovsync.sync.networkTimeout", "60", &net_ms) < 0 ||
+	    /* The older name, where the new one is not set. */
+	    sov_config_get_string(cfg, "sovsync.sync.networkTimeout",
+				  SOV_SYNC_NETWORK_TIMEOUT, &net_def) < 0 ||
+	    get_duration(cfg, "sovsync.networkTimeout", net_def.ptr, &net_ms) < 0 ||
 	    sov_config_get_string(cfg, "sovsync.documents.onConflict", "flag",
 				  &on_conflict) < 0) {
 		sov_buf_release(&on_conflict);
+		sov_buf_release(&net_def);
 		return -1;
 	}
+	sov_buf_release(&net_def);
 	/*
 	 * Only the default lets the cycle settle a document's modify/delete;
 	 * a value the driver refuses makes it stop too, so the conservative
@@ -124,7 +142,7 @@ int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out)
 	 */
 	out->doc_stops = strcmp(on_conflict.ptr, "flag") != 0;
 	sov_buf_release(&on_conflict);
-	out->network_timeout_s = net_ms < 1000 ? 1 : net_ms / 1000;
+	out->network_timeout_ms = net_ms < 100 ? 100 : net_ms;
 	return 0;
 }
 
@@ -217,7 +235,7 @@ size_t sov_sync_parse_status(const char *z, size_t len, struct sov_buf *changes)
 		size_t rec = strnlen(p, (size_t)(end - p));
 		char x, y, letter;
 
-		if (rec > 3) {
+		if (rec > 3 && !(p[0] == '?' && sov_sync_is_scratch_name(p + 3))) {
 			x = p[0];
 			y = p[1];
 			if (x == '?' || x == 'A' || (x == ' ' && y == 'A'))
@@ -289,8 +307,8 @@ struct cycle {
  * and an HTTP transfer that stalls for network_timeout seconds aborts
  * instead of hanging the daemon.
  */
-static int run_git(struct cycle *c, struct argv *args, const struct sov_buf *in,
-	       struct sov_buf *out, struct sov_buf *err)
+static int run_git_timed(struct cycle *c, struct argv *args, const struct sov_buf *in,
+			 struct sov_buf *out, struct sov_buf *err, int64_t idle_timeout_ms)
 {
 	const char *env[] = {
 		"GIT_TERMINAL_PROMPT=0", "GIT_MERGE_AUTOEDIT=no", "LC_ALL=C",
@@ -306,12 +324,67 @@ static int run_git(struct cycle *c, struct argv *args, const struct sov_buf *in,
 	run.in_len = in ? in->len : 0;
 	run.out = out;
 	run.err = err;
+	run.idle_timeout_ms = idle_timeout_ms;
 	if (out)
 		sov_buf_reset(out);
 	sov_buf_reset(err);
 	if (sov_trace_enabled())
 		sov_trace("sync: git %s %s", args->v[1], args->n > 2 ? args->v[2] : "");
 	return sov_run(&run);
+}
+
+static int run_git(struct cycle *c, struct argv *args, const struct sov_buf *in,
+	       struct sov_buf *out, struct sov_buf *err)
+{
+	return run_git_timed(c, args, in, out, err, 0);
+}
+
+/*
+ * Drop Git's progress report from captured stderr: lines redrawn with
+ * "\r", and the closing "...: 100% (n/n), done." / "Total n (delta m)"
+ * lines.  What is left is what went wrong.
+ */
+static void strip_progress(struct sov_buf *err)
+{
+	struct sov_buf kept = SOV_BUF_INIT;
+	const char *p = err->ptr;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		const char *body = p;
+		size_t n = len;
+
+		while (n && p[n - 1] == ' ')
+			n--;
+		if (!strncmp(body, "remote: ", 8))
+			body += 8;
+		if (!memchr(p, '\r', len) &&
+		    !(n >= 5 && !memcmp(p + n - 5, "done.", 5)) &&
+		    strncmp(body, "Total ", 6)) {
+			sov_buf_add(&kept, p, len);
+			sov_buf_addch(&kept, '\n');
+		}
+		p += len + (eol ? 1 : 0);
+	}
+	sov_buf_reset(err);
+	sov_buf_add(err, kept.ptr, kept.len);
+	sov_buf_release(&kept);
+}
+
+/*
+ * A git command that talks to the remote (fetch, push; `args` carries
+ * --progress): stopped, with every process it started, when it shows no
+ * sign of life for sovsync.networkTimeout (run.h).  Progress is dropped
+ * from `err`.
+ */
+static int run_git_network(struct cycle *c, struct argv *args, struct sov_buf *out,
+			   struct sov_buf *err)
+{
+	int status = run_git_timed(c, args, NULL, out, err, c->cfg->network_timeout_ms);
+
+	strip_progress(err);
+	return status;
 }
 
 /* "git <cmd>: <stderr lines joined by "; ">" as the current error. */
@@ -538,6 +611,174 @@ out:
 	return stands;
 }
 
+/* ---- a rewritten remote (synctip.h) ------------------------------------------ */
+
+/* The recorded tip of <remote>/<branch>: 1 and `oid`, 0 none, -1 error. */
+static int synced_tip(struct cycle *c, git_oid *oid)
+{
+	return sov_synctip_get(c->repo, c->cfg->remote.ptr, c->branch.ptr, oid);
+}
+
+static int record_synced_tip(struct cycle *c, const git_oid *oid)
+{
+	return sov_synctip_record(c->repo, c->cfg->remote.ptr, c->branch.ptr, oid);
+}
+
+static int git_read(struct cycle *c, struct argv *args, struct sov_buf *out);
+
+/*
+ * --accept-rewrite: take the rewritten remote and replay on it only the
+ * local commits made since the last sync (synced..HEAD), with `git rebase
+ * --onto`, so nothing of the history the remote dropped comes back.  A
+ * rebase that stops is aborted: HEAD is back where it was.  0 or -1.
+ */
+static int replay_onto_rewrite(struct cycle *c, const git_oid *synced, const git_oid *tip)
+{
+	struct argv args = { 0 };
+	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT, count = SOV_BUF_INIT;
+	char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1];
+	int status, ret = -1;
+
+	git_oid_tostr(old_hex, sizeof(old_hex), synced);
+	git_oid_tostr(new_hex, sizeof(new_hex), tip);
+	if (check_no_operation(c) < 0)
+		return -1;
+	/*
+	 * The rebase keeps its own settings out: no autostash (the tree is
+	 * committed), no autosquash of "fixup!" subjects, no other branch
+	 * moved (update-refs).
+	 */
+	argv_pushl(&args, "git", "-c", "rebase.autoSquash=false", "-c",
+		   "rebase.updateRefs=false", "rebase", "--quiet", "--no-autostash",
+		   "--onto", new_hex, old_hex, NULL);
+	status = run_git(c, &args, NULL, &out, &err);
+	if (status != 0) {
+		struct sov_buf msg = SOV_BUF_INIT;
+
+		sov_buf_addstr(&msg, err.ptr);
+		sov_buf_addstr(&msg, out.ptr);
+		if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE) {
+			argv_release(&args);
+			argv_pushl(&args, "git", "rebase", "--abort", NULL);
+			if (run_git_index(c, &args, NULL, NULL, &err) < 0)
+				sov_warn("cannot abort the rebase: %s", sov_error_last());
+		}
+		/* Named "git rebase" in the message, not "git -c". */
+		argv_release(&args);
+		argv_pushl(&args, "git", "rebase", NULL);
+		run_failed(&args, status, &msg);
+		sov_error_prefix("replaying the local commits since %.12s onto the "
+				 "rewritten %s (%.12s) failed; nothing changed (to do it by "
+				 "hand: git rebase --onto %s %s)", old_hex, c->upstream.ptr,
+				 new_hex, new_hex, old_hex);
+		sov_buf_release(&msg);
+		goto out;
+	}
+	argv_release(&args);
+	ret = 0;
+	sov_buf_addf(&count, "%s..HEAD", new_hex);
+	argv_pushl(&args, "git", "rev-list", "--count", "--no-merges", count.ptr, NULL);
+	if (git_read(c, &args, &out) == 0)
+		sov_buf_rtrim(&out);
+	else
+		sov_buf_reset(&out);
+	sov_warn("%s was rewritten (%.12s no longer contains %.12s): took it, and "
+		 "replayed %s local commit(s) made since the last sync on top",
+		 c->upstream.ptr, new_hex, old_hex, out.len ? out.ptr : "the");
+	c->res->replayed = 1;
+out:
+	argv_release(&args);
+	sov_buf_release(&out);
+	sov_buf_release(&err);
+	sov_buf_release(&count);
+	return ret;
+}
+
+/*
+ * Before the first fetch of a clone that has no record yet (synced by an
+ * older sovsync, or never): <remote>/<branch> as the last fetch left it is
+ * the best account of what was synced, so a rewrite pushed since is caught
+ * by this very cycle.  0 or -1.
+ */
+static int seed_synced_tip(struct cycle *c)
+{
+	git_oid tip, synced;
+	int has = synced_tip(c, &synced);
+
+	if (has != 0)
+		return has < 0 ? -1 : 0;
+	if (!ref_id(c->repo, c->tracking.ptr, &tip))
+		return 0;
+	return record_synced_tip(c, &tip);
+}
+
+/*
+ * After a fetch: does <remote>/<branch> still contain the tip synced last?
+ * Returns 0 yes (or nothing to compare: recorded now), 1 rewritten and
+ * flagged (the cycle stops before merging), -1 on failure.  With
+ * accept_rewrite, a rewrite is taken (replay_onto_rewrite) and 0 returned.
+ */
+static int check_rewrite(struct cycle *c)
+{
+	git_oid tip, synced;
+	int has_synced, contains = 0;
+
+	if (!ref_id(c->repo, c->tracking.ptr, &tip))
+		return 0;	/* the remote has no such branch (yet) */
+	has_synced = synced_tip(c, &synced);
+	if (has_synced < 0)
+		return -1;
+	if (has_synced) {
+		git_oid head;
+
+		/* A synced commit gone from this clone cannot be vouched for. */
+		contains = git_oid_equal(&synced, &tip) ||
+			   git_graph_descendant_of(c->repo, &tip, &synced) == 1;
+		/*
+		 * This clone made the rewrite itself (the user rewrote the
+		 * branch and force-pushed it): HEAD has the new tip and not the
+		 * old history, so nothing of it can come back.  HEAD with both
+		 * (a `git pull` merged the rewrite into the old history) is no
+		 * such case: pushing it would restore what was removed.
+		 */
+		if (!contains && ref_id(c->repo, "HEAD", &head) &&
+		    (git_oid_equal(&head, &tip) ||
+		     git_graph_descendant_of(c->repo, &head, &tip) == 1) &&
+		    !git_oid_equal(&head, &synced) &&
+		    git_graph_descendant_of(c->repo, &head, &synced) == 0) {
+			sov_trace("sync: %s was rewritten, and HEAD is on the new history "
+				  "already: taken", c->upstream.ptr);
+			contains = 1;
+		}
+		sov_error_clear();
+	}
+	if (has_synced && !contains) {
+		if (!c->opts->accept_rewrite) {
+			char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1];
+
+			git_oid_tostr(old_hex, sizeof(old_hex), &synced);
+			git_oid_tostr(new_hex, sizeof(new_hex), &tip);
+			sov_buf_reset(&c->res->error);
+			sov_buf_addf(&c->res->error, "%s was rewritten: its tip %.12s no "
+				     "longer contains %.12s, the commit last synced; not "
+				     "merging or pushing (that would bring the removed "
+				     "history back). Check the remote, then run 'sovsync "
+				     "sync --accept-rewrite' to take it and replay the local "
+				     "commits made since", c->upstream.ptr, new_hex, old_hex);
+			if (sov_synctip_flag_rewrite(c->repo, c->cfg->remote.ptr,
+						     c->branch.ptr, &synced, &tip,
+						     c->res->error.ptr) < 0)
+				sov_warn("%s", sov_error_last());
+			return 1;
+		}
+		if (replay_onto_rewrite(c, &synced, &tip) < 0)
+			return -1;
+	}
+	if (sov_synctip_clear_flag(c->repo) < 0)
+		sov_warn("%s", sov_error_last());
+	return record_synced_tip(c, &tip);
+}
+
 /* ---- the steps ---------------------------------------------------------- */
 
 /*
@@ -555,20 +796,50 @@ static int git_read(struct cycle *c, struct argv *args, struct sov_buf *out)
 	return ret;
 }
 
-/* What `git status` reports under the root, as change lines. */
-static int list_changes(struct cycle *c, struct sov_buf *changes, size_t *n)
+/*
+ * The tracked files with a scratch name among `git status -z` records, as
+ * NUL-terminated ":(top,literal)<path>" pathspecs for `git add`.
+ */
+static void tracked_scratch_paths(const char *z, size_t len, struct sov_buf *out)
+{
+	const char *p = z, *end = z + len;
+
+	while (p < end) {
+		size_t rec = strnlen(p, (size_t)(end - p));
+
+		if (rec > 3 && p[0] != '?' && sov_sync_is_scratch_name(p + 3)) {
+			sov_buf_addf(out, ":(top,literal)%s", p + 3);
+			sov_buf_addch(out, '\0');
+		}
+		p += rec + 1;
+	}
+}
+
+/*
+ * What `git status` reports under the root, as change lines; the tracked
+ * files with a scratch name, as pathspecs, into `tracked_scratch` (may be
+ * NULL).
+ */
+static int list_changes(struct cycle *c, struct sov_buf *changes, size_t *n,
+			struct sov_buf *tracked_scratch)
 {
 	struct argv args = { 0 };
 	struct sov_buf out = SOV_BUF_INIT;
 	int ret;
 
-	/* status only refreshes the index when it can: no lock wait needed. */
+	/*
+	 * status only refreshes the index when it can: no lock wait needed.
+	 * No scratch exclusions here: a tracked file of such a name is synced
+	 * as any other (ignoring is for untracked files, as in Git), and
+	 * sov_sync_parse_status leaves out the untracked ones.
+	 */
 	argv_pushl(&args, "git", "status", "--porcelain=v1", "-z", "--no-renames",
 		   "--untracked-files=all", "--", c->cfg->root.ptr, NULL);
-	push_scratch_excludes(&args);
 	ret = git_read(c, &args, &out);
 	if (ret == 0)
 		*n = sov_sync_parse_status(out.ptr, out.len, changes);
+	if (ret == 0 && tracked_scratch)
+		tracked_scratch_paths(out.ptr, out.len, tracked_scratch);
 	sov_buf_release(&out);
 	return ret;
 }
@@ -618,11 +889,12 @@ static int step_commit(struct cycle *c)
 {
 	struct argv args = { 0 };
 	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT, msg = SOV_BUF_INIT;
+	struct sov_buf tracked_scratch = SOV_BUF_INIT;
 	size_t n = 0;
 	int outside = 0, ret = -1;
 	git_oid oid;
 
-	if (list_changes(c, &c->res->changes, &n) < 0)
+	if (list_changes(c, &c->res->changes, &n, &tracked_scratch) < 0)
 		goto out;
 	if (c->opts->dry_run || n == 0) {
 		ret = 0;
@@ -632,10 +904,22 @@ static int step_commit(struct cycle *c)
 	/* Staging during the user's merge would mark their conflicts resolved. */
 	if (check_no_operation(c) < 0)
 		goto out;
+	/*
+	 * New files but scratch files, then the changes of tracked files with
+	 * a scratch name (committed by hand, by the web app, or by an older
+	 * sovsync): they are synced as any other file, not frozen.
+	 */
 	argv_pushl(&args, "git", "add", "--all", "--", c->cfg->root.ptr, NULL);
 	push_scratch_excludes(&args);
 	if (run_git_index(c, &args, NULL, NULL, &err) < 0)
 		goto out;
+	if (tracked_scratch.len) {
+		argv_release(&args);
+		argv_pushl(&args, "git", "add", "--update", "--pathspec-from-file=-",
+			   "--pathspec-file-nul", NULL);
+		if (run_git_index(c, &args, &tracked_scratch, NULL, &err) < 0)
+			goto out;
+	}
 
 	/* The filter may make a touched file identical: then nothing to commit. */
 	sov_buf_reset(&c->res->changes);
@@ -674,20 +958,29 @@ out:
 	sov_buf_release(&out);
 	sov_buf_release(&err);
 	sov_buf_release(&msg);
+	sov_buf_release(&tracked_scratch);
 	return ret;
 }
 
 static int step_fetch(struct cycle *c)
 {
 	struct argv args = { 0 };
+	struct sov_buf err = SOV_BUF_INIT;
+	int status;
 
 	/*
 	 * The remote's configured refspecs update <remote>/<branch>; unlike
 	 * `git fetch <remote> <branch>`, a branch not pushed yet is no error.
 	 */
-	argv_pushl(&args, "git", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head",
-		   c->cfg->remote.ptr, NULL);
-	if (git_read(c, &args, NULL) < 0)
+	/* --progress: its output is the sign of life the timeout watches. */
+	argv_pushl(&args, "git", "fetch", "--quiet", "--progress", "--no-tags",
+		   "--no-write-fetch-head", c->cfg->remote.ptr, NULL);
+	status = run_git_network(c, &args, NULL, &err);
+	if (status != 0)
+		run_failed(&args, status, &err);
+	argv_release(&args);
+	sov_buf_release(&err);
+	if (status != 0)
 		return -1;
 	c->res->fetched = 1;
 	return 0;
@@ -855,6 +1148,186 @@ out:
 	return ret;
 }
 
+/* ---- a merge that died midway -------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Git refused the merge before touching the work tree: what differs from
+ * HEAD there is the user's, never to be undone.
+ */
+static int merge_refused(const char *err)
+{
+	static const char *const refusals[] = {
+		"would be overwritten", "not concluded your merge", "Merging is not possible",
+		"unmerged files", "refusing to merge", "not something we can merge",
+		"index.lock", "Not possible to fast-forward", NULL,
+	};
+	const char *const *r;
+
+	for (r = refusals; *r; r++)
+		if (strstr(err, *r))
+			return 1;
+	return 0;
+}
+
+/*
+ * The path Git names in "fatal: <path>: smudge filter <driver> failed"
+ * (the checkout of a damaged stored file), into `path`; 0 if none.
+ */
+static int smudge_failed_path(const char *err, struct sov_buf *path)
+{
+	const char *p, *line;
+
+	for (p = err; (p = strstr(p, ": smudge filter ")) != NULL; p++) {
+		for (line = p; line > err && line[-1] != '\n'; line--)
+			;
+		if (!strncmp(line, "fatal: ", 7) || !strncmp(line, "error: ", 7)) {
+			sov_buf_reset(path);
+			sov_buf_add(path, line + 7, (size_t)(p - line - 7));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * `git merge` died while it was writing the work tree (a stored blob that
+ * does not decode: the filter is required, so Git stops at that file),
+ * leaving files of <remote>/<branch> half checked out without a merge
+ * state to abort.  Committed by the next cycle, they would look like local
+ * edits and deletions.  Put every path the merge may have written (those
+ * that differ between HEAD and `theirs`) back to HEAD, in the index and the
+ * work tree; a file it created is removed.  Paths the merge would not
+ * touch are left alone, so nothing of the user's is undone.  Returns the
+ * number of paths restored, or -1.
+ */
+static int restore_after_dead_merge(struct cycle *c, const git_oid *theirs)
+{
+	struct argv args = { 0 };
+	struct sov_buf out = SOV_BUF_INIT, status = SOV_BUF_INIT, specs = SOV_BUF_INIT;
+	struct sov_buf err = SOV_BUF_INIT, file = SOV_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	const char **touched = NULL, *p, *end;
+	size_t n = 0, alloc = 0;
+	int restored = 0, ret = -1;
+
+	git_oid_tostr(hex, sizeof(hex), theirs);
+	argv_pushl(&args, "git", "diff", "--name-only", "--no-renames", "-z", "HEAD",
+		   hex, NULL);
+	if (git_read(c, &args, &out) < 0)
+		goto out;
+	for (p = out.ptr, end = out.ptr + out.len; p < end; p += strlen(p) + 1) {
+		SOV_ALLOC_GROW(touched, n + 1, alloc);
+		touched[n++] = p;
+	}
+	qsort(touched, n, sizeof(*touched), cmp_str);
+
+	argv_pushl(&args, "git", "status", "--porcelain=v1", "-z", "--no-renames",
+		   "--untracked-files=all", NULL);
+	if (git_read(c, &args, &status) < 0)
+		goto out;
+	for (p = status.ptr, end = status.ptr + status.len; p < end; p += strlen(p) + 1) {
+		const char *path = p + 3;
+
+		if (strlen(p) <= 3 || !bsearch(&path, touched, n, sizeof(*touched), cmp_str))
+			continue;
+		restored++;
+		if (p[0] == '?') {
+			/* Created by the merge: not in HEAD, not in the index. */
+			sov_buf_reset(&file);
+			sov_buf_addf(&file, "%s%s", c->workdir, path);
+			if (unlink(file.ptr) < 0 && errno != ENOENT) {
+				sov_error_errno("%s: cannot remove what the failed merge wrote",
+						file.ptr);
+				goto out;
+			}
+			continue;
+		}
+		sov_buf_addf(&specs, ":(top,literal)%s", path);
+		sov_buf_addch(&specs, '\0');
+	}
+	if (specs.len) {
+		/* In HEAD: its version back; not in HEAD: removed, as tracked. */
+		argv_pushl(&args, "git", "restore", "--source=HEAD", "--staged", "--worktree",
+			   "--pathspec-from-file=-", "--pathspec-file-nul",
+			   NULL);
+		if (run_git_index(c, &args, &specs, NULL, &err) < 0)
+			goto out;
+	}
+	ret = restored;
+out:
+	argv_release(&args);
+	free(touched);
+	sov_buf_release(&out);
+	sov_buf_release(&status);
+	sov_buf_release(&specs);
+	sov_buf_release(&err);
+	sov_buf_release(&file);
+	return ret;
+}
+
+/*
+ * The merge failed with no merge state to abort and HEAD unmoved, after
+ * Git had started on the work tree (merge_refused says it had not).  Put
+ * the work tree back (restore_after_dead_merge) and set the error: the
+ * damaged path with its blob and the commit that brought it, when Git's
+ * stderr (`raw_err`) names one, then `git_err`, the failure as reported.
+ * Always returns -1.
+ */
+static int merge_died(struct cycle *c, const git_oid *theirs, const char *raw_err,
+		      const char *git_err)
+{
+	struct argv args = { 0 };
+	struct sov_buf path = SOV_BUF_INIT, spec = SOV_BUF_INIT, commit = SOV_BUF_INIT;
+	struct sov_buf blob = SOV_BUF_INIT, msg = SOV_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	int restored;
+
+	sov_buf_addstr(&msg, git_err);
+	git_oid_tostr(hex, sizeof(hex), theirs);
+	restored = restore_after_dead_merge(c, theirs);
+	if (restored < 0)
+		sov_warn("%s", sov_error_last());
+
+	sov_buf_reset(&c->res->error);
+	if (smudge_failed_path(raw_err, &path)) {
+		/* The commit of <remote>/<branch> that last wrote the path. */
+		sov_buf_addf(&spec, "%s:%s", hex, path.ptr);
+		argv_pushl(&args, "git", "rev-parse", "--verify", "--quiet", spec.ptr, NULL);
+		if (git_read(c, &args, &blob) == 0)
+			sov_buf_rtrim(&blob);
+		argv_pushl(&args, "git", "log", "-1", "--format=%H", hex, "--", path.ptr, NULL);
+		if (git_read(c, &args, &commit) == 0)
+			sov_buf_rtrim(&commit);
+		sov_error_clear();
+		sov_buf_addf(&c->res->error, "merge of %s died midway: %s: the stored "
+			     "content does not decode (damaged blob %s, from commit %s)",
+			     c->upstream.ptr, path.ptr, blob.len ? blob.ptr : "?",
+			     commit.len ? commit.ptr : "?");
+	} else {
+		sov_buf_addf(&c->res->error, "merge of %s died midway", c->upstream.ptr);
+	}
+	if (restored >= 0)
+		sov_buf_addf(&c->res->error, "; work tree put back to HEAD (%d path%s), "
+			     "nothing committed; %s", restored, restored == 1 ? "" : "s",
+			     msg.ptr);
+	else
+		sov_buf_addf(&c->res->error, "; the work tree could NOT be put back to "
+			     "HEAD: check 'git status' before the next sync; %s", msg.ptr);
+	sov_error("%s", c->res->error.ptr);
+	argv_release(&args);
+	sov_buf_release(&path);
+	sov_buf_release(&spec);
+	sov_buf_release(&commit);
+	sov_buf_release(&blob);
+	sov_buf_release(&msg);
+	return -1;
+}
+
 /*
  * Merge <remote>/<branch>.  Returns 0 merged (or nothing to merge), 1 when
  * the merge stopped on conflicts and was aborted, -1 on failure.
@@ -903,8 +1376,24 @@ static int step_merge(struct cycle *c)
 	 */
 	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_MERGE ||
 	    (!strstr(out.ptr, "Automatic merge failed") &&
-	     !strstr(err.ptr, "Automatic merge failed")))
-		goto out;	/* refused before starting: nothing to undo */
+	     !strstr(err.ptr, "Automatic merge failed"))) {
+		git_oid now;
+
+		/*
+		 * No merge state: refused before starting (nothing to undo),
+		 * or died while writing the work tree (undo that).
+		 */
+		if (git_repository_state(c->repo) == GIT_REPOSITORY_STATE_NONE &&
+		    ref_id(c->repo, "HEAD", &now) && git_oid_equal(&now, &ours) &&
+		    !merge_refused(err.ptr)) {
+			struct sov_buf why = SOV_BUF_INIT;
+
+			sov_buf_addstr(&why, sov_error_last());
+			merge_died(c, &theirs, err.ptr, why.ptr);
+			sov_buf_release(&why);
+		}
+		goto out;
+	}
 
 	unmerged_paths(c, &paths);
 	if (!paths.ptr[0]) {
@@ -968,12 +1457,15 @@ static int step_push(struct cycle *c)
 		return 0;
 
 	sov_buf_addf(&spec, "HEAD:refs/heads/%s", c->branch.ptr);
-	argv_pushl(&args, "git", "push", "--porcelain", "--quiet", c->cfg->remote.ptr,
-		   spec.ptr, NULL);
+	argv_pushl(&args, "git", "push", "--porcelain", "--quiet", "--progress",
+		   c->cfg->remote.ptr, spec.ptr, NULL);
 	c->res->push_attempts++;
-	status = run_git(c, &args, NULL, &out, &err);
+	status = run_git_network(c, &args, &out, &err);
 	if (status == 0) {
 		c->res->pushed = 1;
+		/* What we pushed is now the remote's tip, synced. */
+		if (record_synced_tip(c, &head) < 0)
+			sov_warn("%s", sov_error_last());
 		goto out;
 	}
 	/* --porcelain: "!\t<src>:<dst>\t[rejected] (fetch first)" on stdout. */
@@ -1021,11 +1513,18 @@ static enum sov_sync_outcome cycle_steps(struct cycle *c)
 		c->res->is_idle = 1;
 		return SOV_SYNC_OK;
 	}
+	if (seed_synced_tip(c) < 0)
+		return fail(c);
 	for (attempt = 0; attempt < SOV_SYNC_PUSH_ATTEMPTS; attempt++) {
 		if (stop_requested(c))
 			return SOV_SYNC_STOPPED;
 		if (step_fetch(c) < 0)
 			return fail(c);
+		r = check_rewrite(c);
+		if (r < 0)
+			return fail(c);
+		if (r > 0)
+			return SOV_SYNC_REWRITTEN;
 		if (stop_requested(c))
 			return SOV_SYNC_STOPPED;
 		r = step_merge(c);
@@ -1061,7 +1560,8 @@ static int start(struct cycle *c)
 		     c->branch.ptr);
 	sov_buf_addf(&c->upstream, "%s/%s", c->cfg->remote.ptr, c->branch.ptr);
 	sov_buf_addf(&c->low_speed_time, "GIT_HTTP_LOW_SPEED_TIME=%lld",
-		     (long long)c->cfg->network_timeout_s);
+		     (long long)(c->cfg->network_timeout_ms < 1000 ? 1 :
+				 c->cfg->network_timeout_ms / 1000));
 	return 0;
 }
 
@@ -1143,13 +1643,16 @@ int sov_sync_run(git_repository *repo, const struct sov_sync_opts *opts,
 
 void sov_sync_describe(const struct sov_sync_result *res, struct sov_buf *out)
 {
-	static const char *const names[] = { "ok", "failed", "conflict", "stopped" };
+	static const char *const names[] = { "ok", "failed", "conflict", "stopped",
+					     "rewritten" };
 
 	sov_buf_addf(out, "%s %.3fs", names[res->outcome],
 		     (double)res->duration_us / 1e6);
 	if (res->files)
 		sov_buf_addf(out, " committed %zu file%s (%.7s)", res->files,
 			     res->files == 1 ? "" : "s", res->commit);
+	if (res->replayed)
+		sov_buf_addstr(out, " replayed local commits onto the rewritten remote,");
 	if (res->merged)
 		sov_buf_addstr(out, " merged");
 	if (res->kept_edits)

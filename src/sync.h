@@ -4,7 +4,8 @@
  * A cycle, as `sovsync sync` and every tick of `sovsync watch` run it:
  *
  *   1. stage every change under the synced root (new, modified, deleted;
- *      editors' swap and backup files left out) and commit it as one batch,
+ *      untracked editors' scratch files left out, sov_sync_is_scratch_name)
+ *      and commit it as one batch,
  *      "sovsync: N files from <source>" with the paths in the body.  The
  *      commit goes through the `git` command, so hooks, the filter and the
  *      user's commit.gpgSign apply;
@@ -50,6 +51,9 @@
 /* Rejected pushes (the remote moved) retried within one cycle. */
 #define SOV_SYNC_PUSH_ATTEMPTS 5
 
+/* Default of sovsync.networkTimeout (a duration, sov_sync_parse_duration). */
+#define SOV_SYNC_NETWORK_TIMEOUT "120"
+
 /* The settings of a cycle, from git config (sov_sync_config_load). */
 struct sov_sync_config {
 	struct sov_buf root;		/* sovsync.root, default "shared" */
@@ -57,7 +61,13 @@ struct sov_sync_config {
 	struct sov_buf branch;		/* sovsync.branch; empty: current branch */
 	struct sov_buf source;		/* sovsync.source, default "local" */
 	int64_t lock_timeout_ms;	/* sovsync.sync.lockTimeout, default 30 s */
-	int64_t network_timeout_s;	/* sovsync.sync.networkTimeout, default 60 s */
+	/*
+	 * sovsync.networkTimeout (the older sovsync.sync.networkTimeout is
+	 * still read), default 120 s: a fetch or push that shows no sign of
+	 * life (no byte of output, progress included) for this long is
+	 * stopped with every process it started (run.h).
+	 */
+	int64_t network_timeout_ms;
 	/*
 	 * sovsync.documents.onConflict is not "flag" (the default): the user
 	 * wants Git's usual stop on document conflicts, modify/delete ones
@@ -99,6 +109,11 @@ struct sov_sync_opts {
 	 * installed driver may settle it now.
 	 */
 	int retry_conflict;
+	/*
+	 * When the remote was rewritten, take it: replay the local commits
+	 * made since the last sync onto its tip (git rebase --onto), push.
+	 */
+	int accept_rewrite;
 	/* Set asynchronously (signal handler): abandon the cycle between steps. */
 	volatile sig_atomic_t *stop;
 };
@@ -108,6 +123,12 @@ enum sov_sync_outcome {
 	SOV_SYNC_FAILED,	/* a step failed; local commits are kept */
 	SOV_SYNC_CONFLICT,	/* the merge could not be settled: aborted, flagged */
 	SOV_SYNC_STOPPED,	/* stop requested; abandoned between two steps */
+	/*
+	 * The remote's history was rewritten: its tip no longer contains the
+	 * commit last synced (.git/sovsync/synced-tips.json).  Stopped before
+	 * merging, flagged in .git/sovsync/remote-rewritten.json.
+	 */
+	SOV_SYNC_REWRITTEN,
 };
 
 struct sov_sync_result {
@@ -116,6 +137,7 @@ struct sov_sync_result {
 	size_t files;		/* files in the new commit (0: no commit) */
 	char commit[GIT_OID_HEXSZ + 1];	/* the new commit, or "" */
 	int fetched, merged, pushed;
+	int replayed;		/* a rewritten remote taken (accept_rewrite) */
 	int push_attempts;
 	int64_t duration_us;
 	struct sov_buf changes;	/* "<A|M|D>\t<path>\n" lines (owned) */
@@ -123,7 +145,7 @@ struct sov_sync_result {
 	size_t kept_edits;	/* modify/delete conflicts settled (and queued) */
 };
 
-#define SOV_SYNC_RESULT_INIT { SOV_SYNC_OK, 0, 0, "", 0, 0, 0, 0, 0, \
+#define SOV_SYNC_RESULT_INIT { SOV_SYNC_OK, 0, 0, "", 0, 0, 0, 0, 0, 0, \
 			       SOV_BUF_INIT, SOV_BUF_INIT, 0 }
 
 void sov_sync_result_release(struct sov_sync_result *res);
@@ -184,14 +206,19 @@ void sov_sync_commit_message(const char *source, const char *changes,
 
 /*
  * Turn `git status --porcelain -z --no-renames` output into
- * "<A|M|D>\t<path>\n" lines appended to `changes`.  Returns the count.
+ * "<A|M|D>\t<path>\n" lines appended to `changes`, leaving out untracked
+ * scratch files (sov_sync_is_scratch_name).  Returns the count.
  */
 size_t sov_sync_parse_status(const char *z, size_t len, struct sov_buf *changes);
 
 /*
- * Whether the path's last component is an editor's swap, backup or lock
- * file (vim's .swp/.swo/.swx and 4913, Emacs' foo~ and .#foo, Kate's
- * .kate-swp, LibreOffice's .~lock.*#): never committed, never a trigger.
+ * Whether the path's last component, compared without regard to case, is
+ * an editor's or office program's scratch file: vim's .swp/.swo/.swx and
+ * 4913, Emacs' foo~, .#foo and #foo#, Kate's .kate-swp, LibreOffice's
+ * .~lock.*#, Microsoft Office's ~$foo, GLib's .goutputstream-*, and *.tmp.
+ * An untracked one is never committed and never wakes the watcher; a
+ * tracked one (added by hand with `git add -f`, by the web app, or by an
+ * older sovsync) is synced as any other file.
  */
 int sov_sync_is_scratch_name(const char *name);
 

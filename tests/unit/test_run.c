@@ -3,7 +3,84 @@
 #include "error.h"
 #include "run.h"
 
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Whether the process `pid` (from the file) is gone, waiting up to 5 s. */
+static int pid_gone(const char *pidfile)
+{
+	FILE *f = fopen(pidfile, "r");
+	int pid = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	if (pid <= 0)
+		return 0;
+	for (int i = 0; i < 100; i++) {
+		char path[64], state = 0;
+		FILE *st;
+
+		if (kill(pid, 0) < 0)
+			return 1;
+		/* Reparented to init and not reaped yet counts as gone. */
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		st = fopen(path, "r");
+		if (st && fscanf(st, "%*d %*s %c", &state) == 1 && state == 'Z') {
+			fclose(st);
+			return 1;
+		}
+		if (st)
+			fclose(st);
+		nanosleep(&(struct timespec){ 0, 50000000L }, NULL);
+	}
+	return 0;
+}
+
+/* The idle timeout: the whole process group goes, output keeps it alive. */
+static void test_timeout(void)
+{
+	char pidfile[] = "/tmp/sov-test-run-XXXXXX";
+	int fd = mkstemp(pidfile);
+	struct sov_buf cmd = SOV_BUF_INIT, out = SOV_BUF_INIT;
+	const char *silent[] = { "sh", "-c", NULL, NULL };
+	const char *chatty[] = { "sh", "-c",
+		"for i in 1 2 3 4 5 6; do echo tick; sleep 0.1; done", NULL };
+	struct sov_run r;
+
+	ok(fd >= 0, "temporary file");
+	close(fd);
+	/* A grandchild that never writes: like git's remote helper or ssh. */
+	sov_buf_addf(&cmd, "sleep 1000 & echo $! >%s; wait", pidfile);
+	silent[2] = cmd.ptr;
+	r = (struct sov_run){ .argv = silent, .idle_timeout_ms = 300 };
+	is_int(sov_run(&r), -1, "a silent child is stopped by the idle timeout");
+	ok(strstr(sov_error_last(), "sh -c: no answer for 0.3 s") != NULL,
+	   "the error says so: %s", sov_error_last());
+	ok(pid_gone(pidfile), "its child process is gone too");
+
+	/* One that ignores SIGTERM is killed after the grace period. */
+	sov_buf_reset(&cmd);
+	sov_buf_addf(&cmd, "trap '' TERM; sleep 1000 & echo $! >%s; wait", pidfile);
+	silent[2] = cmd.ptr;
+	r = (struct sov_run){ .argv = silent, .idle_timeout_ms = 200 };
+	is_int(sov_run(&r), -1, "a child ignoring SIGTERM is stopped as well");
+	ok(pid_gone(pidfile), "with its children");
+
+	r = (struct sov_run){ .argv = chatty, .out = &out, .idle_timeout_ms = 400 };
+	is_int(sov_run(&r), 0, "output keeps a slow child alive past the idle time");
+	ok(strlen(out.ptr) == 30, "and all of it is read");
+
+	unlink(pidfile);
+	sov_buf_release(&cmd);
+	sov_buf_release(&out);
+}
 
 int main(void)
 {
@@ -46,6 +123,8 @@ int main(void)
 	ok(sov_run_git(NULL, "/", "rev-parse", "--git-dir", NULL) == -1, "git fails outside a repo");
 	ok(strstr(sov_error_last(), "git rev-parse: fatal: not a git repository") != NULL,
 	   "the error carries git's message: %s", sov_error_last());
+
+	test_timeout();
 
 	sov_buf_release(&out);
 	sov_buf_release(&err);
