@@ -155,8 +155,8 @@ out:
 	return ret;
 }
 
-int sov_run_git_argv(struct sov_buf *out, const char *dir, const char *const *env,
-		     const char *const *argv)
+static int run_git(struct sov_buf *out, const char *dir, const char *const *env,
+		   const char *const *argv, const void *in, size_t in_len)
 {
 	struct sov_buf err = SOV_BUF_INIT;
 	struct sov_run run = { 0 };
@@ -165,6 +165,8 @@ int sov_run_git_argv(struct sov_buf *out, const char *dir, const char *const *en
 	run.argv = argv;
 	run.dir = dir;
 	run.env = env;
+	run.in = in;
+	run.in_len = in_len;
 	run.out = out;
 	run.err = &err;
 	status = sov_run(&run);
@@ -177,6 +179,18 @@ int sov_run_git_argv(struct sov_buf *out, const char *dir, const char *const *en
 	}
 	sov_buf_release(&err);
 	return status == 0 ? 0 : -1;
+}
+
+int sov_run_git_argv(struct sov_buf *out, const char *dir, const char *const *env,
+		     const char *const *argv)
+{
+	return run_git(out, dir, env, argv, NULL, 0);
+}
+
+int sov_run_git_input(struct sov_buf *out, const char *dir, const char *const *argv,
+		      const void *in, size_t in_len)
+{
+	return run_git(out, dir, NULL, argv, in, in_len);
 }
 
 int sov_run_git(struct sov_buf *out, const char *dir, ...)

@@ -47,6 +47,20 @@ int main(void)
 	ok(strstr(sov_error_last(), "git rev-parse: fatal: not a git repository") != NULL,
 	   "the error carries git's message: %s", sov_error_last());
 
+	{
+		const char *hash[] = { "git", "hash-object", "--stdin", NULL };
+		const char *bad[] = { "git", "hash-object", "-t", "sovsync-no-type", "--stdin",
+				      NULL };
+
+		sov_buf_reset(&out);
+		ok(sov_run_git_input(&out, NULL, hash, "hello\n", 6) == 0, "git with stdin");
+		is_str(out.ptr, "ce013625030ba8dba906f756967f9e9ca394464a\n",
+		       "git read exactly the input");
+		ok(sov_run_git_input(NULL, NULL, bad, "x", 1) == -1, "a failing git with stdin");
+		ok(strstr(sov_error_last(), "git hash-object: ") != NULL,
+		   "the error names the command: %s", sov_error_last());
+	}
+
 	sov_buf_release(&out);
 	sov_buf_release(&err);
 	sov_buf_release(&big);
