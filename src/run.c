@@ -171,11 +171,20 @@ static int run_git(struct sov_buf *out, const char *dir, const char *const *env,
 	run.err = &err;
 	status = sov_run(&run);
 	if (status > 0) {
+		const char *const *cmd = argv[0] ? argv + 1 : argv;
 		char *nl = strchr(err.ptr, '\n');
+
 		if (nl)
 			*nl = '\0';
-		sov_error("git %s: %s", argv[0] && argv[1] ? argv[1] : "",
-			  err.len ? err.ptr : "failed");
+		/* Name the git command, past options such as --literal-pathspecs. */
+		while (*cmd && **cmd == '-' && cmd[1])
+			cmd++;
+		if (err.len)
+			sov_error("git %s: %s", *cmd ? *cmd : "", err.ptr);
+		else if (status > 128)
+			sov_error("git %s: killed by signal %d", *cmd ? *cmd : "", status - 128);
+		else
+			sov_error("git %s: failed (exit status %d)", *cmd ? *cmd : "", status);
 	}
 	sov_buf_release(&err);
 	return status == 0 ? 0 : -1;

@@ -133,4 +133,24 @@ test_expect_success 'a document edited before the follow-up stays an unstaged ed
 	test_cmp expect st
 '
 
+test_expect_success 'killed between the two index writes: the index holds the stored form' '
+	new_case kill &&
+	web_raw_doc kill "fifth from the web" &&
+	doc=shared/documents/ingested/kill.md &&
+	git -C kill -c core.hooksPath="$TRASH/no-hooks" pull -q --ff-only &&
+	settle_stat kill $doc &&
+	# A git that dies of SIGKILL when asked to refresh stat info: the
+	# follow-up is committed and its blobs staged, the stat info not.
+	mkdir -p killgit &&
+	printf "#!/bin/sh\nfor a; do [ \"\$a\" = --refresh ] && kill -9 \$\$; done\nexec \"%s\" \"\$@\"\n" \
+		"$(command -v git)" >killgit/git &&
+	chmod +x killgit/git &&
+	(cd kill && PATH="$TRASH/killgit:$PATH" .git/hooks/post-merge 0) 2>err &&
+	grep "post-merge hook: git add: killed by signal 9" err &&
+	test "$(git -C kill log -1 --format=%s)" = "sovsync: refresh manifest" &&
+	staged_as_head kill $doc &&
+	git -C kill diff --cached --quiet &&
+	touch kill/$doc && sov_fresh kill
+'
+
 test_done

@@ -46,6 +46,10 @@ int main(void)
 	ok(sov_run_git(NULL, "/", "rev-parse", "--git-dir", NULL) == -1, "git fails outside a repo");
 	ok(strstr(sov_error_last(), "git rev-parse: fatal: not a git repository") != NULL,
 	   "the error carries git's message: %s", sov_error_last());
+	ok(sov_run_git(NULL, "/", "--literal-pathspecs", "rev-parse", "--git-dir", NULL) == -1,
+	   "the same after a global option");
+	ok(!strncmp(sov_error_last(), "git rev-parse: ", 15), "the error names the command: %s",
+	   sov_error_last());
 
 	{
 		const char *hash[] = { "git", "hash-object", "--stdin", NULL };
