@@ -7,8 +7,10 @@
 # the pull happened to write the index in a later second than the file
 # (t6000 test 4 failed that way about 1 run in 8), the index kept the
 # unfiltered blob: `git status` showed the document staged and modified.
-# Here that timing is made certain: the pull runs without hooks, the entry
-# gets settled stat info from a second in the past, then the hook runs.
+# Here that timing is made certain, two ways: the pull runs without hooks,
+# the entry gets settled stat info from a second in the past, then the hook
+# runs; or a real pull checks out, after the document, a file whose smudge
+# filter takes over a second (as git-lfs fetching a large file would).
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sovsync-hooks-lib.sh"
@@ -131,6 +133,24 @@ test_expect_success 'a document edited before the follow-up stays an unstaged ed
 	git -C edit status --porcelain >st &&
 	echo " M $doc" >expect &&
 	test_cmp expect st
+'
+
+test_expect_success 'a real pull whose checkout outlasts a second (a slow smudge, as git-lfs)' '
+	new_case lfs &&
+	# A file checked out after the document takes over a second to smudge,
+	# so the pull writes the index in a later second than the document.
+	git -C lfs config filter.slow.smudge "sleep 1.1; cat" &&
+	git -C lfs config filter.slow.clean cat &&
+	echo "*.slow filter=slow" >"lfs/$(git -C lfs rev-parse --git-path info/attributes)" &&
+	echo "large" >lfs-web/shared/zz.slow &&
+	web_raw_doc lfs "sixth from the web" &&
+	doc=shared/documents/ingested/lfs.md &&
+	test_tick &&
+	git -C lfs pull -q --ff-only 2>err &&
+	test "$(git -C lfs log -1 --format=%s)" = "sovsync: refresh manifest" &&
+	staged_as_head lfs $doc &&
+	git -C lfs diff --cached --quiet &&
+	touch lfs/$doc && sov_fresh lfs
 '
 
 test_expect_success 'killed between the two index writes: the index holds the stored form' '
