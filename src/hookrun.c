@@ -333,7 +333,14 @@ static int apply_index_fix(struct sov_hookrun *h, int from_head)
 		goto out;
 	unlink(path.ptr);
 	if (!from_head) {
-		ret = sov_manifest_stage(h->repo, list.ptr);
+		git_oid head;
+
+		/* HEAD holds what pre-commit wrote: stage exactly that. */
+		ret = head_id(h->repo, &head);
+		if (ret == 0)
+			ret = sov_manifest_stage_commit(h->repo, &head, list.ptr);
+		else if (ret > 0)
+			ret = 0;
 	} else {
 		/* Literal: a user directory named "a[1]" is not a pattern. */
 		const char *argv[] = { "git", "--literal-pathspecs", "checkout", "-q", "HEAD",
@@ -581,7 +588,7 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw
 	struct sov_buf paths = SOV_BUF_INIT, list = SOV_BUF_INIT, date = SOV_BUF_INIT;
 	struct sov_buf adate = SOV_BUF_INIT, out = SOV_BUF_INIT;
 	char tree_hex[GIT_OID_HEXSZ + 1], head_hex[GIT_OID_HEXSZ + 1];
-	git_oid tree;
+	git_oid tree, followup;
 	int ret = -1;
 
 	sov_hookrun_opts(h, &opts);
@@ -614,20 +621,24 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw
 		if (sov_run_git_argv(&out, git_repository_workdir(h->repo), env, commit_tree) < 0)
 			goto out;
 		sov_buf_rtrim(&out);
+		if (out.len != GIT_OID_HEXSZ || git_oid_fromstrn(&followup, out.ptr, out.len) < 0) {
+			sov_error("git commit-tree: unexpected output '%s'", out.ptr);
+			goto out;
+		}
 		update_ref[5] = out.ptr;
 		if (sov_run_git_argv(NULL, git_repository_workdir(h->repo), NULL, update_ref) < 0)
 			goto out;
 	}
-	if (sov_manifest_stage(h->repo, list.ptr) < 0)
+	/*
+	 * By blob id, not by `git update-index <path>`: a file the pull checked
+	 * out unfiltered is not rewritten here, only its stored form changes, and
+	 * Git does not read a file again while its stat info looks unchanged.
+	 */
+	if (sov_manifest_stage_commit(h->repo, &followup, list.ptr) < 0)
 		goto out;
 	fprintf(stderr, "sovsync: manifest of %.12s refreshed in follow-up commit %.12s\n",
 		head_hex, out.ptr);
-	{
-		git_oid id;
-
-		if (git_oid_fromstrn(&id, out.ptr, GIT_OID_HEXSZ) == 0)
-			mark_trusted(h, &id);
-	}
+	mark_trusted(h, &followup);
 	ret = 0;
 out:
 	sov_buf_release(&paths);

@@ -72,9 +72,26 @@ int sov_manifest_refresh_index(git_repository *repo, const struct sov_manifest_o
 /*
  * Stage the working tree files `list` names (one path per line) with
  * `git update-index --add`; Git's environment (GIT_INDEX_FILE) applies.
- * Returns 0 or -1.
+ * Only for files just written: Git reads a file again (through the clean
+ * filter) only when its stat info differs from the index entry's or is
+ * racy, which a file written now always satisfies.  Returns 0 or -1.
  */
 int sov_manifest_stage(git_repository *repo, const char *list);
+
+/*
+ * Put the index entries of `list` (one path per line) in step with
+ * `commit`, a commit sovsync made or completed: each path gets the mode and
+ * blob `commit` holds (`git update-index --index-info`), then its stat info
+ * is refreshed from the working tree where the file still cleans to that
+ * blob (`git add --refresh`); a file that does not stays an unstaged change,
+ * never a staged one.  Unlike sov_manifest_stage(), this trusts no stat info:
+ * a file whose stored form changed while its content did not (a follow-up
+ * storing an unfiltered file filtered) would keep its old blob under `git
+ * update-index` whenever the index was written in a later second than the
+ * file.  A path `commit` lacks is left alone.  Returns 0 or -1.
+ */
+int sov_manifest_stage_commit(git_repository *repo, const git_oid *commit,
+			      const char *list);
 
 /*
  * Compute the manifest of `commit`'s tree and write the files that differ

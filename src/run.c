@@ -242,8 +242,8 @@ out:
 	return ret;
 }
 
-int sov_run_git_argv(struct sov_buf *out, const char *dir, const char *const *env,
-		     const char *const *argv)
+static int run_git(struct sov_buf *out, const char *dir, const char *const *env,
+		   const char *const *argv, const void *in, size_t in_len)
 {
 	struct sov_buf err = SOV_BUF_INIT;
 	struct sov_run run = { 0 };
@@ -252,18 +252,41 @@ int sov_run_git_argv(struct sov_buf *out, const char *dir, const char *const *en
 	run.argv = argv;
 	run.dir = dir;
 	run.env = env;
+	run.in = in;
+	run.in_len = in_len;
 	run.out = out;
 	run.err = &err;
 	status = sov_run(&run);
 	if (status > 0) {
+		const char *const *cmd = argv[0] ? argv + 1 : argv;
 		char *nl = strchr(err.ptr, '\n');
+
 		if (nl)
 			*nl = '\0';
-		sov_error("git %s: %s", argv[0] && argv[1] ? argv[1] : "",
-			  err.len ? err.ptr : "failed");
+		/* Name the git command, past options such as --literal-pathspecs. */
+		while (*cmd && **cmd == '-' && cmd[1])
+			cmd++;
+		if (err.len)
+			sov_error("git %s: %s", *cmd ? *cmd : "", err.ptr);
+		else if (status > 128)
+			sov_error("git %s: killed by signal %d", *cmd ? *cmd : "", status - 128);
+		else
+			sov_error("git %s: failed (exit status %d)", *cmd ? *cmd : "", status);
 	}
 	sov_buf_release(&err);
 	return status == 0 ? 0 : -1;
+}
+
+int sov_run_git_argv(struct sov_buf *out, const char *dir, const char *const *env,
+		     const char *const *argv)
+{
+	return run_git(out, dir, env, argv, NULL, 0);
+}
+
+int sov_run_git_input(struct sov_buf *out, const char *dir, const char *const *argv,
+		      const void *in, size_t in_len)
+{
+	return run_git(out, dir, NULL, argv, in, in_len);
 }
 
 int sov_run_git(struct sov_buf *out, const char *dir, ...)

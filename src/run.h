@@ -57,4 +57,11 @@ int sov_run_git(struct sov_buf *out, const char *dir, ...)
 int sov_run_git_argv(struct sov_buf *out, const char *dir, const char *const *env,
 		     const char *const *argv);
 
+/*
+ * Same with `in_len` bytes of `in` on git's stdin (`git update-index
+ * --index-info`); the caller keeps ownership of `in`.
+ */
+int sov_run_git_input(struct sov_buf *out, const char *dir, const char *const *argv,
+		      const void *in, size_t in_len);
+
 #endif

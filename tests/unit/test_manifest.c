@@ -5,10 +5,13 @@
 #include "error.h"
 #include "fs.h"
 #include "manifest.h"
+#include "run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/sovsync-manifest-XXXXXX";
@@ -107,6 +110,75 @@ int main(void)
 		sov_buf_reset(&data);
 		ok(sov_manifest_real_content(repo, &blob, &data) == 0 && data.len == 3 &&
 		   !memcmp(data.ptr, "abc", 3), "real content of a plain blob");
+	}
+
+	/*
+	 * Staging a commit's files trusts no stat info: the entry of a file
+	 * whose stat info is settled (a past second) still takes the blob the
+	 * commit holds, and keeps no stat info while the file differs from it.
+	 */
+	{
+		const char *one = "one\n";
+		struct timeval past[2] = { { time(NULL) - 10, 0 }, { time(NULL) - 10, 0 } };
+		git_tree_update upd = { GIT_TREE_UPDATE_UPSERT, { { 0 } }, GIT_FILEMODE_BLOB,
+					"shared/stage.txt" };
+		git_commit *c = NULL;
+		git_tree *tr = NULL;
+		git_signature *sig = NULL;
+		git_oid c4, c5, tree, blob_one;
+		char hex[GIT_OID_HEXSZ + 2];
+
+		put("shared/stage.txt", one);
+		sov_buf_reset(&paths);
+		sov_buf_addf(&paths, "%s/shared/stage.txt", dir);
+		ok(utimes(paths.ptr, past) == 0, "stage: file dated 10 s back");
+		c4 = commit_all(repo, "stage.txt", 1700000300);
+		ok(sov_run_git(NULL, dir, "update-index", "-q", "--refresh", NULL) == 0,
+		   "stage: stat info settled");
+		git_blob_create_from_buffer(&blob_one, repo, one, strlen(one));
+		git_blob_create_from_buffer(&upd.id, repo, "two\n", 4);
+		git_commit_lookup(&c, repo, &c4);
+		git_commit_tree(&tr, c);
+		git_tree_create_updated(&tree, repo, tr, 1, &upd);
+		git_tree_free(tr);
+		git_tree_lookup(&tr, repo, &tree);
+		git_signature_new(&sig, "T", "t@example.com", 1700000400, 0);
+		ok(git_commit_create_v(&c5, repo, NULL, sig, sig, NULL, "two", tr, 1, c) == 0,
+		   "stage: a commit with another blob, the file untouched");
+		git_signature_free(sig);
+		git_tree_free(tr);
+		git_commit_free(c);
+
+		ok(sov_manifest_stage_commit(repo, &c5, "shared/stage.txt\nshared/absent.txt\n")
+		   == 0, "stage_commit");
+		sov_buf_reset(&data);
+		sov_run_git(&data, dir, "rev-parse", ":shared/stage.txt", NULL);
+		git_oid_tostr(hex, sizeof(hex), &upd.id);
+		strcat(hex, "\n");
+		is_str(data.ptr, hex, "the index holds the commit's blob despite settled stat info");
+		sov_buf_reset(&data);
+		sov_run_git(&data, dir, "ls-files", "shared/absent.txt", NULL);
+		is_int((int)data.len, 0, "a path the commit lacks is left alone");
+		sov_buf_reset(&data);
+		sov_run_git(&data, dir, "diff-files", "--name-only", NULL);
+		is_str(data.ptr, "shared/stage.txt\n", "the differing file keeps no stat info");
+
+		ok(sov_manifest_stage_commit(repo, &c4, "shared/stage.txt\n") == 0,
+		   "stage_commit back");
+		sov_buf_reset(&data);
+		sov_run_git(&data, dir, "rev-parse", ":shared/stage.txt", NULL);
+		git_oid_tostr(hex, sizeof(hex), &blob_one);
+		strcat(hex, "\n");
+		is_str(data.ptr, hex, "the index holds that commit's blob");
+		sov_buf_reset(&data);
+		sov_run_git(&data, dir, "diff-files", "--name-only", NULL);
+		is_int((int)data.len, 0, "a matching file gets its stat info back");
+
+		git_oid_fromstr(&c5, "0123456789012345678901234567890123456789");
+		is_int(sov_manifest_stage_commit(repo, &c5, "shared/stage.txt\n"), -1,
+		       "a missing commit is an error");
+		ok(strstr(sov_error_last(), "commit 0123456789") != NULL, "naming it: %s",
+		   sov_error_last());
 	}
 
 	sov_buf_release(&report);

@@ -123,6 +123,24 @@ int main(void)
 	ok(sov_run_git(NULL, "/", "rev-parse", "--git-dir", NULL) == -1, "git fails outside a repo");
 	ok(strstr(sov_error_last(), "git rev-parse: fatal: not a git repository") != NULL,
 	   "the error carries git's message: %s", sov_error_last());
+	ok(sov_run_git(NULL, "/", "--literal-pathspecs", "rev-parse", "--git-dir", NULL) == -1,
+	   "the same after a global option");
+	ok(!strncmp(sov_error_last(), "git rev-parse: ", 15), "the error names the command: %s",
+	   sov_error_last());
+
+	{
+		const char *hash[] = { "git", "hash-object", "--stdin", NULL };
+		const char *bad[] = { "git", "hash-object", "-t", "sovsync-no-type", "--stdin",
+				      NULL };
+
+		sov_buf_reset(&out);
+		ok(sov_run_git_input(&out, NULL, hash, "hello\n", 6) == 0, "git with stdin");
+		is_str(out.ptr, "ce013625030ba8dba906f756967f9e9ca394464a\n",
+		       "git read exactly the input");
+		ok(sov_run_git_input(NULL, NULL, bad, "x", 1) == -1, "a failing git with stdin");
+		ok(strstr(sov_error_last(), "git hash-object: ") != NULL,
+		   "the error names the command: %s", sov_error_last());
+	}
 
 	test_timeout();
 
