@@ -289,6 +289,108 @@ int sov_manifest_real_content(git_repository *repo, const git_oid *blob,
 	return ret;
 }
 
+/* What the streaming decoder feeds: the hash and the size of the content. */
+struct content_hash {
+	struct sov_sha256 sha;
+	uint64_t size;
+};
+
+static int content_hash_write(void *ctx, const void *data, size_t len)
+{
+	struct content_hash *ch = ctx;
+
+	sov_sha256_update(&ch->sha, data, len);
+	ch->size += len;
+	return 0;
+}
+
+/* Blobs larger than this are read through `git cat-file`, never whole. */
+#define STREAM_MIN_SIZE (8u << 20)
+
+static int decoder_write(void *dec, const void *data, size_t len)
+{
+	return sov_frame_decoder_write(dec, data, len);
+}
+
+/*
+ * Feed blob `blob` to `dec`: small ones from libgit2's object (it inflates
+ * the whole object), larger ones piped from `git cat-file blob`, which
+ * streams even a packed blob (`git add` packs files over
+ * core.bigFileThreshold), so the memory used does not grow with the size of
+ * the file.
+ */
+static int feed_blob(git_repository *repo, const git_oid *blob, struct sov_frame_decoder *dec)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t size = 0;
+	git_object_t type;
+	git_odb *odb = NULL;
+	git_blob *b = NULL;
+	int ret;
+
+	git_oid_tostr(hex, sizeof(hex), blob);
+	if (git_repository_odb(&odb, repo) < 0 || git_odb_read_header(&size, &type, odb, blob) < 0) {
+		git_odb_free(odb);
+		return sov_error_git("blob %s", hex);
+	}
+	git_odb_free(odb);
+	if (size >= STREAM_MIN_SIZE) {
+		/*
+		 * Git streams a packed blob only above core.bigFileThreshold
+		 * (else it inflates it whole), and the pages of a mapped pack
+		 * count in the resident size: small windows (default 1 GiB).
+		 */
+		const char *argv[] = { "git", "--git-dir", git_repository_path(repo),
+				       "-c", "core.bigFileThreshold=1m",
+				       "-c", "core.packedGitWindowSize=1m",
+				       "-c", "core.packedGitLimit=16m",
+				       "cat-file", "blob", hex, NULL };
+		struct sov_run run = { 0 };
+
+		run.argv = argv;
+		run.out_fn = decoder_write;
+		run.out_ctx = dec;
+		run.inherit_stderr = 1;
+		ret = sov_run(&run);
+		if (ret > 0)
+			sov_error("git cat-file blob %s failed", hex);
+		return ret ? -1 : 0;
+	}
+	if (git_blob_lookup(&b, repo, blob) < 0)
+		return sov_error_git("blob %s", hex);
+	ret = sov_frame_decoder_write(dec, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+	git_blob_free(b);
+	return ret;
+}
+
+/*
+ * The "sha256:<hex>" tag and size of a blob's real content, decoded chunk by
+ * chunk (a blob without the stored form's header passes through as it is):
+ * a 1 GiB tracked file is never held decoded.
+ */
+static int real_content_hash(git_repository *repo, const git_oid *blob, struct sov_buf *tag,
+			     uint64_t *size)
+{
+	struct content_hash ch = { { NULL }, 0 };
+	struct sov_frame_decoder *dec;
+	char hex[SOV_SHA256_HEXLEN + 1];
+
+	if (sov_sha256_init(&ch.sha) < 0)
+		return -1;
+	dec = sov_frame_decoder_new(SOV_FRAME_PASSTHROUGH, content_hash_write, &ch);
+	if (feed_blob(repo, blob, dec) < 0 || sov_frame_decoder_finish(dec) < 0) {
+		sov_frame_decoder_free(dec);
+		sov_sha256_abort(&ch.sha);
+		return sov_error_prefix("blob %s", git_oid_tostr_s(blob));
+	}
+	sov_frame_decoder_free(dec);
+	sov_sha256_final_hex(&ch.sha, hex);
+	sov_buf_reset(tag);
+	sov_buf_addf(tag, "sha256:%s", hex);
+	*size = ch.size;
+	return 0;
+}
+
 static void sha256_tag(const void *data, size_t len, struct sov_buf *out)
 {
 	char hex[SOV_SHA256_HEXLEN + 1];
@@ -429,7 +531,7 @@ static json_t *entry_by_hash(json_t *files, const char *rel, const char *hash)
 	return NULL;
 }
 
-static json_t *new_entry(const char *hash, size_t size, int64_t when, const char *source)
+static json_t *new_entry(const char *hash, uint64_t size, int64_t when, const char *source)
 {
 	struct sov_buf t = SOV_BUF_INIT;
 	json_t *e;
@@ -445,19 +547,22 @@ static json_t *new_entry(const char *hash, size_t size, int64_t when, const char
 static int file_entry(struct ctx *c, struct snapshot *s, struct mfile *f, json_t **out)
 {
 	const char *rel = f->path + c->root_len + 1;
-	struct sov_buf data = SOV_BUF_INIT, hash = SOV_BUF_INIT;
+	struct sov_buf hash = SOV_BUF_INIT;
 	json_t *e, *prev;
+	uint64_t size = 0;
 	int64_t when = c->opts->commit_time;
 
 	if ((e = trusted_entry(&c->base, f, rel)) || (e = trusted_entry(&c->other, f, rel))) {
 		*out = json_incref(e);
 		return 0;
 	}
-	if (f->is_new)
-		sov_buf_add(&data, f->content.ptr, f->content.len);
-	else if (sov_manifest_real_content(c->repo, &f->oid, &data) < 0)
-		return -1;
-	sha256_tag(data.ptr, data.len, &hash);
+	if (f->is_new) {
+		sha256_tag(f->content.ptr, f->content.len, &hash);
+		size = f->content.len;
+	} else if (real_content_hash(c->repo, &f->oid, &hash, &size) < 0) {
+		sov_error_prefix("%s", f->path);
+		goto fail;
+	}
 
 	prev = entry_by_hash(s->state ? json_object_get(s->state, "files") : NULL, rel, hash.ptr);
 	if (!prev)
@@ -467,20 +572,18 @@ static int file_entry(struct ctx *c, struct snapshot *s, struct mfile *f, json_t
 	if (prev) {
 		/* Same content as recorded: it was not modified since then. */
 		*out = json_pack("{s:s, s:I, s:O, s:O}", "hash", hash.ptr,
-				 "size", (json_int_t)data.len,
+				 "size", (json_int_t)size,
 				 "last_modified", json_object_get(prev, "last_modified"),
 				 "source", json_object_get(prev, "source"));
 	} else {
 		if (!f->is_new && c->has_history &&
 		    introduced_time(c, f->path, &f->oid, &when) < 0)
 			goto fail;
-		*out = new_entry(hash.ptr, data.len, when, c->opts->source);
+		*out = new_entry(hash.ptr, size, when, c->opts->source);
 	}
-	sov_buf_release(&data);
 	sov_buf_release(&hash);
 	return 0;
 fail:
-	sov_buf_release(&data);
 	sov_buf_release(&hash);
 	return -1;
 }

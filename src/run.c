@@ -53,7 +53,7 @@ int sov_run(const struct sov_run *run)
 	int in_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 };
 	int err_pipe[2] = { -1, -1 }, report[2] = { -1, -1 };
 	size_t in_off = 0;
-	int status, child_errno = 0, ret = -1;
+	int status, child_errno = 0, out_failed = 0, ret = -1;
 	pid_t pid;
 
 	if (pipe2(in_pipe, O_CLOEXEC) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
@@ -125,7 +125,11 @@ int sov_run(const struct sov_run *run)
 					err_pipe[0] = -1;
 				continue;
 			}
-			if (fd == out_pipe[0] && run->out)
+			if (fd == out_pipe[0] && run->out_fn) {
+				if (!out_failed &&
+				    run->out_fn(run->out_ctx, tmp, (size_t)got) < 0)
+					out_failed = 1;
+			} else if (fd == out_pipe[0] && run->out)
 				sov_buf_add(run->out, tmp, (size_t)got);
 			else if (fd == err_pipe[0] && run->err)
 				sov_buf_add(run->err, tmp, (size_t)got);
@@ -145,6 +149,8 @@ int sov_run(const struct sov_run *run)
 		goto out;
 	}
 	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (out_failed)
+		ret = -1;	/* the callback's message stands */
 out:
 	for (int i = 0; i < 2; i++) {
 		if (in_pipe[i] >= 0) close(in_pipe[i]);
