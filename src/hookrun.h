@@ -15,9 +15,19 @@
  * follow-up.  The follow-up is built with plumbing (commit-tree, update-ref),
  * so it runs no commit hooks and cannot loop.
  *
+ * An edit of a manifest file that is in the working tree but not in what is
+ * committed (not staged; or a commit made without the hooks) is the user's:
+ * it is never overwritten and never committed.  The commit gets the
+ * manifest of what it holds, staged by blob id; the working copy keeps the
+ * edit, with the members the manifest changed brought up to date when it is
+ * a JSON object (manifest.h).  Refusing the commit instead would break the
+ * rule above for a case the hook can settle by itself, and block
+ * `sovsync sync` and GUI clients on a file the user may not know is derived.
+ *
  * Bookkeeping under <git dir>/sovsync/: "precommit" (what pre-commit staged,
- * so that post-commit can skip its check) and "fix-index" (paths to copy into
- * the real index after a `git commit --only`).
+ * so that post-commit can skip its check) and "fix-index" ("<blob id>
+ * <path>" lines of what pre-commit staged, for the real index after a
+ * `git commit --only` and for a merge commit Git wrote without them).
  */
 #ifndef SOV_HOOKRUN_H
 #define SOV_HOOKRUN_H

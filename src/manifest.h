@@ -60,27 +60,39 @@ struct sov_manifest_staged {
 #define SOV_MANIFEST_STAGED_INIT { SOV_BUF_INIT, { { 0 } }, 0 }
 
 /*
+ * Files written: each new content is stored as a blob and listed as a
+ * "<blob id> <path>" line, and written into the working tree too unless the
+ * working tree copy holds an edit of the user's that the snapshot lacks (it
+ * differs from the snapshot's blob, is deleted, or is not a regular file).
+ * Such a copy is never overwritten and never staged: only the members the
+ * manifest changed are brought up to date in it, when both are JSON
+ * objects; otherwise it is left byte for byte.
+ */
+
+/*
  * Refresh the manifest of the index Git is committing (the one GIT_INDEX_FILE
  * names in a hook, else the repository's): compute it, write the files that
- * changed into the working tree and stage them with `git update-index`.  Git does the
+ * changed (see above) and stage them with `git update-index`.  Git does the
  * index reading and writing (much faster than libgit2 on large indexes).
- * Fills `out` (release out->staged).  Returns 0 or -1.
+ * Fills `out`: out->staged holds "<blob id> <path>" lines (release it).
+ * Returns 0 or -1.
  */
 int sov_manifest_refresh_index(git_repository *repo, const struct sov_manifest_opts *opts,
 			       struct sov_manifest_staged *out);
 
 /*
- * Stage the working tree files `list` names (one path per line) with
- * `git update-index --add`; Git's environment (GIT_INDEX_FILE) applies.
- * Returns 0 or -1.
+ * Stage the blobs `list` names ("<blob id> <path>" lines): from the working
+ * tree (`git update-index --add`, which records its stat data) where the
+ * file holds that blob, else by id (`--index-info`, mode 100644), which
+ * leaves an edit of the user's in the working tree unstaged.  Git's
+ * environment (GIT_INDEX_FILE) applies.  Returns 0 or -1.
  */
 int sov_manifest_stage(git_repository *repo, const char *list);
 
 /*
- * Compute the manifest of `commit`'s tree and write the files that differ
- * into the working tree (not staged): the content of a follow-up commit.
- * `paths` receives the repository-relative paths written, one per line.
- * Returns 0 or -1.
+ * Compute the manifest of `commit`'s tree, store the files that differ as
+ * blobs and write them (see above; not staged): the content of a follow-up
+ * commit.  `paths` receives "<blob id> <path>" lines.  Returns 0 or -1.
  */
 int sov_manifest_refresh_tree(git_repository *repo, const git_oid *commit,
 			      const struct sov_manifest_opts *opts, struct sov_buf *paths);
