@@ -4,6 +4,7 @@
 #include "hookrun.h"
 #include "error.h"
 #include "fs.h"
+#include "hookinst.h"
 #include "repo.h"
 #include "run.h"
 #include "storedform.h"
@@ -744,4 +745,67 @@ out:
 	sov_buf_release(&report);
 	sov_buf_release(&raw);
 	return ret;
+}
+
+int sov_hookrun_is_installed(git_repository *repo)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+	int ret = sov_repo_state_path(repo, "install.json", &path) == 0 &&
+		sov_fs_exists(path.ptr);
+
+	sov_error_clear();
+	sov_buf_release(&path);
+	return ret;
+}
+
+int sov_hookrun_check_push(git_repository *repo, const char *root, const char *source)
+{
+	struct sov_hookrun h = SOV_HOOKRUN_INIT;
+	struct sov_buf dir = SOV_BUF_INIT, problems = SOV_BUF_INIT, report = SOV_BUF_INIT;
+	struct sov_manifest_opts opts;
+	git_oid head;
+	int ret;
+
+	if (!git_repository_workdir(repo) || !sov_hookrun_is_installed(repo) ||
+	    head_id(repo, &head) != 0)
+		return 0;	/* no hooks to keep it; nothing to push; (push fails) */
+	h.repo = repo;
+	sov_buf_addstr(&h.root, root);
+	sov_buf_addstr(&h.source, source);
+	if (sov_repo_state_path(repo, "conflicts.json", &h.conflicts) < 0) {
+		ret = -1;
+		goto out;
+	}
+	ret = sov_hookinst_check(git_repository_workdir(repo), &dir, &problems);
+	if (ret > 0) {
+		/*
+		 * Hooks in order: HEAD is trusted unless it was made while they
+		 * were not (or arrived and was never checked): check it as
+		 * post-commit would, with a follow-up when stale.
+		 */
+		ret = is_trusted(&h, &head) ? 0 :
+			ensure_fresh(&h, NULL, NULL, may_follow_up(repo), 0);
+		goto out;
+	}
+	if (ret < 0)
+		goto out;
+	sov_hookrun_opts(&h, &opts);
+	ret = sov_manifest_verify(repo, &head, &opts, &report);
+	if (ret == 0)
+		mark_trusted(&h, &head);
+	if (ret > 0) {
+		sov_buf_rtrim(&problems);
+		ret = sov_error("not pushing: the manifest of %.12s is stale (%.*s) and the "
+				"hooks in %s are bypassed (%s); run 'sovsync install'",
+				git_oid_tostr_s(&head), (int)strcspn(report.ptr, "\n"), report.ptr,
+				dir.ptr, problems.ptr);
+	}
+out:
+	sov_buf_release(&h.root);
+	sov_buf_release(&h.source);
+	sov_buf_release(&h.conflicts);
+	sov_buf_release(&dir);
+	sov_buf_release(&problems);
+	sov_buf_release(&report);
+	return ret < 0 ? -1 : 0;
 }

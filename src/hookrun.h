@@ -72,6 +72,22 @@ int sov_hookrun_post_rewrite(struct sov_hookrun *h, const char *kind);
 int sov_hookrun_ensure_fresh(struct sov_hookrun *h, const git_oid *base,
 			     const git_oid *other, int may_commit);
 
+/* Whether `sovsync install` ran for this repository (its install.json). */
+int sov_hookrun_is_installed(git_repository *repo);
+
+/*
+ * Before a push (`sovsync sync`) in a repository where sovsync is
+ * installed, that HEAD's manifest is true.  When the
+ * hooks Git runs are not sovsync's in working order (sov_hookinst_check),
+ * nothing kept it true: check it in full, and when it is stale return -1
+ * with a message naming the hooks' trouble (the caller does not push: a
+ * repair would hide the bypass, which goes on making stale commits).  When
+ * they are in order, a HEAD this clone has not checked (made while they
+ * were bypassed) is checked and repaired by a follow-up, as post-commit
+ * does.  `root` and `source`: sovsync.root and sovsync.source.  0: push.
+ */
+int sov_hookrun_check_push(git_repository *repo, const char *root, const char *source);
+
 /* The default options for this repository (root, source, conflict queue). */
 void sov_hookrun_opts(struct sov_hookrun *h, struct sov_manifest_opts *opts);
 
