@@ -18,8 +18,11 @@
  * repository.  Everything written is deterministic: timestamps come from
  * commit dates, never from the clock of the machine that recomputes.
  *
- * Content hashes are of the real (smudged) content; every read of a blob's
- * content goes through sov_manifest_real_content().
+ * Content hashes are of the real (smudged) content.  A file's hash and size
+ * are computed streaming (the stored form decoded chunk by chunk, blobs over
+ * 8 MiB piped from `git cat-file`), so memory does not grow with the file;
+ * the JSON files the manifest reads whole go through
+ * sov_manifest_real_content().
  */
 #ifndef SOV_MANIFEST_H
 #define SOV_MANIFEST_H
