@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 #include "error.h"
+#include "hookinst.h"
 #include "hookrun.h"
 #include "json.h"
 #include "metrics.h"
@@ -174,6 +175,36 @@ static json_t *last_sync(struct sov_hookrun *h, json_t *st)
 	return out;
 }
 
+/*
+ * Whether the hooks Git runs are sovsync's (hookinst.h): {"active", "dir",
+ * "problems"}.  Bypassed hooks leave every commit's manifest stale, so
+ * health is not "healthy" then.
+ */
+static json_t *hooks_json(struct sov_hookrun *h, json_t *health)
+{
+	struct sov_buf dir = SOV_BUF_INIT, problems = SOV_BUF_INIT;
+	const char *wd = git_repository_workdir(h->repo), *line, *eol;
+	json_t *list = json_array(), *out;
+	int installed = sov_hookrun_is_installed(h->repo);
+	int active = wd ? sov_hookinst_check(wd, &dir, &problems) : 1;
+
+	if (active < 0) {
+		sov_buf_addf(&problems, "%s\n", sov_error_last());
+		sov_error_clear();
+		active = 0;
+	}
+	for (line = problems.ptr; (eol = strchr(line, '\n')); line = eol + 1)
+		json_array_append_new(list, json_stringn(line, (size_t)(eol - line)));
+	out = json_pack("{s:b, s:b, s:s?, s:o}", "installed", installed, "active", active,
+			"dir", dir.len ? dir.ptr : NULL, "problems", list);
+	/* Never installed: nothing was bypassed (the sync commits without a manifest). */
+	if (installed && !active && !strcmp(json_string_value(json_object_get(health, "status")), "healthy"))
+		json_object_set_new(health, "status", json_string("degraded"));
+	sov_buf_release(&dir);
+	sov_buf_release(&problems);
+	return out;
+}
+
 static json_t *status_json(struct sov_hookrun *h)
 {
 	struct sov_metrics m = SOV_METRICS_INIT;
@@ -194,6 +225,7 @@ static json_t *status_json(struct sov_hookrun *h)
 		json_object_set(st, key, v);
 	json_object_set_new(st, "pendingChanges", json_integer(pending_changes(h->repo,
 								h->root.ptr)));
+	json_object_set_new(st, "hooks", hooks_json(h, json_object_get(st, "health")));
 	sov_error_clear();
 	json_decref(metrics);
 	sov_metrics_release(&m);
@@ -208,6 +240,7 @@ static const char *str_or(json_t *v, const char *def)
 static void print_human(json_t *st)
 {
 	json_t *health = json_object_get(st, "health"), *q = json_object_get(st, "webhookQueue");
+	json_t *hooks = json_object_get(st, "hooks");
 	json_t *conflicts = json_object_get(st, "pendingConflicts"), *c;
 	size_t i;
 
@@ -236,7 +269,21 @@ static void print_human(json_t *st)
 	printf("webhook queue:       %" JSON_INTEGER_FORMAT " pending, %" JSON_INTEGER_FORMAT
 	       " failed\n", json_integer_value(json_object_get(q, "pending")),
 	       json_integer_value(json_object_get(q, "failed")));
+	if (json_is_true(json_object_get(hooks, "active"))) {
+		printf("hooks:               active (%s)\n",
+		       str_or(json_object_get(hooks, "dir"), "?"));
+	} else if (!json_is_true(json_object_get(hooks, "installed"))) {
+		printf("hooks:               none (sovsync is not installed here)\n");
+	} else {
+		printf("hooks:               BYPASSED: commits get no manifest; run "
+		       "'sovsync install'\n");
+		json_array_foreach(json_object_get(hooks, "problems"), i, c)
+			printf("                     %s\n", json_string_value(c));
+	}
 	printf("health:              %s", str_or(json_object_get(health, "status"), "?"));
+	if (json_is_true(json_object_get(hooks, "installed")) &&
+	    !json_is_true(json_object_get(hooks, "active")))
+		printf(" (hooks bypassed)");
 	if (json_is_string(json_object_get(health, "lastError")))
 		printf(" (%" JSON_INTEGER_FORMAT " consecutive failures; last error: %s)",
 		       json_integer_value(json_object_get(health, "consecutiveFailures")),
@@ -297,8 +344,10 @@ const struct sov_cmd sov_cmd_status = {
 	"Shows the branch and the sync branch, ahead/behind <sovsync.remote>/\n"
 	"<sovsync.branch>, the last sync times (from state.json), uncommitted\n"
 	"changes under the synced root, pending document conflicts, the webhook\n"
-	"queue, health (healthy/degraded/failing, last error, consecutive\n"
-	"failures) and the metrics totalSyncs, successfulSyncs, failedSyncs,\n"
+	"queue, whether the hooks Git runs are sovsync's (deleted, not\n"
+	"executable, replaced or bypassed by core.hooksPath: health is then at\n"
+	"best degraded), health (healthy/degraded/failing, last error,\n"
+	"consecutive failures) and the metrics totalSyncs, successfulSyncs, failedSyncs,\n"
 	"averageSyncDuration (ms), lastSyncTimestamp, pendingChanges and\n"
 	"conflictsResolved.\n"
 	"\n"

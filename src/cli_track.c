@@ -2,14 +2,18 @@
  * cli_track.c - `sovsync track` and `sovsync untrack`: choose which files
  * the large-file filter stores, by editing the repository's top-level
  * .gitattributes (attr.h), and optionally re-stage the files whose filter
- * changed (`git add --renormalize`, which runs the configured filter).
+ * changed or whose stored form disagrees with their attributes (`git add
+ * --renormalize`, which runs the configured filter).
  */
 #include "attr.h"
 #include "cli.h"
 #include "config.h"
 #include "error.h"
+#include "frame.h"
 #include "fs.h"
 #include "run.h"
+
+#include <git2.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +118,136 @@ static void symmetric_difference(const struct path_list *a, const struct path_li
 	}
 }
 
+/* Whether the sorted `list` holds `path`. */
+static int path_list_has(const struct path_list *list, const char *path)
+{
+	size_t lo = 0, hi = list->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(list->items[mid], path);
+
+		if (!c)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * The pathspec of the files a .gitattributes pattern names: a pattern
+ * without a slash matches a name at any depth, one with a slash matches
+ * from the top (gitattributes(5)); both as glob pathspecs.
+ */
+static void pattern_pathspec(const char *pat, struct sov_buf *out)
+{
+	if (*pat == '/')
+		sov_buf_addf(out, ":(glob)%s", pat + 1);
+	else if (strchr(pat, '/'))
+		sov_buf_addf(out, ":(glob)%s", pat);
+	else
+		sov_buf_addf(out, ":(glob)**/%s", pat);
+	sov_buf_addch(out, '\0');
+}
+
+/* Whether blob `hex` holds the stored form: 1, 0 (empty counts as both: 1), -1. */
+static int blob_is_stored(git_repository *repo, const char *hex)
+{
+	git_oid id;
+	git_blob *b = NULL;
+	int ret;
+
+	if (git_oid_fromstrn(&id, hex, GIT_OID_HEXSZ) < 0 || git_blob_lookup(&b, repo, &id) < 0)
+		return sov_error_git("blob %.40s", hex);
+	ret = !git_blob_rawsize(b) ||
+		sov_frame_is_encoded(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+	git_blob_free(b);
+	return ret;
+}
+
+/*
+ * Add to `out` the staged files that the patterns name whose blob is not in
+ * the form their attributes ask for now (`filtered` lists the files under
+ * the filter): a file stored plain although a pattern tracks it (committed
+ * before the pattern was added, by another clone or by a writer without the
+ * filter), or stored in the filter's form although no pattern tracks it any
+ * more.  Comparing the attribute lists before and after the edit misses
+ * them all when the pattern was already there.
+ */
+static int list_misstored(const struct sov_buf *specs, const struct path_list *filtered,
+			  struct path_list *out)
+{
+	const char **argv = NULL;
+	size_t n = 0, alloc = 0;
+	struct sov_buf ls = SOV_BUF_INIT;
+	git_repository *repo = NULL;
+	const char *p, *end, *spec;
+	int ret = -1;
+
+	SOV_ALLOC_GROW(argv, 6, alloc);
+	argv[n++] = "git";
+	argv[n++] = "ls-files";
+	argv[n++] = "-s";
+	argv[n++] = "-z";
+	argv[n++] = "--";
+	for (spec = specs->ptr; spec < specs->ptr + specs->len; spec += strlen(spec) + 1) {
+		SOV_ALLOC_GROW(argv, n + 2, alloc);
+		argv[n++] = spec;
+	}
+	argv[n] = NULL;
+	if (sov_run_git_argv(&ls, NULL, NULL, argv) < 0)
+		goto out;
+	if (git_repository_open_ext(&repo, ".", 0, NULL) < 0) {
+		sov_error_git("cannot open the repository");
+		goto out;
+	}
+	/* "<mode> <oid> <stage>\t<path>" */
+	for (p = ls.ptr, end = ls.ptr + ls.len; p < end; p += strlen(p) + 1) {
+		const char *tab = strchr(p, '\t');
+		int is_filtered, stored;
+
+		if (!tab || tab - p < 7 + GIT_OID_HEXSZ + 2 || tab[-1] != '0' ||
+		    strncmp(p, "100", 3))
+			continue;	/* unmerged, symlinks, gitlinks */
+		is_filtered = path_list_has(filtered, tab + 1);
+		if ((stored = blob_is_stored(repo, p + 7)) < 0)
+			goto out;
+		if (is_filtered == stored)
+			continue;
+		SOV_ALLOC_GROW(out->items, out->nr + 1, out->alloc);
+		out->items[out->nr++] = tab + 1;
+	}
+	/* The paths point into `ls`: `out` owns its text from now on. */
+	sov_buf_release(&out->text);
+	out->text = ls;
+	sov_buf_init(&ls, 0);
+	ret = 0;
+out:
+	git_repository_free(repo);
+	free(argv);
+	sov_buf_release(&ls);
+	return ret;
+}
+
+/* Append to `out` the paths of the sorted lists `a` and `b`, once each. */
+static void path_list_union(const struct path_list *a, const struct path_list *b,
+			    struct path_list *out)
+{
+	size_t i = 0, j = 0;
+
+	while (i < a->nr || j < b->nr) {
+		int c = i == a->nr ? 1 : j == b->nr ? -1 : strcmp(a->items[i], b->items[j]);
+
+		SOV_ALLOC_GROW(out->items, out->nr + 1, out->alloc);
+		out->items[out->nr++] = c <= 0 ? a->items[i] : b->items[j];
+		i += c <= 0;
+		j += c >= 0;
+	}
+}
+
 /* Git's progress style: on stderr, only when it is a terminal. */
 static void show_progress(size_t done, size_t total, int last)
 {
@@ -127,19 +261,20 @@ static void show_progress(size_t done, size_t total, int last)
 static int renormalize(const struct path_list *paths)
 {
 	size_t step = paths->nr / PROGRESS_STEPS + 1, done = 0;
-	const char **argv = sov_calloc(step + 6, sizeof(*argv));
+	const char **argv = sov_calloc(step + 7, sizeof(*argv));
 	int ret = 0;
 
 	argv[0] = "git";
-	argv[1] = "add";
-	argv[2] = "--renormalize";
-	argv[3] = "--";
+	argv[1] = "--literal-pathspecs";	/* paths, not patterns: "a[1].bin" */
+	argv[2] = "add";
+	argv[3] = "--renormalize";
+	argv[4] = "--";
 	show_progress(0, paths->nr, 0);
 	while (done < paths->nr) {
 		size_t n = paths->nr - done < step ? paths->nr - done : step;
 
-		memcpy(argv + 4, paths->items + done, n * sizeof(*argv));
-		argv[4 + n] = NULL;
+		memcpy(argv + 5, paths->items + done, n * sizeof(*argv));
+		argv[5 + n] = NULL;
 		if (sov_run_git_argv(NULL, NULL, NULL, argv) < 0) {
 			ret = -1;
 			break;
@@ -175,7 +310,9 @@ static int read_attributes(struct sov_buf *text)
 static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
 {
 	struct sov_buf text = SOV_BUF_INIT, listing = SOV_BUF_INIT, said = SOV_BUF_INIT;
-	struct path_list before = { 0 }, after = { 0 }, todo = { 0 };
+	struct sov_buf specs = SOV_BUF_INIT;
+	struct path_list before = { 0 }, after = { 0 }, changed_attr = { 0 }, misstored = { 0 };
+	struct path_list todo = { 0 };
 	int i, ret = SOV_EXIT_FAIL, changed = 0, renorm = 0, npat = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -194,6 +331,8 @@ static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
 	sov_buf_init(&before.text, 0);
 	sov_buf_init(&after.text, 0);
 	sov_buf_init(&todo.text, 0);
+	sov_buf_init(&changed_attr.text, 0);
+	sov_buf_init(&misstored.text, 0);
 
 	if (go_to_toplevel() < 0 || read_attributes(&text) < 0)
 		goto out;
@@ -209,6 +348,7 @@ static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
 		r = untrack ? sov_attr_untrack(&text, pat) : sov_attr_track(&text, pat);
 		if (r < 0)
 			goto out;
+		pattern_pathspec(pat, &specs);
 		if (untrack)
 			sov_buf_addf(&said, r ? "Untracking \"%s\"\n" : "\"%s\" was not tracked\n",
 				     pat);
@@ -240,8 +380,12 @@ static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
 	if (renorm) {
 		if (list_filtered(&after) < 0)
 			goto out;
-		if (npat)
-			symmetric_difference(&before, &after, &todo);
+		if (npat) {
+			symmetric_difference(&before, &after, &changed_attr);
+			if (list_misstored(&specs, &after, &misstored) < 0)
+				goto out;
+			path_list_union(&changed_attr, &misstored, &todo);
+		}
 		if (renormalize(npat ? &todo : &after) < 0)
 			goto out;
 	}
@@ -253,6 +397,10 @@ out:
 	path_list_release(&after);
 	free(todo.items);
 	sov_buf_release(&todo.text);
+	free(changed_attr.items);
+	sov_buf_release(&changed_attr.text);
+	path_list_release(&misstored);
+	sov_buf_release(&specs);
 	sov_buf_release(&listing);
 	sov_buf_release(&said);
 	sov_buf_release(&text);
@@ -280,10 +428,11 @@ const struct sov_cmd sov_cmd_track = {
 	".gitattributes that is a symbolic link or a directory, or a sovsync.root\n"
 	"that is a link, is refused: nothing is read or written through a link.\n"
 	"\n"
-	"    --renormalize   re-stage committed files whose filter changed (with\n"
-	"                    no patterns: every tracked file) so that the next\n"
-	"                    commit stores them in their new form; shows progress\n"
-	"                    on a terminal\n",
+	"    --renormalize   re-stage committed files whose filter changed, and\n"
+	"                    files the patterns name that are still stored plain\n"
+	"                    (also when the pattern was already tracked); with no\n"
+	"                    patterns: every tracked file.  The next commit stores\n"
+	"                    them in their new form; shows progress on a terminal\n",
 	0,
 };
 
@@ -294,7 +443,8 @@ const struct sov_cmd sov_cmd_untrack = {
 	"Removes the sovsync lines for each pattern from the top-level\n"
 	".gitattributes; other lines are kept as they are.\n"
 	"\n"
-	"    --renormalize   re-stage committed files that were tracked, so that\n"
-	"                    the next commit stores them as plain files\n",
+	"    --renormalize   re-stage committed files that were tracked, and files\n"
+	"                    the patterns name still stored in the filter's form,\n"
+	"                    so that the next commit stores them as plain files\n",
 	0,
 };

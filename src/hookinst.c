@@ -214,3 +214,82 @@ out:
 	sov_buf_release(&chained);
 	return ret;
 }
+
+/*
+ * The sovsync our script at `path` runs: the value of its "sovsync=" line,
+ * single-quoted as sov_hookinst_shell_quote() writes it.
+ */
+static int script_exe(const char *path, struct sov_buf *out)
+{
+	struct sov_buf data = SOV_BUF_INIT;
+	const char *p;
+	int ret = -1;
+
+	if (sov_buf_read_file(&data, path) < 0) {
+		sov_error_clear();
+		goto out;
+	}
+	p = strstr(data.ptr, "\nsovsync='");
+	if (!p)
+		goto out;
+	for (p += 10; *p && *p != '\n'; p++) {
+		if (*p != '\'')
+			sov_buf_addch(out, *p);
+		else if (!strncmp(p, "'\\''", 4))
+			sov_buf_addch(out, '\''), p += 3;
+	}
+	ret = 0;
+out:
+	sov_buf_release(&data);
+	return ret;
+}
+
+static void check_one(const char *dir, const char *name, struct sov_buf *problems)
+{
+	struct sov_buf path = SOV_BUF_INIT, legacy = SOV_BUF_INIT, exe = SOV_BUF_INIT;
+	const char *ours;
+	struct stat st;
+
+	sov_buf_addf(&path, "%s/%s", dir, name);
+	sov_buf_addf(&legacy, "%s.legacy", path.ptr);
+	ours = path.ptr;
+	if (stat(path.ptr, &st) < 0 || !S_ISREG(st.st_mode)) {
+		sov_buf_addf(problems, "%s: missing from %s\n", name, dir);
+		goto out;
+	}
+	if (access(path.ptr, X_OK) < 0) {
+		sov_buf_addf(problems, "%s: not executable (Git skips it)\n", name);
+		goto out;
+	}
+	if (!sov_hookinst_is_ours(path.ptr)) {
+		if (!sov_hookinst_is_ours(legacy.ptr) || access(legacy.ptr, X_OK) < 0) {
+			sov_buf_addf(problems, "%s: replaced by a script that does not run sovsync\n",
+				     name);
+			goto out;
+		}
+		ours = legacy.ptr;
+	}
+	if (script_exe(ours, &exe) < 0 || !exe.len) {
+		sov_buf_addf(problems, "%s: no sovsync path in the script\n", name);
+		goto out;
+	}
+	if (access(exe.ptr, X_OK) < 0)
+		sov_buf_addf(problems, "%s: runs %s, which is missing or not executable\n", name,
+			     exe.ptr);
+out:
+	sov_buf_release(&path);
+	sov_buf_release(&legacy);
+	sov_buf_release(&exe);
+}
+
+int sov_hookinst_check(const char *workdir, struct sov_buf *dir, struct sov_buf *problems)
+{
+	const char *const *name;
+	size_t start = problems->len;
+
+	if (sov_hookinst_dir(workdir, dir) < 0)
+		return -1;
+	for (name = sov_hookinst_names; *name; name++)
+		check_one(dir->ptr, *name, problems);
+	return problems->len == start;
+}

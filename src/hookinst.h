@@ -49,6 +49,20 @@ int sov_hookinst_uninstall(const char *dir, struct sov_buf *log);
 /* Whether the file at `path` is a hook script of ours. */
 int sov_hookinst_is_ours(const char *path);
 
+/*
+ * Whether the hooks Git runs now for the repository at `workdir` are
+ * sovsync's, in working order: for each of sov_hookinst_names, the file in
+ * Git's hooks directory as it is now (core.hooksPath set or changed after
+ * install counts) is executable and is our script (or a foreign hook that
+ * keeps ours as "<name>.legacy", the pre-commit framework's chaining), and
+ * the sovsync it calls is executable.  Hooks deleted, not executable,
+ * replaced by a foreign script or bypassed by core.hooksPath leave the
+ * manifest stale on every commit.  Sets `dir` to the hooks directory and
+ * appends one line per problem to `problems` ("pre-commit: not executable").
+ * Returns 1 all in order, 0 not, -1 error.
+ */
+int sov_hookinst_check(const char *workdir, struct sov_buf *dir, struct sov_buf *problems);
+
 /* Append `s` quoted for /bin/sh (single quotes). */
 void sov_hookinst_shell_quote(const char *s, struct sov_buf *out);
 

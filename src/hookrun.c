@@ -5,6 +5,7 @@
 #include "error.h"
 #include "fs.h"
 #include "install.h"
+#include "hookinst.h"
 #include "repo.h"
 #include "run.h"
 #include "storedform.h"
@@ -312,15 +313,37 @@ int sov_hookrun_pre_commit(struct sov_hookrun *h)
 
 /* ---- post-commit ---- */
 
+/* Whether the working tree file `path` holds exactly blob `a` or blob `b`. */
+static int worktree_holds(git_repository *repo, const char *path, const git_oid *a,
+			  const git_oid *b)
+{
+	struct sov_buf full = SOV_BUF_INIT, have = SOV_BUF_INIT;
+	git_oid id;
+	int ret;
+
+	sov_buf_addf(&full, "%s%s", git_repository_workdir(repo), path);
+	ret = sov_buf_read_file(&have, full.ptr) == 0 &&
+		git_odb_hash(&id, have.ptr, have.len, GIT_OBJECT_BLOB) == 0 &&
+		(git_oid_equal(&id, a) || git_oid_equal(&id, b));
+	sov_error_clear();
+	sov_buf_release(&full);
+	sov_buf_release(&have);
+	return ret;
+}
+
 /*
- * Put the paths noted by note_index_fix() in step with HEAD: after `commit
- * --only` the working tree already holds HEAD's content, so stage it; after
- * a merge (`from_head`), check HEAD's version out, which is what a
- * follow-up committed or what the merge commit kept.
+ * Put the files noted by note_index_fix() ("<blob id> <path>" lines, the
+ * blobs pre-commit staged) in step with HEAD.  After `commit --only`, HEAD
+ * holds those blobs: stage them (sov_manifest_stage keeps an edit of the
+ * user's in the working tree unstaged).  After a merge (`from_head`), HEAD
+ * is the merge commit, which Git 2.39 wrote without them: put HEAD's
+ * version back in the index, and in the working tree where it still holds
+ * what the hook wrote there (not where the user edited it since), so that
+ * a follow-up starts from HEAD.
  */
 static int apply_index_fix(struct sov_hookrun *h, int from_head)
 {
-	struct sov_buf path = SOV_BUF_INIT, list = SOV_BUF_INIT;
+	struct sov_buf path = SOV_BUF_INIT, list = SOV_BUF_INIT, info = SOV_BUF_INIT;
 	int ret = -1;
 
 	if (sov_repo_state_path(h->repo, "fix-index", &path) < 0)
@@ -346,22 +369,33 @@ static int apply_index_fix(struct sov_hookrun *h, int from_head)
 		const char *argv[] = { "git", "--literal-pathspecs", "checkout", "-q", "HEAD",
 				       "--", NULL, NULL };
 		char *line, *save = NULL;
-		git_oid head, blob;
+		git_oid head, blob, staged;
 
 		ret = 0;
 		if (head_id(h->repo, &head) != 0)
 			goto out;
 		for (line = strtok_r(list.ptr, "\n", &save); line && !ret;
 		     line = strtok_r(NULL, "\n", &save)) {
-			if (blob_at(h->repo, &head, line, &blob) != 0)
+			const char *file = line + GIT_OID_HEXSZ + 1;
+
+			if (strlen(line) < GIT_OID_HEXSZ + 2 ||
+			    git_oid_fromstrn(&staged, line, GIT_OID_HEXSZ) < 0 ||
+			    blob_at(h->repo, &head, file, &blob) != 0)
 				continue;
-			argv[6] = line;
+			if (!worktree_holds(h->repo, file, &staged, &blob)) {
+				sov_buf_addf(&info, "%s %s\n", git_oid_tostr_s(&blob), file);
+				continue;
+			}
+			argv[6] = file;
 			ret = sov_run_git_argv(NULL, git_repository_workdir(h->repo), NULL, argv);
 		}
+		if (!ret && info.len)
+			ret = sov_manifest_stage(h->repo, info.ptr);
 	}
 out:
 	sov_buf_release(&path);
 	sov_buf_release(&list);
+	sov_buf_release(&info);
 	return ret;
 }
 
@@ -466,14 +500,19 @@ int sov_hookrun_post_merge(struct sov_hookrun *h, int is_squash)
 	if ((ret = head_id(h->repo, &head)) != 0)
 		return ret < 0 ? -1 : 0;
 	if (parent_id(h->repo, &head, 1, &p2) == 0 && parent_id(h->repo, &head, 0, &p1) == 0) {
-		/* A merge commit: did what pre-merge-commit staged reach it? */
+		/*
+		 * A merge commit: first put the files pre-merge-commit wrote
+		 * back to the commit's version, so that a follow-up starts from
+		 * HEAD and tells them from an edit of the user's; then, did what
+		 * pre-merge-commit staged reach it?
+		 */
+		if (apply_index_fix(h, 1) < 0)
+			return -1;
 		if (precommit_matches(h, &head, &p1) && !arrived_unfiltered(h, &p1, &head)) {
 			mark_trusted(h, &head);
-			ret = 0;
-		} else {
-			ret = ensure_fresh(h, &p1, &p2, 1, FRESH_PENDING | FRESH_STORED);
+			return 0;
 		}
-		return apply_index_fix(h, 1) < 0 ? -1 : ret;
+		return ensure_fresh(h, &p1, &p2, 1, FRESH_PENDING | FRESH_STORED);
 	}
 	/* A fast-forward: everything since ORIG_HEAD arrived from elsewhere. */
 	if (read_git_file_oid(h->repo, "ORIG_HEAD", &orig) == 0 &&
@@ -512,8 +551,9 @@ static int head_is_followup(git_repository *repo, const git_oid *head)
 }
 
 /*
- * HEAD's tree with the written files (`paths`) replaced by their working tree
- * content and the files of `raw` by their stored form.
+ * HEAD's tree with the manifest's files (`paths`, "<blob id> <path>" lines)
+ * replaced by their new blobs and the files of `raw` by their stored form;
+ * `list` gets "<blob id> <path>" for each, for sov_manifest_stage().
  */
 static int followup_tree(git_repository *repo, const git_oid *head, char *paths, char *raw,
 			 git_oid *tree_out, struct sov_buf *list)
@@ -525,17 +565,18 @@ static int followup_tree(git_repository *repo, const git_oid *head, char *paths,
 	char *line, *save = NULL;
 	int ret = -1;
 
+	/* "<blob id> <path>": the manifest stored the new contents already. */
 	for (line = strtok_r(paths, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		SOV_ALLOC_GROW(updates, nr + 1, alloc);
 		memset(&updates[nr], 0, sizeof(*updates));
 		updates[nr].action = GIT_TREE_UPDATE_UPSERT;
 		updates[nr].filemode = GIT_FILEMODE_BLOB;
-		updates[nr].path = line;
-		/* Through the working tree, so attributes apply as for `git add`. */
-		if (git_blob_create_from_workdir(&updates[nr].id, repo, line) < 0) {
-			sov_error_git("cannot store %s", line);
+		if (strlen(line) < GIT_OID_HEXSZ + 2 ||
+		    git_oid_fromstrn(&updates[nr].id, line, GIT_OID_HEXSZ) < 0) {
+			sov_error("bad follow-up line '%.80s'", line);
 			goto out;
 		}
+		updates[nr].path = line + GIT_OID_HEXSZ + 1;
 		sov_buf_addf(list, "%s\n", line);
 		nr++;
 	}
@@ -561,7 +602,7 @@ static int followup_tree(git_repository *repo, const git_oid *head, char *paths,
 			goto out;
 		}
 		git_tree_entry_free(e);
-		sov_buf_addf(list, "%s\n", line);
+		sov_buf_addf(list, "%s %s\n", git_oid_tostr_s(&updates[nr].id), line);
 		nr++;
 	}
 	if (git_tree_create_updated(tree_out, repo, base, nr, updates) < 0) {
@@ -717,4 +758,67 @@ out:
 	sov_buf_release(&report);
 	sov_buf_release(&raw);
 	return ret;
+}
+
+int sov_hookrun_is_installed(git_repository *repo)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+	int ret = sov_repo_state_path(repo, "install.json", &path) == 0 &&
+		sov_fs_exists(path.ptr);
+
+	sov_error_clear();
+	sov_buf_release(&path);
+	return ret;
+}
+
+int sov_hookrun_check_push(git_repository *repo, const char *root, const char *source)
+{
+	struct sov_hookrun h = SOV_HOOKRUN_INIT;
+	struct sov_buf dir = SOV_BUF_INIT, problems = SOV_BUF_INIT, report = SOV_BUF_INIT;
+	struct sov_manifest_opts opts;
+	git_oid head;
+	int ret;
+
+	if (!git_repository_workdir(repo) || !sov_hookrun_is_installed(repo) ||
+	    head_id(repo, &head) != 0)
+		return 0;	/* no hooks to keep it; nothing to push; (push fails) */
+	h.repo = repo;
+	sov_buf_addstr(&h.root, root);
+	sov_buf_addstr(&h.source, source);
+	if (sov_repo_state_path(repo, "conflicts.json", &h.conflicts) < 0) {
+		ret = -1;
+		goto out;
+	}
+	ret = sov_hookinst_check(git_repository_workdir(repo), &dir, &problems);
+	if (ret > 0) {
+		/*
+		 * Hooks in order: HEAD is trusted unless it was made while they
+		 * were not (or arrived and was never checked): check it as
+		 * post-commit would, with a follow-up when stale.
+		 */
+		ret = is_trusted(&h, &head) ? 0 :
+			ensure_fresh(&h, NULL, NULL, may_follow_up(repo), 0);
+		goto out;
+	}
+	if (ret < 0)
+		goto out;
+	sov_hookrun_opts(&h, &opts);
+	ret = sov_manifest_verify(repo, &head, &opts, &report);
+	if (ret == 0)
+		mark_trusted(&h, &head);
+	if (ret > 0) {
+		sov_buf_rtrim(&problems);
+		ret = sov_error("not pushing: the manifest of %.12s is stale (%.*s) and the "
+				"hooks in %s are bypassed (%s); run 'sovsync install'",
+				git_oid_tostr_s(&head), (int)strcspn(report.ptr, "\n"), report.ptr,
+				dir.ptr, problems.ptr);
+	}
+out:
+	sov_buf_release(&h.root);
+	sov_buf_release(&h.source);
+	sov_buf_release(&h.conflicts);
+	sov_buf_release(&dir);
+	sov_buf_release(&problems);
+	sov_buf_release(&report);
+	return ret < 0 ? -1 : 0;
 }

@@ -15,9 +15,19 @@
  * follow-up.  The follow-up is built with plumbing (commit-tree, update-ref),
  * so it runs no commit hooks and cannot loop.
  *
+ * An edit of a manifest file that is in the working tree but not in what is
+ * committed (not staged; or a commit made without the hooks) is the user's:
+ * it is never overwritten and never committed.  The commit gets the
+ * manifest of what it holds, staged by blob id; the working copy keeps the
+ * edit, with the members the manifest changed brought up to date when it is
+ * a JSON object (manifest.h).  Refusing the commit instead would break the
+ * rule above for a case the hook can settle by itself, and block
+ * `sovsync sync` and GUI clients on a file the user may not know is derived.
+ *
  * Bookkeeping under <git dir>/sovsync/: "precommit" (what pre-commit staged,
- * so that post-commit can skip its check) and "fix-index" (paths to copy into
- * the real index after a `git commit --only`).
+ * so that post-commit can skip its check) and "fix-index" ("<blob id>
+ * <path>" lines of what pre-commit staged, for the real index after a
+ * `git commit --only` and for a merge commit Git wrote without them).
  */
 #ifndef SOV_HOOKRUN_H
 #define SOV_HOOKRUN_H
@@ -71,6 +81,22 @@ int sov_hookrun_post_rewrite(struct sov_hookrun *h, const char *kind);
  */
 int sov_hookrun_ensure_fresh(struct sov_hookrun *h, const git_oid *base,
 			     const git_oid *other, int may_commit);
+
+/* Whether `sovsync install` ran for this repository (its install.json). */
+int sov_hookrun_is_installed(git_repository *repo);
+
+/*
+ * Before a push (`sovsync sync`) in a repository where sovsync is
+ * installed, that HEAD's manifest is true.  When the
+ * hooks Git runs are not sovsync's in working order (sov_hookinst_check),
+ * nothing kept it true: check it in full, and when it is stale return -1
+ * with a message naming the hooks' trouble (the caller does not push: a
+ * repair would hide the bypass, which goes on making stale commits).  When
+ * they are in order, a HEAD this clone has not checked (made while they
+ * were bypassed) is checked and repaired by a follow-up, as post-commit
+ * does.  `root` and `source`: sovsync.root and sovsync.source.  0: push.
+ */
+int sov_hookrun_check_push(git_repository *repo, const char *root, const char *source);
 
 /* The default options for this repository (root, source, conflict queue). */
 void sov_hookrun_opts(struct sov_hookrun *h, struct sov_manifest_opts *opts);

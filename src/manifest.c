@@ -23,8 +23,11 @@
 #include "trace.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define US_PER_SEC 1000000LL
 #define HISTORY_LIMIT 1000	/* first-parent steps searched for last_modified */
@@ -294,6 +297,108 @@ int sov_manifest_real_content(git_repository *repo, const git_oid *blob,
 	return ret;
 }
 
+/* What the streaming decoder feeds: the hash and the size of the content. */
+struct content_hash {
+	struct sov_sha256 sha;
+	uint64_t size;
+};
+
+static int content_hash_write(void *ctx, const void *data, size_t len)
+{
+	struct content_hash *ch = ctx;
+
+	sov_sha256_update(&ch->sha, data, len);
+	ch->size += len;
+	return 0;
+}
+
+/* Blobs larger than this are read through `git cat-file`, never whole. */
+#define STREAM_MIN_SIZE (8u << 20)
+
+static int decoder_write(void *dec, const void *data, size_t len)
+{
+	return sov_frame_decoder_write(dec, data, len);
+}
+
+/*
+ * Feed blob `blob` to `dec`: small ones from libgit2's object (it inflates
+ * the whole object), larger ones piped from `git cat-file blob`, which
+ * streams even a packed blob (`git add` packs files over
+ * core.bigFileThreshold), so the memory used does not grow with the size of
+ * the file.
+ */
+static int feed_blob(git_repository *repo, const git_oid *blob, struct sov_frame_decoder *dec)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t size = 0;
+	git_object_t type;
+	git_odb *odb = NULL;
+	git_blob *b = NULL;
+	int ret;
+
+	git_oid_tostr(hex, sizeof(hex), blob);
+	if (git_repository_odb(&odb, repo) < 0 || git_odb_read_header(&size, &type, odb, blob) < 0) {
+		git_odb_free(odb);
+		return sov_error_git("blob %s", hex);
+	}
+	git_odb_free(odb);
+	if (size >= STREAM_MIN_SIZE) {
+		/*
+		 * Git streams a packed blob only above core.bigFileThreshold
+		 * (else it inflates it whole), and the pages of a mapped pack
+		 * count in the resident size: small windows (default 1 GiB).
+		 */
+		const char *argv[] = { "git", "--git-dir", git_repository_path(repo),
+				       "-c", "core.bigFileThreshold=1m",
+				       "-c", "core.packedGitWindowSize=1m",
+				       "-c", "core.packedGitLimit=16m",
+				       "cat-file", "blob", hex, NULL };
+		struct sov_run run = { 0 };
+
+		run.argv = argv;
+		run.out_fn = decoder_write;
+		run.out_ctx = dec;
+		run.inherit_stderr = 1;
+		ret = sov_run(&run);
+		if (ret > 0)
+			sov_error("git cat-file blob %s failed", hex);
+		return ret ? -1 : 0;
+	}
+	if (git_blob_lookup(&b, repo, blob) < 0)
+		return sov_error_git("blob %s", hex);
+	ret = sov_frame_decoder_write(dec, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+	git_blob_free(b);
+	return ret;
+}
+
+/*
+ * The "sha256:<hex>" tag and size of a blob's real content, decoded chunk by
+ * chunk (a blob without the stored form's header passes through as it is):
+ * a 1 GiB tracked file is never held decoded.
+ */
+static int real_content_hash(git_repository *repo, const git_oid *blob, struct sov_buf *tag,
+			     uint64_t *size)
+{
+	struct content_hash ch = { { NULL }, 0 };
+	struct sov_frame_decoder *dec;
+	char hex[SOV_SHA256_HEXLEN + 1];
+
+	if (sov_sha256_init(&ch.sha) < 0)
+		return -1;
+	dec = sov_frame_decoder_new(SOV_FRAME_PASSTHROUGH, content_hash_write, &ch);
+	if (feed_blob(repo, blob, dec) < 0 || sov_frame_decoder_finish(dec) < 0) {
+		sov_frame_decoder_free(dec);
+		sov_sha256_abort(&ch.sha);
+		return sov_error_prefix("blob %s", git_oid_tostr_s(blob));
+	}
+	sov_frame_decoder_free(dec);
+	sov_sha256_final_hex(&ch.sha, hex);
+	sov_buf_reset(tag);
+	sov_buf_addf(tag, "sha256:%s", hex);
+	*size = ch.size;
+	return 0;
+}
+
 static void sha256_tag(const void *data, size_t len, struct sov_buf *out)
 {
 	char hex[SOV_SHA256_HEXLEN + 1];
@@ -434,7 +539,7 @@ static json_t *entry_by_hash(json_t *files, const char *rel, const char *hash)
 	return NULL;
 }
 
-static json_t *new_entry(const char *hash, size_t size, int64_t when, const char *source)
+static json_t *new_entry(const char *hash, uint64_t size, int64_t when, const char *source)
 {
 	struct sov_buf t = SOV_BUF_INIT;
 	json_t *e;
@@ -450,19 +555,22 @@ static json_t *new_entry(const char *hash, size_t size, int64_t when, const char
 static int file_entry(struct ctx *c, struct snapshot *s, struct mfile *f, json_t **out)
 {
 	const char *rel = f->path + c->root_len + 1;
-	struct sov_buf data = SOV_BUF_INIT, hash = SOV_BUF_INIT;
+	struct sov_buf hash = SOV_BUF_INIT;
 	json_t *e, *prev;
+	uint64_t size = 0;
 	int64_t when = c->opts->commit_time;
 
 	if ((e = trusted_entry(&c->base, f, rel)) || (e = trusted_entry(&c->other, f, rel))) {
 		*out = json_incref(e);
 		return 0;
 	}
-	if (f->is_new)
-		sov_buf_add(&data, f->content.ptr, f->content.len);
-	else if (sov_manifest_real_content(c->repo, &f->oid, &data) < 0)
-		return -1;
-	sha256_tag(data.ptr, data.len, &hash);
+	if (f->is_new) {
+		sha256_tag(f->content.ptr, f->content.len, &hash);
+		size = f->content.len;
+	} else if (real_content_hash(c->repo, &f->oid, &hash, &size) < 0) {
+		sov_error_prefix("%s", f->path);
+		goto fail;
+	}
 
 	prev = entry_by_hash(s->state ? json_object_get(s->state, "files") : NULL, rel, hash.ptr);
 	if (!prev)
@@ -472,20 +580,18 @@ static int file_entry(struct ctx *c, struct snapshot *s, struct mfile *f, json_t
 	if (prev) {
 		/* Same content as recorded: it was not modified since then. */
 		*out = json_pack("{s:s, s:I, s:O, s:O}", "hash", hash.ptr,
-				 "size", (json_int_t)data.len,
+				 "size", (json_int_t)size,
 				 "last_modified", json_object_get(prev, "last_modified"),
 				 "source", json_object_get(prev, "source"));
 	} else {
 		if (!f->is_new && c->has_history &&
 		    introduced_time(c, f->path, &f->oid, &when) < 0)
 			goto fail;
-		*out = new_entry(hash.ptr, data.len, when, c->opts->source);
+		*out = new_entry(hash.ptr, size, when, c->opts->source);
 	}
-	sov_buf_release(&data);
 	sov_buf_release(&hash);
 	return 0;
 fail:
-	sov_buf_release(&data);
 	sov_buf_release(&hash);
 	return -1;
 }
@@ -775,37 +881,155 @@ static void ctx_release(struct ctx *c)
 	sov_buf_release(&c->path);
 }
 
-/* Write every new content into the working tree; list the paths. */
-static int write_worktree(git_repository *repo, struct snapshot *s, struct sov_buf *paths)
+/* What the working tree holds at a path the manifest is about to write. */
+enum wt_state {
+	WT_OURS,	/* as the snapshot has it (or absent and not in it): replace */
+	WT_SAME,	/* already the new content */
+	WT_EDITED,	/* the user's own edit, not in the snapshot: keep it */
+};
+
+static enum wt_state worktree_state(git_repository *repo, const struct mfile *f,
+				    const char *full, struct sov_buf *have)
 {
-	const char *wd = git_repository_workdir(repo);
+	struct stat st;
+	git_oid id;
+
+	if (lstat(full, &st) < 0)
+		/* Absent: a deletion the user made, unless the snapshot lacks it too. */
+		return f->in_snapshot ? WT_EDITED : WT_OURS;
+	if (S_ISLNK(st.st_mode)) {
+		/*
+		 * Never written through.  A link that is staged as such (its
+		 * target is the snapshot's blob) is replaced by the file; one
+		 * that is not is the user's.
+		 */
+		char target[4096];
+		ssize_t n = readlink(full, target, sizeof(target));
+
+		return f->in_snapshot && n >= 0 &&
+			git_odb_hash(&id, target, (size_t)n, GIT_OBJECT_BLOB) == 0 &&
+			git_oid_equal(&id, &f->oid) ? WT_OURS : WT_EDITED;
+	}
+	/* Read without following a link anywhere on the path. */
+	if (!S_ISREG(st.st_mode) ||
+	    sov_fs_read_under(git_repository_workdir(repo), f->path, have) != 0) {
+		sov_error_clear();
+		return WT_EDITED;	/* a directory, a fifo: leave it to the user */
+	}
+	if (have->len == f->content.len && !memcmp(have->ptr, f->content.ptr, have->len))
+		return WT_SAME;
+	if (f->in_snapshot && git_odb_hash(&id, have->ptr, have->len, GIT_OBJECT_BLOB) == 0 &&
+	    git_oid_equal(&id, &f->oid))
+		return WT_OURS;
+	return WT_EDITED;
+}
+
+/*
+ * The user's edited copy `have` with the members the manifest changed
+ * (snapshot -> new content) taken from the new content, and every other
+ * member as the user left it; 0 with `out` set, or 1 when either side is
+ * not a JSON object (the copy is then left as it is).
+ */
+static int merge_derived(struct ctx *c, const struct mfile *f, const struct sov_buf *have,
+			 struct sov_buf *out)
+{
+	json_t *old = NULL, *mine = NULL, *theirs = NULL, *v;
+	const char *key;
+	void *tmp;
+	int ret = 1;
+
+	if (sov_json_load(&mine, have->ptr, have->len, f->path) < 0 || !json_is_object(mine) ||
+	    sov_json_load(&theirs, f->content.ptr, f->content.len, f->path) < 0)
+		goto out;
+	if (!f->in_snapshot)
+		old = json_object();
+	else if (load_blob_json(c->repo, &f->oid, f->path, &old) < 0 || !json_is_object(old))
+		goto out;
+	json_object_foreach(theirs, key, v)
+		if (!json_equal(v, json_object_get(old, key)))
+			json_object_set(mine, key, v);
+	json_object_foreach_safe(old, tmp, key, v)
+		if (!json_object_get(theirs, key))
+			json_object_del(mine, key);
+	sov_json_dump(mine, out);
+	ret = 0;
+out:
+	sov_error_clear();
+	json_decref(old);
+	json_decref(mine);
+	json_decref(theirs);
+	return ret;
+}
+
+/*
+ * Store every new content as a blob and list "<blob id> <path>" lines in
+ * `list`; write it into the working tree too, unless the working tree copy
+ * holds an edit of the user's that the snapshot does not (not staged, or a
+ * follow-up on a commit that lacks it).  Such an edit is never overwritten
+ * and never committed: the copy keeps it, with the members the manifest
+ * changed brought up to date when both are JSON objects, so that `git
+ * diff` afterwards shows just the user's edit.
+ */
+static int write_results(struct ctx *c, struct snapshot *s, struct sov_buf *list)
+{
+	const char *wd = git_repository_workdir(c->repo);
+	struct sov_buf full = SOV_BUF_INIT, have = SOV_BUF_INIT, merged = SOV_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
 	size_t i;
 	int ret = 0;
 
 	if (!wd)
-		return sov_error("%s: no working tree", git_repository_path(repo));
+		return sov_error("%s: no working tree", git_repository_path(c->repo));
 	for (i = 0; i < s->nr && !ret; i++) {
 		struct mfile *f = &s->v[i];
+		enum wt_state state;
+		git_oid id;
 
 		if (!f->is_new)
 			continue;
+		if (git_blob_create_from_buffer(&id, c->repo, f->content.ptr, f->content.len) < 0) {
+			ret = sov_error_git("%s: cannot store", f->path);
+			break;
+		}
+		sov_buf_addf(list, "%s %s\n", git_oid_tostr(hex, sizeof(hex), &id), f->path);
+		sov_buf_reset(&full);
+		sov_buf_addf(&full, "%s%s", wd, f->path);
+		sov_buf_reset(&have);
+		state = worktree_state(c->repo, f, full.ptr, &have);
+		if (state == WT_SAME)
+			continue;
+		if (state == WT_EDITED) {
+			fprintf(stderr, "sovsync: %s: your unstaged edit is kept in the working "
+				"tree (not committed)\n", f->path);
+			sov_buf_reset(&merged);
+			if (have.len && merge_derived(c, f, &have, &merged) == 0 &&
+			    (merged.len != have.len || memcmp(merged.ptr, have.ptr, have.len)))
+				ret = sov_fs_replace_under(wd, f->path, merged.ptr, merged.len,
+							   -1, 0);
+			continue;
+		}
 		/* Never through a link (a root or a directory swapped for one). */
 		ret = sov_fs_replace_under(wd, f->path, f->content.ptr, f->content.len, -1,
 					   SOV_FS_MKDIRS);
-		if (paths)
-			sov_buf_addf(paths, "%s\n", f->path);
 	}
+	sov_buf_release(&full);
+	sov_buf_release(&have);
+	sov_buf_release(&merged);
 	return ret;
 }
 
 int sov_manifest_stage(git_repository *repo, const char *list)
 {
-	struct sov_buf copy = SOV_BUF_INIT;
+	const char *wd = git_repository_workdir(repo);
+	struct sov_buf copy = SOV_BUF_INIT, info = SOV_BUF_INIT, full = SOV_BUF_INIT;
+	struct sov_buf have = SOV_BUF_INIT;
 	const char **argv = NULL;
 	size_t n = 0, alloc = 0;
 	char *line, *save = NULL;
 	int ret = 0;
 
+	if (!wd)
+		return sov_error("%s: no working tree", git_repository_path(repo));
 	sov_buf_addstr(&copy, list);
 	SOV_ALLOC_GROW(argv, 5, alloc);
 	/* update-index, not add: no pathspec matching over the whole index. */
@@ -814,14 +1038,54 @@ int sov_manifest_stage(git_repository *repo, const char *list)
 	argv[n++] = "--add";
 	argv[n++] = "--";
 	for (line = strtok_r(copy.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		SOV_ALLOC_GROW(argv, n + 2, alloc);
-		argv[n++] = line;
+		const char *path = line + GIT_OID_HEXSZ + 1;
+		git_oid want, id;
+
+		if (strlen(line) < GIT_OID_HEXSZ + 2 || line[GIT_OID_HEXSZ] != ' ' ||
+		    git_oid_fromstrn(&want, line, GIT_OID_HEXSZ) < 0) {
+			ret = sov_error("bad staging line '%.80s'", line);
+			goto out;
+		}
+		/*
+		 * From the working tree when it holds the blob (the index entry
+		 * then gets its stat data, and the tree shows clean); by id
+		 * when it holds an edit of the user's, which must stay unstaged.
+		 */
+		sov_buf_reset(&full);
+		sov_buf_reset(&have);
+		sov_buf_addf(&full, "%s%s", wd, path);
+		if (sov_buf_read_file(&have, full.ptr) == 0 &&
+		    git_odb_hash(&id, have.ptr, have.len, GIT_OBJECT_BLOB) == 0 &&
+		    git_oid_equal(&id, &want)) {
+			SOV_ALLOC_GROW(argv, n + 2, alloc);
+			argv[n++] = path;
+		} else {
+			line[GIT_OID_HEXSZ] = '\0';
+			sov_buf_addf(&info, "100644 %s\t%s\n", line, path);
+		}
+		sov_error_clear();
 	}
 	argv[n] = NULL;
 	if (n > 4)
-		ret = sov_run_git_argv(NULL, git_repository_workdir(repo), NULL, argv);
+		ret = sov_run_git_argv(NULL, wd, NULL, argv);
+	if (!ret && info.len) {
+		const char *index_info[] = { "git", "update-index", "--add", "--index-info", NULL };
+		struct sov_run run = { 0 };
+
+		run.argv = index_info;
+		run.dir = wd;
+		run.in = info.ptr;
+		run.in_len = info.len;
+		run.inherit_stderr = 1;
+		if (sov_run(&run) != 0)
+			ret = sov_error("git update-index --index-info failed");
+	}
+out:
 	free(argv);
 	sov_buf_release(&copy);
+	sov_buf_release(&info);
+	sov_buf_release(&full);
+	sov_buf_release(&have);
 	return ret;
 }
 
@@ -851,19 +1115,24 @@ int sov_manifest_stage_commit(git_repository *repo, const git_oid *commit,
 	argv[n++] = "--refresh";
 	argv[n++] = "--";
 	for (line = strtok_r(copy.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *path = line + GIT_OID_HEXSZ + 1;
 		git_tree_entry *e = NULL;
 		char hex[GIT_OID_HEXSZ + 1];
 
-		if (git_tree_entry_bypath(&e, tree, line) < 0) {
-			sov_trace("stage: %s is not in %s", line, git_oid_tostr_s(commit));
+		if (strlen(line) < GIT_OID_HEXSZ + 2 || line[GIT_OID_HEXSZ] != ' ') {
+			sov_error("bad staging line '%.80s'", line);
+			goto out;
+		}
+		if (git_tree_entry_bypath(&e, tree, path) < 0) {
+			sov_trace("stage: %s is not in %s", path, git_oid_tostr_s(commit));
 			continue;
 		}
 		git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e));
-		sov_buf_addf(&info, "%o %s\t%s", (unsigned)git_tree_entry_filemode(e), hex, line);
+		sov_buf_addf(&info, "%o %s\t%s", (unsigned)git_tree_entry_filemode(e), hex, path);
 		sov_buf_addch(&info, '\0');
 		git_tree_entry_free(e);
 		SOV_ALLOC_GROW(argv, n + 2, alloc);
-		argv[n++] = line;
+		argv[n++] = path;
 	}
 	argv[n] = NULL;
 	/*
@@ -884,17 +1153,6 @@ out:
 	return ret;
 }
 
-/* Stage the new contents of the snapshot; list their paths. */
-static int stage_paths(git_repository *repo, struct snapshot *s, struct sov_buf *list)
-{
-	size_t i, start = list->len;
-
-	for (i = 0; i < s->nr; i++)
-		if (s->v[i].is_new)
-			sov_buf_addf(list, "%s\n", s->v[i].path);
-	return sov_manifest_stage(repo, list->ptr + start);
-}
-
 int sov_manifest_refresh_index(git_repository *repo, const struct sov_manifest_opts *opts,
 			       struct sov_manifest_staged *out)
 {
@@ -913,8 +1171,8 @@ int sov_manifest_refresh_index(git_repository *repo, const struct sov_manifest_o
 		ret = 0;
 		goto out;
 	}
-	if (compute(&c, &s, 1, &files) < 0 || write_worktree(repo, &s, NULL) < 0 ||
-	    stage_paths(repo, &s, &out->staged) < 0)
+	if (compute(&c, &s, 1, &files) < 0 || write_results(&c, &s, &out->staged) < 0 ||
+	    sov_manifest_stage(repo, out->staged.ptr) < 0)
 		goto out;
 	sov_buf_addf(&state_path, "%s/state.json", opts->root);
 	if ((state = snapshot_find(&s, state_path.ptr))) {
@@ -946,7 +1204,7 @@ int sov_manifest_refresh_tree(git_repository *repo, const git_oid *commit,
 	if (ctx_init(&c, repo, opts) == 0 &&
 	    snapshot_from_commit(repo, commit, opts->root, &s) == 0)
 		ret = !s.nr ? 0 : compute(&c, &s, 1, &files) < 0 ? -1 :
-			write_worktree(repo, &s, paths);
+			write_results(&c, &s, paths);
 	json_decref(files);
 	snapshot_release(&s);
 	ctx_release(&c);

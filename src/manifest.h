@@ -18,8 +18,11 @@
  * repository.  Everything written is deterministic: timestamps come from
  * commit dates, never from the clock of the machine that recomputes.
  *
- * Content hashes are of the real (smudged) content; every read of a blob's
- * content goes through sov_manifest_real_content().
+ * Content hashes are of the real (smudged) content.  A file's hash and size
+ * are computed streaming (the stored form decoded chunk by chunk, blobs over
+ * 8 MiB piped from `git cat-file`), so memory does not grow with the file;
+ * the JSON files the manifest reads whole go through
+ * sov_manifest_real_content().
  */
 #ifndef SOV_MANIFEST_H
 #define SOV_MANIFEST_H
@@ -60,26 +63,41 @@ struct sov_manifest_staged {
 #define SOV_MANIFEST_STAGED_INIT { SOV_BUF_INIT, { { 0 } }, 0 }
 
 /*
+ * Files written: each new content is stored as a blob and listed as a
+ * "<blob id> <path>" line, and written into the working tree too unless the
+ * working tree copy holds an edit of the user's that the snapshot lacks (it
+ * differs from the snapshot's blob, is deleted, or is not a regular file).
+ * Such a copy is never overwritten and never staged: only the members the
+ * manifest changed are brought up to date in it, when both are JSON
+ * objects; otherwise it is left byte for byte.
+ */
+
+/*
  * Refresh the manifest of the index Git is committing (the one GIT_INDEX_FILE
  * names in a hook, else the repository's): compute it, write the files that
- * changed into the working tree and stage them with `git update-index`.  Git does the
+ * changed (see above) and stage them with `git update-index`.  Git does the
  * index reading and writing (much faster than libgit2 on large indexes).
- * Fills `out` (release out->staged).  Returns 0 or -1.
+ * Fills `out`: out->staged holds "<blob id> <path>" lines (release it).
+ * Returns 0 or -1.
  */
 int sov_manifest_refresh_index(git_repository *repo, const struct sov_manifest_opts *opts,
 			       struct sov_manifest_staged *out);
 
 /*
- * Stage the working tree files `list` names (one path per line) with
- * `git update-index --add`; Git's environment (GIT_INDEX_FILE) applies.
- * Only for files just written: Git reads a file again (through the clean
- * filter) only when its stat info differs from the index entry's or is
- * racy, which a file written now always satisfies.  Returns 0 or -1.
+ * Stage the blobs `list` names ("<blob id> <path>" lines): from the working
+ * tree (`git update-index --add`, which records its stat data) where the
+ * file holds that blob, else by id (`--index-info`, mode 100644), which
+ * leaves an edit of the user's in the working tree unstaged.  Git's
+ * environment (GIT_INDEX_FILE) applies.  Only for the files the manifest
+ * just wrote (pre-commit, a merge's index fix): a file Git already staged
+ * from a different stored form goes through sov_manifest_stage_commit().
+ * Returns 0 or -1.
  */
 int sov_manifest_stage(git_repository *repo, const char *list);
 
 /*
- * Put the index entries of `list` (one path per line) in step with
+ * Put the index entries of `list` ("<blob id> <path>" lines, as
+ * sov_manifest_refresh_tree() gives them) in step with
  * `commit`, a commit sovsync made or completed: each path gets the mode and
  * blob `commit` holds (`git update-index --index-info`), then its stat info
  * is refreshed from the working tree where the file still cleans to that
@@ -94,10 +112,9 @@ int sov_manifest_stage_commit(git_repository *repo, const git_oid *commit,
 			      const char *list);
 
 /*
- * Compute the manifest of `commit`'s tree and write the files that differ
- * into the working tree (not staged): the content of a follow-up commit.
- * `paths` receives the repository-relative paths written, one per line.
- * Returns 0 or -1.
+ * Compute the manifest of `commit`'s tree, store the files that differ as
+ * blobs and write them (see above; not staged): the content of a follow-up
+ * commit.  `paths` receives "<blob id> <path>" lines.  Returns 0 or -1.
  */
 int sov_manifest_refresh_tree(git_repository *repo, const git_oid *commit,
 			      const struct sov_manifest_opts *opts, struct sov_buf *paths);

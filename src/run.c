@@ -91,7 +91,7 @@ int sov_run(const struct sov_run *run)
 	int in_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 };
 	int err_pipe[2] = { -1, -1 }, report[2] = { -1, -1 };
 	size_t in_off = 0;
-	int status = 0, child_errno = 0, ret = -1, reaped = 0;
+	int status = 0, child_errno = 0, out_failed = 0, ret = -1, reaped = 0;
 	int64_t last_activity, kill_at = -1;
 	int timed_out = 0;
 	pid_t pid;
@@ -203,7 +203,11 @@ int sov_run(const struct sov_run *run)
 				continue;
 			}
 			last_activity = now_ms();
-			if (fd == out_pipe[0] && run->out)
+			if (fd == out_pipe[0] && run->out_fn) {
+				if (!out_failed &&
+				    run->out_fn(run->out_ctx, tmp, (size_t)got) < 0)
+					out_failed = 1;
+			} else if (fd == out_pipe[0] && run->out)
 				sov_buf_add(run->out, tmp, (size_t)got);
 			else if (fd == err_pipe[0] && run->err)
 				sov_buf_add(run->err, tmp, (size_t)got);
@@ -232,6 +236,8 @@ int sov_run(const struct sov_run *run)
 		goto out;
 	}
 	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (out_failed)
+		ret = -1;	/* the callback's message stands */
 out:
 	for (int i = 0; i < 2; i++) {
 		if (in_pipe[i] >= 0) close(in_pipe[i]);

@@ -22,6 +22,14 @@ struct sov_run {
 	const void *in;			/* stdin contents, or NULL for /dev/null */
 	size_t in_len;
 	struct sov_buf *out;		/* captured stdout, or NULL to discard */
+	/*
+	 * Instead of `out`: stdout handed over as it arrives, so that output
+	 * of any size (a blob) is processed in bounded memory.  Returns 0 or
+	 * -1 with a message; after a failure the rest of stdout is dropped and
+	 * sov_run returns -1 once the child has ended.
+	 */
+	int (*out_fn)(void *ctx, const void *data, size_t len);
+	void *out_ctx;
 	struct sov_buf *err;		/* captured stderr, or NULL to discard */
 	int inherit_stderr;		/* let stderr through instead */
 	/*

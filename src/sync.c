@@ -5,6 +5,7 @@
 #include "conflicts.h"
 #include "error.h"
 #include "fs.h"
+#include "hookrun.h"
 #include "json.h"
 #include "metrics.h"
 #include "moddel.h"
@@ -1455,6 +1456,10 @@ static int step_push(struct cycle *c)
 		return 0;	/* nothing committed at all yet */
 	if (ref_id(c->repo, c->tracking.ptr, &theirs) && git_oid_equal(&head, &theirs))
 		return 0;
+
+	/* Hooks bypassed: never push a manifest they did not keep true. */
+	if (sov_hookrun_check_push(c->repo, c->cfg->root.ptr, c->cfg->source.ptr) < 0)
+		return -1;
 
 	sov_buf_addf(&spec, "HEAD:refs/heads/%s", c->branch.ptr);
 	argv_pushl(&args, "git", "push", "--porcelain", "--quiet", "--progress",

@@ -114,6 +114,49 @@ test_expect_success 'track --renormalize without patterns re-stages every tracke
 	test_cmp expect staged
 '
 
+test_expect_success 'track --renormalize of an already tracked pattern re-stages files stored plain' '
+	test_repo p &&
+	cd p &&
+	mkdir "sub dir" &&
+	text_file "sub dir/a b.bin" 2000 &&
+	text_file top.bin 100 &&
+	: >empty.bin &&
+	ln -s top.bin link.bin &&
+	git add . && git commit -q -m plain &&
+	# The pattern arrives already tracked (another clone pushed it), the
+	# files are still stored plain in HEAD.
+	echo "*.bin filter=sovsync diff=sovsync -text" >.gitattributes &&
+	git add .gitattributes && git commit -q -m attrs &&
+	sovsync track --renormalize "*.bin" >../out 2>../err &&
+	grep "already tracked" ../out &&
+	test ! -s ../err &&
+	git diff --cached --name-only >../staged &&
+	printf "sub dir/a b.bin\ntop.bin\n" >../expect &&
+	test_cmp ../expect ../staged &&
+	git cat-file blob ":sub dir/a b.bin" >../stored &&
+	is_stored ../stored &&
+	test "$(git rev-parse :link.bin)" = "$(git rev-parse HEAD:link.bin)" &&
+	git commit -q -m stored &&
+	git status --porcelain >../st &&
+	test ! -s ../st &&
+	sovsync track --renormalize "*.bin" >../out &&
+	test -z "$(git diff --cached --name-only)"
+'
+
+test_expect_success 'untrack --renormalize of a pattern no longer tracked re-stages files stored encoded' '
+	cd p &&
+	: >.gitattributes &&
+	git add .gitattributes && git commit -q -m "no attrs" &&
+	sovsync untrack --renormalize "*.bin" >../out &&
+	grep "was not tracked" ../out &&
+	git diff --cached --name-only >../staged &&
+	printf "sub dir/a b.bin\ntop.bin\n" >../expect &&
+	test_cmp ../expect ../staged &&
+	text_file ../want 2000 &&
+	git cat-file blob ":sub dir/a b.bin" >../plain &&
+	cmp ../want ../plain
+'
+
 if test_have script; then
 test_expect_success 'renormalize shows progress on a terminal' '
 	test_repo t &&

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int main(void)
 {
@@ -59,6 +60,42 @@ int main(void)
 	sov_buf_reset(&path);
 	sov_buf_addf(&path, "%s/post-commit", dir);
 	ok(!sov_fs_exists(path.ptr), "ours removed");
+
+	/* sov_hookinst_check: in a repository, against Git's hooks directory. */
+	{
+		struct sov_buf repo = SOV_BUF_INIT, cmd = SOV_BUF_INIT, hooks = SOV_BUF_INIT;
+		struct sov_buf problems = SOV_BUF_INIT, exe = SOV_BUF_INIT;
+
+		sov_buf_addf(&repo, "%s/repo", dir);
+		sov_buf_addf(&cmd, "git init -q '%s'", repo.ptr);
+		ok(system(cmd.ptr) == 0, "git init");
+		/* An executable whose path needs quoting: it's. */
+		sov_buf_addf(&exe, "%s/it's sovsync", dir);
+		sov_fs_write_atomic(exe.ptr, foreign, strlen(foreign), 0755);
+		sov_buf_addf(&hooks, "%s/.git/hooks", repo.ptr);
+		ok(sov_hookinst_install(hooks.ptr, exe.ptr, &log) == 0, "install into the repo");
+		sov_buf_reset(&hooks);
+		ok(sov_hookinst_check(repo.ptr, &hooks, &problems) == 1 && !problems.len,
+		   "check: all in order (quoted path read back)");
+		ok(strstr(hooks.ptr, "/repo/.git/hooks") != NULL, "check: the directory Git uses");
+		unlink(exe.ptr);
+		ok(sov_hookinst_check(repo.ptr, &hooks, &problems) == 0 &&
+		   strstr(problems.ptr, "pre-commit: runs ") && strstr(problems.ptr, "it's sovsync"),
+		   "check: a binary gone is named");
+		sov_buf_reset(&problems);
+		sov_buf_reset(&path);
+		sov_buf_addf(&path, "%s/.git/hooks/post-merge", repo.ptr);
+		sov_fs_write_atomic(path.ptr, foreign, strlen(foreign), 0755);
+		sov_fs_write_atomic(exe.ptr, foreign, strlen(foreign), 0755);
+		ok(sov_hookinst_check(repo.ptr, &hooks, &problems) == 0 &&
+		   !strcmp(problems.ptr, "post-merge: replaced by a script that does not run sovsync\n"),
+		   "check: a foreign script, and only that");
+		sov_buf_release(&repo);
+		sov_buf_release(&cmd);
+		sov_buf_release(&hooks);
+		sov_buf_release(&problems);
+		sov_buf_release(&exe);
+	}
 
 	sov_buf_release(&s);
 	sov_buf_release(&log);

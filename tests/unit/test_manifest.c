@@ -127,6 +127,8 @@ int main(void)
 		git_signature *sig = NULL;
 		git_oid c4, c5, tree, blob_one;
 		char hex[GIT_OID_HEXSZ + 2];
+/* The blob of a "<blob id> <path>" line: the commit's own is what counts. */
+#define ANY "0000000000000000000000000000000000000000 "
 
 		put("shared/stage.txt", one);
 		sov_buf_reset(&paths);
@@ -149,7 +151,8 @@ int main(void)
 		git_tree_free(tr);
 		git_commit_free(c);
 
-		ok(sov_manifest_stage_commit(repo, &c5, "shared/stage.txt\nshared/absent.txt\n")
+		ok(sov_manifest_stage_commit(repo, &c5, ANY "shared/stage.txt\n" ANY
+					      "shared/absent.txt\n")
 		   == 0, "stage_commit");
 		sov_buf_reset(&data);
 		sov_run_git(&data, dir, "rev-parse", ":shared/stage.txt", NULL);
@@ -163,7 +166,7 @@ int main(void)
 		sov_run_git(&data, dir, "diff-files", "--name-only", NULL);
 		is_str(data.ptr, "shared/stage.txt\n", "the differing file keeps no stat info");
 
-		ok(sov_manifest_stage_commit(repo, &c4, "shared/stage.txt\n") == 0,
+		ok(sov_manifest_stage_commit(repo, &c4, ANY "shared/stage.txt\n") == 0,
 		   "stage_commit back");
 		sov_buf_reset(&data);
 		sov_run_git(&data, dir, "rev-parse", ":shared/stage.txt", NULL);
@@ -175,10 +178,13 @@ int main(void)
 		is_int((int)data.len, 0, "a matching file gets its stat info back");
 
 		git_oid_fromstr(&c5, "0123456789012345678901234567890123456789");
-		is_int(sov_manifest_stage_commit(repo, &c5, "shared/stage.txt\n"), -1,
+		is_int(sov_manifest_stage_commit(repo, &c5, ANY "shared/stage.txt\n"), -1,
 		       "a missing commit is an error");
 		ok(strstr(sov_error_last(), "commit 0123456789") != NULL, "naming it: %s",
 		   sov_error_last());
+		is_int(sov_manifest_stage_commit(repo, &c4, "shared/stage.txt\n"), -1,
+		       "a line without its blob id is an error");
+#undef ANY
 	}
 
 	sov_buf_release(&report);
