@@ -1221,8 +1221,8 @@ static int check_collection(struct sov_jmerge *m, const struct sov_jmerge_rule *
  * which side is ours: merge(O,A,B) and merge(O,B,A) are the same bytes.
  */
 
-/* Differences that big are refused rather than bought with memory. */
-#define SEQ_MAX_CELLS ((size_t)1 << 22)
+/* More changes than this between two versions are refused (D^2 memory). */
+#define SEQ_MAX_EDITS 4000
 
 struct seq {
 	uint32_t *id;		/* per element: its text, an index into the table */
@@ -1237,14 +1237,21 @@ struct hunk {
 
 /*
  * match[i] = the element of b matched to a[i] in a longest common
- * subsequence, or -1.  The common prefix and suffix are matched first; a
- * dynamic-programming table over what is left, if it is not too big.
+ * subsequence, or -1.  The common prefix and suffix are matched first;
+ * what is left goes through Myers' O((N+M)D) algorithm ("An O(ND)
+ * Difference Algorithm and Its Variations", 1986), keeping each round's
+ * furthest reaching paths for the way back: D^2 positions for D edits, so
+ * that a long conversation with a few changes anywhere costs little.  More
+ * than SEQ_MAX_EDITS edits is refused.
  */
 static int seq_lcs(struct sov_jmerge *m, const uint32_t *a, size_t na, const uint32_t *b,
 		   size_t nb, long *match)
 {
-	size_t pre = 0, suf = 0, n, k, i, j;
-	uint32_t *L;
+	const uint32_t *a0 = a, *b0 = b;
+	size_t pre = 0, suf = 0, n, k, i, off, dmax, d;
+	uint32_t *trace = NULL, *v;
+	size_t trace_alloc = 0;
+	long x, y, kk;
 
 	for (i = 0; i < na; i++)
 		match[i] = -1;
@@ -1260,35 +1267,76 @@ static int seq_lcs(struct sov_jmerge *m, const uint32_t *a, size_t na, const uin
 	k = nb - pre - suf;
 	if (!n || !k)
 		return 0;
-	if ((n + 1) > SEQ_MAX_CELLS / (k + 1)) {
+	a += pre;
+	b += pre;
+	dmax = n + k < SEQ_MAX_EDITS ? n + k : SEQ_MAX_EDITS;
+	off = dmax + 1;
+	/* v[off + kk]: the furthest x on diagonal kk = x - y. */
+	v = sov_calloc(2 * dmax + 3, sizeof(*v));
+	for (d = 0; d <= dmax; d++) {
+		for (kk = -(long)d; kk <= (long)d; kk += 2) {
+			if (kk == -(long)d || (kk != (long)d && v[off + kk - 1] < v[off + kk + 1]))
+				x = v[off + kk + 1];		/* down: an element of b */
+			else
+				x = v[off + kk - 1] + 1;	/* right: an element of a */
+			y = x - kk;
+			while ((size_t)x < n && (size_t)y < k && a[x] == b[y])
+				x++, y++;
+			v[off + kk] = (uint32_t)x;
+		}
+		/* Round d's paths, for the way back: d*d positions before them. */
+		SOV_ALLOC_GROW(trace, (d + 1) * (d + 1), trace_alloc);
+		memcpy(trace + d * d, v + off - d, (2 * d + 1) * sizeof(*v));
+		if (v[off + (long)n - (long)k] == n && (long)n - (long)k >= -(long)d &&
+		    (long)n - (long)k <= (long)d && ((long)d - ((long)n - (long)k)) % 2 == 0)
+			break;
+	}
+	free(v);
+	if (d > dmax) {
 		struct sov_buf where = SOV_BUF_INIT;
 
+		free(trace);
 		where_desc(m, &where);
-		sov_error("%s: %s: %zu and %zu elements changed: too many to merge as a "
-			  "sequence", m->label, where.ptr, n, k);
+		sov_error("%s: %s: more than %d changes between two versions: too many to "
+			  "merge as a sequence", m->label, where.ptr, SEQ_MAX_EDITS);
 		sov_buf_release(&where);
 		return -1;
 	}
-	a += pre;
-	b += pre;
-	/* L[i][j]: length of the LCS of a[i..n) and b[j..k). */
-	L = sov_calloc((n + 1) * (k + 1), sizeof(*L));
-	for (i = n; i-- > 0;)
-		for (j = k; j-- > 0;)
-			L[i * (k + 1) + j] = a[i] == b[j] ? L[(i + 1) * (k + 1) + j + 1] + 1 :
-				L[(i + 1) * (k + 1) + j] >= L[i * (k + 1) + j + 1] ?
-				L[(i + 1) * (k + 1) + j] : L[i * (k + 1) + j + 1];
-	for (i = 0, j = 0; i < n && j < k;) {
-		if (a[i] == b[j]) {
-			match[pre + i] = (long)(pre + j);
-			i++, j++;
-		} else if (L[(i + 1) * (k + 1) + j] >= L[i * (k + 1) + j + 1]) {
-			i++;
-		} else {
-			j++;
+	/* Back from (n, k): each round's snake is a run of matches. */
+	x = (long)n;
+	y = (long)k;
+	for (; d > 0; d--) {
+		const uint32_t *vp = trace + (d - 1) * (d - 1) + (d - 1);	/* vp[kk], |kk| < d */
+		long pk, px, mx;
+
+		kk = x - y;
+		if (kk == -(long)d || (kk != (long)d && vp[kk - 1] < vp[kk + 1]))
+			pk = kk + 1;
+		else
+			pk = kk - 1;
+		px = vp[pk];
+		mx = pk == kk + 1 ? px : px + 1;	/* where the snake starts */
+		while (x > mx) {
+			x--, y--;
+			match[pre + x] = (long)pre + y;
 		}
+		x = px;
+		y = px - pk;
 	}
-	free(L);
+	while (x > 0 && y > 0) {
+		x--, y--;
+		match[pre + x] = (long)pre + y;
+	}
+	free(trace);
+	/* A wrong match would silently rewrite the merge: check every one. */
+	for (i = 0, y = -1; i < na; i++) {
+		if (match[i] < 0)
+			continue;
+		if (match[i] <= y || a0[i] != b0[match[i]])
+			return sov_error("%s: internal error: inconsistent sequence match",
+					 m->label);
+		y = match[i];
+	}
 	return 0;
 }
 

@@ -44,7 +44,7 @@ branch_merge() {
 
 # expect_conflict DIR PATH OURS SIDE CAUSE: the merge stopped on a conflict
 # in PATH, the work tree holds OURS byte for byte, and the driver said
-# "sovsync: merge-<x>: PATH: SIDE: ...CAUSE".
+# "sovsync: merge-<x>: PATH: SIDE: ...CAUSE" (no side: no side named).
 expect_conflict() {
 	if [ "$(cat "$1.status")" != 1 ]; then
 		echo "git merge exited $(cat "$1.status"), want 1" >&2
@@ -54,7 +54,7 @@ expect_conflict() {
 	git -C "$1" ls-files -u -- "$2" >"$1.unmerged" &&
 	test "$(wc -l <"$1.unmerged")" = 3 &&
 	cmp "$3" "$1/$2" &&
-	grep "^sovsync: merge-[a-z]*: $2: $4: .*$5" "$1.out"
+	grep "^sovsync: merge-[a-z]*: $2: ${4:+$4: }.*$5" "$1.out"
 }
 
 # expect_merged DIR: the merge went through.
@@ -312,6 +312,30 @@ test_expect_success 'one message edited differently on both sides: both kept; de
 	conv ours "$(msg user "hi")" "$(msg user "bye")" &&
 	DRIVER=index merge_both_orders $C base ours theirs &&
 	test "$(contents result)" = "hi | fixed by theirs | bye"
+'
+
+test_expect_success 'a long conversation: changes at both ends merge; too many changes are a conflict' '
+	python3 - <<-\EOP &&
+	import json
+	def w(name, msgs):
+	    json.dump({"id": "c1", "messages": msgs}, open(name, "w"))
+	base = [{"role": "user", "content": "m%d" % (i % 97)} for i in range(20000)]
+	w("base", base)
+	w("ours", base + [{"role": "user", "content": "yes"}] * 2)
+	w("theirs", base[1:] + [{"role": "user", "content": "b"}])
+	w("ours2", base[:5000] + base[5000:10000][::-1] + base[10000:])
+	w("theirs2", base[:5000] + [{"role": "user", "content": "x"}] + base[5000:10000][::-1] + base[10000:])
+	EOP
+	DRIVER=index merge_both_orders $C base ours theirs &&
+	python3 - <<-\EOP &&
+	import json
+	m = json.load(open("result"))["messages"]
+	base = [{"role": "user", "content": "m%d" % (i % 97)} for i in range(20000)]
+	tail = [{"role": "user", "content": c} for c in ("b", "yes", "yes")]
+	assert m == base[1:] + tail, (len(m), m[:2], m[-4:])
+	EOP
+	branch_merge w index $C base ours2 theirs2 &&
+	expect_conflict w $C ours2 "" "\"messages\": more than 4000 changes"
 '
 
 test_expect_success 'an id twice on one side, same text: a conflict, not a silent drop' '
