@@ -639,6 +639,17 @@ static int find_array_member(const struct coll *c, const char *const *names, siz
 	return best;
 }
 
+/* Whether the object has a member with one of names[] (of any type). */
+static int has_member(const struct coll *c, const char *const *names)
+{
+	for (size_t k = 0; k < c->n; k++)
+		for (int i = 0; names[i]; i++)
+			if (c->e[k].key.len == strlen(names[i]) &&
+			    !memcmp(c->e[k].key.ptr, names[i], c->e[k].key.len))
+				return 1;
+	return 0;
+}
+
 /* Give entry e the member name `name`. */
 static void rename_entry(struct sov_jmerge *m, struct entry *e, const char *name)
 {
@@ -737,6 +748,10 @@ static int merge_object(struct sov_jmerge *m, const struct sov_jmerge_rule *rule
 			goto out;
 		else if (rule->array_names)
 			which[i] = find_array_member(&c[i], rule->array_names, &idx[i]);
+		if (which[i] == -2 && rule->array_required && !has_member(&c[i], rule->array_names)) {
+			shape_error(m, i, "the document has no \"%s\" array", rule->array_names[0]);
+			goto out;
+		}
 		if (which[i] != -1)
 			all_bare = 0;
 		if (which[i] >= -1)

@@ -77,6 +77,8 @@ struct sov_jmerge_rule {
 	 * shape, else uses the first name.  NULL-terminated, or NULL.
 	 */
 	const char *const *array_names;
+	/* OBJECT: a side without any of array_names is a shape error. */
+	int array_required;
 
 	/* KEYED (all lists NULL-terminated or NULL). */
 	const char *const *key_fields;

@@ -53,10 +53,12 @@ static const struct sov_jmerge_rule *memories_member(const char *name, size_t le
 	return NULL;	/* other wrapper keys: whole values, 3-way */
 }
 
+/* A mem0 export always has its list: {} is damage, not "every memory deleted". */
 static const struct sov_jmerge_rule memories_root = {
 	.kind = SOV_JMERGE_OBJECT,
 	.member = memories_member,
 	.array_names = mem0_arrays,
+	.array_required = 1,
 };
 
 const struct sov_jpolicy sov_jpolicy_memories = {

@@ -92,11 +92,14 @@ wrong_types() {
 	done
 }
 
-test_expect_success 'memories.json: results, memories, relations of the wrong type are conflicts' '
+test_expect_success 'memories.json: results, memories, relations of the wrong type or missing are conflicts' '
 	wrong_types memories $M "{\"results\": [$m1]}" "{\"results\": [$m1, $m2]}" \
 		"\"\(results\|memories\)\" is .*, not an array" \
 		"{\"results\": null}" "{\"results\": {}}" "{\"results\": \"x\"}" \
 		"{\"results\": 5}" "{\"results\": true}" "{\"results\": [$m1], \"memories\": {}}" &&
+	wrong_types memories $M "{\"results\": [$m1]}" "{\"results\": [$m1, $m2]}" \
+		"the document has no \"results\" array" \
+		"{}" "{\"relations\": []}" "{\"result\": [$m1]}" &&
 	wrong_types memories $M "{\"results\": [$m1], \"relations\": [$r1]}" \
 		"{\"results\": [$m1, $m2], \"relations\": [$r1]}" \
 		"\"relations\" is .*, not an array" \
