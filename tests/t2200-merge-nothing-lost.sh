@@ -381,7 +381,20 @@ test_expect_success 'sovsync-derived on a path that is not derived: a conflict, 
 	echo "{\"user_id\": \"default\", \"count\": 9}" >d/shared/memories/default/index.meta &&
 	git -C d add -A && test_tick && git -C d commit -q --no-verify -m "main meta" &&
 	git -C d merge --no-edit t2 >out 2>&1 &&
-	test -z "$(git -C d ls-files -u)"
+	test -z "$(git -C d ls-files -u)" &&
+	# Paths that only look derived: another directory level, another
+	# root, state.json (its own driver).
+	echo ours >d/A && cp d/A A.before &&
+	for p in shared/memories/u/x/index.meta other/memories/sync_manifest.json \
+		shared/state.json shared/memories/index.meta; do
+		(cd d && test_expect_code 1 sovsync merge-derived O A B "$p") 2>err &&
+		grep "^sovsync: merge-derived: $p: not a manifest file" err &&
+		cmp d/A A.before || exit 1
+	done &&
+	(cd d && sovsync merge-derived O A B shared/memories/u/index.meta) &&
+	git -C d config sovsync.root data &&
+	(cd d && sovsync merge-derived O A B data/memories/sync_manifest.json) &&
+	(cd d && test_expect_code 1 sovsync merge-derived O A B shared/memories/sync_manifest.json)
 '
 
 test_done
