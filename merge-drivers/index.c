@@ -26,13 +26,17 @@ const struct sov_cmd sov_cmd_merge_index = {
 	"Every collection (an array of entries, or an object of entries) merges\n"
 	"entry by entry, keyed by id, else path, else the member name; an entry\n"
 	"changed on both sides takes the later updated_at (or last_modified,\n"
-	"ingested_at, created_at).  A conversation's messages are the union of both\n"
-	"sides, one per id (or per timestamp, role and content), in timestamp order;\n"
-	"its other keys changed on both sides come from the side with the later\n"
-	"updated_at.  The output is canonical, so either side order gives the same\n"
-	"bytes.\n"
+	"ingested_at, created_at).  A conversation's messages, and any list whose\n"
+	"entries have no id or path, are sequences: a 3-way merge that keeps both\n"
+	"sides' new elements in their order, repeats included, and honours\n"
+	"deletions; what both sides inserted at the same place goes in timestamp\n"
+	"order when every element has one.  A conversation's other keys changed on\n"
+	"both sides come from the side with the later updated_at.  The output is\n"
+	"canonical, so either side order gives the same bytes.\n"
 	"\n"
-	"Exits 0 with the merged file; on a side that is not valid JSON prints the\n"
-	"side, line and column, leaves %A untouched and exits 1.\n",
+	"Exits 0 with the merged file.  On a side that is not valid JSON, a\n"
+	"collection of the wrong type (\"documents\": {}, \"messages\": null, a message\n"
+	"that is not an object) or an id twice, prints the path, the side and the\n"
+	"cause, leaves %A untouched and exits 1, so that Git records a conflict.\n",
 	1,
 };

@@ -28,13 +28,17 @@ const struct sov_cmd sov_cmd_merge_memories = {
 	"version with the later updated_at (else created_at), compared as instants;\n"
 	"a deletion loses to a change.  The same text (hash) in the same scope\n"
 	"(user_id, agent_id, run_id) added under two ids by the two sides is kept\n"
-	"once: the earliest created_at, then the smallest id.  An empty or unreadable\n"
-	"base gives a two-way union.  The output is canonical (docs/FORMATS.md), so\n"
-	"either side order gives the same bytes.\n"
+	"once: the earliest created_at, then the smallest id; duplicates already in\n"
+	"the base always stay.  Graph memory relations (source, relationship,\n"
+	"target) merge as a set by value.  An empty or unreadable base gives a\n"
+	"two-way union.  The output is canonical (docs/FORMATS.md), so either side\n"
+	"order gives the same bytes.\n"
 	"\n"
 	"Exits 0 with the merged file.  If a side is not valid JSON or not a mem0\n"
-	"export, prints the side and the line and column, leaves %A untouched and\n"
-	"exits 1, so that Git records an ordinary conflict.  With SOVSYNC_TRACE set,\n"
-	"traces how many memories were added, updated, deleted and deduplicated.\n",
+	"export (\"results\" that is not an array, a memory that is not an object or\n"
+	"has no string id, an id twice), prints the path, the side and the cause,\n"
+	"leaves %A untouched and exits 1, so that Git records an ordinary conflict.\n"
+	"With SOVSYNC_TRACE set, traces how many memories were added, updated,\n"
+	"deleted and deduplicated.\n",
 	1,
 };

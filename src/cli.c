@@ -39,6 +39,7 @@ static const struct sov_cmd *const commands[] = {
 	&sov_cmd_merge_memories,
 	&sov_cmd_merge_state,
 	&sov_cmd_merge_index,
+	&sov_cmd_merge_derived,
 	&sov_cmd_merge_doc,
 	&sov_cmd_conflicts,
 	&sov_cmd_resolve,

@@ -66,6 +66,7 @@ extern const struct sov_cmd sov_cmd_smudge;
 extern const struct sov_cmd sov_cmd_merge_memories;
 extern const struct sov_cmd sov_cmd_merge_state;
 extern const struct sov_cmd sov_cmd_merge_index;
+extern const struct sov_cmd sov_cmd_merge_derived;
 extern const struct sov_cmd sov_cmd_merge_doc;
 extern const struct sov_cmd sov_cmd_conflicts;
 extern const struct sov_cmd sov_cmd_resolve;

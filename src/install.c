@@ -162,6 +162,8 @@ static int install_config(struct installer *in, const char *exe)
 		{ "merge.sovsync-state.driver", " merge-state %O %A %B %P" },
 		{ "merge.sovsync-index.driver", " merge-index %O %A %B %P" },
 		{ "merge.sovsync-doc.driver", " merge-doc %O %A %B %P %L" },
+		/* Derived files are recomputed by pre-merge-commit: keep ours, their paths only. */
+		{ "merge.sovsync-derived.driver", " merge-derived %O %A %B %P" },
 	};
 	static const struct { const char *key, *value; } fixed[] = {
 		{ "filter.sovsync.required", "true" },
@@ -169,9 +171,7 @@ static int install_config(struct installer *in, const char *exe)
 		{ "merge.sovsync-state.name", "sovsync: state.json by timestamps" },
 		{ "merge.sovsync-index.name", "sovsync: union of index.json registries" },
 		{ "merge.sovsync-doc.name", "sovsync: documents, conflicts queued" },
-		/* Derived files are recomputed by pre-merge-commit: keep ours. */
 		{ "merge.sovsync-derived.name", "sovsync: derived manifest, recomputed by the hooks" },
-		{ "merge.sovsync-derived.driver", "true" },
 	};
 	struct sov_buf q = SOV_BUF_INIT, value = SOV_BUF_INIT;
 	size_t i;

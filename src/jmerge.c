@@ -146,6 +146,41 @@ static int shape_error(struct sov_jmerge *m, int side, const char *fmt, ...)
 	return -1;
 }
 
+/* What a value is, for messages: the JSON type of its text. */
+static const char *kind_name(const char *text)
+{
+	switch (text[0]) {
+	case '{': return "an object";
+	case '[': return "an array";
+	case '"': return "a string";
+	case 't': case 'f': return "a boolean";
+	case 'n': return "null";
+	default: return "a number";
+	}
+}
+
+/* The member being merged, for messages: "results" or "the document". */
+static void where_desc(const struct sov_jmerge *m, struct sov_buf *b)
+{
+	if (m->where.ptr)
+		sov_buf_addf(b, "\"%.*s\"", (int)(m->where.len > 80 ? 80 : m->where.len),
+			     m->where.ptr);
+	else
+		sov_buf_addstr(b, "the document");
+}
+
+/* A collection of the wrong type on one side. */
+static int container_error(struct sov_jmerge *m, int side, const char *text, char want)
+{
+	struct sov_buf where = SOV_BUF_INIT;
+
+	where_desc(m, &where);
+	shape_error(m, side, "%s is %s, not %s", where.ptr, kind_name(text),
+		    want == '[' ? "an array" : "an object");
+	sov_buf_release(&where);
+	return -1;
+}
+
 /*
  * The canonical text of v at `depth`, capturing fields.  Text that is not
  * canonical yet is parsed with jansson and written again; the scanner then
@@ -604,6 +639,17 @@ static int find_array_member(const struct coll *c, const char *const *names, siz
 	return best;
 }
 
+/* Whether the object has a member with one of names[] (of any type). */
+static int has_member(const struct coll *c, const char *const *names)
+{
+	for (size_t k = 0; k < c->n; k++)
+		for (int i = 0; names[i]; i++)
+			if (c->e[k].key.len == strlen(names[i]) &&
+			    !memcmp(c->e[k].key.ptr, names[i], c->e[k].key.len))
+				return 1;
+	return 0;
+}
+
 /* Give entry e the member name `name`. */
 static void rename_entry(struct sov_jmerge *m, struct entry *e, const char *name)
 {
@@ -702,6 +748,10 @@ static int merge_object(struct sov_jmerge *m, const struct sov_jmerge_rule *rule
 			goto out;
 		else if (rule->array_names)
 			which[i] = find_array_member(&c[i], rule->array_names, &idx[i]);
+		if (which[i] == -2 && rule->array_required && !has_member(&c[i], rule->array_names)) {
+			shape_error(m, i, "the document has no \"%s\" array", rule->array_names[0]);
+			goto out;
+		}
 		if (which[i] != -1)
 			all_bare = 0;
 		if (which[i] >= -1)
@@ -771,8 +821,17 @@ static int merge_object(struct sov_jmerge *m, const struct sov_jmerge_rule *rule
 			sov_buf_add(out, e->name.ptr, e->name.len);
 			sov_buf_add(out, ": ", 2);
 			off = out->len;
-			if (merge_any(m, mr, sub, depth + 1, out, &has) < 0)
-				goto out;
+			{
+				const char *wp = m->where.ptr;
+				size_t wl = m->where.len;
+
+				m->where.ptr = e->key.ptr;
+				m->where.len = e->key.len;
+				if (merge_any(m, mr, sub, depth + 1, out, &has) < 0)
+					goto out;
+				m->where.ptr = wp;
+				m->where.len = wl;
+			}
 			if (!has) {
 				sov_buf_setlen(out, mark);
 				continue;
@@ -833,6 +892,26 @@ struct keyed {
 	int depth;
 };
 
+/* An entry of a collection that is not an object ("results": ["x"]). */
+static int entry_type_error(struct sov_jmerge *m, const struct sov_jmerge_rule *r, int side,
+			    size_t index, const struct sov_jscan_item *item)
+{
+	struct sov_buf where = SOV_BUF_INIT;
+
+	where_desc(m, &where);
+	if (item->name.ptr)	/* a member: name it as written */
+		shape_error(m, side, "%s: %s %.*s is %s, not an object", where.ptr,
+			    r->entry_name ? r->entry_name : "entry",
+			    (int)(item->name.len > 80 ? 80 : item->name.len), item->name.ptr,
+			    kind_name(item->value.ptr));
+	else
+		shape_error(m, side, "%s: %s %zu is %s, not an object", where.ptr,
+			    r->entry_name ? r->entry_name : "entry", index,
+			    kind_name(item->value.ptr));
+	sov_buf_release(&where);
+	return -1;
+}
+
 static int load_entries(struct sov_jmerge *m, const struct keyed *k, const struct val *v,
 			struct coll *c)
 {
@@ -840,7 +919,6 @@ static int load_entries(struct sov_jmerge *m, const struct keyed *k, const struc
 	struct sov_jscan_field f[MAX_FIELDS];
 	struct sov_jscan_iter it;
 	struct sov_jscan_item item;
-	int64_t prev_time = SOV_JMERGE_NO_TIME;
 	size_t i;
 	int ret;
 
@@ -849,9 +927,12 @@ static int load_entries(struct sov_jmerge *m, const struct keyed *k, const struc
 	if (sov_jscan_iter_begin(&it, v->ptr, v->len, k->depth) < 0)
 		return side_error(m, v->side);
 	while ((ret = sov_jscan_iter_next(&it, &item, f, k->fs.n)) == 1) {
-		struct entry *e = coll_push(c);
+		struct entry *e;
 		struct sov_span text;
 
+		if (r->entry_object && item.value.ptr[0] != '{')
+			return entry_type_error(m, r, v->side, c->n, &item);
+		e = coll_push(c);
 		if (item.canonical) {
 			text = item.value;
 		} else {
@@ -894,17 +975,12 @@ static int load_entries(struct sov_jmerge *m, const struct keyed *k, const struc
 			}
 			if (!e->key.ptr && r->key_whole)
 				e->key = text;
+			if (!e->key.ptr && r->sequence_unkeyed)
+				continue;	/* merge_keyed() merges a sequence instead */
 			if (!e->key.ptr)
 				return shape_error(m, v->side, "%s %zu has no string \"%s\"",
 						   r->entry_name ? r->entry_name : "entry",
 						   c->n - 1, r->key_fields ? r->key_fields[0] : "key");
-		}
-		/* New entries get theirs when merged; sort_all needs every one. */
-		if (r->sort_all) {
-			e->order_time = entry_instant(e, &k->fs, r->order_fields);
-			if (e->order_time == SOV_JMERGE_NO_TIME)
-				e->order_time = prev_time;
-			prev_time = e->order_time;
 		}
 	}
 	if (ret < 0 || sov_jscan_iter_end(&it) != v->ptr + v->len)
@@ -913,48 +989,32 @@ static int load_entries(struct sov_jmerge *m, const struct keyed *k, const struc
 }
 
 /*
- * Index a side's entries by key.  A later entry with the key of an earlier
- * one is dropped when it is the same text (or the rule keeps the first,
- * as for messages); different texts under one key are an error.
+ * Index a side's entries by key.  The same key twice on one side is
+ * refused, even with the same text: dropping one would rewrite the file
+ * behind its writer's back, and which of two texts wins would be a guess.
  */
 static int index_entries(struct sov_jmerge *m, const struct keyed *k, struct coll *c,
 			 int side)
 {
-	struct coll seen = { 0 };
-	size_t i, n = 0, dup;
+	struct sov_buf where = SOV_BUF_INIT;
+	const struct entry *first;
+	size_t dup;
 
 	if (coll_index(c, &dup) == 0)
 		return 0;
-	free(c->slot);
-	c->slot = NULL;
-	for (i = 0; i < c->n; i++) {
-		struct entry *s, *first;
-		int is_new;
-
-		s = coll_intern(&seen, c->e[i].key, &is_new);
-		if (is_new) {
-			s->pos = n;
-			c->e[n] = c->e[i];
-			c->e[n].pos = n;
-			n++;
-			continue;
-		}
-		first = &c->e[s->pos];
-		if (!k->rule->keep_first_duplicate &&
-		    (first->text.len != c->e[i].text.len ||
-		     memcmp(first->text.ptr, c->e[i].text.ptr, first->text.len))) {
-			coll_release(&seen);
-			if (k->object_mode)
-				return side_error(m, side);	/* jansson: duplicate key */
-			return shape_error(m, side, "two different %s entries with the key \"%.*s\"",
-					   k->rule->entry_name ? k->rule->entry_name : "collection",
-					   (int)(first->key.len > 80 ? 80 : first->key.len),
-					   first->key.ptr);
-		}
-	}
-	c->n = n;
-	coll_release(&seen);
-	return coll_index(c, &dup);
+	if (k->object_mode)
+		return side_error(m, side);	/* jansson: duplicate key */
+	first = coll_find(c, c->e[dup].key);
+	where_desc(m, &where);
+	shape_error(m, side, "%s: %s %zu and %s %zu have the same key \"%.*s\"%s",
+		    where.ptr, k->rule->entry_name ? k->rule->entry_name : "entry",
+		    first->pos, k->rule->entry_name ? k->rule->entry_name : "entry", dup,
+		    (int)(first->key.len > 80 ? 80 : first->key.len), first->key.ptr,
+		    first->text.len == c->e[dup].text.len &&
+		    !memcmp(first->text.ptr, c->e[dup].text.ptr, first->text.len) ?
+		    " (the same text)" : "");
+	sov_buf_release(&where);
+	return -1;
 }
 
 struct result {
@@ -1022,12 +1082,14 @@ static int dedup_key(struct sov_jmerge *m, const struct keyed *k, const struct e
 }
 
 /*
- * Concurrent duplicates: a group of memories with the same dedup key is
- * collapsed when one side alone brought one of them and the other side
- * alone brought another: the local PC and the web app both remembered the
- * same thing under different ids.  Duplicates one side made on its own are
- * that side's business (and merge(O,A,A) must stay A).  The survivor is the
- * earliest created_at, then the smallest id.
+ * Concurrent duplicates: the memories with the same dedup key that the
+ * sides added are collapsed when one side alone added one of them and the
+ * other side alone added another: the local PC and the web app both
+ * remembered the same thing under different ids.  Only added memories
+ * take part: a duplicate already in the base (edited or not) stays, since
+ * dropping it would delete what nobody deleted.  Duplicates one side made
+ * on its own are that side's business (and merge(O,A,A) must stay A).  The
+ * survivor is the earliest created_at, then the smallest id.
  */
 static void dedup_mem0(struct sov_jmerge *m, const struct keyed *k, struct result *res,
 		       size_t n)
@@ -1041,7 +1103,8 @@ static void dedup_mem0(struct sov_jmerge *m, const struct keyed *k, struct resul
 	for (i = 0; i < n; i++) {
 		struct entry *g;
 
-		if (res[i].touched != TOUCH_OURS && res[i].touched != TOUCH_THEIRS)
+		if (res[i].in_base ||
+		    (res[i].touched != TOUCH_OURS && res[i].touched != TOUCH_THEIRS))
 			continue;
 		if (dedup_key(m, k, res[i].e, &res[i].dkey) < 0)
 			continue;
@@ -1061,7 +1124,8 @@ static void dedup_mem0(struct sov_jmerge *m, const struct keyed *k, struct resul
 		size_t *kp, j;
 		int64_t ti, tj;
 
-		if (!res[i].dkey.ptr && dedup_key(m, k, res[i].e, &res[i].dkey) < 0)
+		/* Only what a side added: never what was there before. */
+		if (!res[i].dkey.ptr)
 			continue;
 		g = coll_find(&groups, res[i].dkey);
 		if (!g || g->used != (TOUCH_OURS | TOUCH_THEIRS))
@@ -1092,6 +1156,511 @@ out:
 	coll_release(&groups);
 }
 
+/*
+ * Whether v[] is a collection `rule` can merge.  Returns 0 with w[] the
+ * sides to merge, 1 when the value was merged whole instead, -1 on a shape
+ * error.  A rule with a container refuses a side of any other type: a
+ * mem0 export whose "results" became null is damage, and taking it as a
+ * changed value would wipe the other side's memories.  Without one (the
+ * registries' other members), a value that is a container on no side is
+ * a whole value; a side that changed the type while the other left the
+ * value alone wins as any one-sided change; ours and theirs agreeing on a
+ * container the base was not merge two-way; both changing it to different
+ * types is refused.
+ */
+static int check_collection(struct sov_jmerge *m, const struct sov_jmerge_rule *rule,
+			    const struct val v[3], struct val w[3], int depth,
+			    struct sov_buf *out, int *present)
+{
+	char kind[3] = { 0, 0, 0 }, open = 0;
+	int side, any = 0, same = 1, touched;
+	struct sov_buf where = SOV_BUF_INIT;
+	struct sov_span t[3];
+	enum choice ch;
+
+	for (side = 0; side < 3; side++) {
+		w[side] = v[side];
+		if (!v[side].ptr)
+			continue;
+		kind[side] = v[side].ptr[0];
+		if (rule->container && kind[side] != rule->container)
+			return container_error(m, side, v[side].ptr, rule->container);
+		if (kind[side] != '[' && kind[side] != '{')
+			same = 0;
+		else
+			any = 1;
+		if (open && kind[side] != open)
+			same = 0;
+		open = kind[side];
+	}
+	if (same)
+		return 0;
+	if (!any)
+		return merge_value(m, v, depth, out, present) < 0 ? -1 : 1;
+	if (v[1].ptr && v[2].ptr && kind[1] == kind[2]) {
+		w[0].ptr = NULL;
+		w[0].len = 0;
+		return 0;
+	}
+	if (canon_all(m, v, depth, t) < 0)
+		return -1;
+	ch = choose(t, &touched);
+	if (ch != TAKE_CONFLICT) {
+		*present = 0;
+		if (ch != TAKE_NONE)
+			emit(out, &t[ch], present);
+		return 1;
+	}
+	where_desc(m, &where);
+	shape_error(m, SOV_JMERGE_THEIRS, "%s is %s on ours and %s here, changed on both "
+		    "sides: cannot be merged", where.ptr, kind_name(t[1].ptr),
+		    kind_name(t[2].ptr));
+	sov_buf_release(&where);
+	return -1;
+}
+
+/* ---- SEQUENCE --------------------------------------------------------- */
+
+/*
+ * A 3-way merge of sequences (diff3 over elements compared by canonical
+ * bytes).  Each side's changes are hunks against the base: a base range
+ * replaced by some of the side's elements, found from a longest common
+ * subsequence.  Hunks of the two sides that touch the same base elements,
+ * or insert at the same place, form a group; any other hunk applies as it
+ * is.  A group where both sides did the same applies once; otherwise the
+ * group's base elements are gone (a side deleted or replaced each of
+ * them) and both sides' new elements are kept: the elements both have in
+ * common once, the others in timestamp order when every one of them has
+ * one (order_fields), else one side's run after the other's, each in its
+ * order, the run whose text sorts first going first.  Nothing depends on
+ * which side is ours: merge(O,A,B) and merge(O,B,A) are the same bytes.
+ */
+
+/* More changes than this between two versions are refused (D^2 memory). */
+#define SEQ_MAX_EDITS 4000
+
+struct seq {
+	uint32_t *id;		/* per element: its text, an index into the table */
+	size_t n, alloc;
+};
+
+struct hunk {
+	size_t s, e;		/* base range replaced */
+	size_t ps, pe;		/* by these elements of the side */
+	int side;
+};
+
+/*
+ * match[i] = the element of b matched to a[i] in a longest common
+ * subsequence, or -1.  The common prefix and suffix are matched first;
+ * what is left goes through Myers' O((N+M)D) algorithm ("An O(ND)
+ * Difference Algorithm and Its Variations", 1986), keeping each round's
+ * furthest reaching paths for the way back: D^2 positions for D edits, so
+ * that a long conversation with a few changes anywhere costs little.  More
+ * than SEQ_MAX_EDITS edits is refused.
+ */
+static int seq_lcs(struct sov_jmerge *m, const uint32_t *a, size_t na, const uint32_t *b,
+		   size_t nb, long *match)
+{
+	const uint32_t *a0 = a, *b0 = b;
+	size_t pre = 0, suf = 0, n, k, i, off, dmax, d;
+	uint32_t *trace = NULL, *v;
+	size_t trace_alloc = 0;
+	long x, y, kk;
+
+	for (i = 0; i < na; i++)
+		match[i] = -1;
+	while (pre < na && pre < nb && a[pre] == b[pre]) {
+		match[pre] = (long)pre;
+		pre++;
+	}
+	while (suf < na - pre && suf < nb - pre && a[na - 1 - suf] == b[nb - 1 - suf]) {
+		match[na - 1 - suf] = (long)(nb - 1 - suf);
+		suf++;
+	}
+	n = na - pre - suf;
+	k = nb - pre - suf;
+	if (!n || !k)
+		return 0;
+	a += pre;
+	b += pre;
+	dmax = n + k < SEQ_MAX_EDITS ? n + k : SEQ_MAX_EDITS;
+	off = dmax + 1;
+	/* v[off + kk]: the furthest x on diagonal kk = x - y. */
+	v = sov_calloc(2 * dmax + 3, sizeof(*v));
+	for (d = 0; d <= dmax; d++) {
+		for (kk = -(long)d; kk <= (long)d; kk += 2) {
+			if (kk == -(long)d || (kk != (long)d && v[off + kk - 1] < v[off + kk + 1]))
+				x = v[off + kk + 1];		/* down: an element of b */
+			else
+				x = v[off + kk - 1] + 1;	/* right: an element of a */
+			y = x - kk;
+			while ((size_t)x < n && (size_t)y < k && a[x] == b[y])
+				x++, y++;
+			v[off + kk] = (uint32_t)x;
+		}
+		/* Round d's paths, for the way back: d*d positions before them. */
+		SOV_ALLOC_GROW(trace, (d + 1) * (d + 1), trace_alloc);
+		memcpy(trace + d * d, v + off - d, (2 * d + 1) * sizeof(*v));
+		if (v[off + (long)n - (long)k] == n && (long)n - (long)k >= -(long)d &&
+		    (long)n - (long)k <= (long)d && ((long)d - ((long)n - (long)k)) % 2 == 0)
+			break;
+	}
+	free(v);
+	if (d > dmax) {
+		struct sov_buf where = SOV_BUF_INIT;
+
+		free(trace);
+		where_desc(m, &where);
+		sov_error("%s: %s: more than %d changes between two versions: too many to "
+			  "merge as a sequence", m->label, where.ptr, SEQ_MAX_EDITS);
+		sov_buf_release(&where);
+		return -1;
+	}
+	/* Back from (n, k): each round's snake is a run of matches. */
+	x = (long)n;
+	y = (long)k;
+	for (; d > 0; d--) {
+		const uint32_t *vp = trace + (d - 1) * (d - 1) + (d - 1);	/* vp[kk], |kk| < d */
+		long pk, px, mx;
+
+		kk = x - y;
+		if (kk == -(long)d || (kk != (long)d && vp[kk - 1] < vp[kk + 1]))
+			pk = kk + 1;
+		else
+			pk = kk - 1;
+		px = vp[pk];
+		mx = pk == kk + 1 ? px : px + 1;	/* where the snake starts */
+		while (x > mx) {
+			x--, y--;
+			match[pre + x] = (long)pre + y;
+		}
+		x = px;
+		y = px - pk;
+	}
+	while (x > 0 && y > 0) {
+		x--, y--;
+		match[pre + x] = (long)pre + y;
+	}
+	free(trace);
+	/* A wrong match would silently rewrite the merge: check every one. */
+	for (i = 0, y = -1; i < na; i++) {
+		if (match[i] < 0)
+			continue;
+		if (match[i] <= y || a0[i] != b0[match[i]])
+			return sov_error("%s: internal error: inconsistent sequence match",
+					 m->label);
+		y = match[i];
+	}
+	return 0;
+}
+
+/* A side's hunks against the base, from the base's matches into the side. */
+static void seq_hunks(const long *match, size_t no, size_t nside, int side,
+		      struct hunk **h, size_t *nh, size_t *alloc)
+{
+	size_t k, next_o = 0, next_s = 0;
+
+	for (k = 0; k <= no; k++) {
+		size_t ps;
+
+		if (k < no && match[k] < 0)
+			continue;
+		ps = k < no ? (size_t)match[k] : nside;
+		if (k > next_o || ps > next_s) {
+			SOV_ALLOC_GROW(*h, *nh + 1, *alloc);
+			(*h)[(*nh)++] = (struct hunk){ next_o, k, next_s, ps, side };
+		}
+		next_o = k + 1;
+		next_s = ps + 1;
+	}
+}
+
+/* Whether hunk x touches the group [gs, ge) (empty: an insertion at gs). */
+static int hunk_joins(size_t gs, size_t ge, const struct hunk *x)
+{
+	if (x->s == x->e)
+		return gs == ge ? x->s == gs : gs < x->s && x->s < ge;
+	if (gs == ge)
+		return x->s < gs && gs < x->e;
+	return x->s < ge && gs < x->e;
+}
+
+struct seq_ctx {
+	struct sov_jmerge *m;
+	const struct sov_jmerge_rule *rule;
+	struct coll texts;	/* distinct element texts; order_time set */
+	struct seq side[3];
+	struct seq out;
+};
+
+static void seq_push(struct seq *s, uint32_t id)
+{
+	SOV_ALLOC_GROW(s->id, s->n + 1, s->alloc);
+	s->id[s->n++] = id;
+}
+
+static struct sov_span seq_text(const struct seq_ctx *x, uint32_t id)
+{
+	struct sov_span t = { x->texts.e[id].text.ptr, x->texts.e[id].text.len };
+	return t;
+}
+
+/*
+ * Two runs of new elements, a before b, unless timestamps order them
+ * (equal instants: the smaller text first).  Each run keeps its order.
+ */
+static void seq_interleave(struct seq_ctx *x, const uint32_t *a, size_t na,
+			   const uint32_t *b, size_t nb)
+{
+	size_t i = 0, j = 0;
+	int timed = 1;
+
+	for (i = 0; i < na && timed; i++)
+		timed = x->texts.e[a[i]].order_time != SOV_JMERGE_NO_TIME;
+	for (j = 0; j < nb && timed; j++)
+		timed = x->texts.e[b[j]].order_time != SOV_JMERGE_NO_TIME;
+	i = j = 0;
+	while (timed && i < na && j < nb) {
+		int64_t ta = x->texts.e[a[i]].order_time, tb = x->texts.e[b[j]].order_time;
+
+		if (ta < tb || (ta == tb && span_cmp(seq_text(x, a[i]), seq_text(x, b[j])) <= 0))
+			seq_push(&x->out, a[i++]);
+		else
+			seq_push(&x->out, b[j++]);
+	}
+	while (i < na)
+		seq_push(&x->out, a[i++]);
+	while (j < nb)
+		seq_push(&x->out, b[j++]);
+}
+
+/* Runs compared by their elements' text: an order that does not depend on sides. */
+static int seq_cmp_runs(const struct seq_ctx *x, const struct seq *a, const struct seq *b)
+{
+	for (size_t i = 0; i < a->n && i < b->n; i++)
+		if (a->id[i] != b->id[i])
+			return span_cmp(seq_text(x, a->id[i]), seq_text(x, b->id[i]));
+	return a->n < b->n ? -1 : a->n > b->n;
+}
+
+/*
+ * Both sides' new elements of a group: common ones once, the others
+ * interleaved.  The two runs are taken in the order of their text, not as
+ * ours and theirs, so that swapping the sides (git pull --rebase, or the
+ * other clone merging) gives the same bytes.
+ */
+static int seq_merge_runs(struct seq_ctx *x, const struct seq *a, const struct seq *b)
+{
+	long *match;
+	size_t i = 0, j = 0, k;
+
+	if (seq_cmp_runs(x, a, b) > 0) {
+		const struct seq *t = a;
+		a = b;
+		b = t;
+	}
+	match = sov_calloc(a->n + 1, sizeof(*match));
+
+	if (seq_lcs(x->m, a->id, a->n, b->id, b->n, match) < 0) {
+		free(match);
+		return -1;
+	}
+	for (k = 0; k <= a->n; k++) {
+		size_t bj;
+
+		if (k < a->n && match[k] < 0)
+			continue;
+		bj = k < a->n ? (size_t)match[k] : b->n;
+		/* (no arithmetic on the NULL of an empty run) */
+		seq_interleave(x, a->n ? a->id + i : NULL, k - i, b->n ? b->id + j : NULL,
+			       bj - j);
+		if (k < a->n)
+			seq_push(&x->out, a->id[k]);
+		i = k + 1;
+		j = bj + 1;
+	}
+	free(match);
+	return 0;
+}
+
+/* A group's content on one side: its base range with that side's hunks applied. */
+static void seq_group_side(const struct seq_ctx *x, const struct hunk *h, size_t nh,
+			   int side, size_t gs, size_t ge, struct seq *content, struct seq *added)
+{
+	const struct seq *o = &x->side[0], *s = &x->side[side];
+	size_t k = gs, i, p;
+
+	for (i = 0; i < nh; i++) {
+		if (h[i].side != side)
+			continue;
+		for (; k < h[i].s; k++)
+			seq_push(content, o->id[k]);
+		for (p = h[i].ps; p < h[i].pe; p++) {
+			seq_push(content, s->id[p]);
+			seq_push(added, s->id[p]);
+		}
+		k = h[i].e;
+	}
+	for (; k < ge; k++)
+		seq_push(content, o->id[k]);
+}
+
+static int cmp_hunk(const void *x, const void *y)
+{
+	const struct hunk *a = x, *b = y;
+
+	if (a->s != b->s)
+		return a->s < b->s ? -1 : 1;
+	if (a->e != b->e)
+		return a->e < b->e ? -1 : 1;
+	return a->side - b->side;
+}
+
+static int seq_load(struct seq_ctx *x, const struct val *v, int depth, struct seq *s)
+{
+	const struct sov_jmerge_rule *r = x->rule;
+	struct sov_jscan_field f[MAX_FIELDS];
+	struct sov_jscan_iter it;
+	struct sov_jscan_item item;
+	size_t nf = 0;
+	int ret;
+
+	for (; r->order_fields && r->order_fields[nf] && nf < MAX_FIELDS; nf++)
+		f[nf].name = r->order_fields[nf];
+	if (sov_jscan_iter_begin(&it, v->ptr, v->len, depth) < 0)
+		return side_error(x->m, v->side);
+	while ((ret = sov_jscan_iter_next(&it, &item, f, nf)) == 1) {
+		struct sov_span text;
+		struct entry *e;
+		int is_new;
+
+		if (r->entry_object && item.value.ptr[0] != '{')
+			return entry_type_error(x->m, r, v->side, s->n, &item);
+		if (item.canonical) {
+			text = item.value;
+		} else {
+			struct val raw = { item.value.ptr, item.value.len, 0, v->side };
+			if (canon(x->m, &raw, depth + 1, &text, f, nf) < 0)
+				return -1;
+		}
+		e = coll_intern(&x->texts, text, &is_new);
+		if (is_new) {
+			size_t i;
+
+			e->text.ptr = text.ptr;
+			e->text.len = text.len;
+			e->order_time = SOV_JMERGE_NO_TIME;
+			for (i = 0; i < nf && e->order_time == SOV_JMERGE_NO_TIME; i++)
+				e->order_time = sov_jmerge_instant(f[i].value.ptr, f[i].value.len);
+		}
+		seq_push(s, (uint32_t)e->pos);
+	}
+	if (ret < 0 || sov_jscan_iter_end(&it) != v->ptr + v->len)
+		return side_error(x->m, v->side);
+	return 0;
+}
+
+static int merge_sequence(struct sov_jmerge *m, const struct sov_jmerge_rule *rule,
+			  const struct val v[3], int depth, struct sov_buf *out, int *present)
+{
+	struct seq_ctx x = { m, rule, { 0 }, { { 0 } }, { 0 } };
+	struct hunk *h = NULL;
+	size_t nh = 0, h_alloc = 0, i, k, pos = 0;
+	long *match = NULL;
+	int ret = -1, side;
+
+	for (side = 0; side < 3; side++) {
+		if (!v[side].ptr)
+			continue;
+		if (v[side].ptr[0] != '[') {
+			container_error(m, side, v[side].ptr, '[');
+			goto out;
+		}
+		if (seq_load(&x, &v[side], depth, &x.side[side]) < 0)
+			goto out;
+	}
+	/* A missing base (two-way) is an empty one; a missing side deleted all. */
+	match = sov_calloc(x.side[0].n + 1, sizeof(*match));
+	for (side = 1; side < 3; side++) {
+		if (seq_lcs(m, x.side[0].id, x.side[0].n, x.side[side].id, x.side[side].n,
+			    match) < 0)
+			goto out;
+		seq_hunks(match, x.side[0].n, x.side[side].n, side, &h, &nh, &h_alloc);
+	}
+	if (nh)
+		qsort(h, nh, sizeof(*h), cmp_hunk);
+
+	for (i = 0; i < nh;) {
+		size_t gs = h[i].s, ge = h[i].e, first = i, n;
+		int sides = 1 << h[i].side;
+
+		/* Hunks sort by start, so the ones that join the group come next. */
+		for (i++; i < nh && hunk_joins(gs, ge, &h[i]); i++) {
+			sides |= 1 << h[i].side;
+			if (h[i].e > ge)
+				ge = h[i].e;
+		}
+		n = i - first;
+		for (k = pos; k < gs; k++)
+			seq_push(&x.out, x.side[0].id[k]);
+		pos = ge;
+		if (sides != 6) {
+			for (k = h[first].ps; k < h[first].pe; k++)
+				seq_push(&x.out, x.side[h[first].side].id[k]);
+			continue;
+		}
+		{
+			struct seq ca = { 0 }, cb = { 0 }, na = { 0 }, nb = { 0 };
+			int r = 0;
+
+			seq_group_side(&x, h + first, n, 1, gs, ge, &ca, &na);
+			seq_group_side(&x, h + first, n, 2, gs, ge, &cb, &nb);
+			if (ca.n == cb.n && (!ca.n || !memcmp(ca.id, cb.id, ca.n * sizeof(*ca.id)))) {
+				for (k = 0; k < ca.n; k++)
+					seq_push(&x.out, ca.id[k]);
+			} else {
+				m->stats.conflicts++;
+				r = seq_merge_runs(&x, &na, &nb);
+			}
+			free(ca.id);
+			free(cb.id);
+			free(na.id);
+			free(nb.id);
+			if (r < 0)
+				goto out;
+		}
+	}
+	for (k = pos; k < x.side[0].n; k++)
+		seq_push(&x.out, x.side[0].id[k]);
+
+	*present = 1;
+	if (!x.out.n) {
+		sov_buf_addstr(out, "[]");
+	} else {
+		sov_buf_addch(out, '[');
+		for (k = 0; k < x.out.n; k++) {
+			const struct entry *e = &x.texts.e[x.out.id[k]];
+
+			if (k)
+				sov_buf_addch(out, ',');
+			add_indent(out, depth + 1);
+			sov_buf_add(out, e->text.ptr, e->text.len);
+		}
+		add_indent(out, depth);
+		sov_buf_addch(out, ']');
+	}
+	ret = 0;
+out:
+	free(match);
+	free(h);
+	for (side = 0; side < 3; side++)
+		free(x.side[side].id);
+	free(x.out.id);
+	coll_release(&x.texts);
+	return ret;
+}
+
 static int merge_keyed(struct sov_jmerge *m, const struct sov_jmerge_rule *rule,
 		       const struct val v[3], int depth, struct sov_buf *out, int *present)
 {
@@ -1099,20 +1668,20 @@ static int merge_keyed(struct sov_jmerge *m, const struct sov_jmerge_rule *rule,
 	struct coll c[3] = { { 0 } };
 	struct result *res = NULL;
 	size_t nres = 0, res_alloc = 0, i;
+	struct val w[3];
 	char open = 0;
 	int ret = -1, side;
 
-	/* A collection only if every side has the same kind of container. */
-	for (side = 0; side < 3; side++) {
-		char kind;
-
-		if (!v[side].ptr)
-			continue;
-		kind = v[side].ptr[0];
-		if ((kind != '[' && kind != '{') || (open && kind != open))
-			return merge_value(m, v, depth, out, present);
-		open = kind;
+	switch (check_collection(m, rule, v, w, depth, out, present)) {
+	case -1:
+		return -1;
+	case 1:
+		return 0;
 	}
+	v = w;
+	for (side = 0; side < 3; side++)
+		if (v[side].ptr)
+			open = v[side].ptr[0];
 	k.object_mode = open == '{';
 	fieldset_add(&k.fs, rule->key_fields);
 	fieldset_add(&k.fs, rule->composite_fields);
@@ -1122,8 +1691,18 @@ static int merge_keyed(struct sov_jmerge *m, const struct sov_jmerge_rule *rule,
 		fieldset_add(&k.fs, mem0_fields);
 
 	for (side = 0; side < 3; side++)
-		if (v[side].ptr && (load_entries(m, &k, &v[side], &c[side]) < 0 ||
-				    index_entries(m, &k, &c[side], side) < 0))
+		if (v[side].ptr && load_entries(m, &k, &v[side], &c[side]) < 0)
+			goto out;
+	/* A list with an entry that has no key: its order and repeats are data. */
+	for (side = 0; rule->sequence_unkeyed && !k.object_mode && side < 3; side++)
+		for (i = 0; i < c[side].n; i++)
+			if (!c[side].e[i].key.ptr) {
+				for (side = 0; side < 3; side++)
+					coll_release(&c[side]);
+				return merge_sequence(m, rule, v, depth, out, present);
+			}
+	for (side = 0; side < 3; side++)
+		if (v[side].ptr && index_entries(m, &k, &c[side], side) < 0)
 			goto out;
 
 	for (side = 0; side < 3; side++) {
@@ -1169,21 +1748,14 @@ static int merge_keyed(struct sov_jmerge *m, const struct sov_jmerge_rule *rule,
 			r->in_base = x[0] != NULL;
 			r->base_pos = x[0] ? x[0]->pos : 0;
 			r->touched = touched;
-			if (!x[0] && !rule->sort_all)
+			if (!x[0])
 				r->order_time = entry_instant(x[ch], &k.fs, rule->order_fields);
-			if (rule->sort_all) {
-				r->order_time = x[ch]->order_time;
-				/* Inherited times differ by side: take both into account. */
-				for (j = 1; j < 3; j++)
-					if (x[j] && x[j]->order_time > r->order_time)
-						r->order_time = x[j]->order_time;
-			}
 		}
 	}
 	if (rule->mem0_dedup)
 		dedup_mem0(m, &k, res, nres);
 	if (nres)
-		qsort(res, nres, sizeof(*res), rule->sort_all ? cmp_result_sorted : cmp_result);
+		qsort(res, nres, sizeof(*res), cmp_result);
 
 	*present = 1;
 	{
@@ -1254,6 +1826,8 @@ static int merge_any(struct sov_jmerge *m, const struct sov_jmerge_rule *rule,
 		return merge_latest(m, v, depth, out, present);
 	case SOV_JMERGE_LATEST_SIDE:
 		return merge_latest_side(m, v, depth, out, present);
+	case SOV_JMERGE_SEQUENCE:
+		return merge_sequence(m, rule, v, depth, out, present);
 	case SOV_JMERGE_VALUE:
 		break;
 	}
@@ -1278,14 +1852,7 @@ static void doc_value(const char *doc, size_t len, struct val *v)
 /* What a document's value is, for messages: the JSON type of its text. */
 static const char *value_kind(const struct val *v)
 {
-	switch (v->ptr[0]) {
-	case '{': return "an object";
-	case '[': return "an array";
-	case '"': return "a string";
-	case 't': case 'f': return "a boolean";
-	case 'n': return "null";
-	default: return "a number";
-	}
+	return kind_name(v->ptr);
 }
 
 /*

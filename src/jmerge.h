@@ -16,11 +16,23 @@
  *                members are the entries.  Entries merge 3-way like VALUE,
  *                concurrent edits resolved by the later instant of
  *                time_fields.  Kept entries stay in base order; new ones
- *                follow, ordered by order_fields then key (sort_all orders
- *                every entry that way instead, for message lists).
+ *                follow, ordered by order_fields then key.  A key present
+ *                twice on one side is a shape error (which one to keep
+ *                would be a guess).
  *   LATEST       the later instant (strings), the higher number, member by
  *                member for objects; the base is not consulted.
  *   LATEST_SIDE  the value of the side whose side instant is later.
+ *   SEQUENCE     an array whose order and repeats are data (a conversation's
+ *                messages, a list of scalars): a 3-way merge of the element
+ *                sequences compared by canonical text (see merge_sequence()
+ *                in jmerge.c); each side's insertions kept in its order,
+ *                deletions honoured, nothing deduplicated or sorted.
+ *
+ * A collection the rule names a container for (`container`) must be that
+ * container on every side, and its entries objects when `entry_object` is
+ * set: a side where it is null, a string or the other container is a shape
+ * error (the merge fails naming the side), never a value that wins and
+ * wipes the other side's entries.
  *
  * Values are handled as canonical text (what sov_json_dump writes at their
  * depth): equal values are equal bytes, and the output is canonical, so
@@ -47,6 +59,7 @@ enum sov_jmerge_kind {
 	SOV_JMERGE_KEYED,
 	SOV_JMERGE_LATEST,
 	SOV_JMERGE_LATEST_SIDE,
+	SOV_JMERGE_SEQUENCE,
 };
 
 /* No instant: sorts before every real one. */
@@ -64,17 +77,28 @@ struct sov_jmerge_rule {
 	 * shape, else uses the first name.  NULL-terminated, or NULL.
 	 */
 	const char *const *array_names;
+	/* OBJECT: a side without any of array_names is a shape error. */
+	int array_required;
 
 	/* KEYED (all lists NULL-terminated or NULL). */
 	const char *const *key_fields;
 	const char *const *composite_fields;	/* key when no key field */
 	int key_whole;			/* else: the whole text is the key */
-	int keep_first_duplicate;	/* same key twice in one side: keep the first */
+	/*
+	 * An array with an entry that has no key field (a list of strings,
+	 * say) merges as a SEQUENCE, instead of keying entries by their text
+	 * (which would drop repeats and sort new entries).
+	 */
+	int sequence_unkeyed;
 	const char *const *time_fields;
+	/* KEYED: new entries ordered by these; SEQUENCE: concurrent insertions. */
 	const char *const *order_fields;
-	int sort_all;
 	int mem0_dedup;			/* see jmerge.c: dedup_mem0() */
 	const char *entry_name;		/* "memory", for messages */
+
+	/* KEYED, SEQUENCE: '[' or '{' required on every side; 0: any container. */
+	char container;
+	int entry_object;		/* every entry must be an object */
 };
 
 struct sov_jmerge_stats {
@@ -96,6 +120,7 @@ struct sov_jmerge {
 	/* Private. */
 	const char *doc[3];
 	size_t doc_len[3];
+	struct { const char *ptr; size_t len; } where;	/* member being merged */
 	char **owned;
 	size_t nowned, owned_alloc;
 };

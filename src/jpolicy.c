@@ -26,6 +26,21 @@ static const struct sov_jmerge_rule memories_rule = {
 	.order_fields = mem0_order,
 	.mem0_dedup = 1,
 	.entry_name = "memory",
+	.container = '[',
+	.entry_object = 1,
+};
+
+/*
+ * mem0 graph memory: {"source", "relationship", "target"} triples.  A
+ * relation has no id: it is its value, so the relations merge as a set by
+ * value (an edit is a deletion plus an addition), deletions honoured.
+ */
+static const struct sov_jmerge_rule relations_rule = {
+	.kind = SOV_JMERGE_KEYED,
+	.key_whole = 1,
+	.entry_name = "relation",
+	.container = '[',
+	.entry_object = 1,
 };
 
 static const struct sov_jmerge_rule *memories_member(const char *name, size_t len)
@@ -33,13 +48,17 @@ static const struct sov_jmerge_rule *memories_member(const char *name, size_t le
 	for (size_t i = 0; mem0_arrays[i]; i++)
 		if (name_is(name, len, mem0_arrays[i]))
 			return &memories_rule;
+	if (name_is(name, len, "relations"))
+		return &relations_rule;
 	return NULL;	/* other wrapper keys: whole values, 3-way */
 }
 
+/* A mem0 export always has its list: {} is damage, not "every memory deleted". */
 static const struct sov_jmerge_rule memories_root = {
 	.kind = SOV_JMERGE_OBJECT,
 	.member = memories_member,
 	.array_names = mem0_arrays,
+	.array_required = 1,
 };
 
 const struct sov_jpolicy sov_jpolicy_memories = {
@@ -56,6 +75,8 @@ static const struct sov_jmerge_rule state_files = {
 	.kind = SOV_JMERGE_KEYED,
 	.time_fields = file_time,
 	.entry_name = "file",
+	.container = '{',
+	.entry_object = 1,
 };
 
 static const struct sov_jmerge_rule state_conflicts = {
@@ -65,6 +86,8 @@ static const struct sov_jmerge_rule state_conflicts = {
 	.time_fields = conflict_time,
 	.order_fields = conflict_time,
 	.entry_name = "conflict",
+	.container = '[',
+	.entry_object = 1,
 };
 
 static const struct sov_jmerge_rule state_latest = { .kind = SOV_JMERGE_LATEST };
@@ -125,46 +148,62 @@ static const char *const entry_time[] = {
 };
 static const char *const entry_order[] = { "created_at", "ingested_at", NULL };
 
-/* Any collection in a registry: entries by id, else path, else member name. */
+/*
+ * Any other collection in a registry: entries by id, else path; a list
+ * with an entry that has neither (["x", "y", "x"]) is a sequence, kept
+ * as written; an object by member name.  Not a container on every side:
+ * a whole value.
+ */
 static const struct sov_jmerge_rule index_entries = {
+	.kind = SOV_JMERGE_KEYED,
+	.key_fields = entry_key,
+	.sequence_unkeyed = 1,
+	.time_fields = entry_time,
+	.order_fields = entry_order,
+	.entry_name = "entry",
+};
+
+/* The registries' own lists: arrays of objects, by id, else path, else value. */
+static const struct sov_jmerge_rule index_documents = {
 	.kind = SOV_JMERGE_KEYED,
 	.key_fields = entry_key,
 	.key_whole = 1,
 	.time_fields = entry_time,
 	.order_fields = entry_order,
 	.entry_name = "entry",
+	.container = '[',
+	.entry_object = 1,
 };
 
-static const char *const message_key[] = { "id", NULL };
-static const char *const message_composite[] = { "timestamp", "created_at", "role",
-						 "content", NULL };
 static const char *const message_time[] = { "timestamp", "created_at", NULL };
 
 /*
- * Messages: every message of both sides, one per id (or per timestamp +
- * role + content), in timestamp order; a message without a timestamp
- * stays after the one it followed.
+ * Messages: a conversation is a sequence.  Both sides' new messages are
+ * kept in their order, repeats included; messages both sides added at the
+ * same place go in timestamp order when they all have one, else one
+ * side's after the other's in a side-independent order (see
+ * merge_sequence() in jmerge.c).
  */
 static const struct sov_jmerge_rule conversation_messages = {
-	.kind = SOV_JMERGE_KEYED,
-	.key_fields = message_key,
-	.composite_fields = message_composite,
-	.keep_first_duplicate = 1,
-	.time_fields = message_time,
+	.kind = SOV_JMERGE_SEQUENCE,
 	.order_fields = message_time,
-	.sort_all = 1,
 	.entry_name = "message",
+	.container = '[',
+	.entry_object = 1,
 };
+
+/* A registry written as a bare array merges like {"documents": [...]}. */
+static const char *const index_arrays[] = { "documents", "conversations", NULL };
 
 static const struct sov_jmerge_rule *index_member(const char *name, size_t len)
 {
 	if (name_is(name, len, "messages"))
 		return &conversation_messages;
+	for (size_t i = 0; index_arrays[i]; i++)
+		if (name_is(name, len, index_arrays[i]))
+			return &index_documents;
 	return &index_entries;	/* not a collection: a whole value */
 }
-
-/* A registry written as a bare array merges like {"documents": [...]}. */
-static const char *const index_arrays[] = { "documents", "conversations", NULL };
 
 static const struct sov_jmerge_rule index_root = {
 	.kind = SOV_JMERGE_OBJECT,

@@ -210,11 +210,11 @@ static void test_memories_cases(void)
 	free(r);
 	free(b);
 
-	b = sov_strdup("{\"results\":[{\"id\":\"m1\",\"memory\":\"x\"}], \"relations\": [1]}");
+	b = sov_strdup("{\"results\":[{\"id\":\"m1\",\"memory\":\"x\"}], \"other\": [1]}");
 	r = merge3(&sov_jpolicy_memories, "{\"results\":[{\"id\":\"m1\",\"memory\":\"x\"}]}",
 		   "{\"results\":[{\"id\":\"m1\",\"memory\":\"x\"},{\"id\":\"q\",\"memory\":\"w\",\"odd\":[1.5]}]}",
 		   b);
-	ok(r && strstr(r, "\"relations\": [\n    1\n  ]") && strstr(r, "\"odd\": [\n        1.5"),
+	ok(r && strstr(r, "\"other\": [\n    1\n  ]") && strstr(r, "\"odd\": [\n        1.5"),
 	   "other wrapper keys and unknown fields are kept");
 	free(r);
 	free(b);
@@ -338,21 +338,22 @@ static void test_index_cases(void)
 		   "\"extra\":1}]}",
 		   "{\"messages\":[{\"role\":\"user\",\"content\":\"ok\"}]}");
 	v = parse(r);
-	is_int(json_array_size(json_object_get(v, "messages")), 1,
-	       "messages without id: one per timestamp + role + content");
+	is_int(json_array_size(json_object_get(v, "messages")), 3,
+	       "messages without id, no base: ours' sequence, repeats kept, theirs' common one once");
 	json_decref(v);
 	free(r);
 
 	r = merge3(&sov_jpolicy_memories, NULL,
 		   "[{\"id\":\"m1\",\"memory\":\"x\"},{\"id\":\"m1\",\"memory\":\"y\"}]",
 		   "[{\"id\":\"m1\",\"memory\":\"x\"}]");
-	ok(!r && strstr(sov_error_last(), "t.json: ours: two different memory entries with the key \"m1\"") ,
+	ok(!r && strstr(sov_error_last(), "t.json: ours: the document: memory 0 and memory 1 have the same key \"m1\""),
 	   "two different memories with one id: an error (%s)", sov_error_last());
 	r = merge3(&sov_jpolicy_memories, NULL,
 		   "[{\"id\":\"m1\",\"memory\":\"x\"},{\"id\":\"m1\",\"memory\":\"x\"}]",
 		   "[{\"id\":\"m2\",\"memory\":\"x2\"}]");
-	ok(r && strstr(r, "m1") == strrchr(r, '1') - 1, "the same memory twice in one side: once");
-	free(r);
+	ok(!r && strstr(sov_error_last(), "have the same key \"m1\" (the same text)"),
+	   "the same memory twice in one side: refused, not silently dropped (%s)",
+	   sov_error_last());
 }
 
 /* ---- property tests --------------------------------------------------- */
@@ -732,6 +733,215 @@ next:
 		is_int(fails[i], 0, "state, %d random merges: %s", rounds, names[i]);
 }
 
+/* ---- sequences (conversation messages) -------------------------------- */
+
+static json_t *random_message(int timed)
+{
+	static const char *const words[] = { "yes", "no", "hi", "ok", "why" };
+	json_t *msg = json_pack("{ss ss}", "role", rnd(2) ? "user" : "assistant",
+				"content", words[rnd(5)]);
+	char t[64];
+
+	if (timed) {
+		snprintf(t, sizeof(t), "2026-02-08T10:%02u:00Z", rnd(60));
+		json_object_set_new(msg, "timestamp", json_string(t));
+	}
+	return msg;
+}
+
+/* A copy of `o` with up to three random inserts, deletes and replacements. */
+static json_t *random_edit(json_t *o, int timed, int append_only)
+{
+	json_t *a = json_deep_copy(o);
+	unsigned ops = rnd(4);
+
+	while (ops--) {
+		size_t n = json_array_size(a);
+		unsigned what = append_only ? 0 : rnd(3);
+
+		if (what == 0 || !n)
+			json_array_insert_new(a, append_only ? n : rnd((unsigned)n + 1),
+					      random_message(timed));
+		else if (what == 1)
+			json_array_remove(a, rnd((unsigned)n));
+		else
+			json_array_set_new(a, rnd((unsigned)n), random_message(timed));
+	}
+	return a;
+}
+
+static char *conversation(json_t *messages)
+{
+	json_t *c = json_pack("{sO}", "messages", messages);
+	char *s = json_dumps(c, JSON_COMPACT);
+
+	json_decref(c);
+	return s;
+}
+
+/* The merged messages, or NULL. */
+static json_t *merged_messages(const char *o, const char *a, const char *b, char **text)
+{
+	json_t *v, *msgs;
+
+	*text = merge3(&sov_jpolicy_index, o, a, b);
+	if (!*text || !(v = parse(*text)))
+		return NULL;
+	msgs = json_incref(json_object_get(v, "messages"));
+	json_decref(v);
+	return msgs;
+}
+
+/* Whether x is a subsequence of y from position `from`. */
+static int is_subsequence(json_t *x, json_t *y, size_t from)
+{
+	size_t i = 0, j = from;
+
+	for (; i < json_array_size(x) && j < json_array_size(y); j++)
+		if (json_equal(json_array_get(x, i), json_array_get(y, j)))
+			i++;
+	return i == json_array_size(x);
+}
+
+static void test_sequence_property(int rounds)
+{
+	int bad_comm = 0, bad_one = 0, bad_same = 0, bad_append = 0, bad_fail = 0;
+
+	for (int r = 0; r < rounds; r++) {
+		int timed = rnd(3) == 0, append_only = rnd(3) == 0;
+		json_t *o = json_array(), *a, *b, *res;
+		char *to, *ta, *tb, *m1, *m2, *m3;
+		unsigned n = rnd(7);
+
+		while (n--)
+			json_array_append_new(o, random_message(timed));
+		a = random_edit(o, timed, append_only);
+		b = random_edit(o, timed, append_only);
+		to = conversation(o);
+		ta = conversation(a);
+		tb = conversation(b);
+
+		res = merged_messages(to, ta, tb, &m1);
+		m2 = merge3(&sov_jpolicy_index, to, tb, ta);
+		if (!res || !m2) {
+			bad_fail++;
+		} else {
+			if (strcmp(m1, m2))
+				bad_comm++;
+			if (append_only) {
+				/* The base stays in front; each side's appends follow in order. */
+				json_t *ao = json_array(), *bo = json_array();
+				size_t k;
+
+				for (k = json_array_size(o); k < json_array_size(a); k++)
+					json_array_append(ao, json_array_get(a, k));
+				for (k = json_array_size(o); k < json_array_size(b); k++)
+					json_array_append(bo, json_array_get(b, k));
+				for (k = 0; k < json_array_size(o); k++)
+					if (!json_equal(json_array_get(o, k), json_array_get(res, k)))
+						bad_append++;
+				if (!is_subsequence(ao, res, json_array_size(o)) ||
+				    !is_subsequence(bo, res, json_array_size(o)) ||
+				    json_array_size(res) > json_array_size(o) + json_array_size(ao) +
+				    json_array_size(bo))
+					bad_append++;
+				json_decref(ao);
+				json_decref(bo);
+			}
+		}
+		json_decref(res);
+		free(m1);
+		free(m2);
+
+		/* One side changed: exactly that side; both the same: that. */
+		res = merged_messages(to, ta, to, &m3);
+		if (!res || !json_equal(res, a))
+			bad_one++;
+		json_decref(res);
+		free(m3);
+		res = merged_messages(to, ta, ta, &m3);
+		if (!res || !json_equal(res, a))
+			bad_same++;
+		json_decref(res);
+		free(m3);
+
+		free(to);
+		free(ta);
+		free(tb);
+		json_decref(o);
+		json_decref(a);
+		json_decref(b);
+	}
+	is_int(bad_fail, 0, "sequences: every merge succeeds");
+	is_int(bad_comm, 0, "sequences: merge(O,A,B) and merge(O,B,A) are the same bytes");
+	is_int(bad_one, 0, "sequences: a change on one side only is that side, repeats and all");
+	is_int(bad_same, 0, "sequences: the same change on both sides is that change");
+	is_int(bad_append, 0, "sequences: both sides appending keeps the base and each side's order");
+}
+
+static void test_sequence_cases(void)
+{
+	char *r;
+
+	/* Repeats in the base stay when nobody touched them. */
+	r = merge3(&sov_jpolicy_index, "{\"tags\":[\"x\",\"y\",\"x\"],\"n\":1}",
+		   "{\"tags\":[\"x\",\"y\",\"x\"],\"n\":2}",
+		   "{\"tags\":[\"x\",\"y\",\"x\"],\"n\":1,\"m\":3}");
+	ok(r && strstr(r, "\"tags\": [\n    \"x\",\n    \"y\",\n    \"x\"\n  ]"),
+	   "a list of scalars keeps its repeats");
+	free(r);
+	/* Deletion against an edit of the same element: the edit. */
+	r = merge3(&sov_jpolicy_index, "{\"messages\":[{\"c\":1},{\"c\":2},{\"c\":3}]}",
+		   "{\"messages\":[{\"c\":1},{\"c\":3}]}",
+		   "{\"messages\":[{\"c\":1},{\"c\":22},{\"c\":3}]}");
+	ok(r && strstr(r, "22") && !strstr(r, "\"c\": 2\n"), "a deletion loses to an edit");
+	free(r);
+	/* A deletion next to an insertion of the other side: both. */
+	r = merge3(&sov_jpolicy_index, "{\"messages\":[{\"c\":1},{\"c\":2}]}",
+		   "{\"messages\":[{\"c\":1}]}",
+		   "{\"messages\":[{\"c\":1},{\"c\":2},{\"c\":3}]}");
+	ok(r && !strstr(r, "\"c\": 2\n") && strstr(r, "\"c\": 3"),
+	   "a deletion beside an append: both apply");
+	free(r);
+	/* Timestamps order what both sides appended at the same place. */
+	r = merge3(&sov_jpolicy_index, "{\"messages\":[]}",
+		   "{\"messages\":[{\"c\":\"A\",\"timestamp\":\"2026-01-01T10:00:00Z\"},"
+		   "{\"c\":\"C\",\"timestamp\":\"2026-01-01T12:00:00Z\"}]}",
+		   "{\"messages\":[{\"c\":\"B\",\"timestamp\":\"2026-01-01T12:00:00+01:00\"}]}");
+	ok(r && strstr(r, "\"A\"") < strstr(r, "\"B\"") && strstr(r, "\"B\"") < strstr(r, "\"C\""),
+	   "concurrent appends in timestamp order, compared as instants");
+	free(r);
+	/* Wrong types one level down. */
+	r = merge3(&sov_jpolicy_index, "{\"messages\":[]}", "{\"messages\":[{\"c\":1}]}",
+		   "{\"messages\":[{\"c\":1},[2]]}");
+	ok(!r && strstr(sov_error_last(), "t.json: theirs: \"messages\": message 1 is an array, not an object"),
+	   "a message that is an array: refused (%s)", sov_error_last());
+	r = merge3(&sov_jpolicy_memories, "{\"results\":[],\"relations\":[]}",
+		   "{\"results\":[{\"id\":\"1\"}],\"relations\":[]}",
+		   "{\"results\":[],\"relations\":{\"a\":\"b\"}}");
+	ok(!r && strstr(sov_error_last(), "theirs: \"relations\" is an object, not an array"),
+	   "relations of the wrong type: refused (%s)", sov_error_last());
+	r = merge3(&sov_jpolicy_state, "{\"files\":{}}", "{\"files\":{\"a\":{}}}",
+		   "{\"files\":{\"b\":[]}}");
+	ok(!r && strstr(sov_error_last(), "\"files\": file \"b\" is an array, not an object"),
+	   "a file entry that is an array: refused (%s)", sov_error_last());
+	/* Ours and theirs agree on a list the base did not have as one. */
+	r = merge3(&sov_jpolicy_index, "{\"tags\":null}", "{\"tags\":[\"a\"]}",
+		   "{\"tags\":[\"b\"]}");
+	ok(r && strstr(r, "\"a\"") && strstr(r, "\"b\""), "a list made on both sides: both");
+	free(r);
+	/* Both sides changed a member to different types: refused. */
+	r = merge3(&sov_jpolicy_index, "{\"tags\":[\"a\"]}", "{\"tags\":[\"a\",\"b\"]}",
+		   "{\"tags\":\"a\"}");
+	ok(!r && strstr(sov_error_last(), "\"tags\" is an array on ours and a string here"),
+	   "changed to different types on both sides: refused (%s)", sov_error_last());
+	/* One side changed the type, the other left it: that change. */
+	r = merge3(&sov_jpolicy_index, "{\"tags\":[\"a\"],\"n\":1}", "{\"tags\":[\"a\"],\"n\":2}",
+		   "{\"tags\":\"a\",\"n\":1}");
+	ok(r && strstr(r, "\"tags\": \"a\"") && strstr(r, "\"n\": 2"), "a one-sided type change");
+	free(r);
+}
+
 int main(void)
 {
 	const char *seed = getenv("SOVSYNC_TEST_SEED");
@@ -742,7 +952,9 @@ int main(void)
 	test_memories_cases();
 	test_state_cases();
 	test_index_cases();
+	test_sequence_cases();
 	test_memories_property(rounds);
 	test_state_property(rounds);
+	test_sequence_property(rounds);
 	return done_testing();
 }
