@@ -54,7 +54,7 @@ static int do_test(git_repository *repo)
 	    sov_webhook_payload(repo, &s, "test", id.ptr, branch, *hex ? hex : NULL,
 				*hex ? hex : NULL, sov_time_now(), &body) < 0)
 		goto out;
-	if (sov_webhook_post(&s, id.ptr, body.ptr, body.len, &res) != SOV_WEBHOOK_DELIVERED) {
+	if (sov_webhook_post(&s, NULL, id.ptr, body.ptr, body.len, &res) != SOV_WEBHOOK_DELIVERED) {
 		sov_error("webhook test: not delivered: %s", res.error.ptr);
 		goto out;
 	}
@@ -89,6 +89,7 @@ static int do_flush(git_repository *repo)
 
 static int do_list(git_repository *repo, int failed)
 {
+	struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
 	struct sov_outbox ob = SOV_OUTBOX_INIT;
 	struct sov_outbox_list list = SOV_OUTBOX_LIST_INIT;
 	struct sov_outbox_event ev = SOV_OUTBOX_EVENT_INIT;
@@ -100,12 +101,19 @@ static int do_list(git_repository *repo, int failed)
 		sov_error_report();
 		goto out;
 	}
+	/*
+	 * The secrets, when they can be read, only to mask them in what older
+	 * versions stored: a list is never refused for them.
+	 */
+	if (sov_webhook_load_credentials(&s, repo) < 0)
+		sov_error_clear();
 	for (i = 0; i < list.nr; i++) {
 		if (sov_outbox_load(list.paths[i], &ev) < 0) {
 			/* Show the rest of the queue anyway. */
 			sov_error_report();
 			continue;
 		}
+		sov_webhook_redact(&s, NULL, &ev.last_error);
 		sov_buf_reset(&t);
 		sov_time_format(ev.next_attempt, &t);
 		printf("%" PRIu64 " %s %s attempts=%lld %s=%s%s%s\n", ev.seq, ev.id.ptr,
@@ -118,6 +126,7 @@ out:
 	sov_outbox_event_release(&ev);
 	sov_outbox_list_release(&list);
 	sov_outbox_release(&ob);
+	sov_webhook_settings_release(&s);
 	return ret;
 }
 

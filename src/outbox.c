@@ -331,6 +331,22 @@ int sov_outbox_remove(const struct sov_outbox_event *ev)
 	return 0;
 }
 
+int sov_outbox_sync(struct sov_outbox *ob)
+{
+	int fd = open(ob->dir.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return sov_error_errno("%s: cannot open the outbox", ob->dir.ptr);
+	/* Some file systems refuse fsync on a directory: nothing more to do. */
+	if (fsync(fd) < 0 && errno != EINVAL && errno != EROFS) {
+		sov_error_errno("%s: fsync failed", ob->dir.ptr);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /* Move the file at ev->path into `dir` under the same name. */
 static int move_to(struct sov_outbox_event *ev, const char *dir)
 {

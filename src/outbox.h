@@ -81,7 +81,11 @@ int sov_outbox_enqueue(struct sov_outbox *ob, const char *id, const char *event,
 		       const char *body, size_t body_len, int64_t now,
 		       struct sov_outbox_event *out);
 
-/* The pending (failed = 0) or failed (failed = 1) events, in order. */
+/*
+ * The pending (failed = 0) or failed (failed = 1) events, in order: one
+ * scan of the directory.  A sender walks such a list rather than scanning
+ * again for every event (which made draining quadratic).
+ */
 int sov_outbox_list(struct sov_outbox *ob, int failed, struct sov_outbox_list *out);
 
 /* Read one event file into `ev` (released first).  Returns 0 or -1. */
@@ -100,8 +104,17 @@ void sov_outbox_format(const struct sov_outbox_event *ev, struct sov_buf *out);
 /* Rewrite the event's file atomically with its current state. */
 int sov_outbox_save(const struct sov_outbox_event *ev);
 
-/* Delete a delivered event.  A file already gone is not an error. */
+/*
+ * Delete a delivered event.  A file already gone is not an error.  The
+ * removal is not fsynced one by one: a crash may bring delivered events
+ * back, and they are sent again under the same id (at least once; the
+ * receiver dedups by webhook-id).  sov_outbox_sync() makes a batch of
+ * removals durable at once.
+ */
 int sov_outbox_remove(const struct sov_outbox_event *ev);
+
+/* fsync the outbox directory (its removals and renames).  0 or -1. */
+int sov_outbox_sync(struct sov_outbox *ob);
 
 /* Save the event's state and move it into failed/ (ev->path follows). */
 int sov_outbox_fail(struct sov_outbox *ob, struct sov_outbox_event *ev);

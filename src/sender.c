@@ -54,8 +54,8 @@ static void note_error(struct sov_outbox_event *ev, const char *why)
  * a retry, -1 on a local error.
  */
 static int attempt(git_repository *repo, struct sov_outbox *ob,
-		   struct sov_webhook_settings *s, const char *path,
-		   struct sov_sender_stats *stats)
+		   struct sov_webhook_settings *s, struct sov_webhook_client *client,
+		   const char *path, struct sov_sender_stats *stats)
 {
 	struct sov_outbox_event ev = SOV_OUTBOX_EVENT_INIT;
 	struct sov_webhook_response res = SOV_WEBHOOK_RESPONSE_INIT;
@@ -72,13 +72,13 @@ static int attempt(git_repository *repo, struct sov_outbox *ob,
 	}
 	if (sov_outbox_load(path, &ev) < 0)
 		goto out;
-	if (sov_webhook_load_credentials(s, repo) < 0) {
+	if (!s->has_credentials && sov_webhook_load_credentials(s, repo) < 0) {
 		note_error(&ev, sov_error_last());
 		goto out;
 	}
 	sov_trace("webhook: POST %s event %s (attempt %lld)", ev.event.ptr, ev.id.ptr,
 		  (long long)ev.attempts + 1);
-	outcome = sov_webhook_post(s, ev.id.ptr, ev.body.ptr, ev.body.len, &res);
+	outcome = sov_webhook_post(s, client, ev.id.ptr, ev.body.ptr, ev.body.len, &res);
 	ev.attempts++;
 	sov_trace("webhook: event %s: %s", ev.id.ptr,
 		  outcome == SOV_WEBHOOK_DELIVERED ? "delivered" : res.error.ptr);
@@ -113,49 +113,79 @@ out:
 }
 
 /*
- * Work through the queue until it is empty or we must stop.  The settings
- * and secrets are read again before each attempt: a sender may wait for
- * hours, and a changed URL or rotated token must apply to it.
+ * Settings and secrets are read again at most this often (and after every
+ * wait): a sender may wait for hours, or drain for minutes, and a changed
+ * URL or a rotated token must apply to it, without reading the config and
+ * the secret files for every event.
+ */
+#define RELOAD_US (1000 * 1000)
+
+/*
+ * Work through the queue until it is empty or we must stop.  The outbox is
+ * scanned once and the sorted list walked in order, then scanned again for
+ * what was queued meanwhile (new events have greater sequence numbers, so
+ * they come after the list, as a rescan would put them).  One HTTP client
+ * for the whole drain keeps the connection to the receiver open.
  */
 static int drain(git_repository *repo, enum sov_sender_mode mode,
 		 struct sov_sender_stats *stats)
 {
 	struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
+	struct sov_webhook_client client = SOV_WEBHOOK_CLIENT_INIT;
 	struct sov_outbox ob = SOV_OUTBOX_INIT;
 	struct sov_outbox_list list = SOV_OUTBOX_LIST_INIT;
 	struct sov_outbox_event head = SOV_OUTBOX_EVENT_INIT;
-	int ret = -1;
+	int64_t loaded_at = 0;
+	size_t next = 0, scans = 0, removed = 0;
+	int has_settings = 0, ret = -1;
 
 	if (sov_outbox_open(&ob, repo) < 0)
 		return -1;
 	for (;;) {
-		int64_t now, wait_ms;
+		int64_t now = sov_time_now(), wait_ms;
+		const char *path;
 		int r;
 
-		sov_webhook_settings_release(&s);
-		r = sov_webhook_settings_load(&s, repo);
-		if (r <= 0) {
-			if (r == 0)
-				sov_error("sovsync.webhook.url is not set");
-			goto out;
+		if (!has_settings || now - loaded_at >= RELOAD_US) {
+			sov_webhook_settings_release(&s);
+			r = sov_webhook_settings_load(&s, repo);
+			if (r <= 0) {
+				if (r == 0)
+					sov_error("sovsync.webhook.url is not set");
+				goto out;
+			}
+			has_settings = 1;
+			loaded_at = now;
 		}
-		if (sov_outbox_list(&ob, 0, &list) < 0)
-			goto out;
-		stats->left = list.nr;
+		if (next >= list.nr) {
+			/* Make what was delivered so far stick before looking again. */
+			if (removed && sov_outbox_sync(&ob) < 0)
+				goto out;
+			removed = 0;
+			if (sov_outbox_list(&ob, 0, &list) < 0)
+				goto out;
+			scans++;
+			next = 0;
+		}
+		stats->left = list.nr - next;
 		if (!list.nr)
 			break;
-		if (sov_outbox_load(list.paths[0], &head) < 0) {
-			/* Gone meanwhile (delivered by a flush): look again. */
-			if (access(list.paths[0], F_OK) < 0)
+		path = list.paths[next];
+		if (sov_outbox_load(path, &head) < 0) {
+			/* Gone meanwhile (delivered by a flush): on to the next. */
+			if (access(path, F_OK) < 0) {
+				sov_error_clear();
+				next++;
 				continue;
+			}
 			/* Unreadable: set it aside rather than block the queue. */
 			sov_trace("webhook: %s", sov_error_last());
-			if (sov_outbox_set_aside(&ob, list.paths[0]) < 0)
+			if (sov_outbox_set_aside(&ob, path) < 0)
 				goto out;
 			stats->failed++;
+			next++;
 			continue;
 		}
-		now = sov_time_now();
 		wait_ms = (head.next_attempt - now) / 1000;
 		if (mode == SOV_SENDER_BACKGROUND && wait_ms > 0) {
 			if (wait_ms > s.linger_ms) {
@@ -164,16 +194,29 @@ static int drain(git_repository *repo, enum sov_sender_mode mode,
 				break;
 			}
 			sleep_ms(wait_ms);
+			has_settings = 0;
 			continue;
 		}
-		r = attempt(repo, &ob, &s, list.paths[0], stats);
+		r = attempt(repo, &ob, &s, &client, path, stats);
 		if (r < 0)
 			goto out;
+		if (r == 1) {
+			removed++;
+			next++;
+			stats->left = list.nr - next;
+		}
 		if (r == 0 && mode == SOV_SENDER_FLUSH)
 			break;
 	}
 	ret = 0;
 out:
+	if (removed && sov_outbox_sync(&ob) < 0 && ret == 0)
+		ret = -1;
+	/* A structural figure for the tests: scans and connections per drain. */
+	sov_trace("webhook: drain: %zu delivered, %zu failed, %zu outbox scans, "
+		  "%zu connections", stats->delivered, stats->failed, scans,
+		  client.connections);
+	sov_webhook_client_release(&client);
 	sov_webhook_settings_release(&s);
 	sov_outbox_event_release(&head);
 	sov_outbox_list_release(&list);

@@ -583,15 +583,242 @@ void sov_webhook_response_release(struct sov_webhook_response *res)
 	res->retry_after_ms = -1;
 }
 
-/* Keep at most a little of the answer, for the error text. */
+/*
+ * The answer kept for the error text: enough beyond the 200 bytes shown
+ * that a secret cut by the end of what is shown is still seen whole by the
+ * redaction.  The rest is read and dropped (so a 2xx with a huge body
+ * still counts as delivered), bounded by the timeout.
+ */
+#define MAX_ANSWER 1024
+#define MAX_ERROR_TEXT 200
+
 static size_t collect_body(char *data, size_t size, size_t n, void *priv)
 {
 	struct sov_buf *b = priv;
 	size_t len = size * n;
 
-	if (b->len < 200)
-		sov_buf_add(b, data, len < 200 - b->len ? len : 200 - b->len);
+	if (b->len < MAX_ANSWER)
+		sov_buf_add(b, data, len < MAX_ANSWER - b->len ? len : MAX_ANSWER - b->len);
 	return len;
+}
+
+/* A secret run shorter than this is not masked, except a whole secret. */
+#define REDACT_MIN_RUN 8
+/* ...or a run that the end of the text cuts off. */
+#define REDACT_MIN_TAIL 4
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * Decode one character of `t` at `p` as an echo may have written it: raw,
+ * a JSON escape (\/, \uXXXX, and \n \r \t as separators) or a URL escape
+ * (%XX).  Sets *c and returns the bytes used; *sep says the character
+ * separates rather than belongs (white space, line breaks, quotes).
+ */
+static size_t decode_char(const unsigned char *t, size_t len, size_t p, int *c, int *sep)
+{
+	*sep = 0;
+	*c = t[p];
+	if (t[p] == '\\' && p + 1 < len) {
+		unsigned char e = t[p + 1];
+
+		if (e == 'n' || e == 'r' || e == 't') {
+			*sep = 1;
+			return 2;
+		}
+		if (e == 'u' && p + 5 < len && hexval(t[p + 2]) >= 0 && hexval(t[p + 3]) >= 0 &&
+		    hexval(t[p + 4]) >= 0 && hexval(t[p + 5]) >= 0) {
+			*c = (hexval(t[p + 2]) << 12) | (hexval(t[p + 3]) << 8) |
+			     (hexval(t[p + 4]) << 4) | hexval(t[p + 5]);
+			return 6;
+		}
+		if (e == '/' || e == '\\' || e == '"') {
+			*c = e;
+			return 2;
+		}
+	}
+	if (t[p] == '%' && p + 2 < len && hexval(t[p + 1]) >= 0 && hexval(t[p + 2]) >= 0) {
+		*c = (hexval(t[p + 1]) << 4) | hexval(t[p + 2]);
+		return 3;
+	}
+	if (t[p] == ' ' || t[p] == '\t' || t[p] == '\r' || t[p] == '\n' || t[p] == '"' ||
+	    t[p] == '\'' || t[p] == '\\')
+		*sep = 1;
+	return 1;
+}
+
+/*
+ * Mark in `mask` the runs of `t` that spell part of `needle` (see
+ * sov_webhook_redact for which runs count).
+ */
+static void mask_needle(const unsigned char *t, size_t len, const unsigned char *needle,
+			size_t nlen, char *mask)
+{
+	size_t i, j, min_run = nlen < REDACT_MIN_RUN ? nlen : REDACT_MIN_RUN;
+
+	if (!nlen)
+		return;
+	for (i = 0; i < len; i++) {
+		size_t best = 0;
+		int c0, sep;
+
+		decode_char(t, len, i, &c0, &sep);
+		if (sep)
+			continue;
+		for (j = 0; j < nlen; j++) {
+			size_t p = i, end = i, k = j, matched = 0;
+
+			if (needle[j] != c0 || (nlen < REDACT_MIN_RUN && j))
+				continue;
+			while (p < len && k < nlen) {
+				int c;
+				size_t adv = decode_char(t, len, p, &c, &sep);
+
+				if (!sep) {
+					if (c != needle[k])
+						break;
+					k++;
+					matched++;
+					end = p + adv;
+				}
+				p += adv;
+			}
+			if ((matched >= min_run || (p >= len && matched >= REDACT_MIN_TAIL)) &&
+			    end - i > best)
+					best = end - i;
+		}
+		if (best)
+			memset(mask + i, 1, best);
+	}
+}
+
+static int word_char(unsigned char c)
+{
+	return c > 0x20 && c != '"' && c != '\'' && c != ',' && c != ';' && c != '&' &&
+	       c != '<' && c != '>' && c != '\\' && c != 0x7f;
+}
+
+/* Case-insensitive search for `word` (lower case) in t[from..len). */
+static size_t find_word(const unsigned char *t, size_t len, size_t from, const char *word)
+{
+	size_t n = strlen(word), i, k;
+
+	for (i = from; i + n <= len; i++) {
+		for (k = 0; k < n && tolower(t[i + k]) == word[k]; k++)
+			;
+		if (k == n)
+			return i;
+	}
+	return len;
+}
+
+/* Query parameter names whose values are taken as credentials. */
+static const char *const secret_params[] = {
+	"token", "secret", "key", "pass", "sig", "auth", "code", "session",
+	"credential", NULL,
+};
+
+static void mask_patterns(const unsigned char *t, size_t len, char *mask)
+{
+	static const char *const schemes[] = { "bearer", "basic", NULL };
+	const char *const *w;
+	size_t i, e;
+
+	/* Authorization: the rest of the line. */
+	for (i = 0; (i = find_word(t, len, i, "authorization")) < len; i = e) {
+		for (e = i + 13; e < len && t[e] != '\n' && t[e] != '\r'; e++)
+			mask[e] = 1;
+	}
+	/* Bearer / Basic <credentials>: the next word. */
+	for (w = schemes; *w; w++)
+		for (i = 0; (i = find_word(t, len, i, *w)) < len; i = e) {
+			e = i + strlen(*w);
+			if (e >= len || (t[e] != ' ' && t[e] != '+' && t[e] != '%' && t[e] != '\t'))
+				continue;
+			while (e < len && (t[e] == ' ' || t[e] == '\t' || t[e] == '+'))
+				e++;
+			if (e + 2 < len && t[e] == '%' && t[e + 1] == '2' && t[e + 2] == '0')
+				e += 3;
+			for (; e < len && word_char(t[e]); e++)
+				mask[e] = 1;
+		}
+	/* scheme://user:password@host: the userinfo. */
+	for (i = 0; (i = find_word(t, len, i, "://")) < len; i = e) {
+		size_t at = 0;
+
+		for (e = i + 3; e < len && word_char(t[e]) && t[e] != '/' && t[e] != '?' &&
+		     t[e] != '#'; e++)
+			if (t[e] == '@')
+				at = e;
+		if (at)
+			memset(mask + i + 3, 1, at - (i + 3));
+	}
+	/* ?name=value / &name=value with a secret-looking name. */
+	for (i = 0; i < len; i++) {
+		size_t name, eq;
+		int hit = 0;
+
+		if (t[i] != '?' && t[i] != '&')
+			continue;
+		for (eq = i + 1; eq < len && (isalnum(t[eq]) || t[eq] == '_' || t[eq] == '-' ||
+					      t[eq] == '.'); eq++)
+			;
+		if (eq >= len || t[eq] != '=' || eq == i + 1)
+			continue;
+		for (w = secret_params; *w && !hit; w++) {
+			name = find_word(t, eq, i + 1, *w);
+			hit = name < eq;
+		}
+		if (!hit)
+			continue;
+		for (e = eq + 1; e < len && word_char(t[e]) && t[e] != '#'; e++)
+			mask[e] = 1;
+	}
+}
+
+void sov_webhook_redact(const struct sov_webhook_settings *s, const char *signature,
+			struct sov_buf *text)
+{
+	const unsigned char *t = (const unsigned char *)text->ptr;
+	struct sov_buf out = SOV_BUF_INIT, b64 = SOV_BUF_INIT;
+	size_t i, len = text->len;
+	char *mask;
+
+	if (!len)
+		return;
+	mask = sov_calloc(len, 1);
+	mask_needle(t, len, (const unsigned char *)s->token.ptr, s->token.len, mask);
+	mask_needle(t, len, (const unsigned char *)s->key.ptr, s->key.len, mask);
+	if (s->key.len) {
+		sov_base64_encode(s->key.ptr, s->key.len, &b64);
+		/* The padding is no secret, and rarely echoed as is. */
+		while (b64.len && b64.ptr[b64.len - 1] == '=')
+			b64.len--;
+		mask_needle(t, len, (const unsigned char *)b64.ptr, b64.len, mask);
+	}
+	if (signature)
+		mask_needle(t, len, (const unsigned char *)signature, strlen(signature), mask);
+	mask_patterns(t, len, mask);
+	for (i = 0; i < len; i++) {
+		if (!mask[i]) {
+			sov_buf_addch(&out, t[i]);
+			continue;
+		}
+		sov_buf_addstr(&out, "[redacted]");
+		while (i + 1 < len && mask[i + 1])
+			i++;
+	}
+	/* The old text held secrets: wipe it before it is freed. */
+	wipe(text);
+	*text = out;
+	wipe(&b64);
+	free(mask);
 }
 
 /* Add "Name: value" to a header list; the value may be secret. */
@@ -622,27 +849,55 @@ static void free_headers(struct curl_slist *list)
 	curl_slist_free_all(list);
 }
 
+void sov_webhook_client_release(struct sov_webhook_client *c)
+{
+	if (c->curl)
+		curl_easy_cleanup(c->curl);
+	c->curl = NULL;
+	c->connections = 0;
+}
+
+/* The error text of an answer that was not 2xx: its first printable line. */
+static void answer_error(const struct sov_webhook_settings *s, const char *signature,
+			 struct sov_buf *answer, struct sov_webhook_response *res)
+{
+	size_t i;
+
+	sov_webhook_redact(s, signature, answer);
+	for (i = 0; i < answer->len && i < MAX_ERROR_TEXT; i++)
+		if ((unsigned char)answer->ptr[i] < 0x20 || answer->ptr[i] == 0x7f)
+			break;
+	sov_buf_addf(&res->error, "HTTP %ld%s%.*s", res->status, i ? ": " : "",
+		     (int)i, answer->ptr);
+}
+
 enum sov_webhook_outcome sov_webhook_post(const struct sov_webhook_settings *s,
+					  struct sov_webhook_client *client,
 					  const char *id, const char *body,
 					  size_t body_len,
 					  struct sov_webhook_response *res)
 {
 	static const char sig_name[] = "webhook-signature";
 	struct curl_slist *headers = NULL;
-	struct sov_buf v = SOV_BUF_INIT, answer = SOV_BUF_INIT;
+	struct sov_buf v = SOV_BUF_INIT, sig = SOV_BUF_INIT, answer = SOV_BUF_INIT;
 	enum sov_webhook_outcome outcome = SOV_WEBHOOK_RETRY;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	int64_t ts = sov_time_now() / 1000000;
 	curl_off_t retry_after = -1;
+	long connects = 0;
 	CURLcode rc;
 	CURL *curl;
 
 	sov_webhook_response_release(res);
-	curl = curl_easy_init();
+	curl = client && client->curl ? client->curl : curl_easy_init();
 	if (!curl) {
 		sov_buf_addstr(&res->error, "cannot initialise libcurl");
 		return SOV_WEBHOOK_RETRY;
 	}
+	if (client && client->curl)
+		curl_easy_reset(curl);	/* options only: the connection stays */
+	else if (client)
+		client->curl = curl;
 	headers = add_header(headers, "Content-Type", "application/json", 16);
 	if (headers)
 		headers = add_header(headers, "webhook-id", id, strlen(id));
@@ -650,9 +905,8 @@ enum sov_webhook_outcome sov_webhook_post(const struct sov_webhook_settings *s,
 	if (headers)
 		headers = add_header(headers, "webhook-timestamp", v.ptr, v.len);
 	if (headers && s->key.len) {
-		sov_buf_reset(&v);
-		sov_webhook_sign(s->key.ptr, s->key.len, id, ts, body, body_len, &v);
-		headers = add_header(headers, sig_name, v.ptr, v.len);
+		sov_webhook_sign(s->key.ptr, s->key.len, id, ts, body, body_len, &sig);
+		headers = add_header(headers, sig_name, sig.ptr, sig.len);
 	}
 	if (headers && s->token.len) {
 		wipe(&v);
@@ -690,8 +944,12 @@ enum sov_webhook_outcome sov_webhook_post(const struct sov_webhook_settings *s,
 		curl_easy_setopt(curl, CURLOPT_PROXY, "");
 
 	rc = curl_easy_perform(curl);
+	if (client && curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK &&
+	    connects > 0)
+		client->connections += (size_t)connects;
 	if (rc != CURLE_OK) {
 		sov_buf_addf(&res->error, "%s", *errbuf ? errbuf : curl_easy_strerror(rc));
+		sov_webhook_redact(s, sig.len ? sig.ptr : NULL, &res->error);
 		goto out;
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &res->status);
@@ -699,21 +957,21 @@ enum sov_webhook_outcome sov_webhook_post(const struct sov_webhook_settings *s,
 	    retry_after >= 0 && (res->status == 429 || res->status == 503))
 		res->retry_after_ms = (int64_t)retry_after * 1000;
 	outcome = sov_webhook_classify(res->status);
-	if (outcome != SOV_WEBHOOK_DELIVERED) {
-		size_t i;
-
-		/* Printable first line of the answer only. */
-		for (i = 0; i < answer.len; i++)
-			if (answer.ptr[i] == '\n' || answer.ptr[i] == '\r' ||
-			    (unsigned char)answer.ptr[i] < 0x20)
-				break;
-		sov_buf_addf(&res->error, "HTTP %ld%s%.*s", res->status, i ? ": " : "",
-			     (int)i, answer.ptr);
-	}
+	if (outcome != SOV_WEBHOOK_DELIVERED)
+		answer_error(s, sig.len ? sig.ptr : NULL, &answer, res);
 out:
 	free_headers(headers);
-	curl_easy_cleanup(curl);
-	sov_buf_release(&answer);
+	/* The handle keeps pointers to our headers and buffers: drop them. */
+	if (client && client->curl) {
+		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+		curl_easy_setopt(curl, CURLOPT_WRITEDATA, NULL);
+		curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
+	} else {
+		curl_easy_cleanup(curl);
+	}
+	wipe(&sig);
+	wipe(&answer);
 	return outcome;
 }
 

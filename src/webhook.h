@@ -120,19 +120,61 @@ enum sov_webhook_outcome sov_webhook_classify(long status);
 struct sov_webhook_response {
 	long status;			/* 0: no answer */
 	int64_t retry_after_ms;		/* -1: none */
-	struct sov_buf error;		/* why it was not delivered */
+	struct sov_buf error;		/* why it was not delivered (redacted) */
 };
 
 #define SOV_WEBHOOK_RESPONSE_INIT { 0, -1, SOV_BUF_INIT }
 
 /*
- * One POST of `body` with the event's headers (credentials must be loaded).
- * Returns the outcome; the details are in `res` (reset first).
+ * An HTTP client kept across requests: one libcurl easy handle, whose
+ * connection cache keeps the connection to the receiver open (HTTP
+ * keep-alive), so that draining a queue costs one TCP (and TLS) handshake,
+ * not one per event.  Owned by the caller, who releases it with
+ * sov_webhook_client_release().
+ */
+struct sov_webhook_client {
+	void *curl;			/* CURL *, made on first use */
+	size_t connections;		/* connections opened so far */
+};
+
+#define SOV_WEBHOOK_CLIENT_INIT { NULL, 0 }
+
+void sov_webhook_client_release(struct sov_webhook_client *c);
+
+/*
+ * One POST of `body` with the event's headers (credentials must be loaded),
+ * through `client` (NULL: a handle of its own, closed afterwards).  Returns
+ * the outcome; the details are in `res` (reset first).  res->error holds at
+ * most the first line (200 bytes) of the answer, passed through
+ * sov_webhook_redact(); a larger answer is read and dropped, bounded by
+ * the timeout.
  */
 enum sov_webhook_outcome sov_webhook_post(const struct sov_webhook_settings *s,
+					  struct sov_webhook_client *client,
 					  const char *id, const char *body,
 					  size_t body_len,
 					  struct sov_webhook_response *res);
+
+/*
+ * Mask in `text` whatever could be a credential of a request, before an
+ * answer or an error is stored (outbox last_error) or printed (`webhook
+ * list`, `webhook test`, the trace).  Each masked span becomes
+ * "[redacted]":
+ * - any run of 8 or more characters (or a whole shorter secret) of the
+ *   token, the signing key (the raw secret), its base64 form (the rest of
+ *   a "whsec_" secret) and `signature` (NULL: none), wherever it appears,
+ *   also split by line breaks, white space or quotes, or written with JSON
+ *   (\/, \uXXXX) or URL (%XX) escapes; a shorter run that ends the text
+ *   (a secret cut off there);
+ * - the rest of the line after "Authorization", the word after "Bearer "
+ *   or "Basic " (any case);
+ * - URL userinfo ("scheme://user:password@") and the value of a query
+ *   parameter whose name holds token, secret, key, pass, sig, auth, code,
+ *   session or credential ("?token=...", "&api_key=...").
+ * Secrets not loaded (empty) are only caught by the patterns.
+ */
+void sov_webhook_redact(const struct sov_webhook_settings *s, const char *signature,
+			struct sov_buf *text);
 
 void sov_webhook_response_release(struct sov_webhook_response *res);
 

@@ -16,6 +16,14 @@ request, so a test can change the behaviour while the receiver runs:
   429 2            answer 429 with "Retry-After: 2"
   sleep 5          wait 5 seconds, then answer 200
   hold /path       wait while /path exists (at most 120 s), then answer 200
+  echo 500 STYLE   answer 500 with a body that echoes the request's
+                   credentials (a hostile or careless receiver), STYLE:
+                   headers  the request headers, "Name: value" lines
+                   json     the headers as one JSON object, on one line
+                   split    token, secret and signature cut across lines
+                   url      a URL with user:token@ and ?token=<token>
+                   bare     the token alone, then the secret's base64
+  big 500 N        answer 500 with an N-byte body echoing the headers first
 A wrong token is answered 401, a wrong signature 400 (and recorded); with no
 directive left the answer is 200.
 
@@ -69,7 +77,33 @@ def next_directive(path):
     return lines[0].strip()
 
 
+def echo_body(style, headers, token, secret):
+    """A body that echoes the request's credentials, in the given style."""
+    tok = token.decode() if token else ""
+    sec = secret.decode() if secret else ""
+    sig = headers.get("webhook-signature", "")
+    if style == "headers":
+        return "".join("%s: %s\n" % kv for kv in headers.items())
+    if style == "json":
+        # The credentials first, where a 200-byte excerpt still holds them.
+        return json.dumps({"error": "bad", "auth": headers.get("Authorization", ""),
+                           "headers": dict(headers.items())})
+    if style == "split":
+        h, s, g = len(tok) // 2, len(sec) // 2, len(sig) // 2
+        return "token %s\r\n%s secret %s\n %s sig %s\n%s\n" % (
+            tok[:h], tok[h:], sec[:s], sec[s:], sig[:g], sig[g:])
+    if style == "url":
+        return "see https://user:%s@example.com/x?token=%s&a=1 or %s" % (
+            tok, tok, json.dumps({"url": "https://h/p?id=1&access_token=" + tok}))
+    if style == "bare":
+        return "%s %s" % (tok, sec[6:] if sec.startswith("whsec_") else sec)
+    return ""
+
+
 class Handler(BaseHTTPRequestHandler):
+    # Keep-alive, as real receivers do: every answer has a Content-Length.
+    protocol_version = "HTTP/1.1"
+
     def log_message(self, fmt, *args):  # keep the test output clean
         pass
 
@@ -96,9 +130,16 @@ class Handler(BaseHTTPRequestHandler):
             with open(opts.log + ".arrivals", "a") as f:
                 f.write(wid + "\n")
             directive = next_directive(opts.script)
-        status, extra = 200, {}
+        status, extra, answer = 200, {}, b""
         parts = directive.split()
-        if parts and parts[0] == "sleep":
+        if parts and parts[0] == "echo":
+            status = int(parts[1])
+            answer = echo_body(parts[2], self.headers, token, secret).encode()
+        elif parts and parts[0] == "big":
+            status = int(parts[1])
+            answer = echo_body("headers", self.headers, token, secret).encode()
+            answer = (answer + b"x" * int(parts[2]))[:int(parts[2])]
+        elif parts and parts[0] == "sleep":
             time.sleep(float(parts[1]))
         elif parts and parts[0] == "hold":
             deadline = time.time() + 120
@@ -108,7 +149,7 @@ class Handler(BaseHTTPRequestHandler):
             status = int(parts[0])
             if len(parts) > 1:
                 extra["Retry-After"] = parts[1]
-        if not token_ok:
+        if not token_ok and not answer:
             status = 401
         elif signature_ok is False:
             status = 400
@@ -129,8 +170,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         for k, v in extra.items():
             self.send_header(k, v)
-        self.send_header("Content-Length", "0")
+        self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
+        self.wfile.write(answer)
 
 
 def main():

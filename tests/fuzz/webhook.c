@@ -3,7 +3,8 @@
  * webhook setting parsers (src/webhook.c).  An event that parses must format
  * to text that parses to the same event, and formatting is a fixed point;
  * the event list, secret and URL checks must hold their contracts on any
- * input.
+ * input; the redaction of a receiver's answer must leave no trace of the
+ * token in it (and the text it adds is bounded).
  */
 #include "error.h"
 #include "outbox.h"
@@ -54,6 +55,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sov_buf_reset(&t1);
 	if (sov_webhook_secret_key(text.ptr, text.len, &t1) == 0 && !t1.len && text.len)
 		abort();
+
+	{
+		struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
+
+		sov_buf_addstr(&s.token, "tok_fuzz0123456789");
+		sov_buf_addstr(&s.key, "fuzz-key-0123456789");
+		sov_buf_reset(&t1);
+		sov_buf_add(&t1, data, size);
+		sov_webhook_redact(&s, "v1,c2lnbmF0dXJlLWZ1enotMTIz", &t1);
+		if (memmem(t1.ptr, t1.len, "tok_fuzz0123456789", 18) ||
+		    memmem(t1.ptr, t1.len, "0123456789", 10) || t1.len > 10 * size + 10)
+			abort();
+		sov_webhook_settings_release(&s);
+	}
 
 	sov_error_clear();
 	sov_outbox_event_release(&a);

@@ -79,6 +79,7 @@ int main(void)
 	ok(sov_outbox_load(list.paths[1], &ev2) == 0 && sov_outbox_remove(&ev2) == 0,
 	   "remove b (delivered)");
 	ok(sov_outbox_remove(&ev2) == 0, "removing twice is fine");
+	ok(sov_outbox_sync(&ob) == 0, "the removals made durable in one fsync");
 
 	ok(sov_outbox_requeue(&ob, "evt_nope", 7000000, &n) < 0, "requeue of an unknown id fails");
 	ok(sov_outbox_requeue(&ob, NULL, 7000000, &n) == 0 && n == 1, "requeue all failed");
@@ -97,6 +98,10 @@ int main(void)
 	ok(sov_fs_write_atomic(ev.path.ptr, "{\"version\":1}", 13, 0600) == 0, "damage d");
 	ok(sov_outbox_load(ev.path.ptr, &ev2) < 0 && strstr(sov_error_last(), "evt_d.json"),
 	   "damaged event names its file: %s", sov_error_last());
+
+	/* A vanished outbox directory is an error that names it. */
+	ok(scratch_remove(ob.dir.ptr) == 0 && sov_outbox_sync(&ob) < 0 &&
+	   strstr(sov_error_last(), "outbox"), "sync of a missing outbox: %s", sov_error_last());
 
 	sov_outbox_event_release(&ev);
 	sov_outbox_event_release(&ev2);

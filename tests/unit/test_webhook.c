@@ -18,6 +18,69 @@ static int run(const char *dir, const char *cmd)
 	return system(line);
 }
 
+/* Redact `in` with token "tok_0123456789abcdef", secret key "whsec_" form. */
+static char *redacted(const char *in, const char *sig)
+{
+	struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
+	struct sov_buf t = SOV_BUF_INIT;
+
+	sov_buf_addstr(&s.token, "tok_0123456789abcdef");
+	/* base64 "c2VjcmV0LWtleS1ieXRlcy0wMQ" (no padding needed: 18 bytes) */
+	sov_buf_addstr(&s.key, "secret-key-bytes-01");
+	sov_buf_addstr(&t, in);
+	sov_webhook_redact(&s, sig, &t);
+	sov_webhook_settings_release(&s);
+	return sov_buf_detach(&t, NULL);
+}
+
+static void test_redact(void)
+{
+	static const char *const leaks[] = {
+		"echo tok_0123456789abcdef",
+		"Authorization: Bearer tok_0123456789abcdef",
+		"{\"headers\":{\"Authorization\":\"Bearer tok_0123456789abcdef\"}}",
+		"token tok_01234567\r\n89abcdef",
+		"token \"tok_012345\" + \"6789abcdef\"",
+		"json tok_01234\\n56789abcdef",
+		"url-encoded tok%5F0123456789abcdef",
+		"https://user:tok_0123456789abcdef@example.com/x",
+		"partial 456789abcdef only",
+		"cut at the end: tok_012",
+		"raw secret secret-key-bytes-01",
+		"b64 c2VjcmV0LWtleS1ieXRlcy0wMQ==",
+		"b64 json c2VjcmV0\\/LWtleS1ieXRlcy0wMQ",
+		"sig v1,AAAABBBBCCCCDDDD+/EEEEFFFF=",
+		NULL,
+	};
+	const char *const *l;
+	char *r;
+
+	for (l = leaks; *l; l++) {
+		r = redacted(*l, "v1,AAAABBBBCCCCDDDD+/EEEEFFFF=");
+		ok(!strstr(r, "0123456789") && !strstr(r, "89abcdef") && !strstr(r, "tok_012") &&
+		   !strstr(r, "secret-key") && !strstr(r, "c2VjcmV0") && !strstr(r, "LWtleS1") &&
+		   !strstr(r, "BBBBCCCC") && strstr(r, "[redacted]"),
+		   "redacted: %s -> %s", *l, r);
+		free(r);
+	}
+	r = redacted("see https://u:p@h.example/a?id=7&token=abc123&x=1 and ?api_key=zz", NULL);
+	is_str(r, "see https://[redacted]@h.example/a?id=7&token=[redacted]&x=1 and "
+	       "?api_key=[redacted]", "userinfo and secret query values, other parameters kept");
+	free(r);
+	r = redacted("Authorization: Basic dXNlcjpwYXNz\nnext line", NULL);
+	is_str(r, "Authorization[redacted]\nnext line", "Authorization: the rest of the line");
+	free(r);
+	r = redacted("{\"auth\": \"Bearer other-token\", \"ok\": 1}", NULL);
+	is_str(r, "{\"auth\": \"Bearer [redacted]\", \"ok\": 1}", "any bearer credential");
+	free(r);
+	r = redacted("internal server error: database is down (code 17)", NULL);
+	is_str(r, "internal server error: database is down (code 17)", "plain text kept");
+	free(r);
+	r = redacted("", NULL);
+	is_str(r, "", "empty stays empty");
+	free(r);
+}
+
 int main(void)
 {
 	struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
@@ -142,6 +205,8 @@ int main(void)
 		    "git config sovsync.webhook.events push") == 0 &&
 	   sov_webhook_settings_load(&s, repo) == 1 && s.events == SOV_WEBHOOK_PUSH,
 	   "URL and events read");
+
+	test_redact();
 
 	sov_webhook_settings_release(&s);
 	sov_buf_release(&b);
