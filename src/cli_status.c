@@ -5,6 +5,7 @@
 #include "error.h"
 #include "hookinst.h"
 #include "hookrun.h"
+#include "install.h"
 #include "json.h"
 #include "metrics.h"
 #include "outbox.h"
@@ -175,6 +176,24 @@ static json_t *last_sync(struct sov_hookrun *h, json_t *st)
 	return out;
 }
 
+/* A JSON array of the lines of `text`. */
+static json_t *lines_json(const char *text)
+{
+	json_t *list = json_array();
+	const char *line, *eol;
+
+	for (line = text; (eol = strchr(line, '\n')); line = eol + 1)
+		json_array_append_new(list, json_stringn(line, (size_t)(eol - line)));
+	return list;
+}
+
+/* Health is at best "degraded" when `ok` is false. */
+static void degrade(json_t *health, int ok)
+{
+	if (!ok && !strcmp(json_string_value(json_object_get(health, "status")), "healthy"))
+		json_object_set_new(health, "status", json_string("degraded"));
+}
+
 /*
  * Whether the hooks Git runs are sovsync's (hookinst.h): {"active", "dir",
  * "problems"}.  Bypassed hooks leave every commit's manifest stale, so
@@ -183,8 +202,8 @@ static json_t *last_sync(struct sov_hookrun *h, json_t *st)
 static json_t *hooks_json(struct sov_hookrun *h, json_t *health)
 {
 	struct sov_buf dir = SOV_BUF_INIT, problems = SOV_BUF_INIT;
-	const char *wd = git_repository_workdir(h->repo), *line, *eol;
-	json_t *list = json_array(), *out;
+	const char *wd = git_repository_workdir(h->repo);
+	json_t *out;
 	int installed = sov_hookrun_is_installed(h->repo);
 	int active = wd ? sov_hookinst_check(wd, &dir, &problems) : 1;
 
@@ -193,14 +212,36 @@ static json_t *hooks_json(struct sov_hookrun *h, json_t *health)
 		sov_error_clear();
 		active = 0;
 	}
-	for (line = problems.ptr; (eol = strchr(line, '\n')); line = eol + 1)
-		json_array_append_new(list, json_stringn(line, (size_t)(eol - line)));
 	out = json_pack("{s:b, s:b, s:s?, s:o}", "installed", installed, "active", active,
-			"dir", dir.len ? dir.ptr : NULL, "problems", list);
+			"dir", dir.len ? dir.ptr : NULL, "problems", lines_json(problems.ptr));
 	/* Never installed: nothing was bypassed (the sync commits without a manifest). */
-	if (installed && !active && !strcmp(json_string_value(json_object_get(health, "status")), "healthy"))
-		json_object_set_new(health, "status", json_string("degraded"));
+	degrade(health, !installed || active);
 	sov_buf_release(&dir);
+	sov_buf_release(&problems);
+	return out;
+}
+
+/*
+ * Whether the filter and driver config is what this sovsync installs
+ * (install.h): {"current", "problems"}.  An install by an older version
+ * runs old driver commands (or none) until `sovsync install` is run again.
+ */
+static json_t *config_json(struct sov_hookrun *h, json_t *health)
+{
+	struct sov_buf problems = SOV_BUF_INIT;
+	int current = 1;
+	json_t *out;
+
+	if (sov_hookrun_is_installed(h->repo)) {
+		current = sov_install_check_config(h->repo, &problems);
+		if (current < 0) {
+			sov_buf_addf(&problems, "%s\n", sov_error_last());
+			sov_error_clear();
+			current = 0;
+		}
+	}
+	out = json_pack("{s:b, s:o}", "current", current, "problems", lines_json(problems.ptr));
+	degrade(health, current);
 	sov_buf_release(&problems);
 	return out;
 }
@@ -226,6 +267,7 @@ static json_t *status_json(struct sov_hookrun *h)
 	json_object_set_new(st, "pendingChanges", json_integer(pending_changes(h->repo,
 								h->root.ptr)));
 	json_object_set_new(st, "hooks", hooks_json(h, json_object_get(st, "health")));
+	json_object_set_new(st, "config", config_json(h, json_object_get(st, "health")));
 	sov_error_clear();
 	json_decref(metrics);
 	sov_metrics_release(&m);
@@ -240,7 +282,7 @@ static const char *str_or(json_t *v, const char *def)
 static void print_human(json_t *st)
 {
 	json_t *health = json_object_get(st, "health"), *q = json_object_get(st, "webhookQueue");
-	json_t *hooks = json_object_get(st, "hooks");
+	json_t *hooks = json_object_get(st, "hooks"), *config = json_object_get(st, "config");
 	json_t *conflicts = json_object_get(st, "pendingConflicts"), *c;
 	size_t i;
 
@@ -278,6 +320,12 @@ static void print_human(json_t *st)
 		printf("hooks:               BYPASSED: commits get no manifest; run "
 		       "'sovsync install'\n");
 		json_array_foreach(json_object_get(hooks, "problems"), i, c)
+			printf("                     %s\n", json_string_value(c));
+	}
+	if (!json_is_true(json_object_get(config, "current"))) {
+		printf("config:              OUTDATED: drivers of an older install; run "
+		       "'sovsync install'\n");
+		json_array_foreach(json_object_get(config, "problems"), i, c)
 			printf("                     %s\n", json_string_value(c));
 	}
 	printf("health:              %s", str_or(json_object_get(health, "status"), "?"));
@@ -346,7 +394,9 @@ const struct sov_cmd sov_cmd_status = {
 	"changes under the synced root, pending document conflicts, the webhook\n"
 	"queue, whether the hooks Git runs are sovsync's (deleted, not\n"
 	"executable, replaced or bypassed by core.hooksPath: health is then at\n"
-	"best degraded), health (healthy/degraded/failing, last error,\n"
+	"best degraded), whether the filter and merge driver config is what this\n"
+	"sovsync installs (an install by an older version: degraded, run\n"
+	"'sovsync install' again), health (healthy/degraded/failing, last error,\n"
 	"consecutive failures) and the metrics totalSyncs, successfulSyncs, failedSyncs,\n"
 	"averageSyncDuration (ms), lastSyncTimestamp, pendingChanges and\n"
 	"conflictsResolved.\n"

@@ -151,40 +151,50 @@ static int set_config(struct installer *in, const char *key, const char *value)
 	return 0;
 }
 
+/*
+ * The git config install writes: programs (the binary's quoted absolute
+ * path, then the suffix) and fixed values.  sov_install_check_config()
+ * compares a clone's config with the same tables, so an install made by
+ * an older sovsync (merge.sovsync-derived.driver = true) is found.
+ */
+static const struct { const char *key, *suffix; } config_programs[] = {
+	{ "filter.sovsync.process", " filter-process" },
+	{ "filter.sovsync.clean", " clean %f" },
+	{ "filter.sovsync.smudge", " smudge %f" },
+	{ "diff.sovsync.textconv", " cat" },
+	{ "merge.sovsync-memories.driver", " merge-memories %O %A %B %P" },
+	{ "merge.sovsync-state.driver", " merge-state %O %A %B %P" },
+	{ "merge.sovsync-index.driver", " merge-index %O %A %B %P" },
+	{ "merge.sovsync-doc.driver", " merge-doc %O %A %B %P %L" },
+	/* Derived files are recomputed by pre-merge-commit: keep ours, their paths only. */
+	{ "merge.sovsync-derived.driver", " merge-derived %O %A %B %P" },
+};
+
+static const struct { const char *key, *value; } config_fixed[] = {
+	{ "filter.sovsync.required", "true" },
+	{ "merge.sovsync-memories.name", "sovsync: mem0 memories, 3-way by memory id" },
+	{ "merge.sovsync-state.name", "sovsync: state.json by timestamps" },
+	{ "merge.sovsync-index.name", "sovsync: union of index.json registries" },
+	{ "merge.sovsync-doc.name", "sovsync: documents, conflicts queued" },
+	{ "merge.sovsync-derived.name", "sovsync: derived manifest, recomputed by the hooks" },
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 static int install_config(struct installer *in, const char *exe)
 {
-	static const struct { const char *key, *suffix; } drivers[] = {
-		{ "filter.sovsync.process", " filter-process" },
-		{ "filter.sovsync.clean", " clean %f" },
-		{ "filter.sovsync.smudge", " smudge %f" },
-		{ "diff.sovsync.textconv", " cat" },
-		{ "merge.sovsync-memories.driver", " merge-memories %O %A %B %P" },
-		{ "merge.sovsync-state.driver", " merge-state %O %A %B %P" },
-		{ "merge.sovsync-index.driver", " merge-index %O %A %B %P" },
-		{ "merge.sovsync-doc.driver", " merge-doc %O %A %B %P %L" },
-		/* Derived files are recomputed by pre-merge-commit: keep ours, their paths only. */
-		{ "merge.sovsync-derived.driver", " merge-derived %O %A %B %P" },
-	};
-	static const struct { const char *key, *value; } fixed[] = {
-		{ "filter.sovsync.required", "true" },
-		{ "merge.sovsync-memories.name", "sovsync: mem0 memories, 3-way by memory id" },
-		{ "merge.sovsync-state.name", "sovsync: state.json by timestamps" },
-		{ "merge.sovsync-index.name", "sovsync: union of index.json registries" },
-		{ "merge.sovsync-doc.name", "sovsync: documents, conflicts queued" },
-		{ "merge.sovsync-derived.name", "sovsync: derived manifest, recomputed by the hooks" },
-	};
 	struct sov_buf q = SOV_BUF_INIT, value = SOV_BUF_INIT;
 	size_t i;
 	int ret = 0;
 
 	sov_hookinst_shell_quote(exe, &q);
-	for (i = 0; !ret && i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+	for (i = 0; !ret && i < COUNT(config_programs); i++) {
 		sov_buf_reset(&value);
-		sov_buf_addf(&value, "%s%s", q.ptr, drivers[i].suffix);
-		ret = set_config(in, drivers[i].key, value.ptr);
+		sov_buf_addf(&value, "%s%s", q.ptr, config_programs[i].suffix);
+		ret = set_config(in, config_programs[i].key, value.ptr);
 	}
-	for (i = 0; !ret && i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		ret = set_config(in, fixed[i].key, fixed[i].value);
+	for (i = 0; !ret && i < COUNT(config_fixed); i++)
+		ret = set_config(in, config_fixed[i].key, config_fixed[i].value);
 	sov_buf_release(&q);
 	sov_buf_release(&value);
 	return ret;
@@ -673,4 +683,37 @@ out:
 	sov_buf_release(&path);
 	installer_close(&in);
 	return ret;
+}
+
+static void check_value(git_config *cfg, const char *key, const char *want,
+			int is_suffix, struct sov_buf *problems)
+{
+	git_buf have = GIT_BUF_INIT;
+	size_t hl, wl = strlen(want);
+
+	if (git_config_get_string_buf(&have, cfg, key) < 0) {
+		git_error_clear();
+		sov_buf_addf(problems, "%s: not set\n", key);
+		return;
+	}
+	hl = strlen(have.ptr);
+	if (is_suffix ? hl <= wl || strcmp(have.ptr + hl - wl, want) != 0 : strcmp(have.ptr, want) != 0)
+		sov_buf_addf(problems, "%s is '%s'; sovsync install writes '%s%s'\n",
+			     key, have.ptr, is_suffix ? "<sovsync>" : "", want);
+	git_buf_dispose(&have);
+}
+
+int sov_install_check_config(git_repository *repo, struct sov_buf *problems)
+{
+	git_config *cfg = NULL;
+	size_t i, start = problems->len;
+
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
+		return sov_error_git("%s: cannot read the config", git_repository_path(repo));
+	for (i = 0; i < COUNT(config_programs); i++)
+		check_value(cfg, config_programs[i].key, config_programs[i].suffix, 1, problems);
+	for (i = 0; i < COUNT(config_fixed); i++)
+		check_value(cfg, config_fixed[i].key, config_fixed[i].value, 0, problems);
+	git_config_free(cfg);
+	return problems->len == start;
 }

@@ -48,6 +48,16 @@ int sov_uninstall(const char *repo_dir, struct sov_buf *log);
  */
 int sov_install_is_installed(git_repository *repo);
 
+/*
+ * Whether the git config of `repo` holds what this sovsync's install
+ * writes (each driver and filter program with its arguments, the fixed
+ * values), so that a clone installed by an older version (such as
+ * `merge.sovsync-derived.driver = true`, which kept ours for any path) is
+ * found.  Appends one line per key that differs to `problems`.  Returns 1
+ * all current, 0 not, -1 error.
+ */
+int sov_install_check_config(git_repository *repo, struct sov_buf *problems);
+
 /* The absolute path of the running program (resolved /proc/self/exe). */
 int sov_install_self_path(struct sov_buf *out);
 

@@ -114,4 +114,21 @@ test_expect_success 'hooks back: sync repairs HEAD with a follow-up, then pushes
 	sov_fresh r
 '
 
+test_expect_success 'driver config of an older install (merge-derived was true): status says so' '
+	git -C r config merge.sovsync-derived.driver true &&
+	git -C r config --unset filter.sovsync.required &&
+	status_json &&
+	test "$(json_get config.current)" = false &&
+	test "$(json_get health.status)" = degraded &&
+	json_get config.problems >problems &&
+	grep "^merge.sovsync-derived.driver is .true.; sovsync install writes .<sovsync> merge-derived %O %A %B %P.$" problems &&
+	grep "^filter.sovsync.required: not set$" problems &&
+	(cd r && sovsync status) >human &&
+	grep "^config: *OUTDATED" human &&
+	(cd r && sovsync install) >/dev/null &&
+	status_json &&
+	test "$(json_get config.current)" = true &&
+	test "$(json_get health.status)" = healthy
+'
+
 test_done
