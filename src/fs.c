@@ -447,23 +447,40 @@ static const char *split_rel(const char *rel, struct sov_buf *dir)
 	return slash + 1;
 }
 
-int sov_fs_check_under(const char *top, const char *rel, enum sov_fs_want want)
+/*
+ * Open the directory that holds top/rel (checked as sov_fs_open_dir_under
+ * does) and point `*base` at rel's last component.  Returns the directory
+ * descriptor, or -1 with a message; `missing` is set when that is because
+ * a directory is missing and was not created (ENOENT).
+ */
+static int open_parent_under(const char *top, const char *rel, unsigned flags,
+			     const char **base, int *missing)
 {
 	struct sov_buf dir = SOV_BUF_INIT;
-	const char *base;
-	struct stat st;
-	int fd, ret = -1;
+	int fd;
 
+	*missing = 0;
 	if (sov_fs_check_relpath(rel) < 0)
 		return -1;
-	base = split_rel(rel, &dir);
-	fd = sov_fs_open_dir_under(top, dir.ptr, 0);
+	*base = split_rel(rel, &dir);
+	fd = sov_fs_open_dir_under(top, dir.ptr, flags & SOV_FS_MKDIRS);
+	*missing = fd < 0 && errno == ENOENT;
+	sov_buf_release(&dir);
+	return fd;
+}
+
+int sov_fs_check_under(const char *top, const char *rel, enum sov_fs_want want)
+{
+	const char *base;
+	struct stat st;
+	int fd, missing, ret;
+
+	fd = open_parent_under(top, rel, 0, &base, &missing);
 	if (fd < 0) {
-		if (errno == ENOENT) {
-			sov_error_clear();
-			ret = 0;
-		}
-		goto out;
+		if (!missing)
+			return -1;
+		sov_error_clear();	/* absent: not an error here */
+		return 0;
 	}
 	if (fstatat(fd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		ret = errno == ENOENT ? 0 : sov_error_errno("%s", rel);
@@ -473,49 +490,36 @@ int sov_fs_check_under(const char *top, const char *rel, enum sov_fs_want want)
 	else
 		ret = 1;
 	close(fd);
-out:
-	sov_buf_release(&dir);
 	return ret;
 }
 
 int sov_fs_read_under(const char *top, const char *rel, struct sov_buf *out)
 {
-	struct sov_buf dir = SOV_BUF_INIT;
 	const char *base;
-	int fd, ret = -1;
+	int fd, missing, ret;
 
-	if (sov_fs_check_relpath(rel) < 0)
-		return -1;
-	base = split_rel(rel, &dir);
-	fd = sov_fs_open_dir_under(top, dir.ptr, 0);
+	fd = open_parent_under(top, rel, 0, &base, &missing);
 	if (fd < 0) {
-		if (errno == ENOENT) {
-			sov_error_clear();
-			ret = 1;
-		}
-	} else {
-		ret = sov_fs_read_at(fd, base, rel, out);
-		close(fd);
+		if (!missing)
+			return -1;
+		sov_error_clear();	/* absent: not an error here */
+		return 1;
 	}
-	sov_buf_release(&dir);
+	ret = sov_fs_read_at(fd, base, rel, out);
+	close(fd);
 	return ret;
 }
 
 int sov_fs_replace_under(const char *top, const char *rel, const void *data,
 			 size_t len, int mode, unsigned flags)
 {
-	struct sov_buf dir = SOV_BUF_INIT;
 	const char *base;
-	int fd, ret = -1;
+	int fd, missing, ret;
 
-	if (sov_fs_check_relpath(rel) < 0)
-		return -1;
-	base = split_rel(rel, &dir);
-	fd = sov_fs_open_dir_under(top, dir.ptr, flags & SOV_FS_MKDIRS);
-	if (fd >= 0) {
-		ret = sov_fs_replace_at(fd, base, rel, data, len, mode, flags);
-		close(fd);
-	}
-	sov_buf_release(&dir);
+	fd = open_parent_under(top, rel, flags, &base, &missing);
+	if (fd < 0)
+		return -1;	/* the message names what is missing or refused */
+	ret = sov_fs_replace_at(fd, base, rel, data, len, mode, flags);
+	close(fd);
 	return ret;
 }
