@@ -696,20 +696,33 @@ out:
 }
 
 /*
- * Before the first fetch of a clone that has no record yet (synced by an
- * older sovsync, or never): <remote>/<branch> as the last fetch left it is
- * the best account of what was synced, so a rewrite pushed since is caught
- * by this very cycle.  0 or -1.
+ * Before the fetch: a clone that has no record yet (synced by an older
+ * sovsync, or never) takes <remote>/<branch> as the last fetch left it, the
+ * best account of what was synced, so a rewrite pushed since is caught by
+ * this very cycle; a record the tracking ref has moved on from (a fetch by
+ * hand) is moved on with it.  0 or -1.
  */
 static int seed_synced_tip(struct cycle *c)
 {
 	git_oid tip, synced;
 	int has = synced_tip(c, &synced);
 
-	if (has != 0)
-		return has < 0 ? -1 : 0;
+	if (has < 0)
+		return -1;
 	if (!ref_id(c->repo, c->tracking.ptr, &tip))
 		return 0;
+	/*
+	 * A `git fetch` or `git pull` run by hand since the last cycle moved
+	 * <remote>/<branch> on from the recorded tip: what it brought is
+	 * synced too, and a rewrite that drops it must be caught.  Moved
+	 * anywhere else (a rewrite fetched by hand), the record stands and
+	 * check_rewrite() flags it.
+	 */
+	if (has && (git_oid_equal(&tip, &synced) ||
+		    git_graph_descendant_of(c->repo, &tip, &synced) != 1)) {
+		sov_error_clear();
+		return 0;
+	}
 	return record_synced_tip(c, &tip);
 }
 
@@ -817,6 +830,31 @@ static void tracked_scratch_paths(const char *z, size_t len, struct sov_buf *out
 }
 
 /*
+ * Refuse `git status -z` records whose directory is, or passes through, a
+ * symbolic link: a directory under the root moved elsewhere and linked
+ * back.  Git tracks no file beyond a link, so staging it would commit the
+ * link and delete every file of that directory on the remote.  A link in
+ * place of a file is tracked as a link and fine.  0, or -1 naming the link.
+ */
+static int check_no_linked_dirs(struct cycle *c, const char *z, size_t len)
+{
+	struct sov_buf dir = SOV_BUF_INIT;
+	const char *p = z, *end = z + len, *slash;
+	int ret = 0;
+
+	for (; p < end && !ret; p += strnlen(p, (size_t)(end - p)) + 1) {
+		if (strnlen(p, (size_t)(end - p)) <= 3 || !(slash = strrchr(p + 3, '/')))
+			continue;
+		sov_buf_reset(&dir);
+		sov_buf_add(&dir, p + 3, (size_t)(slash - (p + 3)));
+		if (sov_fs_check_under(c->workdir, dir.ptr, SOV_FS_DIR) < 0)
+			ret = sov_error_prefix("not committing %s", p + 3);
+	}
+	sov_buf_release(&dir);
+	return ret;
+}
+
+/*
  * What `git status` reports under the root, as change lines; the tracked
  * files with a scratch name, as pathspecs, into `tracked_scratch` (may be
  * NULL).
@@ -837,6 +875,8 @@ static int list_changes(struct cycle *c, struct sov_buf *changes, size_t *n,
 	argv_pushl(&args, "git", "status", "--porcelain=v1", "-z", "--no-renames",
 		   "--untracked-files=all", "--", c->cfg->root.ptr, NULL);
 	ret = git_read(c, &args, &out);
+	if (ret == 0)
+		ret = check_no_linked_dirs(c, out.ptr, out.len);
 	if (ret == 0)
 		*n = sov_sync_parse_status(out.ptr, out.len, changes);
 	if (ret == 0 && tracked_scratch)
