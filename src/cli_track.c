@@ -17,6 +17,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Paths are renormalized in this many steps, so progress can be shown. */
@@ -258,11 +259,31 @@ static void show_progress(size_t done, size_t total, int last)
 		last ? ", done.\n" : "");
 }
 
-static int renormalize(const struct path_list *paths)
+/*
+ * Re-stage `paths` (run from the top) through their filters.  A file the
+ * user deleted from the work tree is left as it is, a deletion not staged:
+ * `git add` would refuse the whole batch over it.
+ */
+static int renormalize(const struct path_list *all)
 {
-	size_t step = paths->nr / PROGRESS_STEPS + 1, done = 0;
-	const char **argv = sov_calloc(step + 7, sizeof(*argv));
+	struct path_list present = { 0 };
+	const struct path_list *paths = &present;
+	size_t i, step, done = 0;
+	const char **argv;
 	int ret = 0;
+	struct stat st;
+
+	for (i = 0; i < all->nr; i++) {
+		if (lstat(all->items[i], &st) < 0) {
+			fprintf(stderr, "sovsync: %s: deleted in the work tree, left as it is\n",
+				all->items[i]);
+			continue;
+		}
+		SOV_ALLOC_GROW(present.items, present.nr + 1, present.alloc);
+		present.items[present.nr++] = all->items[i];
+	}
+	step = paths->nr / PROGRESS_STEPS + 1;
+	argv = sov_calloc(step + 7, sizeof(*argv));
 
 	argv[0] = "git";
 	argv[1] = "--literal-pathspecs";	/* paths, not patterns: "a[1].bin" */
@@ -283,6 +304,7 @@ static int renormalize(const struct path_list *paths)
 		show_progress(done, paths->nr, done == paths->nr);
 	}
 	free(argv);
+	free(present.items);
 	return ret;
 }
 

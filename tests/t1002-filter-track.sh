@@ -157,6 +157,24 @@ test_expect_success 'untrack --renormalize of a pattern no longer tracked re-sta
 	cmp ../want ../plain
 '
 
+test_expect_success 'track --renormalize with a tracked file deleted in the work tree: the others are re-stored' '
+	test_repo del &&
+	cd del &&
+	text_file a.bin 300 && text_file b.bin 400 && text_file c.bin 500 &&
+	git add . && git commit -q -m plain &&
+	rm b.bin &&
+	sovsync track --renormalize "*.bin" >../out 2>../err &&
+	grep "^sovsync: b.bin: deleted in the work tree, left as it is$" ../err &&
+	git diff --cached --name-only >../staged &&
+	printf "a.bin\nc.bin\n" >../expect &&
+	test_cmp ../expect ../staged &&
+	git cat-file blob :c.bin >../stored &&
+	is_stored ../stored &&
+	git status --porcelain >../st &&
+	grep "^ D b.bin$" ../st &&
+	! grep "^ M" ../st
+'
+
 if test_have script; then
 test_expect_success 'renormalize shows progress on a terminal' '
 	test_repo t &&
