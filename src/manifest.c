@@ -146,6 +146,28 @@ static int snapshot_finish(git_repository *repo, struct snapshot *s, const char 
 }
 
 /*
+ * A symbolic link staged where HEAD has a directory: a directory under the
+ * root moved elsewhere and linked back, then `git add -A`.  Git tracks no
+ * file beyond a link, so the commit deletes every file of that directory
+ * (on the remote too, once pushed).  The commit is the user's own; say it.
+ */
+static void warn_linked_dir(git_repository *repo, const char *path)
+{
+	git_object *obj = NULL;
+	struct sov_buf spec = SOV_BUF_INIT;
+
+	sov_buf_addf(&spec, "HEAD:%s", path);
+	if (git_revparse_single(&obj, repo, spec.ptr) == 0 &&
+	    git_object_type(obj) == GIT_OBJECT_TREE)
+		sov_warn("%s: a directory in HEAD is committed as a symbolic link: "
+			 "every file under it is deleted in this commit (sovsync sync "
+			 "refuses this; move the directory back to keep its files)", path);
+	git_error_clear();
+	git_object_free(obj);
+	sov_buf_release(&spec);
+}
+
+/*
  * The files under the root in the index Git is committing (GIT_INDEX_FILE),
  * listed by `git ls-files`: Git reads its index several times faster than
  * libgit2 parses it, which matters in a hook run on every commit.
@@ -176,6 +198,8 @@ static int snapshot_from_index(git_repository *repo, const char *root, struct sn
 		/* A file named like the root itself is not under it. */
 		if (strncmp(tab + 1, root, root_len) || tab[1 + root_len] != '/')
 			continue;
+		if (!strncmp(p, "120000", 6))
+			warn_linked_dir(repo, tab + 1);
 		snapshot_add(s, tab + 1, &oid);
 	}
 	ret = snapshot_finish(repo, s, root);

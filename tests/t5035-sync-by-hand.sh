@@ -77,4 +77,13 @@ test_expect_success 'the same one level down, with a new file beside it' '
 	! git -C remote.git cat-file -e main:shared/new.md
 '
 
+test_expect_success 'a plain git commit of the linked directory: the pre-commit hook says what it deletes' '
+	sovsync install --repo b >/dev/null &&
+	git -C b add -A &&
+	git -C b commit -q -m "by hand" 2>err &&
+	grep "^sovsync: shared/docs/sub: a directory in HEAD is committed as a symbolic link: every file under it is deleted" err &&
+	git -C b ls-files --error-unmatch shared/docs/sub &&
+	test "$(cat elsewhere2/sub/deep.md)" = deep
+'
+
 test_done
