@@ -295,17 +295,48 @@ int sov_run_git_input(struct sov_buf *out, const char *dir, const char *const *a
 	return run_git(out, dir, NULL, argv, in, in_len);
 }
 
-int sov_run_git(struct sov_buf *out, const char *dir, ...)
+void sov_argv_push(struct sov_argv *a, const char *arg)
 {
-	const char *argv[64];
-	size_t argc = 0;
+	SOV_ALLOC_GROW(a->v, a->n + 2, a->alloc);
+	a->v[a->n++] = arg;
+	a->v[a->n] = NULL;
+}
+
+static void argv_pushv(struct sov_argv *a, va_list ap)
+{
+	const char *arg;
+
+	while ((arg = va_arg(ap, const char *)) != NULL)
+		sov_argv_push(a, arg);
+}
+
+void sov_argv_pushl(struct sov_argv *a, ...)
+{
 	va_list ap;
 
-	argv[argc++] = "git";
-	va_start(ap, dir);
-	while (argc < 63 && (argv[argc] = va_arg(ap, const char *)))
-		argc++;
+	va_start(ap, a);
+	argv_pushv(a, ap);
 	va_end(ap);
-	argv[argc] = NULL;
-	return sov_run_git_argv(out, dir, NULL, argv);
+}
+
+void sov_argv_release(struct sov_argv *a)
+{
+	free(a->v);
+	a->v = NULL;
+	a->n = a->alloc = 0;
+}
+
+int sov_run_git(struct sov_buf *out, const char *dir, ...)
+{
+	struct sov_argv args = SOV_ARGV_INIT;
+	va_list ap;
+	int ret;
+
+	sov_argv_push(&args, "git");
+	va_start(ap, dir);
+	argv_pushv(&args, ap);
+	va_end(ap);
+	ret = sov_run_git_argv(out, dir, NULL, args.v);
+	sov_argv_release(&args);
+	return ret;
 }

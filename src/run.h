@@ -44,6 +44,24 @@ struct sov_run {
 };
 
 /*
+ * A growable, NULL-terminated argument vector (Git's strvec): v is always
+ * terminated, so it can be passed as struct sov_run's argv at any time.
+ * The strings are borrowed, not copied: they must outlive the vector.
+ * Release with sov_argv_release().
+ */
+struct sov_argv {
+	const char **v;
+	size_t n, alloc;
+};
+
+#define SOV_ARGV_INIT { NULL, 0, 0 }
+
+void sov_argv_push(struct sov_argv *a, const char *arg);
+/* Push every argument up to the NULL sentinel. */
+void sov_argv_pushl(struct sov_argv *a, ...) __attribute__((sentinel));
+void sov_argv_release(struct sov_argv *a);
+
+/*
  * Run the command and wait for it.  Returns its exit status (0..255, or
  * 128 + signal number), or -1 if it could not be started or was stopped by
  * its idle timeout (message set).
@@ -51,8 +69,8 @@ struct sov_run {
 int sov_run(const struct sov_run *run);
 
 /*
- * Run `git <args...>` (NULL-terminated) in `dir`, capturing stdout into
- * `out` (may be NULL).  Returns 0 if git exited 0; otherwise -1 with a
+ * Run `git <args...>` (NULL-terminated, any number) in `dir`, capturing
+ * stdout into `out` (may be NULL).  Returns 0 if git exited 0; otherwise -1 with a
  * message "git <first arg>: <first line of git's stderr>".
  */
 int sov_run_git(struct sov_buf *out, const char *dir, ...)

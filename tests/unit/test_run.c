@@ -142,6 +142,31 @@ int main(void)
 		   "the error names the command: %s", sov_error_last());
 	}
 
+	{
+		/* More than the 63 arguments sov_run_git once took silently. */
+#define X8 "x", "x", "x", "x", "x", "x", "x", "x"
+		struct sov_argv a = SOV_ARGV_INIT;
+		const char *tail;
+
+		sov_buf_reset(&out);
+		ok(sov_run_git(&out, NULL, "rev-parse", "--sq-quote", X8, X8, X8, X8, X8, X8,
+			       X8, X8, X8, X8, "last", NULL) == 0, "git with 83 arguments");
+		tail = out.len > 8 ? out.ptr + out.len - 8 : "";
+		is_str(tail, " 'last'\n", "the last one reaches git");
+#undef X8
+		sov_argv_pushl(&a, "git", "rev-parse", NULL);
+		sov_argv_push(&a, "--sq-quote");
+		for (int i = 0; i < 200; i++)
+			sov_argv_push(&a, "y");
+		is_int((int)a.n, 203, "sov_argv grows without a limit");
+		ok(a.v[a.n] == NULL, "and stays NULL-terminated");
+		sov_buf_reset(&out);
+		ok(sov_run_git_argv(&out, NULL, NULL, a.v) == 0, "run from a sov_argv");
+		is_int((int)out.len, 200 * 4 + 1, "every argument passed");
+		sov_argv_release(&a);
+		ok(a.v == NULL && a.n == 0, "released");
+	}
+
 	test_timeout();
 
 	sov_buf_release(&out);
