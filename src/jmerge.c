@@ -996,9 +996,9 @@ static int load_entries(struct sov_jmerge *m, const struct keyed *k, const struc
 static int index_entries(struct sov_jmerge *m, const struct keyed *k, struct coll *c,
 			 int side)
 {
-	struct sov_buf where = SOV_BUF_INIT;
+	struct sov_buf where = SOV_BUF_INIT, key = SOV_BUF_INIT;
 	const struct entry *first;
-	size_t dup;
+	size_t dup, i;
 
 	if (coll_index(c, &dup) == 0)
 		return 0;
@@ -1006,14 +1006,25 @@ static int index_entries(struct sov_jmerge *m, const struct keyed *k, struct col
 		return side_error(m, side);	/* jansson: duplicate key */
 	first = coll_find(c, c->e[dup].key);
 	where_desc(m, &where);
-	shape_error(m, side, "%s: %s %zu and %s %zu have the same key \"%.*s\"%s",
+	/* On one line: a whole-entry key (a relation) may span several. */
+	for (i = 0; i < first->key.len && key.len < 80; i++) {
+		char ch = first->key.ptr[i];
+
+		if (ch == '\n' || ch == '\t' || ch == '\r' || ch == ' ') {
+			if (key.len && key.ptr[key.len - 1] != ' ')
+				sov_buf_addch(&key, ' ');
+		} else {
+			sov_buf_addch(&key, ch);
+		}
+	}
+	shape_error(m, side, "%s: %s %zu and %s %zu have the same key \"%s\"%s",
 		    where.ptr, k->rule->entry_name ? k->rule->entry_name : "entry",
 		    first->pos, k->rule->entry_name ? k->rule->entry_name : "entry", dup,
-		    (int)(first->key.len > 80 ? 80 : first->key.len), first->key.ptr,
-		    first->text.len == c->e[dup].text.len &&
+		    key.len ? key.ptr : "", first->text.len == c->e[dup].text.len &&
 		    !memcmp(first->text.ptr, c->e[dup].text.ptr, first->text.len) ?
 		    " (the same text)" : "");
 	sov_buf_release(&where);
+	sov_buf_release(&key);
 	return -1;
 }
 

@@ -354,6 +354,14 @@ static void test_index_cases(void)
 	ok(!r && strstr(sov_error_last(), "have the same key \"m1\" (the same text)"),
 	   "the same memory twice in one side: refused, not silently dropped (%s)",
 	   sov_error_last());
+	r = merge3(&sov_jpolicy_memories, NULL,
+		   "{\"results\":[],\"relations\":[\n  {\"source\": \"alex\",\n"
+		   "   \"relationship\": \"likes\", \"target\": \"tea\"},\n"
+		   "  {\"source\": \"alex\",\n   \"relationship\": \"likes\", \"target\": \"tea\"}]}",
+		   "{\"results\":[],\"relations\":[]}");
+	ok(!r && sov_error_last() && !strchr(sov_error_last(), '\n') &&
+	   strstr(sov_error_last(), "the same key \"{ \"source\": \"alex\", \"relationship\""),
+	   "a relation twice: refused, its key shown on one line (%s)", sov_error_last());
 }
 
 /* ---- property tests --------------------------------------------------- */
