@@ -9,6 +9,7 @@
 #include "hookinst.h"
 #include "json.h"
 #include "repo.h"
+#include "storedform.h"
 #include "template.h"
 
 #include <git2.h>
@@ -584,6 +585,24 @@ static int check_worktree_paths(struct installer *in, int github_actions)
 
 /* ---- the commands ---- */
 
+/*
+ * A clone made before the filter was configured holds its large files in
+ * their stored form: give them their real content now that the filter is
+ * set up (storedform.h), as `git lfs install` does with its checkout.
+ */
+static int checkout_real(struct installer *in)
+{
+	struct sov_buf fixed = SOV_BUF_INIT;
+	const char *line, *eol;
+	int ret = sov_storedform_checkout_real(in->repo, &fixed);
+
+	for (line = fixed.ptr; (eol = strchr(line, '\n')); line = eol + 1)
+		sov_buf_addf(in->log, "checked out %.*s in its real form\n",
+			     (int)(eol - line), line);
+	sov_buf_release(&fixed);
+	return ret;
+}
+
 int sov_install(const struct sov_install_opts *opts, struct sov_buf *log)
 {
 	struct installer in;
@@ -616,7 +635,8 @@ int sov_install(const struct sov_install_opts *opts, struct sov_buf *log)
 	if (install_config(&in, opts->exe) < 0 || install_branch(&in) < 0 ||
 	    install_attributes(&in) < 0 || install_layout(&in) < 0 ||
 	    sov_hookinst_install(hooks.ptr, opts->exe, log) < 0 ||
-	    (opts->github_actions && install_workflow(&in) < 0))
+	    (opts->github_actions && install_workflow(&in) < 0) ||
+	    checkout_real(&in) < 0)
 		goto save;
 	ret = 0;
 save:

@@ -4,9 +4,15 @@
  */
 #include "storedform.h"
 #include "error.h"
+#include "filter.h"
 #include "frame.h"
+#include "fs.h"
+#include "run.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static int commit_tree(git_repository *repo, const git_oid *id, git_tree **out)
 {
@@ -115,5 +121,112 @@ int sov_storedform_encode_blob(git_repository *repo, const git_oid *blob, git_oi
 out:
 	git_blob_free(b);
 	sov_buf_release(&stored);
+	return ret;
+}
+
+/*
+ * 1 when the work tree file `full` is byte for byte blob `id` and that blob
+ * is in stored form: Git wrote it unfiltered (no filter configured yet).
+ * A link, a missing file or an edit of the user's is 0.
+ */
+static int holds_stored_blob(const char *full, const git_oid *id)
+{
+	char head[SOV_FRAME_HEADER_SIZE];
+	struct stat st;
+	git_oid have;
+	ssize_t n;
+	int fd, ret = 0;
+
+	fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		n = read(fd, head, sizeof(head));
+		ret = n > 0 && sov_frame_is_encoded(head, (size_t)n) &&
+		      git_odb_hashfile(&have, full, GIT_OBJECT_BLOB) == 0 &&
+		      git_oid_equal(&have, id);
+	}
+	git_error_clear();
+	close(fd);
+	return ret;
+}
+
+/* Replace `full` by its smudged (real) content, atomically, mode kept. */
+static int smudge_in_place(const char *full, const char *path)
+{
+	struct sov_atomic a = SOV_ATOMIC_INIT;
+	int in = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), ret = -1;
+
+	if (in < 0)
+		return sov_error_errno("%s", path);
+	if (sov_atomic_open(&a, full, -1) == 0) {
+		if (sov_filter_fd(SOV_FILTER_SMUDGE, in, a.fd) == 0)
+			ret = sov_atomic_commit(&a);
+		else
+			sov_error_prefix("%s", path);
+		sov_atomic_abort(&a);
+	}
+	close(in);
+	return ret;
+}
+
+int sov_storedform_checkout_real(git_repository *repo, struct sov_buf *fixed)
+{
+	const char *wd = git_repository_workdir(repo);
+	struct sov_buf full = SOV_BUF_INIT, specs = SOV_BUF_INIT;
+	git_index *index = NULL;
+	size_t i, n;
+	int ret = -1;
+
+	if (!wd)
+		return 0;
+	if (git_repository_index(&index, repo) < 0 || git_index_read(index, 0) < 0) {
+		sov_error_git("%s: cannot read the index", git_repository_path(repo));
+		goto out;
+	}
+	n = git_index_entrycount(index);
+	for (i = 0; i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex(index, i);
+		int filtered;
+
+		if (git_index_entry_stage(e) != 0 ||
+		    (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE))
+			continue;
+		filtered = is_filtered(repo, e->path);
+		if (filtered < 0)
+			goto out;
+		/* No link on the way: the file is read and replaced in place. */
+		if (!filtered || sov_fs_check_under(wd, e->path, SOV_FS_FILE) != 1) {
+			sov_error_clear();
+			continue;
+		}
+		sov_buf_reset(&full);
+		sov_buf_addf(&full, "%s%s", wd, e->path);
+		if (!holds_stored_blob(full.ptr, &e->id))
+			continue;
+		if (smudge_in_place(full.ptr, e->path) < 0)
+			goto out;
+		sov_buf_addf(fixed, "%s\n", e->path);
+		sov_buf_addf(&specs, ":(top,literal)%s", e->path);
+		sov_buf_addch(&specs, '\0');
+	}
+	ret = 0;
+out:
+	/*
+	 * Their size changed, which Git takes for a modification without
+	 * looking (`add --refresh` would not do): add them again, cleaned to
+	 * the same stored form, so the entries get their stat info and the
+	 * same blob.  Also after a failure midway.
+	 */
+	if (specs.len) {
+		const char *refresh[] = { "git", "add", "--pathspec-from-file=-",
+					  "--pathspec-file-nul", NULL };
+
+		if (sov_run_git_input(NULL, wd, refresh, specs.ptr, specs.len) < 0 && ret == 0)
+			ret = -1;
+	}
+	git_index_free(index);
+	sov_buf_release(&full);
+	sov_buf_release(&specs);
 	return ret;
 }

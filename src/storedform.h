@@ -33,4 +33,17 @@ int sov_storedform_find_raw(git_repository *repo, const char *root, const git_oi
  */
 int sov_storedform_encode_blob(git_repository *repo, const git_oid *blob, git_oid *out);
 
+/*
+ * The other way, for a clone made before the filter was configured (`git
+ * clone`, then `sovsync install` on a second PC): Git checked every file
+ * under filter=sovsync out in its stored form.  Each such work tree file
+ * that is byte for byte its index blob, in stored form, is replaced by its
+ * real content (atomically, its mode kept), and added again (cleaned, it
+ * is the same blob; the entry gets its stat info), so `git status` stays
+ * clean.  A file edited since, a link or a path through a
+ * link is left alone.  Appends the paths replaced to `fixed`, one per line.
+ * Returns 0 or -1 (the files replaced until then are refreshed too).
+ */
+int sov_storedform_checkout_real(git_repository *repo, struct sov_buf *fixed);
+
 #endif

@@ -1,0 +1,60 @@
+#!/bin/sh
+# A second PC: `git clone` (no filter configured yet) checks every file
+# under filter=sovsync out in its stored form; `sovsync install` then gives
+# each its real content, and `git status` stays clean.  A file the user
+# edited meanwhile is left as it is.
+
+. "$(dirname "$0")/lib.sh"
+
+# is_stored FILE: FILE starts with the sovsync magic.
+is_stored() {
+	test "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89534f5653594e43
+}
+
+test_expect_success 'setup: the first PC tracks large files and pushes them' '
+	git init -q --bare remote.git &&
+	git clone -q remote.git pc1 2>/dev/null &&
+	git -C pc1 commit -q --allow-empty -m initial &&
+	sovsync install --repo pc1 >/dev/null &&
+	(cd pc1 && sovsync track "shared/**/*.bin" >/dev/null) &&
+	mkdir -p "pc1/shared/data/sub dir" &&
+	test_random_file pc1/shared/data/big.bin 300000 1 &&
+	test_random_file "pc1/shared/data/sub dir/a b.bin" 70000 2 &&
+	test_random_file pc1/shared/data/run.bin 5000 3 &&
+	chmod +x pc1/shared/data/run.bin &&
+	test_random_file pc1/shared/data/edited.bin 5000 4 &&
+	git -C pc1 add -A &&
+	git -C pc1 commit -q -m data &&
+	git -C pc1 push -q origin HEAD:main
+'
+
+test_expect_success 'a plain git clone holds the stored forms' '
+	git clone -q -b main remote.git pc2 &&
+	is_stored pc2/shared/data/big.bin &&
+	is_stored "pc2/shared/data/sub dir/a b.bin" &&
+	echo "an edit" >>pc2/shared/data/edited.bin
+'
+
+test_expect_success 'install checks out the real content; status is clean but for the edit' '
+	sovsync install --repo pc2 >out &&
+	grep "^checked out shared/data/big.bin in its real form$" out &&
+	grep "^checked out shared/data/sub dir/a b.bin in its real form$" out &&
+	! grep "edited.bin" out &&
+	cmp pc1/shared/data/big.bin pc2/shared/data/big.bin &&
+	cmp "pc1/shared/data/sub dir/a b.bin" "pc2/shared/data/sub dir/a b.bin" &&
+	cmp pc1/shared/data/run.bin pc2/shared/data/run.bin &&
+	test -x pc2/shared/data/run.bin &&
+	is_stored pc2/shared/data/edited.bin &&
+	git -C pc2 status --porcelain >st &&
+	echo " M shared/data/edited.bin" >expect &&
+	test_cmp expect st
+'
+
+test_expect_success 'a second install changes nothing' '
+	sovsync install --repo pc2 >out &&
+	! grep "checked out" out &&
+	git -C pc2 status --porcelain >st &&
+	test_cmp expect st
+'
+
+test_done
