@@ -19,6 +19,7 @@
 static const struct sov_cmd *const commands[] = {
 	/* setup and status */
 	&sov_cmd_install,
+	&sov_cmd_clone,
 	&sov_cmd_uninstall,
 	&sov_cmd_status,
 	&sov_cmd_verify,

@@ -46,6 +46,7 @@ int sov_cli_fail(void);
 
 /* setup and status: src/cli_*.c */
 extern const struct sov_cmd sov_cmd_install;
+extern const struct sov_cmd sov_cmd_clone;
 extern const struct sov_cmd sov_cmd_uninstall;
 extern const struct sov_cmd sov_cmd_status;
 extern const struct sov_cmd sov_cmd_verify;

@@ -85,6 +85,55 @@ const struct sov_cmd sov_cmd_install = {
 	0,
 };
 
+static int cmd_clone(int argc, char **argv)
+{
+	struct sov_install_opts opts = { NULL, NULL, 0, 0 };
+	struct sov_buf exe = SOV_BUF_INIT, log = SOV_BUF_INIT;
+	const char *url = NULL, *dir = NULL;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--github-actions"))
+			opts.github_actions = 1;
+		else if (argv[i][0] == '-' && strcmp(argv[i], "--"))
+			return sov_cli_usage_error(&sov_cmd_clone, "unknown option '%s'",
+						   argv[i]);
+		else if (!strcmp(argv[i], "--") && i + 1 < argc)
+			continue;
+		else if (!url)
+			url = argv[i];
+		else if (!dir)
+			dir = argv[i];
+		else
+			return sov_cli_usage_error(&sov_cmd_clone, "too many arguments");
+	}
+	if (!url)
+		return sov_cli_usage_error(&sov_cmd_clone, "a repository URL is needed");
+	if (sov_install_self_path(&exe) < 0)
+		return sov_cli_fail();
+	opts.exe = exe.ptr;
+	ret = sov_install_clone(url, dir, &opts, &log);
+	fputs(log.ptr, stdout);
+	sov_buf_release(&exe);
+	sov_buf_release(&log);
+	return ret < 0 ? sov_cli_fail() : SOV_EXIT_OK;
+}
+
+const struct sov_cmd sov_cmd_clone = {
+	"clone", cmd_clone,
+	"Clone a synced repository and set it up in one step",
+	"sovsync clone [--github-actions] <url> [<dir>]",
+	"Runs 'git clone <url> [<dir>]' with the sovsync filter already set in\n"
+	"the new repository, so its large files are checked out with their real\n"
+	"content (never in their stored form), then 'sovsync install' there.\n"
+	"Without <dir>, the directory is named as 'git clone' names it.  (In a\n"
+	"clone made by plain 'git clone', 'sovsync install' gives the large files\n"
+	"their real content as well.)\n"
+	"\n"
+	"   --github-actions    as for 'sovsync install'\n",
+	0,
+};
+
 static int cmd_uninstall(int argc, char **argv)
 {
 	struct sov_buf log = SOV_BUF_INIT;

@@ -9,6 +9,7 @@
 #include "hookinst.h"
 #include "json.h"
 #include "repo.h"
+#include "run.h"
 #include "storedform.h"
 #include "template.h"
 
@@ -736,4 +737,69 @@ int sov_install_check_config(git_repository *repo, struct sov_buf *problems)
 		check_value(cfg, config_fixed[i].key, config_fixed[i].value, 0, problems);
 	git_config_free(cfg);
 	return problems->len == start;
+}
+
+/*
+ * The directory `git clone <url>` makes without one given (Git's own
+ * guess): the last path component, without a trailing "/", "/.git" or
+ * ".git".
+ */
+static void clone_dir_name(const char *url, struct sov_buf *out)
+{
+	struct sov_buf u = SOV_BUF_INIT;
+	const char *base;
+
+	sov_buf_addstr(&u, url);
+	while (u.len > 1 && u.ptr[u.len - 1] == '/')
+		sov_buf_setlen(&u, u.len - 1);
+	if (u.len > 5 && !strcmp(u.ptr + u.len - 5, "/.git"))
+		sov_buf_setlen(&u, u.len - 5);
+	if (u.len > 4 && !strcmp(u.ptr + u.len - 4, ".git"))
+		sov_buf_setlen(&u, u.len - 4);
+	base = strrchr(u.ptr, '/');
+	if (!base)
+		base = strrchr(u.ptr, ':');
+	sov_buf_addstr(out, base ? base + 1 : u.ptr);
+	sov_buf_release(&u);
+}
+
+int sov_install_clone(const char *url, const char *dir, const struct sov_install_opts *opts,
+		      struct sov_buf *log)
+{
+	struct sov_buf name = SOV_BUF_INIT, quoted = SOV_BUF_INIT, process = SOV_BUF_INIT;
+	struct sov_argv args = SOV_ARGV_INIT;
+	struct sov_install_opts in = *opts;
+	int ret = -1;
+
+	if (!dir) {
+		clone_dir_name(url, &name);
+		if (!name.len) {
+			sov_error("%s: cannot tell a directory name from it; give one", url);
+			goto out;
+		}
+		dir = name.ptr;
+	}
+	/*
+	 * The filter is set in the new repository before Git checks anything
+	 * out (`clone -c`), so the stored form never reaches the work tree.
+	 */
+	sov_hookinst_shell_quote(opts->exe, &quoted);
+	sov_buf_addf(&process, "filter.sovsync.process=%s filter-process", quoted.ptr);
+	sov_argv_pushl(&args, "git", "clone", "-c", process.ptr, "-c",
+		       "filter.sovsync.required=true", "--", url, dir, NULL);
+	if (sov_run_git_argv(NULL, NULL, NULL, args.v) < 0)
+		goto out;
+	sov_buf_addf(log, "cloned %s into %s\n", url, dir);
+	/* Install sets them again, recorded as its own for uninstall. */
+	if (sov_run_git(NULL, dir, "config", "--unset", "filter.sovsync.process", NULL) < 0 ||
+	    sov_run_git(NULL, dir, "config", "--unset", "filter.sovsync.required", NULL) < 0)
+		goto out;
+	in.repo_dir = dir;
+	ret = sov_install(&in, log);
+out:
+	sov_argv_release(&args);
+	sov_buf_release(&name);
+	sov_buf_release(&quoted);
+	sov_buf_release(&process);
+	return ret;
 }

@@ -38,6 +38,15 @@ struct sov_install_opts {
 /* Install; one line per change is appended to `log`.  Returns 0 or -1. */
 int sov_install(const struct sov_install_opts *opts, struct sov_buf *log);
 
+/*
+ * `git clone <url> [<dir>]` with the filter already set in the new
+ * repository (so Git checks the large files out in their real form), then
+ * sov_install() there (opts->repo_dir is ignored).  Without `dir`, Git's
+ * own choice of name.  Returns 0 or -1.
+ */
+int sov_install_clone(const char *url, const char *dir, const struct sov_install_opts *opts,
+		      struct sov_buf *log);
+
 /* Uninstall what install recorded.  Returns 0 or -1. */
 int sov_uninstall(const char *repo_dir, struct sov_buf *log);
 

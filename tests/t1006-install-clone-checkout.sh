@@ -57,4 +57,36 @@ test_expect_success 'a second install changes nothing' '
 	test_cmp expect st
 '
 
+test_expect_success 'sovsync clone: the stored form never reaches the work tree' '
+	sovsync clone remote.git pc3 >out &&
+	grep "^cloned remote.git into pc3$" out &&
+	! grep "checked out" out &&
+	cmp pc1/shared/data/big.bin pc3/shared/data/big.bin &&
+	test -x pc3/shared/data/run.bin &&
+	test -z "$(git -C pc3 status --porcelain)" &&
+	test -f pc3/.git/sovsync/install.json &&
+	test -x pc3/.git/hooks/pre-commit &&
+	test "$(git -C pc3 config merge.sovsync-memories.driver)" = \
+	     "$(git -C pc1 config merge.sovsync-memories.driver)"
+'
+
+test_expect_success 'sovsync clone names the directory as git clone does; uninstall leaves no filter' '
+	mkdir sub &&
+	(cd sub && sovsync clone ../remote.git/ >../out) &&
+	test -d sub/remote/.git &&
+	cmp pc1/shared/data/big.bin sub/remote/shared/data/big.bin &&
+	sovsync uninstall --repo sub/remote >/dev/null &&
+	test_must_fail git -C sub/remote config filter.sovsync.process
+'
+
+test_expect_success 'sovsync clone: usage errors, and a clone that fails' '
+	test_expect_code 2 sovsync clone 2>err &&
+	grep "a repository URL is needed" err &&
+	test_expect_code 2 sovsync clone --bogus x 2>err &&
+	grep "unknown option" err &&
+	test_expect_code 1 sovsync clone "$TRASH/no-such.git" nothere 2>err &&
+	grep "git clone" err &&
+	! test -e nothere
+'
+
 test_done
