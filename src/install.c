@@ -227,6 +227,36 @@ static int install_branch(struct installer *in)
 	return ret;
 }
 
+/*
+ * `git pull` of diverged histories stops with "Need to specify how to
+ * reconcile divergent branches" (Git 2.27 and later) unless pull.rebase or
+ * pull.ff is set: no driver runs, and VS Code's Sync button fails on it.
+ * Where the user set neither, at any level, pull merges (pull.rebase =
+ * false, Git's own hint).  A choice the user made stands: the drivers give
+ * the same result under a rebase.
+ */
+static int install_pull(struct installer *in)
+{
+	static const char *const keys[] = { "pull.rebase", "pull.ff" };
+	git_config *cfg = NULL;
+	size_t i;
+
+	if (git_repository_config_snapshot(&cfg, in->repo) < 0)
+		return sov_error_git("config");
+	for (i = 0; i < COUNT(keys); i++) {
+		git_config_entry *e = NULL;
+
+		if (git_config_get_entry(&e, cfg, keys[i]) == 0) {
+			git_config_entry_free(e);
+			git_config_free(cfg);
+			return 0;
+		}
+	}
+	git_error_clear();
+	git_config_free(cfg);
+	return set_config(in, "pull.rebase", "false");
+}
+
 static int uninstall_config(struct installer *in)
 {
 	json_t *config = json_object_get(in->record, "config"), *prev;
@@ -634,6 +664,7 @@ int sov_install(const struct sov_install_opts *opts, struct sov_buf *log)
 			json_array_append_new(dirs, json_string(hooks.ptr));
 	}
 	if (install_config(&in, opts->exe) < 0 || install_branch(&in) < 0 ||
+	    install_pull(&in) < 0 ||
 	    install_attributes(&in) < 0 || install_layout(&in) < 0 ||
 	    sov_hookinst_install(hooks.ptr, opts->exe, log) < 0 ||
 	    (opts->github_actions && install_workflow(&in) < 0) ||

@@ -4,7 +4,9 @@
  * Install writes, all idempotently (a second run changes nothing):
  *   - local git config: the filter, the textconv diff driver, the merge
  *     drivers (the binary's absolute path, so GUI clients with a minimal
- *     PATH find it) and sovsync.branch when unset;
+ *     PATH find it), sovsync.branch when unset, and pull.rebase = false
+ *     when neither pull.rebase nor pull.ff is set at any level (plain `git
+ *     pull` of diverged histories merges instead of stopping);
  *   - the sovsync lines of .gitattributes (only lines that are missing);
  *   - the synced layout from the built-in template, for files that are
  *     absent (existing data is never touched);
