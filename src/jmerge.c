@@ -1208,7 +1208,7 @@ static int check_collection(struct sov_jmerge *m, const struct sov_jmerge_rule *
 		return 0;
 	if (!any)
 		return merge_value(m, v, depth, out, present) < 0 ? -1 : 1;
-	if (v[1].ptr && v[2].ptr && kind[1] == kind[2]) {
+	if (v[1].ptr && v[2].ptr && kind[1] == kind[2] && (kind[1] == '[' || kind[1] == '{')) {
 		w[0].ptr = NULL;
 		w[0].len = 0;
 		return 0;
@@ -1277,7 +1277,7 @@ static int seq_lcs(struct sov_jmerge *m, const uint32_t *a, size_t na, const uin
 	size_t pre = 0, suf = 0, n, k, i, off, dmax, d;
 	uint32_t *trace = NULL, *v;
 	size_t trace_alloc = 0;
-	long x, y, kk;
+	long x, y, kk, diag;
 
 	for (i = 0; i < na; i++)
 		match[i] = -1;
@@ -1313,8 +1313,10 @@ static int seq_lcs(struct sov_jmerge *m, const uint32_t *a, size_t na, const uin
 		/* Round d's paths, for the way back: d*d positions before them. */
 		SOV_ALLOC_GROW(trace, (d + 1) * (d + 1), trace_alloc);
 		memcpy(trace + d * d, v + off - d, (2 * d + 1) * sizeof(*v));
-		if (v[off + (long)n - (long)k] == n && (long)n - (long)k >= -(long)d &&
-		    (long)n - (long)k <= (long)d && ((long)d - ((long)n - (long)k)) % 2 == 0)
+		/* The end diagonal, read only once this round has reached it. */
+		diag = (long)n - (long)k;
+		if (diag >= -(long)d && diag <= (long)d && ((long)d - diag) % 2 == 0 &&
+		    v[off + diag] == n)
 			break;
 	}
 	free(v);

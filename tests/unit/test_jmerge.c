@@ -354,6 +354,26 @@ static void test_index_cases(void)
 	ok(!r && strstr(sov_error_last(), "have the same key \"m1\" (the same text)"),
 	   "the same memory twice in one side: refused, not silently dropped (%s)",
 	   sov_error_last());
+	{
+		/* One side edits the only message and appends past the limit. */
+		struct sov_buf ours = SOV_BUF_INIT;
+
+		sov_buf_addstr(&ours, "{\"messages\":[{\"content\":\"y\"}");
+		for (int i = 0; i < 4003; i++)
+			sov_buf_addf(&ours, ",{\"content\":\"n%d\"}", i);
+		sov_buf_addstr(&ours, "]}");
+		r = merge3(&sov_jpolicy_index, "{\"messages\":[{\"content\":\"x\"}]}", ours.ptr,
+			   "{\"messages\":[{\"content\":\"x\"},{\"content\":\"z\"}]}");
+		ok(!r && strstr(sov_error_last(), "more than 4000 changes"),
+		   "a sequence changed past the limit far off the diagonal: refused (%s)",
+		   sov_error_last());
+		sov_buf_release(&ours);
+	}
+	r = merge3(&sov_jpolicy_index, "{\"tags\":[\"a\"],\"n\":1}", "{\"tags\":null,\"n\":2}",
+		   "{\"tags\":null,\"n\":1}");
+	ok(r && strstr(r, "\"tags\": null") && strstr(r, "\"n\": 2"),
+	   "a list both sides set to the same scalar: merged (%s)", r ? r : sov_error_last());
+	free(r);
 	r = merge3(&sov_jpolicy_memories, NULL,
 		   "{\"results\":[],\"relations\":[\n  {\"source\": \"alex\",\n"
 		   "   \"relationship\": \"likes\", \"target\": \"tea\"},\n"
