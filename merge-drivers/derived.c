@@ -27,14 +27,13 @@ static int is_derived_path(const char *path, int *derived)
 	*derived = 0;
 	if (sov_config_open(&cfg, NULL) < 0)
 		return -1;
-	if (sov_config_get_string(cfg, "sovsync.root", "shared", &root) < 0) {
+	/* Normalised as the hooks have it ("./shared/" is "shared"). */
+	if (sov_config_root(cfg, &root) < 0) {
 		sov_config_free(cfg);
 		sov_buf_release(&root);
 		return -1;
 	}
 	sov_config_free(cfg);
-	while (root.len > 1 && root.ptr[root.len - 1] == '/')
-		sov_buf_setlen(&root, root.len - 1);
 	/* state.json has its own driver: no derived file. */
 	*derived = sov_manifest_is_own_file(root.ptr, path) &&
 		   strcmp(path + root.len + 1, "state.json") != 0;

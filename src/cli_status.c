@@ -204,7 +204,7 @@ static json_t *hooks_json(struct sov_hookrun *h, json_t *health)
 	struct sov_buf dir = SOV_BUF_INIT, problems = SOV_BUF_INIT;
 	const char *wd = git_repository_workdir(h->repo);
 	json_t *out;
-	int installed = sov_hookrun_is_installed(h->repo);
+	int installed = h->is_installed;
 	int active = wd ? sov_hookinst_check(wd, &dir, &problems) : 1;
 
 	if (active < 0) {
@@ -232,7 +232,7 @@ static json_t *config_json(struct sov_hookrun *h, json_t *health)
 	int current = 1;
 	json_t *out;
 
-	if (sov_hookrun_is_installed(h->repo)) {
+	if (h->is_installed) {
 		current = sov_install_check_config(h->repo, &problems);
 		if (current < 0) {
 			sov_buf_addf(&problems, "%s\n", sov_error_last());

@@ -760,17 +760,6 @@ out:
 	return ret;
 }
 
-int sov_hookrun_is_installed(git_repository *repo)
-{
-	struct sov_buf path = SOV_BUF_INIT;
-	int ret = sov_repo_state_path(repo, "install.json", &path) == 0 &&
-		sov_fs_exists(path.ptr);
-
-	sov_error_clear();
-	sov_buf_release(&path);
-	return ret;
-}
-
 int sov_hookrun_check_push(git_repository *repo, const char *root, const char *source)
 {
 	struct sov_hookrun h = SOV_HOOKRUN_INIT;
@@ -779,7 +768,7 @@ int sov_hookrun_check_push(git_repository *repo, const char *root, const char *s
 	git_oid head;
 	int ret;
 
-	if (!git_repository_workdir(repo) || !sov_hookrun_is_installed(repo) ||
+	if (!git_repository_workdir(repo) || !sov_install_is_installed(repo) ||
 	    head_id(repo, &head) != 0)
 		return 0;	/* no hooks to keep it; nothing to push; (push fails) */
 	h.repo = repo;

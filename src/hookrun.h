@@ -82,9 +82,6 @@ int sov_hookrun_post_rewrite(struct sov_hookrun *h, const char *kind);
 int sov_hookrun_ensure_fresh(struct sov_hookrun *h, const git_oid *base,
 			     const git_oid *other, int may_commit);
 
-/* Whether `sovsync install` ran for this repository (its install.json). */
-int sov_hookrun_is_installed(git_repository *repo);
-
 /*
  * Before a push (`sovsync sync`) in a repository where sovsync is
  * installed, that HEAD's manifest is true.  When the

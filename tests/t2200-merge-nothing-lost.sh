@@ -394,7 +394,10 @@ test_expect_success 'sovsync-derived on a path that is not derived: a conflict, 
 	(cd d && sovsync merge-derived O A B shared/memories/u/index.meta) &&
 	git -C d config sovsync.root data &&
 	(cd d && sovsync merge-derived O A B data/memories/sync_manifest.json) &&
-	(cd d && test_expect_code 1 sovsync merge-derived O A B shared/memories/sync_manifest.json)
+	(cd d && test_expect_code 1 sovsync merge-derived O A B shared/memories/sync_manifest.json) &&
+	# The root as the hooks read it: "./data/" is "data".
+	git -C d config sovsync.root ./data/ &&
+	(cd d && sovsync merge-derived O A B data/memories/sync_manifest.json)
 '
 
 test_done
