@@ -341,32 +341,33 @@ static int run_git(struct cycle *c, struct argv *args, const struct sov_buf *in,
 }
 
 /*
- * Drop Git's progress report from captured stderr: lines redrawn with
- * "\r", and the closing "...: 100% (n/n), done." / "Total n (delta m)"
- * lines.  What is left is what went wrong.
+ * Drop Git's progress report from captured stderr.  Progress is redrawn
+ * with "\r" and may share its line with an error that cut it short
+ * ("Receiving objects:  12% (1/8)\rerror: RPC failed; ..."), so each
+ * piece between "\r" and "\n" is judged alone: "...: 12% (1/8)", the
+ * closing "..., done." and "Total n (delta m)" go; what is left is what
+ * went wrong.
  */
-static void strip_progress(struct sov_buf *err)
+void sov_sync_strip_progress(struct sov_buf *err)
 {
 	struct sov_buf kept = SOV_BUF_INIT;
 	const char *p = err->ptr;
 
 	while (*p) {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		size_t len = strcspn(p, "\r\n"), n = len;
 		const char *body = p;
-		size_t n = len;
 
 		while (n && p[n - 1] == ' ')
 			n--;
 		if (!strncmp(body, "remote: ", 8))
 			body += 8;
-		if (!memchr(p, '\r', len) &&
+		if (n && !memmem(p, n, "% (", 3) &&
 		    !(n >= 5 && !memcmp(p + n - 5, "done.", 5)) &&
 		    strncmp(body, "Total ", 6)) {
-			sov_buf_add(&kept, p, len);
+			sov_buf_add(&kept, p, n);
 			sov_buf_addch(&kept, '\n');
 		}
-		p += len + (eol ? 1 : 0);
+		p += len + (p[len] ? 1 : 0);
 	}
 	sov_buf_reset(err);
 	sov_buf_add(err, kept.ptr, kept.len);
@@ -384,7 +385,7 @@ static int run_git_network(struct cycle *c, struct argv *args, struct sov_buf *o
 {
 	int status = run_git_timed(c, args, NULL, out, err, c->cfg->network_timeout_ms);
 
-	strip_progress(err);
+	sov_sync_strip_progress(err);
 	return status;
 }
 

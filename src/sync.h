@@ -205,6 +205,14 @@ void sov_sync_commit_message(const char *source, const char *changes,
 			     size_t max_paths, struct sov_buf *out);
 
 /*
+ * Drop Git's progress report from the captured stderr of a fetch or push
+ * (pieces between "\r" and "\n" such as "Receiving objects:  12% (1/8)",
+ * "..., done.", "Total n (delta m)"), keeping every other piece, an error
+ * that shares a line with a progress report included, one per line.
+ */
+void sov_sync_strip_progress(struct sov_buf *err);
+
+/*
  * Turn `git status --porcelain -z --no-renames` output into
  * "<A|M|D>\t<path>\n" lines appended to `changes`, leaving out untracked
  * scratch files (sov_sync_is_scratch_name).  Returns the count.

@@ -82,6 +82,20 @@ static void test_status(void)
 	       "A\tshared/staged.md\nD\tshared/rm.md\nM\tshared/both.md\n", "letters");
 	sov_buf_reset(&ch);
 	is_int(sov_sync_parse_status("", 0, &ch), 0, "empty status");
+	{
+		struct sov_buf e = SOV_BUF_INIT;
+
+		sov_buf_addstr(&e, "Enumerating objects: 5, done.\n"
+			       "remote: Counting objects: 100% (3/3), done.\n"
+			       "Receiving objects:  12% (1/8)\rReceiving objects:  50% (4/8)"
+			       "\rerror: RPC failed; curl 56 Recv failure\n"
+			       "remote: Total 3 (delta 0), reused 0 (delta 0)\n"
+			       "fatal: early EOF\n");
+		sov_sync_strip_progress(&e);
+		is_str(e.ptr, "error: RPC failed; curl 56 Recv failure\nfatal: early EOF\n",
+		       "progress dropped, an error on a progress line kept");
+		sov_buf_release(&e);
+	}
 	sov_buf_reset(&ch);
 	{
 		static const char s[] = "?? shared/~$report.docx\0?? shared/d/x.TMP\0"
