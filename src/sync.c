@@ -844,10 +844,16 @@ static int check_no_linked_dirs(struct cycle *c, const char *z, size_t len)
 	int ret = 0;
 
 	for (; p < end && !ret; p += strnlen(p, (size_t)(end - p)) + 1) {
+		size_t n;
+
 		if (strnlen(p, (size_t)(end - p)) <= 3 || !(slash = strrchr(p + 3, '/')))
 			continue;
+		n = (size_t)(slash - (p + 3));
+		/* Sorted output: the files of one directory come together. */
+		if (n == dir.len && dir.len && !memcmp(dir.ptr, p + 3, n))
+			continue;
 		sov_buf_reset(&dir);
-		sov_buf_add(&dir, p + 3, (size_t)(slash - (p + 3)));
+		sov_buf_add(&dir, p + 3, n);
 		if (sov_fs_check_under(c->workdir, dir.ptr, SOV_FS_DIR) < 0)
 			ret = sov_error_prefix("not committing %s", p + 3);
 	}
