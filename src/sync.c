@@ -1390,6 +1390,7 @@ static int step_merge(struct cycle *c)
 
 	if (!ref_id(c->repo, c->tracking.ptr, &theirs))
 		return 0;	/* the remote has no such branch yet */
+	memset(&ours, 0, sizeof(ours));	/* an unborn HEAD: the null id */
 	if (ref_id(c->repo, "HEAD", &ours))
 		merged_already = git_oid_equal(&ours, &theirs) ||
 				 git_graph_descendant_of(c->repo, &ours, &theirs) == 1;
