@@ -204,9 +204,12 @@ int sov_run(const struct sov_run *run)
 			}
 			last_activity = now_ms();
 			if (fd == out_pipe[0] && run->out_fn) {
-				if (!out_failed &&
-				    run->out_fn(run->out_ctx, tmp, (size_t)got) < 0)
+				if (run->out_fn(run->out_ctx, tmp, (size_t)got) < 0) {
+					/* No use reading on: the child gets SIGPIPE. */
 					out_failed = 1;
+					close(fd);
+					out_pipe[0] = -1;
+				}
 			} else if (fd == out_pipe[0] && run->out)
 				sov_buf_add(run->out, tmp, (size_t)got);
 			else if (fd == err_pipe[0] && run->err)

@@ -25,7 +25,8 @@ struct sov_run {
 	/*
 	 * Instead of `out`: stdout handed over as it arrives, so that output
 	 * of any size (a blob) is processed in bounded memory.  Returns 0 or
-	 * -1 with a message; after a failure the rest of stdout is dropped and
+	 * -1 with a message; after a failure stdout is closed (the child gets
+	 * SIGPIPE on its next write, not the rest of a 1 GiB blob read) and
 	 * sov_run returns -1 once the child has ended.
 	 */
 	int (*out_fn)(void *ctx, const void *data, size_t len);

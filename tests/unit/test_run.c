@@ -44,6 +44,29 @@ static int pid_gone(const char *pidfile)
 }
 
 /* The idle timeout: the whole process group goes, output keeps it alive. */
+/* An out_fn that refuses from its first call on, counting the calls. */
+static int refuse_output(void *ctx, const void *data, size_t len)
+{
+	(void)data;
+	(void)len;
+	++*(int *)ctx;
+	return sov_error("refused");
+}
+
+static void test_out_fn_failure(void)
+{
+	const char *argv[] = { "head", "-c", "100000000", "/dev/zero", NULL };
+	struct sov_run run = { 0 };
+	int calls = 0;
+
+	run.argv = argv;
+	run.out_fn = refuse_output;
+	run.out_ctx = &calls;
+	is_int(sov_run(&run), -1, "a refusing out_fn fails the run");
+	ok(calls == 1, "and stops the reading: the child gets SIGPIPE (%d calls)", calls);
+	is_str(sov_error_last(), "refused", "the callback's message stands");
+}
+
 static void test_timeout(void)
 {
 	char pidfile[] = "/tmp/sov-test-run-XXXXXX";
@@ -168,6 +191,7 @@ int main(void)
 	}
 
 	test_timeout();
+	test_out_fn_failure();
 
 	sov_buf_release(&out);
 	sov_buf_release(&err);
