@@ -287,6 +287,7 @@ static void attribute_lines(const char *root, struct sov_buf *out)
 		"%1$s/memories/*/memories.json merge=sovsync-memories\n"
 		"%1$s/documents/index.json merge=sovsync-index\n"
 		"%1$s/conversations/index.json merge=sovsync-index\n"
+		"%1$s/conversations/*.json merge=sovsync-index\n"
 		"%1$s/documents/ingested/** filter=sovsync diff=sovsync merge=sovsync-doc\n"
 		"%1$s/documents/ingested/.gitkeep -filter -diff -merge\n", root);
 }

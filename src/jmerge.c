@@ -1060,17 +1060,18 @@ static int cmp_result(const void *x, const void *y)
 
 /*
  * mem0 duplicates: the "same memory" is the same text (its `hash`, or the
- * MD5 of `memory`) in the same scope (user_id, agent_id, run_id).
+ * MD5 of `memory`) in the same scope (user_id, agent_id, run_id).  The key
+ * replaces the contents of *b.
  */
-static int dedup_key(struct sov_jmerge *m, const struct keyed *k, const struct entry *e,
-		     struct sov_span *out)
+static int dedup_key_into(struct sov_jmerge *m, const struct keyed *k, const struct entry *e,
+			  struct sov_buf *b)
 {
 	static const char *const scope[] = { "user_id", "agent_id", "run_id" };
 	struct sov_span h = entry_field(e, &k->fs, "hash");
-	struct sov_buf b = SOV_BUF_INIT;
 
+	sov_buf_reset(b);
 	if (h.ptr && sov_jscan_is_plain_string(h)) {
-		sov_buf_add(&b, h.ptr + 1, h.len - 2);
+		sov_buf_add(b, h.ptr + 1, h.len - 2);
 	} else {
 		struct sov_span text;
 		char hex[33];
@@ -1078,18 +1079,48 @@ static int dedup_key(struct sov_jmerge *m, const struct keyed *k, const struct e
 		if (decode_string(m, entry_field(e, &k->fs, "memory"), &text) < 0)
 			return -1;
 		sov_md5_hex(text.ptr, text.len, hex);
-		sov_buf_add(&b, hex, 32);
+		sov_buf_add(b, hex, 32);
 	}
 	for (size_t i = 0; i < 3; i++) {
 		struct sov_span s = entry_field(e, &k->fs, scope[i]);
-		sov_buf_addch(&b, 0x1f);
+		sov_buf_addch(b, 0x1f);
 		if (s.ptr)
-			sov_buf_add(&b, s.ptr, s.len);
+			sov_buf_add(b, s.ptr, s.len);
 		else
-			sov_buf_addstr(&b, "null");
+			sov_buf_addstr(b, "null");
+	}
+	return 0;
+}
+
+/* Same, as a span the merge owns. */
+static int dedup_key(struct sov_jmerge *m, const struct keyed *k, const struct entry *e,
+		     struct sov_span *out)
+{
+	struct sov_buf b = SOV_BUF_INIT;
+
+	if (dedup_key_into(m, k, e, &b) < 0) {
+		sov_buf_release(&b);
+		return -1;
 	}
 	*out = own(m, &b);
 	return 0;
+}
+
+/*
+ * Which of two memories with one dedup key is the one to keep: the
+ * earliest created_at (none: after every instant), then the smallest id.
+ * Depends on nothing but the two memories, never on the side.
+ */
+static int keep_first(const struct keyed *k, const struct entry *a, const struct entry *b)
+{
+	static const char *const created[] = { "created_at", NULL };
+	int64_t ta = entry_instant(a, &k->fs, created), tb = entry_instant(b, &k->fs, created);
+
+	if (ta == SOV_JMERGE_NO_TIME)
+		ta = INT64_MAX;
+	if (tb == SOV_JMERGE_NO_TIME)
+		tb = INT64_MAX;
+	return ta < tb || (ta == tb && span_cmp(a->key, b->key) < 0);
 }
 
 /*
@@ -1100,12 +1131,11 @@ static int dedup_key(struct sov_jmerge *m, const struct keyed *k, const struct e
  * take part: a duplicate already in the base (edited or not) stays, since
  * dropping it would delete what nobody deleted.  Duplicates one side made
  * on its own are that side's business (and merge(O,A,A) must stay A).  The
- * survivor is the earliest created_at, then the smallest id.
+ * survivor is the one keep_first() prefers.
  */
 static void dedup_mem0(struct sov_jmerge *m, const struct keyed *k, struct result *res,
 		       size_t n)
 {
-	static const char *const created[] = { "created_at", NULL };
 	struct coll groups = { 0 };
 	size_t *keep = NULL, keep_alloc = 0, i;
 	int any = 0, is_new;
@@ -1133,7 +1163,6 @@ static void dedup_mem0(struct sov_jmerge *m, const struct keyed *k, struct resul
 	for (i = 0; i < n; i++) {
 		struct entry *g;
 		size_t *kp, j;
-		int64_t ti, tj;
 
 		/* Only what a side added: never what was there before. */
 		if (!res[i].dkey.ptr)
@@ -1147,14 +1176,7 @@ static void dedup_mem0(struct sov_jmerge *m, const struct keyed *k, struct resul
 			continue;
 		}
 		j = *kp;
-		/* Earliest created_at (none: after every instant), then smallest id. */
-		ti = entry_instant(res[i].e, &k->fs, created);
-		tj = entry_instant(res[j].e, &k->fs, created);
-		if (ti == SOV_JMERGE_NO_TIME)
-			ti = INT64_MAX;
-		if (tj == SOV_JMERGE_NO_TIME)
-			tj = INT64_MAX;
-		if (ti < tj || (ti == tj && span_cmp(res[i].e->key, res[j].e->key) < 0)) {
+		if (keep_first(k, res[i].e, res[j].e)) {
 			res[j].dropped = 1;
 			*kp = i;
 		} else {
@@ -1164,6 +1186,86 @@ static void dedup_mem0(struct sov_jmerge *m, const struct keyed *k, struct resul
 	}
 out:
 	free(keep);
+	coll_release(&groups);
+}
+
+/* A base memory the merge deleted; kept: a side still has it. */
+struct gone {
+	const struct entry *base;
+	int kept;
+};
+
+#define GROUP_SURVIVES 4
+
+/*
+ * Duplicates already in the base, deduplicated differently by the two
+ * sides: ours deleted m1 and kept m2, theirs deleted m2 and kept m1.  Each
+ * deletion alone is honoured as a one-sided change, and the text both sides
+ * kept would be gone.  So a base memory's deletion is honoured only while
+ * the text lives on in the result, or where a side deleted the text itself
+ * (that side holds no memory with its dedup key, the ordinary 3-way
+ * deletion).  When both sides still hold the text and the result has none,
+ * one deleted memory comes back as it was in the base: of those a side
+ * kept, the one keep_first() prefers.  Nothing depends on which side is
+ * ours.  gone[] are the deleted base memories; res[] grows by the restored.
+ */
+static void restore_base_dups(struct sov_jmerge *m, const struct keyed *k,
+			     const struct coll c[3], const struct gone *gone, size_t ngone,
+			     struct result **res, size_t *nres, size_t *res_alloc)
+{
+	struct coll groups = { 0 };
+	struct sov_buf key = SOV_BUF_INIT;
+	int *flags = NULL, is_new;
+	size_t *best = NULL, flags_alloc = 0, best_alloc = 0, i;
+	struct entry *g;
+
+	/* The texts deleted memories had. */
+	for (i = 0; i < ngone; i++) {
+		if (!gone[i].kept || dedup_key_into(m, k, gone[i].base, &key) < 0)
+			continue;
+		g = coll_intern(&groups, own(m, &key), &is_new);
+		if (is_new) {
+			SOV_ALLOC_GROW(flags, groups.n, flags_alloc);
+			SOV_ALLOC_GROW(best, groups.n, best_alloc);
+			flags[g->pos] = 0;
+			best[g->pos] = SIZE_MAX;
+		}
+		if (best[g->pos] == SIZE_MAX || keep_first(k, gone[i].base, gone[best[g->pos]].base))
+			best[g->pos] = i;
+	}
+	if (!groups.n)
+		goto out;
+	/* Which sides still hold each text, and whether the result does. */
+	for (int side = 1; side < 3; side++)
+		for (i = 0; i < c[side].n; i++)
+			if (dedup_key_into(m, k, &c[side].e[i], &key) == 0 &&
+			    (g = coll_find(&groups, (struct sov_span){ key.ptr, key.len })))
+				flags[g->pos] |= side == 1 ? TOUCH_OURS : TOUCH_THEIRS;
+	for (i = 0; i < *nres; i++)
+		if (!(*res)[i].dropped &&
+		    dedup_key_into(m, k, (*res)[i].e, &key) == 0 &&
+		    (g = coll_find(&groups, (struct sov_span){ key.ptr, key.len })))
+			flags[g->pos] |= GROUP_SURVIVES;
+
+	for (i = 0; i < groups.n; i++) {
+		const struct entry *e;
+		struct result *r;
+
+		if (flags[i] != (TOUCH_OURS | TOUCH_THEIRS))
+			continue;
+		e = gone[best[i]].base;
+		SOV_ALLOC_GROW(*res, *nres + 1, *res_alloc);
+		r = &(*res)[(*nres)++];
+		memset(r, 0, sizeof(*r));
+		r->e = e;
+		r->in_base = 1;
+		r->base_pos = e->pos;
+		m->stats.deleted--;
+	}
+out:
+	free(flags);
+	free(best);
+	sov_buf_release(&key);
 	coll_release(&groups);
 }
 
@@ -1680,7 +1782,8 @@ static int merge_keyed(struct sov_jmerge *m, const struct sov_jmerge_rule *rule,
 	struct keyed k = { rule, { { 0 }, 0 }, 0, depth };
 	struct coll c[3] = { { 0 } };
 	struct result *res = NULL;
-	size_t nres = 0, res_alloc = 0, i;
+	struct gone *gone = NULL;
+	size_t nres = 0, res_alloc = 0, ngone = 0, gone_alloc = 0, i;
 	struct val w[3];
 	char open = 0;
 	int ret = -1, side;
@@ -1748,6 +1851,11 @@ static int merge_keyed(struct sov_jmerge *m, const struct sov_jmerge_rule *rule,
 			if (ch == TAKE_NONE) {
 				if (x[0])
 					m->stats.deleted++;
+				if (x[0] && rule->mem0_dedup) {
+					SOV_ALLOC_GROW(gone, ngone + 1, gone_alloc);
+					gone[ngone].base = x[0];
+					gone[ngone++].kept = x[1] || x[2];
+				}
 				continue;
 			}
 			if (!x[0])
@@ -1765,8 +1873,11 @@ static int merge_keyed(struct sov_jmerge *m, const struct sov_jmerge_rule *rule,
 				r->order_time = entry_instant(x[ch], &k.fs, rule->order_fields);
 		}
 	}
-	if (rule->mem0_dedup)
+	if (rule->mem0_dedup) {
 		dedup_mem0(m, &k, res, nres);
+		if (ngone)
+			restore_base_dups(m, &k, c, gone, ngone, &res, &nres, &res_alloc);
+	}
 	if (nres)
 		qsort(res, nres, sizeof(*res), cmp_result);
 
@@ -1805,6 +1916,7 @@ out:
 	for (side = 0; side < 3; side++)
 		coll_release(&c[side]);
 	free(res);
+	free(gone);
 	return ret;
 }
 

@@ -73,6 +73,8 @@ t1='{"id": "m1", "memory": "Likes tea", "hash": "h2", "created_at": "2026-02-08T
 t1e='{"id": "m1", "memory": "Likes tea", "hash": "h2", "metadata": {"source": "chat"}, "created_at": "2026-02-08T10:00:00Z", "updated_at": "2026-02-09T10:00:00Z"}'
 t2='{"id": "m2", "memory": "Likes tea", "hash": "h2", "created_at": "2026-02-08T11:00:00Z", "updated_at": null}'
 t3='{"id": "m3", "memory": "Likes tea", "hash": "h2", "created_at": "2026-02-09T11:00:00Z", "updated_at": null}'
+# Another memory, not a copy of those (its id is not theirs).
+m0='{"id": "m0", "memory": "Name is Alex", "hash": "h1", "created_at": "2026-02-08T09:00:00Z", "updated_at": null}'
 r1='{"source": "alex", "relationship": "likes", "target": "tea"}'
 r2='{"source": "alex", "relationship": "lives_in", "target": "paris"}'
 r3='{"source": "alex", "relationship": "works_at", "target": "acme"}'
@@ -213,6 +215,45 @@ test_expect_success 'duplicates in the base, each edited on one side: both edits
 	printf "%s\n" "{\"results\": [$t1, $t2, $d5]}" >theirs &&
 	DRIVER=memories merge_both_orders $M base ours theirs &&
 	grep "\"m4\"" result && ! grep "\"m5\"" result && grep "\"m2\"" result
+'
+
+# ids: the ids of the memories in ./result, in order, space-separated.
+ids() {
+	python3 -c "import json; print(\" \".join(m[\"id\"] for m in json.load(open(\"result\"))[\"results\"]))"
+}
+
+test_expect_success 'a base duplicate deduplicated differently by each clone: the text stays, once' '
+	# Each clone'"'"'s mem0 removed another copy of "Likes tea" (m1, m2:
+	# hash h2): each deletion is one-sided, but the text both kept must
+	# not vanish.  m1 stays: the earlier created_at.
+	printf "%s\n" "{\"results\": [$m0, $t1, $t2]}" >base &&
+	printf "%s\n" "{\"results\": [$m0, $t2]}" >ours &&
+	printf "%s\n" "{\"results\": [$m0, $t1]}" >theirs &&
+	DRIVER=memories merge_both_orders $M base ours theirs &&
+	test "$(ids)" = "m0 m1" &&
+	DRIVER=memories merge_both_orders $M base ours theirs --rebase &&
+	test "$(ids)" = "m0 m1" &&
+	# The driver alone, as the review ran it.
+	cp ours A && sovsync merge-memories base A theirs $M 7 &&
+	cp A result && test "$(ids)" = "m0 m1"
+'
+
+test_expect_success 'three copies, each clone deleted a different two: one stays, the same either way' '
+	# t1 (created 10:00) was deleted by both; t2 (11:00) kept by theirs,
+	# t3 (the 9th) kept by ours: the earliest created_at of those kept.
+	printf "%s\n" "{\"results\": [$t1, $t2, $t3]}" >base &&
+	printf "%s\n" "{\"results\": [$t3]}" >ours &&
+	printf "%s\n" "{\"results\": [$t2]}" >theirs &&
+	DRIVER=memories merge_both_orders $M base ours theirs &&
+	test "$(ids)" = "m2" &&
+	DRIVER=memories merge_both_orders $M base ours theirs --rebase &&
+	test "$(ids)" = "m2" &&
+	# A clone that deleted every copy deleted the text: that stays a deletion.
+	printf "%s\n" "{\"results\": [$m0, $t1, $t2]}" >base &&
+	printf "%s\n" "{\"results\": [$m0]}" >ours &&
+	printf "%s\n" "{\"results\": [$m0, $t1]}" >theirs &&
+	DRIVER=memories merge_both_orders $M base ours theirs &&
+	test "$(ids)" = "m0"
 '
 
 test_expect_success 'mem0 graph relations: a union by value, deletions honoured' '
