@@ -6,10 +6,10 @@
  * --renormalize`, which runs the configured filter).
  */
 #include "attr.h"
+#include "blob.h"
 #include "cli.h"
 #include "config.h"
 #include "error.h"
-#include "frame.h"
 #include "fs.h"
 #include "run.h"
 
@@ -158,15 +158,10 @@ static void pattern_pathspec(const char *pat, struct sov_buf *out)
 static int blob_is_stored(git_repository *repo, const char *hex)
 {
 	git_oid id;
-	git_blob *b = NULL;
-	int ret;
 
-	if (git_oid_fromstrn(&id, hex, GIT_OID_HEXSZ) < 0 || git_blob_lookup(&b, repo, &id) < 0)
-		return sov_error_git("blob %.40s", hex);
-	ret = !git_blob_rawsize(b) ||
-		sov_frame_is_encoded(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
-	git_blob_free(b);
-	return ret;
+	if (git_oid_fromstrn(&id, hex, GIT_OID_HEXSZ) < 0)
+		return sov_error("not an object id: %.40s", hex);
+	return sov_blob_is_encoded(repo, &id);
 }
 
 /*

@@ -13,6 +13,7 @@
  * for that: no formatting ping-pong between writers.
  */
 #include "manifest.h"
+#include "blob.h"
 #include "frame.h"
 #include "error.h"
 #include "fs.h"
@@ -336,63 +337,15 @@ static int content_hash_write(void *ctx, const void *data, size_t len)
 	return 0;
 }
 
-/* Blobs larger than this are read through `git cat-file`, never whole. */
-#define STREAM_MIN_SIZE (8u << 20)
-
 static int decoder_write(void *dec, const void *data, size_t len)
 {
 	return sov_frame_decoder_write(dec, data, len);
 }
 
-/*
- * Feed blob `blob` to `dec`: small ones from libgit2's object (it inflates
- * the whole object), larger ones piped from `git cat-file blob`, which
- * streams even a packed blob (`git add` packs files over
- * core.bigFileThreshold), so the memory used does not grow with the size of
- * the file.
- */
+/* Feed blob `blob` to `dec` in bounded memory (blob.h). */
 static int feed_blob(git_repository *repo, const git_oid *blob, struct sov_frame_decoder *dec)
 {
-	char hex[GIT_OID_HEXSZ + 1];
-	size_t size = 0;
-	git_object_t type;
-	git_odb *odb = NULL;
-	git_blob *b = NULL;
-	int ret;
-
-	git_oid_tostr(hex, sizeof(hex), blob);
-	if (git_repository_odb(&odb, repo) < 0 || git_odb_read_header(&size, &type, odb, blob) < 0) {
-		git_odb_free(odb);
-		return sov_error_git("blob %s", hex);
-	}
-	git_odb_free(odb);
-	if (size >= STREAM_MIN_SIZE) {
-		/*
-		 * Git streams a packed blob only above core.bigFileThreshold
-		 * (else it inflates it whole), and the pages of a mapped pack
-		 * count in the resident size: small windows (default 1 GiB).
-		 */
-		const char *argv[] = { "git", "--git-dir", git_repository_path(repo),
-				       "-c", "core.bigFileThreshold=1m",
-				       "-c", "core.packedGitWindowSize=1m",
-				       "-c", "core.packedGitLimit=16m",
-				       "cat-file", "blob", hex, NULL };
-		struct sov_run run = { 0 };
-
-		run.argv = argv;
-		run.out_fn = decoder_write;
-		run.out_ctx = dec;
-		run.inherit_stderr = 1;
-		ret = sov_run(&run);
-		if (ret > 0)
-			sov_error("git cat-file blob %s failed", hex);
-		return ret ? -1 : 0;
-	}
-	if (git_blob_lookup(&b, repo, blob) < 0)
-		return sov_error_git("blob %s", hex);
-	ret = sov_frame_decoder_write(dec, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
-	git_blob_free(b);
-	return ret;
+	return sov_blob_stream(repo, blob, decoder_write, dec);
 }
 
 /*

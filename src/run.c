@@ -91,7 +91,7 @@ int sov_run(const struct sov_run *run)
 	int in_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 };
 	int err_pipe[2] = { -1, -1 }, report[2] = { -1, -1 };
 	size_t in_off = 0;
-	int status = 0, child_errno = 0, out_failed = 0, ret = -1, reaped = 0;
+	int status = 0, child_errno = 0, out_failed = 0, out_enough = 0, ret = -1, reaped = 0;
 	int64_t last_activity, kill_at = -1;
 	int timed_out = 0;
 	pid_t pid;
@@ -204,9 +204,12 @@ int sov_run(const struct sov_run *run)
 			}
 			last_activity = now_ms();
 			if (fd == out_pipe[0] && run->out_fn) {
-				if (run->out_fn(run->out_ctx, tmp, (size_t)got) < 0) {
+				int r = run->out_fn(run->out_ctx, tmp, (size_t)got);
+
+				if (r != 0) {
 					/* No use reading on: the child gets SIGPIPE. */
-					out_failed = 1;
+					out_failed = r < 0;
+					out_enough = r > 0;
 					close(fd);
 					out_pipe[0] = -1;
 				}
@@ -241,6 +244,8 @@ int sov_run(const struct sov_run *run)
 	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	if (out_failed)
 		ret = -1;	/* the callback's message stands */
+	else if (out_enough && WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE)
+		ret = 0;	/* stopped because the rest was not wanted */
 out:
 	for (int i = 0; i < 2; i++) {
 		if (in_pipe[i] >= 0) close(in_pipe[i]);

@@ -24,10 +24,12 @@ struct sov_run {
 	struct sov_buf *out;		/* captured stdout, or NULL to discard */
 	/*
 	 * Instead of `out`: stdout handed over as it arrives, so that output
-	 * of any size (a blob) is processed in bounded memory.  Returns 0 or
-	 * -1 with a message; after a failure stdout is closed (the child gets
-	 * SIGPIPE on its next write, not the rest of a 1 GiB blob read) and
-	 * sov_run returns -1 once the child has ended.
+	 * of any size (a blob) is processed in bounded memory.  Returns 0 to
+	 * go on, 1 when it has seen enough, or -1 with a message.  On 1 or -1
+	 * stdout is closed (the child gets SIGPIPE on its next write, not the
+	 * rest of a 1 GiB blob read); sov_run then returns, once the child has
+	 * ended, -1 after a failure, and after "enough" the child's status
+	 * with a death by SIGPIPE counted as 0.
 	 */
 	int (*out_fn)(void *ctx, const void *data, size_t len);
 	void *out_ctx;

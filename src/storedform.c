@@ -3,6 +3,7 @@
  * storedform.h.
  */
 #include "storedform.h"
+#include "blob.h"
 #include "error.h"
 #include "filter.h"
 #include "frame.h"
@@ -35,20 +36,6 @@ static int is_filtered(git_repository *repo, const char *path)
 	if (git_attr_get(&value, repo, GIT_ATTR_CHECK_FILE_THEN_INDEX, path, "filter") < 0)
 		return sov_error_git("%s: attributes", path);
 	return git_attr_value(value) == GIT_ATTR_VALUE_STRING && !strcmp(value, "sovsync");
-}
-
-/* 1 when the blob is non-empty and lacks the stored form's header. */
-static int is_raw(git_repository *repo, const git_oid *id)
-{
-	git_blob *blob = NULL;
-	int ret;
-
-	if (git_blob_lookup(&blob, repo, id) < 0)
-		return sov_error_git("blob %s", git_oid_tostr_s(id));
-	ret = git_blob_rawsize(blob) > 0 &&
-	      !sov_frame_is_encoded(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-	git_blob_free(blob);
-	return ret;
 }
 
 int sov_storedform_find_raw(git_repository *repo, const char *root, const git_oid *base,
@@ -86,9 +73,12 @@ int sov_storedform_find_raw(git_repository *repo, const char *root, const git_oi
 			continue;
 		if ((r = is_filtered(repo, d->new_file.path)) < 0)
 			goto out;
-		if (r && (r = is_raw(repo, &d->new_file.id)) < 0)
+		if (!r)
+			continue;
+		/* Its first bytes only: a raw file can be large. */
+		if ((r = sov_blob_is_encoded(repo, &d->new_file.id)) < 0)
 			goto out;
-		if (r)
+		if (!r)
 			sov_buf_addf(out, "%s\n", d->new_file.path);
 	}
 	ret = 0;

@@ -1,0 +1,75 @@
+/*
+ * blob.c - blobs in bounded memory; see blob.h.
+ */
+#include "blob.h"
+#include "error.h"
+#include "frame.h"
+#include "run.h"
+
+#include <string.h>
+
+int sov_blob_stream(git_repository *repo, const git_oid *id,
+		    int (*fn)(void *ctx, const void *data, size_t len), void *ctx)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t size = 0;
+	git_object_t type;
+	git_odb *odb = NULL;
+	git_blob *b = NULL;
+	int ret;
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	if (git_repository_odb(&odb, repo) < 0 || git_odb_read_header(&size, &type, odb, id) < 0) {
+		git_odb_free(odb);
+		return sov_error_git("blob %s", hex);
+	}
+	git_odb_free(odb);
+	if (size >= SOV_BLOB_STREAM_MIN) {
+		const char *argv[] = { "git", "--git-dir", git_repository_path(repo),
+				       "-c", "core.bigFileThreshold=1m",
+				       "-c", "core.packedGitWindowSize=1m",
+				       "-c", "core.packedGitLimit=16m",
+				       "cat-file", "blob", hex, NULL };
+		struct sov_run run = { 0 };
+
+		run.argv = argv;
+		run.out_fn = fn;
+		run.out_ctx = ctx;
+		run.inherit_stderr = 1;
+		ret = sov_run(&run);
+		if (ret > 0)
+			sov_error("git cat-file blob %s failed", hex);
+		return ret ? -1 : 0;
+	}
+	if (git_blob_lookup(&b, repo, id) < 0)
+		return sov_error_git("blob %s", hex);
+	ret = size ? fn(ctx, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b)) : 0;
+	git_blob_free(b);
+	return ret < 0 ? -1 : 0;
+}
+
+struct head {
+	unsigned char bytes[SOV_FRAME_HEADER_SIZE];
+	size_t len;
+};
+
+static int take_head(void *ctx, const void *data, size_t len)
+{
+	struct head *h = ctx;
+	size_t n = sizeof(h->bytes) - h->len;
+
+	if (n > len)
+		n = len;
+	memcpy(h->bytes + h->len, data, n);
+	h->len += n;
+	return h->len == sizeof(h->bytes);
+}
+
+int sov_blob_is_encoded(git_repository *repo, const git_oid *id)
+{
+	struct head h = { { 0 }, 0 };
+
+	if (sov_blob_stream(repo, id, take_head, &h) < 0)
+		return -1;
+	return !h.len || sov_frame_is_encoded(h.bytes, h.len);
+}
