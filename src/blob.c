@@ -4,6 +4,7 @@
 #include "blob.h"
 #include "error.h"
 #include "frame.h"
+#include "fs.h"
 #include "run.h"
 
 #include <string.h>
@@ -72,4 +73,19 @@ int sov_blob_is_encoded(git_repository *repo, const git_oid *id)
 	if (sov_blob_stream(repo, id, take_head, &h) < 0)
 		return -1;
 	return !h.len || sov_frame_is_encoded(h.bytes, h.len);
+}
+
+int sov_blob_worktree_id(const char *top, const char *rel, git_oid *out)
+{
+	struct sov_buf data = SOV_BUF_INIT;
+	int ret = sov_fs_read_under(top, rel, &data);
+
+	if (ret < 0) {
+		sov_error_clear();	/* a link or a directory: not a file of ours */
+		ret = 1;
+	} else if (ret == 0 && git_odb_hash(out, data.ptr, data.len, GIT_OBJECT_BLOB) < 0) {
+		ret = sov_error_git("%s: cannot hash", rel);
+	}
+	sov_buf_release(&data);
+	return ret;
 }

@@ -31,4 +31,12 @@ int sov_blob_stream(git_repository *repo, const git_oid *id,
  */
 int sov_blob_is_encoded(git_repository *repo, const git_oid *id);
 
+/*
+ * The blob id of the work tree file top/rel as it is (no filter: what the
+ * manifest files hold), read without following a link anywhere on the
+ * path (fs.h).  Returns 0 with `out` set, 1 when it is absent or not a
+ * regular file, -1 on error.
+ */
+int sov_blob_worktree_id(const char *top, const char *rel, git_oid *out);
+
 #endif

@@ -2,6 +2,7 @@
  * hookrun.c - the manifest work of the Git hooks; see hookrun.h.
  */
 #include "hookrun.h"
+#include "blob.h"
 #include "error.h"
 #include "fs.h"
 #include "install.h"
@@ -317,17 +318,11 @@ int sov_hookrun_pre_commit(struct sov_hookrun *h)
 static int worktree_holds(git_repository *repo, const char *path, const git_oid *a,
 			  const git_oid *b)
 {
-	struct sov_buf full = SOV_BUF_INIT, have = SOV_BUF_INIT;
 	git_oid id;
-	int ret;
+	int ret = sov_blob_worktree_id(git_repository_workdir(repo), path, &id) == 0 &&
+		  (git_oid_equal(&id, a) || git_oid_equal(&id, b));
 
-	sov_buf_addf(&full, "%s%s", git_repository_workdir(repo), path);
-	ret = sov_buf_read_file(&have, full.ptr) == 0 &&
-		git_odb_hash(&id, have.ptr, have.len, GIT_OBJECT_BLOB) == 0 &&
-		(git_oid_equal(&id, a) || git_oid_equal(&id, b));
 	sov_error_clear();
-	sov_buf_release(&full);
-	sov_buf_release(&have);
 	return ret;
 }
 

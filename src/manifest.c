@@ -998,8 +998,7 @@ static int write_results(struct ctx *c, struct snapshot *s, struct sov_buf *list
 int sov_manifest_stage(git_repository *repo, const char *list)
 {
 	const char *wd = git_repository_workdir(repo);
-	struct sov_buf copy = SOV_BUF_INIT, info = SOV_BUF_INIT, full = SOV_BUF_INIT;
-	struct sov_buf have = SOV_BUF_INIT;
+	struct sov_buf copy = SOV_BUF_INIT, info = SOV_BUF_INIT;
 	const char **argv = NULL;
 	size_t n = 0, alloc = 0;
 	char *line, *save = NULL;
@@ -1028,12 +1027,7 @@ int sov_manifest_stage(git_repository *repo, const char *list)
 		 * then gets its stat data, and the tree shows clean); by id
 		 * when it holds an edit of the user's, which must stay unstaged.
 		 */
-		sov_buf_reset(&full);
-		sov_buf_reset(&have);
-		sov_buf_addf(&full, "%s%s", wd, path);
-		if (sov_buf_read_file(&have, full.ptr) == 0 &&
-		    git_odb_hash(&id, have.ptr, have.len, GIT_OBJECT_BLOB) == 0 &&
-		    git_oid_equal(&id, &want)) {
+		if (sov_blob_worktree_id(wd, path, &id) == 0 && git_oid_equal(&id, &want)) {
 			SOV_ALLOC_GROW(argv, n + 2, alloc);
 			argv[n++] = path;
 		} else {
@@ -1047,22 +1041,14 @@ int sov_manifest_stage(git_repository *repo, const char *list)
 		ret = sov_run_git_argv(NULL, wd, NULL, argv);
 	if (!ret && info.len) {
 		const char *index_info[] = { "git", "update-index", "--add", "--index-info", NULL };
-		struct sov_run run = { 0 };
 
-		run.argv = index_info;
-		run.dir = wd;
-		run.in = info.ptr;
-		run.in_len = info.len;
-		run.inherit_stderr = 1;
-		if (sov_run(&run) != 0)
-			ret = sov_error("git update-index --index-info failed");
+		/* The message names git's own cause. */
+		ret = sov_run_git_input(NULL, wd, index_info, info.ptr, info.len);
 	}
 out:
 	free(argv);
 	sov_buf_release(&copy);
 	sov_buf_release(&info);
-	sov_buf_release(&full);
-	sov_buf_release(&have);
 	return ret;
 }
 
