@@ -976,8 +976,8 @@ static int write_results(struct ctx *c, struct snapshot *s, struct sov_buf *list
 		if (state == WT_SAME)
 			continue;
 		if (state == WT_EDITED) {
-			fprintf(stderr, "sovsync: %s: your unstaged edit is kept in the working "
-				"tree (not committed)\n", f->path);
+			sov_warn("%s: your unstaged edit is kept in the working tree (not "
+				 "committed)", f->path);
 			sov_buf_reset(&merged);
 			if (have.len && merge_derived(c, f, &have, &merged) == 0 &&
 			    (merged.len != have.len || memcmp(merged.ptr, have.ptr, have.len)))
