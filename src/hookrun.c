@@ -649,12 +649,27 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw
 		     (long long)(opts.commit_time / 1000000));
 	{
 		const char *env[] = { date.ptr, adate.ptr, NULL };
-		const char *commit_tree[] = { "git", "commit-tree", tree_hex, "-p", head_hex,
-					      "-m", SOV_FOLLOWUP_MESSAGE, NULL };
 		const char *update_ref[] = { "git", "update-ref", "-m", SOV_FOLLOWUP_MESSAGE,
 					     "HEAD", NULL, head_hex, NULL };
+		struct sov_argv commit_tree = SOV_ARGV_INIT;
+		int sign = 0, failed;
 
-		if (sov_run_git_argv(&out, git_repository_workdir(h->repo), env, commit_tree) < 0)
+		/*
+		 * Signed as `git commit` would sign it: commit-tree reads
+		 * gpg.format and user.signingKey for -S, but not
+		 * commit.gpgSign (a branch protection that wants signed
+		 * commits would refuse the follow-up).
+		 */
+		if (sov_config_get_bool(h->cfg, "commit.gpgSign", 0, &sign) < 0)
+			goto out;
+		sov_argv_pushl(&commit_tree, "git", "commit-tree", tree_hex, "-p", head_hex,
+			       "-m", SOV_FOLLOWUP_MESSAGE, NULL);
+		if (sign)
+			sov_argv_push(&commit_tree, "-S");
+		failed = sov_run_git_argv(&out, git_repository_workdir(h->repo), env,
+					  commit_tree.v) < 0;
+		sov_argv_release(&commit_tree);
+		if (failed)
 			goto out;
 		sov_buf_rtrim(&out);
 		if (out.len != GIT_OID_HEXSZ || git_oid_fromstrn(&followup, out.ptr, out.len) < 0) {
