@@ -770,7 +770,7 @@ out:
 	return ret;
 }
 
-int sov_hookrun_check_push(git_repository *repo, const char *root, const char *source)
+int sov_hookrun_check_push(const char *workdir)
 {
 	struct sov_hookrun h = SOV_HOOKRUN_INIT;
 	struct sov_buf dir = SOV_BUF_INIT, problems = SOV_BUF_INIT, report = SOV_BUF_INIT;
@@ -778,17 +778,12 @@ int sov_hookrun_check_push(git_repository *repo, const char *root, const char *s
 	git_oid head;
 	int ret;
 
-	if (!git_repository_workdir(repo) || !sov_install_is_installed(repo) ||
-	    head_id(repo, &head) != 0)
-		return 0;	/* no hooks to keep it; nothing to push; (push fails) */
-	h.repo = repo;
-	sov_buf_addstr(&h.root, root);
-	sov_buf_addstr(&h.source, source);
-	if (sov_repo_state_path(repo, "conflicts.json", &h.conflicts) < 0) {
-		ret = -1;
-		goto out;
-	}
-	ret = sov_hookinst_check(git_repository_workdir(repo), &dir, &problems);
+	/* The whole context, as a hook has it: a follow-up reads its config. */
+	h.only_if_installed = 1;
+	ret = sov_hookrun_open(&h, workdir);
+	if (ret < 0 || !h.is_installed || head_id(h.repo, &head) != 0)
+		goto out;	/* no hooks to keep it; nothing to push; (push fails) */
+	ret = sov_hookinst_check(workdir, &dir, &problems);
 	if (ret > 0) {
 		/*
 		 * Hooks in order: HEAD is trusted unless it was made while they
@@ -796,13 +791,13 @@ int sov_hookrun_check_push(git_repository *repo, const char *root, const char *s
 		 * post-commit would, with a follow-up when stale.
 		 */
 		ret = is_trusted(&h, &head) ? 0 :
-			ensure_fresh(&h, NULL, NULL, may_follow_up(repo), 0);
+			ensure_fresh(&h, NULL, NULL, may_follow_up(h.repo), 0);
 		goto out;
 	}
 	if (ret < 0)
 		goto out;
 	sov_hookrun_opts(&h, &opts);
-	ret = sov_manifest_verify(repo, &head, &opts, &report);
+	ret = sov_manifest_verify(h.repo, &head, &opts, &report);
 	if (ret == 0)
 		mark_trusted(&h, &head);
 	if (ret > 0) {
@@ -813,9 +808,7 @@ int sov_hookrun_check_push(git_repository *repo, const char *root, const char *s
 				dir.ptr, problems.ptr);
 	}
 out:
-	sov_buf_release(&h.root);
-	sov_buf_release(&h.source);
-	sov_buf_release(&h.conflicts);
+	sov_hookrun_release(&h);
 	sov_buf_release(&dir);
 	sov_buf_release(&problems);
 	sov_buf_release(&report);

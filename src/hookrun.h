@@ -91,9 +91,9 @@ int sov_hookrun_ensure_fresh(struct sov_hookrun *h, const git_oid *base,
  * repair would hide the bypass, which goes on making stale commits).  When
  * they are in order, a HEAD this clone has not checked (made while they
  * were bypassed) is checked and repaired by a follow-up, as post-commit
- * does.  `root` and `source`: sovsync.root and sovsync.source.  0: push.
+ * does.  `workdir`: the top of the work tree.  0: push.
  */
-int sov_hookrun_check_push(git_repository *repo, const char *root, const char *source);
+int sov_hookrun_check_push(const char *workdir);
 
 /* The default options for this repository (root, source, conflict queue). */
 void sov_hookrun_opts(struct sov_hookrun *h, struct sov_manifest_opts *opts);

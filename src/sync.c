@@ -1506,7 +1506,7 @@ static int step_push(struct cycle *c)
 		return 0;
 
 	/* Hooks bypassed: never push a manifest they did not keep true. */
-	if (sov_hookrun_check_push(c->repo, c->cfg->root.ptr, c->cfg->source.ptr) < 0)
+	if (sov_hookrun_check_push(c->workdir) < 0)
 		return -1;
 
 	sov_buf_addf(&spec, "HEAD:refs/heads/%s", c->branch.ptr);
