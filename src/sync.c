@@ -143,7 +143,8 @@ int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out)
 	 */
 	out->doc_stops = strcmp(on_conflict.ptr, "flag") != 0;
 	sov_buf_release(&on_conflict);
-	out->network_timeout_ms = net_ms < 100 ? 100 : net_ms;
+	/* 0 is "no limit", as for Git's own timeouts; else at least 0.1 s. */
+	out->network_timeout_ms = net_ms == 0 ? 0 : net_ms < 100 ? 100 : net_ms;
 	return 0;
 }
 
@@ -317,6 +318,10 @@ static int run_git_timed(struct cycle *c, struct argv *args, const struct sov_bu
 		NULL,
 	};
 	struct sov_run run = { 0 };
+
+	/* sovsync.networkTimeout=0: no limit of ours on HTTP either. */
+	if (!c->cfg->network_timeout_ms)
+		env[4] = NULL;
 
 	run.argv = args->v;
 	run.dir = c->workdir;

@@ -65,7 +65,7 @@ struct sov_sync_config {
 	 * sovsync.networkTimeout (the older sovsync.sync.networkTimeout is
 	 * still read), default 120 s: a fetch or push that shows no sign of
 	 * life (no byte of output, progress included) for this long is
-	 * stopped with every process it started (run.h).
+	 * stopped with every process it started (run.h).  0: no limit.
 	 */
 	int64_t network_timeout_ms;
 	/*
