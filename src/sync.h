@@ -143,10 +143,15 @@ struct sov_sync_result {
 	struct sov_buf changes;	/* "<A|M|D>\t<path>\n" lines (owned) */
 	struct sov_buf error;	/* what failed, for FAILED and CONFLICT */
 	size_t kept_edits;	/* modify/delete conflicts settled (and queued) */
+	/*
+	 * What the start of the cycle did about a merge an earlier cycle
+	 * was killed in (.git/sovsync/merge-in-progress.json), or empty.
+	 */
+	struct sov_buf recovered;
 };
 
 #define SOV_SYNC_RESULT_INIT { SOV_SYNC_OK, 0, 0, "", 0, 0, 0, 0, 0, 0, \
-			       SOV_BUF_INIT, SOV_BUF_INIT, 0 }
+			       SOV_BUF_INIT, SOV_BUF_INIT, 0, SOV_BUF_INIT }
 
 void sov_sync_result_release(struct sov_sync_result *res);
 
