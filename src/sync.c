@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #define CONFLICT_FILE "sync-conflict.json"
+#define MERGE_MARK_FILE "merge-in-progress.json"
 #define MAX_BODY_PATHS 1000
 #define LOCK_POLL_MS 100
 
@@ -143,7 +144,8 @@ int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out)
 	 */
 	out->doc_stops = strcmp(on_conflict.ptr, "flag") != 0;
 	sov_buf_release(&on_conflict);
-	out->network_timeout_ms = net_ms < 100 ? 100 : net_ms;
+	/* 0 is "no limit", as for Git's own timeouts; else at least 0.1 s. */
+	out->network_timeout_ms = net_ms == 0 ? 0 : net_ms < 100 ? 100 : net_ms;
 	return 0;
 }
 
@@ -174,6 +176,7 @@ void sov_sync_result_release(struct sov_sync_result *res)
 {
 	sov_buf_release(&res->changes);
 	sov_buf_release(&res->error);
+	sov_buf_release(&res->recovered);
 	*res = (struct sov_sync_result)SOV_SYNC_RESULT_INIT;
 }
 
@@ -317,6 +320,10 @@ static int run_git_timed(struct cycle *c, struct argv *args, const struct sov_bu
 		NULL,
 	};
 	struct sov_run run = { 0 };
+
+	/* sovsync.networkTimeout=0: no limit of ours on HTTP either. */
+	if (!c->cfg->network_timeout_ms)
+		env[4] = NULL;
 
 	run.argv = args->v;
 	run.dir = c->workdir;
@@ -1319,6 +1326,141 @@ out:
 }
 
 /*
+ * A cycle killed (kill -9, power loss) while its `git merge` writes the
+ * work tree leaves files of the merged commit behind with no merge state;
+ * the next cycle must not commit them as local edits.  So the cycle
+ * records "<HEAD> is merging <commit> in <work tree>" in
+ * .git/sovsync/merge-in-progress.json (shared by the worktrees of a clone)
+ * before it runs `git merge`, and removes it once the merge has ended
+ * (merged, stopped with a merge state, refused, or died and put back).
+ */
+static int merge_mark(struct cycle *c, const git_oid *ours, const git_oid *theirs)
+{
+	struct sov_buf path = SOV_BUF_INIT, when = SOV_BUF_INIT;
+	char ours_hex[GIT_OID_HEXSZ + 1], theirs_hex[GIT_OID_HEXSZ + 1];
+	json_t *obj;
+	int ret = -1;
+
+	git_oid_tostr(ours_hex, sizeof(ours_hex), ours);
+	git_oid_tostr(theirs_hex, sizeof(theirs_hex), theirs);
+	sov_time_format(sov_time_now(), &when);
+	obj = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s}", "version", 1, "started_at",
+			when.ptr, "worktree", c->workdir, "upstream", c->upstream.ptr,
+			"head", ours_hex, "merging", theirs_hex);
+	if (!obj)
+		sov_error("cannot build the merge marker");
+	else if (sov_repo_state_path(c->repo, MERGE_MARK_FILE, &path) == 0)
+		ret = sov_json_write_file(path.ptr, obj);
+	json_decref(obj);
+	sov_buf_release(&path);
+	sov_buf_release(&when);
+	return ret;
+}
+
+static void merge_unmark(struct cycle *c)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+
+	if (sov_repo_state_path(c->repo, MERGE_MARK_FILE, &path) == 0 &&
+	    unlink(path.ptr) < 0 && errno != ENOENT)
+		sov_warn("%s: cannot remove: %s", path.ptr, strerror(errno));
+	sov_buf_release(&path);
+}
+
+/* The commit named by `key` in the marker, into `oid`: 0, or -1. */
+static int mark_oid(json_t *mark, const char *key, git_oid *oid)
+{
+	const char *hex = json_string_value(json_object_get(mark, key));
+
+	return hex && strlen(hex) == GIT_OID_HEXSZ && git_oid_fromstr(oid, hex) == 0 ? 0 : -1;
+}
+
+/*
+ * At the start of a cycle, before anything is staged: a marker left by a
+ * cycle killed during its merge.  With no merge state (check_no_operation
+ * has passed) and HEAD still the marker's, put the paths that differ
+ * between HEAD and the merged commit back to HEAD where they are dirty
+ * (restore_after_dead_merge); nothing else in the work tree is touched.
+ * If HEAD moved meanwhile (the user committed, or the merge had finished),
+ * the leftovers can no longer be told from the user's work: touch nothing,
+ * drop the marker and say so.  The note goes to res->recovered (the log
+ * line) and standard error.  Returns 0, or -1 (marker kept).
+ */
+static int recover_killed_merge(struct cycle *c)
+{
+	struct sov_buf path = SOV_BUF_INIT, *note = &c->res->recovered;
+	json_t *mark = NULL;
+	git_oid head, was, theirs;
+	char was_hex[GIT_OID_HEXSZ + 1], hex[GIT_OID_HEXSZ + 1];
+	const char *upstream, *worktree;
+	int restored, ret = -1;
+
+	if (sov_repo_state_path(c->repo, MERGE_MARK_FILE, &path) < 0)
+		goto out;
+	if (!sov_fs_exists(path.ptr)) {
+		ret = 0;
+		goto out;
+	}
+	if (sov_json_load_file(&mark, path.ptr) < 0 || mark_oid(mark, "head", &was) < 0 ||
+	    mark_oid(mark, "merging", &theirs) < 0) {
+		sov_error_clear();
+		sov_error("%s: unreadable record of a merge killed midway; check "
+			  "'git status' for its leftovers, then remove the file", path.ptr);
+		goto out;
+	}
+	worktree = json_string_value(json_object_get(mark, "worktree"));
+	if (worktree && strcmp(worktree, c->workdir) != 0) {
+		ret = 0;	/* another worktree's merge: its own cycle sees to it */
+		goto out;
+	}
+	upstream = json_string_value(json_object_get(mark, "upstream"));
+	if (!upstream)
+		upstream = "the remote";
+	git_oid_tostr(was_hex, sizeof(was_hex), &was);
+	git_oid_tostr(hex, sizeof(hex), &theirs);
+	sov_buf_reset(note);
+	if (!ref_id(c->repo, "HEAD", &head) || !git_oid_equal(&head, &was)) {
+		sov_buf_addf(note, "a merge of %s (commit %.7s) was killed midway, but HEAD "
+			     "has moved since (was %.7s): work tree left as it is, record "
+			     "dropped", upstream, hex, was_hex);
+		sov_warn("%s", note->ptr);
+		if (!c->opts->dry_run)
+			merge_unmark(c);
+		ret = 0;
+		goto out;
+	}
+	if (c->opts->dry_run) {
+		sov_buf_addf(note, "a merge of %s (commit %.7s) was killed midway: the next "
+			     "sync puts its leftovers back to HEAD", upstream,
+			     hex);
+		sov_warn("%s", note->ptr);
+		ret = 0;
+		goto out;
+	}
+	/* Nothing undone while a git (the killed one's lock) holds the index. */
+	restored = wait_index_unlocked(c, sov_sync_clock_ms() + c->cfg->lock_timeout_ms);
+	if (restored == 0)
+		restored = restore_after_dead_merge(c, &theirs);
+	if (restored < 0) {
+		sov_buf_reset(note);
+		sov_error_prefix("%s: a merge of %s (commit %.7s) was killed midway; its "
+				 "leftovers could not be put back to HEAD, nothing committed",
+				 c->workdir, upstream, hex);
+		goto out;
+	}
+	sov_buf_addf(note, "a merge of %s (commit %.7s) was killed midway: work tree put "
+		     "back to HEAD (%d path%s), none of it committed", upstream,
+		     hex, restored, restored == 1 ? "" : "s");
+	sov_warn("%s", note->ptr);
+	merge_unmark(c);
+	ret = 0;
+out:
+	json_decref(mark);
+	sov_buf_release(&path);
+	return ret;
+}
+
+/*
  * The merge failed with no merge state to abort and HEAD unmoved, after
  * Git had started on the work tree (merge_refused says it had not).  Put
  * the work tree back (restore_after_dead_merge) and set the error: the
@@ -1340,6 +1482,8 @@ static int merge_died(struct cycle *c, const git_oid *theirs, const char *raw_er
 	restored = restore_after_dead_merge(c, theirs);
 	if (restored < 0)
 		sov_warn("%s", sov_error_last());
+	else
+		merge_unmark(c);	/* else the next cycle tries again */
 
 	sov_buf_reset(&c->res->error);
 	if (smudge_failed_path(raw_err, &path)) {
@@ -1361,8 +1505,8 @@ static int merge_died(struct cycle *c, const git_oid *theirs, const char *raw_er
 	}
 	if (restored >= 0)
 		sov_buf_addf(&c->res->error, "; work tree put back to HEAD (%d path%s), "
-			     "nothing committed; %s", restored, restored == 1 ? "" : "s",
-			     msg.ptr);
+			     "none of the merge committed; %s", restored,
+			     restored == 1 ? "" : "s", msg.ptr);
 	else
 		sov_buf_addf(&c->res->error, "; the work tree could NOT be put back to "
 			     "HEAD: check 'git status' before the next sync; %s", msg.ptr);
@@ -1377,6 +1521,20 @@ static int merge_died(struct cycle *c, const git_oid *theirs, const char *raw_er
 }
 
 /*
+ * After a failed `git merge` from `ours`: 1 if it died while writing the
+ * work tree (no merge state, HEAD unmoved, not one of Git's refusals to
+ * start), 0 otherwise.
+ */
+static int merge_died_midway(struct cycle *c, const git_oid *ours, const char *err)
+{
+	git_oid now;
+
+	return git_repository_state(c->repo) == GIT_REPOSITORY_STATE_NONE &&
+	       ref_id(c->repo, "HEAD", &now) && git_oid_equal(&now, ours) &&
+	       !merge_refused(err);
+}
+
+/*
  * Merge <remote>/<branch>.  Returns 0 merged (or nothing to merge), 1 when
  * the merge stopped on conflicts and was aborted, -1 on failure.
  */
@@ -1385,13 +1543,14 @@ static int step_merge(struct cycle *c)
 	struct argv args = { 0 };
 	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT, paths = SOV_BUF_INIT;
 	git_oid theirs, ours;
-	int merged_already = 0, ret = -1;
+	int merged_already = 0, have_ours, ret = -1, r;
 	const char *p;
 
 	if (!ref_id(c->repo, c->tracking.ptr, &theirs))
 		return 0;	/* the remote has no such branch yet */
 	memset(&ours, 0, sizeof(ours));	/* an unborn HEAD: the null id */
-	if (ref_id(c->repo, "HEAD", &ours))
+	have_ours = ref_id(c->repo, "HEAD", &ours);
+	if (have_ours)
 		merged_already = git_oid_equal(&ours, &theirs) ||
 				 git_graph_descendant_of(c->repo, &ours, &theirs) == 1;
 	if (merged_already) {
@@ -1412,7 +1571,13 @@ static int step_merge(struct cycle *c)
 	 */
 	argv_pushl(&args, "git", "merge", "--quiet", "--no-edit", "--no-progress",
 		   "--ff", "--commit", "--no-squash", c->upstream.ptr, NULL);
-	if (run_git_index(c, &args, NULL, &out, &err) == 0) {
+	/* Into an unborn branch: no HEAD to put back to, no marker. */
+	if (have_ours && merge_mark(c, &ours, &theirs) < 0)
+		goto out;
+	r = run_git_index(c, &args, NULL, &out, &err);
+	if (have_ours && (r == 0 || !merge_died_midway(c, &ours, err.ptr)))
+		merge_unmark(c);	/* merge_died removes it once put back */
+	if (r == 0) {
 		c->res->merged = 1;
 		clear_conflict_flag(c);
 		ret = 0;
@@ -1426,15 +1591,11 @@ static int step_merge(struct cycle *c)
 	if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_MERGE ||
 	    (!strstr(out.ptr, "Automatic merge failed") &&
 	     !strstr(err.ptr, "Automatic merge failed"))) {
-		git_oid now;
-
 		/*
 		 * No merge state: refused before starting (nothing to undo),
 		 * or died while writing the work tree (undo that).
 		 */
-		if (git_repository_state(c->repo) == GIT_REPOSITORY_STATE_NONE &&
-		    ref_id(c->repo, "HEAD", &now) && git_oid_equal(&now, &ours) &&
-		    !merge_refused(err.ptr)) {
+		if (have_ours && merge_died_midway(c, &ours, err.ptr)) {
 			struct sov_buf why = SOV_BUF_INIT;
 
 			sov_buf_addstr(&why, sov_error_last());
@@ -1558,6 +1719,8 @@ static enum sov_sync_outcome cycle_steps(struct cycle *c)
 {
 	int attempt, r;
 
+	if (recover_killed_merge(c) < 0)
+		return fail(c);
 	if (step_commit(c) < 0)
 		return fail(c);
 	if (c->opts->dry_run || c->opts->network == SOV_SYNC_NET_NEVER)
@@ -1701,6 +1864,8 @@ void sov_sync_describe(const struct sov_sync_result *res, struct sov_buf *out)
 
 	sov_buf_addf(out, "%s %.3fs", names[res->outcome],
 		     (double)res->duration_us / 1e6);
+	if (res->recovered.len)
+		sov_buf_addf(out, " (%s)", res->recovered.ptr);
 	if (res->files)
 		sov_buf_addf(out, " committed %zu file%s (%.7s)", res->files,
 			     res->files == 1 ? "" : "s", res->commit);

@@ -65,7 +65,7 @@ struct sov_sync_config {
 	 * sovsync.networkTimeout (the older sovsync.sync.networkTimeout is
 	 * still read), default 120 s: a fetch or push that shows no sign of
 	 * life (no byte of output, progress included) for this long is
-	 * stopped with every process it started (run.h).
+	 * stopped with every process it started (run.h).  0: no limit.
 	 */
 	int64_t network_timeout_ms;
 	/*
@@ -143,10 +143,15 @@ struct sov_sync_result {
 	struct sov_buf changes;	/* "<A|M|D>\t<path>\n" lines (owned) */
 	struct sov_buf error;	/* what failed, for FAILED and CONFLICT */
 	size_t kept_edits;	/* modify/delete conflicts settled (and queued) */
+	/*
+	 * What the start of the cycle did about a merge an earlier cycle
+	 * was killed in (.git/sovsync/merge-in-progress.json), or empty.
+	 */
+	struct sov_buf recovered;
 };
 
 #define SOV_SYNC_RESULT_INIT { SOV_SYNC_OK, 0, 0, "", 0, 0, 0, 0, 0, 0, \
-			       SOV_BUF_INIT, SOV_BUF_INIT, 0 }
+			       SOV_BUF_INIT, SOV_BUF_INIT, 0, SOV_BUF_INIT }
 
 void sov_sync_result_release(struct sov_sync_result *res);
 

@@ -126,4 +126,34 @@ test_expect_success 'watch: a stalled cycle fails, is logged, backs off; the wat
 	no_lock_left .
 '
 
+test_expect_success 'networkTimeout 0 is no limit: a remote silent for 1 s is waited for' '
+	# A live remote that says nothing for a while before it answers.
+	cat >"$TRASH/slow-ssh" <<-\EOF &&
+	#!/bin/sh
+	for a; do last=$a; done
+	sleep 1
+	exec sh -c "$last"
+	EOF
+	chmod +x "$TRASH/slow-ssh" &&
+	cd a &&
+	git config core.sshCommand "$TRASH/slow-ssh" &&
+	git remote add slow "ssh://127.0.0.1$TRASH/remote.git" &&
+	git config sovsync.remote slow &&
+	git config sovsync.networkTimeout 0 &&
+	echo patient >shared/patient.md &&
+	timeout 100 sovsync sync 2>"$TRASH/err" &&
+	cat "$TRASH/err" &&
+	! grep "no answer" "$TRASH/err" &&
+	remote_has shared/patient.md patient &&
+	test "$(git rev-parse HEAD)" = "$(git rev-parse slow/main)" &&
+	grep " ok .*pushed" .git/sovsync/log | tail -1 | grep -v failed &&
+	# Not a value that slipped through: a negative one is refused.
+	git config sovsync.networkTimeout -1 &&
+	test_expect_code 1 sovsync sync 2>"$TRASH/err" &&
+	grep "sovsync.networkTimeout" "$TRASH/err" &&
+	git config sovsync.networkTimeout 2s &&
+	git config core.sshCommand "$TRASH/fake-ssh" &&
+	git config --unset sovsync.remote
+'
+
 test_done

@@ -158,6 +158,13 @@ static void test_describe(void)
 	sov_sync_describe(&res, &line);
 	is_str(line.ptr, "ok 0.000s replayed local commits onto the rewritten remote, pushed",
 	       "a rewrite taken");
+	sov_buf_reset(&line);
+	sov_sync_result_release(&res);
+	res.merged = 1;
+	sov_buf_addstr(&res.recovered, "work tree put back");
+	sov_sync_describe(&res, &line);
+	is_str(line.ptr, "ok 0.000s (work tree put back) merged",
+	       "what the cycle did about a killed merge comes first");
 	sov_buf_release(&line);
 	sov_sync_result_release(&res);
 }
