@@ -258,38 +258,6 @@ size_t sov_sync_parse_status(const char *z, size_t len, struct sov_buf *changes)
 
 /* ---- running git ------------------------------------------------------- */
 
-struct argv {
-	const char **v;
-	size_t n, alloc;
-};
-
-static void argv_push(struct argv *a, const char *arg)
-{
-	SOV_ALLOC_GROW(a->v, a->n + 2, a->alloc);
-	a->v[a->n++] = arg;
-	a->v[a->n] = NULL;
-}
-
-static void argv_pushl(struct argv *a, ...) __attribute__((sentinel));
-
-static void argv_pushl(struct argv *a, ...)
-{
-	const char *arg;
-	va_list ap;
-
-	va_start(ap, a);
-	while ((arg = va_arg(ap, const char *)) != NULL)
-		argv_push(a, arg);
-	va_end(ap);
-}
-
-static void argv_release(struct argv *a)
-{
-	free(a->v);
-	a->v = NULL;
-	a->n = a->alloc = 0;
-}
-
 struct cycle {
 	git_repository *repo;
 	const struct sov_sync_opts *opts;
@@ -311,7 +279,7 @@ struct cycle {
  * and an HTTP transfer that stalls for network_timeout seconds aborts
  * instead of hanging the daemon.
  */
-static int run_git_timed(struct cycle *c, struct argv *args, const struct sov_buf *in,
+static int run_git_timed(struct cycle *c, struct sov_argv *args, const struct sov_buf *in,
 			 struct sov_buf *out, struct sov_buf *err, int64_t idle_timeout_ms)
 {
 	const char *env[] = {
@@ -341,7 +309,7 @@ static int run_git_timed(struct cycle *c, struct argv *args, const struct sov_bu
 	return sov_run(&run);
 }
 
-static int run_git(struct cycle *c, struct argv *args, const struct sov_buf *in,
+static int run_git(struct cycle *c, struct sov_argv *args, const struct sov_buf *in,
 	       struct sov_buf *out, struct sov_buf *err)
 {
 	return run_git_timed(c, args, in, out, err, 0);
@@ -387,7 +355,7 @@ void sov_sync_strip_progress(struct sov_buf *err)
  * sign of life for sovsync.networkTimeout (run.h).  Progress is dropped
  * from `err`.
  */
-static int run_git_network(struct cycle *c, struct argv *args, struct sov_buf *out,
+static int run_git_network(struct cycle *c, struct sov_argv *args, struct sov_buf *out,
 			   struct sov_buf *err)
 {
 	int status = run_git_timed(c, args, NULL, out, err, c->cfg->network_timeout_ms);
@@ -397,7 +365,7 @@ static int run_git_network(struct cycle *c, struct argv *args, struct sov_buf *o
 }
 
 /* "git <cmd>: <stderr lines joined by "; ">" as the current error. */
-static int run_failed(struct argv *args, int status, struct sov_buf *err)
+static int run_failed(struct sov_argv *args, int status, struct sov_buf *err)
 {
 	struct sov_buf msg = SOV_BUF_INIT;
 	const char *p = err->ptr;
@@ -481,7 +449,7 @@ static int wait_index_unlocked(struct cycle *c, int64_t deadline)
  * command gets the whole lock timeout: a slow fetch or push earlier in
  * the cycle must not use up the wait of the merge that follows it.
  */
-static int run_git_index(struct cycle *c, struct argv *args, const struct sov_buf *in,
+static int run_git_index(struct cycle *c, struct sov_argv *args, const struct sov_buf *in,
 		     struct sov_buf *out, struct sov_buf *err)
 {
 	int64_t deadline = sov_sync_clock_ms() + c->cfg->lock_timeout_ms;
@@ -501,12 +469,12 @@ static int run_git_index(struct cycle *c, struct argv *args, const struct sov_bu
 	}
 }
 
-static void push_scratch_excludes(struct argv *args)
+static void push_scratch_excludes(struct sov_argv *args)
 {
 	const char *const *p;
 
 	for (p = scratch_pathspecs; *p; p++)
-		argv_push(args, *p);
+		sov_argv_push(args, *p);
 }
 
 /* ---- refs -------------------------------------------------------------- */
@@ -633,7 +601,7 @@ static int record_synced_tip(struct cycle *c, const git_oid *oid)
 	return sov_synctip_record(c->repo, c->cfg->remote.ptr, c->branch.ptr, oid);
 }
 
-static int git_read(struct cycle *c, struct argv *args, struct sov_buf *out);
+static int git_read(struct cycle *c, struct sov_argv *args, struct sov_buf *out);
 
 /*
  * --accept-rewrite: take the rewritten remote and replay on it only the
@@ -643,7 +611,7 @@ static int git_read(struct cycle *c, struct argv *args, struct sov_buf *out);
  */
 static int replay_onto_rewrite(struct cycle *c, const git_oid *synced, const git_oid *tip)
 {
-	struct argv args = { 0 };
+	struct sov_argv args = { 0 };
 	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT, count = SOV_BUF_INIT;
 	char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1];
 	int status, ret = -1;
@@ -657,7 +625,7 @@ static int replay_onto_rewrite(struct cycle *c, const git_oid *synced, const git
 	 * committed), no autosquash of "fixup!" subjects, no other branch
 	 * moved (update-refs).
 	 */
-	argv_pushl(&args, "git", "-c", "rebase.autoSquash=false", "-c",
+	sov_argv_pushl(&args, "git", "-c", "rebase.autoSquash=false", "-c",
 		   "rebase.updateRefs=false", "rebase", "--quiet", "--no-autostash",
 		   "--onto", new_hex, old_hex, NULL);
 	status = run_git(c, &args, NULL, &out, &err);
@@ -667,14 +635,14 @@ static int replay_onto_rewrite(struct cycle *c, const git_oid *synced, const git
 		sov_buf_addstr(&msg, err.ptr);
 		sov_buf_addstr(&msg, out.ptr);
 		if (git_repository_state(c->repo) != GIT_REPOSITORY_STATE_NONE) {
-			argv_release(&args);
-			argv_pushl(&args, "git", "rebase", "--abort", NULL);
+			sov_argv_release(&args);
+			sov_argv_pushl(&args, "git", "rebase", "--abort", NULL);
 			if (run_git_index(c, &args, NULL, NULL, &err) < 0)
 				sov_warn("cannot abort the rebase: %s", sov_error_last());
 		}
 		/* Named "git rebase" in the message, not "git -c". */
-		argv_release(&args);
-		argv_pushl(&args, "git", "rebase", NULL);
+		sov_argv_release(&args);
+		sov_argv_pushl(&args, "git", "rebase", NULL);
 		run_failed(&args, status, &msg);
 		sov_error_prefix("replaying the local commits since %.12s onto the "
 				 "rewritten %s (%.12s) failed; nothing changed (to do it by "
@@ -683,10 +651,10 @@ static int replay_onto_rewrite(struct cycle *c, const git_oid *synced, const git
 		sov_buf_release(&msg);
 		goto out;
 	}
-	argv_release(&args);
+	sov_argv_release(&args);
 	ret = 0;
 	sov_buf_addf(&count, "%s..HEAD", new_hex);
-	argv_pushl(&args, "git", "rev-list", "--count", "--no-merges", count.ptr, NULL);
+	sov_argv_pushl(&args, "git", "rev-list", "--count", "--no-merges", count.ptr, NULL);
 	if (git_read(c, &args, &out) == 0)
 		sov_buf_rtrim(&out);
 	else
@@ -696,7 +664,7 @@ static int replay_onto_rewrite(struct cycle *c, const git_oid *synced, const git
 		 c->upstream.ptr, new_hex, old_hex, out.len ? out.ptr : "the");
 	c->res->replayed = 1;
 out:
-	argv_release(&args);
+	sov_argv_release(&args);
 	sov_buf_release(&out);
 	sov_buf_release(&err);
 	sov_buf_release(&count);
@@ -807,13 +775,13 @@ static int check_rewrite(struct cycle *c)
  * Run a read-only git command (`args` is released), capturing its standard
  * output.  Returns 0, or -1 with the error.
  */
-static int git_read(struct cycle *c, struct argv *args, struct sov_buf *out)
+static int git_read(struct cycle *c, struct sov_argv *args, struct sov_buf *out)
 {
 	struct sov_buf err = SOV_BUF_INIT;
 	int status = run_git(c, args, NULL, out, &err);
 	int ret = status == 0 ? 0 : run_failed(args, status, &err);
 
-	argv_release(args);
+	sov_argv_release(args);
 	sov_buf_release(&err);
 	return ret;
 }
@@ -876,7 +844,7 @@ static int check_no_linked_dirs(struct cycle *c, const char *z, size_t len)
 static int list_changes(struct cycle *c, struct sov_buf *changes, size_t *n,
 			struct sov_buf *tracked_scratch)
 {
-	struct argv args = { 0 };
+	struct sov_argv args = { 0 };
 	struct sov_buf out = SOV_BUF_INIT;
 	int ret;
 
@@ -886,7 +854,7 @@ static int list_changes(struct cycle *c, struct sov_buf *changes, size_t *n,
 	 * as any other (ignoring is for untracked files, as in Git), and
 	 * sov_sync_parse_status leaves out the untracked ones.
 	 */
-	argv_pushl(&args, "git", "status", "--porcelain=v1", "-z", "--no-renames",
+	sov_argv_pushl(&args, "git", "status", "--porcelain=v1", "-z", "--no-renames",
 		   "--untracked-files=all", "--", c->cfg->root.ptr, NULL);
 	ret = git_read(c, &args, &out);
 	if (ret == 0)
@@ -902,12 +870,12 @@ static int list_changes(struct cycle *c, struct sov_buf *changes, size_t *n,
 /* The staged changes under the root, from `git diff --cached`. */
 static int staged_changes(struct cycle *c, struct sov_buf *changes, size_t *n)
 {
-	struct argv args = { 0 };
+	struct sov_argv args = { 0 };
 	struct sov_buf out = SOV_BUF_INIT;
 	const char *p, *end, *path;
 	int ret;
 
-	argv_pushl(&args, "git", "diff", "--cached", "--name-status", "--no-renames",
+	sov_argv_pushl(&args, "git", "diff", "--cached", "--name-status", "--no-renames",
 		   "-z", "--", c->cfg->root.ptr, NULL);
 	ret = git_read(c, &args, &out);
 	/* Records are "<letter>\0<path>\0". */
@@ -926,12 +894,12 @@ static int staged_changes(struct cycle *c, struct sov_buf *changes, size_t *n)
 /* Whether anything outside the root is staged (the user's own work). */
 static int staged_outside_root(struct cycle *c, int *outside)
 {
-	struct argv args = { 0 };
+	struct sov_argv args = { 0 };
 	struct sov_buf out = SOV_BUF_INIT, exclude = SOV_BUF_INIT;
 	int ret;
 
 	sov_buf_addf(&exclude, ":(top,exclude)%s", c->cfg->root.ptr);
-	argv_pushl(&args, "git", "diff", "--cached", "--name-only", "-z", "--",
+	sov_argv_pushl(&args, "git", "diff", "--cached", "--name-only", "-z", "--",
 		   ":(top)", exclude.ptr, NULL);
 	ret = git_read(c, &args, &out);
 	*outside = out.len > 0;
@@ -942,7 +910,7 @@ static int staged_outside_root(struct cycle *c, int *outside)
 
 static int step_commit(struct cycle *c)
 {
-	struct argv args = { 0 };
+	struct sov_argv args = { 0 };
 	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT, msg = SOV_BUF_INIT;
 	struct sov_buf tracked_scratch = SOV_BUF_INIT;
 	size_t n = 0;
@@ -964,13 +932,13 @@ static int step_commit(struct cycle *c)
 	 * a scratch name (committed by hand, by the web app, or by an older
 	 * sovsync): they are synced as any other file, not frozen.
 	 */
-	argv_pushl(&args, "git", "add", "--all", "--", c->cfg->root.ptr, NULL);
+	sov_argv_pushl(&args, "git", "add", "--all", "--", c->cfg->root.ptr, NULL);
 	push_scratch_excludes(&args);
 	if (run_git_index(c, &args, NULL, NULL, &err) < 0)
 		goto out;
 	if (tracked_scratch.len) {
-		argv_release(&args);
-		argv_pushl(&args, "git", "add", "--update", "--pathspec-from-file=-",
+		sov_argv_release(&args);
+		sov_argv_pushl(&args, "git", "add", "--update", "--pathspec-from-file=-",
 			   "--pathspec-file-nul", NULL);
 		if (run_git_index(c, &args, &tracked_scratch, NULL, &err) < 0)
 			goto out;
@@ -992,15 +960,15 @@ static int step_commit(struct cycle *c)
 
 	sov_sync_commit_message(c->cfg->source.ptr, c->res->changes.ptr,
 				MAX_BODY_PATHS, &msg);
-	argv_release(&args);
-	argv_pushl(&args, "git", "commit", "--quiet", "--cleanup=whitespace", "--file=-", NULL);
+	sov_argv_release(&args);
+	sov_argv_pushl(&args, "git", "commit", "--quiet", "--cleanup=whitespace", "--file=-", NULL);
 	if (outside) {
 		/*
 		 * Leave what the user staged elsewhere out of our commit:
 		 * commit only the root (Git's --only mode).
 		 */
-		argv_push(&args, "--");
-		argv_push(&args, c->cfg->root.ptr);
+		sov_argv_push(&args, "--");
+		sov_argv_push(&args, c->cfg->root.ptr);
 	}
 	if (run_git_index(c, &args, &msg, &out, &err) < 0)
 		goto out;
@@ -1009,7 +977,7 @@ static int step_commit(struct cycle *c)
 		git_oid_tostr(c->res->commit, sizeof(c->res->commit), &oid);
 	ret = 0;
 out:
-	argv_release(&args);
+	sov_argv_release(&args);
 	sov_buf_release(&out);
 	sov_buf_release(&err);
 	sov_buf_release(&msg);
@@ -1019,7 +987,7 @@ out:
 
 static int step_fetch(struct cycle *c)
 {
-	struct argv args = { 0 };
+	struct sov_argv args = { 0 };
 	struct sov_buf err = SOV_BUF_INIT;
 	int status;
 
@@ -1028,12 +996,12 @@ static int step_fetch(struct cycle *c)
 	 * `git fetch <remote> <branch>`, a branch not pushed yet is no error.
 	 */
 	/* --progress: its output is the sign of life the timeout watches. */
-	argv_pushl(&args, "git", "fetch", "--quiet", "--progress", "--no-tags",
+	sov_argv_pushl(&args, "git", "fetch", "--quiet", "--progress", "--no-tags",
 		   "--no-write-fetch-head", c->cfg->remote.ptr, NULL);
 	status = run_git_network(c, &args, NULL, &err);
 	if (status != 0)
 		run_failed(&args, status, &err);
-	argv_release(&args);
+	sov_argv_release(&args);
 	sov_buf_release(&err);
 	if (status != 0)
 		return -1;
@@ -1044,9 +1012,9 @@ static int step_fetch(struct cycle *c)
 /* The unmerged paths, NUL-separated, as `git diff` lists them mid-merge. */
 static void unmerged_paths(struct cycle *c, struct sov_buf *paths)
 {
-	struct argv args = { 0 };
+	struct sov_argv args = { 0 };
 
-	argv_pushl(&args, "git", "diff", "--name-only", "--diff-filter=U", "-z", NULL);
+	sov_argv_pushl(&args, "git", "diff", "--name-only", "--diff-filter=U", "-z", NULL);
 	if (git_read(c, &args, paths) < 0)
 		sov_buf_reset(paths);
 	sov_buf_addch(paths, '\0');	/* the list ends with an empty name */
@@ -1112,7 +1080,7 @@ static int kept_edits_message(struct cycle *c, const struct sov_buf *kept,
  */
 static int settle_modify_delete(struct cycle *c, const char *unmerged)
 {
-	struct argv args = { 0 };
+	struct sov_argv args = { 0 };
 	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT, index_info = SOV_BUF_INIT;
 	struct sov_buf kept = SOV_BUF_INIT, msg = SOV_BUF_INIT;
 	struct sov_moddel_list list = SOV_MODDEL_LIST_INIT;
@@ -1123,13 +1091,13 @@ static int settle_modify_delete(struct cycle *c, const char *unmerged)
 	size_t i, queued = 0;
 	int ret = -1;
 
-	argv_pushl(&args, "git", "ls-files", "--unmerged", "-z", NULL);
+	sov_argv_pushl(&args, "git", "ls-files", "--unmerged", "-z", NULL);
 	if (git_read(c, &args, &out) < 0 ||
 	    sov_moddel_parse_unmerged(out.ptr, out.len, &list) < 0)
 		goto out;
-	argv_pushl(&args, "git", "check-attr", "-z", "merge", "--", NULL);
+	sov_argv_pushl(&args, "git", "check-attr", "-z", "merge", "--", NULL);
 	for (p = unmerged; *p; p += strlen(p) + 1)
-		argv_push(&args, p);
+		sov_argv_push(&args, p);
 	if (git_read(c, &args, &out) < 0 ||
 	    sov_moddel_check_attrs(&list, out.ptr, out.len, c->cfg->doc_stops) < 0)
 		goto out;
@@ -1161,8 +1129,8 @@ static int settle_modify_delete(struct cycle *c, const char *unmerged)
 			     deleted_by == SOV_CONFLICT_OURS ? "us" : "them");
 	}
 
-	argv_release(&args);
-	argv_pushl(&args, "git", "update-index", "-z", "--index-info", NULL);
+	sov_argv_release(&args);
+	sov_argv_pushl(&args, "git", "update-index", "-z", "--index-info", NULL);
 	if (run_git_index(c, &args, &index_info, NULL, &err) < 0 ||
 	    kept_edits_message(c, &kept, &msg) < 0)
 		goto out;
@@ -1170,8 +1138,8 @@ static int settle_modify_delete(struct cycle *c, const char *unmerged)
 	 * A commit with MERGE_HEAD present concludes the merge: two parents,
 	 * and the commit hooks run (pre-commit writes the manifest).
 	 */
-	argv_release(&args);
-	argv_pushl(&args, "git", "commit", "--quiet", "--cleanup=strip", "--file=-", NULL);
+	sov_argv_release(&args);
+	sov_argv_pushl(&args, "git", "commit", "--quiet", "--cleanup=strip", "--file=-", NULL);
 	if (run_git_index(c, &args, &msg, &out, &err) < 0)
 		goto out;
 	c->res->kept_edits += list.nr;
@@ -1193,7 +1161,7 @@ out:
 			sov_warn("%s", sov_error_last());
 	}
 	sov_conflicts_release(&before);
-	argv_release(&args);
+	sov_argv_release(&args);
 	sov_buf_release(&out);
 	sov_buf_release(&err);
 	sov_buf_release(&index_info);
@@ -1262,7 +1230,7 @@ static int smudge_failed_path(const char *err, struct sov_buf *path)
  */
 static int restore_after_dead_merge(struct cycle *c, const git_oid *theirs)
 {
-	struct argv args = { 0 };
+	struct sov_argv args = { 0 };
 	struct sov_buf out = SOV_BUF_INIT, status = SOV_BUF_INIT, specs = SOV_BUF_INIT;
 	struct sov_buf err = SOV_BUF_INIT, file = SOV_BUF_INIT;
 	char hex[GIT_OID_HEXSZ + 1];
@@ -1271,7 +1239,7 @@ static int restore_after_dead_merge(struct cycle *c, const git_oid *theirs)
 	int restored = 0, ret = -1;
 
 	git_oid_tostr(hex, sizeof(hex), theirs);
-	argv_pushl(&args, "git", "diff", "--name-only", "--no-renames", "-z", "HEAD",
+	sov_argv_pushl(&args, "git", "diff", "--name-only", "--no-renames", "-z", "HEAD",
 		   hex, NULL);
 	if (git_read(c, &args, &out) < 0)
 		goto out;
@@ -1281,7 +1249,7 @@ static int restore_after_dead_merge(struct cycle *c, const git_oid *theirs)
 	}
 	qsort(touched, n, sizeof(*touched), cmp_str);
 
-	argv_pushl(&args, "git", "status", "--porcelain=v1", "-z", "--no-renames",
+	sov_argv_pushl(&args, "git", "status", "--porcelain=v1", "-z", "--no-renames",
 		   "--untracked-files=all", NULL);
 	if (git_read(c, &args, &status) < 0)
 		goto out;
@@ -1307,7 +1275,7 @@ static int restore_after_dead_merge(struct cycle *c, const git_oid *theirs)
 	}
 	if (specs.len) {
 		/* In HEAD: its version back; not in HEAD: removed, as tracked. */
-		argv_pushl(&args, "git", "restore", "--source=HEAD", "--staged", "--worktree",
+		sov_argv_pushl(&args, "git", "restore", "--source=HEAD", "--staged", "--worktree",
 			   "--pathspec-from-file=-", "--pathspec-file-nul",
 			   NULL);
 		if (run_git_index(c, &args, &specs, NULL, &err) < 0)
@@ -1315,7 +1283,7 @@ static int restore_after_dead_merge(struct cycle *c, const git_oid *theirs)
 	}
 	ret = restored;
 out:
-	argv_release(&args);
+	sov_argv_release(&args);
 	free(touched);
 	sov_buf_release(&out);
 	sov_buf_release(&status);
@@ -1471,7 +1439,7 @@ out:
 static int merge_died(struct cycle *c, const git_oid *theirs, const char *raw_err,
 		      const char *git_err)
 {
-	struct argv args = { 0 };
+	struct sov_argv args = { 0 };
 	struct sov_buf path = SOV_BUF_INIT, spec = SOV_BUF_INIT, commit = SOV_BUF_INIT;
 	struct sov_buf blob = SOV_BUF_INIT, msg = SOV_BUF_INIT;
 	char hex[GIT_OID_HEXSZ + 1];
@@ -1489,10 +1457,10 @@ static int merge_died(struct cycle *c, const git_oid *theirs, const char *raw_er
 	if (smudge_failed_path(raw_err, &path)) {
 		/* The commit of <remote>/<branch> that last wrote the path. */
 		sov_buf_addf(&spec, "%s:%s", hex, path.ptr);
-		argv_pushl(&args, "git", "rev-parse", "--verify", "--quiet", spec.ptr, NULL);
+		sov_argv_pushl(&args, "git", "rev-parse", "--verify", "--quiet", spec.ptr, NULL);
 		if (git_read(c, &args, &blob) == 0)
 			sov_buf_rtrim(&blob);
-		argv_pushl(&args, "git", "log", "-1", "--format=%H", hex, "--", path.ptr, NULL);
+		sov_argv_pushl(&args, "git", "log", "-1", "--format=%H", hex, "--", path.ptr, NULL);
 		if (git_read(c, &args, &commit) == 0)
 			sov_buf_rtrim(&commit);
 		sov_error_clear();
@@ -1511,7 +1479,7 @@ static int merge_died(struct cycle *c, const git_oid *theirs, const char *raw_er
 		sov_buf_addf(&c->res->error, "; the work tree could NOT be put back to "
 			     "HEAD: check 'git status' before the next sync; %s", msg.ptr);
 	sov_error("%s", c->res->error.ptr);
-	argv_release(&args);
+	sov_argv_release(&args);
 	sov_buf_release(&path);
 	sov_buf_release(&spec);
 	sov_buf_release(&commit);
@@ -1540,7 +1508,7 @@ static int merge_died_midway(struct cycle *c, const git_oid *ours, const char *e
  */
 static int step_merge(struct cycle *c)
 {
-	struct argv args = { 0 };
+	struct sov_argv args = { 0 };
 	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT, paths = SOV_BUF_INIT;
 	git_oid theirs, ours;
 	int merged_already = 0, have_ours, ret = -1, r;
@@ -1569,7 +1537,7 @@ static int step_merge(struct cycle *c)
 	 * cycle fail, and "--no-commit" or "--squash" would leave a merge
 	 * half done that no later cycle may touch.
 	 */
-	argv_pushl(&args, "git", "merge", "--quiet", "--no-edit", "--no-progress",
+	sov_argv_pushl(&args, "git", "merge", "--quiet", "--no-edit", "--no-progress",
 		   "--ff", "--commit", "--no-squash", c->upstream.ptr, NULL);
 	/* Into an unborn branch: no HEAD to put back to, no marker. */
 	if (have_ours && merge_mark(c, &ours, &theirs) < 0)
@@ -1631,8 +1599,8 @@ static int step_merge(struct cycle *c)
 		sov_buf_addf(&c->res->error, " %s", p);
 	sov_buf_addstr(&c->res->error, "; merge aborted, local commits kept");
 
-	argv_release(&args);
-	argv_pushl(&args, "git", "merge", "--abort", NULL);
+	sov_argv_release(&args);
+	sov_argv_pushl(&args, "git", "merge", "--abort", NULL);
 	if (run_git_index(c, &args, NULL, NULL, &err) < 0) {
 		sov_error_prefix("%s; cannot abort the merge, repository left mid-merge",
 				 c->res->error.ptr);
@@ -1642,7 +1610,7 @@ static int step_merge(struct cycle *c)
 		sov_warn("%s", sov_error_last());
 	ret = 1;
 out:
-	argv_release(&args);
+	sov_argv_release(&args);
 	sov_buf_release(&out);
 	sov_buf_release(&err);
 	sov_buf_release(&paths);
@@ -1655,7 +1623,7 @@ out:
  */
 static int step_push(struct cycle *c)
 {
-	struct argv args = { 0 };
+	struct sov_argv args = { 0 };
 	struct sov_buf out = SOV_BUF_INIT, err = SOV_BUF_INIT, spec = SOV_BUF_INIT;
 	git_oid head, theirs;
 	const char *p;
@@ -1671,7 +1639,7 @@ static int step_push(struct cycle *c)
 		return -1;
 
 	sov_buf_addf(&spec, "HEAD:refs/heads/%s", c->branch.ptr);
-	argv_pushl(&args, "git", "push", "--porcelain", "--quiet", "--progress",
+	sov_argv_pushl(&args, "git", "push", "--porcelain", "--quiet", "--progress",
 		   c->cfg->remote.ptr, spec.ptr, NULL);
 	c->res->push_attempts++;
 	status = run_git_network(c, &args, &out, &err);
@@ -1691,7 +1659,7 @@ static int step_push(struct cycle *c)
 	}
 	ret = run_failed(&args, status, &err);
 out:
-	argv_release(&args);
+	sov_argv_release(&args);
 	sov_buf_release(&out);
 	sov_buf_release(&err);
 	sov_buf_release(&spec);
