@@ -1539,9 +1539,17 @@ static int step_merge(struct cycle *c)
 	 */
 	sov_argv_pushl(&args, "git", "merge", "--quiet", "--no-edit", "--no-progress",
 		   "--ff", "--commit", "--no-squash", c->upstream.ptr, NULL);
-	/* Into an unborn branch: no HEAD to put back to, no marker. */
-	if (have_ours && merge_mark(c, &ours, &theirs) < 0)
-		goto out;
+	/*
+	 * Into an unborn branch: no HEAD to put back to, no marker.  A marker
+	 * that cannot be written (a full disk) does not stop the merge, which
+	 * is as safe as it was before markers: only a kill during it could
+	 * not be put back.
+	 */
+	if (have_ours && merge_mark(c, &ours, &theirs) < 0) {
+		sov_warn("%s; merging without it (a cycle killed midway would not be put "
+			 "back)", sov_error_last());
+		sov_error_clear();
+	}
 	r = run_git_index(c, &args, NULL, &out, &err);
 	if (have_ours && (r == 0 || !merge_died_midway(c, &ours, err.ptr)))
 		merge_unmark(c);	/* merge_died removes it once put back */
