@@ -20,7 +20,8 @@
 #    install, and back before the next one (so that a second install still
 #    finds its own values and changes nothing, as the tests expect).  The
 #    tests then see the wrapper's path everywhere, which is what they
-#    compute from SOVSYNC_BIN.
+#    compute from SOVSYNC_BIN.  `sovsync clone` installs too: the same
+#    after it, in the directory it made.
 #
 # Environment: VALGRIND_OPTS_EXTRA (more valgrind options), OUT (the
 # directory for logs and the summary; default build/valgrind).
@@ -82,6 +83,21 @@ install)
 		prev=$a
 	done
 	swap_paths "$WRAP" "$REAL" "$repo"
+	;;
+clone)
+	# `sovsync clone URL [DIR]` installs into the new DIR (named as git
+	# clone names it when not given): swap there afterwards.
+	is_install=1
+	url= dir=
+	for a in "$@"; do
+		case "$a" in
+		clone|-*) ;;
+		*) if [ -z "$url" ]; then url=$a; elif [ -z "$dir" ]; then dir=$a; fi ;;
+		esac
+	done
+	url=${url%/}
+	url=${url%/.git}
+	repo=${dir:-$(basename "${url%.git}")}
 	;;
 esac
 # Anything but install: exec, so that the pid a test holds (and kill -9s,
