@@ -104,3 +104,23 @@ trap sync_cleanup EXIT
 # watchers, pulling every second, would outlive the script.
 trap 'exit 141' PIPE
 trap 'exit 129' HUP
+
+# silent_server LOG: a TCP server on 127.0.0.1 that accepts connections and
+# never answers (a stalled remote), in the background; its port in
+# $TRASH/hang.port, its pid in $TRASH/hang.pid, its output appended to LOG.
+silent_server() {
+	python3 - "$TRASH/hang.port" >>"$1" 2>&1 <<-\PY &
+	import os, socket, sys
+	s = socket.socket()
+	s.bind(("127.0.0.1", 0))
+	s.listen(16)
+	open(sys.argv[1] + ".new", "w").write(str(s.getsockname()[1]))
+	os.rename(sys.argv[1] + ".new", sys.argv[1])
+	held = []
+	while True:
+	    c, _ = s.accept()
+	    held.append(c)     # read nothing, answer nothing
+	PY
+	echo $! >"$TRASH/hang.pid" &&
+	wait_until 30 test -e "$TRASH/hang.port"
+}

@@ -124,20 +124,7 @@ test_expect_success 'watchers over HTTP ride out a server outage' '
 '
 
 test_expect_success 'a server that accepts and never answers: the cycle gives up' '
-	python3 - "$TRASH/hang.port" >>"$TRASH/http.log" 2>&1 <<-\PY &
-	import os, socket, sys, time
-	s = socket.socket()
-	s.bind(("127.0.0.1", 0))
-	s.listen(8)
-	open(sys.argv[1] + ".new", "w").write(str(s.getsockname()[1]))
-	os.rename(sys.argv[1] + ".new", sys.argv[1])
-	held = []
-	while True:
-	    c, _ = s.accept()
-	    held.append(c)     # read nothing, answer nothing
-	PY
-	echo $! >"$TRASH/hang.pid" &&
-	wait_until 30 test -e hang.port &&
+	silent_server "$TRASH/http.log" &&
 	cd a &&
 	git remote add stall "http://127.0.0.1:$(cat ../hang.port)/stall.git" &&
 	git config sovsync.remote stall &&

@@ -46,20 +46,7 @@ stalled_pushes_logged() {
 }
 
 test_expect_success 'setup: a silent server, a fake ssh talking to it, two clones' '
-	python3 - "$TRASH/hang.port" >>"$TRASH/hang.log" 2>&1 <<-\PY &
-	import os, socket, sys
-	s = socket.socket()
-	s.bind(("127.0.0.1", 0))
-	s.listen(16)
-	open(sys.argv[1] + ".new", "w").write(str(s.getsockname()[1]))
-	os.rename(sys.argv[1] + ".new", sys.argv[1])
-	held = []
-	while True:
-	    c, _ = s.accept()
-	    held.append(c)     # read nothing, answer nothing
-	PY
-	echo $! >hang.pid &&
-	wait_until 30 test -e hang.port &&
+	silent_server "$TRASH/hang.log" &&
 	# An ssh that connects, then waits for an answer that never comes.
 	cat >fake-ssh <<-EOF &&
 	#!/bin/sh
