@@ -607,14 +607,6 @@ static size_t collect_body(char *data, size_t size, size_t n, void *priv)
 /* ...or a run that the end of the text cuts off. */
 #define REDACT_MIN_TAIL 4
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /*
  * Decode one character of `t` at `p` as an echo may have written it: raw,
  * a JSON escape (\/, \uXXXX, and \n \r \t as separators) or a URL escape
@@ -632,10 +624,10 @@ static size_t decode_char(const unsigned char *t, size_t len, size_t p, int *c, 
 			*sep = 1;
 			return 2;
 		}
-		if (e == 'u' && p + 5 < len && hexval(t[p + 2]) >= 0 && hexval(t[p + 3]) >= 0 &&
-		    hexval(t[p + 4]) >= 0 && hexval(t[p + 5]) >= 0) {
-			*c = (hexval(t[p + 2]) << 12) | (hexval(t[p + 3]) << 8) |
-			     (hexval(t[p + 4]) << 4) | hexval(t[p + 5]);
+		if (e == 'u' && p + 5 < len && sov_hex_digit(t[p + 2]) >= 0 && sov_hex_digit(t[p + 3]) >= 0 &&
+		    sov_hex_digit(t[p + 4]) >= 0 && sov_hex_digit(t[p + 5]) >= 0) {
+			*c = (sov_hex_digit(t[p + 2]) << 12) | (sov_hex_digit(t[p + 3]) << 8) |
+			     (sov_hex_digit(t[p + 4]) << 4) | sov_hex_digit(t[p + 5]);
 			return 6;
 		}
 		if (e == '/' || e == '\\' || e == '"') {
@@ -643,8 +635,8 @@ static size_t decode_char(const unsigned char *t, size_t len, size_t p, int *c, 
 			return 2;
 		}
 	}
-	if (t[p] == '%' && p + 2 < len && hexval(t[p + 1]) >= 0 && hexval(t[p + 2]) >= 0) {
-		*c = (hexval(t[p + 1]) << 4) | hexval(t[p + 2]);
+	if (t[p] == '%' && p + 2 < len && sov_hex_digit(t[p + 1]) >= 0 && sov_hex_digit(t[p + 2]) >= 0) {
+		*c = (sov_hex_digit(t[p + 1]) << 4) | sov_hex_digit(t[p + 2]);
 		return 3;
 	}
 	if (t[p] == ' ' || t[p] == '\t' || t[p] == '\r' || t[p] == '\n' || t[p] == '"' ||
