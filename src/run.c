@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -84,6 +85,37 @@ static void stop_group(pid_t pgid, int sig)
 	kill(-pgid, sig);
 	if (sig != SIGKILL)
 		kill(-pgid, SIGCONT);
+}
+
+/*
+ * write(2) to the child's stdin without dying of SIGPIPE when the child
+ * exits before reading it all (git hash-object with a bad option does):
+ * the signal is blocked for this thread during the write, and one it
+ * raised is taken off the pending set, unless it was pending already.
+ * No process-wide disposition changes, so callers keep theirs.
+ */
+static ssize_t write_nosigpipe(int fd, const void *buf, size_t len)
+{
+	sigset_t pipe_set, old_mask, pending;
+	int was_pending, saved;
+	ssize_t got;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigpending(&pending);
+	was_pending = sigismember(&pending, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old_mask);
+	got = write(fd, buf, len);
+	saved = errno;
+	if (got < 0 && errno == EPIPE && !was_pending) {
+		struct timespec zero = { 0, 0 };
+
+		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+	errno = saved;
+	return got;
 }
 
 int sov_run(const struct sov_run *run)
@@ -179,7 +211,8 @@ int sov_run(const struct sov_run *run)
 			if (!pfd[i].revents)
 				continue;
 			if (fd == in_pipe[1]) {
-				got = write(fd, (const char *)run->in + in_off, run->in_len - in_off);
+				got = write_nosigpipe(fd, (const char *)run->in + in_off,
+						      run->in_len - in_off);
 				if (got > 0) {
 					in_off += (size_t)got;
 					last_activity = now_ms();

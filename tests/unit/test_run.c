@@ -130,6 +130,25 @@ int main(void)
 	is_int(sov_run(&r), 0, "cat of 4 MiB succeeds");
 	ok(out.len == big.len && !memcmp(out.ptr, big.ptr, big.len), "and returns every byte");
 
+	{
+		/*
+		 * A child that exits without reading its input: the writer
+		 * gets EPIPE, and the caller, whose SIGPIPE is the default
+		 * one, must not die of it (4 MiB is more than a pipe holds).
+		 */
+		const char *quit[] = { "sh", "-c", "exit 5", NULL };
+
+		signal(SIGPIPE, SIG_DFL);
+		r = (struct sov_run){ .argv = quit, .in = big.ptr, .in_len = big.len };
+		is_int(sov_run(&r), 5, "a child that reads nothing: its status, no SIGPIPE here");
+		{
+			sigset_t pending;
+
+			sigpending(&pending);
+			ok(!sigismember(&pending, SIGPIPE), "and no SIGPIPE left pending");
+		}
+	}
+
 	setenv("SOV_B", "inherited", 1);
 	sov_buf_reset(&out);
 	r = (struct sov_run){ .argv = env, .env = envset, .out = &out };
