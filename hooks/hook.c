@@ -34,6 +34,7 @@ void sov_hook_drain_stdin(void)
 static int cmd_hook(int argc, char **argv)
 {
 	struct sov_hookrun h = SOV_HOOKRUN_INIT;
+	struct sov_ctx ctx = SOV_CTX_INIT;
 	size_t i;
 
 	if (argc < 2)
@@ -53,7 +54,7 @@ static int cmd_hook(int argc, char **argv)
 	 * all, not even complain.
 	 */
 	h.only_if_installed = 1;
-	if (sov_hookrun_open(&h, NULL) < 0) {
+	if (sov_ctx_open(&ctx, NULL, SOV_CTX_REPO) < 0 || sov_hookrun_open(&h, &ctx) < 0) {
 		sov_error_prefix("%s hook", argv[1]);
 		sov_error_report();
 	} else if (!h.is_installed) {
@@ -63,6 +64,7 @@ static int cmd_hook(int argc, char **argv)
 		sov_error_report();
 	}
 	sov_hookrun_release(&h);
+	sov_ctx_release(&ctx);
 	return SOV_EXIT_OK;
 }
 

@@ -12,7 +12,7 @@
  * leaves %A as it is and exits 1, so Git records an ordinary conflict.
  */
 #include "cli.h"
-#include "config.h"
+#include "ctx.h"
 #include "error.h"
 #include "manifest.h"
 
@@ -21,23 +21,20 @@
 /* Whether `path` is one of the derived manifest files under sovsync.root. */
 static int is_derived_path(const char *path, int *derived)
 {
-	struct sov_config *cfg;
-	struct sov_buf root = SOV_BUF_INIT;
+	struct sov_ctx ctx = SOV_CTX_INIT;
+	const char *root;
 
 	*derived = 0;
-	if (sov_config_open(&cfg, NULL) < 0)
-		return -1;
 	/* Normalised as the hooks have it ("./shared/" is "shared"). */
-	if (sov_config_root(cfg, &root) < 0) {
-		sov_config_free(cfg);
-		sov_buf_release(&root);
+	if (sov_ctx_open(&ctx, NULL, SOV_SET_ROOT) < 0) {
+		sov_ctx_release(&ctx);
 		return -1;
 	}
-	sov_config_free(cfg);
+	root = ctx.set.root.ptr;
 	/* state.json has its own driver: no derived file. */
-	*derived = sov_manifest_is_own_file(root.ptr, path) &&
-		   strcmp(path + root.len + 1, "state.json") != 0;
-	sov_buf_release(&root);
+	*derived = sov_manifest_is_own_file(root, path) &&
+		   strcmp(path + strlen(root) + 1, "state.json") != 0;
+	sov_ctx_release(&ctx);
 	return 0;
 }
 

@@ -22,7 +22,7 @@
  * 2.42 a status above 128 aborts the whole merge.
  */
 #include "cli.h"
-#include "config.h"
+#include "ctx.h"
 #include "conflicts.h"
 #include "docmerge.h"
 #include "error.h"
@@ -41,23 +41,15 @@ struct doc_settings {
 	struct sov_buf source;
 };
 
-static int read_settings(struct sov_config *cfg, struct doc_settings *s)
+static int read_settings(struct sov_ctx *ctx, struct doc_settings *s)
 {
 	struct sov_buf value = SOV_BUF_INIT;
 	int ret = -1;
 
-	if (sov_config_get_string(cfg, "sovsync.documents.onConflict", "flag", &value) < 0)
-		goto out;
-	if (!strcmp(value.ptr, "stop")) {
-		s->stop_on_conflict = 1;
-	} else if (strcmp(value.ptr, "flag")) {
-		sov_error("sovsync.documents.onConflict: '%s' is not 'flag' or 'stop'",
-			  value.ptr);
-		goto out;
-	}
-	if (sov_config_get_string(cfg, "merge.conflictStyle", NULL, &value) < 0 ||
-	    sov_doc_parse_style(value.ptr, &s->style) < 0 ||
-	    sov_config_get_string(cfg, "sovsync.source", "local", &s->source) < 0)
+	s->stop_on_conflict = ctx->set.on_conflict == SOV_ON_CONFLICT_STOP;
+	sov_buf_addstr(&s->source, ctx->set.source.ptr);
+	if (sov_config_get_string(ctx->cfg, "merge.conflictStyle", NULL, &value) < 0 ||
+	    sov_doc_parse_style(value.ptr, &s->style) < 0)
 		goto out;
 	ret = 0;
 out:
@@ -182,7 +174,7 @@ static int cmd_merge_doc(int argc, char **argv)
 	struct sov_buf sides[3] = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT };
 	struct sov_buf stored[3] = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT };
 	int encoded[3] = { 0, 0, 0 };
-	struct sov_config *cfg = NULL;
+	struct sov_ctx ctx = SOV_CTX_INIT;
 	git_repository *repo;
 	unsigned long marker_size = 0;
 	const char *path;
@@ -208,14 +200,12 @@ static int cmd_merge_doc(int argc, char **argv)
 	for (i = 0; i < 3; i++)
 		if (sov_doc_load_side(argv[i + 1], &stored[i], &sides[i], &encoded[i]) < 0)
 			goto fail;
-	if (sov_config_open(&cfg, NULL) < 0)
-		goto fail;
-	repo = sov_config_repo(cfg);
-	if (!repo) {
-		sov_error("%s: not in a git repository", path);
+	if (sov_ctx_open(&ctx, NULL, SOV_CTX_REPO | SOV_SET_CORE | SOV_SET_DOC) < 0) {
+		sov_error_prefix("%s", path);
 		goto fail;
 	}
-	if (read_settings(cfg, &settings) < 0)
+	repo = ctx.repo;
+	if (read_settings(&ctx, &settings) < 0)
 		goto fail;
 	if (!marker_size)
 		marker_size = sov_doc_marker_size(repo, path);
@@ -231,7 +221,7 @@ out:
 		sov_buf_release(&stored[i]);
 	}
 	sov_buf_release(&settings.source);
-	sov_config_free(cfg);
+	sov_ctx_release(&ctx);
 	return ret;
 }
 

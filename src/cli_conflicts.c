@@ -4,7 +4,7 @@
  * merge driver that fills it is merge-drivers/doc.c.
  */
 #include "cli.h"
-#include "config.h"
+#include "ctx.h"
 #include "conflicts.h"
 #include "docmerge.h"
 #include "error.h"
@@ -19,17 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Open the repository of the current directory; *cfg owns it. */
-static git_repository *open_repo(struct sov_config **cfg)
+/* Open the context of the current directory's repository; ctx owns it. */
+static git_repository *open_repo(struct sov_ctx *ctx)
 {
-	git_repository *repo;
-
-	if (sov_config_open(cfg, NULL) < 0)
-		return NULL;
-	repo = sov_config_repo(*cfg);
-	if (!repo)
-		sov_error("not in a git repository");
-	return repo;
+	return sov_ctx_open(ctx, NULL, SOV_CTX_REPO) < 0 ? NULL : ctx->repo;
 }
 
 /* The KIND cell: the kind, and for a modify/delete the side that deleted. */
@@ -76,7 +69,7 @@ static void print_table(const struct sov_conflicts *q)
 static int cmd_conflicts(int argc, char **argv)
 {
 	struct sov_conflicts q = SOV_CONFLICTS_INIT;
-	struct sov_config *cfg = NULL;
+	struct sov_ctx ctx = SOV_CTX_INIT;
 	git_repository *repo;
 	int as_json = 0, ret = SOV_EXIT_FAIL;
 
@@ -85,7 +78,7 @@ static int cmd_conflicts(int argc, char **argv)
 	else if (argc != 1)
 		return sov_cli_usage_error(&sov_cmd_conflicts, "unexpected argument '%s'",
 					   argv[1]);
-	repo = open_repo(&cfg);
+	repo = open_repo(&ctx);
 	if (!repo || sov_conflicts_load(repo, &q) < 0) {
 		ret = sov_cli_fail();
 		goto out;
@@ -104,7 +97,7 @@ static int cmd_conflicts(int argc, char **argv)
 	ret = SOV_EXIT_OK;
 out:
 	sov_conflicts_release(&q);
-	sov_config_free(cfg);
+	sov_ctx_release(&ctx);
 	return ret;
 }
 
@@ -384,7 +377,7 @@ out:
 
 static int cmd_resolve(int argc, char **argv)
 {
-	struct sov_config *cfg = NULL;
+	struct sov_ctx ctx = SOV_CTX_INIT;
 	git_repository *repo;
 	const char *arg = NULL;
 	enum side side = SIDE_NONE;
@@ -412,7 +405,7 @@ static int cmd_resolve(int argc, char **argv)
 	}
 	if (!arg || !*arg)
 		return sov_cli_usage_error(&sov_cmd_resolve, "which path?");
-	repo = open_repo(&cfg);
+	repo = open_repo(&ctx);
 	if (!repo || resolve(repo, arg, side) < 0) {
 		ret = sov_cli_fail();
 		goto out;
@@ -424,7 +417,7 @@ static int cmd_resolve(int argc, char **argv)
 		sov_error_report();
 	}
 out:
-	sov_config_free(cfg);
+	sov_ctx_release(&ctx);
 	return ret;
 }
 

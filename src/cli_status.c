@@ -73,10 +73,10 @@ static void branch_info(struct sov_hookrun *h, json_t *st)
 		json_object_set_new(st, "branch", json_string(git_reference_shorthand(head)));
 	else
 		json_object_set_new(st, "branch", json_null());
-	sov_config_get_string(h->cfg, "sovsync.remote", "origin", &remote);
-	sov_config_get_string(h->cfg, "sovsync.branch",
-			      head && git_reference_is_branch(head) ?
-			      git_reference_shorthand(head) : "main", &branch);
+	sov_buf_addstr(&remote, h->ctx->set.remote.ptr);
+	sov_buf_addstr(&branch, h->ctx->set.branch.len ? h->ctx->set.branch.ptr :
+		       head && git_reference_is_branch(head) ?
+		       git_reference_shorthand(head) : "main");
 	sov_buf_addf(&ref, "refs/remotes/%s/%s", remote.ptr, branch.ptr);
 	json_object_set_new(st, "syncBranch", json_string(branch.ptr));
 	json_object_set_new(st, "remote", json_string(remote.ptr));
@@ -149,7 +149,7 @@ static json_t *last_sync(struct sov_hookrun *h, json_t *st)
 	json_t *state = NULL, *ls, *out, *v;
 	const char *remote, *branch;
 
-	sov_buf_addf(&spec, "HEAD:%s/state.json", h->root.ptr);
+	sov_buf_addf(&spec, "HEAD:%s/state.json", h->ctx->set.root.ptr);
 	if (git_revparse_single(&obj, h->repo, spec.ptr) == 0 &&
 	    git_object_type(obj) == GIT_OBJECT_BLOB)
 		sov_json_load(&state, git_blob_rawcontent((git_blob *)obj),
@@ -253,7 +253,7 @@ static json_t *status_json(struct sov_hookrun *h)
 	const char *key;
 
 	branch_info(h, st);
-	json_object_set_new(st, "root", json_string(h->root.ptr));
+	json_object_set_new(st, "root", json_string(h->ctx->set.root.ptr));
 	json_object_set_new(st, "lastSync", last_sync(h, st));
 	json_object_set_new(st, "pendingConflicts", pending_conflicts(h->conflicts.ptr));
 	json_object_set_new(st, "webhookQueue", webhook_queue(h->repo));
@@ -265,7 +265,7 @@ static json_t *status_json(struct sov_hookrun *h)
 	json_object_foreach(metrics, key, v)
 		json_object_set(st, key, v);
 	json_object_set_new(st, "pendingChanges", json_integer(pending_changes(h->repo,
-								h->root.ptr)));
+								h->ctx->set.root.ptr)));
 	json_object_set_new(st, "hooks", hooks_json(h, json_object_get(st, "health")));
 	json_object_set_new(st, "config", config_json(h, json_object_get(st, "health")));
 	sov_error_clear();
@@ -356,6 +356,7 @@ static void print_human(json_t *st)
 static int cmd_status(int argc, char **argv)
 {
 	struct sov_hookrun h = SOV_HOOKRUN_INIT;
+	struct sov_ctx ctx = SOV_CTX_INIT;
 	int as_json = 0, i;
 	json_t *st;
 
@@ -366,8 +367,9 @@ static int cmd_status(int argc, char **argv)
 			return sov_cli_usage_error(&sov_cmd_status, "unknown argument '%s'",
 						   argv[i]);
 	}
-	if (sov_hookrun_open(&h, NULL) < 0) {
+	if (sov_ctx_open(&ctx, NULL, SOV_CTX_REPO) < 0 || sov_hookrun_open(&h, &ctx) < 0) {
 		sov_hookrun_release(&h);
+		sov_ctx_release(&ctx);
 		return sov_cli_fail();
 	}
 	st = status_json(&h);
@@ -382,6 +384,7 @@ static int cmd_status(int argc, char **argv)
 	}
 	json_decref(st);
 	sov_hookrun_release(&h);
+	sov_ctx_release(&ctx);
 	return SOV_EXIT_OK;
 }
 

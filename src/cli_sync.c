@@ -2,7 +2,7 @@
  * cli_sync.c - `sovsync sync`: run one sync cycle (src/sync.h).
  */
 #include "cli.h"
-#include "config.h"
+#include "ctx.h"
 #include "error.h"
 #include "sync.h"
 
@@ -14,12 +14,10 @@
 
 static int cmd_sync(int argc, char **argv)
 {
-	struct sov_sync_config sc = SOV_SYNC_CONFIG_INIT;
+	struct sov_ctx ctx = SOV_CTX_INIT;
 	struct sov_sync_opts opts = { 0 };
 	struct sov_sync_result res = SOV_SYNC_RESULT_INIT;
 	struct sov_buf line = SOV_BUF_INIT;
-	struct sov_config *cfg = NULL;
-	git_repository *repo;
 	int quiet = 0, i, ret = SOV_EXIT_FAIL;
 
 	opts.network = SOV_SYNC_NET_ALWAYS;
@@ -41,27 +39,24 @@ static int cmd_sync(int argc, char **argv)
 	if (opts.accept_rewrite && (opts.dry_run || opts.network == SOV_SYNC_NET_NEVER))
 		return sov_cli_usage_error(&sov_cmd_sync, "--accept-rewrite needs the "
 					   "network steps: not with --dry-run or --no-push");
-	repo = sov_sync_config_open(&cfg, &sc);
-	if (!repo)
+	if (sov_ctx_open(&ctx, NULL, SOV_CTX_REPO | SOV_SYNC_SETTINGS) < 0)
 		goto fail;
-	opts.config = &sc;
-
-	if (sov_sync_run(repo, &opts, &res) < 0)
+	if (sov_sync_run(&ctx, &opts, &res) < 0)
 		goto fail;
 	if (opts.dry_run) {
 		if (res.changes.len) {
-			sov_sync_commit_message(sc.source.ptr, res.changes.ptr,
+			sov_sync_commit_message(ctx.set.source.ptr, res.changes.ptr,
 						(size_t)-1, &line);
 			printf("would commit:\n%s", line.ptr);
 		} else if (!quiet) {
-			printf("nothing to commit under %s\n", sc.root.ptr);
+			printf("nothing to commit under %s\n", ctx.set.root.ptr);
 		}
 		ret = SOV_EXIT_OK;
 		goto out;
 	}
 
 	sov_sync_describe(&res, &line);
-	if (sov_sync_log(repo, line.ptr, SOV_SYNC_LOG_MAX) < 0)
+	if (sov_sync_log(ctx.repo, line.ptr, SOV_SYNC_LOG_MAX) < 0)
 		sov_warn("%s", sov_error_last());
 	switch (res.outcome) {
 	case SOV_SYNC_OK:
@@ -87,9 +82,8 @@ fail:
 	sov_error_report();
 out:
 	sov_sync_result_release(&res);
-	sov_sync_config_release(&sc);
 	sov_buf_release(&line);
-	sov_config_free(cfg);
+	sov_ctx_release(&ctx);
 	return ret;
 }
 

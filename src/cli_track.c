@@ -8,7 +8,7 @@
 #include "attr.h"
 #include "blob.h"
 #include "cli.h"
-#include "config.h"
+#include "ctx.h"
 #include "error.h"
 #include "fs.h"
 #include "run.h"
@@ -173,13 +173,12 @@ static int blob_is_stored(git_repository *repo, const char *hex)
  * more.  Comparing the attribute lists before and after the edit misses
  * them all when the pattern was already there.
  */
-static int list_misstored(const struct sov_buf *specs, const struct path_list *filtered,
-			  struct path_list *out)
+static int list_misstored(git_repository *repo, const struct sov_buf *specs,
+			  const struct path_list *filtered, struct path_list *out)
 {
 	const char **argv = NULL;
 	size_t n = 0, alloc = 0;
 	struct sov_buf ls = SOV_BUF_INIT;
-	git_repository *repo = NULL;
 	const char *p, *end, *spec;
 	int ret = -1;
 
@@ -196,10 +195,6 @@ static int list_misstored(const struct sov_buf *specs, const struct path_list *f
 	argv[n] = NULL;
 	if (sov_run_git_argv(&ls, NULL, NULL, argv) < 0)
 		goto out;
-	if (git_repository_open_ext(&repo, ".", 0, NULL) < 0) {
-		sov_error_git("cannot open the repository");
-		goto out;
-	}
 	/* "<mode> <oid> <stage>\t<path>" */
 	for (p = ls.ptr, end = ls.ptr + ls.len; p < end; p += strlen(p) + 1) {
 		const char *tab = strchr(p, '\t');
@@ -222,7 +217,6 @@ static int list_misstored(const struct sov_buf *specs, const struct path_list *f
 	sov_buf_init(&ls, 0);
 	ret = 0;
 out:
-	git_repository_free(repo);
 	free(argv);
 	sov_buf_release(&ls);
 	return ret;
@@ -306,22 +300,10 @@ static int renormalize(const struct path_list *all)
 /*
  * Read the top-level .gitattributes (run from the top), refusing a link (its
  * target's content would be copied into the repository) or a directory.
- * The synced root is checked too: a root that is a link (or has one on the
- * way) leaves the repository, and no command works on it.
  */
 static int read_attributes(struct sov_buf *text)
 {
-	struct sov_config *cfg = NULL;
-	struct sov_buf root = SOV_BUF_INIT;
-	int ret = sov_config_open(&cfg, ".");
-
-	if (!ret)
-		ret = sov_config_root(cfg, &root);
-	if (!ret)
-		ret = sov_fs_read_under(".", ".gitattributes", text) < 0 ? -1 : 0;
-	sov_config_free(cfg);
-	sov_buf_release(&root);
-	return ret;
+	return sov_fs_read_under(".", ".gitattributes", text) < 0 ? -1 : 0;
 }
 
 static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
@@ -330,6 +312,7 @@ static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
 	struct sov_buf specs = SOV_BUF_INIT;
 	struct path_list before = { 0 }, after = { 0 }, changed_attr = { 0 }, misstored = { 0 };
 	struct path_list todo = { 0 };
+	struct sov_ctx ctx = SOV_CTX_INIT;
 	int i, ret = SOV_EXIT_FAIL, changed = 0, renorm = 0, npat = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -351,7 +334,14 @@ static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
 	sov_buf_init(&changed_attr.text, 0);
 	sov_buf_init(&misstored.text, 0);
 
-	if (go_to_toplevel() < 0 || read_attributes(&text) < 0)
+	/*
+	 * The synced root is checked too (SOV_SET_ROOT): a root that is a link
+	 * (or has one on the way) leaves the repository, and no command works
+	 * on it.
+	 */
+	if (go_to_toplevel() < 0 ||
+	    sov_ctx_open(&ctx, ".", SOV_CTX_REPO | SOV_SET_ROOT) < 0 ||
+	    read_attributes(&text) < 0)
 		goto out;
 	if (renorm && npat && list_filtered(&before) < 0)
 		goto out;
@@ -399,7 +389,7 @@ static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
 			goto out;
 		if (npat) {
 			symmetric_difference(&before, &after, &changed_attr);
-			if (list_misstored(&specs, &after, &misstored) < 0)
+			if (list_misstored(ctx.repo, &specs, &after, &misstored) < 0)
 				goto out;
 			path_list_union(&changed_attr, &misstored, &todo);
 		}
@@ -421,6 +411,7 @@ out:
 	sov_buf_release(&listing);
 	sov_buf_release(&said);
 	sov_buf_release(&text);
+	sov_ctx_release(&ctx);
 	return ret;
 }
 

@@ -11,6 +11,7 @@
 static int cmd_verify(int argc, char **argv)
 {
 	struct sov_hookrun h = SOV_HOOKRUN_INIT;
+	struct sov_ctx ctx = SOV_CTX_INIT;
 	struct sov_manifest_opts opts;
 	struct sov_buf report = SOV_BUF_INIT;
 	const char *rev = "HEAD";
@@ -21,7 +22,7 @@ static int cmd_verify(int argc, char **argv)
 		return sov_cli_usage_error(&sov_cmd_verify, "too many arguments");
 	if (argc == 2)
 		rev = argv[1];
-	if (sov_hookrun_open(&h, NULL) < 0)
+	if (sov_ctx_open(&ctx, NULL, SOV_CTX_REPO) < 0 || sov_hookrun_open(&h, &ctx) < 0)
 		goto fail;
 	if (git_revparse_single(&obj, h.repo, rev) < 0) {
 		sov_error_git("%s: unknown revision", rev);
@@ -55,6 +56,7 @@ out:
 	git_object_free(obj);
 	sov_buf_release(&report);
 	sov_hookrun_release(&h);
+	sov_ctx_release(&ctx);
 	return ret;
 }
 

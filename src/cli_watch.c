@@ -2,7 +2,7 @@
  * cli_watch.c - `sovsync watch`: the local daemon (src/watch.h).
  */
 #include "cli.h"
-#include "config.h"
+#include "ctx.h"
 #include "error.h"
 #include "watch.h"
 
@@ -15,15 +15,13 @@ static int duration_opt(const char *arg, const char *name, int64_t *ms)
 
 	if (strncmp(arg, name, n) || arg[n] != '=')
 		return 0;
-	return sov_sync_parse_duration(arg + n + 1, ms) < 0 ? -1 : 1;
+	return sov_duration_parse(arg + n + 1, 1000, ms) < 0 ? -1 : 1;
 }
 
 static int cmd_watch(int argc, char **argv)
 {
-	struct sov_sync_config sc = SOV_SYNC_CONFIG_INIT;
+	struct sov_ctx ctx = SOV_CTX_INIT;
 	struct sov_watch_opts opts = { 0 };
-	struct sov_config *cfg = NULL;
-	git_repository *repo;
 	/* Options, parsed before the repository is looked at: -1 is unset. */
 	int64_t debounce = -1, pull = -1, scan = -1, backoff = -1;
 	int quiet = 0, i, ret = SOV_EXIT_FAIL;
@@ -50,10 +48,12 @@ static int cmd_watch(int argc, char **argv)
 						   argv[i]);
 	}
 
-	repo = sov_sync_config_open(&cfg, &sc);
-	if (!repo || sov_watch_config_load(cfg, &opts) < 0)
+	if (sov_ctx_open(&ctx, NULL, SOV_CTX_REPO | SOV_WATCH_SETTINGS) < 0)
 		goto fail;
-	opts.sync = &sc;
+	opts.debounce_ms = ctx.set.debounce_ms;
+	opts.pull_interval_ms = ctx.set.pull_interval_ms;
+	opts.scan_interval_ms = ctx.set.scan_interval_ms;
+	opts.backoff_max_ms = ctx.set.backoff_max_ms;
 	opts.quiet = quiet;
 	/* Options override the config. */
 	if (debounce >= 0)
@@ -70,15 +70,14 @@ static int cmd_watch(int argc, char **argv)
 		goto out;
 	}
 
-	if (sov_watch_run(repo, &opts) < 0)
+	if (sov_watch_run(&ctx, &opts) < 0)
 		goto fail;
 	ret = SOV_EXIT_OK;
 	goto out;
 fail:
 	sov_error_report();
 out:
-	sov_sync_config_release(&sc);
-	sov_config_free(cfg);
+	sov_ctx_release(&ctx);
 	return ret;
 }
 

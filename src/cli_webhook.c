@@ -4,7 +4,7 @@
  * sender).
  */
 #include "cli.h"
-#include "config.h"
+#include "ctx.h"
 #include "error.h"
 #include "outbox.h"
 #include "sender.h"
@@ -13,19 +13,6 @@
 
 #include <inttypes.h>
 #include <string.h>
-
-/* Open the repository: `dir`, or the one Git would find. */
-static int open_repo(struct sov_config **cfg, const char *dir)
-{
-	if (sov_config_open(cfg, dir) < 0)
-		return -1;
-	if (!sov_config_repo(*cfg)) {
-		sov_config_free(*cfg);
-		*cfg = NULL;
-		return sov_error("not in a git repository");
-	}
-	return 0;
-}
 
 static int do_test(git_repository *repo)
 {
@@ -152,7 +139,7 @@ out:
 static int cmd_webhook(int argc, char **argv)
 {
 	const struct sov_cmd *self = &sov_cmd_webhook;
-	struct sov_config *cfg = NULL;
+	struct sov_ctx ctx = SOV_CTX_INIT;
 	const char *sub = argc > 1 ? argv[1] : "";
 	const char *dir = NULL;
 	git_repository *repo;
@@ -183,9 +170,12 @@ static int cmd_webhook(int argc, char **argv)
 		return sov_cli_usage_error(self, "unknown subcommand '%s'", sub);
 	}
 
-	if (open_repo(&cfg, dir) < 0)
+	/* `dir`, or the repository Git would find. */
+	if (sov_ctx_open(&ctx, dir, SOV_CTX_REPO) < 0) {
+		sov_ctx_release(&ctx);
 		return sov_cli_fail();
-	repo = sov_config_repo(cfg);
+	}
+	repo = ctx.repo;
 	ret = SOV_EXIT_OK;
 	if (!strcmp(sub, "sender")) {
 		struct sov_sender_stats st;
@@ -209,7 +199,7 @@ static int cmd_webhook(int argc, char **argv)
 		if (sov_webhook_ref_transaction(repo, argv[2], stdin) < 0)
 			ret = sov_cli_fail();
 	}
-	sov_config_free(cfg);
+	sov_ctx_release(&ctx);
 	return ret;
 }
 

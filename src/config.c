@@ -10,30 +10,58 @@
 
 struct sov_config {
 	git_repository *repo;
+	int owns_repo;		/* opened by sov_config_open */
 	git_config *snapshot;
 };
+
+/* The snapshot of `repo`'s config, or of the global ones without `repo`. */
+static int take_snapshot(struct sov_config *cfg)
+{
+	git_config *live = NULL;
+	int err;
+
+	if (cfg->repo)
+		err = git_repository_config(&live, cfg->repo);
+	else
+		err = git_config_open_default(&live);
+	if (err == 0)
+		err = git_config_snapshot(&cfg->snapshot, live);
+	git_config_free(live);
+	return err;
+}
+
+int sov_config_open_repo(struct sov_config **out, git_repository *repo)
+{
+	struct sov_config *cfg = sov_calloc(1, sizeof(*cfg));
+
+	*out = NULL;
+	cfg->repo = repo;
+	if (take_snapshot(cfg) < 0) {
+		sov_error_git("cannot read git config%s%s", repo ? " of " : "",
+			      repo ? git_repository_path(repo) : "");
+		sov_config_free(cfg);
+		return -1;
+	}
+	*out = cfg;
+	return 0;
+}
 
 int sov_config_open(struct sov_config **out, const char *dir)
 {
 	struct sov_config *cfg = sov_calloc(1, sizeof(*cfg));
-	git_config *live = NULL;
 	int err;
 
 	*out = NULL;
+	cfg->owns_repo = 1;
 	if (dir)
 		err = git_repository_open_ext(&cfg->repo, dir, 0, NULL);
 	else
 		err = git_repository_open_ext(&cfg->repo, NULL,
 					      GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
-	if (err == GIT_ENOTFOUND) {
+	if (err == GIT_ENOTFOUND)
 		cfg->repo = NULL;
-		err = git_config_open_default(&live);
-	} else if (err == 0) {
-		err = git_repository_config(&live, cfg->repo);
-	}
-	if (err == 0)
-		err = git_config_snapshot(&cfg->snapshot, live);
-	git_config_free(live);
+	if (err == 0 || err == GIT_ENOTFOUND)
+		err = take_snapshot(cfg);
 	if (err < 0) {
 		sov_error_git("cannot read git config%s%s", dir ? " in " : "",
 			      dir ? dir : "");
@@ -49,7 +77,8 @@ void sov_config_free(struct sov_config *cfg)
 	if (!cfg)
 		return;
 	git_config_free(cfg->snapshot);
-	git_repository_free(cfg->repo);
+	if (cfg->owns_repo)
+		git_repository_free(cfg->repo);
 	free(cfg);
 }
 

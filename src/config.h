@@ -24,14 +24,24 @@
 struct sov_config;
 
 /*
- * Open the configuration for the repository containing `dir` (NULL: the
- * environment, then the current directory).  Not being in a repository is
- * not an error.  Returns 0 with *out set (free with sov_config_free), or -1.
+ * The snapshot of the config of `repo` (borrowed: it must outlive *out),
+ * or with `repo` NULL of the global and system config.  This is how the
+ * repository context (ctx.h), which owns the repository, takes it.
+ * Returns 0 with *out set (free with sov_config_free), or -1.
+ */
+int sov_config_open_repo(struct sov_config **out, git_repository *repo);
+
+/*
+ * Open the repository containing `dir` (NULL: the environment, then the
+ * current directory) and take its config; then *out owns the repository.
+ * Not being in a repository is not an error.  Returns 0 with *out set
+ * (free with sov_config_free), or -1.  For code not yet handed a context
+ * (webhook.c); entry points open a struct sov_ctx instead.
  */
 int sov_config_open(struct sov_config **out, const char *dir);
 void sov_config_free(struct sov_config *cfg);
 
-/* The repository (borrowed, owned by cfg), or NULL outside one. */
+/* The repository (borrowed), or NULL outside one. */
 git_repository *sov_config_repo(struct sov_config *cfg);
 
 /*

@@ -17,33 +17,20 @@
 #include <string.h>
 #include <unistd.h>
 
-int sov_hookrun_open(struct sov_hookrun *h, const char *dir)
+int sov_hookrun_open(struct sov_hookrun *h, struct sov_ctx *ctx)
 {
 	const char *index_file = getenv("GIT_INDEX_FILE");
-	int ret;
 
-	/*
-	 * libgit2 would parse the index GIT_INDEX_FILE names at open time, which
-	 * costs far more than the hooks' work; only the git commands the hooks
-	 * run use it, so hide it from libgit2 and keep it for them.
-	 */
-	if (index_file) {
-		sov_buf_addstr(&h->index_file, index_file);
-		unsetenv("GIT_INDEX_FILE");
-	}
-	ret = sov_config_open(&h->cfg, dir);
-	if (index_file)
-		setenv("GIT_INDEX_FILE", h->index_file.ptr, 1);
-	if (ret < 0)
-		return -1;
-	h->repo = sov_config_repo(h->cfg);
+	h->ctx = ctx;
+	h->repo = ctx->repo;
 	if (!h->repo)
 		return sov_error("not in a git repository");
+	if (index_file)
+		sov_buf_addstr(&h->index_file, index_file);
 	h->is_installed = sov_install_is_installed(h->repo);
 	if (h->only_if_installed && !h->is_installed)
 		return 0;
-	if (sov_config_root(h->cfg, &h->root) < 0 ||
-	    sov_config_get_string(h->cfg, "sovsync.source", "local", &h->source) < 0 ||
+	if (sov_ctx_load(ctx, SOV_HOOKRUN_SETTINGS) < 0 ||
 	    sov_repo_state_path(h->repo, "conflicts.json", &h->conflicts) < 0)
 		return -1;
 	return 0;
@@ -51,11 +38,8 @@ int sov_hookrun_open(struct sov_hookrun *h, const char *dir)
 
 void sov_hookrun_release(struct sov_hookrun *h)
 {
-	sov_config_free(h->cfg);
-	h->cfg = NULL;
+	h->ctx = NULL;
 	h->repo = NULL;
-	sov_buf_release(&h->root);
-	sov_buf_release(&h->source);
 	sov_buf_release(&h->conflicts);
 	sov_buf_release(&h->index_file);
 }
@@ -63,8 +47,8 @@ void sov_hookrun_release(struct sov_hookrun *h)
 void sov_hookrun_opts(struct sov_hookrun *h, struct sov_manifest_opts *opts)
 {
 	memset(opts, 0, sizeof(*opts));
-	opts->root = h->root.ptr;
-	opts->source = h->source.ptr;
+	opts->root = h->ctx->set.root.ptr;
+	opts->source = h->ctx->set.source.ptr;
 	opts->conflicts_path = h->conflicts.ptr;
 }
 
@@ -408,7 +392,7 @@ static int precommit_matches(struct sov_hookrun *h, const git_oid *head, const g
 	if (sov_buf_read_file(&text, path.ptr) < 0)
 		goto out;
 	unlink(path.ptr);	/* one use only */
-	sov_buf_addf(&want, "%s/state.json", h->root.ptr);
+	sov_buf_addf(&want, "%s/state.json", h->ctx->set.root.ptr);
 	has_state = blob_at(h->repo, head, want.ptr, &state);
 	if (has_state < 0)
 		goto out;
@@ -478,7 +462,7 @@ int sov_hookrun_post_commit(struct sov_hookrun *h)
 static int arrived_unfiltered(struct sov_hookrun *h, const git_oid *base, const git_oid *head)
 {
 	struct sov_buf raw = SOV_BUF_INIT;
-	int ret = sov_storedform_find_raw(h->repo, h->root.ptr, base, head, &raw) < 0 || raw.len;
+	int ret = sov_storedform_find_raw(h->repo, h->ctx->set.root.ptr, base, head, &raw) < 0 || raw.len;
 
 	sov_error_clear();
 	sov_buf_release(&raw);
@@ -660,7 +644,7 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw
 		 * commit.gpgSign (a branch protection that wants signed
 		 * commits would refuse the follow-up).
 		 */
-		if (sov_config_get_bool(h->cfg, "commit.gpgSign", 0, &sign) < 0)
+		if (sov_config_get_bool(h->ctx->cfg, "commit.gpgSign", 0, &sign) < 0)
 			goto out;
 		sov_argv_pushl(&commit_tree, "git", "commit-tree", tree_hex, "-p", head_hex,
 			       "-m", SOV_FOLLOWUP_MESSAGE, NULL);
@@ -741,7 +725,7 @@ static int ensure_fresh(struct sov_hookrun *h, const git_oid *base, const git_oi
 		}
 	}
 	if (ret >= 0 && (flags & FRESH_STORED)) {
-		if (sov_storedform_find_raw(h->repo, h->root.ptr, base, &head, &raw) < 0) {
+		if (sov_storedform_find_raw(h->repo, h->ctx->set.root.ptr, base, &head, &raw) < 0) {
 			ret = -1;
 			goto out;
 		}
@@ -770,8 +754,9 @@ out:
 	return ret;
 }
 
-int sov_hookrun_check_push(const char *workdir)
+int sov_hookrun_check_push(struct sov_ctx *ctx)
 {
+	const char *workdir = sov_ctx_workdir(ctx);
 	struct sov_hookrun h = SOV_HOOKRUN_INIT;
 	struct sov_buf dir = SOV_BUF_INIT, problems = SOV_BUF_INIT, report = SOV_BUF_INIT;
 	struct sov_manifest_opts opts;
@@ -780,8 +765,8 @@ int sov_hookrun_check_push(const char *workdir)
 
 	/* The whole context, as a hook has it: a follow-up reads its config. */
 	h.only_if_installed = 1;
-	ret = sov_hookrun_open(&h, workdir);
-	if (ret < 0 || !h.is_installed || head_id(h.repo, &head) != 0)
+	ret = sov_hookrun_open(&h, ctx);
+	if (ret < 0 || !h.is_installed || !workdir || head_id(h.repo, &head) != 0)
 		goto out;	/* no hooks to keep it; nothing to push; (push fails) */
 	ret = sov_hookinst_check(workdir, &dir, &problems);
 	if (ret > 0) {

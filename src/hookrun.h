@@ -35,16 +35,17 @@
 #include <git2.h>
 
 #include "buf.h"
-#include "config.h"
+#include "ctx.h"
 #include "manifest.h"
 
 #define SOV_FOLLOWUP_MESSAGE "sovsync: refresh manifest"
 
+/* The settings groups the hooks use (ctx->set.root, ctx->set.source). */
+#define SOV_HOOKRUN_SETTINGS (SOV_SET_ROOT | SOV_SET_CORE)
+
 struct sov_hookrun {
-	struct sov_config *cfg;		/* owns repo */
-	git_repository *repo;		/* borrowed from cfg */
-	struct sov_buf root;		/* sovsync.root */
-	struct sov_buf source;		/* sovsync.source */
+	struct sov_ctx *ctx;		/* borrowed: the entry point's context */
+	git_repository *repo;		/* borrowed: ctx->repo */
 	struct sov_buf conflicts;	/* path of the conflict queue */
 	struct sov_buf index_file;	/* GIT_INDEX_FILE of the hook, or empty */
 	/*
@@ -57,16 +58,17 @@ struct sov_hookrun {
 	int is_installed;		/* <git common dir>/sovsync/install.json exists */
 };
 
-#define SOV_HOOKRUN_INIT { NULL, NULL, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, 0, 0 }
+#define SOV_HOOKRUN_INIT { NULL, NULL, SOV_BUF_INIT, SOV_BUF_INIT, 0, 0 }
 
 /*
- * Open the repository the way a hook sees it (GIT_DIR, GIT_INDEX_FILE from
- * the environment) and read the settings.  `dir` NULL: environment and cwd.
+ * Start the hooks' work in the repository of `ctx` (opened by the entry
+ * point, sov_ctx_open; the hook's GIT_INDEX_FILE is kept for the git
+ * commands run) and load SOV_HOOKRUN_SETTINGS into it.
  * Returns 0 or -1; release with sov_hookrun_release either way.
  * With only_if_installed set and sovsync not installed, returns 0 at once
  * with is_installed 0 (see above).
  */
-int sov_hookrun_open(struct sov_hookrun *h, const char *dir);
+int sov_hookrun_open(struct sov_hookrun *h, struct sov_ctx *ctx);
 void sov_hookrun_release(struct sov_hookrun *h);
 
 int sov_hookrun_pre_commit(struct sov_hookrun *h);
@@ -91,9 +93,9 @@ int sov_hookrun_ensure_fresh(struct sov_hookrun *h, const git_oid *base,
  * repair would hide the bypass, which goes on making stale commits).  When
  * they are in order, a HEAD this clone has not checked (made while they
  * were bypassed) is checked and repaired by a follow-up, as post-commit
- * does.  `workdir`: the top of the work tree.  0: push.
+ * does.  `ctx`: the caller's (the sync cycle's) context.  0: push.
  */
-int sov_hookrun_check_push(const char *workdir);
+int sov_hookrun_check_push(struct sov_ctx *ctx);
 
 /* The default options for this repository (root, source, conflict queue). */
 void sov_hookrun_opts(struct sov_hookrun *h, struct sov_manifest_opts *opts);

@@ -2,7 +2,7 @@
  * install.c - install and uninstall sovsync in a repository; see install.h.
  */
 #include "install.h"
-#include "config.h"
+#include "ctx.h"
 #include "error.h"
 #include "fs.h"
 #include "hash.h"
@@ -22,12 +22,12 @@
 #define WORKFLOW_PATH ".github/workflows/sovsync.yml"
 
 struct installer {
-	struct sov_config *cfg;		/* owns repo */
-	git_repository *repo;		/* borrowed from cfg */
+	struct sov_ctx ctx;		/* owns repo; settings: SOV_SET_ROOT */
+	git_repository *repo;		/* borrowed: ctx.repo */
 	git_config *local;		/* .git/config */
 	const char *workdir;		/* borrowed from repo, ends with '/' */
 	json_t *record;			/* install.json being built */
-	struct sov_buf root;		/* sovsync.root */
+	const char *root;		/* ctx.set.root, once loaded */
 	struct sov_buf *log;
 };
 
@@ -48,13 +48,11 @@ static int installer_open(struct installer *in, const char *dir, struct sov_buf 
 	git_config *cfg = NULL;
 
 	memset(in, 0, sizeof(*in));
-	sov_buf_init(&in->root, 0);
+	in->ctx = (struct sov_ctx)SOV_CTX_INIT;
 	in->log = log;
-	if (sov_config_open(&in->cfg, dir) < 0)
+	if (sov_ctx_open(&in->ctx, dir, SOV_CTX_REPO) < 0)
 		return -1;
-	in->repo = sov_config_repo(in->cfg);
-	if (!in->repo)
-		return sov_error("%s: not a git repository", dir);
+	in->repo = in->ctx.repo;
 	in->workdir = git_repository_workdir(in->repo);
 	if (!in->workdir)
 		return sov_error("%s: a bare repository has no working tree to sync", dir);
@@ -71,8 +69,7 @@ static void installer_close(struct installer *in)
 {
 	json_decref(in->record);
 	git_config_free(in->local);
-	sov_config_free(in->cfg);
-	sov_buf_release(&in->root);
+	sov_ctx_release(&in->ctx);
 }
 
 static int record_path(struct installer *in, struct sov_buf *out)
@@ -326,7 +323,7 @@ static int install_attributes(struct installer *in)
 		json_object_set_new(attrs, "lines", added);
 	}
 	orig_len = text.len;
-	attribute_lines(in->root.ptr, &want);
+	attribute_lines(in->root, &want);
 	for (line = want.ptr; (nl = strchr(line, '\n')); line = nl + 1) {
 		*nl = '\0';
 		if (has_line(text.ptr, line, (size_t)(nl - line)))
@@ -406,7 +403,7 @@ static void layout_path(struct installer *in, const struct sov_template_file *t,
 			struct sov_buf *out)
 {
 	sov_buf_reset(out);
-	sov_buf_addf(out, "%s/%s", in->root.ptr, t->path);
+	sov_buf_addf(out, "%s/%s", in->root, t->path);
 }
 
 static int install_layout(struct installer *in)
@@ -468,7 +465,7 @@ static int workflow_text(struct installer *in, struct sov_buf *out)
 		"            -H \"Content-Type: application/json\" \\\n"
 		"            -H \"webhook-id: $GITHUB_SHA\" \\\n"
 		"            --data \"$body\" \"$URL\"\n",
-		in->root.ptr, branch.ptr);
+		in->root, branch.ptr);
 	git_buf_dispose(&branch);
 	git_buf_dispose(&url);
 	git_config_free(cfg);
@@ -600,8 +597,9 @@ static int check_worktree_paths(struct installer *in, int github_actions)
 	size_t i;
 	int ret = 0;
 
-	if (sov_config_root(in->cfg, &in->root) < 0)
+	if (sov_ctx_load(&in->ctx, SOV_SET_ROOT) < 0)
 		return -1;
+	in->root = in->ctx.set.root.ptr;
 	for (i = 0; !ret && i < sov_template_nfiles; i++) {
 		layout_path(in, &sov_template_files[i], &rel);
 		ret = sov_fs_check_under(in->workdir, rel.ptr, SOV_FS_ANY) < 0 ? -1 : 0;

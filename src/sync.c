@@ -71,107 +71,6 @@ int sov_sync_is_scratch_name(const char *name)
 	return 0;
 }
 
-/* ---- settings --------------------------------------------------------- */
-
-int sov_sync_parse_duration(const char *text, int64_t *ms)
-{
-	char *end;
-	double v, unit = 1000.0;
-
-	errno = 0;
-	v = strtod(text, &end);
-	if (end == text || errno || v < 0 || !isfinite(v))
-		return sov_error("'%s': not a duration (e.g. 2, 1.5s, 500ms, 15m)", text);
-	if (!strcmp(end, "ms"))
-		unit = 1.0;
-	else if (!strcmp(end, "") || !strcmp(end, "s"))
-		unit = 1000.0;
-	else if (!strcmp(end, "m"))
-		unit = 60000.0;
-	else if (!strcmp(end, "h"))
-		unit = 3600000.0;
-	else
-		return sov_error("'%s': unknown unit '%s' (ms, s, m or h)", text, end);
-	if (v * unit > 1e15)
-		return sov_error("'%s': duration too long", text);
-	*ms = (int64_t)(v * unit + 0.5);
-	return 0;
-}
-
-static int get_duration(struct sov_config *cfg, const char *key, const char *def,
-			int64_t *ms)
-{
-	struct sov_buf val = SOV_BUF_INIT;
-	int ret = sov_config_get_string(cfg, key, def, &val);
-
-	if (ret >= 0 && sov_sync_parse_duration(val.ptr, ms) < 0)
-		ret = sov_error_prefix("config %s", key);
-	sov_buf_release(&val);
-	return ret < 0 ? -1 : 0;
-}
-
-int sov_sync_config_get_duration(struct sov_config *cfg, const char *key,
-				 const char *def, int64_t *ms)
-{
-	return get_duration(cfg, key, def, ms);
-}
-
-int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out)
-{
-	struct sov_buf on_conflict = SOV_BUF_INIT, net_def = SOV_BUF_INIT;
-	int64_t net_ms;
-
-	if (sov_config_root(cfg, &out->root) < 0 ||
-	    sov_config_get_string(cfg, "sovsync.remote", "origin", &out->remote) < 0 ||
-	    sov_config_get_string(cfg, "sovsync.branch", "", &out->branch) < 0 ||
-	    sov_config_get_string(cfg, "sovsync.source", "local", &out->source) < 0 ||
-	    get_duration(cfg, "sovsync.sync.lockTimeout", "30", &out->lock_timeout_ms) < 0 ||
-	    /* The older name, where the new one is not set. */
-	    sov_config_get_string(cfg, "sovsync.sync.networkTimeout",
-				  SOV_SYNC_NETWORK_TIMEOUT, &net_def) < 0 ||
-	    get_duration(cfg, "sovsync.networkTimeout", net_def.ptr, &net_ms) < 0 ||
-	    sov_config_get_string(cfg, "sovsync.documents.onConflict", "flag",
-				  &on_conflict) < 0) {
-		sov_buf_release(&on_conflict);
-		sov_buf_release(&net_def);
-		return -1;
-	}
-	sov_buf_release(&net_def);
-	/*
-	 * Only the default lets the cycle settle a document's modify/delete;
-	 * a value the driver refuses makes it stop too, so the conservative
-	 * reading is to leave such merges to the user.
-	 */
-	out->doc_stops = strcmp(on_conflict.ptr, "flag") != 0;
-	sov_buf_release(&on_conflict);
-	/* 0 is "no limit", as for Git's own timeouts; else at least 0.1 s. */
-	out->network_timeout_ms = net_ms == 0 ? 0 : net_ms < 100 ? 100 : net_ms;
-	return 0;
-}
-
-git_repository *sov_sync_config_open(struct sov_config **cfg,
-				     struct sov_sync_config *out)
-{
-	git_repository *repo;
-
-	if (sov_config_open(cfg, NULL) < 0)
-		return NULL;
-	repo = sov_config_repo(*cfg);
-	if (!repo) {
-		sov_error("not in a git repository");
-		return NULL;
-	}
-	return sov_sync_config_load(*cfg, out) < 0 ? NULL : repo;
-}
-
-void sov_sync_config_release(struct sov_sync_config *sc)
-{
-	sov_buf_release(&sc->root);
-	sov_buf_release(&sc->remote);
-	sov_buf_release(&sc->branch);
-	sov_buf_release(&sc->source);
-}
-
 void sov_sync_result_release(struct sov_sync_result *res)
 {
 	sov_buf_release(&res->changes);
@@ -261,7 +160,8 @@ size_t sov_sync_parse_status(const char *z, size_t len, struct sov_buf *changes)
 struct cycle {
 	git_repository *repo;
 	const struct sov_sync_opts *opts;
-	const struct sov_sync_config *cfg;
+	struct sov_ctx *ctx;
+	const struct sov_settings *cfg;	/* ctx->set */
 	struct sov_sync_result *res;
 	const char *workdir;
 	struct sov_buf index_lock;	/* <git dir>/index.lock */
@@ -1099,7 +999,8 @@ static int settle_modify_delete(struct cycle *c, const char *unmerged)
 	for (p = unmerged; *p; p += strlen(p) + 1)
 		sov_argv_push(&args, p);
 	if (git_read(c, &args, &out) < 0 ||
-	    sov_moddel_check_attrs(&list, out.ptr, out.len, c->cfg->doc_stops) < 0)
+	    sov_moddel_check_attrs(&list, out.ptr, out.len,
+				   c->cfg->on_conflict != SOV_ON_CONFLICT_FLAG) < 0)
 		goto out;
 	if (!sov_moddel_all_settle(&list, &why)) {
 		sov_trace("sync: %s is not a modify/delete a sovsync driver owns: "
@@ -1643,7 +1544,7 @@ static int step_push(struct cycle *c)
 		return 0;
 
 	/* Hooks bypassed: never push a manifest they did not keep true. */
-	if (sov_hookrun_check_push(c->workdir) < 0)
+	if (sov_hookrun_check_push(c->ctx) < 0)
 		return -1;
 
 	sov_buf_addf(&spec, "HEAD:refs/heads/%s", c->branch.ptr);
@@ -1780,7 +1681,7 @@ static int lock_cycle(struct cycle *c)
 	return fd;
 }
 
-int sov_sync_run(git_repository *repo, const struct sov_sync_opts *opts,
+int sov_sync_run(struct sov_ctx *ctx, const struct sov_sync_opts *opts,
 		 struct sov_sync_result *res)
 {
 	struct cycle c = { 0 };
@@ -1788,9 +1689,10 @@ int sov_sync_run(git_repository *repo, const struct sov_sync_opts *opts,
 	int lock = -1, ret = 0;
 
 	sov_sync_result_release(res);
-	c.repo = repo;
+	c.ctx = ctx;
+	c.repo = ctx->repo;
 	c.opts = opts;
-	c.cfg = opts->config;
+	c.cfg = &ctx->set;
 	c.res = res;
 	c.deadline_ms = sov_sync_clock_ms() + c.cfg->lock_timeout_ms;
 	sov_buf_init(&c.index_lock, 0);
@@ -1817,7 +1719,7 @@ int sov_sync_run(git_repository *repo, const struct sov_sync_opts *opts,
 	if (ret == 0 && !opts->dry_run && !res->is_idle &&
 	    res->outcome != SOV_SYNC_STOPPED &&
 	    opts->network != SOV_SYNC_NET_NEVER &&
-	    sov_metrics_record_sync(repo, res->outcome == SOV_SYNC_OK,
+	    sov_metrics_record_sync(c.repo, res->outcome == SOV_SYNC_OK,
 				    res->duration_us, res->error.ptr) < 0)
 		sov_warn("%s", sov_error_last());
 	if (ret < 0)

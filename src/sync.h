@@ -46,51 +46,13 @@
 #include <git2.h>
 
 #include "buf.h"
-#include "config.h"
+#include "ctx.h"
+
+/* The settings a cycle needs (sov_ctx_open). */
+#define SOV_SYNC_SETTINGS (SOV_SET_ROOT | SOV_SET_CORE | SOV_SET_DOC | SOV_SET_SYNC)
 
 /* Rejected pushes (the remote moved) retried within one cycle. */
 #define SOV_SYNC_PUSH_ATTEMPTS 5
-
-/* Default of sovsync.networkTimeout (a duration, sov_sync_parse_duration). */
-#define SOV_SYNC_NETWORK_TIMEOUT "120"
-
-/* The settings of a cycle, from git config (sov_sync_config_load). */
-struct sov_sync_config {
-	struct sov_buf root;		/* sovsync.root, default "shared" */
-	struct sov_buf remote;		/* sovsync.remote, default "origin" */
-	struct sov_buf branch;		/* sovsync.branch; empty: current branch */
-	struct sov_buf source;		/* sovsync.source, default "local" */
-	int64_t lock_timeout_ms;	/* sovsync.sync.lockTimeout, default 30 s */
-	/*
-	 * sovsync.networkTimeout (the older sovsync.sync.networkTimeout is
-	 * still read), default 120 s: a fetch or push that shows no sign of
-	 * life (no byte of output, progress included) for this long is
-	 * stopped with every process it started (run.h).  0: no limit.
-	 */
-	int64_t network_timeout_ms;
-	/*
-	 * sovsync.documents.onConflict is not "flag" (the default): the user
-	 * wants Git's usual stop on document conflicts, modify/delete ones
-	 * included, so the cycle aborts and flags them.
-	 */
-	int doc_stops;
-};
-
-#define SOV_SYNC_CONFIG_INIT { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, \
-			       SOV_BUF_INIT, 0, 0, 0 }
-
-/* Read the settings.  Returns 0, or -1 on an invalid value (key named). */
-int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out);
-
-/*
- * For the commands: open the configuration of the repository around the
- * current directory (or $GIT_DIR) and load the settings.  Returns the
- * repository (borrowed, owned by *cfg, which the caller frees with
- * sov_config_free even on failure), or NULL with the error set.
- */
-git_repository *sov_sync_config_open(struct sov_config **cfg,
-				     struct sov_sync_config *out);
-void sov_sync_config_release(struct sov_sync_config *sc);
 
 enum sov_sync_network {
 	SOV_SYNC_NET_ALWAYS,	/* always fetch, merge and push */
@@ -99,7 +61,6 @@ enum sov_sync_network {
 };
 
 struct sov_sync_opts {
-	const struct sov_sync_config *config;	/* borrowed */
 	int dry_run;		/* list what would be committed; change nothing */
 	enum sov_sync_network network;
 	/*
@@ -156,13 +117,14 @@ struct sov_sync_result {
 void sov_sync_result_release(struct sov_sync_result *res);
 
 /*
- * Run one cycle in the work tree of `repo`, fill `res`, and (unless dry-run
+ * Run one cycle in the work tree of ctx->repo with its settings (the
+ * groups SOV_SYNC_SETTINGS loaded), fill `res`, and (unless dry-run
  * or idle or stopped) record it in the metrics.  Returns 0 when the cycle
  * ran to an outcome (check res->outcome), -1 when it could not start at all
  * (no work tree, detached HEAD, a merge in progress, the sync lock held
  * past the lock timeout); the message is then also in res->error.
  */
-int sov_sync_run(git_repository *repo, const struct sov_sync_opts *opts,
+int sov_sync_run(struct sov_ctx *ctx, const struct sov_sync_opts *opts,
 		 struct sov_sync_result *res);
 
 /* Append the one-line summary of a cycle (no time stamp, no newline). */
@@ -176,13 +138,6 @@ int sov_sync_log(git_repository *repo, const char *line, int64_t max_bytes);
 
 #define SOV_SYNC_LOG_MAX (1024 * 1024)
 
-/*
- * A duration setting (sov_sync_parse_duration syntax) from git config, or
- * `def` when unset.  0, or -1 naming the key.
- */
-int sov_sync_config_get_duration(struct sov_config *cfg, const char *key,
-				 const char *def, int64_t *ms);
-
 /* Milliseconds on the monotonic clock, for timers and deadlines. */
 int64_t sov_sync_clock_ms(void);
 
@@ -194,12 +149,6 @@ int64_t sov_sync_clock_ms(void);
  */
 int64_t sov_sync_backoff_ms(int failures, int64_t base_ms, int64_t max_ms,
 			    uint64_t rnd);
-
-/*
- * Parse a duration: a decimal number with an optional unit "ms", "s",
- * "m" or "h" (default seconds): "2", "1.5", "500ms", "15m".  0 or -1.
- */
-int sov_sync_parse_duration(const char *text, int64_t *ms);
 
 /*
  * The commit message for `changes` ("<letter>\t<path>\n" lines): a subject

@@ -61,22 +61,6 @@ int64_t sov_debounce_due(const struct sov_debounce *d)
 	return quiet < cap ? quiet : cap;
 }
 
-/* ---- settings ------------------------------------------------------------ */
-
-int sov_watch_config_load(struct sov_config *cfg, struct sov_watch_opts *out)
-{
-	if (sov_sync_config_get_duration(cfg, "sovsync.watch.debounce", "2",
-					 &out->debounce_ms) < 0 ||
-	    sov_sync_config_get_duration(cfg, "sovsync.watch.scanInterval", "900",
-					 &out->scan_interval_ms) < 0 ||
-	    sov_sync_config_get_duration(cfg, "sovsync.watch.pullInterval", "60",
-					 &out->pull_interval_ms) < 0 ||
-	    sov_sync_config_get_duration(cfg, "sovsync.watch.backoffMax", "300",
-					 &out->backoff_max_ms) < 0)
-		return -1;
-	return 0;
-}
-
 /* ---- signals ------------------------------------------------------------- */
 
 /*
@@ -131,7 +115,8 @@ static void restore_signals(int pipe_fds[2])
 /* ---- the watcher ----------------------------------------------------------- */
 
 struct watcher {
-	git_repository *repo;
+	struct sov_ctx *ctx;		/* borrowed */
+	git_repository *repo;		/* ctx->repo */
 	const struct sov_watch_opts *opts;
 	int ino;			/* inotify descriptor */
 	char **dirs;			/* watched directory by descriptor (owned) */
@@ -233,7 +218,7 @@ static void rewalk(struct watcher *w)
 static int setup_watches(struct watcher *w)
 {
 	const char *workdir = git_repository_workdir(w->repo);
-	const char *root = w->opts->sync->root.ptr;
+	const char *root = w->ctx->set.root.ptr;
 	char *slash;
 
 	sov_buf_addstr(&w->root, workdir);
@@ -337,13 +322,12 @@ static void run_cycle(struct watcher *w, enum sov_sync_network network,
 	int64_t now, delay;
 	int started;
 
-	opts.config = w->opts->sync;
 	opts.network = network;
 	opts.stop = &stop_signal;
 	opts.retry_conflict = is_first;
 	/* Changes from here on belong to the next cycle. */
 	sov_debounce_clear(&w->debounce);
-	started = sov_sync_run(w->repo, &opts, &res) == 0;
+	started = sov_sync_run(w->ctx, &opts, &res) == 0;
 	now = sov_sync_clock_ms();
 
 	if (res.outcome == SOV_SYNC_FAILED) {
@@ -426,8 +410,9 @@ static void loop(struct watcher *w, int sig_fd)
 	}
 }
 
-int sov_watch_run(git_repository *repo, const struct sov_watch_opts *opts)
+int sov_watch_run(struct sov_ctx *ctx, const struct sov_watch_opts *opts)
 {
+	git_repository *repo = ctx->repo;
 	struct watcher w = { 0 };
 	struct sov_buf line = SOV_BUF_INIT;
 	int pipe_fds[2] = { -1, -1 };
@@ -441,6 +426,7 @@ int sov_watch_run(git_repository *repo, const struct sov_watch_opts *opts)
 	if (lock < 0)
 		return sov_error_prefix("another sovsync watch is running here");
 
+	w.ctx = ctx;
 	w.repo = repo;
 	w.opts = opts;
 	sov_buf_init(&w.root, 0);

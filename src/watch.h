@@ -31,11 +31,14 @@
 
 #include <git2.h>
 
-#include "config.h"
+#include "ctx.h"
 #include "sync.h"
 
+/* The settings a watcher needs (sov_ctx_open); the defaults of the options. */
+#define SOV_WATCH_SETTINGS (SOV_SYNC_SETTINGS | SOV_SET_WATCH)
+
+/* The watcher's timers: ctx->set's, or the command line's. */
 struct sov_watch_opts {
-	const struct sov_sync_config *sync;	/* borrowed */
 	int64_t debounce_ms;		/* sovsync.watch.debounce, 2 s */
 	int64_t scan_interval_ms;	/* sovsync.watch.scanInterval, 900 s */
 	int64_t pull_interval_ms;	/* sovsync.watch.pullInterval, 60 s */
@@ -43,15 +46,13 @@ struct sov_watch_opts {
 	int quiet;			/* no cycle lines on stderr */
 };
 
-/* Read the sovsync.watch.* settings.  0, or -1 naming the key. */
-int sov_watch_config_load(struct sov_config *cfg, struct sov_watch_opts *out);
-
 /*
- * Watch the work tree of `repo` until a stop signal.  Returns 0 after a
+ * Watch the work tree of ctx->repo (its settings: SOV_WATCH_SETTINGS)
+ * until a stop signal.  Returns 0 after a
  * clean stop, -1 when the watcher could not start (another watcher holds
  * the lock, no work tree, inotify unavailable).
  */
-int sov_watch_run(git_repository *repo, const struct sov_watch_opts *opts);
+int sov_watch_run(struct sov_ctx *ctx, const struct sov_watch_opts *opts);
 
 /*
  * The debounce timer: due `quiet_ms` after the last change, or at the

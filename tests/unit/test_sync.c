@@ -37,24 +37,6 @@ static void test_backoff(void)
 	is_int(sov_sync_backoff_ms(5, 2000, 1000, 999), 999, "max below the base caps it");
 }
 
-static void test_duration(void)
-{
-	int64_t ms = -1;
-
-	ok(sov_sync_parse_duration("2", &ms) == 0 && ms == 2000, "2 is seconds");
-	ok(sov_sync_parse_duration("1.5s", &ms) == 0 && ms == 1500, "1.5s");
-	ok(sov_sync_parse_duration("500ms", &ms) == 0 && ms == 500, "500ms");
-	ok(sov_sync_parse_duration("15m", &ms) == 0 && ms == 900000, "15m");
-	ok(sov_sync_parse_duration("1h", &ms) == 0 && ms == 3600000, "1h");
-	ok(sov_sync_parse_duration("0", &ms) == 0 && ms == 0, "0");
-	ok(sov_sync_parse_duration("", &ms) < 0, "empty refused");
-	ok(sov_sync_parse_duration("-1", &ms) < 0, "negative refused");
-	ok(sov_sync_parse_duration("2 days", &ms) < 0 &&
-	   strstr(sov_error_last(), "unknown unit") != NULL, "unknown unit named");
-	ok(sov_sync_parse_duration("nan", &ms) < 0, "nan refused");
-	ok(sov_sync_parse_duration("1e300h", &ms) < 0, "absurd length refused");
-}
-
 static void test_message(void)
 {
 	struct sov_buf msg = SOV_BUF_INIT;
@@ -256,7 +238,6 @@ int main(void)
 {
 	git_libgit2_init();
 	test_backoff();
-	test_duration();
 	test_message();
 	test_status();
 	test_scratch();
