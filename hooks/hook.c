@@ -2,47 +2,23 @@
  * hook.c - `sovsync hook <name> [<args>]`: dispatch a Git hook to its handler.
  */
 #include "cli.h"
+#include "ctx.h"
 #include "error.h"
-#include "hooks.h"
+#include "hooktab.h"
 #include "trace.h"
 
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
-
-static const struct {
-	const char *name;
-	sov_hook_fn fn;
-	int needs_repo;		/* 0: the handler opens nothing itself */
-} handlers[] = {
-	{ "pre-commit", sov_hook_pre_commit, 1 },
-	{ "pre-merge-commit", sov_hook_pre_commit, 1 },
-	{ "post-commit", sov_hook_post_commit, 1 },
-	{ "post-merge", sov_hook_post_merge, 1 },
-	{ "post-rewrite", sov_hook_post_rewrite, 1 },
-	{ "reference-transaction", sov_hook_reference_transaction, 1 },
-};
-
-void sov_hook_drain_stdin(void)
-{
-	char buf[8192];
-
-	while (read(0, buf, sizeof(buf)) > 0)
-		;
-}
 
 static int cmd_hook(int argc, char **argv)
 {
 	struct sov_hookrun h = SOV_HOOKRUN_INIT;
 	struct sov_ctx ctx = SOV_CTX_INIT;
-	size_t i;
+	const struct sov_hook *hook;
 
 	if (argc < 2)
 		return sov_cli_usage_error(&sov_cmd_hook, "expected a hook name");
-	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
-		if (!strcmp(handlers[i].name, argv[1]))
-			break;
-	if (i == sizeof(handlers) / sizeof(handlers[0])) {
+	hook = sov_hook_find(argv[1]);
+	if (!hook) {
 		/* An unknown hook (a newer install?) must not break Git. */
 		sov_warn("hook %s: not a sovsync hook; ignored", argv[1]);
 		return SOV_EXIT_OK;
@@ -59,7 +35,7 @@ static int cmd_hook(int argc, char **argv)
 		sov_error_report();
 	} else if (!h.is_installed) {
 		sov_trace("hook %s: sovsync is not installed in this repository", argv[1]);
-	} else if (handlers[i].fn(&h, argc - 1, argv + 1) < 0) {
+	} else if (hook->handler(&h, argc - 1, argv + 1) < 0) {
 		sov_error_prefix("%s hook", argv[1]);
 		sov_error_report();
 	}

@@ -1,19 +1,32 @@
 /*
- * json_driver.c - argument handling of the JSON merge driver commands.
+ * json_driver.c - the command of every JSON merge driver: `sovsync
+ * merge-<kind> %O %A %B %P [%L]`, the row of drivers.h named by argv[0]
+ * (its policy over the engine in src/jmerge.c).
  */
-#include "json_driver.h"
+#include "cli.h"
+#include "drivers.h"
 #include "error.h"
 #include "jdriver.h"
 
-int sov_json_driver_main(const struct sov_cmd *cmd, const struct sov_jpolicy *policy,
-			 int argc, char **argv)
+int sov_json_driver_cmd(int argc, char **argv)
 {
-	/* %L (marker size) is accepted and unused: the result has no markers. */
-	if (argc != 5 && argc != 6)
-		return sov_cli_usage_error(cmd, "expected %%O %%A %%B %%P [%%L]");
-	if (sov_jdriver_run(policy, argv[1], argv[2], argv[3], argv[4]) < 0) {
-		sov_error_prefix("%s", cmd->name);
+	const struct sov_driver *d = sov_driver_by_command(argv[0]);
+	struct sov_cli_slot slot = SOV_CLI_SLOT_INIT;
+	int ret = SOV_EXIT_OK;
+
+	if (!d || !d->policy) {
+		sov_error("%s: not a JSON merge driver", argv[0]);
 		return sov_cli_fail();
 	}
-	return SOV_EXIT_OK;
+	sov_cli_driver_cmd(d, &slot);
+	/* %L (marker size) is accepted and unused: the result has no markers. */
+	if (argc != 5 && argc != 6) {
+		ret = sov_cli_usage_error(&slot.cmd, "expected %%O %%A %%B %%P [%%L]");
+	} else if (sov_jdriver_run(d->policy, argv[1], argv[2], argv[3], argv[4]) < 0) {
+		sov_error_prefix("%s", d->command);
+		ret = sov_cli_fail();
+	}
+	sov_buf_release(&slot.usage);
+	sov_buf_release(&slot.help);
+	return ret;
 }

@@ -36,10 +36,7 @@ static const struct sov_cmd *const commands[] = {
 	&sov_cmd_clean,
 	&sov_cmd_smudge,
 
-	/* merge drivers and conflicts */
-	&sov_cmd_merge_memories,
-	&sov_cmd_merge_state,
-	&sov_cmd_merge_index,
+	/* merge drivers (the JSON ones come from drivers.h) and conflicts */
 	&sov_cmd_merge_derived,
 	&sov_cmd_merge_doc,
 	&sov_cmd_conflicts,
@@ -54,18 +51,59 @@ static const struct sov_cmd *const commands[] = {
 	/* about sovsync */
 	&sov_cmd_help,
 	&sov_cmd_version,
+	&sov_cmd_registry,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-static const struct sov_cmd *find_command(const char *name)
+void sov_cli_driver_cmd(const struct sov_driver *d, struct sov_cli_slot *slot)
 {
+	sov_buf_reset(&slot->usage);
+	sov_buf_reset(&slot->help);
+	sov_driver_usage(d, &slot->usage);
+	sov_driver_help(d, &slot->help);
+	slot->cmd.name = d->command;
+	slot->cmd.fn = sov_json_driver_cmd;
+	slot->cmd.summary = d->summary;
+	slot->cmd.usage = slot->usage.ptr;
+	slot->cmd.help = slot->help.ptr;
+	slot->cmd.hidden = 1;
+}
+
+/*
+ * The i-th command, in listing order: the table above, then one per JSON
+ * merge driver.  NULL past the end.  `slot` holds a driver's command.
+ */
+static const struct sov_cmd *command_at(size_t i, struct sov_cli_slot *slot)
+{
+	const struct sov_driver *d;
+
+	if (i < NCOMMANDS)
+		return commands[i];
+	i -= NCOMMANDS;
+	for (d = sov_drivers; d->attr; d++)
+		if (d->policy && !i--) {
+			sov_cli_driver_cmd(d, slot);
+			return &slot->cmd;
+		}
+	return NULL;
+}
+
+static const struct sov_cmd *find_command(const char *name, struct sov_cli_slot *slot)
+{
+	const struct sov_cmd *cmd;
 	size_t i;
 
-	for (i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(commands[i]->name, name))
-			return commands[i];
+	for (i = 0; (cmd = command_at(i, slot)); i++)
+		if (!strcmp(cmd->name, name))
+			return cmd;
 	return NULL;
+}
+
+static void slot_release(struct sov_cli_slot *slot)
+{
+	sov_buf_release(&slot->usage);
+	sov_buf_release(&slot->help);
 }
 
 void sov_cli_usage(FILE *out, const struct sov_cmd *cmd)
@@ -114,6 +152,8 @@ int sov_cli_fail(void)
 
 static void print_main_usage(FILE *out)
 {
+	struct sov_cli_slot slot = SOV_CLI_SLOT_INIT;
+	const struct sov_cmd *cmd;
 	size_t i;
 
 	fprintf(out,
@@ -123,10 +163,10 @@ static void print_main_usage(FILE *out)
 		"sync through plain git commit, pull and push.\n"
 		"\n"
 		"Commands:\n");
-	for (i = 0; i < NCOMMANDS; i++)
-		if (!commands[i]->hidden)
-			fprintf(out, "   %-16s %s\n", commands[i]->name,
-				commands[i]->summary);
+	for (i = 0; (cmd = command_at(i, &slot)); i++)
+		if (!cmd->hidden)
+			fprintf(out, "   %-16s %s\n", cmd->name, cmd->summary);
+	slot_release(&slot);
 	fprintf(out,
 		"\n"
 		"'sovsync help <command>' or 'sovsync <command> --help' describes a\n"
@@ -137,6 +177,8 @@ static void print_main_usage(FILE *out)
 /* Man page for `git sovsync --help`, which Git turns into `man git-sovsync`. */
 static void print_man(FILE *out, const char *page)
 {
+	struct sov_cli_slot slot = SOV_CLI_SLOT_INIT;
+	const struct sov_cmd *cmd;
 	const char *p;
 	size_t i;
 
@@ -147,9 +189,7 @@ static void print_man(FILE *out, const char *page)
 	fprintf(out, ".SH NAME\n%s \\- sync a sovereign AI stack through Git\n", page);
 	fprintf(out, ".SH SYNOPSIS\n.B sovsync\n<command> [<args>]\n");
 	fprintf(out, ".SH COMMANDS\n");
-	for (i = 0; i < NCOMMANDS; i++) {
-		const struct sov_cmd *cmd = commands[i];
-
+	for (i = 0; (cmd = command_at(i, &slot)); i++) {
 		fprintf(out, ".SS %s\n.nf\n", cmd->name);
 		/* Escape backslashes and leading dots for roff. */
 		for (p = cmd->usage; *p; p++) {
@@ -169,12 +209,14 @@ static void print_man(FILE *out, const char *page)
 		}
 		fprintf(out, "\n.fi\n");
 	}
+	slot_release(&slot);
 	fprintf(out, ".SH ENVIRONMENT\n.TP\n.B SOVSYNC_TRACE\n"
 		"1 traces to standard error, an absolute path appends to that file.\n");
 }
 
 static int cmd_help(int argc, char **argv)
 {
+	struct sov_cli_slot slot = SOV_CLI_SLOT_INIT;
 	const struct sov_cmd *cmd;
 
 	if (argc == 1) {
@@ -186,10 +228,10 @@ static int cmd_help(int argc, char **argv)
 
 		print_main_usage(stdout);
 		printf("\nPlumbing commands (run by Git):\n");
-		for (i = 0; i < NCOMMANDS; i++)
-			if (commands[i]->hidden)
-				printf("   %-16s %s\n", commands[i]->name,
-				       commands[i]->summary);
+		for (i = 0; (cmd = command_at(i, &slot)); i++)
+			if (cmd->hidden)
+				printf("   %-16s %s\n", cmd->name, cmd->summary);
+		slot_release(&slot);
 		return SOV_EXIT_OK;
 	}
 	if (argc == 3 && !strcmp(argv[1], "--man")) {
@@ -198,13 +240,15 @@ static int cmd_help(int argc, char **argv)
 	}
 	if (argc != 2)
 		return sov_cli_usage_error(&sov_cmd_help, "expected one command name");
-	cmd = find_command(argv[1]);
+	cmd = find_command(argv[1], &slot);
 	if (!cmd) {
 		fprintf(stderr, "sovsync: '%s' is not a sovsync command. See 'sovsync --help'.\n",
 			argv[1]);
+		slot_release(&slot);
 		return SOV_EXIT_USAGE;
 	}
 	print_help(stdout, cmd);
+	slot_release(&slot);
 	return SOV_EXIT_OK;
 }
 
@@ -222,7 +266,7 @@ static int is_help_flag(const char *arg)
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
 }
 
-static int run(int argc, char **argv, const char **name)
+static int run(int argc, char **argv, struct sov_cli_slot *slot, const char **name)
 {
 	const struct sov_cmd *cmd;
 	int ret;
@@ -236,7 +280,7 @@ static int run(int argc, char **argv, const char **name)
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-v"))
 		cmd = &sov_cmd_version;
 	else
-		cmd = find_command(argv[1]);
+		cmd = find_command(argv[1], slot);
 	if (!cmd) {
 		fprintf(stderr, "sovsync: '%s' is not a sovsync command. See 'sovsync --help'.\n\n",
 			argv[1]);
@@ -258,16 +302,18 @@ static int run(int argc, char **argv, const char **name)
 
 int main(int argc, char **argv)
 {
+	struct sov_cli_slot slot = SOV_CLI_SLOT_INIT;
 	const char *name = "help";
 	int ret;
 
 	/* A closed pipe (git stopped reading) must be a write error, not death. */
 	signal(SIGPIPE, SIG_IGN);
 
-	ret = run(argc, argv, &name);
+	ret = run(argc, argv, &slot, &name);
 	if (fflush(stdout) || ferror(stdout)) {
 		sov_warn("%s: write to standard output failed", name);
-		return SOV_EXIT_FAIL;
+		ret = SOV_EXIT_FAIL;
 	}
+	slot_release(&slot);
 	return ret;
 }

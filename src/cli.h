@@ -16,6 +16,9 @@
 
 #include <stdio.h>
 
+#include "buf.h"
+#include "drivers.h"
+
 struct sov_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -42,6 +45,23 @@ int sov_cli_usage_error(const struct sov_cmd *cmd, const char *fmt, ...)
 /* For commands: print the last error and return SOV_EXIT_FAIL. */
 int sov_cli_fail(void);
 
+/*
+ * A JSON merge driver's command, made from its row (drivers.h): the
+ * dispatcher lists and runs one per row with a policy, so a new JSON
+ * driver needs no command file.  `slot` owns the texts.
+ */
+struct sov_cli_slot {
+	struct sov_cmd cmd;
+	struct sov_buf usage, help;
+};
+
+#define SOV_CLI_SLOT_INIT { .usage = SOV_BUF_INIT, .help = SOV_BUF_INIT }
+
+void sov_cli_driver_cmd(const struct sov_driver *d, struct sov_cli_slot *slot);
+
+/* Every JSON driver's command function: the row named by argv[0]. */
+int sov_json_driver_cmd(int argc, char **argv);
+
 /* Commands, by area (the table in cli.c lists them in the same groups). */
 
 /* setup and status: src/cli_*.c */
@@ -64,9 +84,6 @@ extern const struct sov_cmd sov_cmd_clean;
 extern const struct sov_cmd sov_cmd_smudge;
 
 /* merge drivers and conflicts: merge-drivers/ */
-extern const struct sov_cmd sov_cmd_merge_memories;
-extern const struct sov_cmd sov_cmd_merge_state;
-extern const struct sov_cmd sov_cmd_merge_index;
 extern const struct sov_cmd sov_cmd_merge_derived;
 extern const struct sov_cmd sov_cmd_merge_doc;
 extern const struct sov_cmd sov_cmd_conflicts;
@@ -81,5 +98,6 @@ extern const struct sov_cmd sov_cmd_webhook;
 /* about sovsync: src/cli.c, src/cli_version.c */
 extern const struct sov_cmd sov_cmd_version;
 extern const struct sov_cmd sov_cmd_help;
+extern const struct sov_cmd sov_cmd_registry;
 
 #endif

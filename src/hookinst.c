@@ -12,16 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *const sov_hookinst_names[] = {
-	"pre-commit",
-	"pre-merge-commit",
-	"post-commit",
-	"post-merge",
-	"post-rewrite",
-	"reference-transaction",
-	NULL,
-};
-
 int sov_hookinst_dir(const char *workdir, struct sov_buf *out)
 {
 	sov_buf_reset(out);
@@ -44,16 +34,13 @@ void sov_hookinst_shell_quote(const char *s, struct sov_buf *out)
 	sov_buf_addch(out, '\'');
 }
 
-static int hook_has_stdin(const char *name)
-{
-	return !strcmp(name, "post-rewrite") || !strcmp(name, "reference-transaction");
-}
-
-void sov_hookinst_script(const char *name, const char *exe, struct sov_buf *out)
+void sov_hookinst_script(const struct sov_hook *hook, const char *exe, struct sov_buf *out)
 {
 	struct sov_buf q = SOV_BUF_INIT;
-	int is_pre = !strncmp(name, "pre-", 4);
-	const char *feed = hook_has_stdin(name) ? "printf '%s' \"$input\" | " : "";
+	const char *name = hook->name;
+	int is_pre = hook->is_pre;
+	const char *feed = hook->input != SOV_HOOK_INPUT_NONE ?
+		"printf '%s' \"$input\" | " : "";
 
 	sov_hookinst_shell_quote(exe, &q);
 	sov_buf_addf(out,
@@ -76,12 +63,12 @@ void sov_hookinst_script(const char *name, const char *exe, struct sov_buf *out)
 	 * so cat reads those.  Both keep the input byte for byte, including a
 	 * last line without a newline.
 	 */
-	if (!strcmp(name, "reference-transaction"))
+	if (hook->input == SOV_HOOK_INPUT_LINES)
 		sov_buf_addstr(out,
 			"input=\n"
 			"while IFS= read -r line; do input=\"$input$line\n\"; done\n"
 			"input=\"$input$line\"\n");
-	else if (hook_has_stdin(name))
+	else if (hook->input == SOV_HOOK_INPUT_ALL)
 		sov_buf_addstr(out, "input=$(cat; echo .)\ninput=${input%.}\n");
 	if (is_pre)
 		sov_buf_addstr(out,
@@ -94,15 +81,15 @@ void sov_hookinst_script(const char *name, const char *exe, struct sov_buf *out)
 	 * cares about remote-tracking refs moving (a push landed), so the
 	 * script does not even start it for anything else.
 	 */
-	if (!strcmp(name, "reference-transaction"))
-		sov_buf_addstr(out, "case \"$1:$input\" in committed:*\" refs/remotes/\"*)\n");
+	if (hook->only_when)
+		sov_buf_addf(out, "case \"$1:$input\" in %s)\n", hook->only_when);
 	sov_buf_addf(out,
 		"if [ -x \"$sovsync\" ]; then\n"
 		"\t%s\"$sovsync\" hook %s \"$@\" || :\n"
 		"else\n"
 		"\techo \"sovsync: $sovsync not found; %s hook skipped\" >&2\n"
 		"fi\n", feed, name, name);
-	if (!strcmp(name, "reference-transaction"))
+	if (hook->only_when)
 		sov_buf_addstr(out, ";; esac\n");
 	if (!is_pre)
 		sov_buf_addf(out,
@@ -138,21 +125,28 @@ static int file_equals(const char *path, const struct sov_buf *want)
 	return ret;
 }
 
+/* "<dir>/<hook>" and the chained hook's "<dir>/<hook>.sovsync-chained". */
+static void hook_paths(const char *dir, const struct sov_hook *hook, struct sov_buf *path,
+		       struct sov_buf *chained)
+{
+	sov_buf_reset(path);
+	sov_buf_addf(path, "%s/%s", dir, hook->name);
+	sov_buf_reset(chained);
+	sov_buf_addf(chained, "%s" SOV_HOOK_CHAINED_SUFFIX, path->ptr);
+}
+
 int sov_hookinst_install(const char *dir, const char *exe, struct sov_buf *log)
 {
 	struct sov_buf path = SOV_BUF_INIT, chained = SOV_BUF_INIT, script = SOV_BUF_INIT;
-	const char *const *name;
+	const struct sov_hook *hook;
 	int ret = -1;
 
 	if (sov_fs_mkdirs(dir, 0777) < 0)
 		return -1;
-	for (name = sov_hookinst_names; *name; name++) {
-		sov_buf_reset(&path);
-		sov_buf_addf(&path, "%s/%s", dir, *name);
-		sov_buf_reset(&chained);
-		sov_buf_addf(&chained, "%s" SOV_HOOK_CHAINED_SUFFIX, path.ptr);
+	for (hook = sov_hooks; hook->name; hook++) {
+		hook_paths(dir, hook, &path, &chained);
 		sov_buf_reset(&script);
-		sov_hookinst_script(*name, exe, &script);
+		sov_hookinst_script(hook, exe, &script);
 
 		if (sov_fs_exists(path.ptr) && !sov_hookinst_is_ours(path.ptr)) {
 			if (sov_fs_exists(chained.ptr)) {
@@ -183,14 +177,11 @@ out:
 int sov_hookinst_uninstall(const char *dir, struct sov_buf *log)
 {
 	struct sov_buf path = SOV_BUF_INIT, chained = SOV_BUF_INIT;
-	const char *const *name;
+	const struct sov_hook *hook;
 	int ret = -1;
 
-	for (name = sov_hookinst_names; *name; name++) {
-		sov_buf_reset(&path);
-		sov_buf_addf(&path, "%s/%s", dir, *name);
-		sov_buf_reset(&chained);
-		sov_buf_addf(&chained, "%s" SOV_HOOK_CHAINED_SUFFIX, path.ptr);
+	for (hook = sov_hooks; hook->name; hook++) {
+		hook_paths(dir, hook, &path, &chained);
 		if (sov_fs_exists(path.ptr)) {
 			if (!sov_hookinst_is_ours(path.ptr))
 				continue;	/* replaced by someone else since: theirs now */
@@ -284,12 +275,12 @@ out:
 
 int sov_hookinst_check(const char *workdir, struct sov_buf *dir, struct sov_buf *problems)
 {
-	const char *const *name;
+	const struct sov_hook *hook;
 	size_t start = problems->len;
 
 	if (sov_hookinst_dir(workdir, dir) < 0)
 		return -1;
-	for (name = sov_hookinst_names; *name; name++)
-		check_one(dir->ptr, *name, problems);
+	for (hook = sov_hooks; hook->name; hook++)
+		check_one(dir->ptr, hook->name, problems);
 	return problems->len == start;
 }

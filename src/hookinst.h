@@ -23,18 +23,18 @@
 #include <git2.h>
 
 #include "buf.h"
+#include "hooktab.h"
 
 #define SOV_HOOK_MARKER "# sovsync-hook v1"
 #define SOV_HOOK_CHAINED_SUFFIX ".sovsync-chained"
 
-/* The hooks sovsync installs, NULL-terminated. */
-extern const char *const sov_hookinst_names[];
+/* The hooks sovsync installs are the rows of sov_hooks (hooktab.h). */
 
 /* Git's hooks directory for the repository at `workdir`, absolute. */
 int sov_hookinst_dir(const char *workdir, struct sov_buf *out);
 
-/* The script for hook `name` calling `exe` (appended to `out`). */
-void sov_hookinst_script(const char *name, const char *exe, struct sov_buf *out);
+/* The script for `hook` calling `exe` (appended to `out`). */
+void sov_hookinst_script(const struct sov_hook *hook, const char *exe, struct sov_buf *out);
 
 /*
  * Install every hook into `dir` (created if needed), chaining foreign
@@ -51,7 +51,7 @@ int sov_hookinst_is_ours(const char *path);
 
 /*
  * Whether the hooks Git runs now for the repository at `workdir` are
- * sovsync's, in working order: for each of sov_hookinst_names, the file in
+ * sovsync's, in working order: for each row of sov_hooks, the file in
  * Git's hooks directory as it is now (core.hooksPath set or changed after
  * install counts) is executable and is our script (or a foreign hook that
  * keeps ours as "<name>.legacy", the pre-commit framework's chaining), and

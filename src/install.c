@@ -3,6 +3,7 @@
  */
 #include "install.h"
 #include "ctx.h"
+#include "drivers.h"
 #include "error.h"
 #include "fs.h"
 #include "hash.h"
@@ -152,37 +153,41 @@ static int set_config(struct installer *in, const char *key, const char *value)
 
 /*
  * The git config install writes: programs (the binary's quoted absolute
- * path, then the suffix) and fixed values.  sov_install_check_config()
- * compares a clone's config with the same tables, so an install made by
- * an older sovsync (merge.sovsync-derived.driver = true) is found.
+ * path, then the suffix) and fixed values; the merge drivers' come from
+ * their table (drivers.h).  sov_install_check_config() compares a clone's
+ * config with the same tables, so an install made by an older sovsync
+ * (merge.sovsync-derived.driver = true) is found.
  */
 static const struct { const char *key, *suffix; } config_programs[] = {
 	{ "filter.sovsync.process", " filter-process" },
 	{ "filter.sovsync.clean", " clean %f" },
 	{ "filter.sovsync.smudge", " smudge %f" },
 	{ "diff.sovsync.textconv", " cat" },
-	{ "merge.sovsync-memories.driver", " merge-memories %O %A %B %P" },
-	{ "merge.sovsync-state.driver", " merge-state %O %A %B %P" },
-	{ "merge.sovsync-index.driver", " merge-index %O %A %B %P" },
-	{ "merge.sovsync-doc.driver", " merge-doc %O %A %B %P %L" },
-	/* Derived files are recomputed by pre-merge-commit: keep ours, their paths only. */
-	{ "merge.sovsync-derived.driver", " merge-derived %O %A %B %P" },
 };
 
 static const struct { const char *key, *value; } config_fixed[] = {
 	{ "filter.sovsync.required", "true" },
-	{ "merge.sovsync-memories.name", "sovsync: mem0 memories, 3-way by memory id" },
-	{ "merge.sovsync-state.name", "sovsync: state.json by timestamps" },
-	{ "merge.sovsync-index.name", "sovsync: union of index.json registries" },
-	{ "merge.sovsync-doc.name", "sovsync: documents, conflicts queued" },
-	{ "merge.sovsync-derived.name", "sovsync: derived manifest, recomputed by the hooks" },
 };
+
+/* A driver's merge.<attr>.driver suffix and merge.<attr>.name, with their keys. */
+static void driver_config(const struct sov_driver *d, struct sov_buf *key_driver,
+			  struct sov_buf *suffix, struct sov_buf *key_name)
+{
+	sov_buf_reset(key_driver);
+	sov_buf_reset(suffix);
+	sov_buf_reset(key_name);
+	sov_buf_addf(key_driver, "merge.%s.driver", d->attr);
+	sov_buf_addf(suffix, " %s%s", d->command, d->args);
+	sov_buf_addf(key_name, "merge.%s.name", d->attr);
+}
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static int install_config(struct installer *in, const char *exe)
 {
 	struct sov_buf q = SOV_BUF_INIT, value = SOV_BUF_INIT;
+	struct sov_buf key = SOV_BUF_INIT, suffix = SOV_BUF_INIT, name_key = SOV_BUF_INIT;
+	const struct sov_driver *d;
 	size_t i;
 	int ret = 0;
 
@@ -194,8 +199,19 @@ static int install_config(struct installer *in, const char *exe)
 	}
 	for (i = 0; !ret && i < COUNT(config_fixed); i++)
 		ret = set_config(in, config_fixed[i].key, config_fixed[i].value);
+	for (d = sov_drivers; !ret && d->attr; d++) {
+		driver_config(d, &key, &suffix, &name_key);
+		sov_buf_reset(&value);
+		sov_buf_addf(&value, "%s%s", q.ptr, suffix.ptr);
+		ret = set_config(in, key.ptr, value.ptr);
+		if (!ret)
+			ret = set_config(in, name_key.ptr, d->name);
+	}
 	sov_buf_release(&q);
 	sov_buf_release(&value);
+	sov_buf_release(&key);
+	sov_buf_release(&suffix);
+	sov_buf_release(&name_key);
 	return ret;
 }
 
@@ -275,20 +291,6 @@ static int uninstall_config(struct installer *in)
 
 /* ---- .gitattributes ---- */
 
-static void attribute_lines(const char *root, struct sov_buf *out)
-{
-	sov_buf_addf(out,
-		"%1$s/state.json merge=sovsync-state\n"
-		"%1$s/memories/sync_manifest.json merge=sovsync-derived\n"
-		"%1$s/memories/*/index.meta merge=sovsync-derived\n"
-		"%1$s/memories/*/memories.json merge=sovsync-memories\n"
-		"%1$s/documents/index.json merge=sovsync-index\n"
-		"%1$s/conversations/index.json merge=sovsync-index\n"
-		"%1$s/conversations/*.json merge=sovsync-index\n"
-		"%1$s/documents/ingested/** filter=sovsync diff=sovsync merge=sovsync-doc\n"
-		"%1$s/documents/ingested/.gitkeep -filter -diff -merge\n", root);
-}
-
 /* Whether `text` has `line` (without its newline) as a whole line. */
 static int has_line(const char *text, const char *line, size_t len)
 {
@@ -323,7 +325,7 @@ static int install_attributes(struct installer *in)
 		json_object_set_new(attrs, "lines", added);
 	}
 	orig_len = text.len;
-	attribute_lines(in->root, &want);
+	sov_drivers_attributes(in->root, &want);
 	for (line = want.ptr; (nl = strchr(line, '\n')); line = nl + 1) {
 		*nl = '\0';
 		if (has_line(text.ptr, line, (size_t)(nl - line)))
@@ -756,6 +758,8 @@ static void check_value(git_config *cfg, const char *key, const char *want,
 
 int sov_install_check_config(git_repository *repo, struct sov_buf *problems)
 {
+	struct sov_buf key = SOV_BUF_INIT, suffix = SOV_BUF_INIT, name_key = SOV_BUF_INIT;
+	const struct sov_driver *d;
 	git_config *cfg = NULL;
 	size_t i, start = problems->len;
 
@@ -765,6 +769,14 @@ int sov_install_check_config(git_repository *repo, struct sov_buf *problems)
 		check_value(cfg, config_programs[i].key, config_programs[i].suffix, 1, problems);
 	for (i = 0; i < COUNT(config_fixed); i++)
 		check_value(cfg, config_fixed[i].key, config_fixed[i].value, 0, problems);
+	for (d = sov_drivers; d->attr; d++) {
+		driver_config(d, &key, &suffix, &name_key);
+		check_value(cfg, key.ptr, suffix.ptr, 1, problems);
+		check_value(cfg, name_key.ptr, d->name, 0, problems);
+	}
+	sov_buf_release(&key);
+	sov_buf_release(&suffix);
+	sov_buf_release(&name_key);
 	git_config_free(cfg);
 	return problems->len == start;
 }

@@ -6,10 +6,11 @@
  *
  *   memories   shared/memories/<user>/memories.json (mem0 exports)
  *   state      shared/state.json
- *   index      shared/documents/index.json, shared/conversations/index.json,
- *              shared/memories/sync_manifest.json and conversation files
- *              shared/conversations/<id>.json (a `messages` list)
+ *   index      shared/documents/index.json, shared/conversations/index.json
+ *              and conversation files shared/conversations/<id>.json (a
+ *              `messages` list)
  *
+ * Which files each policy merges is the driver table's (drivers.c).
  * docs/FORMATS.md states the rules in prose; keep the two in step.
  */
 #ifndef SOV_JPOLICY_H

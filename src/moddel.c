@@ -3,6 +3,7 @@
  */
 #include "moddel.h"
 #include "buf.h"
+#include "drivers.h"
 #include "error.h"
 
 #include <stdlib.h>
@@ -92,22 +93,6 @@ int sov_moddel_is_modify_delete(const struct sov_moddel_path *p,
 	}
 }
 
-int sov_moddel_driver_settles(const char *driver, int doc_stops)
-{
-	static const char *const settling[] = {
-		"sovsync-memories", "sovsync-state", "sovsync-index",
-		"sovsync-derived", NULL,
-	};
-	const char *const *d;
-
-	if (!strcmp(driver, "sovsync-doc"))
-		return !doc_stops;
-	for (d = settling; *d; d++)
-		if (!strcmp(driver, *d))
-			return 1;
-	return 0;
-}
-
 static struct sov_moddel_path *find(struct sov_moddel_list *l, const char *path)
 {
 	size_t i;
@@ -119,7 +104,7 @@ static struct sov_moddel_path *find(struct sov_moddel_list *l, const char *path)
 }
 
 int sov_moddel_check_attrs(struct sov_moddel_list *l, const char *z, size_t len,
-			   int doc_stops)
+			   enum sov_on_conflict on_conflict)
 {
 	const char *p = z, *end = z + len, *field[3];
 	int i;
@@ -139,8 +124,8 @@ int sov_moddel_check_attrs(struct sov_moddel_list *l, const char *z, size_t len,
 			return sov_error("git check-attr: unexpected attribute '%s'", field[1]);
 		match = find(l, field[0]);
 		if (match)
-			match->is_settled_by_driver = sov_moddel_driver_settles(field[2],
-										doc_stops);
+			match->is_settled_by_driver = sov_driver_settles(field[2],
+									 on_conflict);
 	}
 	return 0;
 }

@@ -27,6 +27,7 @@
 #include <git2.h>
 
 #include "conflicts.h"
+#include "settings.h"
 
 /* One unmerged path and its index stages. */
 struct sov_moddel_path {
@@ -63,21 +64,14 @@ int sov_moddel_is_modify_delete(const struct sov_moddel_path *p,
 				enum sov_conflict_side *deleted_by);
 
 /*
- * Whether a path whose `merge` attribute is `driver` (as check-attr prints
- * it: "unspecified", "set", "unset" or a name) belongs to a sovsync driver
- * that lets a merge go on: the JSON drivers (memories, state, index), the
- * derived files (recomputed by the hooks), and the document driver unless
- * it is configured to stop (`doc_stops`).
- */
-int sov_moddel_driver_settles(const char *driver, int doc_stops);
-
-/*
  * Apply `git check-attr -z merge -- <paths>` output ("<path>\0merge\0
- * <value>\0" records) to `l`: set is_settled_by_driver of each path listed.
+ * <value>\0" records) to `l`: set is_settled_by_driver of each path listed
+ * from its driver's row (sov_driver_settles, drivers.h: the JSON drivers,
+ * the derived files, the document driver under onConflict = flag).
  * 0, or -1 on malformed output.
  */
 int sov_moddel_check_attrs(struct sov_moddel_list *l, const char *z, size_t len,
-			   int doc_stops);
+			   enum sov_on_conflict on_conflict);
 
 /*
  * Whether the merge may be settled: `l` is not empty and every path in it

@@ -999,8 +999,7 @@ static int settle_modify_delete(struct cycle *c, const char *unmerged)
 	for (p = unmerged; *p; p += strlen(p) + 1)
 		sov_argv_push(&args, p);
 	if (git_read(c, &args, &out) < 0 ||
-	    sov_moddel_check_attrs(&list, out.ptr, out.len,
-				   c->cfg->on_conflict != SOV_ON_CONFLICT_FLAG) < 0)
+	    sov_moddel_check_attrs(&list, out.ptr, out.len, c->cfg->on_conflict) < 0)
 		goto out;
 	if (!sov_moddel_all_settle(&list, &why)) {
 		sov_trace("sync: %s is not a modify/delete a sovsync driver owns: "

@@ -25,15 +25,15 @@ int main(void)
 	is_str(s.ptr, "'/a b/it'\\''s'", "shell quoting");
 
 	sov_buf_reset(&s);
-	sov_hookinst_script("pre-commit", "/opt/sov sync/sovsync", &s);
+	sov_hookinst_script(sov_hook_find("pre-commit"), "/opt/sov sync/sovsync", &s);
 	ok(strstr(s.ptr, "\n" SOV_HOOK_MARKER "\n") != NULL, "script is marked");
 	ok(strstr(s.ptr, "sovsync='/opt/sov sync/sovsync'\n") != NULL, "absolute path, quoted");
 	ok(strstr(s.ptr, "\"$chained\" \"$@\" || exit $?") != NULL, "pre hook: chained first, status kept");
 	sov_buf_reset(&s);
-	sov_hookinst_script("post-rewrite", "/x/sovsync", &s);
+	sov_hookinst_script(sov_hook_find("post-rewrite"), "/x/sovsync", &s);
 	ok(strstr(s.ptr, "input=$(cat; echo .)") != NULL, "stdin kept for both");
 	sov_buf_reset(&s);
-	sov_hookinst_script("reference-transaction", "/x/sovsync", &s);
+	sov_hookinst_script(sov_hook_find("reference-transaction"), "/x/sovsync", &s);
 	ok(strstr(s.ptr, "while IFS= read -r line;") != NULL && !strstr(s.ptr, "$("),
 	   "reference-transaction: stdin kept, no command substitution (no fork)");
 	ok(!strstr(s.ptr, "dirname"), "hook directory without dirname");

@@ -1,5 +1,6 @@
 /* Unit tests for src/moddel.c: which unmerged paths a sync may settle. */
 #include "tap.h"
+#include "drivers.h"
 #include "moddel.h"
 #include "error.h"
 
@@ -57,19 +58,25 @@ int main(void)
 
 	ok(!sov_moddel_all_settle(&l, &why) && why && !strcmp(why, l.items[0].path),
 	   "no attributes checked yet: nothing settles");
-	ok(sov_moddel_check_attrs(&l, attrs, sizeof(attrs) - 1, 0) == 0, "apply attributes");
+	ok(sov_moddel_check_attrs(&l, attrs, sizeof(attrs) - 1, SOV_ON_CONFLICT_FLAG) == 0, "apply attributes");
 	ok(sov_moddel_all_settle(&l, &why) && !why, "doc (flag) and memories settle");
-	ok(sov_moddel_check_attrs(&l, attrs, sizeof(attrs) - 1, 1) == 0 &&
+	ok(sov_moddel_check_attrs(&l, attrs, sizeof(attrs) - 1, SOV_ON_CONFLICT_STOP) == 0 &&
 	   !sov_moddel_all_settle(&l, &why) && !strcmp(why, l.items[0].path),
 	   "onConflict = stop: the document does not");
 
-	ok(sov_moddel_driver_settles("sovsync-state", 1) &&
-	   sov_moddel_driver_settles("sovsync-index", 0) &&
-	   sov_moddel_driver_settles("sovsync-derived", 0), "JSON and derived drivers settle");
-	ok(!sov_moddel_driver_settles("unspecified", 0) &&
-	   !sov_moddel_driver_settles("set", 0) && !sov_moddel_driver_settles("unset", 0) &&
-	   !sov_moddel_driver_settles("union", 0) &&
-	   !sov_moddel_driver_settles("sovsync-docs", 0), "anything else does not");
+	ok(sov_driver_settles("sovsync-state", SOV_ON_CONFLICT_STOP) &&
+	   sov_driver_settles("sovsync-index", SOV_ON_CONFLICT_FLAG) &&
+	   sov_driver_settles("sovsync-memories", SOV_ON_CONFLICT_STOP) &&
+	   sov_driver_settles("sovsync-derived", SOV_ON_CONFLICT_FLAG),
+	   "JSON and derived drivers settle");
+	ok(sov_driver_settles("sovsync-doc", SOV_ON_CONFLICT_FLAG) &&
+	   !sov_driver_settles("sovsync-doc", SOV_ON_CONFLICT_STOP),
+	   "the document driver only under onConflict = flag");
+	ok(!sov_driver_settles("unspecified", SOV_ON_CONFLICT_FLAG) &&
+	   !sov_driver_settles("set", SOV_ON_CONFLICT_FLAG) &&
+	   !sov_driver_settles("unset", SOV_ON_CONFLICT_FLAG) &&
+	   !sov_driver_settles("union", SOV_ON_CONFLICT_FLAG) &&
+	   !sov_driver_settles("sovsync-docs", SOV_ON_CONFLICT_FLAG), "anything else does not");
 
 	ok(parse(content, sizeof(content) - 1, &l) == 0 && l.nr == 1, "a content conflict");
 	ok(!sov_moddel_is_modify_delete(&l.items[0], &side), "three stages: not modify/delete");
@@ -91,7 +98,7 @@ int main(void)
 	ok(PARSE("100644 " B " 1\tx\0" "100644 " B " 1\tx\0", &l) < 0 &&
 	   strstr(sov_error_last(), "twice"), "a stage listed twice: %s", sov_error_last());
 	ok(parse("", 0, &l) == 0 && l.nr == 0, "empty output: no paths");
-	ok(sov_moddel_check_attrs(&l, "x\0diff\0set\0", 11, 0) < 0 &&
+	ok(sov_moddel_check_attrs(&l, "x\0diff\0set\0", 11, SOV_ON_CONFLICT_FLAG) < 0 &&
 	   strstr(sov_error_last(), "diff"),
 	   "check-attr output for another attribute is refused");
 	ok(sov_moddel_check_attrs(&l, "x\0merge", 7, 0) < 0,

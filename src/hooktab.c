@@ -1,0 +1,143 @@
+/*
+ * hooktab.c - the hook handlers and their table; see hooktab.h.
+ */
+#include "hooktab.h"
+#include "error.h"
+#include "webhook.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+void sov_hook_drain_stdin(void)
+{
+	char buf[8192];
+
+	while (read(0, buf, sizeof(buf)) > 0)
+		;
+}
+
+/*
+ * pre-commit and pre-merge-commit: stage a fresh manifest.  Git re-reads
+ * the index after these hooks, so what is staged here lands in the commit.
+ * The index is the one Git names in GIT_INDEX_FILE: the real index for a
+ * plain commit, index.lock for `commit -a`, a temporary next-index for
+ * `commit <paths>` (post-commit then fixes the real index).
+ */
+static int pre_commit(struct sov_hookrun *h, int argc, char **argv)
+{
+	return sov_hookrun_pre_commit(h);
+}
+
+/*
+ * The parent of the commit Git just made, taken before any follow-up
+ * commit moves HEAD, so that the event's changed paths are the user's
+ * commit and its manifest refresh together.
+ */
+static int first_parent_of_head(git_repository *repo, char hex[GIT_OID_HEXSZ + 1])
+{
+	git_commit *head = NULL;
+	git_oid id;
+	int ret = -1;
+
+	if (git_reference_name_to_id(&id, repo, "HEAD") == 0 &&
+	    git_commit_lookup(&head, repo, &id) == 0 && git_commit_parentcount(head) > 0) {
+		git_oid_tostr(hex, GIT_OID_HEXSZ + 1, git_commit_parent_id(head, 0));
+		ret = 0;
+	}
+	git_commit_free(head);
+	return ret;
+}
+
+/*
+ * post-commit: check the commit's manifest (repair once), then queue the
+ * `commit` webhook event.  Runs after plain commits, --amend, --no-verify
+ * commits, cherry-picks and each commit replayed by a rebase (where no
+ * follow-up is made).
+ */
+static int post_commit(struct sov_hookrun *h, int argc, char **argv)
+{
+	char before[GIT_OID_HEXSZ + 1];
+	int has_before = first_parent_of_head(h->repo, before) == 0;
+
+	if (sov_hookrun_post_commit(h) < 0) {
+		/* The manifest trouble is reported; the event still goes out. */
+		sov_error_prefix("post-commit hook");
+		sov_error_report();
+	}
+	return sov_webhook_emit(h->repo, "commit", has_before ? before : NULL, NULL);
+}
+
+/*
+ * post-merge: check HEAD after a merge or a fast-forward.  argv[1] is "1"
+ * for a squash merge (nothing committed).  A fast-forward pull of commits
+ * made elsewhere (the web app commits through the GitHub API, without
+ * hooks) is where a stale manifest usually arrives.  Then the `merge`
+ * webhook event is queued.
+ */
+static int post_merge(struct sov_hookrun *h, int argc, char **argv)
+{
+	int is_squash = argc > 1 && !strcmp(argv[1], "1");
+
+	if (sov_hookrun_post_merge(h, is_squash) < 0) {
+		/* The manifest trouble is reported; the event still goes out. */
+		sov_error_prefix("post-merge hook");
+		sov_error_report();
+	}
+	/* A squash merge committed nothing: no event until its commit. */
+	if (is_squash)
+		return 0;
+	/* ORIG_HEAD..HEAD: what the merge or fast-forward brought in. */
+	return sov_webhook_emit(h->repo, "merge", NULL, NULL);
+}
+
+/*
+ * post-rewrite: after `commit --amend` or a rebase.  argv[1] is "amend" or
+ * "rebase"; standard input lists "<old> <new>" pairs, which the check does
+ * not need (it looks at the resulting HEAD).
+ */
+static int post_rewrite(struct sov_hookrun *h, int argc, char **argv)
+{
+	sov_hook_drain_stdin();
+	return sov_hookrun_post_rewrite(h, argc > 1 ? argv[1] : "");
+}
+
+/*
+ * reference-transaction: where a push is seen.  argv[1] is the state (the
+ * script only starts sovsync for "committed"); standard input lists
+ * "<old> <new> <ref>" lines.  A push that landed moves
+ * refs/remotes/<remote>/<branch>, which is what the webhook module looks
+ * for.  Never fail here: a non-zero exit in "prepared" aborts the
+ * transaction.
+ */
+static int reference_transaction(struct sov_hookrun *h, int argc, char **argv)
+{
+	if (argc < 2) {
+		sov_hook_drain_stdin();
+		return 0;
+	}
+	return sov_webhook_ref_transaction(h->repo, argv[1], stdin);
+}
+
+const struct sov_hook sov_hooks[] = {
+	{ "pre-commit", pre_commit, SOV_HOOK_INPUT_NONE, 1, NULL },
+	{ "pre-merge-commit", pre_commit, SOV_HOOK_INPUT_NONE, 1, NULL },
+	{ "post-commit", post_commit, SOV_HOOK_INPUT_NONE, 0, NULL },
+	{ "post-merge", post_merge, SOV_HOOK_INPUT_NONE, 0, NULL },
+	/* Thousands of "<old> <new>" lines after a long rebase. */
+	{ "post-rewrite", post_rewrite, SOV_HOOK_INPUT_ALL, 0, NULL },
+	/* Runs twice per ref update; only a remote-tracking ref moving matters. */
+	{ "reference-transaction", reference_transaction, SOV_HOOK_INPUT_LINES, 0,
+	  "committed:*\" refs/remotes/\"*" },
+	{ NULL, NULL, SOV_HOOK_INPUT_NONE, 0, NULL },
+};
+
+const struct sov_hook *sov_hook_find(const char *name)
+{
+	const struct sov_hook *h;
+
+	for (h = sov_hooks; h->name; h++)
+		if (!strcmp(h->name, name))
+			return h;
+	return NULL;
+}
