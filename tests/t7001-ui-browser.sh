@@ -1,0 +1,84 @@
+#!/bin/sh
+# `sovsync ui` in a real browser: headless chromium (Debian's, driven by
+# puppeteer-core from tests/browser/, installed by install/deps.sh) opens
+# the dashboard of a repository with a real sync history, sees the metrics
+# and the history chart, resolves a document conflict with "Keep remote",
+# and the file, the queue and `sovsync conflicts` agree afterwards.
+# Screenshots go to $SOVSYNC_TEST_OUTPUT/t7001-ui-browser/ (default
+# build/test-output/).  Skipped only when chromium cannot start.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-sync.sh"
+. "$(dirname "$0")/lib-docmerge.sh"
+. "$(dirname "$0")/lib-ui.sh"
+
+OUT=${SOVSYNC_TEST_OUTPUT:-$SRCDIR/build/test-output}/t7001-ui-browser
+DRIVER=$SRCDIR/tests/browser/ui-test.js
+
+test_expect_success 'puppeteer-core is installed (install/deps.sh)' '
+	test_have node &&
+	test -f "$SRCDIR/tests/browser/node_modules/puppeteer-core/package.json"
+'
+
+# Chromium that cannot start is the only reason to skip.
+if ! probe=$(cd "$SRCDIR/tests/browser" && node "$DRIVER" --probe 2>&1); then
+	if [ "$(cd "$SRCDIR/tests/browser" && node "$DRIVER" --probe >/dev/null 2>&1; echo $?)" = 77 ]; then
+		test_skip 'the dashboard in chromium' "$probe"
+		test_done
+	fi
+fi
+
+test_expect_success 'a repository with a sync history and a flagged conflict' '
+	doc_setup ui &&
+	for i in 1 2 3; do
+		echo "note $i" >a/shared/documents/n$i.md &&
+		(cd a && sovsync sync -q) || return 1
+	done &&
+	git -C a remote set-url origin "$TRASH/ui/nowhere.git" &&
+	echo "note 4" >a/shared/documents/n4.md &&
+	(cd a && test_expect_code 1 sovsync sync -q 2>/dev/null) &&
+	git -C a remote set-url origin "$TRASH/ui/remote.git" &&
+	printf "one\ntwo\nthree from b\nfour\nfive\n" >b/$DOC &&
+	(cd b && sovsync sync -q) &&
+	printf "one\ntwo\nthree from a\nfour\nfive\n" >a/$DOC &&
+	(cd a && sovsync sync -q) &&
+	(cd a && sovsync conflicts --json) >q &&
+	test "$(json_get q "[c[\"path\"] for c in d] == [\"$DOC\"]")" = True &&
+	(cd a && sovsync status --json) >st &&
+	test "$(json_get st "d[\"totalSyncs\"]")" = 5 &&
+	test "$(json_get st "d[\"failedSyncs\"]")" = 1
+'
+
+test_expect_success 'chromium: metrics, chart, keep remote' '
+	ui_start ui/a &&
+	rm -rf "$OUT" && mkdir -p "$OUT" &&
+	(cd "$SRCDIR/tests/browser" &&
+	 node "$DRIVER" "$UI_URL" "$OUT" "$DOC" 5 5) >browser.out 2>&1 ||
+	{ cat browser.out; return 1; } &&
+	cat browser.out &&
+	grep "^metric failedSyncs=1$" browser.out &&
+	grep "^metric conflictsResolved=0$" browser.out &&
+	grep "^history rows 5$" browser.out &&
+	grep "^chart failed points 1$" browser.out &&
+	grep "^card gone$" browser.out &&
+	test -s "$OUT/dashboard.png" && test -s "$OUT/conflicts.png" &&
+	ui_stop
+'
+
+test_expect_success 'the file, the queue and sovsync conflicts agree' '
+	cd ui/a &&
+	git cat-file blob "$(git -C ../b rev-parse HEAD:$DOC)" >expect &&
+	test_cmp expect $DOC &&
+	grep "three from b" $DOC &&
+	sovsync conflicts --json >q &&
+	test "$(json_get q "len(d)")" = 0 &&
+	test "$(json_get .git/sovsync/conflicts.json "len(d[\"conflicts\"])")" = 0 &&
+	sovsync conflicts >table &&
+	grep "No pending conflicts" table &&
+	test "$(git log -1 --format=%s)" = "sovsync: resolve $DOC (remote)" &&
+	test -z "$(git status --porcelain -- $DOC)" &&
+	sovsync status --json >st &&
+	test "$(json_get st "d[\"conflictsResolved\"]")" = 1
+'
+
+test_done
