@@ -589,6 +589,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			return send_text(c, MHD_HTTP_UNAUTHORIZED, "unauthorized\n");
 		if (!is_get && !is_post)
 			return send_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
+		if (is_post && strcmp(url, "/api/resolve") && strcmp(url, "/api/sync"))
+			return send_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
 		if (is_post && !is_json_type(c))
 			return send_text(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
 					 "expected Content-Type: application/json\n");

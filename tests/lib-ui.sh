@@ -7,6 +7,7 @@
 # Sets UI_URL (the first line it printed), UI_BASE (http://127.0.0.1:PORT),
 # UI_PORT, UI_TOKEN, UI_PID.
 ui_start() {
+	rm -f "$TRASH/ui.out" "$TRASH/ui.err"
 	(cd "$TRASH/$1" && exec sovsync ui --no-open) >"$TRASH/ui.out" 2>"$TRASH/ui.err" &
 	UI_PID=$!
 	echo $UI_PID >>"$TRASH/.watchers"
