@@ -24,7 +24,20 @@ test_expect_success 'puppeteer-core is installed (install/deps.sh)' '
 if ! probe=$(cd "$SRCDIR/tests/browser" && node "$DRIVER" --probe 2>&1); then
 	if [ "$(cd "$SRCDIR/tests/browser" && node "$DRIVER" --probe >/dev/null 2>&1; echo $?)" = 77 ]; then
 		test_skip 'the dashboard in chromium' "$probe"
-		test_done
+		test_expect_success 'the open dashboard follows a running sovsync watch' '
+	start_watch ui/a --debounce=200ms &&
+	ui_start ui/a &&
+	(cd "$SRCDIR/tests/browser" &&
+	 node "$DRIVER" --live "$UI_URL" "$TRASH/ui/a/shared/documents/live.md") >live.out 2>&1 ||
+	{ cat live.out; return 1; } &&
+	cat live.out &&
+	grep "^live: totalSyncs .*page loads 1 -> 1$" live.out &&
+	ui_stop &&
+	stop_watch ui/a &&
+	git -C ui/a log -1 --format=%B | grep "live.md"
+'
+
+test_done
 	fi
 fi
 
@@ -61,6 +74,8 @@ test_expect_success 'chromium: metrics, chart, keep remote' '
 	grep "^history rows 5$" browser.out &&
 	grep "^chart failed points 1$" browser.out &&
 	grep "^card gone$" browser.out &&
+	grep "^sync now: ok .*pushed" browser.out &&
+	grep "^after sync now: totalSyncs 6$" browser.out &&
 	test -s "$OUT/dashboard.png" && test -s "$OUT/conflicts.png" &&
 	ui_stop
 '
@@ -79,6 +94,19 @@ test_expect_success 'the file, the queue and sovsync conflicts agree' '
 	test -z "$(git status --porcelain -- $DOC)" &&
 	sovsync status --json >st &&
 	test "$(json_get st "d[\"conflictsResolved\"]")" = 1
+'
+
+test_expect_success 'the open dashboard follows a running sovsync watch' '
+	start_watch ui/a --debounce=200ms &&
+	ui_start ui/a &&
+	(cd "$SRCDIR/tests/browser" &&
+	 node "$DRIVER" --live "$UI_URL" "$TRASH/ui/a/shared/documents/live.md") >live.out 2>&1 ||
+	{ cat live.out; return 1; } &&
+	cat live.out &&
+	grep "^live: totalSyncs .*page loads 1 -> 1$" live.out &&
+	ui_stop &&
+	stop_watch ui/a &&
+	git -C ui/a log -1 --format=%B | grep "live.md"
 '
 
 test_done

@@ -1,5 +1,6 @@
 // ui-test.js URL OUTDIR DOC EXPECT_TOTAL EXPECT_CYCLES
 // ui-test.js --probe      (whether chromium starts: exit 0 or 77)
+// ui-test.js --live URL FILE   (see live() below)
 //
 // Drives Debian's chromium (puppeteer-core; no browser download) through
 // the pages of `sovsync ui` for tests/t7001-ui-browser.sh:
@@ -48,6 +49,7 @@ async function main() {
     await browser.close();
     return 0;
   }
+  if (url === '--live') return live(browser);
   try {
     const page = await browser.newPage();
     page.setDefaultTimeout(TIMEOUT);
@@ -98,7 +100,46 @@ async function main() {
     await page.waitForSelector('.empty');
     console.log('card gone');
     await page.screenshot({ path: path.join(outdir, 'resolved.png'), fullPage: true });
+
+    // 3. "Sync now": one more cycle, shown in the metrics and the history.
+    await page.goto(new URL('/settings/sync', url).href, { waitUntil: 'load' });
+    await page.waitForFunction((n) => document.querySelector('[data-metric="totalSyncs"]')
+      .getAttribute('data-value') === n, {}, expectTotal);
+    await page.click('#sync-now');
+    await page.waitForFunction(() => /^ok /.test(document.getElementById('sync-result').textContent));
+    console.log('sync now: ' + await page.$eval('#sync-result', (e) => e.textContent));
+    await page.waitForFunction((n) => document.querySelector('[data-metric="totalSyncs"]')
+      .getAttribute('data-value') === n, {}, String(Number(expectTotal) + 1));
+    await page.waitForFunction((n) => document.querySelectorAll('#history tr[data-result]').length === n,
+      {}, Number(expectCycles) + 1);
+    console.log('after sync now: totalSyncs ' + (Number(expectTotal) + 1));
     if (errors.length) throw new Error('errors in the page: ' + errors.join('; '));
+    return 0;
+  } finally {
+    await browser.close();
+  }
+}
+
+// ui-test.js --live URL FILE: with `sovsync watch` running, the open
+// dashboard follows it: FILE is written, and the page shows the cycle that
+// committed it (totalSyncs up, a new history row) without a reload.
+async function live(browser) {
+  const [, liveUrl, file] = process.argv.slice(2);
+  try {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    await page.goto(liveUrl, { waitUntil: 'load' });
+    await page.waitForFunction(() => document.querySelectorAll('#history tr[data-result]').length > 0);
+    const before = await page.$eval('[data-metric="totalSyncs"]', (e) => Number(e.getAttribute('data-value')));
+    const loads = await page.evaluate(() => performance.getEntriesByType('navigation').length);
+    fs.writeFileSync(file, 'written while the dashboard was open\n');
+    await page.waitForFunction((n) => Number(document.querySelector('[data-metric="totalSyncs"]')
+      .getAttribute('data-value')) > n, {}, before);
+    await page.waitForFunction((name) => [...document.querySelectorAll('#history tr[data-result]')]
+      .some((r) => r.textContent.includes('committed 1 file')), {}, path.basename(file));
+    const after = await page.$eval('[data-metric="totalSyncs"]', (e) => e.getAttribute('data-value'));
+    const loads2 = await page.evaluate(() => performance.getEntriesByType('navigation').length);
+    console.log('live: totalSyncs ' + before + ' -> ' + after + ', page loads ' + loads + ' -> ' + loads2);
     return 0;
   } finally {
     await browser.close();
