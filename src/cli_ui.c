@@ -517,6 +517,11 @@ static int cmd_ui(int argc, char **argv)
 	}
 	if (sov_config_open(&cfg, NULL) < 0)
 		goto fail;
+	/*
+	 * The index is the repository's own: the hooks' GIT_INDEX_FILE
+	 * juggling (sov_hookrun_open) must not race between request threads.
+	 */
+	unsetenv("GIT_INDEX_FILE");
 	repo = sov_config_repo(cfg);
 	if (!repo) {
 		sov_error("not in a git repository");
@@ -599,10 +604,11 @@ const struct sov_cmd sov_cmd_ui = {
 	"refused.  Stop with Ctrl-C (SIGINT) or SIGTERM.\n"
 	"\n"
 	"    --listen ADDR:PORT  address to serve on (default 127.0.0.1:0; port 0\n"
-	"                        picks a free one; [::1]:PORT for IPv6).  An\n"
-	"                        address other than loopback is served with a\n"
-	"                        warning: anyone with the token can then change\n"
-	"                        this repository\n"
+	"                        picks a free one; [::1]:PORT for IPv6).  One\n"
+	"                        numeric address (not 0.0.0.0 or ::): requests\n"
+	"                        must name it as their Host.  An address other\n"
+	"                        than loopback is served with a warning: anyone\n"
+	"                        with the token can then change this repository\n"
 	"    --no-open           print the URL only; do not start a browser\n"
 	"\n"
 	"Exit status: 0 stopped by a signal, 1 could not start (not a repository,\n"

@@ -74,6 +74,10 @@ int sov_ui_parse_listen(const char *arg, struct sov_buf *host, unsigned *port)
 	if (inet_pton(v6 ? AF_INET6 : AF_INET, host->ptr, addr) != 1)
 		return sov_error("--listen '%s': '%s' is not a numeric IP%s address", arg,
 				 host->ptr, v6 ? "v6" : "v4");
+	if (!strcmp(host->ptr, "0.0.0.0") || (v6 && inet_pton(AF_INET6, host->ptr, addr) == 1 &&
+	    IN6_IS_ADDR_UNSPECIFIED((struct in6_addr *)addr)))
+		return sov_error("--listen '%s': name the one address to serve on (requests "
+				 "must name it in their Host header)", arg);
 	*port = (unsigned)p;
 	return 0;
 }
@@ -598,7 +602,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		if (is_post)
 			return MHD_YES;	/* the body comes next */
 	} else if (*upload_size) {
-		if (req->body.len + *upload_size > MAX_BODY)
+		/* A refused request's body is never kept. */
+		if (!req->checked || req->body.len + *upload_size > MAX_BODY)
 			req->too_large = 1;
 		else
 			sov_buf_add(&req->body, upload_data, *upload_size);

@@ -98,6 +98,8 @@ void sov_ui_stop(struct sov_ui_server *srv);
 
 /*
  * Parse --listen: "ADDR:PORT", "[V6ADDR]:PORT" or ":PORT" (loopback).
+ * The unspecified addresses (0.0.0.0, ::) are refused: requests must name
+ * the served address in their Host header, so it must be one address.
  * Fills `host` and *port.  0, or -1 with a message.
  */
 int sov_ui_parse_listen(const char *arg, struct sov_buf *host, unsigned *port);

@@ -26,6 +26,12 @@ static void test_listen(void)
 	sov_error_clear();
 	ok(sov_ui_parse_listen("[::1]9", &host, &port) < 0, "v6 without colon");
 	sov_error_clear();
+	ok(sov_ui_parse_listen("0.0.0.0:80", &host, &port) < 0, "0.0.0.0 refused");
+	sov_error_clear();
+	ok(sov_ui_parse_listen("[::]:80", &host, &port) < 0, ":: refused");
+	sov_error_clear();
+	ok(sov_ui_parse_listen("192.168.1.5:80", &host, &port) == 0 &&
+	   !strcmp(host.ptr, "192.168.1.5"), "one other address is taken");
 	ok(sov_ui_is_loopback("127.0.0.1") && sov_ui_is_loopback("127.8.9.1") &&
 	   sov_ui_is_loopback("::1"), "loopback addresses");
 	ok(!sov_ui_is_loopback("0.0.0.0") && !sov_ui_is_loopback("10.0.0.1") &&
