@@ -12,6 +12,8 @@
 . "$(dirname "$0")/lib-docmerge.sh"
 . "$(dirname "$0")/lib-ui.sh"
 
+JSON=shared/documents/ingested/c.json
+BIN=shared/documents/ingested/bin.dat
 OUT=${SOVSYNC_TEST_OUTPUT:-$SRCDIR/build/test-output}/t7001-ui-browser
 DRIVER=$SRCDIR/tests/browser/ui-test.js
 
@@ -30,6 +32,8 @@ fi
 
 test_expect_success 'a repository with a sync history and a flagged conflict' '
 	doc_setup ui &&
+	printf "{\n  \"title\": \"base\",\n  \"n\": 1\n}\n" >a/$JSON &&
+	printf "bin\000base\n" >a/$BIN &&
 	for i in 1 2 3; do
 		echo "note $i" >a/shared/documents/n$i.md &&
 		(cd a && sovsync sync -q) || return 1
@@ -38,12 +42,18 @@ test_expect_success 'a repository with a sync history and a flagged conflict' '
 	echo "note 4" >a/shared/documents/n4.md &&
 	(cd a && test_expect_code 1 sovsync sync -q 2>/dev/null) &&
 	git -C a remote set-url origin "$TRASH/ui/remote.git" &&
+	(cd b && sovsync sync -q) &&
 	printf "one\ntwo\nthree from b\nfour\nfive\n" >b/$DOC &&
+	printf "{\n  \"title\": \"B\",\n  \"n\": 1\n}\n" >b/$JSON &&
+	printf "bin\000from b\n" >b/$BIN &&
 	(cd b && sovsync sync -q) &&
 	printf "one\ntwo\nthree from a\nfour\nfive\n" >a/$DOC &&
+	printf "{\n  \"title\": \"A\",\n  \"n\": 1,\n  \"extra\": 2\n}\n" >a/$JSON &&
+	printf "bin\000from a, longer\n" >a/$BIN &&
 	(cd a && sovsync sync -q) &&
 	(cd a && sovsync conflicts --json) >q &&
-	test "$(json_get q "[c[\"path\"] for c in d] == [\"$DOC\"]")" = True &&
+	test "$(json_get q "sorted([c[\"path\"], c[\"kind\"]] for c in d) == [
+		[\"$DOC\", \"text\"], [\"$BIN\", \"binary\"], [\"$JSON\", \"text\"]]")" = True &&
 	(cd a && sovsync status --json) >st &&
 	test "$(json_get st "d[\"totalSyncs\"]")" = 5 &&
 	test "$(json_get st "d[\"failedSyncs\"]")" = 1
@@ -61,6 +71,12 @@ test_expect_success 'chromium: metrics, chart, keep remote' '
 	grep "^history rows 5$" browser.out &&
 	grep "^chart failed points 1$" browser.out &&
 	grep "^card gone$" browser.out &&
+	grep "^json keys local: extra=2 title=\"A\"$" browser.out &&
+	grep "^json keys remote: extra=(absent) title=\"B\"$" browser.out &&
+	sha_a=$(git -C ui/a cat-file blob "$(git -C ui/a rev-parse HEAD~1:$BIN)" | sha256sum) &&
+	sha_b=$(git -C ui/b cat-file blob "HEAD:$BIN" | sha256sum) &&
+	grep "^binary local: .*${sha_a%% *}" browser.out &&
+	grep "^binary remote: .*${sha_b%% *}" browser.out &&
 	grep "^sync now: ok .*pushed" browser.out &&
 	grep "^after sync now: totalSyncs 6$" browser.out &&
 	test -s "$OUT/dashboard.png" && test -s "$OUT/conflicts.png" &&
@@ -73,10 +89,11 @@ test_expect_success 'the file, the queue and sovsync conflicts agree' '
 	test_cmp expect $DOC &&
 	grep "three from b" $DOC &&
 	sovsync conflicts --json >q &&
-	test "$(json_get q "len(d)")" = 0 &&
-	test "$(json_get .git/sovsync/conflicts.json "len(d[\"conflicts\"])")" = 0 &&
+	test "$(json_get q "sorted(c[\"path\"] for c in d) == [\"$BIN\", \"$JSON\"]")" = True &&
+	test "$(json_get .git/sovsync/conflicts.json "sorted(c[\"path\"] for c in d[\"conflicts\"]) == [\"$BIN\", \"$JSON\"]")" = True &&
 	sovsync conflicts >table &&
-	grep "No pending conflicts" table &&
+	! grep "$DOC" table &&
+	grep "$JSON" table &&
 	test "$(git log -1 --format=%s)" = "sovsync: resolve $DOC (remote)" &&
 	test -z "$(git status --porcelain -- $DOC)" &&
 	sovsync status --json >st &&

@@ -94,10 +94,25 @@ async function main() {
     console.log('remote side: ' + JSON.stringify(sides[1]));
     console.log('highlighted lines ' + sides[2]);
     if (!sides[2]) throw new Error('no line of the diff is highlighted');
+    // A JSON document: one row per changed key; a binary one: size and hash.
+    await page.waitForSelector('section.conflict[data-path$=".json"] tr[data-key]');
+    for (const side of ['local', 'remote']) {
+      const keys = await page.$$eval(`section.conflict[data-path$=".json"] .side.${side} tr[data-key]`,
+        (l) => l.map((r) => r.getAttribute('data-key') + '=' + r.children[1].textContent));
+      console.log('json keys ' + side + ': ' + keys.join(' '));
+      const bin = await page.$eval(`section.conflict[data-kind="binary"] .side.${side} dl.binary`,
+        (e) => e.innerText.replace(/\s+/g, ' '));
+      console.log('binary ' + side + ': ' + bin);
+    }
     await page.screenshot({ path: path.join(outdir, 'conflicts.png'), fullPage: true });
+    const cards = await page.$$eval('section.conflict', (l) => l.length);
     await page.click(`${sel} button[data-action="remote"]`);
     await page.waitForFunction((s) => !document.querySelector(s), {}, sel);
-    await page.waitForSelector('.empty');
+    // Gone for good: the next refreshes do not bring it back.
+    await new Promise((r) => setTimeout(r, 2500));
+    if (await page.$(sel)) throw new Error('the card came back');
+    const left = await page.$$eval('section.conflict', (l) => l.length);
+    if (left !== cards - 1) throw new Error(`cards: ${cards} before, ${left} after`);
     console.log('card gone');
     await page.screenshot({ path: path.join(outdir, 'resolved.png'), fullPage: true });
 
