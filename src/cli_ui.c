@@ -335,7 +335,7 @@ static int resolve_locked(struct ui_ctx *ctx, git_repository *repo, const char *
 	}
 	if (sov_fs_check_relpath(c->path) < 0)
 		goto out;
-	owned = strdup(c->path);
+	owned = sov_strdup(c->path);
 	if (!strcmp(choice, "local")) {
 		side = 1;
 	} else if (!strcmp(choice, "remote")) {

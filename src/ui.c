@@ -457,6 +457,8 @@ static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status)
 {
 	json_t *v = json_pack("{s:s}", "error", sov_error_last());
 
+	if (!v)		/* a message that is not UTF-8 (a file name, say) */
+		v = json_pack("{s:s}", "error", "(the message is not valid UTF-8)");
 	sov_error_clear();
 	return send_json(c, status, v);
 }
@@ -474,6 +476,10 @@ static enum MHD_Result send_asset(struct MHD_Connection *c, const char *name)
 static enum MHD_Result api_result(struct MHD_Connection *c, int rc, json_t *v,
 				  int bad_request)
 {
+	if (rc == 0 && !v) {
+		sov_error("cannot encode the answer (invalid UTF-8?)");
+		rc = -1;
+	}
 	if (rc < 0) {
 		json_decref(v);
 		return send_error(c, bad_request ? MHD_HTTP_BAD_REQUEST
