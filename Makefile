@@ -69,7 +69,8 @@ TEMPLATE_FILES := $(shell find shared -type f | LC_ALL=C sort)
 TEMPLATE_OBJ := $(B)/gen/template.o
 LIB_OBJ += $(TEMPLATE_OBJ)
 # The pages of `sovsync ui` (ui/), embedded the same way (src/ui.h).
-UI_ASSET_FILES := $(shell find ui -type f | LC_ALL=C sort)
+UI_ASSET_FILES := $(shell find ui -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' \
+	-o -name '*.svg' \) | LC_ALL=C sort)
 UI_ASSETS_OBJ := $(B)/gen/ui_assets.o
 LIB_OBJ += $(UI_ASSETS_OBJ)
 PROG_OBJ := $(PROG_SRC:%.c=$(B)/%.o)
