@@ -526,19 +526,25 @@ out:
 /*
  * The clone's sync health and metrics (metrics.h), for the web app's own
  * dashboard: "sync_health" {status, lastError, consecutiveFailures} and
- * "metrics" {totalSyncs, ...}.  Unreadable metrics read as none recorded.
+ * "metrics" {totalSyncs, ...}.  Unreadable metrics read as none recorded,
+ * with "metrics_error" saying why.
  */
 static void add_metrics(git_repository *repo, json_t *obj)
 {
 	struct sov_metrics m = SOV_METRICS_INIT;
 	json_t *all;
 
-	if (sov_metrics_load(repo, &m) < 0)
-		sov_error_clear();
+	int bad = sov_metrics_load(repo, &m) < 0;
+
 	all = sov_metrics_to_json(&m);
 	json_object_set(obj, "sync_health", json_object_get(all, "health"));
 	json_object_del(all, "health");
 	json_object_set_new(obj, "metrics", all);
+	if (bad) {
+		/* As `sovsync status` says metricsError: zeros, and why. */
+		json_object_set_new(obj, "metrics_error", json_string(sov_error_last()));
+		sov_error_clear();
+	}
 	sov_metrics_release(&m);
 }
 

@@ -49,4 +49,19 @@ test_expect_success 'a failing clone says so in its events' '
 	test "$(receiver_query rx "recs[-1][\"body\"][\"metrics\"][\"totalSyncs\"]")" = 2
 '
 
+test_expect_success 'damaged metrics.json: the event still goes, saying so' '
+	echo "{not json" >repo/.git/sovsync/metrics.json &&
+	wait_outbox repo 0 &&
+	n=$(receiver_count rx) &&
+	echo w >repo/shared/memories/q.json &&
+	git -C repo add . &&
+	git -C repo commit -q -m fifth &&
+	receiver_wait rx $((n + 1)) &&
+	test "$(receiver_query rx "recs[-1][\"body\"][\"metrics\"][\"totalSyncs\"]")" = 0 &&
+	test "$(receiver_query rx "recs[-1][\"body\"][\"sync_health\"][\"status\"]")" = healthy &&
+	test "$(receiver_query rx "recs[-1][\"body\"][\"after\"]")" = "$(git -C repo rev-parse HEAD)" &&
+	receiver_query rx "recs[-1][\"body\"][\"metrics_error\"]" | grep "metrics.json" &&
+	test "$(receiver_query rx "\"metrics_error\" in recs[-2][\"body\"]")" = False
+'
+
 test_done
