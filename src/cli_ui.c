@@ -304,6 +304,7 @@ static int commit_paths(const char *workdir, const char *path, const char *extra
 	if (!changed && !extra)
 		return 0;	/* the chosen side is what HEAD holds */
 	sov_buf_addf(&msg, "sovsync: resolve %s (%s)", path, choice);
+	/* No copy: `extra` NULL ends the argument list there. */
 	ret = sov_run_git(NULL, workdir, "--literal-pathspecs", "commit", "-q", "-m", msg.ptr,
 			  "--", path, extra, NULL);
 	if (ret == 0)

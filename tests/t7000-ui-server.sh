@@ -234,4 +234,35 @@ test_expect_success 'keep both: the remote version beside the local one' '
 	ui_stop
 '
 
+test_expect_success 'modify/delete: keep remote (the deletion) is applied and committed' '
+	doc_setup md &&
+	echo keep >a/shared/keep &&
+	(cd a && sovsync sync -q) &&
+	(cd b && sovsync sync -q) &&
+	git -C b rm -q $DOC &&
+	(cd b && sovsync sync -q) &&
+	printf "one\ntwo\nedited by a\nfour\nfive\n" >a/$DOC &&
+	(cd a && sovsync sync -q) &&
+	(cd a && sovsync conflicts --json) >q &&
+	test "$(json_get q "[c[\"kind\"] for c in d] == [\"modify/delete\"]")" = True &&
+	cd .. &&
+	ui_start md/a &&
+	C="Cookie: sovsync_ui_$UI_PORT=$UI_TOKEN" &&
+	test "$(ui_code -H "$C" "$UI_BASE/api/conflict?path=$DOC")" = 200 &&
+	test "$(json_get ui.body "d[\"remote\"][\"version\"][\"deleted\"]")" = True &&
+	test "$(json_get ui.body "d[\"local\"][\"version\"][\"text\"]")" = "$(printf "one\ntwo\nedited by a\nfour\nfive")" &&
+	test "$(ui_code -H "$C" -X POST -H "Content-Type: application/json" \
+		-d "{\"path\": \"$DOC\", \"choice\": \"both\"}" "$UI_BASE/api/resolve")" = 400 &&
+	test "$(ui_code -H "$C" -X POST -H "Content-Type: application/json" \
+		-d "{\"path\": \"$DOC\", \"choice\": \"remote\"}" "$UI_BASE/api/resolve")" = 200 &&
+	ui_stop &&
+	cd md/a &&
+	test ! -e $DOC &&
+	test_must_fail git cat-file -e HEAD:$DOC &&
+	test "$(git log -1 --format=%s)" = "sovsync: resolve $DOC (remote)" &&
+	test -z "$(git status --porcelain)" &&
+	sovsync conflicts --json >q &&
+	test "$(json_get q "len(d)")" = 0
+'
+
 test_done
