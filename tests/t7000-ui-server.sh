@@ -212,6 +212,19 @@ test_expect_success 'SIGTERM and SIGINT stop it cleanly (exit 0)' '
 	grep "stopping" err2
 '
 
+test_expect_success 'without --no-open the browser is started on the URL (xdg-open)' '
+	mkdir -p fakebin &&
+	printf "#!/bin/sh\necho \"\$@\" >\"%s/opened\"\n" "$TRASH" >fakebin/xdg-open &&
+	chmod +x fakebin/xdg-open &&
+	(cd srv/a && PATH="$TRASH/fakebin:$PATH" exec sovsync ui) >out3 2>err3 &
+	pid=$! &&
+	wait_until 30 test -s opened &&
+	head -n 1 out3 >url &&
+	test_cmp url opened &&
+	kill -TERM $pid &&
+	wait_until 30 gone $pid
+'
+
 test_expect_success 'keep both: the remote version beside the local one' '
 	doc_setup both &&
 	printf "one\ntwo\nthree from b\nfour\nfive\n" >b/$DOC &&
