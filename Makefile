@@ -16,7 +16,7 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 PROVE ?= prove
 PROVE_JOBS ?= 2
-PKGS = libgit2 jansson libzstd libcurl libcrypto
+PKGS = libgit2 jansson libzstd libcurl libcrypto libmicrohttpd
 
 ifeq ($(SANITIZE),1)
 B := build/san
@@ -68,6 +68,11 @@ LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 TEMPLATE_FILES := $(shell find shared -type f | LC_ALL=C sort)
 TEMPLATE_OBJ := $(B)/gen/template.o
 LIB_OBJ += $(TEMPLATE_OBJ)
+# The pages of `sovsync ui` (ui/), embedded the same way (src/ui.h).
+UI_ASSET_FILES := $(shell find ui -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' \
+	-o -name '*.svg' \) | LC_ALL=C sort)
+UI_ASSETS_OBJ := $(B)/gen/ui_assets.o
+LIB_OBJ += $(UI_ASSETS_OBJ)
 PROG_OBJ := $(PROG_SRC:%.c=$(B)/%.o)
 UNIT_BIN := $(UNIT_SRC:%.c=$(B)/%)
 LIB := $(B)/libsovsync.a
@@ -100,6 +105,13 @@ build/%/gen/template.c: install/gen-template.pl $(TEMPLATE_FILES)
 	$(QUIET_GEN)perl install/gen-template.pl shared $(TEMPLATE_FILES) > $@
 
 $(TEMPLATE_OBJ): $(B)/gen/template.c
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/%/gen/ui_assets.c: install/gen-assets.pl $(UI_ASSET_FILES)
+	@mkdir -p $(dir $@)
+	$(QUIET_GEN)perl install/gen-assets.pl ui $(UI_ASSET_FILES) > $@
+
+$(UI_ASSETS_OBJ): $(B)/gen/ui_assets.c
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
@@ -143,7 +155,8 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 20
 FUZZ_SRC := $(wildcard tests/fuzz/*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
-FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/gen/template.o
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/gen/template.o \
+	build/fuzz/gen/ui_assets.o
 FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 $(WARN) -Wno-unused-command-line-argument \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -Isrc $(PKG_CFLAGS)
 
@@ -152,6 +165,9 @@ build/fuzz/obj/%.o: %.c
 	$(QUIET_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 
 build/fuzz/gen/template.o: build/fuzz/gen/template.c
+	$(QUIET_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+build/fuzz/gen/ui_assets.o: build/fuzz/gen/ui_assets.c
 	$(QUIET_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Install the Debian packages that sovsync's build, tests and benchmarks need.
+# Install the Debian packages that sovsync's build, tests and benchmarks need,
+# and the browser test's puppeteer-core (npm ci in tests/browser/).
 #
 # Idempotent: packages already present are skipped, `apt-get update` runs only
 # when something is missing, and sudo is used only when not running as root.
@@ -9,7 +10,8 @@
 set -eu
 
 build_pkgs="gcc make pkg-config git libgit2-dev libjansson-dev libzstd-dev
-libcurl4-openssl-dev libssl-dev perl python3 time man-db clang libclang-rt-dev lighttpd"
+libcurl4-openssl-dev libssl-dev perl python3 time man-db clang libclang-rt-dev lighttpd
+libmicrohttpd-dev chromium curl"
 bench_pkgs="git-lfs zstd hyperfine"
 
 check=0
@@ -25,6 +27,31 @@ for arg in "$@"; do
 	esac
 done
 
+# Node.js for the browser test (tests/t7001-ui-browser.sh): Debian's, unless
+# a node and npm are already there (another build of Node.js ships its own
+# npm, which Debian's npm package would conflict with).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	pkgs="$pkgs nodejs npm"
+fi
+
+# puppeteer-core from tests/browser/package-lock.json, no browser download
+# (it drives Debian's chromium).  Skipped when node_modules was installed
+# from the same lock file already (the copy of the lock kept beside it).
+browser_deps() {
+	dir=$(cd "$(dirname "$0")/.." && pwd)/tests/browser
+	if cmp -s "$dir/package-lock.json" "$dir/node_modules/.sovsync-lock" 2>/dev/null; then
+		return 0
+	fi
+	if [ "$check" = 1 ]; then
+		echo "deps.sh: missing: tests/browser/node_modules (npm ci)" >&2
+		return 1
+	fi
+	echo "deps.sh: npm ci in tests/browser" >&2
+	(cd "$dir" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit \
+		--no-fund --loglevel=error >/dev/null) &&
+	cp "$dir/package-lock.json" "$dir/node_modules/.sovsync-lock"
+}
+
 missing=
 for p in $pkgs; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
@@ -35,10 +62,12 @@ for p in $pkgs; do
 done
 
 if [ -z "$missing" ]; then
-	exit 0
+	browser_deps
+	exit $?
 fi
 if [ "$check" = 1 ]; then
 	echo "deps.sh: missing packages:$missing" >&2
+	browser_deps || true
 	exit 1
 fi
 
@@ -56,3 +85,4 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+browser_deps

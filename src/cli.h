@@ -100,4 +100,31 @@ extern const struct sov_cmd sov_cmd_version;
 extern const struct sov_cmd sov_cmd_help;
 extern const struct sov_cmd sov_cmd_registry;
 
+/* browser dashboard: src/cli_ui.c */
+extern const struct sov_cmd sov_cmd_ui;
+
+/*
+ * What `sovsync ui` (src/cli_ui.c) calls of the other commands, so that
+ * the pages show and do exactly what the CLI does.
+ */
+#include <git2.h>
+#include <jansson.h>
+
+#include "buf.h"
+
+struct sov_hookrun;
+
+/* cli_status.c: the object `sovsync status --json` prints (new reference). */
+json_t *sov_cli_status_json(struct sov_hookrun *h);
+
+/* cli_conflicts.c: a queued version's content as `sovsync resolve` writes it. */
+int sov_cli_conflict_version(const char *workdir, const char *path,
+			     const git_oid *blob, struct sov_buf *out);
+
+/*
+ * cli_conflicts.c: `sovsync resolve [--ours | --theirs] <path>` (side 0:
+ * no option, 1: --ours, 2: --theirs), conflictsResolved counted.  0 or -1.
+ */
+int sov_cli_resolve(git_repository *repo, const char *path, int side);
+
 #endif

@@ -457,3 +457,26 @@ const struct sov_cmd sov_cmd_resolve = {
 	"written; the entry then stays queued), 2 wrong usage.\n",
 	0,
 };
+
+/* For `sovsync ui` (cli_ui.c): a recorded version as `resolve` reads it. */
+int sov_cli_conflict_version(const char *workdir, const char *path,
+			     const git_oid *blob, struct sov_buf *out)
+{
+	return real_blob_content(workdir, path, blob, out);
+}
+
+/*
+ * For `sovsync ui` (cli_ui.c): `sovsync resolve [--ours | --theirs] <path>`
+ * (side 0: none, 1: --ours, 2: --theirs), conflictsResolved included.
+ */
+int sov_cli_resolve(git_repository *repo, const char *path, int side)
+{
+	if (resolve(repo, path, side == 1 ? SIDE_OURS : side == 2 ? SIDE_THEIRS
+							: SIDE_NONE) < 0)
+		return -1;
+	if (sov_metrics_add_resolved(repo, 1) < 0) {
+		sov_error_prefix("resolved, but conflictsResolved not counted");
+		sov_error_report();
+	}
+	return 0;
+}

@@ -407,3 +407,9 @@ const struct sov_cmd sov_cmd_status = {
 	"   --json     print the same as one JSON object\n",
 	0,
 };
+
+/* For `sovsync ui` (cli_ui.c): the object `status --json` prints. */
+json_t *sov_cli_status_json(struct sov_hookrun *h)
+{
+	return status_json(h);
+}

@@ -7,6 +7,7 @@
 #include "error.h"
 #include "hash.h"
 #include "fs.h"
+#include "metrics.h"
 #include "outbox.h"
 #include "repo.h"
 #include "sender.h"
@@ -522,6 +523,31 @@ out:
 	return ret;
 }
 
+/*
+ * The clone's sync health and metrics (metrics.h), for the web app's own
+ * dashboard: "sync_health" {status, lastError, consecutiveFailures} and
+ * "metrics" {totalSyncs, ...}.  Unreadable metrics read as none recorded,
+ * with "metrics_error" saying why.
+ */
+static void add_metrics(git_repository *repo, json_t *obj)
+{
+	struct sov_metrics m = SOV_METRICS_INIT;
+	json_t *all;
+
+	int bad = sov_metrics_load(repo, &m) < 0;
+
+	all = sov_metrics_to_json(&m);
+	json_object_set(obj, "sync_health", json_object_get(all, "health"));
+	json_object_del(all, "health");
+	json_object_set_new(obj, "metrics", all);
+	if (bad) {
+		/* As `sovsync status` says metricsError: zeros, and why. */
+		json_object_set_new(obj, "metrics_error", json_string(sov_error_last()));
+		sov_error_clear();
+	}
+	sov_metrics_release(&m);
+}
+
 int sov_webhook_payload(git_repository *repo, const struct sov_webhook_settings *s,
 			const char *event, const char *id, const char *branch,
 			const char *before, const char *after, int64_t now,
@@ -552,6 +578,7 @@ int sov_webhook_payload(git_repository *repo, const struct sov_webhook_settings 
 	sov_time_format(now, &t);
 	json_object_set_new(obj, "timestamp", json_string(t.ptr));
 	json_object_set_new(obj, "sovsync_version", json_string(SOV_VERSION));
+	add_metrics(repo, obj);
 	/* Compact, key order as inserted: the body is stored and resent as is. */
 	text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (!text) {

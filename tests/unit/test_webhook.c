@@ -191,6 +191,11 @@ int main(void)
 		       "shared/memories/m.json", "the memory file");
 		ok(json_is_string(json_object_get(j, "sovsync_version")), "version");
 		ok(json_is_null(json_object_get(j, "remote")), "no remote");
+		is_str(json_string_value(json_object_get(json_object_get(j, "sync_health"),
+		       "status")), "healthy", "sync_health of the clone");
+		ok(json_is_integer(json_object_get(json_object_get(j, "metrics"), "totalSyncs")) &&
+		   !json_object_get(json_object_get(j, "metrics"), "health"),
+		   "metrics, health apart");
 		json_decref(j);
 		sov_buf_reset(&b);
 		ok(sov_webhook_payload(repo, &s, "commit", "evt_y", NULL, NULL, h1, 0, &b) == 0 &&
