@@ -278,7 +278,7 @@ static int uninstall_config(struct installer *in)
 
 /* ---- .gitattributes ---- */
 
-static void attribute_lines(const char *root, struct sov_buf *out)
+void sov_install_attribute_lines(const char *root, struct sov_buf *out)
 {
 	sov_buf_addf(out,
 		"%1$s/state.json merge=sovsync-state\n"
@@ -326,7 +326,7 @@ static int install_attributes(struct installer *in)
 		json_object_set_new(attrs, "lines", added);
 	}
 	orig_len = text.len;
-	attribute_lines(in->root.ptr, &want);
+	sov_install_attribute_lines(in->root.ptr, &want);
 	for (line = want.ptr; (nl = strchr(line, '\n')); line = nl + 1) {
 		*nl = '\0';
 		if (has_line(text.ptr, line, (size_t)(nl - line)))

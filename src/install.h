@@ -69,6 +69,13 @@ int sov_install_is_installed(git_repository *repo);
  */
 int sov_install_check_config(git_repository *repo, struct sov_buf *problems);
 
+/*
+ * The .gitattributes lines install writes for the synced `root`
+ * ("PATTERN attr...\n" each, appended to `out`); `sovsync doctor` checks
+ * that Git sees them.
+ */
+void sov_install_attribute_lines(const char *root, struct sov_buf *out);
+
 /* The absolute path of the running program (resolved /proc/self/exe). */
 int sov_install_self_path(struct sov_buf *out);
 
