@@ -1818,6 +1818,7 @@ int sov_sync_run(git_repository *repo, const struct sov_sync_opts *opts,
 	    res->outcome != SOV_SYNC_STOPPED &&
 	    opts->network != SOV_SYNC_NET_NEVER &&
 	    sov_metrics_record_sync(repo, res->outcome == SOV_SYNC_OK,
+				    res->files || res->merged || res->pushed || res->replayed,
 				    res->duration_us, res->error.ptr) < 0)
 		sov_warn("%s", sov_error_last());
 	if (ret < 0)

@@ -132,6 +132,10 @@ int sov_syncstop_load(git_repository *repo, json_t **out)
 	}
 	if ((r = load_flag(repo, "merge-in-progress.json", &doc, &why)) < 0)
 		goto fail;
+	if (r && doc && json_is_string(json_object_get(doc, "worktree")) &&
+	    git_repository_workdir(repo) &&
+	    strcmp(str(doc, "worktree", ""), git_repository_workdir(repo)))
+		r = 0;	/* another worktree's merge: its own cycle sees to it */
 	if (r) {
 		/* A cycle running now holds the sync lock: its marker is no news. */
 		lock = sov_repo_lock(repo, "sync", 0);

@@ -8,8 +8,9 @@
  *                           not settle; aborted, local commits kept
  *   remote-rewritten.json   the remote's history was rewritten; nothing
  *                           merged or pushed until it is taken
- *   merge-in-progress.json  with no cycle running (the sync lock is free):
- *                           a cycle was killed while it merged
+ *   merge-in-progress.json  of this work tree, with no cycle running (the
+ *                           sync lock is free): a cycle was killed while it
+ *                           merged
  *
  * `sovsync status`, `sovsync conflicts` and `sovsync doctor` show the same
  * reading.  Nothing here writes.
