@@ -8,6 +8,7 @@
  */
 #include "hooks.h"
 #include "error.h"
+#include "onpull.h"
 #include "webhook.h"
 
 #include <string.h>
@@ -15,6 +16,7 @@
 int sov_hook_post_merge(struct sov_hookrun *h, int argc, char **argv)
 {
 	int is_squash = argc > 1 && !strcmp(argv[1], "1");
+	int ret;
 
 	if (sov_hookrun_post_merge(h, is_squash) < 0) {
 		/* The manifest trouble is reported; the event still goes out. */
@@ -25,5 +27,8 @@ int sov_hook_post_merge(struct sov_hookrun *h, int argc, char **argv)
 	if (is_squash)
 		return 0;
 	/* ORIG_HEAD..HEAD: what the merge or fast-forward brought in. */
-	return sov_webhook_emit(h->repo, "merge", NULL, NULL);
+	ret = sov_webhook_emit(h->repo, "merge", NULL, NULL);
+	/* The same, for the local stack (sovsync.onPull), after the follow-up. */
+	sov_onpull_after_hook(h->repo, h->root.ptr, "post-merge");
+	return ret;
 }

@@ -8,6 +8,7 @@
 #include "install.h"
 #include "json.h"
 #include "metrics.h"
+#include "onpull.h"
 #include "outbox.h"
 #include "repo.h"
 #include "syncstop.h"
@@ -351,6 +352,19 @@ static json_t *sync_stopped(struct sov_hookrun *h, json_t *health)
 	return stop ? stop : json_null();
 }
 
+/*
+ * sovsync.onPull and its last run (onpull.h).  A failed run left the local
+ * stack behind what was pulled: health is at best "degraded" then.
+ */
+static json_t *on_pull(struct sov_hookrun *h, json_t *health)
+{
+	int failed;
+	json_t *out = sov_onpull_status(h->repo, &failed);
+
+	degrade(health, !failed);
+	return out;
+}
+
 static json_t *status_json(struct sov_hookrun *h)
 {
 	struct sov_metrics m = SOV_METRICS_INIT;
@@ -371,6 +385,7 @@ static json_t *status_json(struct sov_hookrun *h)
 		json_object_set(st, key, v);
 	pending_changes(h->repo, h->root.ptr, st);
 	json_object_set_new(st, "syncStopped", sync_stopped(h, json_object_get(st, "health")));
+	json_object_set_new(st, "onPull", on_pull(h, json_object_get(st, "health")));
 	json_object_set_new(st, "hooks", hooks_json(h, json_object_get(st, "health")));
 	json_object_set_new(st, "config", config_json(h, json_object_get(st, "health")));
 	sov_error_clear();
@@ -390,6 +405,7 @@ static void print_human(json_t *st)
 	json_t *hooks = json_object_get(st, "hooks"), *config = json_object_get(st, "config");
 	json_t *conflicts = json_object_get(st, "pendingConflicts"), *c;
 	json_t *pending = json_object_get(st, "pending"), *stop = json_object_get(st, "syncStopped");
+	json_t *onpull = json_object_get(st, "onPull"), *last = json_object_get(onpull, "last");
 	size_t i;
 
 	printf("branch:              %s (sync branch %s)\n",
@@ -444,12 +460,26 @@ static void print_human(json_t *st)
 		json_array_foreach(json_object_get(config, "problems"), i, c)
 			printf("                     %s\n", json_string_value(c));
 	}
+	if (json_is_string(json_object_get(onpull, "command")) || json_is_object(last)) {
+		printf("onPull:              %s\n",
+		       str_or(json_object_get(onpull, "command"), "(not set)"));
+		if (json_is_true(json_object_get(last, "ok")))
+			printf("                     last run %s ok (%s)\n",
+			       str_or(json_object_get(last, "ranAt"), "?"),
+			       str_or(json_object_get(last, "trigger"), "?"));
+		else if (json_is_object(last))
+			printf("                     last run %s FAILED: %s\n",
+			       str_or(json_object_get(last, "ranAt"), "?"),
+			       str_or(json_object_get(last, "error"), "?"));
+	}
 	printf("health:              %s", str_or(json_object_get(health, "status"), "?"));
 	if (json_is_true(json_object_get(hooks, "installed")) &&
 	    !json_is_true(json_object_get(hooks, "active")))
 		printf(" (hooks bypassed)");
 	if (json_is_object(stop))
 		printf(" (sync stopped: %s)", str_or(json_object_get(stop, "reason"), "?"));
+	if (json_is_object(last) && !json_is_true(json_object_get(last, "ok")))
+		printf(" (onPull failed)");
 	if (json_is_string(json_object_get(health, "lastError")))
 		printf(" (%" JSON_INTEGER_FORMAT " consecutive failures; last error: %s)",
 		       json_integer_value(json_object_get(health, "consecutiveFailures")),
@@ -516,7 +546,8 @@ const struct sov_cmd sov_cmd_status = {
 	"under the synced root not on the remote yet (pendingChanges: files\n"
 	"uncommitted or committed and not pushed, each counted once), a sync that\n"
 	"stands still (stopped on a conflict, a rewritten remote, a killed merge)\n"
-	"with the next step to take (health then at best degraded), pending\n"
+	"with the next step to take (health then at best degraded), sovsync.onPull\n"
+	"and its last run (failed: degraded), pending\n"
 	"document conflicts, the webhook queue, whether the hooks Git runs are sovsync's (deleted, not\n"
 	"executable, replaced or bypassed by core.hooksPath: health is then at\n"
 	"best degraded), whether the filter and merge driver config is what this\n"
