@@ -97,6 +97,7 @@ const struct sov_cmd sov_cmd_doctor = {
 	"               fs.inotify.max_user_watches ('sovsync watch')\n"
 	"   sizes       blobs under the root against sovsync.maxObjectSize\n"
 	"               (default 95 MiB; hosts refuse larger files)\n"
+	"   onpull      the last run of sovsync.onPull\n"
 	"   sync        a sync stopped on a conflict, a rewritten remote or a\n"
 	"               killed merge, and the next step\n"
 	"\n"

@@ -7,6 +7,7 @@
 #include "fs.h"
 #include "hookinst.h"
 #include "install.h"
+#include "onpull.h"
 #include "outbox.h"
 #include "repo.h"
 #include "run.h"
@@ -754,9 +755,11 @@ static void check_remote(struct doctor *d)
 	}
 	if (status < 0) {
 		add(d, "remote", SOV_DOCTOR_FAIL,
-		    "check the URL and the network (a firewall that drops packets, a VPN); "
-		    "a sync waits sovsync.networkTimeout and fails the same way",
-		    "%s (%s) did not answer: %s", remote, shown.ptr, sov_error_last());
+		    "check the URL and the network (a firewall that drops packets, a VPN), "
+		    "and that nothing asks for a password or passphrase (ssh-agent, a "
+		    "credential helper); a sync waits sovsync.networkTimeout and fails the same way",
+		    "%s (%s) did not answer (a stalled server, or a prompt a sync cannot "
+		    "answer): %s", remote, shown.ptr, sov_error_last());
 		sov_error_clear();
 	} else if (status > 0) {
 		sov_sync_strip_progress(&err);
@@ -992,19 +995,22 @@ static void check_sizes(struct doctor *d)
 		sov_error_clear();
 		goto out;
 	}
+	/* cat-file answers in the order asked: one line per entry with an id. */
+	q = sizes.ptr;
 	for (p = staged.ptr, end = p + staged.len; p < end; p += strlen(p) + 1) {
-		const char *sp = strchr(p, ' '), *tab = strchr(p, '\t');
+		const char *sp = strchr(p, ' '), *tab = strchr(p, '\t'), *size_at;
 		long long size;
 
-		if (!sp || !tab)
+		if (!sp)
+			continue;
+		size_at = strchr(q, ' ');
+		q = strchrnul(q, '\n');
+		if (*q)
+			q++;
+		if (!tab || !size_at || size_at > q)
 			continue;
 		files++;
-		sov_buf_reset(&line);
-		sov_buf_addf(&line, "%.*s ", (int)strcspn(sp + 1, " "), sp + 1);
-		q = strstr(sizes.ptr, line.ptr);
-		if (!q)
-			continue;
-		size = strtoll(q + line.len, NULL, 10);
+		size = strtoll(size_at + 1, NULL, 10);
 		if (size > limit)
 			sov_buf_addf(&over, "%s (%.1f MiB stored)\n", tab + 1, (double)size / MIB);
 		else if (size > limit / 10 * 9)
@@ -1045,6 +1051,30 @@ out:
 	sov_buf_release(&path);
 	sov_buf_release(&err);
 	sov_buf_release(&line);
+}
+
+static void check_onpull(struct doctor *d)
+{
+	int failed;
+	json_t *st = sov_onpull_status(d->h->repo, &failed);
+	json_t *last = json_object_get(st, "last");
+	const char *command = json_string_value(json_object_get(st, "command"));
+
+	if (failed)
+		add(d, "onpull", SOV_DOCTOR_WARN,
+		    "fix the command (or raise sovsync.onPullTimeout); it runs again after the "
+		    "next pull that changes files under the root",
+		    "the last run of sovsync.onPull (%s) failed: %s",
+		    json_string_value(json_object_get(last, "ranAt")) ?
+		    json_string_value(json_object_get(last, "ranAt")) : "?",
+		    json_string_value(json_object_get(last, "error")) ?
+		    json_string_value(json_object_get(last, "error")) : "?");
+	else if (command)
+		add(d, "onpull", SOV_DOCTOR_OK, NULL, "sovsync.onPull is '%s'%s", command,
+		    last ? "; its last run succeeded" : "; not run yet");
+	else
+		add(d, "onpull", SOV_DOCTOR_OK, NULL, "sovsync.onPull is not set");
+	json_decref(st);
 }
 
 static void check_sync(struct doctor *d)
@@ -1120,6 +1150,7 @@ int sov_doctor_run(struct sov_hookrun *h, const struct sov_doctor_opts *opts,
 	check_webhook(&d);
 	check_inotify(&d);
 	check_sizes(&d);
+	check_onpull(&d);
 	check_sync(&d);
 	ret = 0;
 out:

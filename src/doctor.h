@@ -25,6 +25,7 @@
  *               (webhook.h), the failed events of the outbox
  *   inotify     directories under the root against fs.inotify.max_user_watches
  *   sizes       blobs under the root against sovsync.maxObjectSize
+ *   onpull      the last run of sovsync.onPull (onpull.h)
  *   sync        a sync stopped (conflict, rewritten remote, killed merge)
  *
  * Levels: ok, warn (works, but look), fail (a sync will not work as it

@@ -47,7 +47,7 @@ test_expect_success 'doctor passes in a set-up clone, one ok line per check' '
 	test "$(run_doctor a)" = 0 &&
 	cat a.doctor &&
 	for c in install hooks config attributes identity signing remote webhook \
-		 inotify sizes sync; do
+		 inotify sizes onpull sync; do
 		doctor_line a $c | grep -q "^ok " || { echo "no ok for $c"; exit 1; }
 	done &&
 	! grep -v "^ok " a.doctor &&

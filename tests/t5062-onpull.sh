@@ -106,7 +106,9 @@ test_expect_success 'a failing command never fails the pull: warned, logged, sho
 	test "$(jget st.json health.status)" = degraded &&
 	(cd b && sovsync status) >out &&
 	grep "^ *last run .* FAILED: exited 3: boom" out &&
-	grep "^health: .*(onPull failed)" out
+	grep "^health: .*(onPull failed)" out &&
+	(cd b && sovsync doctor --timeout=3 || :) >out &&
+	grep "^warn  onpull .*failed: exited 3: boom" out
 '
 
 test_expect_success 'nor the sync: the cycle succeeds and the next good run clears it' '
