@@ -240,8 +240,9 @@ static const char *first_line(const char *text, struct sov_buf *out)
 }
 
 /*
- * Run a command in the work tree with the sync's unattended environment,
- * stopped after the doctor's timeout.  Returns its status, or -1 (message).
+ * Run a command in the work tree with the environment changes `env`
+ * (may be NULL), stopped with its process group after the doctor's
+ * timeout.  Returns its status, or -1 (message).
  */
 static int run_bounded(struct doctor *d, const char *const *argv, const char *const *env,
 		       const char *in, struct sov_buf *out, struct sov_buf *err)
@@ -294,8 +295,9 @@ static void join_lines(struct sov_buf *text)
  * Ask Git to run one of sovsync's hooks (`git hook run`, which looks where
  * a commit would: core.hooksPath, the executable bit, the interpreter, a
  * file system mounted noexec) with SOVSYNC_HOOK_PROBE set: `sovsync hook`
- * then only writes its name to the probe file.  A hook that chains another
- * is not used: the other tool's hook would run for real.  Returns 1 ran,
+ * then only writes its name to the probe file.  A hook that chains another,
+ * or that is another tool's keeping ours, is not used: the other tool's
+ * hook would run for real.  Returns 1 ran,
  * 0 did not (`why` says what was seen), -1 no hook fit (nothing probed).
  */
 static int probe_hooks(struct doctor *d, const char *dir, struct sov_buf *name_out,
@@ -310,7 +312,10 @@ static int probe_hooks(struct doctor *d, const char *dir, struct sov_buf *name_o
 
 	for (name = candidates; *name; name++) {
 		sov_buf_reset(&chained);
-		sov_buf_addf(&chained, "%s/%s" SOV_HOOK_CHAINED_SUFFIX, dir, *name);
+		sov_buf_addf(&chained, "%s/%s", dir, *name);
+		if (!sov_hookinst_is_ours(chained.ptr))
+			continue;	/* another tool's, keeping ours as .legacy */
+		sov_buf_addstr(&chained, SOV_HOOK_CHAINED_SUFFIX);
 		if (!sov_fs_exists(chained.ptr))
 			break;
 	}

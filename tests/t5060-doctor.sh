@@ -35,6 +35,11 @@ run_doctor() {
 	fi
 }
 
+# run_doctor_status DIR: doctor in DIR as a command (exit status kept).
+run_doctor_status() {
+	(cd "$TRASH/$1" && sovsync doctor --timeout=3) >"$TRASH/$1.doctor" 2>&1
+}
+
 test_expect_success 'setup: a remote and an installed clone, pushed' '
 	sync_setup &&
 	(cd a && sovsync install >/dev/null) &&
@@ -93,6 +98,19 @@ test_expect_success 'a hook that is in place but never reaches sovsync fails (ed
 	doctor_line a hooks | grep "^fail" | grep -q "Git did not run it" &&
 	cp hook.saved a/.git/hooks/post-commit &&
 	test "$(run_doctor a)" = 0
+'
+
+test_expect_success 'other tools'"'"' hooks chained by install are never run by the probe' '
+	test_repo c &&
+	for h in post-commit post-merge; do
+		printf "#!/bin/sh\necho %s >>\"$TRASH/foreign.log\"\n" $h >c/.git/hooks/$h &&
+		chmod +x c/.git/hooks/$h || exit 1
+	done &&
+	(cd c && sovsync install >/dev/null) &&
+	test -x c/.git/hooks/post-commit.sovsync-chained &&
+	test_expect_code 1 run_doctor_status c &&
+	doctor_line c hooks | grep "^ok" | grep -q "Git runs them (pre-merge-commit tried)" &&
+	! test -e foreign.log
 '
 
 test_expect_success 'core.hooksPath pointing elsewhere: fails, names it' '
