@@ -105,6 +105,10 @@ int sov_onpull_run(git_repository *repo, const char *root, const git_oid *old,
 	ret = 0;
 	if (!command.len || !workdir || git_oid_equal(old, new_commit))
 		goto out;
+	if (getenv(SOV_ONPULL_RUNNING_ENV) && *getenv(SOV_ONPULL_RUNNING_ENV)) {
+		sov_trace("onPull (%s): inside sovsync.onPull itself; not run again", trigger);
+		goto out;
+	}
 	git_oid_tostr(old_hex, sizeof(old_hex), old);
 	git_oid_tostr(new_hex, sizeof(new_hex), new_commit);
 	{
@@ -130,7 +134,7 @@ int sov_onpull_run(git_repository *repo, const char *root, const git_oid *old,
 	{
 		const char *argv[] = { "/bin/sh", "-c", command.ptr, "sovsync-onpull", NULL };
 		const char *env[] = { env_old.ptr, env_new.ptr, env_root.ptr, env_trigger.ptr,
-				      "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
+				      SOV_ONPULL_RUNNING_ENV "=1", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
 				      "GIT_PREFIX", SOV_ONPULL_IN_SYNC_ENV, NULL };
 		struct sov_run run = { 0 };
 

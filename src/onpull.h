@@ -29,6 +29,9 @@
  * recorded in .git/sovsync/onpull.json (docs/FORMATS.md), which `sovsync
  * status` shows.
  *
+ * Nothing runs it again from inside it: a `git pull` or `sovsync sync` the
+ * command starts finds SOVSYNC_IN_ONPULL=1 and skips it.
+ *
  * Inside a sync cycle the hooks leave it to the cycle (the cycle's git
  * commands carry SOVSYNC_IN_SYNC=1), which runs it once for the whole
  * cycle.
@@ -44,6 +47,12 @@
 
 /* Set in the environment of the sync cycle's git commands (see above). */
 #define SOV_ONPULL_IN_SYNC_ENV "SOVSYNC_IN_SYNC"
+
+/*
+ * Set in the command's own environment: a pull or a sync it runs itself
+ * runs no sovsync.onPull again (no recursion through the hooks).
+ */
+#define SOV_ONPULL_RUNNING_ENV "SOVSYNC_IN_ONPULL"
 
 /*
  * Run sovsync.onPull for the change `old` -> `new` under `root`, as

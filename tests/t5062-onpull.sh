@@ -139,8 +139,29 @@ test_expect_success 'a command that never ends (and prints forever) is stopped a
 	jget st.json onPull.last.error | grep -q "still running"
 '
 
-test_expect_success 'the watcher runs it after a cycle that pulled' '
+test_expect_success 'a pull the command makes itself runs no onPull again (no recursion)' '
 	git -C b config --unset sovsync.onPullTimeout &&
+	cat >nested.sh <<-EOF &&
+	#!/bin/sh
+	echo run >>"$TRASH/nested.log"
+	# Once only, so that a broken build cannot loop for ever.
+	test -e "$TRASH/nested.done" && exit 0
+	: >"$TRASH/nested.done"
+	a="$TRASH/a"
+	(git -C "\$a" pull -q && echo n2 >"\$a/shared/nested-2" &&
+	 git -C "\$a" add shared/nested-2 && git -C "\$a" commit -q -m n2 &&
+	 git -C "\$a" push -q origin HEAD:main) >/dev/null 2>&1
+	git pull -q
+	EOF
+	chmod +x nested.sh &&
+	git -C b config sovsync.onPull "\"$TRASH/nested.sh\"" &&
+	from_a shared/nested-1 n1 &&
+	git -C b pull -q &&
+	test "$(cat b/shared/nested-2)" = n2 &&
+	test "$(grep -c run nested.log)" = 1
+'
+
+test_expect_success 'the watcher runs it after a cycle that pulled' '
 	git -C b config sovsync.onPull "\"$TRASH/record.sh\"" &&
 	: >onpull.log &&
 	start_watch b --debounce=0.3 --pull-interval=1 --backoff-max=1 &&
