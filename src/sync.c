@@ -1253,7 +1253,8 @@ static int restore_after_dead_merge(struct cycle *c, const git_oid *theirs)
 		SOV_ALLOC_GROW(touched, n + 1, alloc);
 		touched[n++] = p;
 	}
-	qsort(touched, n, sizeof(*touched), cmp_str);
+	if (n)	/* qsort(NULL, 0) is undefined (UBSan) */
+		qsort(touched, n, sizeof(*touched), cmp_str);
 
 	sov_argv_pushl(&args, "git", "status", "--porcelain=v1", "-z", "--no-renames",
 		   "--untracked-files=all", NULL);
@@ -1262,7 +1263,7 @@ static int restore_after_dead_merge(struct cycle *c, const git_oid *theirs)
 	for (p = status.ptr, end = status.ptr + status.len; p < end; p += strlen(p) + 1) {
 		const char *path = p + 3;
 
-		if (strlen(p) <= 3 || !bsearch(&path, touched, n, sizeof(*touched), cmp_str))
+		if (strlen(p) <= 3 || !n || !bsearch(&path, touched, n, sizeof(*touched), cmp_str))
 			continue;
 		restored++;
 		if (p[0] == '?') {
