@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -414,22 +415,52 @@ out:
 }
 
 struct programs {
+	git_config *cfg;
+	json_t *seen;			/* keys already checked */
 	struct sov_buf missing;
 	size_t count;
 };
+
+/* Whether `name` is a key whose value is a program install writes. */
+static int is_program_key(const char *name)
+{
+	static const char *const keys[] = { "filter.sovsync.process", "filter.sovsync.clean",
+					    "filter.sovsync.smudge", "diff.sovsync.textconv",
+					    NULL };
+	const char *const *k;
+	size_t n = strlen(name);
+
+	for (k = keys; *k; k++)
+		if (!strcasecmp(name, *k))
+			return 1;
+	/* merge.sovsync-<driver>.driver */
+	return !strncasecmp(name, "merge.sovsync-", 14) && n > 21 &&
+	       !strcasecmp(name + n - 7, ".driver") && !memchr(name + 14, '.', n - 21);
+}
 
 static int program_entry(const git_config_entry *e, void *arg)
 {
 	struct programs *p = arg;
 	struct sov_buf exe = SOV_BUF_INIT;
+	git_buf value = GIT_BUF_INIT;
 
+	/* No regex match of libgit2's: its PCRE2 matching leaks per call. */
+	if (!is_program_key(e->name) || json_object_get(p->seen, e->name))
+		return 0;
+	json_object_set_new(p->seen, e->name, json_true());
+	/* The value Git uses: the last one, whatever level set the others. */
+	if (git_config_get_string_buf(&value, p->cfg, e->name) < 0) {
+		git_error_clear();
+		return 0;
+	}
 	p->count++;
-	if (sov_doctor_program(e->value, &exe) < 0)
+	if (sov_doctor_program(value.ptr, &exe) < 0)
 		sov_buf_addf(&p->missing, "%s: '%s' is not a plain command\n", e->name,
-			     e->value);
+			     value.ptr);
 	else if (access(exe.ptr, X_OK) < 0)
 		sov_buf_addf(&p->missing, "%s runs %s, which is missing or not executable\n",
 			     e->name, exe.ptr);
+	git_buf_dispose(&value);
 	sov_buf_release(&exe);
 	return 0;
 }
@@ -438,7 +469,7 @@ static void check_config(struct doctor *d)
 {
 	static const char fix[] = "run 'sovsync install'";
 	struct sov_buf problems = SOV_BUF_INIT;
-	struct programs p = { SOV_BUF_INIT, 0 };
+	struct programs p = { NULL, NULL, SOV_BUF_INIT, 0 };
 	git_config *cfg = NULL;
 	int current;
 
@@ -448,10 +479,12 @@ static void check_config(struct doctor *d)
 		sov_error_clear();
 		goto out;
 	}
-	if (git_repository_config_snapshot(&cfg, d->h->repo) == 0)
-		git_config_foreach_match(cfg, "^(filter\\.sovsync\\.(process|clean|smudge)|"
-					 "diff\\.sovsync\\.textconv|merge\\.sovsync-[^.]*\\.driver)$",
-					 program_entry, &p);
+	p.seen = json_object();
+	if (git_repository_config_snapshot(&cfg, d->h->repo) == 0) {
+		p.cfg = cfg;
+		git_config_foreach(cfg, program_entry, &p);
+	}
+	json_decref(p.seen);
 	git_error_clear();
 	sov_buf_addstr(&problems, p.missing.ptr);
 	if (problems.len) {

@@ -136,7 +136,14 @@ test_expect_success 'a driver program that is gone fails config' '
 	git -C a config merge.sovsync-doc.driver "/nonexistent/sovsync merge-doc %O %A %B %P %L" &&
 	test "$(run_doctor a)" = 1 &&
 	doctor_line a config | grep "^fail" | grep -q "/nonexistent/sovsync, which is missing" &&
-	(cd a && sovsync install >/dev/null)
+	(cd a && sovsync install >/dev/null) &&
+	# Only the value Git uses counts: a stale one a level below is overridden.
+	git config --global merge.sovsync-doc.driver "/gone/sovsync merge-doc %O %A %B %P %L" &&
+	git config --global filter.sovsync.process "/gone/sovsync filter-process" &&
+	test "$(run_doctor a)" = 0 &&
+	doctor_line a config | grep -q "^ok" &&
+	git config --global --unset merge.sovsync-doc.driver &&
+	git config --global --unset filter.sovsync.process
 '
 
 test_expect_success 'attributes overridden by a .gitattributes further down fail' '
