@@ -930,6 +930,13 @@ static size_t count_dirs(int fd)
 	return n;
 }
 
+size_t sov_doctor_count_dirs(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	return fd >= 0 ? count_dirs(fd) : 0;
+}
+
 /* A small number from a /proc file, or -1. */
 static long long proc_number(const char *path)
 {
@@ -950,11 +957,7 @@ static void check_inotify(struct doctor *d)
 	size_t dirs;
 
 	sov_buf_addf(&root, "%s%s", d->workdir, d->h->root.ptr);
-	{
-		int fd = open(root.ptr, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-		dirs = fd >= 0 ? count_dirs(fd) : 0;
-	}
+	dirs = sov_doctor_count_dirs(root.ptr);
 	if (max < 0) {
 		add(d, "inotify", SOV_DOCTOR_WARN, "'sovsync sync' from a timer works without it",
 		    "cannot read /proc/sys/fs/inotify/max_user_watches: 'sovsync watch' needs "

@@ -113,6 +113,13 @@ int sov_doctor_program(const char *command, struct sov_buf *out);
  */
 int sov_doctor_attr_sample(const char *pattern, struct sov_buf *out);
 
+/*
+ * The directories `sovsync watch` watches under `path` (itself included;
+ * 0 when it is not a directory): symbolic links are not followed, so a
+ * link back up the tree counts nothing.
+ */
+size_t sov_doctor_count_dirs(const char *path);
+
 /* `url` with any user:password@ replaced by "***@" (for messages). */
 void sov_doctor_redact_url(const char *url, struct sov_buf *out);
 

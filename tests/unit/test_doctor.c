@@ -53,6 +53,23 @@ int main(void)
 	sov_doctor_redact_url("git@github.com:o/r.git", &b);
 	is_str(b.ptr, "git@github.com:o/r.git", "scp-like ssh: a user, no secret");
 
+	/* Directories for inotify: links are not followed (a loop counts nothing). */
+	{
+		char dir[] = "/tmp/sovsync-doctor-XXXXXX";
+		struct sov_buf cmd = SOV_BUF_INIT;
+
+		ok(mkdtemp(dir) != NULL, "temp dir");
+		sov_buf_addf(&cmd, "mkdir -p %s/a/b/c %s/d && ln -s .. %s/a/up && ln -s /tmp %s/tmp "
+			     "&& touch %s/a/file", dir, dir, dir, dir, dir);
+		ok(system(cmd.ptr) == 0, "a tree with links back up and out");
+		is_int((int)sov_doctor_count_dirs(dir), 5, "the top, a, a/b, a/b/c, d");
+		is_int((int)sov_doctor_count_dirs("/nonexistent/sovsync"), 0, "no directory");
+		sov_buf_reset(&cmd);
+		sov_buf_addf(&cmd, "rm -rf %s", dir);
+		ok(system(cmd.ptr) == 0, "cleaned up");
+		sov_buf_release(&cmd);
+	}
+
 	/* Results and levels. */
 	is_int(sov_doctor_worst(&d), SOV_DOCTOR_OK, "no checks: ok");
 	sov_doctor_add(&d, "a", SOV_DOCTOR_OK, "fine", NULL);
