@@ -292,6 +292,15 @@ static void join_lines(struct sov_buf *text)
 		}
 }
 
+/* Whether two paths name the same file (links resolved). */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 /*
  * Ask Git to run one of sovsync's hooks (`git hook run`, which looks where
  * a commit would: core.hooksPath, the executable bit, the interpreter, a
@@ -299,7 +308,8 @@ static void join_lines(struct sov_buf *text)
  * then only writes its name to the probe file.  A hook that chains another,
  * or that is another tool's keeping ours, is not used: the other tool's
  * hook would run for real.  Returns 1 ran,
- * 0 did not (`why` says what was seen), -1 no hook fit (nothing probed).
+ * 0 did not (`why` says what was seen), -1 no hook fit (nothing probed),
+ * -2 the hooks call another sovsync (`why` names it; nothing probed).
  */
 static int probe_hooks(struct doctor *d, const char *dir, struct sov_buf *name_out,
 		       struct sov_buf *why)
@@ -323,6 +333,21 @@ static int probe_hooks(struct doctor *d, const char *dir, struct sov_buf *name_o
 	if (!*name)
 		goto out;
 	sov_buf_addstr(name_out, *name);
+	/*
+	 * Only this sovsync knows the probe: another one (an older copy the
+	 * hooks still call) would do the hook's work for real.
+	 */
+	sov_buf_reset(&chained);
+	sov_buf_addf(&chained, "%s/%s", dir, *name);
+	if (sov_hookinst_script_exe(chained.ptr, &seen) < 0 ||
+	    sov_install_self_path(&line) < 0 || !same_file(seen.ptr, line.ptr)) {
+		sov_error_clear();
+		sov_buf_addf(why, "%s", seen.ptr);
+		ret = -2;
+		goto out;
+	}
+	sov_buf_reset(&seen);
+	sov_buf_reset(&line);
 	if (sov_repo_state_path(d->h->repo, PROBE_FILE, &probe) < 0) {
 		sov_buf_addstr(why, sov_error_last());
 		sov_error_clear();
@@ -401,6 +426,12 @@ static void check_hooks(struct doctor *d)
 		    "'sovsync install'",
 		    "%s/%s is in place, but Git did not run it: %s", dir.ptr, name.ptr,
 		    why.len ? why.ptr : "the hook never reached sovsync");
+		break;
+	case -2:
+		add(d, "hooks", SOV_DOCTOR_WARN,
+		    "run 'sovsync install' with the sovsync you mean to use",
+		    "in %s, but they run %s, not this sovsync (not tried)", dir.ptr,
+		    why.len ? why.ptr : "another program");
 		break;
 	default:
 		add(d, "hooks", SOV_DOCTOR_OK, NULL,

@@ -113,6 +113,15 @@ test_expect_success 'other tools'"'"' hooks chained by install are never run by 
 	! test -e foreign.log
 '
 
+test_expect_success 'hooks that call another sovsync: a warning, and no probe through it' '
+	mkdir -p copy &&
+	cp "$SOVSYNC_BIN/sovsync" copy/sovsync &&
+	test_repo e &&
+	(cd e && "$TRASH/copy/sovsync" install >/dev/null) &&
+	test_expect_code 1 run_doctor_status e &&
+	doctor_line e hooks | grep "^warn" | grep -q "they run $TRASH/copy/sovsync, not this sovsync"
+'
+
 test_expect_success 'core.hooksPath pointing elsewhere: fails, names it' '
 	git -C a config core.hooksPath "$TRASH/elsewhere" &&
 	test "$(run_doctor a)" = 1 &&
