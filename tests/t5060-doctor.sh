@@ -163,6 +163,16 @@ test_expect_success 'attributes overridden by a .gitattributes further down fail
 	rm a/shared/.gitattributes
 '
 
+test_expect_success 'no identity to commit with fails identity' '
+	git -C a config user.useConfigOnly true &&
+	(cd a && env -u GIT_AUTHOR_NAME -u GIT_AUTHOR_EMAIL -u GIT_COMMITTER_NAME \
+		-u GIT_COMMITTER_EMAIL -u EMAIL sovsync doctor --timeout=3 >../a.doctor 2>&1 ||
+	 echo $? >../rc) &&
+	test "$(cat rc)" = 1 && rm rc &&
+	doctor_line a identity | grep "^fail" | grep -q "no identity to commit with" &&
+	git -C a config --unset user.useConfigOnly
+'
+
 test_expect_success 'unreachable remote: fails, naming the remote' '
 	git -C a remote set-url origin "$TRASH/no-such-remote.git" &&
 	test "$(run_doctor a)" = 1 &&
