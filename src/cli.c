@@ -24,6 +24,7 @@ static const struct sov_cmd *const commands[] = {
 	&sov_cmd_status,
 	&sov_cmd_verify,
 	&sov_cmd_ui,
+	&sov_cmd_doctor,
 
 	/* sync and watch */
 	&sov_cmd_sync,

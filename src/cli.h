@@ -70,6 +70,7 @@ extern const struct sov_cmd sov_cmd_clone;
 extern const struct sov_cmd sov_cmd_uninstall;
 extern const struct sov_cmd sov_cmd_status;
 extern const struct sov_cmd sov_cmd_verify;
+extern const struct sov_cmd sov_cmd_doctor;
 
 /* sync and watch: src/cli_*.c */
 extern const struct sov_cmd sov_cmd_sync;

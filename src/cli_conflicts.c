@@ -12,6 +12,7 @@
 #include "json.h"
 #include "metrics.h"
 #include "run.h"
+#include "syncstop.h"
 #include "timestamp.h"
 
 #include <limits.h>
@@ -66,6 +67,21 @@ static void print_table(const struct sov_conflicts *q)
 	sov_buf_release(&kind);
 }
 
+/* A sync that stands still (syncstop.h) waits on the user too: say what to do. */
+static void print_sync_stopped(git_repository *repo)
+{
+	json_t *stop = NULL;
+
+	if (sov_syncstop_load(repo, &stop) < 0)
+		sov_error_clear();
+	if (!stop)
+		return;
+	printf("\nThe sync stands still: %s\nNext step: %s\n",
+	       json_string_value(json_object_get(stop, "message")),
+	       json_string_value(json_object_get(stop, "nextStep")));
+	json_decref(stop);
+}
+
 static int cmd_conflicts(int argc, char **argv)
 {
 	struct sov_conflicts q = SOV_CONFLICTS_INIT;
@@ -93,6 +109,7 @@ static int cmd_conflicts(int argc, char **argv)
 		sov_buf_release(&text);
 	} else {
 		print_table(&q);
+		print_sync_stopped(repo);
 	}
 	ret = SOV_EXIT_OK;
 out:
@@ -112,6 +129,9 @@ const struct sov_cmd sov_cmd_conflicts = {
 	"in history.  A modify/delete entry is a synced file that one side\n"
 	"deleted and the other edited: 'sovsync sync' kept the edit, and KIND\n"
 	"says which side deleted it.  Settle each one with 'sovsync resolve'.\n"
+	"A sync that stands still (a merge stopped on conflicts it could not\n"
+	"settle, a rewritten remote, a killed merge) is listed after them, with\n"
+	"the next step to take.\n"
 	"\n"
 	"    --json    print the entries as a JSON array (format in\n"
 	"              docs/FORMATS.md: path, kind, base, ours, theirs,\n"

@@ -8,8 +8,10 @@
 #include "install.h"
 #include "json.h"
 #include "metrics.h"
+#include "onpull.h"
 #include "outbox.h"
 #include "repo.h"
+#include "syncstop.h"
 #include "timestamp.h"
 
 #include <stdio.h>
@@ -25,25 +27,115 @@ static json_t *webhook_queue(git_repository *repo)
 			 "failed", (json_int_t)failed);
 }
 
-/* Uncommitted changes (staged, unstaged, untracked) under the root. */
-static json_int_t pending_changes(git_repository *repo, const char *root)
+/* Add each path of `list` (a libgit2 status list) to the set `paths`. */
+static void add_status_paths(git_status_list *list, json_t *paths)
+{
+	size_t i, n = git_status_list_entrycount(list);
+
+	for (i = 0; i < n; i++) {
+		const git_status_entry *e = git_status_byindex(list, i);
+		const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir :
+					  e->head_to_index;
+
+		if (d)
+			json_object_set_new(paths, d->new_file.path ? d->new_file.path :
+					    d->old_file.path, json_true());
+	}
+}
+
+/*
+ * The files under the root that differ between what the remote has and
+ * HEAD: the tree of the merge base of HEAD and <remote>/<branch> (of
+ * nothing, when the remote branch is unknown) against HEAD's.  Each is
+ * added to `paths`; returns their number, or -1.
+ */
+static json_int_t unpushed_paths(git_repository *repo, const char *root, const char *tracking,
+				 json_t *paths)
+{
+	git_diff_options o;
+	git_oid head, theirs, base;
+	git_commit *head_c = NULL, *base_c = NULL;
+	git_tree *head_t = NULL, *base_t = NULL;
+	git_diff *diff = NULL;
+	char *spec[1];
+	json_int_t n = -1;
+	size_t i;
+
+	if (git_reference_name_to_id(&head, repo, "HEAD") < 0) {
+		git_error_clear();
+		return 0;	/* nothing committed */
+	}
+	if (git_commit_lookup(&head_c, repo, &head) < 0 || git_commit_tree(&head_t, head_c) < 0)
+		goto out;
+	if (git_reference_name_to_id(&theirs, repo, tracking) == 0) {
+		if (git_merge_base(&base, repo, &head, &theirs) == 0 &&
+		    (git_commit_lookup(&base_c, repo, &base) < 0 ||
+		     git_commit_tree(&base_t, base_c) < 0))
+			goto out;
+	}
+	git_error_clear();
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	spec[0] = (char *)root;
+	o.pathspec.strings = spec;
+	o.pathspec.count = 1;
+	if (git_diff_tree_to_tree(&diff, repo, base_t, head_t, &o) < 0)
+		goto out;
+	for (i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		json_object_set_new(paths, d->new_file.path ? d->new_file.path :
+				    d->old_file.path, json_true());
+	}
+	n = (json_int_t)git_diff_num_deltas(diff);
+out:
+	git_error_clear();
+	git_diff_free(diff);
+	git_tree_free(head_t);
+	git_tree_free(base_t);
+	git_commit_free(head_c);
+	git_commit_free(base_c);
+	return n;
+}
+
+/*
+ * Changes under the root not yet on the remote: "pendingChanges" counts
+ * the files that are uncommitted (staged, unstaged, untracked) or
+ * committed and not pushed, each once; "pending" has the two parts and
+ * the commits ahead of <remote>/<branch>.
+ */
+static void pending_changes(git_repository *repo, const char *root, json_t *st)
 {
 	git_status_options o;
 	git_status_list *list = NULL;
+	struct sov_buf tracking = SOV_BUF_INIT;
+	json_t *paths = json_object();
+	json_int_t uncommitted = -1, unpushed;
 	char *spec[1];
-	json_int_t n;
 
 	git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION);
-
 	spec[0] = (char *)root;
 	o.pathspec.strings = spec;
 	o.pathspec.count = 1;
 	o.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
-	if (git_status_list_new(&list, repo, &o) < 0)
-		return -1;
-	n = (json_int_t)git_status_list_entrycount(list);
+	if (git_status_list_new(&list, repo, &o) == 0) {
+		uncommitted = (json_int_t)git_status_list_entrycount(list);
+		add_status_paths(list, paths);
+	}
+	git_error_clear();
+	sov_buf_addf(&tracking, "refs/remotes/%s/%s",
+		     json_string_value(json_object_get(st, "remote")),
+		     json_string_value(json_object_get(st, "syncBranch")));
+	unpushed = unpushed_paths(repo, root, tracking.ptr, paths);
+	json_object_set_new(st, "pendingChanges",
+			    json_integer(uncommitted < 0 || unpushed < 0 ? -1 :
+					 (json_int_t)json_object_size(paths)));
+	json_object_set_new(st, "pending", json_pack("{s:I, s:I, s:O}",
+			    "uncommitted", uncommitted, "unpushed", unpushed,
+			    "unpushedCommits", json_is_integer(json_object_get(st, "ahead")) ?
+			    json_object_get(st, "ahead") : json_null()));
 	git_status_list_free(list);
-	return n;
+	json_decref(paths);
+	sov_buf_release(&tracking);
 }
 
 static json_t *pending_conflicts(const char *queue)
@@ -246,6 +338,33 @@ static json_t *config_json(struct sov_hookrun *h, json_t *health)
 	return out;
 }
 
+/*
+ * Why the sync stands still (syncstop.h), or null.  Nothing is merged or
+ * pushed meanwhile, so health is not "healthy" then.
+ */
+static json_t *sync_stopped(struct sov_hookrun *h, json_t *health)
+{
+	json_t *stop = NULL;
+
+	if (sov_syncstop_load(h->repo, &stop) < 0)
+		sov_error_clear();
+	degrade(health, !stop);
+	return stop ? stop : json_null();
+}
+
+/*
+ * sovsync.onPull and its last run (onpull.h).  A failed run left the local
+ * stack behind what was pulled: health is at best "degraded" then.
+ */
+static json_t *on_pull(struct sov_hookrun *h, json_t *health)
+{
+	int failed;
+	json_t *out = sov_onpull_status(h->repo, &failed);
+
+	degrade(health, !failed);
+	return out;
+}
+
 static json_t *status_json(struct sov_hookrun *h)
 {
 	struct sov_metrics m = SOV_METRICS_INIT;
@@ -264,8 +383,9 @@ static json_t *status_json(struct sov_hookrun *h)
 	metrics = sov_metrics_to_json(&m);
 	json_object_foreach(metrics, key, v)
 		json_object_set(st, key, v);
-	json_object_set_new(st, "pendingChanges", json_integer(pending_changes(h->repo,
-								h->ctx->set.root.ptr)));
+	pending_changes(h->repo, h->ctx->set.root.ptr, st);
+	json_object_set_new(st, "syncStopped", sync_stopped(h, json_object_get(st, "health")));
+	json_object_set_new(st, "onPull", on_pull(h, json_object_get(st, "health")));
 	json_object_set_new(st, "hooks", hooks_json(h, json_object_get(st, "health")));
 	json_object_set_new(st, "config", config_json(h, json_object_get(st, "health")));
 	sov_error_clear();
@@ -284,6 +404,8 @@ static void print_human(json_t *st)
 	json_t *health = json_object_get(st, "health"), *q = json_object_get(st, "webhookQueue");
 	json_t *hooks = json_object_get(st, "hooks"), *config = json_object_get(st, "config");
 	json_t *conflicts = json_object_get(st, "pendingConflicts"), *c;
+	json_t *pending = json_object_get(st, "pending"), *stop = json_object_get(st, "syncStopped");
+	json_t *onpull = json_object_get(st, "onPull"), *last = json_object_get(onpull, "last");
 	size_t i;
 
 	printf("branch:              %s (sync branch %s)\n",
@@ -302,9 +424,19 @@ static void print_human(json_t *st)
 	       "lastSync"), "localToRemote"), "never"));
 	printf("last pull:           %s\n", str_or(json_object_get(json_object_get(st,
 	       "lastSync"), "remoteToLocal"), "never"));
-	printf("pending changes:     %" JSON_INTEGER_FORMAT " under %s/\n",
+	printf("pending changes:     %" JSON_INTEGER_FORMAT " under %s/ not on the remote yet "
+	       "(%" JSON_INTEGER_FORMAT " uncommitted, %" JSON_INTEGER_FORMAT
+	       " committed, not pushed)\n",
 	       json_integer_value(json_object_get(st, "pendingChanges")),
-	       str_or(json_object_get(st, "root"), "shared"));
+	       str_or(json_object_get(st, "root"), "shared"),
+	       json_integer_value(json_object_get(pending, "uncommitted")),
+	       json_integer_value(json_object_get(pending, "unpushed")));
+	if (json_is_object(stop)) {
+		printf("SYNC STOPPED:        %s\n",
+		       str_or(json_object_get(stop, "message"), "?"));
+		printf("next step:           %s\n",
+		       str_or(json_object_get(stop, "nextStep"), "?"));
+	}
 	printf("pending conflicts:   %zu\n", json_array_size(conflicts));
 	json_array_foreach(conflicts, i, c)
 		printf("                     %s\n", json_string_value(c));
@@ -328,10 +460,26 @@ static void print_human(json_t *st)
 		json_array_foreach(json_object_get(config, "problems"), i, c)
 			printf("                     %s\n", json_string_value(c));
 	}
+	if (json_is_string(json_object_get(onpull, "command")) || json_is_object(last)) {
+		printf("onPull:              %s\n",
+		       str_or(json_object_get(onpull, "command"), "(not set)"));
+		if (json_is_true(json_object_get(last, "ok")))
+			printf("                     last run %s ok (%s)\n",
+			       str_or(json_object_get(last, "ranAt"), "?"),
+			       str_or(json_object_get(last, "trigger"), "?"));
+		else if (json_is_object(last))
+			printf("                     last run %s FAILED: %s\n",
+			       str_or(json_object_get(last, "ranAt"), "?"),
+			       str_or(json_object_get(last, "error"), "?"));
+	}
 	printf("health:              %s", str_or(json_object_get(health, "status"), "?"));
 	if (json_is_true(json_object_get(hooks, "installed")) &&
 	    !json_is_true(json_object_get(hooks, "active")))
 		printf(" (hooks bypassed)");
+	if (json_is_object(stop))
+		printf(" (sync stopped: %s)", str_or(json_object_get(stop, "reason"), "?"));
+	if (json_is_object(last) && !json_is_true(json_object_get(last, "ok")))
+		printf(" (onPull failed)");
 	if (json_is_string(json_object_get(health, "lastError")))
 		printf(" (%" JSON_INTEGER_FORMAT " consecutive failures; last error: %s)",
 		       json_integer_value(json_object_get(health, "consecutiveFailures")),
@@ -341,6 +489,10 @@ static void print_human(json_t *st)
 	       json_integer_value(json_object_get(st, "totalSyncs")));
 	printf("successfulSyncs:     %" JSON_INTEGER_FORMAT "\n",
 	       json_integer_value(json_object_get(st, "successfulSyncs")));
+	printf("  changedSyncs:      %" JSON_INTEGER_FORMAT " (moved data)\n",
+	       json_integer_value(json_object_get(st, "changedSyncs")));
+	printf("  idleSyncs:         %" JSON_INTEGER_FORMAT " (found nothing to do)\n",
+	       json_integer_value(json_object_get(st, "idleSyncs")));
 	printf("failedSyncs:         %" JSON_INTEGER_FORMAT "\n",
 	       json_integer_value(json_object_get(st, "failedSyncs")));
 	printf("averageSyncDuration: %.1f ms\n",
@@ -393,14 +545,20 @@ const struct sov_cmd sov_cmd_status = {
 	"Show the sync state of the repository",
 	"sovsync status [--json]",
 	"Shows the branch and the sync branch, ahead/behind <sovsync.remote>/\n"
-	"<sovsync.branch>, the last sync times (from state.json), uncommitted\n"
-	"changes under the synced root, pending document conflicts, the webhook\n"
-	"queue, whether the hooks Git runs are sovsync's (deleted, not\n"
+	"<sovsync.branch>, the last sync times (from state.json), the changes\n"
+	"under the synced root not on the remote yet (pendingChanges: files\n"
+	"uncommitted or committed and not pushed, each counted once), a sync that\n"
+	"stands still (stopped on a conflict, a rewritten remote, a killed merge)\n"
+	"with the next step to take (health then at best degraded), sovsync.onPull\n"
+	"and its last run (failed: degraded), pending\n"
+	"document conflicts, the webhook queue, whether the hooks Git runs are sovsync's (deleted, not\n"
 	"executable, replaced or bypassed by core.hooksPath: health is then at\n"
 	"best degraded), whether the filter and merge driver config is what this\n"
 	"sovsync installs (an install by an older version: degraded, run\n"
 	"'sovsync install' again), health (healthy/degraded/failing, last error,\n"
-	"consecutive failures) and the metrics totalSyncs, successfulSyncs, failedSyncs,\n"
+	"consecutive failures) and the metrics totalSyncs, successfulSyncs (of\n"
+	"them changedSyncs, which moved data, and idleSyncs, which found nothing to\n"
+	"do), failedSyncs,\n"
 	"averageSyncDuration (ms), lastSyncTimestamp, pendingChanges and\n"
 	"conflictsResolved.\n"
 	"\n"

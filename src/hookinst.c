@@ -235,6 +235,14 @@ out:
 	return ret;
 }
 
+int sov_hookinst_script_exe(const char *path, struct sov_buf *out)
+{
+	sov_buf_reset(out);
+	if (script_exe(path, out) < 0 || !out->len)
+		return sov_error("%s: no sovsync path in the script", path);
+	return 0;
+}
+
 static void check_one(const char *dir, const char *name, struct sov_buf *problems)
 {
 	struct sov_buf path = SOV_BUF_INIT, legacy = SOV_BUF_INIT, exe = SOV_BUF_INIT;

@@ -63,6 +63,9 @@ int sov_hookinst_is_ours(const char *path);
  */
 int sov_hookinst_check(const char *workdir, struct sov_buf *dir, struct sov_buf *problems);
 
+/* The sovsync binary our hook script at `path` runs (`out` replaced).  0 or -1. */
+int sov_hookinst_script_exe(const char *path, struct sov_buf *out);
+
 /* Append `s` quoted for /bin/sh (single quotes). */
 void sov_hookinst_shell_quote(const char *s, struct sov_buf *out);
 

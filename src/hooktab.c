@@ -2,6 +2,7 @@
  * hooktab.c - the hook handlers and their table; see hooktab.h.
  */
 #include "hooktab.h"
+#include "onpull.h"
 #include "error.h"
 #include "webhook.h"
 
@@ -78,6 +79,7 @@ static int post_commit(struct sov_hookrun *h, int argc, char **argv)
 static int post_merge(struct sov_hookrun *h, int argc, char **argv)
 {
 	int is_squash = argc > 1 && !strcmp(argv[1], "1");
+	int ret;
 
 	if (sov_hookrun_post_merge(h, is_squash) < 0) {
 		/* The manifest trouble is reported; the event still goes out. */
@@ -88,7 +90,10 @@ static int post_merge(struct sov_hookrun *h, int argc, char **argv)
 	if (is_squash)
 		return 0;
 	/* ORIG_HEAD..HEAD: what the merge or fast-forward brought in. */
-	return sov_webhook_emit(h->repo, "merge", NULL, NULL);
+	ret = sov_webhook_emit(h->repo, "merge", NULL, NULL);
+	/* The same, for the local stack (sovsync.onPull), after the follow-up. */
+	sov_onpull_after_hook(h->repo, h->ctx->set.root.ptr, "post-merge");
+	return ret;
 }
 
 /*
@@ -98,8 +103,15 @@ static int post_merge(struct sov_hookrun *h, int argc, char **argv)
  */
 static int post_rewrite(struct sov_hookrun *h, int argc, char **argv)
 {
+	const char *kind = argc > 1 ? argv[1] : "";
+	int ret;
+
 	sov_hook_drain_stdin();
-	return sov_hookrun_post_rewrite(h, argc > 1 ? argv[1] : "");
+	ret = sov_hookrun_post_rewrite(h, kind);
+	/* `git pull --rebase`: ORIG_HEAD..HEAD is what it brought (onpull.h). */
+	if (!strcmp(kind, "rebase"))
+		sov_onpull_after_hook(h->repo, h->ctx->set.root.ptr, "post-rewrite");
+	return ret;
 }
 
 /*

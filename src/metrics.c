@@ -31,9 +31,11 @@ json_t *sov_metrics_to_json(const struct sov_metrics *m)
 
 	if (m->last_sync)
 		sov_time_format(m->last_sync, &when);
-	obj = json_pack("{s:I, s:I, s:I, s:f, s:o, s:I, s:{s:s, s:o, s:I}}",
+	obj = json_pack("{s:I, s:I, s:I, s:I, s:I, s:f, s:o, s:I, s:{s:s, s:o, s:I}}",
 			"totalSyncs", (json_int_t)m->total_syncs,
 			"successfulSyncs", (json_int_t)m->successful_syncs,
+			"changedSyncs", (json_int_t)m->changed_syncs,
+			"idleSyncs", (json_int_t)m->idle_syncs,
 			"failedSyncs", (json_int_t)m->failed_syncs,
 			"averageSyncDuration", m->average_sync_ms,
 			"lastSyncTimestamp", m->last_sync ? json_string(when.ptr) : json_null(),
@@ -61,6 +63,8 @@ static int from_json(json_t *obj, struct sov_metrics *m, const char *path)
 	m->total_syncs = get_int(obj, "totalSyncs");
 	m->successful_syncs = get_int(obj, "successfulSyncs");
 	m->failed_syncs = get_int(obj, "failedSyncs");
+	m->changed_syncs = get_int(obj, "changedSyncs");
+	m->idle_syncs = get_int(obj, "idleSyncs");
 	m->conflicts_resolved = get_int(obj, "conflictsResolved");
 	v = json_object_get(obj, "averageSyncDuration");
 	m->average_sync_ms = json_is_number(v) ? json_number_value(v) : 0.0;
@@ -134,6 +138,7 @@ out:
 
 struct sync_result {
 	int ok;
+	int moved_data;
 	int64_t duration_us;
 	const char *error;
 };
@@ -150,6 +155,10 @@ static void apply_sync(struct sov_metrics *m, const void *arg)
 	sov_buf_reset(&m->last_error);
 	if (r->ok) {
 		m->successful_syncs++;
+		if (r->moved_data)
+			m->changed_syncs++;
+		else
+			m->idle_syncs++;
 		m->consecutive_failures = 0;
 	} else {
 		m->failed_syncs++;
@@ -158,10 +167,10 @@ static void apply_sync(struct sov_metrics *m, const void *arg)
 	}
 }
 
-int sov_metrics_record_sync(git_repository *repo, int ok, int64_t duration_us,
-			    const char *error)
+int sov_metrics_record_sync(git_repository *repo, int ok, int moved_data,
+			    int64_t duration_us, const char *error)
 {
-	struct sync_result r = { ok, duration_us, error };
+	struct sync_result r = { ok, moved_data, duration_us, error };
 	return update(repo, apply_sync, &r);
 }
 

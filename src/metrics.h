@@ -26,6 +26,13 @@ struct sov_metrics {
 	int64_t total_syncs;
 	int64_t successful_syncs;
 	int64_t failed_syncs;
+	/*
+	 * Of the successful ones: cycles that moved data (committed, merged,
+	 * replayed or pushed) and cycles that found nothing to do.  Files
+	 * written before these counters count neither.
+	 */
+	int64_t changed_syncs;
+	int64_t idle_syncs;
 	double average_sync_ms;		/* over all recorded cycles */
 	int64_t last_sync;		/* instant of the last cycle; 0: never */
 	int64_t conflicts_resolved;
@@ -33,7 +40,7 @@ struct sov_metrics {
 	struct sov_buf last_error;	/* empty: none */
 };
 
-#define SOV_METRICS_INIT { 0, 0, 0, 0.0, 0, 0, 0, SOV_BUF_INIT }
+#define SOV_METRICS_INIT { 0, 0, 0, 0, 0, 0.0, 0, 0, 0, SOV_BUF_INIT }
 
 void sov_metrics_release(struct sov_metrics *m);
 
@@ -43,9 +50,12 @@ const char *sov_metrics_health(const struct sov_metrics *m);
 /* Load (a missing file is all zeros).  Returns 0 or -1 (file named). */
 int sov_metrics_load(git_repository *repo, struct sov_metrics *m);
 
-/* Record one sync cycle: success or failure with its error text. */
-int sov_metrics_record_sync(git_repository *repo, int ok, int64_t duration_us,
-			    const char *error);
+/*
+ * Record one sync cycle: success or failure with its error text; a
+ * success that `moved_data` (a commit, merge, replay or push) or not.
+ */
+int sov_metrics_record_sync(git_repository *repo, int ok, int moved_data,
+			    int64_t duration_us, const char *error);
 
 /* Add `n` to conflictsResolved. */
 int sov_metrics_add_resolved(git_repository *repo, int64_t n);

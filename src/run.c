@@ -25,7 +25,7 @@ static void child(const struct sov_run *run, int in_fd, int out_fd, int err_fd,
 	int saved;
 
 	signal(SIGPIPE, SIG_DFL);
-	if (run->idle_timeout_ms > 0) {
+	if (run->idle_timeout_ms > 0 || run->timeout_ms > 0) {
 		/*
 		 * Its own process group, so a timeout reaches every process it
 		 * starts (remote helpers, ssh); and it goes if we do, since no
@@ -124,8 +124,8 @@ int sov_run(const struct sov_run *run)
 	int err_pipe[2] = { -1, -1 }, report[2] = { -1, -1 };
 	size_t in_off = 0;
 	int status = 0, child_errno = 0, out_failed = 0, out_enough = 0, ret = -1, reaped = 0;
-	int64_t last_activity, kill_at = -1;
-	int timed_out = 0;
+	int64_t last_activity, started, kill_at = -1;
+	int timed_out = 0, limited = run->idle_timeout_ms > 0 || run->timeout_ms > 0;
 	pid_t pid;
 
 	if (pipe2(in_pipe, O_CLOEXEC) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
@@ -141,7 +141,7 @@ int sov_run(const struct sov_run *run)
 	if (pid == 0)
 		child(run, in_pipe[0], out_pipe[1], err_pipe[1], report[1]);
 	/* Both sides set it: whichever runs first, no kill can miss it. */
-	if (run->idle_timeout_ms > 0)
+	if (limited)
 		setpgid(pid, pid);
 
 	close(in_pipe[0]);
@@ -156,25 +156,30 @@ int sov_run(const struct sov_run *run)
 		fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
 	}
 
-	last_activity = now_ms();
+	last_activity = started = now_ms();
 	for (;;) {
 		struct pollfd pfd[3];
 		int n = 0, i, wait_ms = -1, got_any;
 
 		if (in_pipe[1] < 0 && out_pipe[0] < 0 && err_pipe[0] < 0) {
 			/* Pipes closed: without a timeout, a plain wait will do. */
-			if (run->idle_timeout_ms <= 0)
+			if (!limited)
 				break;
 			if (waitpid(pid, &status, WNOHANG) == pid) {
 				reaped = 1;
 				break;
 			}
 		}
-		if (run->idle_timeout_ms > 0) {
-			int64_t now = now_ms();
+		if (limited) {
+			int64_t now = now_ms(), limit_at = INT64_MAX;
 
-			if (kill_at < 0 && now - last_activity >= run->idle_timeout_ms) {
-				timed_out = 1;
+			if (run->idle_timeout_ms > 0)
+				limit_at = last_activity + run->idle_timeout_ms;
+			if (run->timeout_ms > 0 && started + run->timeout_ms < limit_at)
+				limit_at = started + run->timeout_ms;
+			if (kill_at < 0 && now >= limit_at) {
+				timed_out = now - last_activity >= run->idle_timeout_ms &&
+					    run->idle_timeout_ms > 0 ? 1 : 2;
 				stop_group(pid, SIGTERM);
 				kill_at = now + KILL_GRACE_MS;
 			} else if (kill_at >= 0 && now >= kill_at) {
@@ -182,8 +187,7 @@ int sov_run(const struct sov_run *run)
 				stop_group(pid, SIGKILL);
 				break;
 			}
-			wait_ms = (int)((kill_at >= 0 ? kill_at :
-					 last_activity + run->idle_timeout_ms) - now);
+			wait_ms = (int)((kill_at >= 0 ? kill_at : limit_at) - now);
 			if (wait_ms < 0)
 				wait_ms = 0;
 			if (in_pipe[1] < 0 && out_pipe[0] < 0 && err_pipe[0] < 0 &&
@@ -268,10 +272,16 @@ int sov_run(const struct sov_run *run)
 	if (timed_out) {
 		/* Whatever is left of the group (it ignored SIGTERM) goes now. */
 		stop_group(pid, SIGKILL);
-		sov_error("%s%s%s: no answer for %.1f s: stopped it and the processes "
-			  "it started", run->argv[0], run->argv[1] ? " " : "",
-			  run->argv[1] ? run->argv[1] : "",
-			  (double)run->idle_timeout_ms / 1000.0);
+		if (timed_out == 2)
+			sov_error("%s%s%s: still running after %.1f s: stopped it and the "
+				  "processes it started", run->argv[0], run->argv[1] ? " " : "",
+				  run->argv[1] ? run->argv[1] : "",
+				  (double)run->timeout_ms / 1000.0);
+		else
+			sov_error("%s%s%s: no answer for %.1f s: stopped it and the processes "
+				  "it started", run->argv[0], run->argv[1] ? " " : "",
+				  run->argv[1] ? run->argv[1] : "",
+				  (double)run->idle_timeout_ms / 1000.0);
 		goto out;
 	}
 	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -44,6 +44,12 @@ struct sov_run {
 	 * the terminal (no prompts).
 	 */
 	int64_t idle_timeout_ms;
+	/*
+	 * > 0: the same stop when the child is still running this long after
+	 * its start, whatever it writes (a command of the user's that may
+	 * print forever).  Either limit or both.
+	 */
+	int64_t timeout_ms;
 };
 
 /*
@@ -67,7 +73,7 @@ void sov_argv_release(struct sov_argv *a);
 /*
  * Run the command and wait for it.  Returns its exit status (0..255, or
  * 128 + signal number), or -1 if it could not be started or was stopped by
- * its idle timeout (message set).
+ * its idle timeout or its timeout (message set).
  */
 int sov_run(const struct sov_run *run);
 

@@ -51,7 +51,8 @@ enum sov_settings_group {
 	SOV_SET_SYNC = 1 << 3,		/* sync cycle timeouts */
 	SOV_SET_WATCH = 1 << 4,		/* watcher timers */
 	SOV_SET_WEBHOOK = 1 << 5,	/* webhook delivery */
-	SOV_SET_ALL = (1 << 6) - 1,
+	SOV_SET_ONPULL = 1 << 6,	/* the command run after a pull */
+	SOV_SET_ALL = (1 << 7) - 1,
 };
 
 struct sov_settings {
@@ -88,11 +89,15 @@ struct sov_settings {
 	int64_t webhook_retry_delay_ms;	/* sovsync.webhook.retryDelay (older retryDelayMs), 5 s */
 	int64_t webhook_max_retry_delay_ms; /* sovsync.webhook.maxRetryDelay (maxRetryDelayMs), 10 h */
 	int64_t webhook_linger_ms;	/* sovsync.webhook.linger (lingerMs), 15 m */
+	/* SOV_SET_ONPULL (onpull.h) */
+	struct sov_buf on_pull;		/* sovsync.onPull, "": nothing runs */
+	int64_t on_pull_timeout_ms;	/* sovsync.onPullTimeout, 60 s; 0 no limit */
 };
 
 #define SOV_SETTINGS_INIT { .root = SOV_BUF_INIT, .remote = SOV_BUF_INIT, \
 			    .branch = SOV_BUF_INIT, .source = SOV_BUF_INIT, \
-			    .webhook_url = SOV_BUF_INIT, .webhook_events = SOV_BUF_INIT }
+			    .webhook_url = SOV_BUF_INIT, .webhook_events = SOV_BUF_INIT, \
+			    .on_pull = SOV_BUF_INIT }
 
 /*
  * Load the rows of `groups` not loaded yet from `cfg`.  Returns 0, or -1

@@ -9,6 +9,7 @@
 #include "json.h"
 #include "metrics.h"
 #include "moddel.h"
+#include "onpull.h"
 #include "repo.h"
 #include "run.h"
 #include "synctip.h"
@@ -171,6 +172,9 @@ struct cycle {
 	struct sov_buf low_speed_time;	/* GIT_HTTP_LOW_SPEED_TIME=<s> */
 	int64_t deadline_ms;		/* for taking the sync lock */
 	int warned_lock;
+	/* HEAD before the first merge of the cycle, for sovsync.onPull (onpull.h). */
+	git_oid before_merge;
+	int has_before_merge;
 };
 
 /*
@@ -183,6 +187,8 @@ static int run_git_timed(struct cycle *c, struct sov_argv *args, const struct so
 			 struct sov_buf *out, struct sov_buf *err, int64_t idle_timeout_ms)
 {
 	const char *env[] = {
+		/* The hooks leave sovsync.onPull to the cycle (onpull.h). */
+		SOV_ONPULL_IN_SYNC_ENV "=1",
 		"GIT_TERMINAL_PROMPT=0", "GIT_MERGE_AUTOEDIT=no", "LC_ALL=C",
 		"LANGUAGE", "GIT_HTTP_LOW_SPEED_LIMIT=1", c->low_speed_time.ptr,
 		NULL,
@@ -191,7 +197,7 @@ static int run_git_timed(struct cycle *c, struct sov_argv *args, const struct so
 
 	/* sovsync.networkTimeout=0: no limit of ours on HTTP either. */
 	if (!c->cfg->network_timeout_ms)
-		env[4] = NULL;
+		env[5] = NULL;
 
 	run.argv = args->v;
 	run.dir = c->workdir;
@@ -1147,7 +1153,8 @@ static int restore_after_dead_merge(struct cycle *c, const git_oid *theirs)
 		SOV_ALLOC_GROW(touched, n + 1, alloc);
 		touched[n++] = p;
 	}
-	qsort(touched, n, sizeof(*touched), cmp_str);
+	if (n)	/* qsort(NULL, 0) is undefined (UBSan) */
+		qsort(touched, n, sizeof(*touched), cmp_str);
 
 	sov_argv_pushl(&args, "git", "status", "--porcelain=v1", "-z", "--no-renames",
 		   "--untracked-files=all", NULL);
@@ -1156,7 +1163,7 @@ static int restore_after_dead_merge(struct cycle *c, const git_oid *theirs)
 	for (p = status.ptr, end = status.ptr + status.len; p < end; p += strlen(p) + 1) {
 		const char *path = p + 3;
 
-		if (strlen(p) <= 3 || !bsearch(&path, touched, n, sizeof(*touched), cmp_str))
+		if (strlen(p) <= 3 || !n || !bsearch(&path, touched, n, sizeof(*touched), cmp_str))
 			continue;
 		restored++;
 		if (p[0] == '?') {
@@ -1607,6 +1614,7 @@ static enum sov_sync_outcome cycle_steps(struct cycle *c)
 	}
 	if (seed_synced_tip(c) < 0)
 		return fail(c);
+	c->has_before_merge = ref_id(c->repo, "HEAD", &c->before_merge);
 	for (attempt = 0; attempt < SOV_SYNC_PUSH_ATTEMPTS; attempt++) {
 		if (stop_requested(c))
 			return SOV_SYNC_STOPPED;
@@ -1680,6 +1688,18 @@ static int lock_cycle(struct cycle *c)
 	return fd;
 }
 
+/* sovsync.onPull for the cycle's merge: HEAD before it -> HEAD now. */
+static void run_onpull(struct cycle *c)
+{
+	git_oid head;
+
+	if (ref_id(c->repo, "HEAD", &head) &&
+	    sov_onpull_run(c->repo, c->cfg->root.ptr, &c->before_merge, &head, "sync") < 0) {
+		sov_warn("%s", sov_error_last());
+		sov_error_clear();
+	}
+}
+
 int sov_sync_run(struct sov_ctx *ctx, const struct sov_sync_opts *opts,
 		 struct sov_sync_result *res)
 {
@@ -1714,11 +1734,16 @@ int sov_sync_run(struct sov_ctx *ctx, const struct sov_sync_opts *opts,
 	}
 	sov_repo_unlock(lock);
 	res->duration_us = sov_time_now() - t0;
+	/* What the merge brought, for the local stack; never fails the cycle. */
+	if (ret == 0 && !opts->dry_run && (res->merged || res->replayed) &&
+	    c.has_before_merge)
+		run_onpull(&c);
 
 	if (ret == 0 && !opts->dry_run && !res->is_idle &&
 	    res->outcome != SOV_SYNC_STOPPED &&
 	    opts->network != SOV_SYNC_NET_NEVER &&
 	    sov_metrics_record_sync(c.repo, res->outcome == SOV_SYNC_OK,
+				    res->files || res->merged || res->pushed || res->replayed,
 				    res->duration_us, res->error.ptr) < 0)
 		sov_warn("%s", sov_error_last());
 	if (ret < 0)

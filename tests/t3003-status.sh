@@ -31,7 +31,14 @@ test_expect_success 'status --json has every field' '
 	test "$(json_get upstream)" = origin/main &&
 	test "$(json_get ahead)" = 1 &&
 	test "$(json_get behind)" = 1 &&
-	test "$(json_get pendingChanges)" = 0 &&
+	# Nothing uncommitted, but the local commit is not on the remote yet.
+	git -C r diff --name-only origin/main...HEAD -- shared >unpushed &&
+	test -s unpushed &&
+	test "$(json_get pending.uncommitted)" = 0 &&
+	test "$(json_get pending.unpushed)" = "$(wc -l <unpushed)" &&
+	test "$(json_get pending.unpushedCommits)" = 1 &&
+	test "$(json_get pendingChanges)" = "$(wc -l <unpushed)" &&
+	test "$(json_get syncStopped)" = null &&
 	test "$(json_get pendingConflicts)" = 0 &&
 	test "$(json_get webhookQueue.pending)" = 0 &&
 	test "$(json_get health.status)" = healthy &&
@@ -61,7 +68,13 @@ test_expect_success 'pending changes, conflicts, webhook queue and health are co
 	 "health": {"status": "degraded", "lastError": "push: rejected", "consecutiveFailures": 2}}
 	JSON
 	(cd r && sovsync status --json) >status.json &&
-	test "$(json_get pendingChanges)" = 2 &&
+	test "$(json_get pending.uncommitted)" = 2 &&
+	# l.json is both edited and unpushed: counted once.
+	{ git -C r diff --name-only origin/main...HEAD -- shared &&
+	  git -C r status --porcelain -uall -- shared | cut -c4-; } | sort -u >pending &&
+	grep -x shared/conversations/l.json pending &&
+	test "$(json_get pendingChanges)" = "$(wc -l <pending)" &&
+	test "$(json_get pendingChanges)" -gt 2 &&
 	test "$(json_get pendingConflicts)" = 1 &&
 	test "$(json_get webhookQueue.pending)" = 2 &&
 	test "$(json_get webhookQueue.failed)" = 1 &&

@@ -33,8 +33,8 @@ int main(void)
 	ok(sov_metrics_load(repo, &m) == 0, "load without a file");
 	ok(m.total_syncs == 0 && !strcmp(sov_metrics_health(&m), "healthy"), "all zero, healthy");
 
-	ok(sov_metrics_record_sync(repo, 1, 2000000, NULL) == 0, "record a success");
-	ok(sov_metrics_record_sync(repo, 0, 4000000, "push: connection refused") == 0, "a failure");
+	ok(sov_metrics_record_sync(repo, 1, 1, 2000000, NULL) == 0, "record a success");
+	ok(sov_metrics_record_sync(repo, 0, 0, 4000000, "push: connection refused") == 0, "a failure");
 	ok(sov_metrics_load(repo, &m) == 0, "reload");
 	is_int(m.total_syncs, 2, "totalSyncs");
 	is_int(m.successful_syncs, 1, "successfulSyncs");
@@ -43,15 +43,18 @@ int main(void)
 	is_str(sov_metrics_health(&m), "degraded", "one failure: degraded");
 	is_str(m.last_error.ptr, "push: connection refused", "last error kept");
 	ok(m.last_sync > 0, "lastSyncTimestamp set");
-	sov_metrics_record_sync(repo, 0, 1000, "x");
-	sov_metrics_record_sync(repo, 0, 1000, "y");
+	sov_metrics_record_sync(repo, 0, 0, 1000, "x");
+	sov_metrics_record_sync(repo, 0, 0, 1000, "y");
 	sov_metrics_load(repo, &m);
 	is_str(sov_metrics_health(&m), "failing", "three failures in a row: failing");
 	is_int(m.consecutive_failures, 3, "consecutiveFailures");
-	sov_metrics_record_sync(repo, 1, 1000, NULL);
+	sov_metrics_record_sync(repo, 1, 0, 1000, NULL);
 	sov_metrics_load(repo, &m);
 	is_str(sov_metrics_health(&m), "healthy", "a success heals");
 	is_int(m.last_error.len, 0, "and clears the last error");
+	is_int(m.changed_syncs, 1, "changedSyncs: the success that moved data");
+	is_int(m.idle_syncs, 1, "idleSyncs: the success that found nothing to do");
+	is_int(m.successful_syncs, m.changed_syncs + m.idle_syncs, "the two make successfulSyncs");
 
 	ok(sov_metrics_add_resolved(repo, 2) == 0, "count resolved conflicts");
 	sov_metrics_load(repo, &m);
@@ -59,6 +62,9 @@ int main(void)
 	j = sov_metrics_to_json(&m);
 	ok(json_integer_value(json_object_get(j, "totalSyncs")) == 5, "JSON names: totalSyncs");
 	ok(json_is_string(json_object_get(j, "lastSyncTimestamp")), "JSON names: lastSyncTimestamp");
+	ok(json_integer_value(json_object_get(j, "idleSyncs")) == 1 &&
+	   json_integer_value(json_object_get(j, "changedSyncs")) == 1,
+	   "JSON names: changedSyncs, idleSyncs");
 	json_decref(j);
 
 	/* Concurrent writers: every increment survives. */

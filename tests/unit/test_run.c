@@ -100,6 +100,21 @@ static void test_timeout(void)
 	is_int(sov_run(&r), 0, "output keeps a slow child alive past the idle time");
 	ok(strlen(out.ptr) == 30, "and all of it is read");
 
+	/* The total timeout: output does not keep a child alive past it. */
+	{
+		const char *endless[] = { "sh", "-c", "while :; do echo tick; sleep 0.05; done",
+					  NULL };
+
+		sov_buf_reset(&out);
+		r = (struct sov_run){ .argv = endless, .out = &out, .idle_timeout_ms = 5000,
+				      .timeout_ms = 300 };
+		is_int(sov_run(&r), -1, "a chatty child is stopped by the total timeout");
+		ok(strstr(sov_error_last(), "still running after 0.3 s") != NULL,
+		   "the error says so: %s", sov_error_last());
+		r = (struct sov_run){ .argv = chatty, .out = &out, .timeout_ms = 30000 };
+		is_int(sov_run(&r), 0, "a child within its timeout runs to its end");
+	}
+
 	unlink(pidfile);
 	sov_buf_release(&cmd);
 	sov_buf_release(&out);
