@@ -197,7 +197,7 @@ static int cmd_filter_process(int argc, char **argv)
 	sov_pkt_reader_init(s.in, 0, "git filter protocol");
 	sov_pkt_writer_init(s.out, 1, "git filter protocol");
 
-	ret = handshake(&s);
+	ret = sov_filter_configure(&s.filter) < 0 ? -1 : handshake(&s);
 	while (!ret)
 		ret = serve_one(&s);
 	sov_filter_release(&s.filter);

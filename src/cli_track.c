@@ -12,6 +12,7 @@
 #include "error.h"
 #include "fs.h"
 #include "run.h"
+#include "storedform.h"
 
 #include <git2.h>
 
@@ -154,14 +155,24 @@ static void pattern_pathspec(const char *pat, struct sov_buf *out)
 	sov_buf_addch(out, '\0');
 }
 
-/* Whether blob `hex` holds the stored form: 1, 0 (empty counts as both: 1), -1. */
-static int blob_is_stored(git_repository *repo, const char *hex)
+/*
+ * Whether blob `hex` is stored in the form its attributes ask for: under
+ * the filter, the form clean gives now (minSize included: a small file in
+ * frames from before minSize is stored plain again); else plain (empty
+ * counts as both).  1, 0, -1.
+ */
+static int blob_in_form(git_repository *repo, const char *hex, int is_filtered,
+			uint64_t min_size)
 {
 	git_oid id;
+	int r;
 
 	if (git_oid_fromstrn(&id, hex, GIT_OID_HEXSZ) < 0)
 		return sov_error("not an object id: %.40s", hex);
-	return sov_blob_is_encoded(repo, &id);
+	if (is_filtered)
+		return sov_storedform_blob_ok(repo, &id, min_size, 1);
+	r = sov_blob_is_encoded(repo, &id);
+	return r < 0 ? -1 : !r;
 }
 
 /*
@@ -180,6 +191,8 @@ static int list_misstored(const struct sov_buf *specs, const struct path_list *f
 	size_t n = 0, alloc = 0;
 	struct sov_buf ls = SOV_BUF_INIT;
 	git_repository *repo = NULL;
+	struct sov_config *cfg = NULL;
+	uint64_t min_size = 0;
 	const char *p, *end, *spec;
 	int ret = -1;
 
@@ -200,18 +213,20 @@ static int list_misstored(const struct sov_buf *specs, const struct path_list *f
 		sov_error_git("cannot open the repository");
 		goto out;
 	}
+	if (sov_config_open(&cfg, ".") < 0 || sov_config_filter_min_size(cfg, &min_size) < 0)
+		goto out;
 	/* "<mode> <oid> <stage>\t<path>" */
 	for (p = ls.ptr, end = ls.ptr + ls.len; p < end; p += strlen(p) + 1) {
 		const char *tab = strchr(p, '\t');
-		int is_filtered, stored;
+		int is_filtered, in_form;
 
 		if (!tab || tab - p < 7 + GIT_OID_HEXSZ + 2 || tab[-1] != '0' ||
 		    strncmp(p, "100", 3))
 			continue;	/* unmerged, symlinks, gitlinks */
 		is_filtered = path_list_has(filtered, tab + 1);
-		if ((stored = blob_is_stored(repo, p + 7)) < 0)
+		if ((in_form = blob_in_form(repo, p + 7, is_filtered, min_size)) < 0)
 			goto out;
-		if (is_filtered == stored)
+		if (in_form)
 			continue;
 		SOV_ALLOC_GROW(out->items, out->nr + 1, out->alloc);
 		out->items[out->nr++] = tab + 1;
@@ -222,6 +237,7 @@ static int list_misstored(const struct sov_buf *specs, const struct path_list *f
 	sov_buf_init(&ls, 0);
 	ret = 0;
 out:
+	sov_config_free(cfg);
 	git_repository_free(repo);
 	free(argv);
 	sov_buf_release(&ls);

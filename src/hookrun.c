@@ -44,6 +44,7 @@ int sov_hookrun_open(struct sov_hookrun *h, const char *dir)
 		return 0;
 	if (sov_config_root(h->cfg, &h->root) < 0 ||
 	    sov_config_get_string(h->cfg, "sovsync.source", "local", &h->source) < 0 ||
+	    sov_config_filter_min_size(h->cfg, &h->min_size) < 0 ||
 	    sov_repo_state_path(h->repo, "conflicts.json", &h->conflicts) < 0)
 		return -1;
 	return 0;
@@ -478,7 +479,8 @@ int sov_hookrun_post_commit(struct sov_hookrun *h)
 static int arrived_unfiltered(struct sov_hookrun *h, const git_oid *base, const git_oid *head)
 {
 	struct sov_buf raw = SOV_BUF_INIT;
-	int ret = sov_storedform_find_raw(h->repo, h->root.ptr, base, head, &raw) < 0 || raw.len;
+	int ret = sov_storedform_find_raw(h->repo, h->root.ptr, base, head, h->min_size,
+					  &raw) < 0 || raw.len;
 
 	sov_error_clear();
 	sov_buf_release(&raw);
@@ -551,7 +553,7 @@ static int head_is_followup(git_repository *repo, const git_oid *head)
  * `list` gets "<blob id> <path>" for each, for sov_manifest_stage().
  */
 static int followup_tree(git_repository *repo, const git_oid *head, char *paths, char *raw,
-			 git_oid *tree_out, struct sov_buf *list)
+			 uint64_t min_size, git_oid *tree_out, struct sov_buf *list)
 {
 	git_tree_update *updates = NULL;
 	size_t nr = 0, alloc = 0;
@@ -592,7 +594,8 @@ static int followup_tree(git_repository *repo, const git_oid *head, char *paths,
 			goto out;
 		}
 		updates[nr].filemode = git_tree_entry_filemode(e);
-		if (sov_storedform_encode_blob(repo, git_tree_entry_id(e), &updates[nr].id) < 0) {
+		if (sov_storedform_encode_blob(repo, git_tree_entry_id(e), min_size,
+					       &updates[nr].id) < 0) {
 			git_tree_entry_free(e);
 			goto out;
 		}
@@ -637,8 +640,8 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw
 		ret = 0;
 		goto out;
 	}
-	if (followup_tree(h->repo, head, paths.len ? paths.ptr : (char *)"", raw, &tree,
-			  &list) < 0)
+	if (followup_tree(h->repo, head, paths.len ? paths.ptr : (char *)"", raw, h->min_size,
+			  &tree, &list) < 0)
 		goto out;
 	git_oid_tostr(tree_hex, sizeof(tree_hex), &tree);
 	git_oid_tostr(head_hex, sizeof(head_hex), head);
@@ -741,7 +744,8 @@ static int ensure_fresh(struct sov_hookrun *h, const git_oid *base, const git_oi
 		}
 	}
 	if (ret >= 0 && (flags & FRESH_STORED)) {
-		if (sov_storedform_find_raw(h->repo, h->root.ptr, base, &head, &raw) < 0) {
+		if (sov_storedform_find_raw(h->repo, h->root.ptr, base, &head, h->min_size,
+					    &raw) < 0) {
 			ret = -1;
 			goto out;
 		}

@@ -55,9 +55,11 @@ struct sov_hookrun {
 	 */
 	int only_if_installed;
 	int is_installed;		/* <git common dir>/sovsync/install.json exists */
+	uint64_t min_size;		/* sovsync.filter.minSize */
 };
 
-#define SOV_HOOKRUN_INIT { NULL, NULL, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, 0, 0 }
+#define SOV_HOOKRUN_INIT { NULL, NULL, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, \
+			   0, 0, 0 }
 
 /*
  * Open the repository the way a hook sees it (GIT_DIR, GIT_INDEX_FILE from
