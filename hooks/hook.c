@@ -21,6 +21,7 @@ static const struct {
 	{ "post-merge", sov_hook_post_merge, 1 },
 	{ "post-rewrite", sov_hook_post_rewrite, 1 },
 	{ "reference-transaction", sov_hook_reference_transaction, 1 },
+	{ "pre-push", sov_hook_pre_push, 1 },
 };
 
 void sov_hook_drain_stdin(void)
@@ -34,6 +35,7 @@ void sov_hook_drain_stdin(void)
 static int cmd_hook(int argc, char **argv)
 {
 	struct sov_hookrun h = SOV_HOOKRUN_INIT;
+	int status = SOV_EXIT_OK, rc;
 	size_t i;
 
 	if (argc < 2)
@@ -58,12 +60,14 @@ static int cmd_hook(int argc, char **argv)
 		sov_error_report();
 	} else if (!h.is_installed) {
 		sov_trace("hook %s: sovsync is not installed in this repository", argv[1]);
-	} else if (handlers[i].fn(&h, argc - 1, argv + 1) < 0) {
+	} else if ((rc = handlers[i].fn(&h, argc - 1, argv + 1)) < 0) {
 		sov_error_prefix("%s hook", argv[1]);
 		sov_error_report();
+	} else if (rc > 0) {
+		status = 1;	/* pre-push refused, and said why */
 	}
 	sov_hookrun_release(&h);
-	return SOV_EXIT_OK;
+	return status;
 }
 
 const struct sov_cmd sov_cmd_hook = {
@@ -80,9 +84,11 @@ const struct sov_cmd sov_cmd_hook = {
 	"                                 'sovsync: refresh manifest'\n"
 	"   post-rewrite                  the same once at the end of a rebase\n"
 	"   reference-transaction         notices a landed push (webhook)\n"
+	"   pre-push                      refuses a push carrying an object larger\n"
+	"                                 than sovsync.maxObjectSize (default 95m)\n"
 	"\n"
-	"It always exits 0: sovsync's trouble never fails a Git command, it is\n"
-	"printed as a 'sovsync: ...' warning.  In a repository where sovsync is\n"
+	"It exits 0 but for that refusal: sovsync's trouble never fails a Git\n"
+	"command, it is printed as a 'sovsync: ...' warning.  In a repository where sovsync is\n"
 	"not installed (no .git/sovsync/install.json; a hooks directory shared\n"
 	"through core.hooksPath) it does nothing at all.\n",
 	1,

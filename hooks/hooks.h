@@ -6,7 +6,8 @@
  * before.  Each handler gets the hook's own arguments (argv[0] is the hook
  * name) and its standard input, and returns the exit status for Git: always
  * 0, because sovsync's trouble must never fail or block a Git command; the
- * trouble is printed as a "sovsync: ..." warning instead.
+ * trouble is printed as a "sovsync: ..." warning instead.  The one
+ * refusal is pre-push's (1): a push the host would refuse anyway.
  */
 #ifndef SOV_HOOKS_H
 #define SOV_HOOKS_H
@@ -20,6 +21,8 @@ int sov_hook_post_commit(struct sov_hookrun *h, int argc, char **argv);
 int sov_hook_post_merge(struct sov_hookrun *h, int argc, char **argv);
 int sov_hook_post_rewrite(struct sov_hookrun *h, int argc, char **argv);
 int sov_hook_reference_transaction(struct sov_hookrun *h, int argc, char **argv);
+/* The exception: returns 1 to refuse the push (an object over the limit). */
+int sov_hook_pre_push(struct sov_hookrun *h, int argc, char **argv);
 
 /* Read and drop standard input (Git may block writing it otherwise). */
 void sov_hook_drain_stdin(void);
