@@ -303,6 +303,11 @@ int sov_hookrun_pre_commit(struct sov_hookrun *h)
 	is_merge = read_git_file_oid(h->repo, "MERGE_HEAD", &merge_head) == 0;
 	if (is_merge && is_trusted(h, &merge_head))
 		opts.other = &merge_head;
+	/* What the merge brings in arrived from elsewhere (web commits). */
+	if (is_merge) {
+		opts.arrived_tip = &merge_head;
+		opts.arrived_base = unborn ? NULL : &head;
+	}
 	if (sov_manifest_commit_time(&opts.commit_time) < 0)
 		return -1;
 	if (sov_manifest_refresh_index(h->repo, &opts, &st) == 0 &&
@@ -621,7 +626,8 @@ out:
  * re-entry), works while Git still holds merge state in post-merge, and never
  * takes anything else the user has staged.
  */
-static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw)
+static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw,
+			   const git_oid *arrived_tip, const git_oid *arrived_base)
 {
 	struct sov_manifest_opts opts;
 	struct sov_buf paths = SOV_BUF_INIT, list = SOV_BUF_INIT, date = SOV_BUF_INIT;
@@ -632,6 +638,8 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw
 
 	sov_hookrun_opts(h, &opts);
 	opts.history = head;
+	opts.arrived_tip = arrived_tip;
+	opts.arrived_base = arrived_base;
 	if (sov_manifest_commit_time(&opts.commit_time) < 0 ||
 	    sov_manifest_refresh_tree(h->repo, head, &opts, &paths) < 0)
 		goto out;
@@ -765,8 +773,21 @@ static int ensure_fresh(struct sov_hookrun *h, const git_oid *base, const git_oi
 	} else if (head_is_followup(h->repo, &head)) {
 		ret = sov_error("%s: manifest still stale after a refresh; not retrying",
 				git_oid_tostr_s(&head));
+	} else if (flags & FRESH_STORED) {
+		/*
+		 * After a pull: base..(other or HEAD) arrived from elsewhere
+		 * (a rebase: ORIG_HEAD..HEAD); without a base, nothing is
+		 * taken for arrived.
+		 */
+		git_oid orig;
+		const git_oid *from = base;
+
+		if (!from && read_git_file_oid(h->repo, "ORIG_HEAD", &orig) == 0)
+			from = &orig;
+		ret = commit_followup(h, &head, raw.len ? raw.ptr : (char *)"",
+				      from ? (other ? other : &head) : NULL, from);
 	} else {
-		ret = commit_followup(h, &head, raw.len ? raw.ptr : (char *)"");
+		ret = commit_followup(h, &head, raw.len ? raw.ptr : (char *)"", NULL, NULL);
 	}
 out:
 	sov_buf_release(&report);
