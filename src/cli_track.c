@@ -11,6 +11,7 @@
 #include "config.h"
 #include "error.h"
 #include "fs.h"
+#include "progress.h"
 #include "run.h"
 #include "storedform.h"
 
@@ -23,6 +24,8 @@
 
 /* Paths are renormalized in this many steps, so progress can be shown. */
 #define PROGRESS_STEPS 50
+/* Less than this in all is over at once: no progress. */
+#define PROGRESS_MIN_SIZE (1024u * 1024)
 
 /* A NUL-separated, sorted list of paths (git ls-files order). */
 struct path_list {
@@ -260,36 +263,31 @@ static void path_list_union(const struct path_list *a, const struct path_list *b
 	}
 }
 
-/* Git's progress style: on stderr, only when it is a terminal. */
-static void show_progress(size_t done, size_t total, int last)
-{
-	if (!isatty(2))
-		return;
-	fprintf(stderr, "\rRenormalizing files: %3u%% (%zu/%zu)%s",
-		(unsigned)(total ? done * 100 / total : 100), done, total,
-		last ? ", done.\n" : "");
-}
-
 /*
  * Re-stage `paths` (run from the top) through their filters.  A file the
  * user deleted from the work tree is left as it is, a deletion not staged:
  * `git add` would refuse the whole batch over it.
  */
-static int renormalize(const struct path_list *all)
+static int renormalize(const struct path_list *all, enum sov_progress_mode mode)
 {
+	struct sov_progress progress = SOV_PROGRESS_INIT;
 	struct path_list present = { 0 };
 	const struct path_list *paths = &present;
+	uint64_t *sizes = NULL, total = 0, bytes = 0;
 	size_t i, step, done = 0;
 	const char **argv;
 	int ret = 0;
 	struct stat st;
 
+	sizes = sov_calloc(all->nr + 1, sizeof(*sizes));
 	for (i = 0; i < all->nr; i++) {
 		if (lstat(all->items[i], &st) < 0) {
 			fprintf(stderr, "sovsync: %s: deleted in the work tree, left as it is\n",
 				all->items[i]);
 			continue;
 		}
+		sizes[present.nr] = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+		total += sizes[present.nr];
 		SOV_ALLOC_GROW(present.items, present.nr + 1, present.alloc);
 		present.items[present.nr++] = all->items[i];
 	}
@@ -301,7 +299,9 @@ static int renormalize(const struct path_list *all)
 	argv[2] = "add";
 	argv[3] = "--renormalize";
 	argv[4] = "--";
-	show_progress(0, paths->nr, 0);
+	/* In bytes, Git's way (progress.h); the filter shows each large file. */
+	if (total >= PROGRESS_MIN_SIZE || mode == SOV_PROGRESS_ALWAYS)
+		sov_progress_start(&progress, mode, "Renormalizing", "files", total);
 	while (done < paths->nr) {
 		size_t n = paths->nr - done < step ? paths->nr - done : step;
 
@@ -311,9 +311,13 @@ static int renormalize(const struct path_list *all)
 			ret = -1;
 			break;
 		}
+		for (i = done; i < done + n; i++)
+			bytes += sizes[i];
 		done += n;
-		show_progress(done, paths->nr, done == paths->nr);
+		sov_progress_set(&progress, bytes);
 	}
+	sov_progress_stop(&progress, ret == 0);
+	free(sizes);
 	free(argv);
 	free(present.items);
 	return ret;
@@ -347,10 +351,15 @@ static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
 	struct path_list before = { 0 }, after = { 0 }, changed_attr = { 0 }, misstored = { 0 };
 	struct path_list todo = { 0 };
 	int i, ret = SOV_EXIT_FAIL, changed = 0, renorm = 0, npat = 0;
+	enum sov_progress_mode progress = SOV_PROGRESS_AUTO;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--renormalize"))
 			renorm = 1;
+		else if (!strcmp(argv[i], "--progress"))
+			progress = SOV_PROGRESS_ALWAYS;
+		else if (!strcmp(argv[i], "--no-progress"))
+			progress = SOV_PROGRESS_NEVER;
 		else if (!strcmp(argv[i], "--"))
 			break;
 		else if (argv[i][0] == '-')
@@ -419,7 +428,7 @@ static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
 				goto out;
 			path_list_union(&changed_attr, &misstored, &todo);
 		}
-		if (renormalize(npat ? &todo : &after) < 0)
+		if (renormalize(npat ? &todo : &after, progress) < 0)
 			goto out;
 	}
 	ret = SOV_EXIT_OK;
@@ -453,7 +462,7 @@ static int cmd_untrack(int argc, char **argv)
 const struct sov_cmd sov_cmd_track = {
 	"track", cmd_track,
 	"Store files matching a pattern with the large-file filter",
-	"sovsync track [--renormalize] [<pattern>...]",
+	"sovsync track [--renormalize] [--[no-]progress] [<pattern>...]",
 	"With patterns, adds '<pattern> " SOV_ATTR_VALUE "' to the\n"
 	".gitattributes at the top of the working tree for each pattern not yet\n"
 	"tracked (gitattributes(5) syntax, relative to the top).  Without patterns,\n"
@@ -465,14 +474,18 @@ const struct sov_cmd sov_cmd_track = {
 	"                    files the patterns name that are still stored plain\n"
 	"                    (also when the pattern was already tracked); with no\n"
 	"                    patterns: every tracked file.  The next commit stores\n"
-	"                    them in their new form; shows progress on a terminal\n",
+	"                    them in their new form\n"
+	"    --[no-]progress progress in bytes on stderr ('Renormalizing files:\n"
+	"                    45% (460/1024 MiB)'); by default only on a terminal,\n"
+	"                    for 1 MiB or more, after GIT_PROGRESS_DELAY (2 s).\n"
+	"                    The filter shows each large file the same way\n",
 	0,
 };
 
 const struct sov_cmd sov_cmd_untrack = {
 	"untrack", cmd_untrack,
 	"Stop storing files matching a pattern with the large-file filter",
-	"sovsync untrack [--renormalize] <pattern>...",
+	"sovsync untrack [--renormalize] [--[no-]progress] <pattern>...",
 	"Removes the sovsync lines for each pattern from the top-level\n"
 	".gitattributes; other lines are kept as they are.\n"
 	"\n"

@@ -6,6 +6,7 @@
 #include "fs.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -64,6 +65,7 @@ static void start_encoder(struct sov_filter *f)
 void sov_filter_start(struct sov_filter *f, enum sov_filter_op op,
 		      sov_frame_write_fn write, void *ctx)
 {
+	sov_progress_stop(&f->progress, 0);	/* a file that failed midway */
 	f->op = op;
 	f->write = write;
 	f->ctx = ctx;
@@ -81,7 +83,35 @@ void sov_filter_start(struct sov_filter *f, enum sov_filter_op op,
 	}
 }
 
+/* Progress is for large files only: small ones are over at once. */
+#define PROGRESS_MIN_SIZE (1024u * 1024)
+
+void sov_filter_show_progress(struct sov_filter *f, const char *path, uint64_t total)
+{
+	struct stat st;
+
+	if (!total && f->op == SOV_FILTER_CLEAN && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		total = (uint64_t)st.st_size;
+	if (total < PROGRESS_MIN_SIZE || (f->op == SOV_FILTER_CLEAN && total < f->min_size))
+		return;
+	sov_progress_start(&f->progress, SOV_PROGRESS_AUTO,
+			   f->op == SOV_FILTER_CLEAN ? "Compressing" : "Decompressing", path, total);
+}
+
+static int write_content(struct sov_filter *f, const void *data, size_t len);
+
 int sov_filter_write(struct sov_filter *f, const void *data, size_t len)
+{
+	int ret = write_content(f, data, len);
+
+	if (ret < 0)
+		sov_progress_stop(&f->progress, 0);
+	else
+		sov_progress_add(&f->progress, len);
+	return ret;
+}
+
+static int write_content(struct sov_filter *f, const void *data, size_t len)
 {
 	if (f->op == SOV_FILTER_CLEAN && f->is_small) {
 		sov_buf_add(&f->small, data, len);
@@ -123,13 +153,21 @@ static int finish_small(struct sov_filter *f)
 	return sov_frame_encoder_finish(f->enc);
 }
 
-int sov_filter_finish(struct sov_filter *f)
+static int finish_file(struct sov_filter *f)
 {
 	if (f->op == SOV_FILTER_CLEAN && f->is_small)
 		return finish_small(f);
 	if (f->op == SOV_FILTER_CLEAN)
 		return sov_frame_encoder_finish(f->enc);
 	return sov_frame_decoder_finish(f->dec);
+}
+
+int sov_filter_finish(struct sov_filter *f)
+{
+	int ret = finish_file(f);
+
+	sov_progress_stop(&f->progress, ret == 0);
+	return ret;
 }
 
 void sov_filter_release(struct sov_filter *f)
@@ -139,6 +177,7 @@ void sov_filter_release(struct sov_filter *f)
 	f->enc = NULL;
 	f->dec = NULL;
 	sov_buf_release(&f->small);
+	sov_progress_stop(&f->progress, 0);
 }
 
 static int append_to_buf(void *ctx, const void *data, size_t len)

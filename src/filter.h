@@ -25,6 +25,7 @@
 #include "buf.h"
 #include "config.h"
 #include "frame.h"
+#include "progress.h"
 
 enum sov_filter_op { SOV_FILTER_CLEAN, SOV_FILTER_SMUDGE };
 
@@ -42,10 +43,23 @@ struct sov_filter {
 	int is_small;
 	sov_frame_write_fn write;
 	void *ctx;
+	struct sov_progress progress;	/* of the current file, see below */
 };
 
 #define SOV_FILTER_INIT { SOV_FILTER_CLEAN, NULL, NULL, SOV_FILTER_MIN_SIZE_DEFAULT, \
-			  SOV_BUF_INIT, 0, NULL, NULL }
+			  SOV_BUF_INIT, 0, NULL, NULL, SOV_PROGRESS_INIT }
+
+/*
+ * Show the progress of the current file (after sov_filter_start), Git's
+ * way (progress.h): "Compressing <path>: 45% (460/1024 MiB)" for clean,
+ * "Decompressing <path>: ..." for smudge (in stored bytes), on stderr
+ * when it is a terminal, the file is large (from min_size, and 1 MiB at
+ * least) and the work lasts beyond GIT_PROGRESS_DELAY.  `total` is the
+ * input's size; 0 for clean means the size of the work tree file `path`
+ * (Git runs the filter at the top of the work tree and does not send the
+ * size).  sov_filter_finish() ends the line.
+ */
+void sov_filter_show_progress(struct sov_filter *f, const char *path, uint64_t total);
 
 /*
  * The small-file rule, the one place it is decided: 1 when `len` bytes of
