@@ -54,7 +54,7 @@ static int push_revs(git_repository *repo, const char *remote, const char *input
 			continue;
 		if (sscanf(one.ptr, "%1023s %40s %1023s %40s", lref, lhex, rref, rhex) != 4 ||
 		    strlen(lhex) != GIT_OID_HEXSZ || strlen(rhex) != GIT_OID_HEXSZ) {
-			sov_error("pre-push: unexpected input line '%.80s'", one.ptr);
+			sov_error("unexpected input line '%.80s'", one.ptr);
 			n = -1;
 			break;
 		}

@@ -58,6 +58,13 @@ test_expect_success 'in an older commit, under the filter, whatever stored it: r
 	test "$(remote_tip)" = "$before"
 '
 
+test_expect_success 'a push to a URL (no remote name) is checked the same way' '
+	before=$(remote_tip) &&
+	test_must_fail git -C r push "$TRASH/remote.git" HEAD:main 2>err &&
+	grep "^sovsync: shared/big.dat: " err &&
+	test "$(remote_tip)" = "$before"
+'
+
 test_expect_success 'a higher limit lets the same push through' '
 	git -C r config sovsync.maxObjectSize 2m &&
 	git -C r push -q origin HEAD:main &&
