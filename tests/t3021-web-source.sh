@@ -94,6 +94,23 @@ test_expect_success 'a web edit of a file the PC wrote: the new content is the w
 	cmp edited.md pc/shared/documents/local.md
 '
 
+test_expect_success 'a pull that stops on a conflict, concluded by git commit: web too' '
+	git -C pc push -q origin HEAD:main &&
+	echo base >pc/notes.txt && git -C pc add notes.txt && test_tick &&
+	git -C pc commit -q -m notes && git -C pc push -q origin HEAD:main &&
+	echo "from the web" >web-notes.txt && doc_20k conflict.md 5 &&
+	test_tick && web_commit notes.txt web-notes.txt "web: notes" &&
+	test_tick && web_commit $DOCS/conflict.md conflict.md "web: another document" &&
+	echo "from the pc" >pc/notes.txt && git -C pc commit -q -a -m "pc: notes" &&
+	test_tick && test_must_fail git -C pc pull -q --no-rebase --no-edit 2>err &&
+	echo resolved >pc/notes.txt && git -C pc add notes.txt &&
+	test_tick && git -C pc commit -q --no-edit &&
+	test "$(git -C pc log -1 --format=%s)" != "sovsync: refresh manifest" &&
+	test "$(sov_entry pc documents/ingested/conflict.md source)" = web &&
+	test "$(git -C pc rev-parse HEAD:$DOCS/conflict.md)" = "$(remote_blob $DOCS/conflict.md)" &&
+	sov_fresh pc
+'
+
 test_expect_success 'a local commit made without the hooks stays local' '
 	echo "no hooks" >pc/shared/documents/nohooks.md &&
 	git -C pc add shared && test_tick && git -C pc commit -q --no-verify -m "no hooks" &&
