@@ -44,9 +44,18 @@ int sov_hookrun_open(struct sov_hookrun *h, const char *dir)
 		return 0;
 	if (sov_config_root(h->cfg, &h->root) < 0 ||
 	    sov_config_get_string(h->cfg, "sovsync.source", "local", &h->source) < 0 ||
-	    sov_config_filter_min_size(h->cfg, &h->min_size) < 0 ||
 	    sov_repo_state_path(h->repo, "conflicts.json", &h->conflicts) < 0)
 		return -1;
+	/*
+	 * Only the stored-form check after a pull needs it: a bad value (which
+	 * fails the filter itself, so `git add` says so) must not stop the
+	 * manifest's upkeep.
+	 */
+	if (sov_config_filter_min_size(h->cfg, &h->min_size) < 0) {
+		sov_warn("%s; the hooks use the default, 1m", sov_error_last());
+		sov_error_clear();
+		h->min_size = SOV_CONFIG_MIN_SIZE_DEF;
+	}
 	return 0;
 }
 

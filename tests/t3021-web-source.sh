@@ -133,4 +133,14 @@ test_expect_success 'above minSize the follow-up stores it in frames, still sour
 	sov_fresh pc
 '
 
+test_expect_success 'an invalid minSize: the hooks warn and still keep the manifest' '
+	git -C pc config sovsync.filter.minSize -1 &&
+	echo "not filtered" >pc/shared/plain.txt &&
+	git -C pc add shared/plain.txt && test_tick && git -C pc commit -q -m plain 2>err &&
+	grep "sovsync.filter.minSize" err &&
+	git -C pc config --unset sovsync.filter.minSize &&
+	test "$(sov_entry pc plain.txt source)" = local &&
+	sov_fresh pc
+'
+
 test_done
