@@ -6,8 +6,8 @@
 #include "fs.h"
 
 #include <errno.h>
-#include <sys/stat.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Drops decoded bytes, counting them (a uint64_t). */
