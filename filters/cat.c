@@ -26,7 +26,7 @@ static int cmd_cat(int argc, char **argv)
 			return sov_cli_fail();
 		}
 	}
-	ret = sov_filter_fd(SOV_FILTER_SMUDGE, fd, 1);
+	ret = sov_filter_fd(SOV_FILTER_SMUDGE, 0, fd, 1);
 	if (fd)
 		close(fd);
 	if (ret < 0) {

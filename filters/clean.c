@@ -10,9 +10,12 @@
 static int run_oneshot(const struct sov_cmd *cmd, enum sov_filter_op op,
 		       int argc, char **argv)
 {
+	struct sov_filter f = SOV_FILTER_INIT;
+
 	if (argc > 2)
 		return sov_cli_usage_error(cmd, "too many arguments");
-	if (sov_filter_fd(op, 0, 1) < 0) {
+	if ((op == SOV_FILTER_CLEAN && sov_filter_configure(&f) < 0) ||
+	    sov_filter_fd(op, f.min_size, 0, 1) < 0) {
 		sov_error_prefix("%s", argc == 2 ? argv[1] : "<stdin>");
 		return sov_cli_fail();
 	}
@@ -35,8 +38,10 @@ const struct sov_cmd sov_cmd_clean = {
 	"sovsync clean [<path>]",
 	"Reads a file's content on standard input and writes its stored form\n"
 	"(docs/FORMATS.md) on standard output: content-defined chunks, each an\n"
-	"independent zstd frame with a checksum.  Content that is already in\n"
-	"stored form is copied unchanged.  <path> (Git passes %f) is used only in\n"
+	"independent zstd frame with a checksum.  Content below\n"
+	"sovsync.filter.minSize (default 1m) is written as it is, unless it\n"
+	"begins like a stored form.  Content that is already in stored form is\n"
+	"copied unchanged.  <path> (Git passes %f) is used only in\n"
 	"messages.  Run by Git as filter.sovsync.clean; filter-process is faster.\n",
 	1,
 };

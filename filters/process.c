@@ -133,8 +133,10 @@ static int serve_one(struct session *s)
 	}
 
 	/* The content, to its flush; after a failure it is read and dropped. */
-	if (op == SOV_FILTER_CLEAN)
+	if (op == SOV_FILTER_CLEAN) {
 		sov_filter_start(&s->filter, op, sov_spool_write, &spool);
+		sov_filter_show_progress(&s->filter, path.ptr, 0);
+	}
 	while ((st = sov_pkt_read(s->in)) == SOV_PKT_DATA) {
 		if (!known || failed)
 			continue;
@@ -166,6 +168,7 @@ static int serve_one(struct session *s)
 		failed = sov_spool_replay(&spool, write_packets, s->out) < 0;
 	} else {
 		sov_filter_start(&s->filter, op, write_packets, s->out);
+		sov_filter_show_progress(&s->filter, path.ptr, spool.size);
 		failed = sov_spool_replay(&spool, sov_filter_feed, &s->filter) < 0 ||
 			 sov_filter_finish(&s->filter) < 0;
 	}
@@ -197,7 +200,7 @@ static int cmd_filter_process(int argc, char **argv)
 	sov_pkt_reader_init(s.in, 0, "git filter protocol");
 	sov_pkt_writer_init(s.out, 1, "git filter protocol");
 
-	ret = handshake(&s);
+	ret = sov_filter_configure(&s.filter) < 0 ? -1 : handshake(&s);
 	while (!ret)
 		ret = serve_one(&s);
 	sov_filter_release(&s.filter);
@@ -225,8 +228,13 @@ const struct sov_cmd sov_cmd_filter_process = {
 	"    git config filter.sovsync.required true\n"
 	"    git config diff.sovsync.textconv \"sovsync cat\"\n"
 	"\n"
+	"Files below sovsync.filter.minSize (default 1m) are stored as they are.\n"
+	"On a terminal, files of 1 MiB or more show Git-style progress in bytes\n"
+	"on stderr once the work lasts GIT_PROGRESS_DELAY (2 s).\n"
+	"\n"
 	"Environment:\n"
 	"    SOVSYNC_FILTER_THREADS   compression threads (default: CPUs, at most\n"
-	"                             8); the stored bytes never depend on it\n",
+	"                             8); the stored bytes never depend on it\n"
+	"    GIT_PROGRESS_DELAY       seconds before progress shows (Git's)\n",
 	1,
 };

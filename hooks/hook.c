@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int cmd_hook(int argc, char **argv)
 {
@@ -16,6 +17,7 @@ static int cmd_hook(int argc, char **argv)
 	struct sov_ctx ctx = SOV_CTX_INIT;
 	const struct sov_hook *hook;
 	const char *probe;
+	int status = SOV_EXIT_OK, rc;
 
 	if (argc < 2)
 		return sov_cli_usage_error(&sov_cmd_hook, "expected a hook name");
@@ -52,13 +54,15 @@ static int cmd_hook(int argc, char **argv)
 		sov_error_report();
 	} else if (!h.is_installed) {
 		sov_trace("hook %s: sovsync is not installed in this repository", argv[1]);
-	} else if (hook->handler(&h, argc - 1, argv + 1) < 0) {
+	} else if ((rc = hook->handler(&h, argc - 1, argv + 1)) < 0) {
 		sov_error_prefix("%s hook", argv[1]);
 		sov_error_report();
+	} else if (rc > 0) {
+		status = 1;	/* pre-push refused, and said why */
 	}
 	sov_hookrun_release(&h);
 	sov_ctx_release(&ctx);
-	return SOV_EXIT_OK;
+	return status;
 }
 
 const struct sov_cmd sov_cmd_hook = {
@@ -75,9 +79,11 @@ const struct sov_cmd sov_cmd_hook = {
 	"                                 'sovsync: refresh manifest'\n"
 	"   post-rewrite                  the same once at the end of a rebase\n"
 	"   reference-transaction         notices a landed push (webhook)\n"
+	"   pre-push                      refuses a push carrying an object larger\n"
+	"                                 than sovsync.maxObjectSize (default 95m)\n"
 	"\n"
-	"It always exits 0: sovsync's trouble never fails a Git command, it is\n"
-	"printed as a 'sovsync: ...' warning.  In a repository where sovsync is\n"
+	"It exits 0 but for that refusal: sovsync's trouble never fails a Git\n"
+	"command, it is printed as a 'sovsync: ...' warning.  In a repository where sovsync is\n"
 	"not installed (no .git/sovsync/install.json; a hooks directory shared\n"
 	"through core.hooksPath) it does nothing at all.\n",
 	1,

@@ -8,10 +8,13 @@
 #include "attr.h"
 #include "blob.h"
 #include "cli.h"
+#include "config.h"
 #include "ctx.h"
 #include "error.h"
 #include "fs.h"
+#include "progress.h"
 #include "run.h"
+#include "storedform.h"
 
 #include <git2.h>
 
@@ -22,6 +25,8 @@
 
 /* Paths are renormalized in this many steps, so progress can be shown. */
 #define PROGRESS_STEPS 50
+/* Less than this in all is over at once: no progress. */
+#define PROGRESS_MIN_SIZE (1024u * 1024)
 
 /* A NUL-separated, sorted list of paths (git ls-files order). */
 struct path_list {
@@ -154,14 +159,24 @@ static void pattern_pathspec(const char *pat, struct sov_buf *out)
 	sov_buf_addch(out, '\0');
 }
 
-/* Whether blob `hex` holds the stored form: 1, 0 (empty counts as both: 1), -1. */
-static int blob_is_stored(git_repository *repo, const char *hex)
+/*
+ * Whether blob `hex` is stored in the form its attributes ask for: under
+ * the filter, the form clean gives now (minSize included: a small file in
+ * frames from before minSize is stored plain again); else plain (empty
+ * counts as both).  1, 0, -1.
+ */
+static int blob_in_form(git_repository *repo, const char *hex, int is_filtered,
+			uint64_t min_size)
 {
 	git_oid id;
+	int r;
 
 	if (git_oid_fromstrn(&id, hex, GIT_OID_HEXSZ) < 0)
 		return sov_error("not an object id: %.40s", hex);
-	return sov_blob_is_encoded(repo, &id);
+	if (is_filtered)
+		return sov_storedform_blob_ok(repo, &id, min_size, 1);
+	r = sov_blob_is_encoded(repo, &id);
+	return r < 0 ? -1 : !r;
 }
 
 /*
@@ -173,7 +188,7 @@ static int blob_is_stored(git_repository *repo, const char *hex)
  * more.  Comparing the attribute lists before and after the edit misses
  * them all when the pattern was already there.
  */
-static int list_misstored(git_repository *repo, const struct sov_buf *specs,
+static int list_misstored(git_repository *repo, uint64_t min_size, const struct sov_buf *specs,
 			  const struct path_list *filtered, struct path_list *out)
 {
 	const char **argv = NULL;
@@ -198,15 +213,15 @@ static int list_misstored(git_repository *repo, const struct sov_buf *specs,
 	/* "<mode> <oid> <stage>\t<path>" */
 	for (p = ls.ptr, end = ls.ptr + ls.len; p < end; p += strlen(p) + 1) {
 		const char *tab = strchr(p, '\t');
-		int is_filtered, stored;
+		int is_filtered, in_form;
 
 		if (!tab || tab - p < 7 + GIT_OID_HEXSZ + 2 || tab[-1] != '0' ||
 		    strncmp(p, "100", 3))
 			continue;	/* unmerged, symlinks, gitlinks */
 		is_filtered = path_list_has(filtered, tab + 1);
-		if ((stored = blob_is_stored(repo, p + 7)) < 0)
+		if ((in_form = blob_in_form(repo, p + 7, is_filtered, min_size)) < 0)
 			goto out;
-		if (is_filtered == stored)
+		if (in_form)
 			continue;
 		SOV_ALLOC_GROW(out->items, out->nr + 1, out->alloc);
 		out->items[out->nr++] = tab + 1;
@@ -238,36 +253,31 @@ static void path_list_union(const struct path_list *a, const struct path_list *b
 	}
 }
 
-/* Git's progress style: on stderr, only when it is a terminal. */
-static void show_progress(size_t done, size_t total, int last)
-{
-	if (!isatty(2))
-		return;
-	fprintf(stderr, "\rRenormalizing files: %3u%% (%zu/%zu)%s",
-		(unsigned)(total ? done * 100 / total : 100), done, total,
-		last ? ", done.\n" : "");
-}
-
 /*
  * Re-stage `paths` (run from the top) through their filters.  A file the
  * user deleted from the work tree is left as it is, a deletion not staged:
  * `git add` would refuse the whole batch over it.
  */
-static int renormalize(const struct path_list *all)
+static int renormalize(const struct path_list *all, enum sov_progress_mode mode)
 {
+	struct sov_progress progress = SOV_PROGRESS_INIT;
 	struct path_list present = { 0 };
 	const struct path_list *paths = &present;
+	uint64_t *sizes = NULL, total = 0, bytes = 0;
 	size_t i, step, done = 0;
 	const char **argv;
 	int ret = 0;
 	struct stat st;
 
+	sizes = sov_calloc(all->nr + 1, sizeof(*sizes));
 	for (i = 0; i < all->nr; i++) {
 		if (lstat(all->items[i], &st) < 0) {
 			fprintf(stderr, "sovsync: %s: deleted in the work tree, left as it is\n",
 				all->items[i]);
 			continue;
 		}
+		sizes[present.nr] = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+		total += sizes[present.nr];
 		SOV_ALLOC_GROW(present.items, present.nr + 1, present.alloc);
 		present.items[present.nr++] = all->items[i];
 	}
@@ -279,7 +289,9 @@ static int renormalize(const struct path_list *all)
 	argv[2] = "add";
 	argv[3] = "--renormalize";
 	argv[4] = "--";
-	show_progress(0, paths->nr, 0);
+	/* In bytes, Git's way (progress.h); the filter shows each large file. */
+	if (total >= PROGRESS_MIN_SIZE || mode == SOV_PROGRESS_ALWAYS)
+		sov_progress_start(&progress, mode, "Renormalizing", "files", total);
 	while (done < paths->nr) {
 		size_t n = paths->nr - done < step ? paths->nr - done : step;
 
@@ -289,9 +301,13 @@ static int renormalize(const struct path_list *all)
 			ret = -1;
 			break;
 		}
+		for (i = done; i < done + n; i++)
+			bytes += sizes[i];
 		done += n;
-		show_progress(done, paths->nr, done == paths->nr);
+		sov_progress_set(&progress, bytes);
 	}
+	sov_progress_stop(&progress, ret == 0);
+	free(sizes);
 	free(argv);
 	free(present.items);
 	return ret;
@@ -313,11 +329,17 @@ static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
 	struct path_list before = { 0 }, after = { 0 }, changed_attr = { 0 }, misstored = { 0 };
 	struct path_list todo = { 0 };
 	struct sov_ctx ctx = SOV_CTX_INIT;
+	uint64_t min_size = 0;
 	int i, ret = SOV_EXIT_FAIL, changed = 0, renorm = 0, npat = 0;
+	enum sov_progress_mode progress = SOV_PROGRESS_AUTO;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--renormalize"))
 			renorm = 1;
+		else if (!strcmp(argv[i], "--progress"))
+			progress = SOV_PROGRESS_ALWAYS;
+		else if (!strcmp(argv[i], "--no-progress"))
+			progress = SOV_PROGRESS_NEVER;
 		else if (!strcmp(argv[i], "--"))
 			break;
 		else if (argv[i][0] == '-')
@@ -389,11 +411,12 @@ static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
 			goto out;
 		if (npat) {
 			symmetric_difference(&before, &after, &changed_attr);
-			if (list_misstored(ctx.repo, &specs, &after, &misstored) < 0)
+			if (sov_config_filter_min_size(ctx.cfg, &min_size) < 0 ||
+			    list_misstored(ctx.repo, min_size, &specs, &after, &misstored) < 0)
 				goto out;
 			path_list_union(&changed_attr, &misstored, &todo);
 		}
-		if (renormalize(npat ? &todo : &after) < 0)
+		if (renormalize(npat ? &todo : &after, progress) < 0)
 			goto out;
 	}
 	ret = SOV_EXIT_OK;
@@ -428,7 +451,7 @@ static int cmd_untrack(int argc, char **argv)
 const struct sov_cmd sov_cmd_track = {
 	"track", cmd_track,
 	"Store files matching a pattern with the large-file filter",
-	"sovsync track [--renormalize] [<pattern>...]",
+	"sovsync track [--renormalize] [--[no-]progress] [<pattern>...]",
 	"With patterns, adds '<pattern> " SOV_ATTR_VALUE "' to the\n"
 	".gitattributes at the top of the working tree for each pattern not yet\n"
 	"tracked (gitattributes(5) syntax, relative to the top).  Without patterns,\n"
@@ -440,14 +463,18 @@ const struct sov_cmd sov_cmd_track = {
 	"                    files the patterns name that are still stored plain\n"
 	"                    (also when the pattern was already tracked); with no\n"
 	"                    patterns: every tracked file.  The next commit stores\n"
-	"                    them in their new form; shows progress on a terminal\n",
+	"                    them in their new form\n"
+	"    --[no-]progress progress in bytes on stderr ('Renormalizing files:\n"
+	"                    45% (460/1024 MiB)'); by default only on a terminal,\n"
+	"                    for 1 MiB or more, after GIT_PROGRESS_DELAY (2 s).\n"
+	"                    The filter shows each large file the same way\n",
 	0,
 };
 
 const struct sov_cmd sov_cmd_untrack = {
 	"untrack", cmd_untrack,
 	"Stop storing files matching a pattern with the large-file filter",
-	"sovsync untrack [--renormalize] <pattern>...",
+	"sovsync untrack [--renormalize] [--[no-]progress] <pattern>...",
 	"Removes the sovsync lines for each pattern from the top-level\n"
 	".gitattributes; other lines are kept as they are.\n"
 	"\n"

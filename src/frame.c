@@ -101,6 +101,7 @@ struct sov_frame_encoder {
 	sov_frame_write_fn write;
 	void *ctx;
 	enum enc_state state;
+	int encode_all;		/* no pass-through of a header (this stream) */
 	int threads;
 	ZSTD_CCtx **cctx;	/* one per thread */
 	struct sov_buf in;	/* content not yet encoded */
@@ -179,10 +180,16 @@ void sov_frame_encoder_reset(struct sov_frame_encoder *enc, sov_frame_write_fn w
 	enc->write = write;
 	enc->ctx = ctx;
 	enc->state = ENC_SNIFF;
+	enc->encode_all = 0;
 	enc->njobs = 0;
 	enc->total = enc->nchunks = 0;
 	sov_buf_reset(&enc->in);
 	sov_buf_reset(&enc->out);
+}
+
+void sov_frame_encoder_encode_all(struct sov_frame_encoder *enc)
+{
+	enc->encode_all = 1;
 }
 
 void sov_frame_encoder_free(struct sov_frame_encoder *enc)
@@ -282,7 +289,7 @@ static int start(struct sov_frame_encoder *enc)
 {
 	unsigned char header[SOV_FRAME_HEADER_SIZE] = { 0 };
 
-	if (sov_frame_is_encoded(enc->in.ptr, enc->in.len)) {
+	if (!enc->encode_all && sov_frame_is_encoded(enc->in.ptr, enc->in.len)) {
 		enc->state = ENC_PASS;
 		if (enc->write(enc->ctx, enc->in.ptr, enc->in.len) < 0)
 			return -1;

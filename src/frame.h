@@ -65,6 +65,13 @@ int sov_frame_encoder_finish(struct sov_frame_encoder *enc);
  */
 void sov_frame_encoder_reset(struct sov_frame_encoder *enc, sov_frame_write_fn write,
 			     void *ctx);
+/*
+ * Encode the current stream even if it starts with a sovsync header (call
+ * after _new or _reset, before the first write; _reset clears it): content
+ * that only looks like a stored form must be wrapped, or the decoder would
+ * take it for one (filter.h, the small-file rule).
+ */
+void sov_frame_encoder_encode_all(struct sov_frame_encoder *enc);
 void sov_frame_encoder_free(struct sov_frame_encoder *enc);
 
 #define SOV_FRAME_PASSTHROUGH 1	/* copy content without a header as is */

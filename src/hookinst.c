@@ -71,12 +71,13 @@ void sov_hookinst_script(const struct sov_hook *hook, const char *exe, struct so
 	else if (hook->input == SOV_HOOK_INPUT_ALL)
 		sov_buf_addstr(out, "input=$(cat; echo .)\ninput=${input%.}\n");
 	if (is_pre)
-		sov_buf_addstr(out,
+		sov_buf_addf(out,
 			"if [ -x \"$chained\" ]; then\n"
-			"\t\"$chained\" \"$@\" || exit $?\n"
-			"fi\n");
+			"\t%s\"$chained\" \"$@\" || exit $?\n"
+			"fi\n", feed);
 	/*
-	 * sovsync's part never decides the outcome: its status is ignored.
+	 * sovsync's part never decides the outcome, its status is ignored;
+	 * but for pre-push, which refuses a push the host would refuse.
 	 * reference-transaction runs twice for every ref update; sovsync only
 	 * cares about remote-tracking refs moving (a push landed), so the
 	 * script does not even start it for anything else.
@@ -85,10 +86,10 @@ void sov_hookinst_script(const struct sov_hook *hook, const char *exe, struct so
 		sov_buf_addf(out, "case \"$1:$input\" in %s)\n", hook->only_when);
 	sov_buf_addf(out,
 		"if [ -x \"$sovsync\" ]; then\n"
-		"\t%s\"$sovsync\" hook %s \"$@\" || :\n"
+		"\t%s\"$sovsync\" hook %s \"$@\" || %s\n"
 		"else\n"
 		"\techo \"sovsync: $sovsync not found; %s hook skipped\" >&2\n"
-		"fi\n", feed, name, name);
+		"fi\n", feed, name, hook->may_refuse ? "exit $?" : ":", name);
 	if (hook->only_when)
 		sov_buf_addstr(out, ";; esac\n");
 	if (!is_pre)

@@ -33,6 +33,16 @@ int sov_hookrun_open(struct sov_hookrun *h, struct sov_ctx *ctx)
 	if (sov_ctx_load(ctx, SOV_HOOKRUN_SETTINGS) < 0 ||
 	    sov_repo_state_path(h->repo, "conflicts.json", &h->conflicts) < 0)
 		return -1;
+	/*
+	 * Only the stored-form check after a pull needs it: a bad value (which
+	 * fails the filter itself, so `git add` says so) must not stop the
+	 * manifest's upkeep.
+	 */
+	if (sov_config_filter_min_size(h->ctx->cfg, &h->min_size) < 0) {
+		sov_warn("%s; the hooks use the default, 1m", sov_error_last());
+		sov_error_clear();
+		h->min_size = SOV_CONFIG_MIN_SIZE_DEF;
+	}
 	return 0;
 }
 
@@ -286,6 +296,11 @@ int sov_hookrun_pre_commit(struct sov_hookrun *h)
 	is_merge = read_git_file_oid(h->repo, "MERGE_HEAD", &merge_head) == 0;
 	if (is_merge && is_trusted(h, &merge_head))
 		opts.other = &merge_head;
+	/* What the merge brings in arrived from elsewhere (web commits). */
+	if (is_merge) {
+		opts.arrived_tip = &merge_head;
+		opts.arrived_base = unborn ? NULL : &head;
+	}
 	if (sov_manifest_commit_time(&opts.commit_time) < 0)
 		return -1;
 	if (sov_manifest_refresh_index(h->repo, &opts, &st) == 0 &&
@@ -462,7 +477,8 @@ int sov_hookrun_post_commit(struct sov_hookrun *h)
 static int arrived_unfiltered(struct sov_hookrun *h, const git_oid *base, const git_oid *head)
 {
 	struct sov_buf raw = SOV_BUF_INIT;
-	int ret = sov_storedform_find_raw(h->repo, h->ctx->set.root.ptr, base, head, &raw) < 0 || raw.len;
+	int ret = sov_storedform_find_raw(h->repo, h->ctx->set.root.ptr, base, head, h->min_size,
+					  &raw) < 0 || raw.len;
 
 	sov_error_clear();
 	sov_buf_release(&raw);
@@ -535,7 +551,7 @@ static int head_is_followup(git_repository *repo, const git_oid *head)
  * `list` gets "<blob id> <path>" for each, for sov_manifest_stage().
  */
 static int followup_tree(git_repository *repo, const git_oid *head, char *paths, char *raw,
-			 git_oid *tree_out, struct sov_buf *list)
+			 uint64_t min_size, git_oid *tree_out, struct sov_buf *list)
 {
 	git_tree_update *updates = NULL;
 	size_t nr = 0, alloc = 0;
@@ -576,7 +592,8 @@ static int followup_tree(git_repository *repo, const git_oid *head, char *paths,
 			goto out;
 		}
 		updates[nr].filemode = git_tree_entry_filemode(e);
-		if (sov_storedform_encode_blob(repo, git_tree_entry_id(e), &updates[nr].id) < 0) {
+		if (sov_storedform_encode_blob(repo, git_tree_entry_id(e), min_size,
+					       &updates[nr].id) < 0) {
 			git_tree_entry_free(e);
 			goto out;
 		}
@@ -602,7 +619,8 @@ out:
  * re-entry), works while Git still holds merge state in post-merge, and never
  * takes anything else the user has staged.
  */
-static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw)
+static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw,
+			   const git_oid *arrived_tip, const git_oid *arrived_base)
 {
 	struct sov_manifest_opts opts;
 	struct sov_buf paths = SOV_BUF_INIT, list = SOV_BUF_INIT, date = SOV_BUF_INIT;
@@ -613,6 +631,8 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw
 
 	sov_hookrun_opts(h, &opts);
 	opts.history = head;
+	opts.arrived_tip = arrived_tip;
+	opts.arrived_base = arrived_base;
 	if (sov_manifest_commit_time(&opts.commit_time) < 0 ||
 	    sov_manifest_refresh_tree(h->repo, head, &opts, &paths) < 0)
 		goto out;
@@ -621,8 +641,8 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw
 		ret = 0;
 		goto out;
 	}
-	if (followup_tree(h->repo, head, paths.len ? paths.ptr : (char *)"", raw, &tree,
-			  &list) < 0)
+	if (followup_tree(h->repo, head, paths.len ? paths.ptr : (char *)"", raw, h->min_size,
+			  &tree, &list) < 0)
 		goto out;
 	git_oid_tostr(tree_hex, sizeof(tree_hex), &tree);
 	git_oid_tostr(head_hex, sizeof(head_hex), head);
@@ -725,7 +745,8 @@ static int ensure_fresh(struct sov_hookrun *h, const git_oid *base, const git_oi
 		}
 	}
 	if (ret >= 0 && (flags & FRESH_STORED)) {
-		if (sov_storedform_find_raw(h->repo, h->ctx->set.root.ptr, base, &head, &raw) < 0) {
+		if (sov_storedform_find_raw(h->repo, h->ctx->set.root.ptr, base, &head, h->min_size,
+					    &raw) < 0) {
 			ret = -1;
 			goto out;
 		}
@@ -745,8 +766,21 @@ static int ensure_fresh(struct sov_hookrun *h, const git_oid *base, const git_oi
 	} else if (head_is_followup(h->repo, &head)) {
 		ret = sov_error("%s: manifest still stale after a refresh; not retrying",
 				git_oid_tostr_s(&head));
+	} else if (flags & FRESH_STORED) {
+		/*
+		 * After a pull: base..(other or HEAD) arrived from elsewhere
+		 * (a rebase: ORIG_HEAD..HEAD); without a base, nothing is
+		 * taken for arrived.
+		 */
+		git_oid orig;
+		const git_oid *from = base;
+
+		if (!from && read_git_file_oid(h->repo, "ORIG_HEAD", &orig) == 0)
+			from = &orig;
+		ret = commit_followup(h, &head, raw.len ? raw.ptr : (char *)"",
+				      from ? (other ? other : &head) : NULL, from);
 	} else {
-		ret = commit_followup(h, &head, raw.len ? raw.ptr : (char *)"");
+		ret = commit_followup(h, &head, raw.len ? raw.ptr : (char *)"", NULL, NULL);
 	}
 out:
 	sov_buf_release(&report);

@@ -56,9 +56,10 @@ struct sov_hookrun {
 	 */
 	int only_if_installed;
 	int is_installed;		/* <git common dir>/sovsync/install.json exists */
+	uint64_t min_size;		/* sovsync.filter.minSize */
 };
 
-#define SOV_HOOKRUN_INIT { NULL, NULL, SOV_BUF_INIT, SOV_BUF_INIT, 0, 0 }
+#define SOV_HOOKRUN_INIT { NULL, NULL, SOV_BUF_INIT, SOV_BUF_INIT, 0, 0, 0 }
 
 /*
  * Start the hooks' work in the repository of `ctx` (opened by the entry

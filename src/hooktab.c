@@ -3,7 +3,9 @@
  */
 #include "hooktab.h"
 #include "onpull.h"
+#include "config.h"
 #include "error.h"
+#include "pushcheck.h"
 #include "webhook.h"
 
 #include <stdio.h>
@@ -131,17 +133,57 @@ static int reference_transaction(struct sov_hookrun *h, int argc, char **argv)
 	return sov_webhook_ref_transaction(h->repo, argv[1], stdin);
 }
 
+/*
+ * pre-push: refuse a push the host would refuse for an object's size
+ * (pushcheck.h), before anything is sent.  argv[1] is the remote's name
+ * (or its URL), argv[2] its URL; standard input lists the refs being
+ * pushed.  Returns 1 to refuse, with the objects and the fix printed;
+ * sovsync's own trouble is a warning and lets the push go on.
+ */
+static int pre_push(struct sov_hookrun *h, int argc, char **argv)
+{
+	struct sov_buf input = SOV_BUF_INIT, report = SOV_BUF_INIT;
+	uint64_t max = 0;
+	int ret;
+
+	if (sov_buf_read_fd(&input, 0, "standard input") < 0) {
+		sov_hook_drain_stdin();
+		sov_buf_release(&input);
+		return -1;
+	}
+	ret = sov_config_max_object_size(h->ctx->cfg, &max);
+	if (ret == 0)
+		ret = sov_pushcheck_run(h->repo, argc > 1 ? argv[1] : "origin", input.ptr, max,
+					&report);
+	if (ret > 0) {
+		const char *p = report.ptr;
+
+		/* Every line prefixed, so that it reads as sovsync's in Git's output. */
+		while (*p) {
+			const char *nl = strchrnul(p, '\n');
+
+			fprintf(stderr, "sovsync: %.*s\n", (int)(nl - p), p);
+			p = *nl ? nl + 1 : nl;
+		}
+	}
+	sov_buf_release(&input);
+	sov_buf_release(&report);
+	return ret;
+}
+
 const struct sov_hook sov_hooks[] = {
-	{ "pre-commit", pre_commit, SOV_HOOK_INPUT_NONE, 1, NULL },
-	{ "pre-merge-commit", pre_commit, SOV_HOOK_INPUT_NONE, 1, NULL },
-	{ "post-commit", post_commit, SOV_HOOK_INPUT_NONE, 0, NULL },
-	{ "post-merge", post_merge, SOV_HOOK_INPUT_NONE, 0, NULL },
+	{ "pre-commit", pre_commit, SOV_HOOK_INPUT_NONE, 1, NULL, 0 },
+	{ "pre-merge-commit", pre_commit, SOV_HOOK_INPUT_NONE, 1, NULL, 0 },
+	{ "post-commit", post_commit, SOV_HOOK_INPUT_NONE, 0, NULL, 0 },
+	{ "post-merge", post_merge, SOV_HOOK_INPUT_NONE, 0, NULL, 0 },
 	/* Thousands of "<old> <new>" lines after a long rebase. */
-	{ "post-rewrite", post_rewrite, SOV_HOOK_INPUT_ALL, 0, NULL },
+	{ "post-rewrite", post_rewrite, SOV_HOOK_INPUT_ALL, 0, NULL, 0 },
 	/* Runs twice per ref update; only a remote-tracking ref moving matters. */
 	{ "reference-transaction", reference_transaction, SOV_HOOK_INPUT_LINES, 0,
-	  "committed:*\" refs/remotes/\"*" },
-	{ NULL, NULL, SOV_HOOK_INPUT_NONE, 0, NULL },
+	  "committed:*\" refs/remotes/\"*", 0 },
+	/* The refs pushed, a line each: any number of them. */
+	{ "pre-push", pre_push, SOV_HOOK_INPUT_ALL, 1, NULL, 1 },
+	{ NULL, NULL, SOV_HOOK_INPUT_NONE, 0, NULL, 0 },
 };
 
 const struct sov_hook *sov_hook_find(const char *name)

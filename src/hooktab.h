@@ -13,7 +13,8 @@
  * Each handler gets the hook's own arguments (argv[0] is the hook name)
  * and its standard input, and returns 0 or -1; the dispatcher reports a
  * failure as a "sovsync: <hook> hook: ..." warning and exits 0 anyway,
- * because sovsync's trouble must never fail or block a Git command.
+ * because sovsync's trouble must never fail or block a Git command.  The
+ * one refusal is pre-push's (1, may_refuse): a push the host would refuse.
  */
 #ifndef SOV_HOOKTAB_H
 #define SOV_HOOKTAB_H
@@ -40,6 +41,12 @@ struct sov_hook {
 	 * in a committed transaction).  NULL: always.
 	 */
 	const char *only_when;
+	/*
+	 * The handler may refuse (returns 1, having said why): the script
+	 * exits with sovsync's status.  Only pre-push, for a push the host
+	 * would refuse anyway; every other hook's status is ignored.
+	 */
+	int may_refuse;
 };
 
 /* The hooks in install order; the last row's name is NULL. */

@@ -3,6 +3,7 @@
  */
 #include "jdriver.h"
 #include "error.h"
+#include "filter.h"
 #include "frame.h"
 #include "fs.h"
 #include "trace.h"
@@ -77,16 +78,22 @@ static int replace_in_gitdir(const char *file, const void *data, size_t len)
  * file, which Git reads back as soon as we exit and stores itself.  When
  * `ours` came in the filter's stored form the result is stored the same
  * way, as the clean filter would have (the encoding is deterministic, so
- * every clone stores the same blob for the same merge).
+ * every clone with the same sovsync.filter.minSize stores the same blob
+ * for the same merge).
  */
 int sov_jdriver_replace(const char *file, const void *data, size_t len, int encode)
 {
 	struct sov_buf stored = SOV_BUF_INIT;
 	int ret;
 
+	struct sov_filter f = SOV_FILTER_INIT;
+
 	if (!encode)
 		return replace_in_gitdir(file, data, len);
-	ret = sov_frame_encode_buf(data, len, &stored);
+	/* As clean stores it: a result below minSize goes back plain. */
+	ret = sov_filter_configure(&f);
+	if (ret == 0)
+		ret = sov_filter_clean_buf(data, len, f.min_size, &stored);
 	if (ret == 0)
 		ret = replace_in_gitdir(file, stored.ptr, stored.len);
 	sov_buf_release(&stored);

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -441,6 +442,113 @@ out:
 	return ret;
 }
 
+/* The blob at `path` in commit `commit`: 1 with `out` set, 0 when absent, -1. */
+static int commit_blob(const git_commit *commit, const char *path, git_oid *out)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *te = NULL;
+	int ret = 0;
+
+	if (git_commit_tree(&tree, commit) < 0)
+		return sov_error_git("tree of %s", git_oid_tostr_s(git_commit_id(commit)));
+	if (git_tree_entry_bypath(&te, tree, path) == 0) {
+		git_oid_cpy(out, git_tree_entry_id(te));
+		ret = 1;
+	}
+	git_error_clear();
+	git_tree_entry_free(te);
+	git_tree_free(tree);
+	return ret;
+}
+
+/* The commit's Sovsync-Source trailer into `out`, else "web". */
+static void commit_source(const git_commit *commit, struct sov_buf *out)
+{
+	git_message_trailer_array trailers = { 0 };
+	size_t i;
+
+	sov_buf_reset(out);
+	if (git_message_trailers(&trailers, git_commit_message(commit)) == 0) {
+		for (i = 0; i < trailers.count; i++) {
+			if (!strcasecmp(trailers.trailers[i].key, SOV_MANIFEST_SOURCE_TRAILER) &&
+			    *trailers.trailers[i].value) {
+				sov_buf_addstr(out, trailers.trailers[i].value);
+				break;
+			}
+		}
+		git_message_trailer_array_free(&trailers);
+	}
+	git_error_clear();
+	if (!out->len)
+		sov_buf_addstr(out, SOV_MANIFEST_SOURCE_WEB);
+}
+
+/*
+ * Whether a commit that arrived (opts->arrived_tip, not reachable from
+ * opts->arrived_base) introduced `blob` at `path`: it has it and none of
+ * its parents does.  The oldest such commit gives `source` (its trailer,
+ * else "web") and *when (its committer time).  1 found, 0 not (the blob
+ * came from this side), -1 on error.
+ */
+static int arrived_source(struct ctx *c, const char *path, const git_oid *blob,
+			  struct sov_buf *source, int64_t *when)
+{
+	git_revwalk *walk = NULL;
+	git_oid id, have;
+	int steps = 0, ret = 0, err;
+
+	if (git_revwalk_new(&walk, c->repo) < 0)
+		return sov_error_git("cannot walk the commits that arrived");
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	if (git_revwalk_push(walk, c->opts->arrived_tip) < 0 ||
+	    (c->opts->arrived_base && git_revwalk_hide(walk, c->opts->arrived_base) < 0)) {
+		ret = sov_error_git("commits that arrived");
+		goto out;
+	}
+	while (!ret && steps++ < HISTORY_LIMIT && (err = git_revwalk_next(&id, walk)) == 0) {
+		git_commit *commit = NULL;
+		unsigned i, n;
+		int r, introduced = 1;
+
+		if (git_commit_lookup(&commit, c->repo, &id) < 0) {
+			ret = sov_error_git("commit %s", git_oid_tostr_s(&id));
+			break;
+		}
+		r = commit_blob(commit, path, &have);
+		if (r <= 0 || !git_oid_equal(&have, blob)) {
+			git_commit_free(commit);
+			if (r < 0)
+				ret = -1;
+			continue;
+		}
+		n = git_commit_parentcount(commit);
+		for (i = 0; i < n && introduced; i++) {
+			git_commit *parent = NULL;
+
+			if (git_commit_parent(&parent, commit, i) < 0) {
+				ret = sov_error_git("parent of %s", git_oid_tostr_s(&id));
+				break;
+			}
+			r = commit_blob(parent, path, &have);
+			if (r < 0)
+				ret = -1;
+			if (r == 1 && git_oid_equal(&have, blob))
+				introduced = 0;
+			git_commit_free(parent);
+		}
+		if (!ret && introduced) {
+			commit_source(commit, source);
+			*when = (int64_t)git_commit_time(commit) * US_PER_SEC;
+			ret = 1;
+		}
+		git_commit_free(commit);
+	}
+out:
+	git_error_clear();
+	git_revwalk_free(walk);
+	return ret;
+}
+
 int sov_manifest_commit_time(int64_t *out)
 {
 	const char *env = getenv("GIT_COMMITTER_DATE");
@@ -532,7 +640,7 @@ static json_t *new_entry(const char *hash, uint64_t size, int64_t when, const ch
 static int file_entry(struct ctx *c, struct snapshot *s, struct mfile *f, json_t **out)
 {
 	const char *rel = f->path + c->root_len + 1;
-	struct sov_buf hash = SOV_BUF_INIT;
+	struct sov_buf hash = SOV_BUF_INIT, source = SOV_BUF_INIT;
 	json_t *e, *prev;
 	uint64_t size = 0;
 	int64_t when = c->opts->commit_time;
@@ -561,15 +669,23 @@ static int file_entry(struct ctx *c, struct snapshot *s, struct mfile *f, json_t
 				 "last_modified", json_object_get(prev, "last_modified"),
 				 "source", json_object_get(prev, "source"));
 	} else {
-		if (!f->is_new && c->has_history &&
+		int arrived = 0;
+
+		/* Written by a commit that did not come through sovsync? */
+		if (!f->is_new && c->opts->arrived_tip &&
+		    (arrived = arrived_source(c, f->path, &f->oid, &source, &when)) < 0)
+			goto fail;
+		if (!arrived && !f->is_new && c->has_history &&
 		    introduced_time(c, f->path, &f->oid, &when) < 0)
 			goto fail;
-		*out = new_entry(hash.ptr, size, when, c->opts->source);
+		*out = new_entry(hash.ptr, size, when, arrived ? source.ptr : c->opts->source);
 	}
 	sov_buf_release(&hash);
+	sov_buf_release(&source);
 	return 0;
 fail:
 	sov_buf_release(&hash);
+	sov_buf_release(&source);
 	return -1;
 }
 

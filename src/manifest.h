@@ -52,7 +52,23 @@ struct sov_manifest_opts {
 	 */
 	const git_oid *history;
 	const char *conflicts_path;	/* conflicts.json for pending_conflicts, or NULL */
+	/*
+	 * Commits that arrived from elsewhere (a pull): those reachable from
+	 * `arrived_tip` but not from `arrived_base` (NULL: all of its
+	 * history).  A file whose entry must be recomputed and whose blob
+	 * one of them introduced did not come through sovsync here or on a
+	 * clone whose hooks recorded it: its source is that commit's
+	 * `Sovsync-Source:` trailer, else "web", and its last_modified that
+	 * commit's committer time.  NULL: every new entry is `source`'s.
+	 */
+	const git_oid *arrived_tip;
+	const git_oid *arrived_base;
 };
+
+/* The source of a file that a commit not made through sovsync wrote. */
+#define SOV_MANIFEST_SOURCE_WEB "web"
+/* The trailer naming the source of a commit made without sovsync. */
+#define SOV_MANIFEST_SOURCE_TRAILER "Sovsync-Source"
 
 struct sov_manifest_staged {
 	struct sov_buf staged;	/* paths written and staged, one per line */

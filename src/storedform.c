@@ -38,8 +38,46 @@ static int is_filtered(git_repository *repo, const char *path)
 	return git_attr_value(value) == GIT_ATTR_VALUE_STRING && !strcmp(value, "sovsync");
 }
 
+/*
+ * A stored form of content below min_size is at most this much larger than
+ * min_size (header, records, end, zstd's worst case over 16-256 KiB
+ * chunks); larger stored forms are taken by their header.
+ */
+#define SMALL_STORED_SLACK (64u * 1024)
+
+int sov_storedform_blob_ok(git_repository *repo, const git_oid *id, uint64_t min_size,
+			   int strict)
+{
+	git_odb *odb = NULL;
+	git_object_t type;
+	git_blob *b = NULL;
+	uint64_t content = 0;
+	size_t size = 0;
+	int r;
+
+	if (git_repository_odb(&odb, repo) < 0 || git_odb_read_header(&size, &type, odb, id) < 0) {
+		git_odb_free(odb);
+		return sov_error_git("blob %s", git_oid_tostr_s(id));
+	}
+	git_odb_free(odb);
+	/* Its first bytes only: a raw file can be large. */
+	if ((r = sov_blob_is_encoded(repo, id)) < 0)
+		return -1;
+	if (!r)
+		return (uint64_t)size < min_size;
+	if (!size || (uint64_t)size >= min_size + SMALL_STORED_SLACK)
+		return 1;
+	if (git_blob_lookup(&b, repo, id) < 0)
+		return sov_error_git("blob %s", git_oid_tostr_s(id));
+	r = sov_filter_is_valid_stored(git_blob_rawcontent(b), size, &content);
+	git_blob_free(b);
+	if (!r)
+		return 0;
+	return !strict || content >= min_size;
+}
+
 int sov_storedform_find_raw(git_repository *repo, const char *root, const git_oid *base,
-			    const git_oid *head, struct sov_buf *out)
+			    const git_oid *head, uint64_t min_size, struct sov_buf *out)
 {
 	git_diff_options opts;
 	git_tree *old_tree = NULL, *new_tree = NULL;
@@ -75,8 +113,7 @@ int sov_storedform_find_raw(git_repository *repo, const char *root, const git_oi
 			goto out;
 		if (!r)
 			continue;
-		/* Its first bytes only: a raw file can be large. */
-		if ((r = sov_blob_is_encoded(repo, &d->new_file.id)) < 0)
+		if ((r = sov_storedform_blob_ok(repo, &d->new_file.id, min_size, 0)) < 0)
 			goto out;
 		if (!r)
 			sov_buf_addf(out, "%s\n", d->new_file.path);
@@ -90,7 +127,8 @@ out:
 	return ret;
 }
 
-int sov_storedform_encode_blob(git_repository *repo, const git_oid *blob, git_oid *out)
+int sov_storedform_encode_blob(git_repository *repo, const git_oid *blob, uint64_t min_size,
+			       git_oid *out)
 {
 	struct sov_buf stored = SOV_BUF_INIT;
 	git_blob *b = NULL;
@@ -98,7 +136,7 @@ int sov_storedform_encode_blob(git_repository *repo, const git_oid *blob, git_oi
 
 	if (git_blob_lookup(&b, repo, blob) < 0)
 		return sov_error_git("blob %s", git_oid_tostr_s(blob));
-	if (sov_frame_encode_buf(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b),
+	if (sov_filter_clean_buf(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), min_size,
 				 &stored) < 0) {
 		sov_error_prefix("blob %s", git_oid_tostr_s(blob));
 		goto out;
@@ -150,7 +188,7 @@ static int smudge_in_place(const char *full, const char *path)
 	if (in < 0)
 		return sov_error_errno("%s", path);
 	if (sov_atomic_open(&a, full, -1) == 0) {
-		if (sov_filter_fd(SOV_FILTER_SMUDGE, in, a.fd) == 0)
+		if (sov_filter_fd(SOV_FILTER_SMUDGE, 0, in, a.fd) == 0)
 			ret = sov_atomic_commit(&a);
 		else
 			sov_error_prefix("%s", path);

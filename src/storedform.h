@@ -14,24 +14,46 @@
 #ifndef SOV_STOREDFORM_H
 #define SOV_STOREDFORM_H
 
+#include <stdint.h>
+
 #include <git2.h>
 
 #include "buf.h"
 
 /*
- * Append to `out`, one per line, the paths under `root` added or changed
- * from commit `base` (NULL: every path) to commit `head` whose blob is not
- * in stored form although the attributes of the working tree (then index)
- * say filter=sovsync.  Returns 0 or -1.
+ * Whether blob `id`, under filter=sovsync, is in the form the clean filter
+ * gives its content (filter.h, sovsync.filter.minSize = `min_size`): 1,
+ * 0, or -1 on error.  A plain blob is right below min_size and wrong from
+ * it up; a stored form is right, unless it is small and not a valid one
+ * (content that only starts like a stored form: clean wraps it), or,
+ * with `strict`, its content is below min_size (clean would store that
+ * plain now: `track --renormalize`).  Without `strict` such a blob, from
+ * before minSize or from a clone with another minSize, is left as it is:
+ * only its next edit stores it plain.  Reads the blob's size and first
+ * bytes; small stored forms are decoded whole.  An empty blob is right.
  */
-int sov_storedform_find_raw(git_repository *repo, const char *root, const git_oid *base,
-			    const git_oid *head, struct sov_buf *out);
+int sov_storedform_blob_ok(git_repository *repo, const git_oid *id, uint64_t min_size,
+			   int strict);
 
 /*
- * Write the stored form of blob `blob` as a new blob; its id in `out`.
- * Content already in stored form is kept as it is.  Returns 0 or -1.
+ * Append to `out`, one per line, the paths under `root` added or changed
+ * from commit `base` (NULL: every path) to commit `head` whose blob is not
+ * in the form clean gives (sov_storedform_blob_ok, not strict) although
+ * the attributes of the working tree (then index) say filter=sovsync: a
+ * file of min_size or more written unfiltered.  A small plain file (the
+ * web app's document) is in its form already and is never listed.
+ * Returns 0 or -1.
  */
-int sov_storedform_encode_blob(git_repository *repo, const git_oid *blob, git_oid *out);
+int sov_storedform_find_raw(git_repository *repo, const char *root, const git_oid *base,
+			    const git_oid *head, uint64_t min_size, struct sov_buf *out);
+
+/*
+ * Write the form clean gives blob `blob`'s content (filter.h, `min_size`)
+ * as a new blob; its id in `out`.  Content already in stored form is kept
+ * as it is.  Returns 0 or -1.
+ */
+int sov_storedform_encode_blob(git_repository *repo, const git_oid *blob, uint64_t min_size,
+			       git_oid *out);
 
 /*
  * The other way, for a clone made before the filter was configured (`git

@@ -127,7 +127,7 @@ test_random_file() {
 	python3 -c 'import random, sys
 r = random.Random(int(sys.argv[2])); sys.stdout.buffer.write(r.randbytes(int(sys.argv[1])))' "$2" "$3" >"$1"
 }
-test_random_file $CYCLE_BIN 300000 7
+test_random_file $CYCLE_BIN 1200000 7
 run git add -A
 run git commit -q -m "local: memories and vectors"
 run git push -q origin main

@@ -10,13 +10,18 @@ filter_config_global() {
 	git config --global filter.sovsync.clean "$SOVSYNC_BIN/sovsync clean %f" &&
 	git config --global filter.sovsync.smudge "$SOVSYNC_BIN/sovsync smudge %f" &&
 	git config --global filter.sovsync.required true &&
-	git config --global diff.sovsync.textconv "$SOVSYNC_BIN/sovsync cat"
+	git config --global diff.sovsync.textconv "$SOVSYNC_BIN/sovsync cat" &&
+	# These scripts test the stored form on small files: no plain below
+	# a size (sovsync.filter.minSize and its default are t1020's).
+	git config --global sovsync.filter.minSize 0
 }
 
 # use_oneshot_filters: for the rest of the test, a global config with only
 # the one-shot filter.sovsync.clean/smudge (no process).
 use_oneshot_filters() {
 	cat >"$TRASH/oneshot.gitconfig" <<-EOF &&
+	[sovsync "filter"]
+		minSize = 0
 	[filter "sovsync"]
 		clean = $SOVSYNC_BIN/sovsync clean %f
 		smudge = $SOVSYNC_BIN/sovsync smudge %f

@@ -5,6 +5,9 @@
 
 . "$(dirname "$0")/lib.sh"
 
+# Small files, stored in frames all the same (minSize is t1020's).
+git config --global sovsync.filter.minSize 0 || exit 1
+
 # pkt TEXT...: one text packet per argument; "--" is a flush packet.
 pkt() {
 	for a in "$@"; do

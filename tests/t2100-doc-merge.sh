@@ -261,12 +261,13 @@ test_expect_success 'merge-doc is plumbing with a full help text' '
 	grep "merge-doc" all
 '
 
-test_expect_success 'a document stored by the filter: merged as text, conflict ids are the stored blobs' '
+test_expect_success 'a document stored in frames (minSize 0): merged as text, conflict ids are the stored blobs' '
 	mkdir tf && cd tf &&
 	git init -q --bare remote.git &&
 	git clone -q remote.git a 2>/dev/null &&
 	git -C a config filter.sovsync.process "$SOVSYNC_BIN/sovsync filter-process" &&
 	git -C a config filter.sovsync.required true &&
+	git -C a config sovsync.filter.minSize 0 &&
 	mkdir -p a/shared/documents/ingested &&
 	echo "shared/documents/** merge=sovsync-doc filter=sovsync -text" >a/.gitattributes &&
 	printf "one\ntwo\nthree\nfour\nfive\n" >a/$DOC &&
@@ -275,6 +276,7 @@ test_expect_success 'a document stored by the filter: merged as text, conflict i
 	for c in a b; do
 		git -C $c config filter.sovsync.process "$SOVSYNC_BIN/sovsync filter-process" &&
 		git -C $c config filter.sovsync.required true &&
+		git -C $c config sovsync.filter.minSize 0 &&
 		git -C $c config merge.sovsync-doc.driver "sovsync merge-doc %O %A %B %P %L" || exit 1
 	done &&
 	git -C b checkout -q main &&

@@ -181,6 +181,7 @@ test_expect_success 'a commit run like a GUI client: env -i, no tty' '
 test_expect_success 'a file stored by the filter is described by its real content' '
 	test_repo rf &&
 	sovsync install --repo rf >/dev/null &&
+	git -C rf config sovsync.filter.minSize 100k &&
 	git -C rf add -A && test_tick && git -C rf commit -q -m layout &&
 	test_random_file rf/shared/documents/ingested/report.pdf 300000 5 &&
 	git -C rf add shared && test_tick && git -C rf commit -q -m pdf &&

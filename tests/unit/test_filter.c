@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static int add(void *ctx, const void *data, size_t len)
@@ -71,7 +72,7 @@ int main(void)
 
 	in = tmp_with(&a);
 	res = tmp_with(NULL);
-	ok(!sov_filter_fd(SOV_FILTER_CLEAN, fileno(in), fileno(res)), "clean fd to fd");
+	ok(!sov_filter_fd(SOV_FILTER_CLEAN, SOV_FILTER_MIN_SIZE_DEFAULT, fileno(in), fileno(res)), "clean fd to fd");
 	sov_buf_reset(&out);
 	lseek(fileno(res), 0, SEEK_SET);
 	ok(!sov_buf_read_fd(&out, fileno(res), "result") && out.len == first.len &&
@@ -82,11 +83,50 @@ int main(void)
 	in = tmp_with(&first);
 	res = fopen("/dev/full", "w");
 	if (res) {
-		ok(sov_filter_fd(SOV_FILTER_SMUDGE, fileno(in), fileno(res)) < 0 &&
+		ok(sov_filter_fd(SOV_FILTER_SMUDGE, 0, fileno(in), fileno(res)) < 0 &&
 		   strstr(sov_error_last(), "write failed"), "a full disk fails the smudge");
 		fclose(res);
 	}
 	fclose(in);
+
+	/* The small-file rule. */
+	f.min_size = 4096;
+	sov_buf_reset(&a);
+	sov_buf_addstr(&a, "# a note\nplain text\n");
+	ok(!run(&f, SOV_FILTER_CLEAN, &a, &stored) && stored.len == a.len &&
+	   !memcmp(stored.ptr, a.ptr, a.len), "below min_size: stored as it is");
+	ok(!run(&f, SOV_FILTER_SMUDGE, &stored, &out) && out.len == a.len, "and smudged back");
+	sov_buf_reset(&a);
+	sov_buf_add(&a, first.ptr, 8);		/* the magic, then not a stored form */
+	sov_buf_addstr(&a, "but only text follows");
+	ok(!run(&f, SOV_FILTER_CLEAN, &a, &stored) && stored.len != a.len &&
+	   sov_frame_is_encoded(stored.ptr, stored.len), "magic below min_size: wrapped");
+	ok(!run(&f, SOV_FILTER_SMUDGE, &stored, &out) && out.len == a.len &&
+	   !memcmp(out.ptr, a.ptr, a.len), "smudge gives it back byte for byte");
+	sov_buf_reset(&a);
+	sov_buf_add(&a, stored.ptr, stored.len);
+	ok(!run(&f, SOV_FILTER_CLEAN, &a, &out) && out.len == a.len &&
+	   !memcmp(out.ptr, a.ptr, a.len), "a valid small stored form is kept (idempotent)");
+	sov_buf_reset(&a);
+	sov_buf_add(&a, first.ptr, 5);		/* shorter than the magic */
+	ok(!run(&f, SOV_FILTER_CLEAN, &a, &stored) && stored.len == 5, "a magic prefix: plain");
+	sov_buf_reset(&a);
+	for (i = 0; i < 1000; i++)
+		sov_buf_addf(&a, "line %d\n", i);
+	ok(!run(&f, SOV_FILTER_CLEAN, &a, &stored) && sov_frame_is_encoded(stored.ptr, stored.len),
+	   "from min_size up: frames");
+	ok(sov_filter_stores_plain("", 0, 0), "empty content is the same in both forms");
+	ok(sov_filter_stores_plain("x", 1, 2) && !sov_filter_stores_plain("xx", 2, 2),
+	   "the threshold: below is plain, equal is not");
+	f.min_size = 0;
+	sov_buf_reset(&a);
+	sov_buf_addstr(&a, "tiny");
+	ok(!run(&f, SOV_FILTER_CLEAN, &a, &stored) && sov_frame_is_encoded(stored.ptr, stored.len),
+	   "min_size 0: every file in frames");
+	sov_buf_reset(&out);
+	ok(!sov_filter_clean_buf(a.ptr, a.len, 100, &out) && out.len == a.len,
+	   "clean_buf follows the rule");
+	sov_filter_release(&f);
 
 	sov_buf_release(&a);
 	sov_buf_release(&stored);

@@ -30,7 +30,7 @@ static void put(const char *rel, const char *text)
 
 static int verify(git_repository *repo, const git_oid *id, struct sov_buf *report)
 {
-	struct sov_manifest_opts opts = { "shared", "local", 0, NULL, NULL, NULL, NULL };
+	struct sov_manifest_opts opts = { "shared", "local", 0, NULL, NULL, NULL, NULL, NULL, NULL };
 
 	sov_buf_reset(report);
 	return sov_manifest_verify(repo, id, &opts, report);
@@ -38,7 +38,7 @@ static int verify(git_repository *repo, const git_oid *id, struct sov_buf *repor
 
 int main(void)
 {
-	struct sov_manifest_opts opts = { "shared", "local", 0, NULL, NULL, NULL, NULL };
+	struct sov_manifest_opts opts = { "shared", "local", 0, NULL, NULL, NULL, NULL, NULL, NULL };
 	struct sov_buf report = SOV_BUF_INIT, paths = SOV_BUF_INIT, data = SOV_BUF_INIT;
 	git_repository *repo = NULL;
 	git_oid c1, c2, c3;

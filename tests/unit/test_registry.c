@@ -54,7 +54,10 @@ static void test_hooks(void)
 		for (g = h + 1; g->name; g++)
 			ok(strcmp(h->name, g->name), "%s once", h->name);
 	}
-	ok(!sov_hook_find("pre-push"), "no row, no hook");
+	ok(!sov_hook_find("pre-receive"), "no row, no hook");
+	ok(sov_hook_find("pre-push")->may_refuse, "pre-push is the one hook that may refuse");
+	for (h = sov_hooks; h->name; h++)
+		ok(!h->may_refuse || !strcmp(h->name, "pre-push"), "%s: its status is ignored", h->name);
 }
 
 static void test_events(void)

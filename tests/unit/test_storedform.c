@@ -65,11 +65,11 @@ int main(void)
 	put_text("outside/x.md", "not under the root\n");
 	c1 = commit_all(repo, "web commit", 1700000000);
 
-	ok(sov_storedform_find_raw(repo, "shared", NULL, &c1, &raw) == 0, "find in a root commit");
+	ok(sov_storedform_find_raw(repo, "shared", NULL, &c1, 0, &raw) == 0, "find in a root commit");
 	is_str(raw.ptr, "shared/docs/a.md\n", "only the non-empty filtered file under the root");
 
 	a = blob_of(repo, &c1, "shared/docs/a.md");
-	ok(sov_storedform_encode_blob(repo, &a, &enc) == 0, "encode a blob");
+	ok(sov_storedform_encode_blob(repo, &a, 0, &enc) == 0, "encode a blob");
 	ok(git_blob_lookup(&blob, repo, &enc) == 0, "the encoded blob exists");
 	ok(blob && sov_frame_is_encoded(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)),
 	   "it is in stored form");
@@ -79,7 +79,7 @@ int main(void)
 		is_str(real.ptr, "written by the web app\n", "to the real content");
 	}
 	git_blob_free(blob);
-	ok(sov_storedform_encode_blob(repo, &enc, &again) == 0 && git_oid_equal(&enc, &again),
+	ok(sov_storedform_encode_blob(repo, &enc, 0, &again) == 0 && git_oid_equal(&enc, &again),
 	   "encoding the stored form keeps it");
 
 	/* The next commit: a.md now stored encoded, b.md arrives raw. */
@@ -87,13 +87,25 @@ int main(void)
 	put_text("shared/docs/b.md", "also from the web\n");
 	c2 = commit_all(repo, "second", 1700000060);
 	sov_buf_reset(&raw);
-	ok(sov_storedform_find_raw(repo, "shared", &c1, &c2, &raw) == 0, "find what arrived");
+	ok(sov_storedform_find_raw(repo, "shared", &c1, &c2, 0, &raw) == 0, "find what arrived");
 	is_str(raw.ptr, "shared/docs/b.md\n", "only the new raw file");
 	sov_buf_reset(&raw);
-	ok(sov_storedform_find_raw(repo, "shared", &c2, &c2, &raw) == 0, "nothing arrived");
+	ok(sov_storedform_find_raw(repo, "shared", &c2, &c2, 0, &raw) == 0, "nothing arrived");
 	is_int(raw.len, 0, "nothing listed");
 
-	ok(sov_storedform_find_raw(repo, "shared", &a, &c2, &raw) < 0, "a blob is no commit");
+	/* minSize: small plain files are in their form; small frames too, unless strict. */
+	sov_buf_reset(&raw);
+	ok(sov_storedform_find_raw(repo, "shared", NULL, &c2, 1024, &raw) == 0 && !raw.len,
+	   "below minSize nothing is raw");
+	ok(sov_storedform_blob_ok(repo, &a, 1024, 0) == 1, "a small plain blob is right");
+	ok(sov_storedform_blob_ok(repo, &a, 10, 0) == 0, "a plain blob from minSize up is not");
+	ok(sov_storedform_blob_ok(repo, &enc, 1024, 0) == 1, "a small frame is left alone");
+	ok(sov_storedform_blob_ok(repo, &enc, 1024, 1) == 0, "strict: it would be stored plain");
+	ok(sov_storedform_blob_ok(repo, &enc, 10, 1) == 1, "strict, above minSize: right");
+	ok(sov_storedform_encode_blob(repo, &a, 1024, &again) == 0 && git_oid_equal(&a, &again),
+	   "encoding below minSize keeps the plain blob");
+
+	ok(sov_storedform_find_raw(repo, "shared", &a, &c2, 0, &raw) < 0, "a blob is no commit");
 	ok(strstr(sov_error_last(), "commit") != NULL, "the error names the commit");
 
 	sov_buf_release(&raw);
