@@ -13,14 +13,13 @@
 static const struct {
 	const char *name;
 	sov_hook_fn fn;
-	int needs_repo;		/* 0: the handler opens nothing itself */
 } handlers[] = {
-	{ "pre-commit", sov_hook_pre_commit, 1 },
-	{ "pre-merge-commit", sov_hook_pre_commit, 1 },
-	{ "post-commit", sov_hook_post_commit, 1 },
-	{ "post-merge", sov_hook_post_merge, 1 },
-	{ "post-rewrite", sov_hook_post_rewrite, 1 },
-	{ "reference-transaction", sov_hook_reference_transaction, 1 },
+	{ "pre-commit", sov_hook_pre_commit },
+	{ "pre-merge-commit", sov_hook_pre_commit },
+	{ "post-commit", sov_hook_post_commit },
+	{ "post-merge", sov_hook_post_merge },
+	{ "post-rewrite", sov_hook_post_rewrite },
+	{ "reference-transaction", sov_hook_reference_transaction },
 };
 
 void sov_hook_drain_stdin(void)

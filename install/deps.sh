@@ -9,7 +9,8 @@
 set -eu
 
 build_pkgs="gcc make pkg-config git libgit2-dev libjansson-dev libzstd-dev
-libcurl4-openssl-dev libssl-dev perl python3 time man-db clang libclang-rt-dev lighttpd"
+libcurl4-openssl-dev libssl-dev perl python3 time man-db clang libclang-rt-dev lighttpd
+cppcheck"
 bench_pkgs="git-lfs zstd hyperfine"
 
 check=0
