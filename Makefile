@@ -194,8 +194,15 @@ CPPCHECK_FLAGS := -q -j$(PROVE_JOBS) --std=c11 -D_GNU_SOURCE -Isrc --library=pos
 	--enable=warning,style,performance,portability --inline-suppr --error-exitcode=1 \
 	--template='{file}:{line}: {severity}: {message} [{id}]'
 
+# Library code never prints: only the programs (src/cli*.c, filters/,
+# hooks/, merge-drivers/) write to stdout or stderr; the library leaves an
+# error (src/error.h) or hands a warning to sov_warn().
+LIB_PRINTS := '\<(printf|puts|putchar|perror|vprintf)[[:space:]]*\(|\<(fprintf|fputs|fputc|putc|vfprintf)[[:space:]]*\([[:space:]]*std(out|err)|\<(fwrite|fflush)[[:space:]]*\(.*\<std(out|err)\>|\<(dprintf|write)[[:space:]]*\([[:space:]]*[12][[:space:]]*,'
+
 lint: deps
 	$(CPPCHECK) $(CPPCHECK_FLAGS) $(LINT_DIRS)
+	@if grep -nE $(LIB_PRINTS) $(LIB_SRC); then \
+		echo "lint: library code prints (above); only programs may" >&2; exit 1; fi
 
 # The compilation database, written from this Makefile's own flags.
 compile_commands: compile_commands.json

@@ -6,6 +6,7 @@
  * each commit replayed by a rebase (where no follow-up is made).
  */
 #include "hooks.h"
+#include "cli.h"
 #include "error.h"
 #include "webhook.h"
 

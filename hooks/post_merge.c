@@ -7,6 +7,7 @@
  * `merge` webhook event is queued.
  */
 #include "hooks.h"
+#include "cli.h"
 #include "error.h"
 #include "webhook.h"
 

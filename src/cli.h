@@ -29,6 +29,12 @@ struct sov_cmd {
 #define SOV_EXIT_FAIL 1
 #define SOV_EXIT_USAGE 2
 
+/* Print "sovsync: <last error>" on stderr (one line) and clear it. */
+void sov_error_report(void);
+
+/* The warning routine (sov_warn_set_routine): "sovsync: <msg>" on stderr. */
+void sov_cli_print_warning(const char *msg);
+
 /* Print the command's usage to `out`. */
 void sov_cli_usage(FILE *out, const struct sov_cmd *cmd);
 

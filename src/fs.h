@@ -20,7 +20,7 @@ struct sov_atomic {
 	char *path;		/* owned */
 };
 
-#define SOV_ATOMIC_INIT { -1, NULL, NULL }
+#define SOV_ATOMIC_INIT { .fd = -1, .tmp_path = NULL, .path = NULL }
 
 /*
  * Start replacing `path`.  `mode` < 0 keeps the mode of an existing file,
@@ -100,8 +100,9 @@ int sov_fs_check_under(const char *top, const char *rel, enum sov_fs_want want);
 /*
  * Open the directory top/`reldir` ("" for top itself) component by
  * component as above, creating missing ones with SOV_FS_MKDIRS.  Returns an
- * O_DIRECTORY descriptor (the caller closes it), or -1; with errno ENOENT
- * (and a message) when a component is missing and not created.
+ * O_DIRECTORY descriptor (the caller closes it), or -1; with the error code
+ * SOV_ENOTFOUND when a component is missing and not created, SOV_EUNSAFE
+ * for a link, SOV_ESHAPE for a component that is not a directory.
  */
 int sov_fs_open_dir_under(const char *top, const char *reldir, unsigned flags);
 

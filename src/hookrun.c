@@ -687,7 +687,7 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw
 	 */
 	if (sov_manifest_stage_commit(h->repo, &followup, list.ptr) < 0)
 		goto out;
-	fprintf(stderr, "sovsync: manifest of %.12s refreshed in follow-up commit %.12s\n",
+	sov_warn("manifest of %.12s refreshed in follow-up commit %.12s",
 		head_hex, out.ptr);
 	mark_trusted(h, &followup);
 	ret = 0;
