@@ -26,7 +26,7 @@ struct sov_filter {
 	struct sov_frame_decoder *dec;
 };
 
-#define SOV_FILTER_INIT { SOV_FILTER_CLEAN, NULL, NULL }
+#define SOV_FILTER_INIT { .op = SOV_FILTER_CLEAN, .enc = NULL, .dec = NULL }
 
 /* Begin filtering one file; output goes to write(ctx, ...). */
 void sov_filter_start(struct sov_filter *f, enum sov_filter_op op,

@@ -57,7 +57,8 @@ struct sov_hookrun {
 	int is_installed;		/* <git common dir>/sovsync/install.json exists */
 };
 
-#define SOV_HOOKRUN_INIT { NULL, NULL, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, 0, 0 }
+#define SOV_HOOKRUN_INIT { .root = SOV_BUF_INIT, .source = SOV_BUF_INIT, \
+			   .conflicts = SOV_BUF_INIT, .index_file = SOV_BUF_INIT }
 
 /*
  * Open the repository the way a hook sees it (GIT_DIR, GIT_INDEX_FILE from

@@ -76,8 +76,8 @@ struct sov_sync_config {
 	int doc_stops;
 };
 
-#define SOV_SYNC_CONFIG_INIT { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, \
-			       SOV_BUF_INIT, 0, 0, 0 }
+#define SOV_SYNC_CONFIG_INIT { .root = SOV_BUF_INIT, .remote = SOV_BUF_INIT, \
+			       .branch = SOV_BUF_INIT, .source = SOV_BUF_INIT }
 
 /* Read the settings.  Returns 0, or -1 on an invalid value (key named). */
 int sov_sync_config_load(struct sov_config *cfg, struct sov_sync_config *out);
@@ -150,8 +150,9 @@ struct sov_sync_result {
 	struct sov_buf recovered;
 };
 
-#define SOV_SYNC_RESULT_INIT { SOV_SYNC_OK, 0, 0, "", 0, 0, 0, 0, 0, 0, \
-			       SOV_BUF_INIT, SOV_BUF_INIT, 0, SOV_BUF_INIT }
+#define SOV_SYNC_RESULT_INIT { .outcome = SOV_SYNC_OK, .commit = "", \
+			       .changes = SOV_BUF_INIT, .error = SOV_BUF_INIT, \
+			       .recovered = SOV_BUF_INIT }
 
 void sov_sync_result_release(struct sov_sync_result *res);
 
