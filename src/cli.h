@@ -61,7 +61,7 @@ extern const struct sov_cmd sov_cmd_verify;
 extern const struct sov_cmd sov_cmd_sync;
 extern const struct sov_cmd sov_cmd_watch;
 
-/* large-file filter: filters/ */
+/* large-file filter: src/cli_track.c (track, untrack), filters/ */
 extern const struct sov_cmd sov_cmd_track;
 extern const struct sov_cmd sov_cmd_untrack;
 extern const struct sov_cmd sov_cmd_cat;
@@ -69,7 +69,7 @@ extern const struct sov_cmd sov_cmd_filter_process;
 extern const struct sov_cmd sov_cmd_clean;
 extern const struct sov_cmd sov_cmd_smudge;
 
-/* merge drivers and conflicts: merge-drivers/ */
+/* merge drivers: merge-drivers/; conflicts and resolve: src/cli_conflicts.c */
 extern const struct sov_cmd sov_cmd_merge_memories;
 extern const struct sov_cmd sov_cmd_merge_state;
 extern const struct sov_cmd sov_cmd_merge_index;

@@ -47,7 +47,4 @@ const char *sov_filter_op_name(enum sov_filter_op op);
  */
 int sov_filter_fd(enum sov_filter_op op, int in, int out);
 
-/* A sov_frame_write_fn writing to the file descriptor `*(int *)ctx`. */
-int sov_filter_write_fd(void *ctx, const void *data, size_t len);
-
 #endif

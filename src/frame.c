@@ -69,7 +69,7 @@ int sov_frame_is_encoded(const void *data, size_t len)
 	return len >= SOV_FRAME_MAGIC_SIZE && !memcmp(data, magic, SOV_FRAME_MAGIC_SIZE);
 }
 
-int sov_frame_default_threads(void)
+static int default_threads(void)
 {
 	const char *env = getenv("SOVSYNC_FILTER_THREADS");
 	long n;
@@ -165,7 +165,7 @@ struct sov_frame_encoder *sov_frame_encoder_new(int threads, sov_frame_write_fn 
 {
 	struct sov_frame_encoder *enc = sov_calloc(1, sizeof(*enc));
 
-	enc->threads = threads < 1 ? sov_frame_default_threads() : threads;
+	enc->threads = threads < 1 ? default_threads() : threads;
 	enc->cctx = sov_calloc((size_t)enc->threads, sizeof(*enc->cctx));
 	sov_buf_init(&enc->in, 0);
 	sov_buf_init(&enc->out, 0);

@@ -356,7 +356,12 @@ fail:
 	return -1;
 }
 
-int sov_fs_read_at(int dirfd, const char *name, const char *what, struct sov_buf *out)
+/*
+ * Read the regular file `name` in the directory `dirfd` (no link followed)
+ * into `out` (appended).  Returns 0, 1 when it does not exist, or -1
+ * (a link, a directory, a read error); messages name `what`.
+ */
+static int read_at(int dirfd, const char *name, const char *what, struct sov_buf *out)
 {
 	struct stat st;
 	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -507,7 +512,7 @@ int sov_fs_read_under(const char *top, const char *rel, struct sov_buf *out)
 		sov_error_clear();	/* absent: not an error here */
 		return 1;
 	}
-	ret = sov_fs_read_at(fd, base, rel, out);
+	ret = read_at(fd, base, rel, out);
 	close(fd);
 	return ret;
 }

@@ -107,13 +107,6 @@ int sov_fs_check_under(const char *top, const char *rel, enum sov_fs_want want);
 int sov_fs_open_dir_under(const char *top, const char *reldir, unsigned flags);
 
 /*
- * Read the regular file `name` in the directory `dirfd` (no link followed)
- * into `out` (appended).  Returns 0, 1 when it does not exist, or -1
- * (a link, a directory, a read error); messages name `what`.
- */
-int sov_fs_read_at(int dirfd, const char *name, const char *what, struct sov_buf *out);
-
-/*
  * Replace `name` in the directory `dirfd` atomically: the temporary file
  * is made in that same directory and renamed over `name` there
  * (renameat(2)), so the write lands in the directory the descriptor holds
@@ -123,7 +116,11 @@ int sov_fs_read_at(int dirfd, const char *name, const char *what, struct sov_buf
 int sov_fs_replace_at(int dirfd, const char *name, const char *what,
 		      const void *data, size_t len, int mode, unsigned flags);
 
-/* Read top/rel (sov_fs_read_at after sov_fs_open_dir_under): 0, 1 absent, -1. */
+/*
+ * Read the regular file top/rel (no link followed, sov_fs_open_dir_under
+ * for its directory) into `out` (appended).  Returns 0, 1 when it does not
+ * exist, or -1 (a link, a directory, a read error).
+ */
 int sov_fs_read_under(const char *top, const char *rel, struct sov_buf *out);
 
 /*

@@ -466,8 +466,7 @@ int sov_hookrun_post_commit(struct sov_hookrun *h)
 		mark_trusted(h, &head);
 		return 0;
 	}
-	return sov_hookrun_ensure_fresh(h, has_parent ? NULL : &parent, NULL,
-					may_follow_up(h->repo));
+	return ensure_fresh(h, has_parent ? NULL : &parent, NULL, may_follow_up(h->repo), 0);
 }
 
 /*
@@ -698,12 +697,6 @@ out:
 	sov_buf_release(&adate);
 	sov_buf_release(&out);
 	return ret;
-}
-
-int sov_hookrun_ensure_fresh(struct sov_hookrun *h, const git_oid *base,
-			     const git_oid *other, int may_commit)
-{
-	return ensure_fresh(h, base, other, may_commit, 0);
 }
 
 /*

@@ -76,14 +76,6 @@ int sov_hookrun_post_merge(struct sov_hookrun *h, int is_squash);
 int sov_hookrun_post_rewrite(struct sov_hookrun *h, const char *kind);
 
 /*
- * Make HEAD's manifest fresh: check it against `base` (trusted; NULL checks
- * every file) and `other`, and commit a follow-up when it is stale and
- * `may_commit`.  Returns 0 (fresh, repaired, or repair not allowed now) or -1.
- */
-int sov_hookrun_ensure_fresh(struct sov_hookrun *h, const git_oid *base,
-			     const git_oid *other, int may_commit);
-
-/*
  * Before a push (`sovsync sync`) in a repository where sovsync is
  * installed, that HEAD's manifest is true.  When the
  * hooks Git runs are not sovsync's in working order (sov_hookinst_check),
