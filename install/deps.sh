@@ -11,7 +11,7 @@ set -eu
 
 build_pkgs="gcc make pkg-config git libgit2-dev libjansson-dev libzstd-dev
 libcurl4-openssl-dev libssl-dev perl python3 time man-db clang libclang-rt-dev lighttpd
-libmicrohttpd-dev chromium curl"
+libmicrohttpd-dev chromium curl cppcheck"
 bench_pkgs="git-lfs zstd hyperfine"
 
 check=0

@@ -16,7 +16,8 @@ char sov_buf__empty[1];
 
 static void die_oom(size_t size)
 {
-	fprintf(stderr, "sovsync: out of memory (allocating %zu bytes)\n", size);
+	/* sov_warn formats on the stack: it needs no memory. */
+	sov_warn("out of memory (allocating %zu bytes)", size);
 	abort();
 }
 

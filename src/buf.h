@@ -26,7 +26,7 @@ struct sov_buf {
 };
 
 extern char sov_buf__empty[];
-#define SOV_BUF_INIT { sov_buf__empty, 0, 0 }
+#define SOV_BUF_INIT { .ptr = sov_buf__empty, .len = 0, .alloc = 0 }
 
 void sov_buf_init(struct sov_buf *buf, size_t hint);
 

@@ -310,6 +310,8 @@ int main(int argc, char **argv)
 
 	/* A closed pipe (git stopped reading) must be a write error, not death. */
 	signal(SIGPIPE, SIG_IGN);
+	/* The library's warnings are printed here, by the program. */
+	sov_warn_set_routine(sov_cli_print_warning);
 
 	ret = run(argc, argv, &slot, &name);
 	if (fflush(stdout) || ferror(stdout)) {

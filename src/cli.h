@@ -32,6 +32,12 @@ struct sov_cmd {
 #define SOV_EXIT_FAIL 1
 #define SOV_EXIT_USAGE 2
 
+/* Print "sovsync: <last error>" on stderr (one line) and clear it. */
+void sov_error_report(void);
+
+/* The warning routine (sov_warn_set_routine): "sovsync: <msg>" on stderr. */
+void sov_cli_print_warning(const char *msg);
+
 /* Print the command's usage to `out`. */
 void sov_cli_usage(FILE *out, const struct sov_cmd *cmd);
 
@@ -76,7 +82,7 @@ extern const struct sov_cmd sov_cmd_doctor;
 extern const struct sov_cmd sov_cmd_sync;
 extern const struct sov_cmd sov_cmd_watch;
 
-/* large-file filter: filters/ */
+/* large-file filter: src/cli_track.c (track, untrack), filters/ */
 extern const struct sov_cmd sov_cmd_track;
 extern const struct sov_cmd sov_cmd_untrack;
 extern const struct sov_cmd sov_cmd_cat;

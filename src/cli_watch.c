@@ -18,6 +18,12 @@ static int duration_opt(const char *arg, const char *name, int64_t *ms)
 	return sov_duration_parse(arg + n + 1, 1000, ms) < 0 ? -1 : 1;
 }
 
+/* A cycle's line, as the watcher reports it (opts.report). */
+static void print_cycle_line(const char *line)
+{
+	fprintf(stderr, "sovsync watch: %s\n", line);
+}
+
 static int cmd_watch(int argc, char **argv)
 {
 	struct sov_ctx ctx = SOV_CTX_INIT;
@@ -55,6 +61,7 @@ static int cmd_watch(int argc, char **argv)
 	opts.scan_interval_ms = ctx.set.scan_interval_ms;
 	opts.backoff_max_ms = ctx.set.backoff_max_ms;
 	opts.quiet = quiet;
+	opts.report = print_cycle_line;
 	/* Options override the config. */
 	if (debounce >= 0)
 		opts.debounce_ms = debounce;

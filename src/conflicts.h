@@ -72,7 +72,7 @@ struct sov_conflicts {
 	size_t nr, alloc;
 };
 
-#define SOV_CONFLICTS_INIT { NULL, 0, 0 }
+#define SOV_CONFLICTS_INIT { .items = NULL, .nr = 0, .alloc = 0 }
 
 /* Free what an entry owns (the struct itself is the caller's). */
 void sov_conflict_release(struct sov_conflict *c);

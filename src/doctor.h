@@ -61,7 +61,7 @@ struct sov_doctor {
 	size_t n, alloc;
 };
 
-#define SOV_DOCTOR_INIT { NULL, 0, 0 }
+#define SOV_DOCTOR_INIT { .items = NULL, .n = 0, .alloc = 0 }
 
 struct sov_doctor_opts {
 	/*

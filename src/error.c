@@ -14,8 +14,9 @@
 
 static _Thread_local char last_msg[SOV_ERROR_MAX];
 static _Thread_local int has_msg;
+static _Thread_local enum sov_error_code last_code;
 
-static void vset(const char *suffix, const char *fmt, va_list ap)
+static void vset(enum sov_error_code code, const char *suffix, const char *fmt, va_list ap)
 {
 	size_t n;
 
@@ -25,6 +26,7 @@ static void vset(const char *suffix, const char *fmt, va_list ap)
 		snprintf(last_msg + n, sizeof(last_msg) - n, ": %s", suffix);
 	}
 	has_msg = 1;
+	last_code = code;
 }
 
 int sov_error(const char *fmt, ...)
@@ -32,9 +34,34 @@ int sov_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vset(NULL, fmt, ap);
+	vset(SOV_EGENERIC, NULL, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+int sov_error_set(enum sov_error_code code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset(code == SOV_OK ? SOV_EGENERIC : code, NULL, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static enum sov_error_code errno_code(int err)
+{
+	switch (err) {
+	case ENOENT:
+	case ENOTDIR:
+		return SOV_ENOTFOUND;
+	case EEXIST:
+		return SOV_EEXISTS;
+	case ELOOP:
+		return SOV_EUNSAFE;
+	default:
+		return SOV_EIO;
+	}
 }
 
 int sov_error_errno(const char *fmt, ...)
@@ -43,7 +70,7 @@ int sov_error_errno(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vset(strerror(saved), fmt, ap);
+	vset(errno_code(saved), strerror(saved), fmt, ap);
 	va_end(ap);
 	errno = saved;
 	return -1;
@@ -55,7 +82,7 @@ int sov_error_git(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vset(e && e->message ? e->message : "unknown libgit2 error", fmt, ap);
+	vset(SOV_EGENERIC, e && e->message ? e->message : "unknown libgit2 error", fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -74,6 +101,8 @@ int sov_error_prefix(const char *fmt, ...)
 	n = msg.len < sizeof(last_msg) - 1 ? msg.len : sizeof(last_msg) - 1;
 	memcpy(last_msg, msg.ptr, n);
 	last_msg[n] = '\0';
+	if (!has_msg)
+		last_code = SOV_EGENERIC;
 	has_msg = 1;
 	sov_buf_release(&msg);
 	return -1;
@@ -84,6 +113,28 @@ const char *sov_error_last(void)
 	return has_msg ? last_msg : "unknown error";
 }
 
+enum sov_error_code sov_error_code(void)
+{
+	return has_msg ? last_code : SOV_OK;
+}
+
+const char *sov_error_code_name(enum sov_error_code code)
+{
+	switch (code) {
+	case SOV_OK: return "OK";
+	case SOV_EGENERIC: return "EGENERIC";
+	case SOV_ENOTFOUND: return "ENOTFOUND";
+	case SOV_EEXISTS: return "EEXISTS";
+	case SOV_ELOCKED: return "ELOCKED";
+	case SOV_EINVALID: return "EINVALID";
+	case SOV_ESHAPE: return "ESHAPE";
+	case SOV_ECONFLICT: return "ECONFLICT";
+	case SOV_EIO: return "EIO";
+	case SOV_EUNSAFE: return "EUNSAFE";
+	}
+	return "E?";
+}
+
 int sov_error_isset(void)
 {
 	return has_msg;
@@ -92,13 +143,16 @@ int sov_error_isset(void)
 void sov_error_clear(void)
 {
 	has_msg = 0;
+	last_code = SOV_OK;
 	last_msg[0] = '\0';
 }
 
-void sov_error_report(void)
+/* Set once by the program before any thread starts; see error.h. */
+static sov_warn_fn warn_routine;
+
+void sov_warn_set_routine(sov_warn_fn fn)
 {
-	fprintf(stderr, "sovsync: %s\n", sov_error_last());
-	sov_error_clear();
+	warn_routine = fn;
 }
 
 void sov_warn(const char *fmt, ...)
@@ -106,8 +160,10 @@ void sov_warn(const char *fmt, ...)
 	char msg[SOV_ERROR_MAX];
 	va_list ap;
 
+	if (!warn_routine)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "sovsync: %s\n", msg);
+	warn_routine(msg);
 }

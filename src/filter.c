@@ -204,7 +204,8 @@ const char *sov_filter_op_name(enum sov_filter_op op)
 	return op == SOV_FILTER_CLEAN ? "clean" : "smudge";
 }
 
-int sov_filter_write_fd(void *ctx, const void *data, size_t len)
+/* A sov_frame_write_fn writing to the file descriptor `*(int *)ctx`. */
+static int write_fd(void *ctx, const void *data, size_t len)
 {
 	return sov_fs_write_all(*(int *)ctx, data, len, "standard output");
 }
@@ -216,7 +217,7 @@ int sov_filter_fd(enum sov_filter_op op, uint64_t min_size, int in, int out)
 	int ret = -1;
 
 	f.min_size = min_size;
-	sov_filter_start(&f, op, sov_filter_write_fd, &out);
+	sov_filter_start(&f, op, write_fd, &out);
 	for (;;) {
 		ssize_t n = read(in, buf, 256 * 1024);
 

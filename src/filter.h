@@ -46,8 +46,8 @@ struct sov_filter {
 	struct sov_progress progress;	/* of the current file, see below */
 };
 
-#define SOV_FILTER_INIT { SOV_FILTER_CLEAN, NULL, NULL, SOV_FILTER_MIN_SIZE_DEFAULT, \
-			  SOV_BUF_INIT, 0, NULL, NULL, SOV_PROGRESS_INIT }
+#define SOV_FILTER_INIT { .op = SOV_FILTER_CLEAN, .min_size = SOV_FILTER_MIN_SIZE_DEFAULT, \
+			  .small = SOV_BUF_INIT, .progress = SOV_PROGRESS_INIT }
 
 /*
  * Show the progress of the current file (after sov_filter_start), Git's
@@ -113,8 +113,5 @@ const char *sov_filter_op_name(enum sov_filter_op op);
  * Errors are not prefixed with a path.  0 or -1.
  */
 int sov_filter_fd(enum sov_filter_op op, uint64_t min_size, int in, int out);
-
-/* A sov_frame_write_fn writing to the file descriptor `*(int *)ctx`. */
-int sov_filter_write_fd(void *ctx, const void *data, size_t len);
 
 #endif

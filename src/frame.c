@@ -69,7 +69,7 @@ int sov_frame_is_encoded(const void *data, size_t len)
 	return len >= SOV_FRAME_MAGIC_SIZE && !memcmp(data, magic, SOV_FRAME_MAGIC_SIZE);
 }
 
-int sov_frame_default_threads(void)
+static int default_threads(void)
 {
 	const char *env = getenv("SOVSYNC_FILTER_THREADS");
 	long n;
@@ -78,7 +78,7 @@ int sov_frame_default_threads(void)
 		char *end;
 
 		n = strtol(env, &end, 10);
-		if (!*end && n >= 1 && n <= 64)
+		if (!*end && n >= 1 && n <= SOV_FRAME_MAX_THREADS)
 			return (int)n;
 	}
 	n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -166,7 +166,7 @@ struct sov_frame_encoder *sov_frame_encoder_new(int threads, sov_frame_write_fn 
 {
 	struct sov_frame_encoder *enc = sov_calloc(1, sizeof(*enc));
 
-	enc->threads = threads < 1 ? sov_frame_default_threads() : threads;
+	enc->threads = threads < 1 ? default_threads() : threads;
 	enc->cctx = sov_calloc((size_t)enc->threads, sizeof(*enc->cctx));
 	sov_buf_init(&enc->in, 0);
 	sov_buf_init(&enc->out, 0);
@@ -210,13 +210,17 @@ void sov_frame_encoder_free(struct sov_frame_encoder *enc)
 /* Run the batch's jobs on up to enc->threads threads (this one included). */
 static int run_jobs(struct sov_frame_encoder *enc)
 {
-	struct worker workers[64];
-	pthread_t tids[64];
-	int started[64] = { 0 };
+	struct worker workers[SOV_FRAME_MAX_THREADS] = { { 0 } };
+	pthread_t tids[SOV_FRAME_MAX_THREADS];
+	int started[SOV_FRAME_MAX_THREADS] = { 0 };
 	int i, nthreads = enc->threads;
 
 	if ((size_t)nthreads > enc->njobs)
 		nthreads = (int)enc->njobs;
+	if (nthreads > SOV_FRAME_MAX_THREADS)
+		nthreads = SOV_FRAME_MAX_THREADS;
+	if (nthreads < 1)
+		nthreads = 1;	/* this thread, which finds no job */
 	for (i = 0; i < nthreads; i++) {
 		if (!enc->cctx[i] && !(enc->cctx[i] = new_cctx()))
 			return -1;

@@ -40,17 +40,16 @@ typedef int (*sov_frame_write_fn)(void *ctx, const void *data, size_t len);
 /* 1 if `data` starts with a sovsync header (its magic), else 0. */
 int sov_frame_is_encoded(const void *data, size_t len);
 
-/*
- * Threads the encoder uses by default: SOVSYNC_FILTER_THREADS if set (1-64),
- * else the number of online CPUs, at most 8.  Output never depends on it.
- */
-int sov_frame_default_threads(void);
+/* The most threads an encoder runs; more asked for are clamped to it. */
+#define SOV_FRAME_MAX_THREADS 64
 
 struct sov_frame_encoder;
 
 /*
  * A streaming encoder writing to `write(ctx, ...)`.  `threads` < 1 means
- * the default.  Free with sov_frame_encoder_free().
+ * the default: SOVSYNC_FILTER_THREADS if set (1-64), else the number of
+ * online CPUs, at most 8; more than SOV_FRAME_MAX_THREADS run that many.
+ * The output never depends on the number of threads.  Free with sov_frame_encoder_free().
  */
 struct sov_frame_encoder *sov_frame_encoder_new(int threads, sov_frame_write_fn write,
 						void *ctx);

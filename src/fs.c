@@ -256,16 +256,17 @@ int sov_fs_check_relpath(const char *rel)
 	const char *s = rel;
 
 	if (!*rel)
-		return sov_error("an empty path");
+		return sov_error_set(SOV_EUNSAFE, "an empty path");
 	if (*rel == '/')
-		return sov_error("%s: an absolute path, not a path inside the work tree", rel);
+		return sov_error_set(SOV_EUNSAFE,
+				     "%s: an absolute path, not a path inside the work tree", rel);
 	for (;;) {
 		const char *e = strchrnul(s, '/');
 		size_t n = (size_t)(e - s);
 
 		if (!n || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
-			return sov_error("%s: not a plain path inside the work tree "
-					 "(an empty, '.' or '..' component)", rel);
+			return sov_error_set(SOV_EUNSAFE, "%s: not a plain path inside the "
+					     "work tree (an empty, '.' or '..' component)", rel);
 		if (!*e)
 			return 0;
 		s = e + 1;
@@ -290,14 +291,15 @@ static int refuse_entry(int dirfd, const char *name, const char *what, size_t n,
 	} else if (S_ISLNK(st.st_mode)) {
 		len = readlinkat(dirfd, name, target, sizeof(target) - 1);
 		target[len < 0 ? 0 : len] = '\0';
-		sov_error("%.*s: a symbolic link (to %s); sovsync reads and writes only "
-			  "inside the work tree, never through a link", (int)n, what, target);
+		sov_error_set(SOV_EUNSAFE, "%.*s: a symbolic link (to %s); sovsync reads and "
+			      "writes only inside the work tree, never through a link",
+			      (int)n, what, target);
 	} else if (want == SOV_FS_DIR && !S_ISDIR(st.st_mode)) {
-		sov_error("%.*s: not a directory", (int)n, what);
+		sov_error_set(SOV_ESHAPE, "%.*s: not a directory", (int)n, what);
 	} else if (want == SOV_FS_FILE && S_ISDIR(st.st_mode)) {
-		sov_error("%.*s: a directory, not a file", (int)n, what);
+		sov_error_set(SOV_ESHAPE, "%.*s: a directory, not a file", (int)n, what);
 	} else if (want == SOV_FS_FILE && !S_ISREG(st.st_mode)) {
-		sov_error("%.*s: not a regular file", (int)n, what);
+		sov_error_set(SOV_ESHAPE, "%.*s: not a regular file", (int)n, what);
 	} else {
 		errno = err;
 		sov_error_errno("%.*s", (int)n, what);
@@ -354,7 +356,12 @@ fail:
 	return -1;
 }
 
-int sov_fs_read_at(int dirfd, const char *name, const char *what, struct sov_buf *out)
+/*
+ * Read the regular file `name` in the directory `dirfd` (no link followed)
+ * into `out` (appended).  Returns 0, 1 when it does not exist, or -1
+ * (a link, a directory, a read error); messages name `what`.
+ */
+static int read_at(int dirfd, const char *name, const char *what, struct sov_buf *out)
 {
 	struct stat st;
 	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -464,7 +471,7 @@ static int open_parent_under(const char *top, const char *rel, unsigned flags,
 		return -1;
 	*base = split_rel(rel, &dir);
 	fd = sov_fs_open_dir_under(top, dir.ptr, flags & SOV_FS_MKDIRS);
-	*missing = fd < 0 && errno == ENOENT;
+	*missing = fd < 0 && sov_error_code() == SOV_ENOTFOUND;
 	sov_buf_release(&dir);
 	return fd;
 }
@@ -505,7 +512,7 @@ int sov_fs_read_under(const char *top, const char *rel, struct sov_buf *out)
 		sov_error_clear();	/* absent: not an error here */
 		return 1;
 	}
-	ret = sov_fs_read_at(fd, base, rel, out);
+	ret = read_at(fd, base, rel, out);
 	close(fd);
 	return ret;
 }

@@ -20,7 +20,7 @@ struct sov_atomic {
 	char *path;		/* owned */
 };
 
-#define SOV_ATOMIC_INIT { -1, NULL, NULL }
+#define SOV_ATOMIC_INIT { .fd = -1, .tmp_path = NULL, .path = NULL }
 
 /*
  * Start replacing `path`.  `mode` < 0 keeps the mode of an existing file,
@@ -100,17 +100,11 @@ int sov_fs_check_under(const char *top, const char *rel, enum sov_fs_want want);
 /*
  * Open the directory top/`reldir` ("" for top itself) component by
  * component as above, creating missing ones with SOV_FS_MKDIRS.  Returns an
- * O_DIRECTORY descriptor (the caller closes it), or -1; with errno ENOENT
- * (and a message) when a component is missing and not created.
+ * O_DIRECTORY descriptor (the caller closes it), or -1; with the error code
+ * SOV_ENOTFOUND when a component is missing and not created, SOV_EUNSAFE
+ * for a link, SOV_ESHAPE for a component that is not a directory.
  */
 int sov_fs_open_dir_under(const char *top, const char *reldir, unsigned flags);
-
-/*
- * Read the regular file `name` in the directory `dirfd` (no link followed)
- * into `out` (appended).  Returns 0, 1 when it does not exist, or -1
- * (a link, a directory, a read error); messages name `what`.
- */
-int sov_fs_read_at(int dirfd, const char *name, const char *what, struct sov_buf *out);
 
 /*
  * Replace `name` in the directory `dirfd` atomically: the temporary file
@@ -122,7 +116,11 @@ int sov_fs_read_at(int dirfd, const char *name, const char *what, struct sov_buf
 int sov_fs_replace_at(int dirfd, const char *name, const char *what,
 		      const void *data, size_t len, int mode, unsigned flags);
 
-/* Read top/rel (sov_fs_read_at after sov_fs_open_dir_under): 0, 1 absent, -1. */
+/*
+ * Read the regular file top/rel (no link followed, sov_fs_open_dir_under
+ * for its directory) into `out` (appended).  Returns 0, 1 when it does not
+ * exist, or -1 (a link, a directory, a read error).
+ */
 int sov_fs_read_under(const char *top, const char *rel, struct sov_buf *out);
 
 /*

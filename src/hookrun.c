@@ -465,8 +465,7 @@ int sov_hookrun_post_commit(struct sov_hookrun *h)
 		mark_trusted(h, &head);
 		return 0;
 	}
-	return sov_hookrun_ensure_fresh(h, has_parent ? NULL : &parent, NULL,
-					may_follow_up(h->repo));
+	return ensure_fresh(h, has_parent ? NULL : &parent, NULL, may_follow_up(h->repo), 0);
 }
 
 /*
@@ -691,7 +690,7 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw
 	 */
 	if (sov_manifest_stage_commit(h->repo, &followup, list.ptr) < 0)
 		goto out;
-	fprintf(stderr, "sovsync: manifest of %.12s refreshed in follow-up commit %.12s\n",
+	sov_warn("manifest of %.12s refreshed in follow-up commit %.12s",
 		head_hex, out.ptr);
 	mark_trusted(h, &followup);
 	ret = 0;
@@ -702,12 +701,6 @@ out:
 	sov_buf_release(&adate);
 	sov_buf_release(&out);
 	return ret;
-}
-
-int sov_hookrun_ensure_fresh(struct sov_hookrun *h, const git_oid *base,
-			     const git_oid *other, int may_commit)
-{
-	return ensure_fresh(h, base, other, may_commit, 0);
 }
 
 /*

@@ -59,7 +59,7 @@ struct sov_hookrun {
 	uint64_t min_size;		/* sovsync.filter.minSize */
 };
 
-#define SOV_HOOKRUN_INIT { NULL, NULL, SOV_BUF_INIT, SOV_BUF_INIT, 0, 0, 0 }
+#define SOV_HOOKRUN_INIT { .conflicts = SOV_BUF_INIT, .index_file = SOV_BUF_INIT }
 
 /*
  * Start the hooks' work in the repository of `ctx` (opened by the entry
@@ -76,14 +76,6 @@ int sov_hookrun_pre_commit(struct sov_hookrun *h);
 int sov_hookrun_post_commit(struct sov_hookrun *h);
 int sov_hookrun_post_merge(struct sov_hookrun *h, int is_squash);
 int sov_hookrun_post_rewrite(struct sov_hookrun *h, const char *kind);
-
-/*
- * Make HEAD's manifest fresh: check it against `base` (trusted; NULL checks
- * every file) and `other`, and commit a follow-up when it is stale and
- * `may_commit`.  Returns 0 (fresh, repaired, or repair not allowed now) or -1.
- */
-int sov_hookrun_ensure_fresh(struct sov_hookrun *h, const git_oid *base,
-			     const git_oid *other, int may_commit);
 
 /*
  * Before a push (`sovsync sync`) in a repository where sovsync is

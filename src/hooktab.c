@@ -65,8 +65,8 @@ static int post_commit(struct sov_hookrun *h, int argc, char **argv)
 
 	if (sov_hookrun_post_commit(h) < 0) {
 		/* The manifest trouble is reported; the event still goes out. */
-		sov_error_prefix("post-commit hook");
-		sov_error_report();
+		sov_warn("post-commit hook: %s", sov_error_last());
+		sov_error_clear();
 	}
 	return sov_webhook_emit(h->repo, "commit", has_before ? before : NULL, NULL);
 }
@@ -85,8 +85,8 @@ static int post_merge(struct sov_hookrun *h, int argc, char **argv)
 
 	if (sov_hookrun_post_merge(h, is_squash) < 0) {
 		/* The manifest trouble is reported; the event still goes out. */
-		sov_error_prefix("post-merge hook");
-		sov_error_report();
+		sov_warn("post-merge hook: %s", sov_error_last());
+		sov_error_clear();
 	}
 	/* A squash merge committed nothing: no event until its commit. */
 	if (is_squash)
@@ -162,7 +162,7 @@ static int pre_push(struct sov_hookrun *h, int argc, char **argv)
 		while (*p) {
 			const char *nl = strchrnul(p, '\n');
 
-			fprintf(stderr, "sovsync: %.*s\n", (int)(nl - p), p);
+			sov_warn("%.*s", (int)(nl - p), p);
 			p = *nl ? nl + 1 : nl;
 		}
 	}

@@ -104,8 +104,8 @@ int sov_jdriver_run(const struct sov_jpolicy *policy, const char *base,
 		    const char *ours, const char *theirs, const char *path)
 {
 	const char *files[3] = { base, ours, theirs };
-	struct version v[3] = { { SOV_BUF_INIT, 0, 0 }, { SOV_BUF_INIT, 0, 0 },
-				{ SOV_BUF_INIT, 0, 0 } };
+	struct version v[3] = { { .text = SOV_BUF_INIT }, { .text = SOV_BUF_INIT },
+				{ .text = SOV_BUF_INIT } };
 	const char *doc[3];
 	size_t len[3];
 	struct sov_buf out = SOV_BUF_INIT;

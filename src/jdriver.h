@@ -5,17 +5,20 @@
  * Git's merge-driver contract (gitattributes(5)): %O, %A and %B are
  * temporary files holding the base, ours and theirs; the driver leaves the
  * result in %A and exits 0 (clean) or 1 (conflict).  %P is the path in the
- * repository, used in messages.  The drivers always resolve, so the only
- * failure is a side that cannot be read; then %A is left exactly as it was
- * and Git records an ordinary conflict, losing nothing.
+ * repository, used in messages.  The drivers resolve every difference
+ * between valid documents; they fail only on a side that cannot be read
+ * (or decoded from the filter's stored form), is not JSON, or holds a value
+ * of the wrong shape where the policy wants a collection, and when %A
+ * cannot be written.  Then %A is left exactly as it was and Git records an
+ * ordinary conflict, losing nothing.
  *
  * A base that does not parse (the virtual base of a criss-cross merge may
- * hold conflict markers) or is empty (add/add) gives a two-way merge.
+ * hold conflict markers) or is absent gives a two-way merge.
  *
  * All reading of the three versions goes through one function, and all
  * writing of the result through another (jdriver.c: read_version,
- * write_result), so that content Git hands over in the filter's stored
- * form can be decoded and encoded back at exactly one place.
+ * sov_jdriver_replace), so that content Git hands over in the filter's
+ * stored form can be decoded and encoded back at exactly one place.
  */
 #ifndef SOV_JDRIVER_H
 #define SOV_JDRIVER_H
@@ -33,8 +36,8 @@ int sov_jdriver_run(const struct sov_jpolicy *policy, const char *base,
 /*
  * Replace %A (`file`) with `len` bytes of `data`, atomically, for every
  * merge driver; with `encode` set (ours came in the filter's stored form)
- * the bytes are stored in that form, as the clean filter would have.  The temporary file is made in the repository's git
- * directory, not beside %A: Git creates %A in the top of the work tree,
+ * the bytes are stored in that form, as the clean filter would have.  The
+ * temporary file is made in the repository's git directory, not beside %A: Git creates %A in the top of the work tree,
  * and a driver killed between creating its temporary and renaming it
  * (kill -9, the OOM killer, Ctrl-C reaching the whole process group) would
  * leave there a file that the user's next `git add -A` commits.  In the

@@ -133,7 +133,7 @@ static int shape_error(struct sov_jmerge *m, int side, const char *fmt, ...)
 	va_list ap;
 
 	/* A syntax error further on is the better message. */
-	if (side_error(m, side) < 0 && strstr(sov_error_last(), "invalid JSON")) {
+	if (side_error(m, side) < 0 && sov_error_code() == SOV_EINVALID) {
 		sov_buf_release(&msg);
 		return -1;
 	}

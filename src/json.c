@@ -22,8 +22,8 @@ int sov_json_load(json_t **out, const void *data, size_t len, const char *what)
 	*out = json_loadb(p, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY |
 			  JSON_ALLOW_NUL, &err);
 	if (!*out)
-		return sov_error("%s: invalid JSON at line %d, column %d: %s", what,
-				 err.line, err.column, err.text);
+		return sov_error_set(SOV_EINVALID, "%s: invalid JSON at line %d, column %d: %s",
+				     what, err.line, err.column, err.text);
 	return 0;
 }
 

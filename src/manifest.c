@@ -91,11 +91,10 @@ static struct mfile *snapshot_add(struct snapshot *s, const char *path, const gi
 
 static struct mfile *snapshot_find(const struct snapshot *s, const char *path)
 {
-	struct mfile key;
+	struct mfile key = { .path = (char *)path };
 
 	if (!s->nr)
 		return NULL;
-	key.path = (char *)path;
 	return bsearch(&key, s->v, s->nr, sizeof(*s->v), cmp_mfile);
 }
 

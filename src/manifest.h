@@ -76,7 +76,7 @@ struct sov_manifest_staged {
 	int has_state;
 };
 
-#define SOV_MANIFEST_STAGED_INIT { SOV_BUF_INIT, { { 0 } }, 0 }
+#define SOV_MANIFEST_STAGED_INIT { .staged = SOV_BUF_INIT, .has_state = 0 }
 
 /*
  * Files written: each new content is stored as a blob and listed as a

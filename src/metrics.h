@@ -40,7 +40,7 @@ struct sov_metrics {
 	struct sov_buf last_error;	/* empty: none */
 };
 
-#define SOV_METRICS_INIT { 0, 0, 0, 0, 0, 0.0, 0, 0, 0, SOV_BUF_INIT }
+#define SOV_METRICS_INIT { .average_sync_ms = 0.0, .last_error = SOV_BUF_INIT }
 
 void sov_metrics_release(struct sov_metrics *m);
 

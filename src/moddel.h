@@ -43,7 +43,7 @@ struct sov_moddel_list {
 	size_t nr, alloc;
 };
 
-#define SOV_MODDEL_LIST_INIT { NULL, 0, 0 }
+#define SOV_MODDEL_LIST_INIT { .items = NULL, .nr = 0, .alloc = 0 }
 
 void sov_moddel_list_release(struct sov_moddel_list *l);
 

@@ -35,7 +35,7 @@ struct sov_outbox {
 	git_repository *repo;		/* borrowed */
 };
 
-#define SOV_OUTBOX_INIT { SOV_BUF_INIT, SOV_BUF_INIT, NULL }
+#define SOV_OUTBOX_INIT { .dir = SOV_BUF_INIT, .failed_dir = SOV_BUF_INIT, .repo = NULL }
 
 /* One queued event, as stored in its file. */
 struct sov_outbox_event {
@@ -50,8 +50,8 @@ struct sov_outbox_event {
 	struct sov_buf last_error;	/* empty: none */
 };
 
-#define SOV_OUTBOX_EVENT_INIT { SOV_BUF_INIT, 0, SOV_BUF_INIT, SOV_BUF_INIT, \
-	SOV_BUF_INIT, 0, 0, 0, SOV_BUF_INIT }
+#define SOV_OUTBOX_EVENT_INIT { .path = SOV_BUF_INIT, .id = SOV_BUF_INIT, \
+	.event = SOV_BUF_INIT, .body = SOV_BUF_INIT, .last_error = SOV_BUF_INIT }
 
 void sov_outbox_event_release(struct sov_outbox_event *ev);
 
@@ -61,7 +61,7 @@ struct sov_outbox_list {
 	size_t nr, alloc;
 };
 
-#define SOV_OUTBOX_LIST_INIT { NULL, 0, 0 }
+#define SOV_OUTBOX_LIST_INIT { .paths = NULL, .nr = 0, .alloc = 0 }
 
 void sov_outbox_list_release(struct sov_outbox_list *list);
 

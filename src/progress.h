@@ -38,7 +38,7 @@ struct sov_progress {
 	unsigned last;		/* percent (or MiB) last printed */
 };
 
-#define SOV_PROGRESS_INIT { SOV_BUF_INIT, 0, 0, 0, 0, 0, 0, 0 }
+#define SOV_PROGRESS_INIT { .label = SOV_BUF_INIT }
 
 /*
  * Start reporting `title` `what` ("Compressing", "shared/x.bin") over

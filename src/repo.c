@@ -29,25 +29,22 @@ int sov_repo_state_path(git_repository *repo, const char *name, struct sov_buf *
 int sov_repo_lock(git_repository *repo, const char *name, int wait)
 {
 	struct sov_buf path = SOV_BUF_INIT;
-	int fd = -1, err = 0;
+	int fd = -1;
 
-	if (sov_repo_state_path(repo, NULL, &path) < 0) {
-		err = errno;
+	if (sov_repo_state_path(repo, NULL, &path) < 0)
 		goto out;
-	}
 	sov_buf_addf(&path, "/%s.lock", name);
 	fd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		err = errno;
 		sov_error_errno("%s: cannot open lock", path.ptr);
 		goto out;
 	}
 	while (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) < 0) {
 		if (errno == EINTR)
 			continue;
-		err = errno;
 		if (errno == EWOULDBLOCK)
-			sov_error("%s: held by another sovsync process", path.ptr);
+			sov_error_set(SOV_ELOCKED, "%s: held by another sovsync process",
+				      path.ptr);
 		else
 			sov_error_errno("%s: cannot lock", path.ptr);
 		close(fd);
@@ -56,8 +53,6 @@ int sov_repo_lock(git_repository *repo, const char *name, int wait)
 	}
 out:
 	sov_buf_release(&path);
-	if (fd < 0)
-		errno = err;
 	return fd;
 }
 

@@ -23,9 +23,9 @@ int sov_repo_state_path(git_repository *repo, const char *name, struct sov_buf *
  * An advisory lock (flock) on "<common dir>/sovsync/<name>.lock", for the
  * read-modify-write of one bookkeeping file.  Waits when `wait` is set, else
  * fails at once when another process holds it.  Returns the lock's file
- * descriptor (release with sov_repo_unlock) or -1 with errno EWOULDBLOCK
- * when it is held (only without `wait`), another errno when the lock file
- * cannot be opened or locked (a read-only file system).  The lock dies with the
+ * descriptor (release with sov_repo_unlock) or -1: with the error code
+ * SOV_ELOCKED when it is held (only without `wait`), another code when the
+ * lock file cannot be opened or locked (SOV_EIO: a read-only file system).  The lock dies with the
  * process, so a crash never leaves a stale lock behind.
  */
 int sov_repo_lock(git_repository *repo, const char *name, int wait);

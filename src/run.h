@@ -63,7 +63,7 @@ struct sov_argv {
 	size_t n, alloc;
 };
 
-#define SOV_ARGV_INIT { NULL, 0, 0 }
+#define SOV_ARGV_INIT { .v = NULL, .n = 0, .alloc = 0 }
 
 void sov_argv_push(struct sov_argv *a, const char *arg);
 /* Push every argument up to the NULL sentinel. */

@@ -32,7 +32,7 @@ struct sov_spool {
 	uint64_t size;		/* total bytes written */
 };
 
-#define SOV_SPOOL_INIT { SOV_BUF_INIT, -1, 0 }
+#define SOV_SPOOL_INIT { .mem = SOV_BUF_INIT, .fd = -1, .size = 0 }
 
 /* Append; a sov_frame_write_fn, `spool` is a struct sov_spool.  0 or -1. */
 int sov_spool_write(void *spool, const void *data, size_t len);

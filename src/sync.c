@@ -1674,7 +1674,7 @@ static int lock_cycle(struct cycle *c)
 
 	while ((fd = sov_repo_lock(c->repo, "sync", 0)) < 0) {
 		/* Only a lock held by another cycle is worth waiting for. */
-		if (errno != EWOULDBLOCK)
+		if (sov_error_code() != SOV_ELOCKED)
 			return -1;
 		if (sov_sync_clock_ms() >= c->deadline_ms || stop_requested(c))
 			return sov_error_prefix("another sync is running");

@@ -111,8 +111,9 @@ struct sov_sync_result {
 	struct sov_buf recovered;
 };
 
-#define SOV_SYNC_RESULT_INIT { SOV_SYNC_OK, 0, 0, "", 0, 0, 0, 0, 0, 0, \
-			       SOV_BUF_INIT, SOV_BUF_INIT, 0, SOV_BUF_INIT }
+#define SOV_SYNC_RESULT_INIT { .outcome = SOV_SYNC_OK, .commit = "", \
+			       .changes = SOV_BUF_INIT, .error = SOV_BUF_INIT, \
+			       .recovered = SOV_BUF_INIT }
 
 void sov_sync_result_release(struct sov_sync_result *res);
 

@@ -299,8 +299,8 @@ static void report(struct watcher *w, const char *line)
 {
 	if (sov_sync_log(w->repo, line, SOV_SYNC_LOG_MAX) < 0)
 		sov_warn("%s", sov_error_last());
-	if (!w->opts->quiet)
-		fprintf(stderr, "sovsync watch: %s\n", line);
+	if (!w->opts->quiet && w->opts->report)
+		w->opts->report(line);
 }
 
 static uint64_t random_u64(void)
@@ -423,8 +423,10 @@ int sov_watch_run(struct sov_ctx *ctx, const struct sov_watch_opts *opts)
 		return sov_error("%s: a bare repository has no files to watch",
 				 git_repository_path(repo));
 	lock = sov_repo_lock(repo, "watch", 0);
-	if (lock < 0)
+	if (lock < 0 && sov_error_code() == SOV_ELOCKED)
 		return sov_error_prefix("another sovsync watch is running here");
+	if (lock < 0)
+		return -1;
 
 	w.ctx = ctx;
 	w.repo = repo;

@@ -43,7 +43,8 @@ struct sov_watch_opts {
 	int64_t scan_interval_ms;	/* sovsync.watch.scanInterval, 900 s */
 	int64_t pull_interval_ms;	/* sovsync.watch.pullInterval, 60 s */
 	int64_t backoff_max_ms;		/* sovsync.watch.backoffMax, 300 s */
-	int quiet;			/* no cycle lines on stderr */
+	int quiet;			/* no cycle lines reported */
+	void (*report)(const char *line);	/* the program prints a cycle line */
 };
 
 /*

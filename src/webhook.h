@@ -54,8 +54,9 @@ struct sov_webhook_settings {
 	struct sov_buf key;		/* HMAC key, empty: no signature */
 };
 
-#define SOV_WEBHOOK_SETTINGS_INIT { SOV_BUF_INIT, 0, 0, 0, 0, 0, 0, 0, 0, \
-	SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, 0, SOV_BUF_INIT, SOV_BUF_INIT }
+#define SOV_WEBHOOK_SETTINGS_INIT { .url = SOV_BUF_INIT, .root = SOV_BUF_INIT, \
+	.remote = SOV_BUF_INIT, .branch = SOV_BUF_INIT, .source = SOV_BUF_INIT, \
+	.token = SOV_BUF_INIT, .key = SOV_BUF_INIT }
 
 /*
  * Read the sovsync.webhook.* settings of `repo` (not the secrets).  Returns
@@ -123,7 +124,7 @@ struct sov_webhook_response {
 	struct sov_buf error;		/* why it was not delivered (redacted) */
 };
 
-#define SOV_WEBHOOK_RESPONSE_INIT { 0, -1, SOV_BUF_INIT }
+#define SOV_WEBHOOK_RESPONSE_INIT { .status = 0, .retry_after_ms = -1, .error = SOV_BUF_INIT }
 
 /*
  * An HTTP client kept across requests: one libcurl easy handle, whose
@@ -137,7 +138,7 @@ struct sov_webhook_client {
 	size_t connections;		/* connections opened so far */
 };
 
-#define SOV_WEBHOOK_CLIENT_INIT { NULL, 0 }
+#define SOV_WEBHOOK_CLIENT_INIT { .curl = NULL, .connections = 0 }
 
 void sov_webhook_client_release(struct sov_webhook_client *c);
 

@@ -59,7 +59,7 @@ test_expect_success 'two clones set up by install append to one conversation: gi
 		"$(msg user "green, please")" &&
 	git -C two commit -q -am "two: green" && test_tick &&
 	git -C one push -q origin HEAD:main 2>/dev/null &&
-	git -C two pull --no-rebase origin main >out 2>&1 || { cat out >&2; exit 1; } &&
+	{ git -C two pull --no-rebase origin main >out 2>&1 || { cat out >&2; false; }; } &&
 	test -z "$(git -C two ls-files -u)" &&
 	test "$(contents two/$C)" = "hi | want tea? | green, please | yes | yes" &&
 	git -C two push -q origin HEAD:main 2>/dev/null &&
@@ -85,7 +85,7 @@ test_expect_success 'the same under git pull --rebase: the same bytes' '
 		"$(msg user "green, please")" &&
 	git -C one commit -q -am "one: green" && test_tick &&
 	git -C one push -q origin HEAD:main 2>/dev/null &&
-	git -C two pull --rebase origin main >out 2>&1 || { cat out >&2; exit 1; } &&
+	{ git -C two pull --rebase origin main >out 2>&1 || { cat out >&2; false; }; } &&
 	test "$(contents two/$C)" = "hi | want tea? | green, please | yes | yes"
 '
 

@@ -38,17 +38,17 @@ test_expect_success 'a second background sender leaves the work to the lock hold
 '
 
 test_expect_success 'two senders and a flush at once deliver each event once, in order' '
-	queue_offline a b c
-	(cd repo && sovsync webhook list) | cut -d" " -f2 >want
-	test $(wc -l <want) = 3
-	echo "sleep 1" >rx/script
-	sovsync webhook sender --git-dir repo/.git &
-	p1=$!
-	sovsync webhook sender --git-dir repo/.git &
-	p2=$!
-	(cd repo && sovsync webhook flush) >/dev/null 2>&1 || true
-	wait $p1
-	wait $p2
+	queue_offline a b c &&
+	(cd repo && sovsync webhook list) | cut -d" " -f2 >want &&
+	test $(wc -l <want) = 3 &&
+	echo "sleep 1" >rx/script &&
+	{ sovsync webhook sender --git-dir repo/.git & } &&
+	p1=$! &&
+	{ sovsync webhook sender --git-dir repo/.git & } &&
+	p2=$! &&
+	{ (cd repo && sovsync webhook flush) >/dev/null 2>&1 || true; } &&
+	wait $p1 &&
+	wait $p2 &&
 	wait_outbox repo 0 0 &&
 	receiver_query rx "[r[\"id\"] for r in ok[1:]]" >got &&
 	test_cmp want got &&
@@ -56,13 +56,13 @@ test_expect_success 'two senders and a flush at once deliver each event once, in
 '
 
 test_expect_success 'a sender killed mid-flight loses nothing' '
-	queue_offline killed
-	(cd repo && sovsync webhook list) | cut -d" " -f2 >id
-	test -s id
-	touch gate
-	echo "hold $PWD/gate" >rx/script
-	sovsync webhook sender --git-dir repo/.git &
-	pid=$!
+	queue_offline killed &&
+	(cd repo && sovsync webhook list) | cut -d" " -f2 >id &&
+	test -s id &&
+	touch gate &&
+	echo "hold $PWD/gate" >rx/script &&
+	{ sovsync webhook sender --git-dir repo/.git & } &&
+	pid=$! &&
 	wait_for "the request in flight" "grep -q \"\$(cat id)\" rx/log.arrivals" &&
 	kill -9 $pid &&
 	! wait $pid &&

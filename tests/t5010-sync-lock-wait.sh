@@ -53,11 +53,11 @@ test_expect_success 'a merge the user starts while sync waits for the sync lock 
 	git -C a commit -q -am "a: seed" &&
 	git -C a fetch -q &&
 	# Another cycle holds the sync lock until the user has begun merging.
-	flock a/.git/sovsync/sync.lock sh -c "
+	{ flock a/.git/sovsync/sync.lock sh -c "
 		i=0
 		while [ ! -e \"$TRASH/merging\" ] && [ \$i -lt 300 ]; do
 			sleep 0.1; i=\$((i + 1))
-		done" &
+		done" & } &&
 	holder=$! &&
 	wait_until 30 sh -c "! flock -n a/.git/sovsync/sync.lock true" &&
 	{ (cd a && rc=0 && { sovsync sync >"$TRASH/out" 2>"$TRASH/err" || rc=$?; } &&

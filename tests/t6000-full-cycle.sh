@@ -117,7 +117,7 @@ test_expect_success 'receiver down during a commit: the commit returns, the even
 
 test_expect_success 'after a restart the event is delivered, exactly once per id' '
 	receiver_start rx "$(cat rx-port)" &&
-	(cd pc && sovsync webhook flush) >/dev/null 2>&1 || true &&
+	{ (cd pc && sovsync webhook flush) >/dev/null 2>&1 || true; } &&
 	settle pc &&
 	test "$(events rx commit "$(cat down-head)")" = 1 &&
 	once_per_id rx &&

@@ -94,7 +94,7 @@ test_expect_success 'a cloned repository cannot make sovsync run a program' '
 	git -C victim add -A && test_tick && git -C victim commit -q -m mine &&
 	echo "y" >evil/shared/documents/ingested/theirs.md &&
 	git -C evil add -A && test_tick && git -C evil commit -q -m theirs &&
-	git -C victim pull -q --no-rebase --no-edit 2>err || { cat err; exit 1; } &&
+	{ git -C victim pull -q --no-rebase --no-edit 2>err || { cat err; false; }; } &&
 	(cd victim && sovsync status >/dev/null && sovsync verify) &&
 	! test -e "$pwn" && ! test -e victim/x &&
 	(cd victim && sovsync status) >status &&

@@ -21,16 +21,16 @@ for t in $targets; do
 		continue
 	fi
 	test_expect_success "fuzz $t: the seed corpus replays cleanly" '
-		"$FUZZ_DIR/$t" -runs=0 "$SRCDIR/tests/fuzz/corpus/$t" >log 2>&1 ||
-		{ tail -n 40 log; exit 1; }
+		{ "$FUZZ_DIR/$t" -runs=0 "$SRCDIR/tests/fuzz/corpus/$t" >log 2>&1 ||
+		  { tail -n 40 log; false; }; }
 	'
 	test_expect_success "fuzz $t: ${seconds}s without a finding" '
 		mkdir -p "corpus-$t" "artifacts-$t" &&
-		cp "$SRCDIR/tests/fuzz/corpus/$t"/* "corpus-$t"/ 2>/dev/null || : &&
-		"$FUZZ_DIR/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+		{ cp "$SRCDIR/tests/fuzz/corpus/$t"/* "corpus-$t"/ 2>/dev/null || :; } &&
+		{ "$FUZZ_DIR/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 			-artifact_prefix="$TRASH/artifacts-$t/" -print_final_stats=1 \
 			"corpus-$t" >log 2>&1 ||
-		{ tail -n 40 log; exit 1; }
+		  { tail -n 40 log; false; }; } &&
 		grep "stat::number_of_executed_units" log | sed "s/^/# /" >&2
 	'
 done

@@ -118,6 +118,9 @@ int main(void)
 	ok(a.len == b.len && !memcmp(a.ptr, b.ptr, a.len), "output is identical for any thread count");
 	ok(!encode_steps(&in, 7, 1, &c), "encode with 7 threads, 1-byte writes");
 	ok(a.len == c.len && !memcmp(a.ptr, c.ptr, a.len), "... and any write size");
+	ok(!encode_steps(&in, SOV_FRAME_MAX_THREADS * 4, in.len, &c) && a.len == c.len &&
+	   !memcmp(a.ptr, c.ptr, a.len),
+	   "more threads than SOV_FRAME_MAX_THREADS: clamped, the same output");
 	ok(a.len < in.len / 2, "text is compressed (%zu -> %zu)", in.len, a.len);
 	is_int(a.ptr[8], SOV_FRAME_VERSION, "the header names the format version");
 

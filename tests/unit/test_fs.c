@@ -61,6 +61,12 @@ static void test_under(const char *dir)
 	ok(!sov_error_isset(), "and no message left");
 	is_int(sov_fs_read_under(top.ptr, "shared/a", &got), -1, "a directory cannot be read");
 	ok(strstr(sov_error_last(), "shared/a: a directory") != NULL, "(%s)", sov_error_last());
+	is_int(sov_error_code(), SOV_ESHAPE, "code ESHAPE");
+	is_int(sov_fs_open_dir_under(top.ptr, "shared/none/deeper", 0), -1,
+	       "a missing directory cannot be opened");
+	is_int(sov_error_code(), SOV_ENOTFOUND, "code ENOTFOUND");
+	is_int(sov_fs_check_relpath("../x"), -1, "'..' refused");
+	is_int(sov_error_code(), SOV_EUNSAFE, "code EUNSAFE");
 	is_int(sov_fs_replace_under(top.ptr, "shared/a", "x", 1, -1, 0), -1,
 	       "nor replaced by a file");
 
@@ -70,6 +76,7 @@ static void test_under(const char *dir)
 	is_int(sov_fs_check_under(top.ptr, "link", SOV_FS_DIR), -1, "a root link is refused");
 	ok(strstr(sov_error_last(), "link: a symbolic link (to ") != NULL, "(%s)",
 	   sov_error_last());
+	is_int(sov_error_code(), SOV_EUNSAFE, "code EUNSAFE");
 	is_int(sov_fs_replace_under(top.ptr, "link/x.json", "x", 1, -1, SOV_FS_MKDIRS), -1,
 	       "no write through it");
 	is_int(sov_fs_read_under(top.ptr, "link/x.json", &got), -1, "no read through it");

@@ -58,6 +58,7 @@ int main(void)
 	   "duplicate keys are refused");
 	ok(strstr(sov_error_last(), "dup.json") != NULL, "the error names the input");
 	ok(sov_json_load(&v, "{\n  \"a\": 1,\n  oops\n}", 20, "bad.json") == -1, "invalid JSON");
+	is_int(sov_error_code(), SOV_EINVALID, "code EINVALID");
 	ok(strstr(sov_error_last(), "bad.json: invalid JSON at line 3") != NULL,
 	   "the error gives the line: %s", sov_error_last());
 	ok(sov_json_load_file(&v, "/nonexistent.json") == -1, "missing file");

@@ -7,10 +7,11 @@
 #include "manifest.h"
 #include "run.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -119,7 +120,7 @@ int main(void)
 	 */
 	{
 		const char *one = "one\n";
-		struct timeval past[2] = { { time(NULL) - 10, 0 }, { time(NULL) - 10, 0 } };
+		struct timespec past[2] = { { time(NULL) - 10, 0 }, { time(NULL) - 10, 0 } };
 		git_tree_update upd = { GIT_TREE_UPDATE_UPSERT, { { 0 } }, GIT_FILEMODE_BLOB,
 					"shared/stage.txt" };
 		git_commit *c = NULL;
@@ -133,7 +134,7 @@ int main(void)
 		put("shared/stage.txt", one);
 		sov_buf_reset(&paths);
 		sov_buf_addf(&paths, "%s/shared/stage.txt", dir);
-		ok(utimes(paths.ptr, past) == 0, "stage: file dated 10 s back");
+		ok(utimensat(AT_FDCWD, paths.ptr, past, 0) == 0, "stage: file dated 10 s back");
 		c4 = commit_all(repo, "stage.txt", 1700000300);
 		ok(sov_run_git(NULL, dir, "update-index", "-q", "--refresh", NULL) == 0,
 		   "stage: stat info settled");
