@@ -191,7 +191,7 @@ test_expect_success 'a stalled remote (accepts, never answers) fails within the 
 '
 
 test_expect_success 'a remote that wants a password fails: a sync asks nobody' '
-	python3 - "$TRASH/auth.port" >auth.log 2>&1 <<-\PY &
+	{ python3 - "$TRASH/auth.port" >auth.log 2>&1 <<-\PY &
 	import http.server, os, sys
 	class H(http.server.BaseHTTPRequestHandler):
 	    def do_GET(self):
@@ -205,6 +205,7 @@ test_expect_success 'a remote that wants a password fails: a sync asks nobody' '
 	os.rename(sys.argv[1] + ".new", sys.argv[1])
 	s.serve_forever()
 	PY
+	} &&
 	echo $! >auth.pid &&
 	wait_until 30 test -e auth.port &&
 	git -C a remote set-url origin "http://127.0.0.1:$(cat auth.port)/r.git" &&

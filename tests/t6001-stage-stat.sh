@@ -33,10 +33,12 @@ settle_stat() {
 
 # new_case NAME: a remote NAME.git with the layout, a local clone NAME with
 # sovsync and a web clone NAME-web without; each case has its own, so that
-# none depends on what the one before left.
+# none depends on what the one before left.  Every document is stored in
+# frames (minSize 0): the re-storing of a small web document is the case.
 new_case() {
 	git clone -q --bare seed "$1.git" &&
 	git clone -q "$1.git" "$1" &&
+	git -C "$1" config sovsync.filter.minSize 0 &&
 	sovsync install --repo "$1" >/dev/null &&
 	sov_fresh "$1" &&
 	git clone -q "$1.git" "$1-web"

@@ -203,7 +203,7 @@ test_expect_success 'SIGTERM and SIGINT stop it cleanly (exit 0)' '
 	kill -TERM "$UI_PID" &&
 	wait_until 30 gone "$UI_PID" &&
 	grep "stopping" ui.err &&
-	(cd srv/a && exec sovsync ui --no-open --listen 127.0.0.1:0) >out2 2>err2 &
+	{ (cd srv/a && exec sovsync ui --no-open --listen 127.0.0.1:0) >out2 2>err2 & } &&
 	pid=$! &&
 	wait_until 30 grep -q "^http://" out2 &&
 	kill -INT $pid &&
@@ -216,7 +216,7 @@ test_expect_success 'without --no-open the browser is started on the URL (xdg-op
 	mkdir -p fakebin &&
 	printf "#!/bin/sh\necho \"\$@\" >\"%s/opened\"\n" "$TRASH" >fakebin/xdg-open &&
 	chmod +x fakebin/xdg-open &&
-	(cd srv/a && PATH="$TRASH/fakebin:$PATH" exec sovsync ui) >out3 2>err3 &
+	{ (cd srv/a && PATH="$TRASH/fakebin:$PATH" exec sovsync ui) >out3 2>err3 & } &&
 	pid=$! &&
 	wait_until 30 test -s opened &&
 	head -n 1 out3 >url &&

@@ -62,9 +62,11 @@ test_expect_success 'a repository with a sync history and a flagged conflict' '
 test_expect_success 'chromium: metrics, chart, keep remote' '
 	ui_start ui/a &&
 	rm -rf "$OUT" && mkdir -p "$OUT" &&
-	(cd "$SRCDIR/tests/browser" &&
-	 node "$DRIVER" "$UI_URL" "$OUT" "$DOC" 5 5) >browser.out 2>&1 ||
-	{ cat browser.out; return 1; } &&
+	{
+		(cd "$SRCDIR/tests/browser" &&
+		 node "$DRIVER" "$UI_URL" "$OUT" "$DOC" 5 5) >browser.out 2>&1 ||
+		{ cat browser.out; false; }
+	} &&
 	cat browser.out &&
 	grep "^metric failedSyncs=1$" browser.out &&
 	grep "^metric conflictsResolved=0$" browser.out &&
@@ -103,9 +105,11 @@ test_expect_success 'the file, the queue and sovsync conflicts agree' '
 test_expect_success 'the open dashboard follows a running sovsync watch' '
 	start_watch ui/a --debounce=200ms &&
 	ui_start ui/a &&
-	(cd "$SRCDIR/tests/browser" &&
-	 node "$DRIVER" --live "$UI_URL" "$TRASH/ui/a/shared/documents/live.md") >live.out 2>&1 ||
-	{ cat live.out; return 1; } &&
+	{
+		(cd "$SRCDIR/tests/browser" &&
+		 node "$DRIVER" --live "$UI_URL" "$TRASH/ui/a/shared/documents/live.md") >live.out 2>&1 ||
+		{ cat live.out; false; }
+	} &&
 	cat live.out &&
 	grep "^live: totalSyncs .*page loads 1 -> 1$" live.out &&
 	ui_stop &&

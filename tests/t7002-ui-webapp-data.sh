@@ -29,8 +29,8 @@ test_expect_success 'events carry sync_health and the metrics' '
 	test "$(receiver_query rx "recs[-1][\"body\"][\"metrics\"][\"lastSyncTimestamp\"]")" = \
 	     "$(json_get st "d[\"lastSyncTimestamp\"]")" &&
 	test "$(receiver_query rx "sorted(recs[-1][\"body\"][\"metrics\"].keys()) == [
-		\"averageSyncDuration\", \"conflictsResolved\", \"failedSyncs\",
-		\"lastSyncTimestamp\", \"successfulSyncs\", \"totalSyncs\"]")" = True
+		\"averageSyncDuration\", \"changedSyncs\", \"conflictsResolved\", \"failedSyncs\",
+		\"idleSyncs\", \"lastSyncTimestamp\", \"successfulSyncs\", \"totalSyncs\"]")" = True
 '
 
 test_expect_success 'a failing clone says so in its events' '
