@@ -6,6 +6,7 @@
 #include "outbox.h"
 #include "repo.h"
 #include "timestamp.h"
+#include "timing.h"
 #include "trace.h"
 #include "webhook.h"
 
@@ -17,20 +18,10 @@
 #include <string.h>
 #include <dirent.h>
 #include <stdio.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static uint64_t random64(void)
-{
-	uint64_t r = 0;
-
-	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
-		r = (uint64_t)sov_time_now() * 6364136223846793005ULL;
-	return r;
-}
 
 static void sleep_ms(int64_t ms)
 {
@@ -101,7 +92,7 @@ static int attempt(git_repository *repo, struct sov_outbox *ob,
 		goto out;
 	}
 	ev.next_attempt = sov_time_now() + 1000 *
-		sov_webhook_backoff_ms(s, ev.attempts, res.retry_after_ms, random64());
+		sov_webhook_backoff_ms(s, ev.attempts, res.retry_after_ms, sov_timing_random64());
 	if (sov_outbox_save(&ev) < 0)
 		goto out;
 	ret = 0;

@@ -183,17 +183,7 @@ int sov_sync_log(git_repository *repo, const char *line, int64_t max_bytes);
 int sov_sync_config_get_duration(struct sov_config *cfg, const char *key,
 				 const char *def, int64_t *ms);
 
-/* Milliseconds on the monotonic clock, for timers and deadlines. */
-int64_t sov_sync_clock_ms(void);
-
 /* Helpers, exposed for the unit tests. */
-
-/*
- * Full-jitter exponential backoff: a delay uniformly drawn (from `rnd`)
- * in [0, min(max_ms, base_ms * 2^(failures-1))].  0 when failures <= 0.
- */
-int64_t sov_sync_backoff_ms(int failures, int64_t base_ms, int64_t max_ms,
-			    uint64_t rnd);
 
 /*
  * Parse a duration: a decimal number with an optional unit "ms", "s",

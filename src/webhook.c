@@ -11,6 +11,7 @@
 #include "repo.h"
 #include "sender.h"
 #include "timestamp.h"
+#include "timing.h"
 #include "trace.h"
 #include "version.h"
 
@@ -376,15 +377,9 @@ void sov_webhook_sign(const void *key, size_t key_len, const char *id,
 int64_t sov_webhook_backoff_ms(const struct sov_webhook_settings *s, int64_t attempts,
 			       int64_t retry_after_ms, uint64_t random)
 {
-	int64_t cap = s->retry_delay_ms, delay;
-	int64_t i;
+	int64_t delay = sov_timing_backoff_ms(attempts, s->retry_delay_ms,
+					      s->max_retry_delay_ms, random);
 
-	/* base * 2^(attempts-1), stopping at the cap before it can overflow. */
-	for (i = 1; i < attempts && cap < s->max_retry_delay_ms; i++)
-		cap *= 2;
-	if (cap > s->max_retry_delay_ms)
-		cap = s->max_retry_delay_ms;
-	delay = (int64_t)(random % ((uint64_t)cap + 1));
 	if (retry_after_ms > MAX_RETRY_AFTER_MS)
 		retry_after_ms = MAX_RETRY_AFTER_MS;
 	return delay > retry_after_ms ? delay : retry_after_ms;
