@@ -176,25 +176,16 @@ static int blob_is_stored(git_repository *repo, const char *hex)
 static int list_misstored(const struct sov_buf *specs, const struct path_list *filtered,
 			  struct path_list *out)
 {
-	const char **argv = NULL;
-	size_t n = 0, alloc = 0;
+	struct sov_argv argv = SOV_ARGV_INIT;
 	struct sov_buf ls = SOV_BUF_INIT;
 	git_repository *repo = NULL;
 	const char *p, *end, *spec;
 	int ret = -1;
 
-	SOV_ALLOC_GROW(argv, 6, alloc);
-	argv[n++] = "git";
-	argv[n++] = "ls-files";
-	argv[n++] = "-s";
-	argv[n++] = "-z";
-	argv[n++] = "--";
-	for (spec = specs->ptr; spec < specs->ptr + specs->len; spec += strlen(spec) + 1) {
-		SOV_ALLOC_GROW(argv, n + 2, alloc);
-		argv[n++] = spec;
-	}
-	argv[n] = NULL;
-	if (sov_run_git_argv(&ls, NULL, NULL, argv) < 0)
+	sov_argv_pushl(&argv, "git", "ls-files", "-s", "-z", "--", NULL);
+	for (spec = specs->ptr; spec < specs->ptr + specs->len; spec += strlen(spec) + 1)
+		sov_argv_push(&argv, spec);
+	if (sov_run_git_argv(&ls, NULL, NULL, argv.v) < 0)
 		goto out;
 	if (git_repository_open_ext(&repo, ".", 0, NULL) < 0) {
 		sov_error_git("cannot open the repository");
@@ -223,7 +214,7 @@ static int list_misstored(const struct sov_buf *specs, const struct path_list *f
 	ret = 0;
 out:
 	git_repository_free(repo);
-	free(argv);
+	sov_argv_release(&argv);
 	sov_buf_release(&ls);
 	return ret;
 }
