@@ -7,7 +7,7 @@
  */
 #include "hooks.h"
 #include "error.h"
-#include "webhook.h"
+#include "webevent.h"
 
 /*
  * The parent of the commit Git just made, taken before any follow-up
@@ -40,5 +40,5 @@ int sov_hook_post_commit(struct sov_hookrun *h, int argc, char **argv)
 		sov_error_prefix("post-commit hook");
 		sov_error_report();
 	}
-	return sov_webhook_emit(h->repo, "commit", has_before ? before : NULL, NULL);
+	return sov_webevent_emit(h->repo, "commit", has_before ? before : NULL, NULL);
 }

@@ -8,7 +8,7 @@
  */
 #include "hooks.h"
 #include "error.h"
-#include "webhook.h"
+#include "webevent.h"
 
 #include <string.h>
 
@@ -25,5 +25,5 @@ int sov_hook_post_merge(struct sov_hookrun *h, int argc, char **argv)
 	if (is_squash)
 		return 0;
 	/* ORIG_HEAD..HEAD: what the merge or fast-forward brought in. */
-	return sov_webhook_emit(h->repo, "merge", NULL, NULL);
+	return sov_webevent_emit(h->repo, "merge", NULL, NULL);
 }

@@ -8,7 +8,7 @@
  * the transaction.
  */
 #include "hooks.h"
-#include "webhook.h"
+#include "webevent.h"
 
 #include <stdio.h>
 
@@ -18,5 +18,5 @@ int sov_hook_reference_transaction(struct sov_hookrun *h, int argc, char **argv)
 		sov_hook_drain_stdin();
 		return 0;
 	}
-	return sov_webhook_ref_transaction(h->repo, argv[1], stdin);
+	return sov_webevent_ref_transaction(h->repo, argv[1], stdin);
 }
