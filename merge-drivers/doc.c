@@ -26,12 +26,15 @@
 #include "config.h"
 #include "docdriver.h"
 #include "error.h"
+#include "jdriver.h"
 #include "trace.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define DRIVER_FAIL 1	/* a driver's failure is a plain conflict for Git */
+
+static const char *const side_names[3] = { "base", "ours", "theirs" };
 
 static int read_settings(struct sov_config *cfg, struct sov_docdriver_settings *s)
 {
@@ -117,8 +120,10 @@ static int cmd_merge_doc(int argc, char **argv)
 		}
 	}
 	for (i = 0; i < 3; i++)
-		if (sov_doc_load_side(argv[i + 1], &stored[i], &sides[i], &encoded[i]) < 0)
+		if (sov_jdriver_read_side(argv[i + 1], &sides[i], &stored[i], &encoded[i]) < 0) {
+			sov_error_prefix("%s: %s", path, side_names[i]);
 			goto fail;
+		}
 	if (sov_config_open(&cfg, NULL) < 0)
 		goto fail;
 	repo = sov_config_repo(cfg);
