@@ -20,16 +20,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-
-static void sleep_ms(int64_t ms)
-{
-	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 /* Record why the head event could not be tried (visible in `list`). */
 static void note_error(struct sov_outbox_event *ev, const char *why)
@@ -184,7 +175,8 @@ static int drain(git_repository *repo, enum sov_sender_mode mode,
 					  "to the next run", (long long)wait_ms);
 				break;
 			}
-			sleep_ms(wait_ms);
+			/* A signal ends it early: the loop looks again. */
+			sov_timing_sleep_ms(wait_ms);
 			has_settings = 0;
 			continue;
 		}

@@ -365,12 +365,6 @@ static int run_failed(struct sov_argv *args, int status, struct sov_buf *err)
 	return -1;
 }
 
-static int sleep_ms(int64_t ms)
-{
-	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-	return nanosleep(&ts, NULL);
-}
-
 static int stop_requested(struct cycle *c)
 {
 	return c->opts->stop && *c->opts->stop;
@@ -414,7 +408,7 @@ static int wait_index_unlocked(struct cycle *c, int64_t deadline)
 				 c->index_lock.ptr);
 			c->warned_lock = 1;
 		}
-		sleep_ms(LOCK_POLL_MS);
+		sov_timing_sleep_ms(LOCK_POLL_MS);
 	}
 	return 0;
 }
@@ -441,7 +435,7 @@ static int run_git_index(struct cycle *c, struct sov_argv *args, const struct so
 		    sov_timing_clock_ms() >= deadline)
 			return run_failed(args, status, err);
 		/* Taken and released between our look and git's: try again soon. */
-		sleep_ms(LOCK_POLL_MS);
+		sov_timing_sleep_ms(LOCK_POLL_MS);
 	}
 }
 
@@ -1751,7 +1745,7 @@ static int lock_cycle(struct cycle *c)
 			sov_warn("waiting for another sync to finish (%s)", sov_error_last());
 			warned = 1;
 		}
-		sleep_ms(LOCK_POLL_MS);
+		sov_timing_sleep_ms(LOCK_POLL_MS);
 	}
 	return fd;
 }

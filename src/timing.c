@@ -15,6 +15,17 @@ int64_t sov_timing_clock_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int sov_timing_sleep_ms(int64_t ms)
+{
+	struct timespec ts;
+
+	if (ms <= 0)
+		return 0;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	return nanosleep(&ts, NULL) < 0 ? -1 : 0;
+}
+
 uint64_t sov_timing_random64(void)
 {
 	struct timespec ts;

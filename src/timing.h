@@ -16,6 +16,13 @@
 int64_t sov_timing_clock_ms(void);
 
 /*
+ * Sleep for `ms` milliseconds (<= 0: not at all).  Returns 0, or -1 when a
+ * signal ended the sleep early (errno EINTR), so that a caller polling a
+ * deadline or a stop flag sees it at once; such callers look again.
+ */
+int sov_timing_sleep_ms(int64_t ms);
+
+/*
  * 64 random bits for jitter (not for secrets): getrandom(2) without
  * blocking, else a mix of the clocks and the process id, so that
  * processes started together still draw apart.

@@ -47,6 +47,11 @@ static void test_clock_and_random(void)
 
 	ok(a > 0 && b >= a, "the monotonic clock never goes back");
 	ok(r1 != r2, "two draws differ");
+	a = sov_timing_clock_ms();
+	ok(sov_timing_sleep_ms(20) == 0 && sov_timing_clock_ms() - a >= 19,
+	   "a sleep lasts at least its time");
+	ok(sov_timing_sleep_ms(-5) == 0 && sov_timing_sleep_ms(0) == 0,
+	   "a negative or zero sleep returns at once");
 }
 
 int main(void)
