@@ -42,6 +42,7 @@ static int attempt(git_repository *repo, struct sov_outbox *ob,
 	struct sov_outbox_event ev = SOV_OUTBOX_EVENT_INIT;
 	struct sov_webhook_response res = SOV_WEBHOOK_RESPONSE_INIT;
 	enum sov_webhook_outcome outcome;
+	int64_t now, delay_ms;
 	int lock, ret = -1;
 
 	lock = sov_repo_lock(repo, "webhook-send", 1);
@@ -82,8 +83,16 @@ static int attempt(git_repository *repo, struct sov_outbox *ob,
 		ret = 1;
 		goto out;
 	}
-	ev.next_attempt = sov_time_now() + 1000 *
-		sov_webhook_backoff_ms(s, ev.attempts, res.retry_after_ms, sov_timing_random64());
+	now = sov_time_now();
+	delay_ms = sov_webhook_backoff_ms(s, ev.attempts, res.retry_after_ms,
+					  sov_timing_random64());
+	/*
+	 * A delay past what the event file can hold (a maxRetryDelayMs near
+	 * INT64_MAX) stops at its last instant: never an overflow, never a
+	 * file that cannot be read back.
+	 */
+	ev.next_attempt = delay_ms > (SOV_OUTBOX_TIME_MAX - now) / 1000 ?
+		SOV_OUTBOX_TIME_MAX : now + 1000 * delay_ms;
 	if (sov_outbox_save(&ev) < 0)
 		goto out;
 	ret = 0;
