@@ -67,7 +67,10 @@ static int reply_status(struct session *s, const char *status)
 	return sov_pkt_flush(s->out);
 }
 
-/* Report a failed file on stderr and tell Git (after its content's flush). */
+/*
+ * Hand a failed file to the program (opts->file_failed), then tell Git
+ * (after its content's flush).
+ */
 static int fail_file(struct session *s, const char *path, int after_content)
 {
 	sov_error_prefix("%s", path);
