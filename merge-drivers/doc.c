@@ -2,9 +2,10 @@
  * doc.c - `sovsync merge-doc %O %A %B %P %L`: the merge driver for
  * documents (merge=sovsync-doc in .gitattributes).
  *
- * Data flow: read the three sides Git wrote to temporary files; text gets a
- * 3-way line merge (docmerge.h) written to %A; when both sides changed the
- * same lines, sovsync.documents.onConflict decides:
+ * Data flow: read the three sides Git wrote to temporary files; the
+ * decisions are docdriver.h's: text gets a 3-way line merge (docmerge.h)
+ * written to %A; when both sides changed the same lines,
+ * sovsync.documents.onConflict decides:
  *   flag (default)  %A gets the standard conflict markers, the conflict is
  *                   recorded in the queue (conflicts.h) and the driver exits
  *                   0, so the merge completes and every other file syncs;
@@ -23,11 +24,9 @@
  */
 #include "cli.h"
 #include "ctx.h"
-#include "conflicts.h"
-#include "docmerge.h"
+#include "docdriver.h"
 #include "error.h"
 #include "jdriver.h"
-#include "timestamp.h"
 #include "trace.h"
 
 #include <stdlib.h>
@@ -35,13 +34,9 @@
 
 #define DRIVER_FAIL 1	/* a driver's failure is a plain conflict for Git */
 
-struct doc_settings {
-	int stop_on_conflict;
-	enum sov_doc_style style;
-	struct sov_buf source;
-};
+static const char *const side_names[3] = { "base", "ours", "theirs" };
 
-static int read_settings(struct sov_ctx *ctx, struct doc_settings *s)
+static int read_settings(struct sov_ctx *ctx, struct sov_docdriver_settings *s)
 {
 	struct sov_buf value = SOV_BUF_INIT;
 	int ret = -1;
@@ -57,120 +52,39 @@ out:
 	return ret;
 }
 
-/*
- * The blob id of `content`, stored if the object database lacks it.  In a
- * merge both sides are blobs of the two commits already, so this is only a
- * hash; storing is the guarantee that `sovsync resolve` can read them back.
- */
-static int keep_blob(git_repository *repo, git_oid *id, const struct sov_buf *content,
-		     const char *path)
-{
-	git_odb *odb = NULL;
-	int ret = 0;
-
-	if (git_odb_hash(id, content->ptr, content->len, GIT_OBJECT_BLOB) < 0 ||
-	    git_repository_odb(&odb, repo) < 0 ||
-	    (!git_odb_exists(odb, id) &&
-	     git_odb_write(id, odb, content->ptr, content->len, GIT_OBJECT_BLOB) < 0))
-		ret = sov_error_git("%s: cannot store a conflicting version", path);
-	git_odb_free(odb);
-	return ret;
-}
-
-/* Record the conflict in the queue.  0 or -1. */
-static int flag_conflict(git_repository *repo, const char *path,
-			 enum sov_conflict_kind kind, const struct sov_buf sides[3],
-			 const struct doc_settings *s)
-{
-	struct sov_doc_sides commits;
-	struct sov_conflict c = { 0 };
-
-	c.path = (char *)path;
-	c.kind = kind;
-	c.source = s->source.ptr;
-	c.detected_at = sov_time_now();
-	/* An empty base is add/add (or an empty file): nothing to point at. */
-	c.has_base = sides[0].len > 0;
-	if (c.has_base &&
-	    git_odb_hash(&c.base, sides[0].ptr, sides[0].len, GIT_OBJECT_BLOB) < 0)
-		return sov_error_git("%s: cannot hash the base", path);
-	if (keep_blob(repo, &c.ours, &sides[1], path) < 0 ||
-	    keep_blob(repo, &c.theirs, &sides[2], path) < 0)
-		return -1;
-	sov_doc_find_sides(repo, path, &c.ours, &c.theirs, &commits);
-	c.has_ours_commit = commits.has_ours;
-	c.ours_commit = commits.ours;
-	c.has_theirs_commit = commits.has_theirs;
-	c.theirs_commit = commits.theirs;
-	return sov_conflicts_add(repo, &c);
-}
-
 /* Merge the sides of `path`; returns the driver's exit status. */
 static int merge_document(git_repository *repo, const char *a_file, const char *path,
 			  unsigned marker_size, const struct sov_buf sides[3],
 			  const struct sov_buf stored[3], int ours_encoded,
-			  const struct doc_settings *s)
+			  const struct sov_docdriver_settings *s)
 {
-	struct sov_doc_merge_opts opts = { 0 };
-	struct sov_buf merged = SOV_BUF_INIT;
-	int is_binary, has_conflict = 0, is_inner;
-	enum sov_conflict_kind kind;
+	struct sov_docdriver_result res;
 
-	is_binary = sov_doc_is_binary(sides[0].ptr, sides[0].len) ||
-		    sov_doc_is_binary(sides[1].ptr, sides[1].len) ||
-		    sov_doc_is_binary(sides[2].ptr, sides[2].len);
-	/*
-	 * Git raises %L by 2 for each level of inner merge (merging the merge
-	 * bases of a criss-cross merge).  Such a result only becomes a virtual
-	 * base; its conflicts are not the user's and are not queued.
-	 */
-	is_inner = marker_size > sov_doc_marker_size(repo, path);
-
-	if (is_binary && is_inner) {
-		/* As Git's binary merge does: the virtual base is the base. */
-		if (sov_jdriver_replace(a_file, sides[0].ptr, sides[0].len,
-					ours_encoded) < 0) {
-			sov_error_report();
-			return DRIVER_FAIL;
-		}
-		return 0;
-	} else if (is_binary) {
-		kind = SOV_CONFLICT_BINARY;
-		sov_trace("%s: binary, keeping ours", path);
-	} else {
-		kind = SOV_CONFLICT_TEXT;
-		opts.marker_size = marker_size;
-		opts.style = s->style;
-		opts.base_label = "base";
-		opts.our_label = "ours";
-		opts.their_label = "theirs";
-		if (sov_doc_merge(&sides[0], &sides[1], &sides[2], &opts, &merged,
-				  &has_conflict) < 0 ||
-		    sov_jdriver_replace(a_file, merged.ptr, merged.len, ours_encoded) < 0) {
-			sov_buf_release(&merged);
-			sov_error_prefix("%s", path);
-			sov_error_report();
-			return DRIVER_FAIL;
-		}
-		sov_buf_release(&merged);
-		if (!has_conflict)
-			return 0;
+	if (sov_docdriver_merge(repo, a_file, path, marker_size, sides, stored,
+				ours_encoded, s, &res) < 0) {
+		sov_error_report();
+		return DRIVER_FAIL;
 	}
-	if (is_inner || s->stop_on_conflict)
-		return 1;
-	if (flag_conflict(repo, path, kind, stored, s) < 0) {
+	switch (res.outcome) {
+	case SOV_DOCDRIVER_MERGED:
+		return 0;
+	case SOV_DOCDRIVER_FLAGGED:
+		fprintf(stderr, "sovsync: %s: %s conflict flagged for review "
+			"(see 'sovsync conflicts')\n", path, sov_conflict_kind_name(res.kind));
+		return 0;
+	case SOV_DOCDRIVER_UNQUEUED:
 		sov_error_report();
 		sov_warn("%s: conflict not queued; leaving it to Git", path);
 		return 1;
+	case SOV_DOCDRIVER_CONFLICT:
+		break;
 	}
-	fprintf(stderr, "sovsync: %s: %s conflict flagged for review "
-		"(see 'sovsync conflicts')\n", path, sov_conflict_kind_name(kind));
-	return 0;
+	return 1;
 }
 
 static int cmd_merge_doc(int argc, char **argv)
 {
-	struct doc_settings settings = { 0, SOV_DOC_STYLE_MERGE, SOV_BUF_INIT };
+	struct sov_docdriver_settings settings = SOV_DOCDRIVER_SETTINGS_INIT;
 	struct sov_buf sides[3] = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT };
 	struct sov_buf stored[3] = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT };
 	int encoded[3] = { 0, 0, 0 };
@@ -198,8 +112,10 @@ static int cmd_merge_doc(int argc, char **argv)
 		}
 	}
 	for (i = 0; i < 3; i++)
-		if (sov_doc_load_side(argv[i + 1], &stored[i], &sides[i], &encoded[i]) < 0)
+		if (sov_jdriver_read_side(argv[i + 1], &sides[i], &stored[i], &encoded[i]) < 0) {
+			sov_error_prefix("%s: %s", path, side_names[i]);
 			goto fail;
+		}
 	if (sov_ctx_open(&ctx, NULL, SOV_CTX_REPO | SOV_SET_CORE | SOV_SET_DOC) < 0) {
 		sov_error_prefix("%s", path);
 		goto fail;
@@ -220,7 +136,7 @@ out:
 		sov_buf_release(&sides[i]);
 		sov_buf_release(&stored[i]);
 	}
-	sov_buf_release(&settings.source);
+	sov_docdriver_settings_release(&settings);
 	sov_ctx_release(&ctx);
 	return ret;
 }

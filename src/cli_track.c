@@ -191,24 +191,15 @@ static int blob_in_form(git_repository *repo, const char *hex, int is_filtered,
 static int list_misstored(git_repository *repo, uint64_t min_size, const struct sov_buf *specs,
 			  const struct path_list *filtered, struct path_list *out)
 {
-	const char **argv = NULL;
-	size_t n = 0, alloc = 0;
+	struct sov_argv argv = SOV_ARGV_INIT;
 	struct sov_buf ls = SOV_BUF_INIT;
 	const char *p, *end, *spec;
 	int ret = -1;
 
-	SOV_ALLOC_GROW(argv, 6, alloc);
-	argv[n++] = "git";
-	argv[n++] = "ls-files";
-	argv[n++] = "-s";
-	argv[n++] = "-z";
-	argv[n++] = "--";
-	for (spec = specs->ptr; spec < specs->ptr + specs->len; spec += strlen(spec) + 1) {
-		SOV_ALLOC_GROW(argv, n + 2, alloc);
-		argv[n++] = spec;
-	}
-	argv[n] = NULL;
-	if (sov_run_git_argv(&ls, NULL, NULL, argv) < 0)
+	sov_argv_pushl(&argv, "git", "ls-files", "-s", "-z", "--", NULL);
+	for (spec = specs->ptr; spec < specs->ptr + specs->len; spec += strlen(spec) + 1)
+		sov_argv_push(&argv, spec);
+	if (sov_run_git_argv(&ls, NULL, NULL, argv.v) < 0)
 		goto out;
 	/* "<mode> <oid> <stage>\t<path>" */
 	for (p = ls.ptr, end = ls.ptr + ls.len; p < end; p += strlen(p) + 1) {
@@ -232,7 +223,7 @@ static int list_misstored(git_repository *repo, uint64_t min_size, const struct 
 	sov_buf_init(&ls, 0);
 	ret = 0;
 out:
-	free(argv);
+	sov_argv_release(&argv);
 	sov_buf_release(&ls);
 	return ret;
 }

@@ -9,6 +9,7 @@
 #include "outbox.h"
 #include "sender.h"
 #include "timestamp.h"
+#include "webevent.h"
 #include "webhook.h"
 
 #include <inttypes.h>
@@ -37,9 +38,9 @@ static int do_test(git_repository *repo)
 			branch = git_reference_shorthand(head);
 	}
 	git_error_clear();
-	if (sov_webhook_load_credentials(&s, repo) < 0 || sov_webhook_new_id(&id) < 0 ||
-	    sov_webhook_payload(repo, &s, "test", id.ptr, branch, *hex ? hex : NULL,
-				*hex ? hex : NULL, sov_time_now(), &body) < 0)
+	if (sov_webhook_load_credentials(&s, repo) < 0 || sov_webevent_new_id(&id) < 0 ||
+	    sov_webevent_payload(repo, &s, "test", id.ptr, branch, *hex ? hex : NULL,
+				 *hex ? hex : NULL, sov_time_now(), &body) < 0)
 		goto out;
 	if (sov_webhook_post(&s, NULL, id.ptr, body.ptr, body.len, &res) != SOV_WEBHOOK_DELIVERED) {
 		sov_error("webhook test: not delivered: %s", res.error.ptr);
@@ -192,11 +193,11 @@ static int cmd_webhook(int argc, char **argv)
 	} else if (!strcmp(sub, "retry")) {
 		ret = do_retry(repo, argc == 3 ? argv[2] : NULL);
 	} else if (!strcmp(sub, "emit")) {
-		if (sov_webhook_emit(repo, argv[2], argc == 5 ? argv[3] : NULL,
+		if (sov_webevent_emit(repo, argv[2], argc == 5 ? argv[3] : NULL,
 				     argc == 5 ? argv[4] : NULL) < 0)
 			ret = sov_cli_fail();
 	} else {
-		if (sov_webhook_ref_transaction(repo, argv[2], stdin) < 0)
+		if (sov_webevent_ref_transaction(repo, argv[2], stdin) < 0)
 			ret = sov_cli_fail();
 	}
 	sov_ctx_release(&ctx);

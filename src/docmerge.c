@@ -2,7 +2,6 @@
  * docmerge.c - 3-way document merge and the merge's context; see docmerge.h.
  */
 #include "docmerge.h"
-#include "frame.h"
 #include "error.h"
 #include "trace.h"
 
@@ -11,24 +10,6 @@
 #include <string.h>
 
 extern char **environ;
-
-int sov_doc_load_side(const char *path, struct sov_buf *stored, struct sov_buf *plain,
-		      int *encoded)
-{
-	sov_buf_reset(stored);
-	sov_buf_reset(plain);
-	*encoded = 0;
-	if (sov_buf_read_file(stored, path) < 0)
-		return -1;
-	if (!sov_frame_is_encoded(stored->ptr, stored->len)) {
-		sov_buf_add(plain, stored->ptr, stored->len);
-		return 0;
-	}
-	*encoded = 1;
-	if (sov_frame_decode_buf(stored->ptr, stored->len, plain) < 0)
-		return sov_error_prefix("%s", path);
-	return 0;
-}
 
 int sov_doc_is_binary(const void *data, size_t len)
 {

@@ -38,18 +38,6 @@ struct sov_doc_merge_opts {
 	const char *their_label;
 };
 
-/*
- * The one place where a side's content enters the merge: read the file at
- * `path` (a driver's %O/%A/%B) into `stored`, as Git handed it over.  A
- * document tracked with the sovsync filter reaches the driver in the
- * filter's stored form: then `plain` gets the decoded content and
- * *encoded is set; otherwise `plain` gets a copy.  Blob ids are computed
- * from `stored` (that is what the trees hold), the merge runs on `plain`.
- * 0 or -1 (a damaged frame is an error naming `path`).
- */
-int sov_doc_load_side(const char *path, struct sov_buf *stored, struct sov_buf *plain,
-		      int *encoded);
-
 /* Whether content is binary, by libgit2's rule (git_blob_data_is_binary). */
 int sov_doc_is_binary(const void *data, size_t len);
 

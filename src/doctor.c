@@ -15,6 +15,7 @@
 #include "sync.h"
 #include "syncstop.h"
 #include "timestamp.h"
+#include "webevent.h"
 #include "webhook.h"
 
 #include <dirent.h>
@@ -897,8 +898,8 @@ static void check_webhook(struct doctor *d)
 		sov_error_clear();
 		goto out;
 	}
-	if (sov_webhook_new_id(&id) < 0 ||
-	    sov_webhook_payload(d->h->repo, &s, "test", id.ptr, NULL, NULL, NULL,
+	if (sov_webevent_new_id(&id) < 0 ||
+	    sov_webevent_payload(d->h->repo, &s, "test", id.ptr, NULL, NULL, NULL,
 				sov_time_now(), &body) < 0) {
 		add(d, "webhook", SOV_DOCTOR_FAIL, NULL, "%s", sov_error_last());
 		sov_error_clear();

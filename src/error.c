@@ -2,7 +2,6 @@
  * error.c - per-thread last error; see error.h.
  */
 #include "error.h"
-#include "buf.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -87,24 +86,39 @@ int sov_error_git(const char *fmt, ...)
 	return -1;
 }
 
+/* Append `s` to the string of length `n` in `dst`, cut to fit; the new length. */
+static size_t append(char *dst, size_t size, size_t n, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len > size - 1 - n)
+		len = size - 1 - n;
+	memcpy(dst + n, s, len);
+	dst[n + len] = '\0';
+	return n + len;
+}
+
 int sov_error_prefix(const char *fmt, ...)
 {
-	struct sov_buf msg = SOV_BUF_INIT;
+	/*
+	 * Formatted on the stack, not in a struct sov_buf: the buffer module
+	 * reports its own errors through this one, so this one stays below it.
+	 */
+	char msg[SOV_ERROR_MAX];
 	size_t n;
 	va_list ap;
 
 	va_start(ap, fmt);
-	sov_buf_vaddf(&msg, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	sov_buf_addf(&msg, ": %s", sov_error_last());
 	/* Keep the front (the context) when the whole does not fit. */
-	n = msg.len < sizeof(last_msg) - 1 ? msg.len : sizeof(last_msg) - 1;
-	memcpy(last_msg, msg.ptr, n);
-	last_msg[n] = '\0';
+	n = strlen(msg);
+	n = append(msg, sizeof(msg), n, ": ");
+	append(msg, sizeof(msg), n, sov_error_last());
+	memcpy(last_msg, msg, sizeof(msg));
 	if (!has_msg)
 		last_code = SOV_EGENERIC;
 	has_msg = 1;
-	sov_buf_release(&msg);
 	return -1;
 }
 

@@ -6,7 +6,7 @@
 #include "config.h"
 #include "error.h"
 #include "pushcheck.h"
-#include "webhook.h"
+#include "webevent.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -68,7 +68,7 @@ static int post_commit(struct sov_hookrun *h, int argc, char **argv)
 		sov_warn("post-commit hook: %s", sov_error_last());
 		sov_error_clear();
 	}
-	return sov_webhook_emit(h->repo, "commit", has_before ? before : NULL, NULL);
+	return sov_webevent_emit(h->repo, "commit", has_before ? before : NULL, NULL);
 }
 
 /*
@@ -92,7 +92,7 @@ static int post_merge(struct sov_hookrun *h, int argc, char **argv)
 	if (is_squash)
 		return 0;
 	/* ORIG_HEAD..HEAD: what the merge or fast-forward brought in. */
-	ret = sov_webhook_emit(h->repo, "merge", NULL, NULL);
+	ret = sov_webevent_emit(h->repo, "merge", NULL, NULL);
 	/* The same, for the local stack (sovsync.onPull), after the follow-up. */
 	sov_onpull_after_hook(h->repo, h->ctx->set.root.ptr, "post-merge");
 	return ret;
@@ -130,7 +130,7 @@ static int reference_transaction(struct sov_hookrun *h, int argc, char **argv)
 		sov_hook_drain_stdin();
 		return 0;
 	}
-	return sov_webhook_ref_transaction(h->repo, argv[1], stdin);
+	return sov_webevent_ref_transaction(h->repo, argv[1], stdin);
 }
 
 /*

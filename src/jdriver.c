@@ -18,39 +18,60 @@ struct version {
 	int encoded;		/* Git gave the filter's stored form */
 };
 
+int sov_jdriver_read_side(const char *file, struct sov_buf *plain, struct sov_buf *stored,
+			  int *encoded)
+{
+	struct sov_buf raw = SOV_BUF_INIT;
+	struct stat st;
+
+	*encoded = 0;
+	sov_buf_reset(plain);
+	if (stored)
+		sov_buf_reset(stored);
+	/* One read into a buffer of the right size: these files can be big. */
+	if (stat(file, &st) == 0 && st.st_size > 0)
+		sov_buf_grow(&raw, (size_t)st.st_size + 65536);
+	if (sov_buf_read_file(&raw, file) < 0) {
+		sov_buf_release(&raw);
+		return -1;
+	}
+	if (!sov_frame_is_encoded(raw.ptr, raw.len)) {
+		if (stored)
+			sov_buf_add(stored, raw.ptr, raw.len);
+		sov_buf_release(plain);
+		*plain = raw;
+		return 0;
+	}
+	if (sov_frame_decode_buf(raw.ptr, raw.len, plain) < 0) {
+		sov_buf_release(&raw);
+		return -1;
+	}
+	*encoded = 1;
+	if (stored) {
+		sov_buf_release(stored);
+		*stored = raw;
+	} else {
+		sov_buf_release(&raw);
+	}
+	return 0;
+}
+
 /*
- * The only place the drivers read a version.  When the user tracks the
- * file with the sovsync filter, Git hands drivers its stored form (the
- * clean side of the filter): decode it here and remember that it came
- * encoded, so that the result goes back in the same form.  A damaged frame
- * is an error naming the side; the merge then stops with a conflict.
+ * How the JSON drivers read a version: through sov_jdriver_read_side(),
+ * remembering whether it came encoded, so that the result goes back in the
+ * same form.  A damaged frame is an error naming the side; the merge then
+ * stops with a conflict.
  */
 static int read_version(const char *file, int side, const char *path,
 			struct version *v)
 {
-	struct stat st;
-
 	v->present = 0;
 	v->encoded = 0;
 	/* Git always writes %O; a missing one is just no base. */
 	if (side == SOV_JMERGE_BASE && !sov_fs_exists(file))
 		return 0;
-	/* One read into a buffer of the right size: these files can be big. */
-	if (stat(file, &st) == 0 && st.st_size > 0)
-		sov_buf_grow(&v->text, (size_t)st.st_size + 65536);
-	if (sov_buf_read_file(&v->text, file) < 0)
+	if (sov_jdriver_read_side(file, &v->text, NULL, &v->encoded) < 0)
 		return sov_error_prefix("%s: %s", path, sov_jmerge_side_name(side));
-	if (sov_frame_is_encoded(v->text.ptr, v->text.len)) {
-		struct sov_buf plain = SOV_BUF_INIT;
-
-		if (sov_frame_decode_buf(v->text.ptr, v->text.len, &plain) < 0) {
-			sov_buf_release(&plain);
-			return sov_error_prefix("%s: %s", path, sov_jmerge_side_name(side));
-		}
-		sov_buf_release(&v->text);
-		v->text = plain;
-		v->encoded = 1;
-	}
 	v->present = 1;
 	return 0;
 }

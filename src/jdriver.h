@@ -16,9 +16,10 @@
  * hold conflict markers) or is absent gives a two-way merge.
  *
  * All reading of the three versions goes through one function, and all
- * writing of the result through another (jdriver.c: read_version,
- * sov_jdriver_replace), so that content Git hands over in the filter's
- * stored form can be decoded and encoded back at exactly one place.
+ * writing of the result through another (sov_jdriver_read_side,
+ * sov_jdriver_replace), for the JSON drivers and the document driver
+ * alike, so that content Git hands over in the filter's stored form can be
+ * decoded and encoded back at exactly one place.
  */
 #ifndef SOV_JDRIVER_H
 #define SOV_JDRIVER_H
@@ -32,6 +33,18 @@
  */
 int sov_jdriver_run(const struct sov_jpolicy *policy, const char *base,
 		    const char *ours, const char *theirs, const char *path);
+
+/*
+ * The one place a merge driver reads a side Git handed over (%O, %A, %B):
+ * `file` into `plain`.  A file tracked with the sovsync filter reaches the
+ * drivers in the filter's stored form: then `plain` gets the decoded
+ * content and *encoded is set.  `stored` (NULL: not wanted) gets the bytes
+ * as Git handed them over, from which blob ids are computed (that is what
+ * the trees hold).  0 or -1 (the cause; callers put the repository path
+ * and the side in front).
+ */
+int sov_jdriver_read_side(const char *file, struct sov_buf *plain, struct sov_buf *stored,
+			  int *encoded);
 
 /*
  * Replace %A (`file`) with `len` bytes of `data`, atomically, for every

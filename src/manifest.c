@@ -1114,20 +1114,15 @@ int sov_manifest_stage(git_repository *repo, const char *list)
 {
 	const char *wd = git_repository_workdir(repo);
 	struct sov_buf copy = SOV_BUF_INIT, info = SOV_BUF_INIT;
-	const char **argv = NULL;
-	size_t n = 0, alloc = 0;
+	struct sov_argv argv = SOV_ARGV_INIT;
 	char *line, *save = NULL;
 	int ret = 0;
 
 	if (!wd)
 		return sov_error("%s: no working tree", git_repository_path(repo));
 	sov_buf_addstr(&copy, list);
-	SOV_ALLOC_GROW(argv, 5, alloc);
 	/* update-index, not add: no pathspec matching over the whole index. */
-	argv[n++] = "git";
-	argv[n++] = "update-index";
-	argv[n++] = "--add";
-	argv[n++] = "--";
+	sov_argv_pushl(&argv, "git", "update-index", "--add", "--", NULL);
 	for (line = strtok_r(copy.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		const char *path = line + GIT_OID_HEXSZ + 1;
 		git_oid want, id;
@@ -1143,17 +1138,15 @@ int sov_manifest_stage(git_repository *repo, const char *list)
 		 * when it holds an edit of the user's, which must stay unstaged.
 		 */
 		if (sov_blob_worktree_id(wd, path, &id) == 0 && git_oid_equal(&id, &want)) {
-			SOV_ALLOC_GROW(argv, n + 2, alloc);
-			argv[n++] = path;
+			sov_argv_push(&argv, path);
 		} else {
 			line[GIT_OID_HEXSZ] = '\0';
 			sov_buf_addf(&info, "100644 %s\t%s\n", line, path);
 		}
 		sov_error_clear();
 	}
-	argv[n] = NULL;
-	if (n > 4)
-		ret = sov_run_git_argv(NULL, wd, NULL, argv);
+	if (argv.n > 4)
+		ret = sov_run_git_argv(NULL, wd, NULL, argv.v);
 	if (!ret && info.len) {
 		const char *index_info[] = { "git", "update-index", "--add", "--index-info", NULL };
 
@@ -1161,7 +1154,7 @@ int sov_manifest_stage(git_repository *repo, const char *list)
 		ret = sov_run_git_input(NULL, wd, index_info, info.ptr, info.len);
 	}
 out:
-	free(argv);
+	sov_argv_release(&argv);
 	sov_buf_release(&copy);
 	sov_buf_release(&info);
 	return ret;
@@ -1173,8 +1166,7 @@ int sov_manifest_stage_commit(git_repository *repo, const git_oid *commit,
 	const char *wd = git_repository_workdir(repo);
 	const char *update_index[] = { "git", "update-index", "-z", "--index-info", NULL };
 	struct sov_buf copy = SOV_BUF_INIT, info = SOV_BUF_INIT;
-	const char **argv = NULL;
-	size_t n = 0, alloc = 0;
+	struct sov_argv argv = SOV_ARGV_INIT;
 	git_commit *c = NULL;
 	git_tree *tree = NULL;
 	char *line, *save = NULL;
@@ -1185,13 +1177,8 @@ int sov_manifest_stage_commit(git_repository *repo, const git_oid *commit,
 		goto out;
 	}
 	sov_buf_addstr(&copy, list);
-	SOV_ALLOC_GROW(argv, 6, alloc);
 	/* Literal: a path such as "notes[1].md" is not a pattern. */
-	argv[n++] = "git";
-	argv[n++] = "--literal-pathspecs";
-	argv[n++] = "add";
-	argv[n++] = "--refresh";
-	argv[n++] = "--";
+	sov_argv_pushl(&argv, "git", "--literal-pathspecs", "add", "--refresh", "--", NULL);
 	for (line = strtok_r(copy.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		const char *path = line + GIT_OID_HEXSZ + 1;
 		git_tree_entry *e = NULL;
@@ -1209,21 +1196,19 @@ int sov_manifest_stage_commit(git_repository *repo, const git_oid *commit,
 		sov_buf_addf(&info, "%o %s\t%s", (unsigned)git_tree_entry_filemode(e), hex, path);
 		sov_buf_addch(&info, '\0');
 		git_tree_entry_free(e);
-		SOV_ALLOC_GROW(argv, n + 2, alloc);
-		argv[n++] = path;
+		sov_argv_push(&argv, path);
 	}
-	argv[n] = NULL;
 	/*
 	 * Two steps, each one index write: an entry given by --index-info has
 	 * no stat info, so a crash between them leaves the right blob for Git
 	 * to check against the file, never the old one.
 	 */
 	if (info.len && (sov_run_git_input(NULL, wd, update_index, info.ptr, info.len) < 0 ||
-			 sov_run_git_argv(NULL, wd, NULL, argv) < 0))
+			 sov_run_git_argv(NULL, wd, NULL, argv.v) < 0))
 		goto out;
 	ret = 0;
 out:
-	free(argv);
+	sov_argv_release(&argv);
 	git_tree_free(tree);
 	git_commit_free(c);
 	sov_buf_release(&copy);

@@ -29,6 +29,12 @@
 
 #include "buf.h"
 
+/*
+ * The latest instant an event file holds (9999-12-31T23:59:59Z: its
+ * timestamps have four-digit years); later attempts are scheduled here.
+ */
+#define SOV_OUTBOX_TIME_MAX 253402300799000000LL
+
 struct sov_outbox {
 	struct sov_buf dir;		/* ".../sovsync/outbox" */
 	struct sov_buf failed_dir;	/* ".../sovsync/outbox/failed" */

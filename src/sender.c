@@ -6,6 +6,7 @@
 #include "outbox.h"
 #include "repo.h"
 #include "timestamp.h"
+#include "timing.h"
 #include "trace.h"
 #include "webhook.h"
 
@@ -17,28 +18,9 @@
 #include <string.h>
 #include <dirent.h>
 #include <stdio.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-
-static uint64_t random64(void)
-{
-	uint64_t r = 0;
-
-	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
-		r = (uint64_t)sov_time_now() * 6364136223846793005ULL;
-	return r;
-}
-
-static void sleep_ms(int64_t ms)
-{
-	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 /* Record why the head event could not be tried (visible in `list`). */
 static void note_error(struct sov_outbox_event *ev, const char *why)
@@ -60,6 +42,7 @@ static int attempt(git_repository *repo, struct sov_outbox *ob,
 	struct sov_outbox_event ev = SOV_OUTBOX_EVENT_INIT;
 	struct sov_webhook_response res = SOV_WEBHOOK_RESPONSE_INIT;
 	enum sov_webhook_outcome outcome;
+	int64_t now, delay_ms;
 	int lock, ret = -1;
 
 	lock = sov_repo_lock(repo, "webhook-send", 1);
@@ -100,8 +83,16 @@ static int attempt(git_repository *repo, struct sov_outbox *ob,
 		ret = 1;
 		goto out;
 	}
-	ev.next_attempt = sov_time_now() + 1000 *
-		sov_webhook_backoff_ms(s, ev.attempts, res.retry_after_ms, random64());
+	now = sov_time_now();
+	delay_ms = sov_webhook_backoff_ms(s, ev.attempts, res.retry_after_ms,
+					  sov_timing_random64());
+	/*
+	 * A delay past what the event file can hold (a maxRetryDelayMs near
+	 * INT64_MAX) stops at its last instant: never an overflow, never a
+	 * file that cannot be read back.
+	 */
+	ev.next_attempt = delay_ms > (SOV_OUTBOX_TIME_MAX - now) / 1000 ?
+		SOV_OUTBOX_TIME_MAX : now + 1000 * delay_ms;
 	if (sov_outbox_save(&ev) < 0)
 		goto out;
 	ret = 0;
@@ -193,7 +184,8 @@ static int drain(git_repository *repo, enum sov_sender_mode mode,
 					  "to the next run", (long long)wait_ms);
 				break;
 			}
-			sleep_ms(wait_ms);
+			/* A signal ends it early: the loop looks again. */
+			sov_timing_sleep_ms(wait_ms);
 			has_settings = 0;
 			continue;
 		}

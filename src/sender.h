@@ -12,6 +12,10 @@
  *   queue head is always delivered (or given up) before the next event.
  * Locks die with their process: a sender killed mid-flight leaves its event
  * in the queue (delivered again later: at least once, same id).
+ *
+ * Layering: the sender uses the transport (webhook.h) and the outbox
+ * (outbox.h); the events module (webevent.h) queues events and calls
+ * sov_sender_spawn().  Neither the transport nor the outbox calls back up.
  */
 #ifndef SOV_SENDER_H
 #define SOV_SENDER_H

@@ -14,6 +14,7 @@
 #include "run.h"
 #include "synctip.h"
 #include "timestamp.h"
+#include "timing.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -81,31 +82,6 @@ void sov_sync_result_release(struct sov_sync_result *res)
 }
 
 /* ---- pure helpers ------------------------------------------------------ */
-
-int64_t sov_sync_clock_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t sov_sync_backoff_ms(int failures, int64_t base_ms, int64_t max_ms,
-			    uint64_t rnd)
-{
-	int64_t cap = base_ms;
-	int i;
-
-	if (failures <= 0 || base_ms <= 0 || max_ms <= 0)
-		return 0;
-	/* Doubling stops at the ceiling, so the shift can never overflow. */
-	for (i = 1; i < failures && cap < max_ms; i++)
-		cap *= 2;
-	if (cap > max_ms)
-		cap = max_ms;
-	/* Full jitter: clients that failed together do not retry together. */
-	return (int64_t)(rnd % (uint64_t)(cap + 1));
-}
 
 void sov_sync_commit_message(const char *source, const char *changes,
 			     size_t max_paths, struct sov_buf *out)
@@ -295,12 +271,6 @@ static int run_failed(struct sov_argv *args, int status, struct sov_buf *err)
 	return -1;
 }
 
-static int sleep_ms(int64_t ms)
-{
-	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-	return nanosleep(&ts, NULL);
-}
-
 static int stop_requested(struct cycle *c)
 {
 	return c->opts->stop && *c->opts->stop;
@@ -329,7 +299,7 @@ static int wait_index_unlocked(struct cycle *c, int64_t deadline)
 	struct stat st;
 
 	while (lstat(c->index_lock.ptr, &st) == 0) {
-		int64_t now = sov_sync_clock_ms();
+		int64_t now = sov_timing_clock_ms();
 
 		if (now >= deadline || stop_requested(c)) {
 			int64_t age = (int64_t)time(NULL) - (int64_t)st.st_mtime;
@@ -344,7 +314,7 @@ static int wait_index_unlocked(struct cycle *c, int64_t deadline)
 				 c->index_lock.ptr);
 			c->warned_lock = 1;
 		}
-		sleep_ms(LOCK_POLL_MS);
+		sov_timing_sleep_ms(LOCK_POLL_MS);
 	}
 	return 0;
 }
@@ -358,7 +328,7 @@ static int wait_index_unlocked(struct cycle *c, int64_t deadline)
 static int run_git_index(struct cycle *c, struct sov_argv *args, const struct sov_buf *in,
 		     struct sov_buf *out, struct sov_buf *err)
 {
-	int64_t deadline = sov_sync_clock_ms() + c->cfg->lock_timeout_ms;
+	int64_t deadline = sov_timing_clock_ms() + c->cfg->lock_timeout_ms;
 	int status;
 
 	for (;;) {
@@ -368,10 +338,10 @@ static int run_git_index(struct cycle *c, struct sov_argv *args, const struct so
 		if (status == 0)
 			return 0;
 		if (!strstr(err->ptr, "index.lock") || !strstr(err->ptr, "exists") ||
-		    sov_sync_clock_ms() >= deadline)
+		    sov_timing_clock_ms() >= deadline)
 			return run_failed(args, status, err);
 		/* Taken and released between our look and git's: try again soon. */
-		sleep_ms(LOCK_POLL_MS);
+		sov_timing_sleep_ms(LOCK_POLL_MS);
 	}
 }
 
@@ -1313,7 +1283,7 @@ static int recover_killed_merge(struct cycle *c)
 		goto out;
 	}
 	/* Nothing undone while a git (the killed one's lock) holds the index. */
-	restored = wait_index_unlocked(c, sov_sync_clock_ms() + c->cfg->lock_timeout_ms);
+	restored = wait_index_unlocked(c, sov_timing_clock_ms() + c->cfg->lock_timeout_ms);
 	if (restored == 0)
 		restored = restore_after_dead_merge(c, &theirs);
 	if (restored < 0) {
@@ -1676,14 +1646,14 @@ static int lock_cycle(struct cycle *c)
 		/* Only a lock held by another cycle is worth waiting for. */
 		if (sov_error_code() != SOV_ELOCKED)
 			return -1;
-		if (sov_sync_clock_ms() >= c->deadline_ms || stop_requested(c))
+		if (sov_timing_clock_ms() >= c->deadline_ms || stop_requested(c))
 			return sov_error_prefix("another sync is running");
 		/* Say why we are quiet: the wait may last the whole timeout. */
 		if (!warned) {
 			sov_warn("waiting for another sync to finish (%s)", sov_error_last());
 			warned = 1;
 		}
-		sleep_ms(LOCK_POLL_MS);
+		sov_timing_sleep_ms(LOCK_POLL_MS);
 	}
 	return fd;
 }
@@ -1713,7 +1683,7 @@ int sov_sync_run(struct sov_ctx *ctx, const struct sov_sync_opts *opts,
 	c.opts = opts;
 	c.cfg = &ctx->set;
 	c.res = res;
-	c.deadline_ms = sov_sync_clock_ms() + c.cfg->lock_timeout_ms;
+	c.deadline_ms = sov_timing_clock_ms() + c.cfg->lock_timeout_ms;
 	sov_buf_init(&c.index_lock, 0);
 	sov_buf_init(&c.tracking, 0);
 	sov_buf_init(&c.upstream, 0);

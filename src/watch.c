@@ -5,6 +5,7 @@
 #include "watch.h"
 #include "error.h"
 #include "repo.h"
+#include "timing.h"
 #include "trace.h"
 
 #include <dirent.h>
@@ -17,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -303,15 +303,6 @@ static void report(struct watcher *w, const char *line)
 		w->opts->report(line);
 }
 
-static uint64_t random_u64(void)
-{
-	uint64_t r = 0;
-
-	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
-		r = (uint64_t)sov_sync_clock_ms() * 6364136223846793005ULL + (uint64_t)getpid();
-	return r;
-}
-
 /* Run one cycle and schedule the next ones from its outcome. */
 static void run_cycle(struct watcher *w, enum sov_sync_network network,
 		      int is_first)
@@ -328,12 +319,12 @@ static void run_cycle(struct watcher *w, enum sov_sync_network network,
 	/* Changes from here on belong to the next cycle. */
 	sov_debounce_clear(&w->debounce);
 	started = sov_sync_run(w->ctx, &opts, &res) == 0;
-	now = sov_sync_clock_ms();
+	now = sov_timing_clock_ms();
 
 	if (res.outcome == SOV_SYNC_FAILED) {
 		w->failures++;
-		delay = sov_sync_backoff_ms(w->failures, BACKOFF_BASE_MS,
-					    w->opts->backoff_max_ms, random_u64());
+		delay = sov_timing_backoff_ms(w->failures, BACKOFF_BASE_MS,
+					      w->opts->backoff_max_ms, sov_timing_random64());
 		w->retry_at = now + delay;
 		w->next_pull = w->retry_at;
 		sov_sync_describe(&res, &line);
@@ -368,7 +359,7 @@ static void loop(struct watcher *w, int sig_fd)
 	int first = 1;
 
 	while (!stop_signal) {
-		int64_t now = sov_sync_clock_ms();
+		int64_t now = sov_timing_clock_ms();
 		int64_t due = sov_debounce_due(&w->debounce);
 		int64_t wake;
 		struct pollfd pfd[2];
@@ -406,7 +397,7 @@ static void loop(struct watcher *w, int sig_fd)
 			while (read(sig_fd, drain, sizeof(drain)) > 0)
 				;
 		if (pfd[0].revents)
-			drain_events(w, sov_sync_clock_ms());
+			drain_events(w, sov_timing_clock_ms());
 	}
 }
 
@@ -441,7 +432,7 @@ int sov_watch_run(struct sov_ctx *ctx, const struct sov_watch_opts *opts)
 	if (install_signals(pipe_fds) < 0)
 		goto out;
 	setup_watches(&w);
-	w.next_scan = sov_sync_clock_ms() + opts->scan_interval_ms;
+	w.next_scan = sov_timing_clock_ms() + opts->scan_interval_ms;
 
 	sov_buf_addf(&line, "watching %s (%zu directories; debounce %.1fs, "
 		     "pull every %.0fs, scan every %.0fs)", w.root.ptr, w.ndirs,

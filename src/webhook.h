@@ -1,8 +1,13 @@
 /*
- * webhook.h - webhook events: settings, payload, signing, one HTTP attempt,
- * and the two entry points the Git hooks call.
+ * webhook.h - the webhook transport: settings, secrets, URL policy,
+ * Standard Webhooks signing, one HTTP attempt and its classification, the
+ * retry delay, redaction of what a receiver answers.
  *
- * A Git hook never waits on the network: sov_webhook_emit() builds the
+ * Layers (each uses only those below it, none calls back up):
+ *   webevent.h  payload, queueing, the hook entry points; starts the sender
+ *   sender.h    delivers the outbox in order, through this module
+ *   webhook.h   this transport;  outbox.h  the durable queue
+ * A Git hook never waits on the network: sov_webevent_emit() builds the
  * payload, appends it to the durable outbox (outbox.h) and starts a detached
  * sender (sender.h), then returns.  The sender POSTs each event with libcurl
  * in queue order, retrying 408/429/5xx and network errors with exponential
@@ -96,19 +101,6 @@ void sov_webhook_sign(const void *key, size_t key_len, const char *id,
 int64_t sov_webhook_backoff_ms(const struct sov_webhook_settings *s, int64_t attempts,
 			       int64_t retry_after_ms, uint64_t random);
 
-/* Append a new unique event id, "evt_" and 32 hex digits from getrandom(). */
-int sov_webhook_new_id(struct sov_buf *out);
-
-/*
- * Append the JSON body of an event (format in docs/FORMATS.md).  `before`
- * and `after` are commit ids in hex or NULL; the changed paths under
- * sovsync.root are those between the two trees.  `branch` may be NULL.
- */
-int sov_webhook_payload(git_repository *repo, const struct sov_webhook_settings *s,
-			const char *event, const char *id, const char *branch,
-			const char *before, const char *after, int64_t now,
-			struct sov_buf *out);
-
 enum sov_webhook_outcome {
 	SOV_WEBHOOK_DELIVERED,		/* 2xx */
 	SOV_WEBHOOK_RETRY,		/* 408, 429, 5xx, network error */
@@ -178,24 +170,5 @@ void sov_webhook_redact(const struct sov_webhook_settings *s, const char *signat
 			struct sov_buf *text);
 
 void sov_webhook_response_release(struct sov_webhook_response *res);
-
-/*
- * Hook entry point: queue `event` ("commit", "merge" or "push") and start a
- * detached sender; never waits on the network.  NULL `after` means HEAD;
- * NULL `before` means HEAD's first parent for commit, ORIG_HEAD for merge.
- * A no-op returning 0 when sovsync.webhook.url is unset or the event is not
- * in sovsync.webhook.events.  Returns 0 or -1.
- */
-int sov_webhook_emit(git_repository *repo, const char *event, const char *before,
-		     const char *after);
-
-/*
- * The reference-transaction hook body: in state "committed", reads the
- * "<old> <new> <ref>" lines from `in` and emits one `push` event for each
- * refs/remotes/<sovsync.remote>/<branch> update whose newest reflog entry
- * is Git's "update by push" (a fetch writes other messages).  Other states
- * only drain `in`.  Returns 0 or -1.
- */
-int sov_webhook_ref_transaction(git_repository *repo, const char *state, FILE *in);
 
 #endif

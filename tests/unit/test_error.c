@@ -95,6 +95,24 @@ int main(void)
 	       "merge-memories: shared/memories/a/memories.json: invalid JSON at line 3",
 	       "prefix adds context in front");
 
+	{
+		char big[5000];
+
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		sov_error("%s", big);
+		sov_error_prefix("front");
+		ok(!strncmp(sov_error_last(), "front: xxx", 10) &&
+		   strlen(sov_error_last()) == 4095,
+		   "a prefixed message too long keeps its front, cut at the limit");
+		sov_error("inner");
+		sov_error_prefix("%s", big);
+		ok(strlen(sov_error_last()) == 4095 && sov_error_last()[4094] == 'x',
+		   "a prefix longer than the limit is cut, never overflows");
+		sov_error("invalid JSON at line 3");
+		sov_error_prefix("merge-memories: %s", "shared/memories/a/memories.json");
+	}
+
 	pthread_create(&th, NULL, other_thread, NULL);
 	pthread_join(th, &res);
 	is_str((const char *)res, "set", "another thread sets its own error");

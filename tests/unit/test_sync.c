@@ -12,31 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void test_backoff(void)
-{
-	uint64_t r;
-	int i, within = 1, saw_top = 0, saw_zero = 0;
-
-	is_int(sov_sync_backoff_ms(0, 2000, 300000, 12345), 0, "no failure: no delay");
-	is_int(sov_sync_backoff_ms(1, 2000, 300000, 2000), 2000, "first failure: up to the base");
-	is_int(sov_sync_backoff_ms(1, 2000, 300000, 2001), 0, "drawn modulo cap + 1");
-	is_int(sov_sync_backoff_ms(3, 2000, 300000, UINT64_MAX - (UINT64_MAX % 8001) - 1), 8000,
-	       "third failure: up to 4x the base");
-	/* Far past the ceiling: capped, never overflowing. */
-	for (i = 0, r = 1; i < 1000; i++, r = r * 6364136223846793005ULL + 1442695040888963407ULL) {
-		int64_t d = sov_sync_backoff_ms(200, 2000, 300000, r);
-		if (d < 0 || d > 300000)
-			within = 0;
-		if (d > 290000)
-			saw_top = 1;
-		if (d < 10000)
-			saw_zero = 1;
-	}
-	ok(within, "200 failures: always within [0, max]");
-	ok(saw_top && saw_zero, "full jitter: spread over the whole range");
-	is_int(sov_sync_backoff_ms(5, 2000, 1000, 999), 999, "max below the base caps it");
-}
-
 static void test_message(void)
 {
 	struct sov_buf msg = SOV_BUF_INIT;
@@ -237,7 +212,6 @@ static void test_synctip(void)
 int main(void)
 {
 	git_libgit2_init();
-	test_backoff();
 	test_message();
 	test_status();
 	test_scratch();

@@ -3,6 +3,7 @@
 #include "tap.h"
 #include "scratch.h"
 #include "error.h"
+#include "webevent.h"
 #include "webhook.h"
 
 #include <jansson.h>
@@ -154,7 +155,7 @@ int main(void)
 	ok(all_in_range, "jitter stays in [0, base * 2]");
 
 	sov_buf_reset(&b);
-	ok(sov_webhook_new_id(&b) == 0 && b.len == 36 && !strncmp(b.ptr, "evt_", 4), "new id %s", b.ptr);
+	ok(sov_webevent_new_id(&b) == 0 && b.len == 36 && !strncmp(b.ptr, "evt_", 4), "new id %s", b.ptr);
 
 	/* Payload: paths under the root only, before/after, fields. */
 	ok(mkdtemp(dir) != NULL, "temp dir");
@@ -174,7 +175,7 @@ int main(void)
 		git_oid_tostr(h1, sizeof(h1), git_object_id(one));
 		git_oid_tostr(h2, sizeof(h2), git_object_id(two));
 		sov_buf_reset(&b);
-		ok(sov_webhook_payload(repo, &s, "commit", "evt_x", "main", h1, h2,
+		ok(sov_webevent_payload(repo, &s, "commit", "evt_x", "main", h1, h2,
 				       1700000000000000LL, &b) == 0, "payload");
 		j = json_loads(b.ptr, 0, NULL);
 		ok(json_is_object(j), "valid JSON: %s", b.ptr);
@@ -198,7 +199,7 @@ int main(void)
 		   "metrics, health apart");
 		json_decref(j);
 		sov_buf_reset(&b);
-		ok(sov_webhook_payload(repo, &s, "commit", "evt_y", NULL, NULL, h1, 0, &b) == 0 &&
+		ok(sov_webevent_payload(repo, &s, "commit", "evt_y", NULL, NULL, h1, 0, &b) == 0 &&
 		   strstr(b.ptr, "\"before\":null") && strstr(b.ptr, "\"paths\":[]"),
 		   "root commit: before null, no paths");
 		git_object_free(one);
