@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <git2.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -27,6 +28,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	/* One compression thread: the stored bytes do not depend on it. */
 	setenv("SOVSYNC_FILTER_THREADS", "1", 1);
+	/* The filter reads its settings (sovsync.filter.minSize) through libgit2. */
+	git_libgit2_init();
 	return 0;
 }
 
