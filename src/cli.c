@@ -42,6 +42,7 @@ static const struct sov_cmd *const commands[] = {
 	&sov_cmd_merge_index,
 	&sov_cmd_merge_derived,
 	&sov_cmd_merge_doc,
+	&sov_cmd_merge_keep,
 	&sov_cmd_conflicts,
 	&sov_cmd_resolve,
 

@@ -69,6 +69,7 @@ extern const struct sov_cmd sov_cmd_merge_state;
 extern const struct sov_cmd sov_cmd_merge_index;
 extern const struct sov_cmd sov_cmd_merge_derived;
 extern const struct sov_cmd sov_cmd_merge_doc;
+extern const struct sov_cmd sov_cmd_merge_keep;
 extern const struct sov_cmd sov_cmd_conflicts;
 extern const struct sov_cmd sov_cmd_resolve;
 

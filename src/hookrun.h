@@ -39,6 +39,8 @@
 #include "manifest.h"
 
 #define SOV_FOLLOWUP_MESSAGE "sovsync: refresh manifest"
+/* The commit that adds the conflict copies of a merge (keepboth.h). */
+#define SOV_COPIES_MESSAGE "sovsync: keep conflict copies"
 
 struct sov_hookrun {
 	struct sov_config *cfg;		/* owns repo */

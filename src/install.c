@@ -168,6 +168,8 @@ static const struct { const char *key, *suffix; } config_programs[] = {
 	{ "merge.sovsync-state.driver", " merge-state %O %A %B %P" },
 	{ "merge.sovsync-index.driver", " merge-index %O %A %B %P" },
 	{ "merge.sovsync-doc.driver", " merge-doc %O %A %B %P %L" },
+	/* Every other file under the root: both versions kept (keepboth.h). */
+	{ "merge.sovsync-keep.driver", " merge-keep %O %A %B %P %L" },
 	/* Derived files are recomputed by pre-merge-commit: keep ours, their paths only. */
 	{ "merge.sovsync-derived.driver", " merge-derived %O %A %B %P" },
 };
@@ -178,6 +180,7 @@ static const struct { const char *key, *value; } config_fixed[] = {
 	{ "merge.sovsync-state.name", "sovsync: state.json by timestamps" },
 	{ "merge.sovsync-index.name", "sovsync: union of index.json registries" },
 	{ "merge.sovsync-doc.name", "sovsync: documents, conflicts queued" },
+	{ "merge.sovsync-keep.name", "sovsync: other files under the root, both versions kept" },
 	{ "merge.sovsync-derived.name", "sovsync: derived manifest, recomputed by the hooks" },
 };
 
@@ -278,6 +281,17 @@ static int uninstall_config(struct installer *in)
 
 /* ---- .gitattributes ---- */
 
+/*
+ * The catch-all line: every file under the root that no later line gives
+ * another driver keeps both versions on a conflict.  It goes first in the
+ * file (later lines win in gitattributes), so the lines below, the user's
+ * own included, keep their drivers.
+ */
+static void catch_all_line(const char *root, struct sov_buf *out)
+{
+	sov_buf_addf(out, "%s/** merge=sovsync-keep\n", root);
+}
+
 static void attribute_lines(const char *root, struct sov_buf *out)
 {
 	sov_buf_addf(out,
@@ -326,6 +340,19 @@ static int install_attributes(struct installer *in)
 		json_object_set_new(attrs, "lines", added);
 	}
 	orig_len = text.len;
+	catch_all_line(in->root.ptr, &want);
+	if (!has_line(text.ptr, want.ptr, want.len - 1)) {
+		struct sov_buf first = SOV_BUF_INIT;
+
+		sov_buf_add(&first, want.ptr, want.len);
+		sov_buf_add(&first, text.ptr, text.len);
+		sov_buf_reset(&text);
+		sov_buf_add(&text, first.ptr, first.len);
+		sov_buf_release(&first);
+		want.ptr[want.len - 1] = '\0';
+		json_array_append_new(added, json_string(want.ptr));
+	}
+	sov_buf_reset(&want);
 	attribute_lines(in->root.ptr, &want);
 	for (line = want.ptr; (nl = strchr(line, '\n')); line = nl + 1) {
 		*nl = '\0';

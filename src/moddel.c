@@ -96,7 +96,7 @@ int sov_moddel_driver_settles(const char *driver, int doc_stops)
 {
 	static const char *const settling[] = {
 		"sovsync-memories", "sovsync-state", "sovsync-index",
-		"sovsync-derived", NULL,
+		"sovsync-derived", "sovsync-keep", NULL,
 	};
 	const char *const *d;
 

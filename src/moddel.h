@@ -66,7 +66,8 @@ int sov_moddel_is_modify_delete(const struct sov_moddel_path *p,
  * Whether a path whose `merge` attribute is `driver` (as check-attr prints
  * it: "unspecified", "set", "unset" or a name) belongs to a sovsync driver
  * that lets a merge go on: the JSON drivers (memories, state, index), the
- * derived files (recomputed by the hooks), and the document driver unless
+ * derived files (recomputed by the hooks), the catch-all of the root
+ * (sovsync-keep: nothing under the root stops a sync), and the document driver unless
  * it is configured to stop (`doc_stops`).
  */
 int sov_moddel_driver_settles(const char *driver, int doc_stops);

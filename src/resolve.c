@@ -5,6 +5,7 @@
 #include "docmerge.h"
 #include "error.h"
 #include "fs.h"
+#include "keepboth.h"
 #include "run.h"
 
 #include <limits.h>
@@ -15,6 +16,7 @@
 void sov_resolve_outcome_release(struct sov_resolve_outcome *o)
 {
 	sov_buf_release(&o->path);
+	sov_buf_release(&o->copy);
 	o->deleted = 0;
 }
 
@@ -222,23 +224,104 @@ static int resolve_modify_delete(const char *workdir, const struct sov_conflict 
 	return ret;
 }
 
+/*
+ * Write `side`'s recorded version of `c` as a conflict copy beside its path
+ * (named after that side's writer when known); `copy` gets the name.
+ */
+static int write_copy(const char *workdir, const struct sov_conflict *c,
+		      enum sov_conflict_side side, struct sov_buf *copy)
+{
+	const struct sov_conflict_info *info = &c->info[side];
+	struct sov_buf content = SOV_BUF_INIT, who = SOV_BUF_INIT;
+	const char *lt = info->author ? strstr(info->author, " <") : NULL;
+	int ret = -1;
+
+	if (info->author)
+		sov_buf_add(&who, info->author, lt ? (size_t)(lt - info->author)
+						   : strlen(info->author));
+	if (real_blob_content(workdir, c->path, sov_conflict_version(c, side), &content) == 0)
+		ret = sov_keepboth_write_copy(workdir, c->path,
+					      info->has_written_at ? info->written_at
+								   : c->detected_at,
+					      who.ptr, content.ptr, content.len, copy);
+	sov_buf_release(&content);
+	sov_buf_release(&who);
+	return ret;
+}
+
+/*
+ * Keep both: the path holds the side chosen so far (ours unless a "newest"
+ * entry kept theirs), the other side goes to a conflict copy (a "copy"
+ * entry's own, written again only if it is gone); both are staged.
+ */
+static int keep_both(const char *workdir, const struct sov_conflict *c,
+		     struct sov_resolve_outcome *out)
+{
+	enum sov_conflict_side kept = c->kind == SOV_CONFLICT_NEWEST &&
+				      c->choice == SOV_CHOICE_THEIRS ? SOV_CONFLICT_THEIRS
+								     : SOV_CONFLICT_OURS;
+	enum sov_conflict_side other = kept == SOV_CONFLICT_OURS ? SOV_CONFLICT_THEIRS
+								 : SOV_CONFLICT_OURS;
+	int have;
+
+	/* A text file with markers gets ours back; the others hold it already. */
+	if (c->kind == SOV_CONFLICT_TEXT &&
+	    write_version(workdir, c->path, sov_conflict_version(c, kept)) < 0)
+		return -1;
+	if (c->kind == SOV_CONFLICT_COPY) {
+		if (sov_fs_check_relpath(c->copy) < 0 ||
+		    (have = sov_fs_check_under(workdir, c->copy, SOV_FS_FILE)) < 0)
+			return -1;
+		sov_buf_reset(&out->copy);
+		sov_buf_addstr(&out->copy, c->copy);
+		if (!have && write_version(workdir, c->copy, &c->theirs) < 0)
+			return -1;
+	} else if (write_copy(workdir, c, other, &out->copy) < 0) {
+		return -1;
+	}
+	return stage_path(workdir, "add", c->path) < 0 ||
+	       stage_path(workdir, "add", out->copy.ptr) < 0 ? -1 : 0;
+}
+
 /* Apply `choice` to the entry `c` in the work tree and the index. */
 static int apply(git_repository *repo, const char *workdir, const struct sov_conflict *c,
-		 enum sov_resolve_choice choice, int *deleted)
+		 enum sov_resolve_choice choice, struct sov_resolve_outcome *out)
 {
-	/* The queue is a file: its path must stay a plain one inside the tree. */
-	if (sov_fs_check_relpath(c->path) < 0)
+	int r;
+
+	/* The queue is a file: its paths must stay plain ones inside the tree. */
+	if (sov_fs_check_relpath(c->path) < 0 ||
+	    (c->kind == SOV_CONFLICT_COPY && sov_fs_check_relpath(c->copy) < 0))
 		return -1;
-	if (c->kind == SOV_CONFLICT_MODIFY_DELETE)
-		return resolve_modify_delete(workdir, c, choice, deleted);
+	if (c->kind == SOV_CONFLICT_MODIFY_DELETE) {
+		/* Both: the file, which only one side has, is kept. */
+		if (choice == SOV_RESOLVE_BOTH)
+			choice = c->deleted_by == SOV_CONFLICT_OURS ? SOV_RESOLVE_THEIRS
+								    : SOV_RESOLVE_OURS;
+		return resolve_modify_delete(workdir, c, choice, &out->deleted);
+	}
+	if (choice == SOV_RESOLVE_BOTH)
+		return keep_both(workdir, c, out);
 	if (choice == SOV_RESOLVE_EDITED && c->kind == SOV_CONFLICT_BINARY)
-		return sov_error("%s: binary document: choose a version with --ours or "
-				 "--theirs", c->path);
-	if (choice != SOV_RESOLVE_EDITED)
-		return write_version(workdir, c->path, sov_conflict_version(c, side_of(choice))) < 0 ||
-		       stage_path(workdir, "add", c->path) < 0 ? -1 : 0;
-	return check_no_markers(repo, workdir, c) < 0 ||
-	       stage_path(workdir, "add", c->path) < 0 ? -1 : 0;
+		return sov_error("%s: binary document: choose a version with --ours, "
+				 "--theirs or --both", c->path);
+	if (choice != SOV_RESOLVE_EDITED) {
+		if (write_version(workdir, c->path, sov_conflict_version(c, side_of(choice))) < 0)
+			return -1;
+	} else if (c->kind == SOV_CONFLICT_TEXT) {
+		if (check_no_markers(repo, workdir, c) < 0)
+			return -1;
+	} else if ((r = sov_fs_check_under(workdir, c->path, SOV_FS_FILE)) <= 0) {
+		/* copy, newest: sovsync wrote no markers; the file must be there. */
+		if (r == 0)
+			sov_error("%s: no such file; restore it, or choose a side with "
+				  "--ours, --theirs or --both", c->path);
+		return -1;
+	}
+	if (stage_path(workdir, "add", c->path) < 0)
+		return -1;
+	/* The choice replaces the copy. */
+	return c->kind == SOV_CONFLICT_COPY ? sov_keepboth_remove_copy(workdir, c->copy) : 0;
 }
 
 int sov_resolve(git_repository *repo, const char *cwd, const char *arg,
@@ -252,6 +335,7 @@ int sov_resolve(git_repository *repo, const char *cwd, const char *arg,
 
 	out->deleted = 0;
 	sov_buf_reset(&out->path);
+	sov_buf_reset(&out->copy);
 	if (!workdir)
 		return sov_error("resolve needs a working tree (this repository is bare)");
 	if (!cwd) {
@@ -261,7 +345,7 @@ int sov_resolve(git_repository *repo, const char *cwd, const char *arg,
 	}
 	if (sov_conflicts_load(repo, &q) < 0 || !(c = sov_resolve_find(&q, workdir, cwd, arg)))
 		goto out;
-	if (apply(repo, workdir, c, choice, &out->deleted) < 0 ||
+	if (apply(repo, workdir, c, choice, out) < 0 ||
 	    sov_conflicts_remove(repo, c->path) < 0)
 		goto out;
 	sov_buf_addstr(&out->path, c->path);

@@ -9,6 +9,12 @@
  *                       remain; binary: refused, a side must be named);
  *   SOV_RESOLVE_OURS    our recorded version is written;
  *   SOV_RESOLVE_THEIRS  their recorded version is written;
+ *   SOV_RESOLVE_BOTH    both kept: ours at the path, theirs in a conflict
+ *                       copy beside it (keepboth.h; a "copy" entry keeps its
+ *                       copy, written again if it is gone; "newest" writes
+ *                       the side it did not keep into a copy);
+ * A "copy" entry settled any other way loses its copy (`git rm`, or
+ * removed when untracked): the choice replaces it.
  * (modify/delete: the side that deleted the file gets `git rm`, the other
  * keeps the file as it is now, written from the record only if it is gone).
  * Recorded versions are read through the path's filters (`git cat-file
@@ -31,15 +37,17 @@ enum sov_resolve_choice {
 	SOV_RESOLVE_EDITED,	/* no option: the work tree as it stands */
 	SOV_RESOLVE_OURS,
 	SOV_RESOLVE_THEIRS,
+	SOV_RESOLVE_BOTH,
 };
 
 /* What sov_resolve did, for the caller's message. */
 struct sov_resolve_outcome {
 	struct sov_buf path;	/* owned: the entry's repository-relative path */
 	int deleted;		/* the resolution deleted the file */
+	struct sov_buf copy;	/* owned: the conflict copy kept ("" none) */
 };
 
-#define SOV_RESOLVE_OUTCOME_INIT { SOV_BUF_INIT, 0 }
+#define SOV_RESOLVE_OUTCOME_INIT { SOV_BUF_INIT, 0, SOV_BUF_INIT }
 
 void sov_resolve_outcome_release(struct sov_resolve_outcome *o);
 

@@ -66,6 +66,8 @@ int main(void)
 	ok(sov_moddel_driver_settles("sovsync-state", 1) &&
 	   sov_moddel_driver_settles("sovsync-index", 0) &&
 	   sov_moddel_driver_settles("sovsync-derived", 0), "JSON and derived drivers settle");
+	ok(sov_moddel_driver_settles("sovsync-keep", 1),
+	   "the catch-all of the root settles (the edit is kept)");
 	ok(!sov_moddel_driver_settles("unspecified", 0) &&
 	   !sov_moddel_driver_settles("set", 0) && !sov_moddel_driver_settles("unset", 0) &&
 	   !sov_moddel_driver_settles("union", 0) &&
