@@ -3,7 +3,9 @@
  */
 #include "keepboth.h"
 #include "error.h"
+#include "frame.h"
 #include "fs.h"
+#include "blob.h"
 #include "run.h"
 #include "trace.h"
 
@@ -189,6 +191,81 @@ out:
 	git_error_clear();
 	git_commit_free(found);
 	git_revwalk_free(walk);
+}
+
+#define DESCRIBE_WHOLE_MAX (1u << 20)	/* blobs read whole to describe them */
+
+struct head_reader {
+	struct sov_buf data;
+	size_t want;
+};
+
+static int read_head(void *ctx, const void *data, size_t len)
+{
+	struct head_reader *r = ctx;
+	size_t room = r->want - r->data.len;
+
+	sov_buf_add(&r->data, data, len < room ? len : room);
+	return r->data.len >= r->want ? 1 : 0;
+}
+
+void sov_keepboth_describe_blob(git_repository *repo, const git_oid *blob,
+				struct sov_conflict_info *info)
+{
+	struct head_reader r = { SOV_BUF_INIT, DESCRIBE_WHOLE_MAX };
+	struct sov_buf plain = SOV_BUF_INIT;
+	git_odb *odb = NULL;
+	git_object_t type;
+	size_t size = 0;
+
+	if (git_repository_odb(&odb, repo) < 0 ||
+	    git_odb_read_header(&size, &type, odb, blob) < 0 || type != GIT_OBJECT_BLOB)
+		goto out;
+	if (size > DESCRIBE_WHOLE_MAX)
+		r.want = SOV_CONFLICT_PREVIEW_MAX + 4;
+	if (sov_blob_stream(repo, blob, read_head, &r) < 0)
+		goto out;
+	if (sov_frame_is_encoded(r.data.ptr, r.data.len) && r.data.len) {
+		if (size <= DESCRIBE_WHOLE_MAX &&
+		    sov_frame_decode_buf(r.data.ptr, r.data.len, &plain) == 0) {
+			sov_conflict_info_set_content(info, plain.ptr, plain.len);
+		} else {
+			/* Too large to decode here: the blob id says the rest. */
+			sov_conflict_info_set_content(info, "", 0);
+			info->size = (int64_t)size;
+			info->binary = 1;
+		}
+	} else {
+		sov_conflict_info_set_content(info, r.data.ptr, r.data.len);
+		info->size = (int64_t)size;
+		info->truncated = info->truncated || r.data.len < size;
+	}
+out:
+	sov_error_clear();
+	git_error_clear();
+	git_odb_free(odb);
+	sov_buf_release(&r.data);
+	sov_buf_release(&plain);
+}
+
+void sov_keepboth_describe(git_repository *repo, struct sov_conflict *c)
+{
+	static const enum sov_conflict_side sides[] = { SOV_CONFLICT_OURS, SOV_CONFLICT_THEIRS };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		const git_oid *blob = sov_conflict_version(c, sides[i]);
+		int has_commit = sides[i] == SOV_CONFLICT_OURS ? c->has_ours_commit
+							       : c->has_theirs_commit;
+
+		if (!blob)
+			continue;
+		sov_keepboth_describe_blob(repo, blob, &c->info[sides[i]]);
+		if (has_commit)
+			sov_keepboth_find_writer(repo, sides[i] == SOV_CONFLICT_OURS
+							 ? &c->ours_commit : &c->theirs_commit,
+						 c->path, blob, &c->info[sides[i]]);
+	}
 }
 
 int sov_keepboth_write_copy(const char *workdir, const char *path, int64_t when,

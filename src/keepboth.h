@@ -67,6 +67,25 @@ void sov_keepboth_find_writer(git_repository *repo, const git_oid *commit,
 			      struct sov_conflict_info *info);
 
 /*
+ * Describe one recorded version for a person (conflicts.h): its decoded
+ * content's size and a preview, from blob `blob` alone.  Bounded: a blob
+ * up to 1 MiB is read whole (decoded when in the sovsync filter's stored
+ * form); a larger one is streamed for its first bytes only (a stored-form
+ * one gets no preview, its size is the stored size).  Never fails: an
+ * unreadable blob leaves `info` unknown.
+ */
+void sov_keepboth_describe_blob(git_repository *repo, const git_oid *blob,
+				struct sov_conflict_info *info);
+
+/*
+ * Fill c->info for both sides from the entry's blob ids and commits
+ * (describe_blob, find_writer); a deleted side is left unknown.  For the
+ * queue's writers that hold only blob ids (the document driver, the sync
+ * cycle's modify/delete).  The caller releases c->info.
+ */
+void sov_keepboth_describe(git_repository *repo, struct sov_conflict *c);
+
+/*
  * Write the copy of `path` holding `data` (the real, decoded content) into
  * the work tree `workdir`: the first free name of sov_keepboth_copy_name
  * (a name holding the same content already counts as written), no symbolic

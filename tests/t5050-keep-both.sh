@@ -268,7 +268,26 @@ test_expect_success 'modify/delete under the root: sovsync sync keeps the edit, 
 	(cd b && sovsync sync -q) &&
 	grep "edit" b/$N &&
 	test "$(json_get b/.git/sovsync/conflicts.json "d[\"conflicts\"][0][\"kind\"]")" = modify/delete &&
+	json_get b/.git/sovsync/conflicts.json "d[\"conflicts\"][0][\"versions\"][\"ours\"][\"content\"]" | grep "^edit$" &&
+	test "$(json_get b/.git/sovsync/conflicts.json "d[\"conflicts\"][0][\"versions\"][\"theirs\"]")" = None &&
 	git -C remote.git cat-file -e main:$N
+'
+
+test_expect_success 'a document conflict (stored encoded) is queued with decoded contents' '
+	setup doc &&
+	D=shared/documents/ingested/d.md &&
+	mkdir -p a/shared/documents/ingested &&
+	printf "one\ntwo\n" >a/$D && A add -A && A commit -q -m doc && A push -q origin main &&
+	B pull -q --no-rebase &&
+	printf "one\ntwo by a\n" >a/$D && A commit -q -am "a: doc" && A push -q origin main &&
+	printf "one\ntwo by b\n" >b/$D && B commit -q -am "b: doc" &&
+	B cat-file -p HEAD:$D | head -c 8 | grep -q SOVSYNC &&
+	B pull -q --no-rebase &&
+	(cd b && sovsync conflicts --json) >q.json &&
+	test "$(json_get q.json "d[0][\"kind\"]")" = text &&
+	test "$(json_get q.json "d[0][\"versions\"][\"theirs\"][\"content\"]")" = "$(printf "one\ntwo by a")" &&
+	test "$(json_get q.json "d[0][\"versions\"][\"ours\"][\"content\"]")" = "$(printf "one\ntwo by b")" &&
+	json_get q.json "d[0][\"versions\"][\"theirs\"][\"author\"]" | grep "^Alice <"
 '
 
 test_done

@@ -111,6 +111,30 @@ int main(void)
 	ok(sov_keepboth_remove_copy(wd, "shared/none.txt") == 0, "a missing copy is fine");
 	ok(sov_keepboth_remove_copy(wd, "../x") < 0, "a path out of the tree is refused");
 
+	/* Describing a blob: small whole, large bounded. */
+	{
+		size_t big = 3u << 20;
+		char *data = malloc(big);
+
+		memset(data, 'y', big);
+		git_blob_create_from_buffer(&blob, repo, "small\n", 6);
+		sov_keepboth_describe_blob(repo, &blob, &info);
+		ok(info.known && info.size == 6 && !strcmp(info.preview, "small\n") &&
+		   !info.truncated, "a small blob: whole");
+		sov_conflict_info_release(&info);
+		git_blob_create_from_buffer(&blob, repo, data, big);
+		sov_keepboth_describe_blob(repo, &blob, &info);
+		ok(info.known && info.size == (int64_t)big && info.truncated &&
+		   strlen(info.preview) <= SOV_CONFLICT_PREVIEW_MAX,
+		   "a 3 MiB blob: its size and a bounded preview");
+		sov_conflict_info_release(&info);
+		git_oid_fromstr(&blob, "0123456789012345678901234567890123456789");
+		sov_keepboth_describe_blob(repo, &blob, &info);
+		ok(!info.known, "a missing blob: unknown, no failure");
+		sov_conflict_info_release(&info);
+		free(data);
+	}
+
 	sov_buf_release(&copy);
 	sov_buf_release(&have);
 	git_repository_free(repo);
