@@ -644,9 +644,18 @@ int sov_hookrun_post_rewrite(struct sov_hookrun *h, const char *kind)
 	 * rebase state directory still exists while this hook runs, but the
 	 * branch is already updated, so a follow-up commit is safe here.
 	 */
+	git_oid head;
+	int copies = 0;
+
 	if (strcmp(kind, "rebase"))
 		return 0;
-	return ensure_fresh(h, NULL, NULL, 1, FRESH_STORED);
+	/* The conflict copies merge-keep wrote while replaying (keepboth.h). */
+	if (head_id(h->repo, &head) == 0 && (copies = commit_copies(h, &head)) < 0) {
+		sov_error_prefix("conflict copies not committed");
+		sov_error_report();
+		copies = 0;
+	}
+	return ensure_fresh(h, NULL, NULL, 1, FRESH_STORED | (copies ? FRESH_PENDING : 0));
 }
 
 /* ---- follow-up ---- */

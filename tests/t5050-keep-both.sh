@@ -153,6 +153,19 @@ test_expect_success 'resolve --both keeps the copy, leaves the queue' '
 	test "$(B status --porcelain)" = ""
 '
 
+test_expect_success 'git pull --rebase: both kept, the copy committed' '
+	setup rebase &&
+	diverge &&
+	B pull -q --rebase 2>err.b &&
+	grep "shared/notes.txt: conflict: both versions kept" err.b &&
+	test "$(B status --porcelain)" = "" &&
+	copy=$(copy_of b) &&
+	B cat-file -e "HEAD:$copy" &&
+	test "$(B rev-list --merges --count HEAD)" = 0 &&
+	(cd b && sovsync verify) &&
+	grep "from a" b/$N && grep "from b" b/$copy
+'
+
 test_expect_success 'sovsync sync in each clone: the same end' '
 	setup sync &&
 	diverge &&
