@@ -286,6 +286,23 @@ test_expect_success 'modify/delete under the root: sovsync sync keeps the edit, 
 	git -C remote.git cat-file -e main:$N
 '
 
+test_expect_success 'a large binary conflict: both kept byte for byte, the queue stays small' '
+	setup big &&
+	test_random_file a/shared/big.bin 9000000 1 &&
+	A add -A && A commit -q -m "a: big" && A push -q origin main &&
+	B pull -q --no-rebase &&
+	test_random_file a/shared/big.bin 9000000 2 && cp a/shared/big.bin big.a &&
+	A commit -q -am "a: big 2" && A push -q origin main &&
+	test_random_file b/shared/big.bin 9000001 3 && cp b/shared/big.bin big.b &&
+	B commit -q -am "b: big 3" &&
+	B pull -q --no-rebase &&
+	cmp big.b b/shared/big.bin && cmp big.a b/shared/big.sync-conflict-*-Alice.bin &&
+	test "$(wc -c <b/.git/sovsync/conflicts.json)" -lt 60000 &&
+	(cd b && sovsync conflicts --json) >q.json &&
+	test "$(json_get q.json "[(e[\"versions\"][\"theirs\"][\"size\"], e[\"versions\"][\"theirs\"][\"content\"]) for e in d if e[\"path\"] == \"shared/big.bin\"]")" = "[(9000000, None)]" &&
+	test "$(B status --porcelain)" = ""
+'
+
 test_expect_success 'a document conflict (stored encoded) is queued with decoded contents' '
 	setup doc &&
 	D=shared/documents/ingested/d.md &&
