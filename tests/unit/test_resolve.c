@@ -96,8 +96,12 @@ int main(void)
 	theirs = blob(repo, "theirs\n");
 
 	/* Text entry: the file still has markers. */
-	sov_fs_replace_under(wd, "shared/a.md", "<<<<<<< ours\nx\n=======\ny\n>>>>>>> theirs\n",
-			     42, -1, SOV_FS_MKDIRS);
+	{
+		const char *marked = "<<<<<<< ours\nx\n=======\ny\n>>>>>>> theirs\n";
+
+		sov_fs_replace_under(wd, "shared/a.md", marked, strlen(marked), -1,
+				     SOV_FS_MKDIRS);
+	}
 	entry(&c, "shared/a.md", SOV_CONFLICT_TEXT, ours, theirs);
 	ok(sov_conflicts_add(repo, &c) == 0, "queue a text conflict");
 	ok(sov_resolve(repo, dir, "nope.md", SOV_RESOLVE_EDITED, &done) < 0 &&
