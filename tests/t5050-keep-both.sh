@@ -286,6 +286,34 @@ test_expect_success 'modify/delete under the root: sovsync sync keeps the edit, 
 	git -C remote.git cat-file -e main:$N
 '
 
+test_expect_success 'rename on one side, edit on the other: the copy follows the new name' '
+	setup ren &&
+	A mv $N shared/notes2.txt &&
+	printf "line 1\nline 2\nfrom a\n" >a/shared/notes2.txt &&
+	A add -A && A commit -q -m "a: rename, edit" && A push -q origin main &&
+	printf "line 1\nline 2\nfrom b\n" >b/$N && B commit -q -am "b: edit" &&
+	B pull -q --no-rebase 2>err &&
+	! test -e b/$N &&
+	grep "from b" b/shared/notes2.txt &&
+	grep "from a" b/shared/notes2.sync-conflict-*-Alice.txt &&
+	test "$(B status --porcelain)" = ""
+'
+
+test_expect_success 'rename/rename under the root: Git stops (plain pull), sync aborts and flags; nothing lost' '
+	setup rr &&
+	A mv $N shared/by-a.txt && A commit -q -m "a: rename" && A push -q origin main &&
+	B mv $N shared/by-b.txt && B commit -q -m "b: rename" &&
+	head=$(B rev-parse HEAD) &&
+	test_must_fail B pull -q --no-rebase &&
+	B ls-files -u >unmerged && test -s unmerged &&
+	B merge --abort &&
+	test "$(B rev-parse HEAD)" = "$head" &&
+	(cd b && test_expect_code 3 sovsync sync -q) &&
+	test "$(B rev-parse HEAD)" = "$head" &&
+	test -e b/.git/sovsync/sync-conflict.json &&
+	grep "line 2" b/shared/by-b.txt
+'
+
 test_expect_success 'a large binary conflict: both kept byte for byte, the queue stays small' '
 	setup big &&
 	test_random_file a/shared/big.bin 9000000 1 &&
