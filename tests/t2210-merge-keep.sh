@@ -84,6 +84,16 @@ test_expect_success 'an unknown policy: Git conflict, exit 1, ours kept' '
 	grep "sometimes" err && cmp ours.orig A
 '
 
+test_expect_success 'a queue that cannot be written: Git conflict, exit 1, ours kept, the copy stays' '
+	sides && rm -f r/.git/sovsync/conflicts.json &&
+	mkdir r/.git/sovsync/conflicts.json &&
+	(cd r && test_expect_code 1 sovsync merge-keep ../O ../A ../B shared/q.txt 7 2>../err) &&
+	grep "shared/q.txt: conflict not settled; leaving it to Git" err &&
+	cmp ours.orig A &&
+	test "$(cat r/shared/q.sync-conflict-*.txt)" = "$(printf "one\ntwo theirs")" &&
+	rmdir r/.git/sovsync/conflicts.json
+'
+
 test_expect_success 'a criss-cross merge with stock git: one copy, the inner merge queues nothing' '
 	git init -q cc && merge_config cc keep && mkdir cc/shared &&
 	echo "shared/** merge=sovsync-keep" >cc/.gitattributes &&
