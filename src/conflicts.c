@@ -298,7 +298,8 @@ json_t *sov_conflict_to_json(const struct sov_conflict *c)
 
 		json_object_set_new(obj, "choice", choice ? json_string(choice) : json_null());
 	}
-	if (c->info[0].known || c->info[1].known)
+	/* Only a side that has a version has a description. */
+	if ((ours && c->info[0].known) || (theirs && c->info[1].known))
 		json_object_set_new(obj, "versions",
 				    json_pack("{s:o, s:o}",
 					      "ours", info_json(&c->info[0], ours != NULL),
@@ -399,9 +400,15 @@ static int versions_from_json(const json_t *obj, struct sov_conflict *c, const c
 		return 0;
 	if (!json_is_object(v))
 		return sov_error("%s: \"versions\" is not an object", what);
-	return info_from_json(json_object_get(v, "ours"), &c->info[0], what, "ours") < 0 ||
-	       info_from_json(json_object_get(v, "theirs"), &c->info[1], what, "theirs") < 0
-		       ? -1 : 0;
+	if (info_from_json(json_object_get(v, "ours"), &c->info[0], what, "ours") < 0 ||
+	    info_from_json(json_object_get(v, "theirs"), &c->info[1], what, "theirs") < 0)
+		return -1;
+	/* A side that deleted the file has nothing to describe. */
+	if (!sov_conflict_version(c, SOV_CONFLICT_OURS))
+		sov_conflict_info_release(&c->info[0]);
+	if (!sov_conflict_version(c, SOV_CONFLICT_THEIRS))
+		sov_conflict_info_release(&c->info[1]);
+	return 0;
 }
 
 int sov_conflict_from_json(const json_t *obj, struct sov_conflict *c, const char *what)
