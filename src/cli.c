@@ -41,6 +41,7 @@ static const struct sov_cmd *const commands[] = {
 	/* merge drivers (the JSON ones come from drivers.h) and conflicts */
 	&sov_cmd_merge_derived,
 	&sov_cmd_merge_doc,
+	&sov_cmd_merge_keep,
 	&sov_cmd_conflicts,
 	&sov_cmd_resolve,
 

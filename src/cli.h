@@ -93,6 +93,7 @@ extern const struct sov_cmd sov_cmd_smudge;
 /* merge drivers and conflicts: merge-drivers/ */
 extern const struct sov_cmd sov_cmd_merge_derived;
 extern const struct sov_cmd sov_cmd_merge_doc;
+extern const struct sov_cmd sov_cmd_merge_keep;
 extern const struct sov_cmd sov_cmd_conflicts;
 extern const struct sov_cmd sov_cmd_resolve;
 
@@ -123,15 +124,5 @@ struct sov_hookrun;
 
 /* cli_status.c: the object `sovsync status --json` prints (new reference). */
 json_t *sov_cli_status_json(struct sov_hookrun *h);
-
-/* cli_conflicts.c: a queued version's content as `sovsync resolve` writes it. */
-int sov_cli_conflict_version(const char *workdir, const char *path,
-			     const git_oid *blob, struct sov_buf *out);
-
-/*
- * cli_conflicts.c: `sovsync resolve [--ours | --theirs] <path>` (side 0:
- * no option, 1: --ours, 2: --theirs), conflictsResolved counted.  0 or -1.
- */
-int sov_cli_resolve(git_repository *repo, const char *path, int side);
 
 #endif

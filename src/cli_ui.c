@@ -18,6 +18,8 @@
 #include "hash.h"
 #include "hookrun.h"
 #include "json.h"
+#include "metrics.h"
+#include "resolve.h"
 #include "run.h"
 #include "sync.h"
 #include "timestamp.h"
@@ -185,7 +187,7 @@ static json_t *side_json(const char *workdir, const char *path, const git_oid *b
 	if (!blob)
 		return json_pack("{s:b}", "deleted", 1);
 	git_oid_tostr(hex, sizeof(hex), blob);
-	if (sov_cli_conflict_version(workdir, path, blob, &data) < 0) {
+	if (sov_resolve_version(workdir, path, blob, &data) < 0) {
 		out = json_pack("{s:b, s:s, s:s}", "deleted", 0, "blob", hex,
 				"error", sov_error_last());
 		sov_error_clear();
@@ -251,34 +253,6 @@ out:
 	return ret;
 }
 
-/*
- * "<dir>/<stem>.remote<ext>" beside `path` (".remote-2" ... when taken): where
- * "keep both" puts the remote version.
- */
-static int copy_path(const char *workdir, const char *path, struct sov_buf *out)
-{
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	const char *dot = strrchr(base, '.');
-	size_t stem = dot && dot != base ? (size_t)(dot - path) : strlen(path);
-	int i, r;
-
-	for (i = 1; i < 100; i++) {
-		sov_buf_reset(out);
-		sov_buf_add(out, path, stem);
-		sov_buf_addstr(out, ".remote");
-		if (i > 1)
-			sov_buf_addf(out, "-%d", i);
-		sov_buf_addstr(out, path + stem);
-		r = sov_fs_check_under(workdir, out->ptr, SOV_FS_ANY);
-		if (r < 0)
-			return -1;
-		if (!r)
-			return 0;
-	}
-	return sov_error("%s: no free name for the remote copy", path);
-}
-
 /* Whether `path` is staged differently from HEAD. */
 static int staged_change(const char *workdir, const char *path)
 {
@@ -321,11 +295,13 @@ static int resolve_locked(struct ui_ctx *ctx, git_repository *repo, const char *
 			  int *bad_request)
 {
 	struct sov_conflicts q = SOV_CONFLICTS_INIT;
-	struct sov_buf copy = SOV_BUF_INIT, data = SOV_BUF_INIT, commit = SOV_BUF_INIT;
+	struct sov_resolve_outcome done = SOV_RESOLVE_OUTCOME_INIT;
+	struct sov_buf commit = SOV_BUF_INIT;
 	const struct sov_conflict *c;
 	const char *wd = ctx->workdir.ptr;
+	enum sov_resolve_choice side;
 	char *owned = NULL;
-	int ret = -1, side;
+	int ret = -1;
 
 	if (sov_conflicts_load(repo, &q) < 0)
 		goto out;
@@ -338,26 +314,18 @@ static int resolve_locked(struct ui_ctx *ctx, git_repository *repo, const char *
 		goto out;
 	owned = sov_strdup(c->path);
 	if (!strcmp(choice, "local")) {
-		side = 1;
+		side = SOV_RESOLVE_OURS;
 	} else if (!strcmp(choice, "remote")) {
-		side = 2;
+		side = SOV_RESOLVE_THEIRS;
 	} else if (!strcmp(choice, "both")) {
-		const git_oid *theirs = sov_conflict_version(c, SOV_CONFLICT_THEIRS);
-
-		if (c->kind == SOV_CONFLICT_MODIFY_DELETE || !theirs) {
+		if (c->kind == SOV_CONFLICT_MODIFY_DELETE ||
+		    !sov_conflict_version(c, SOV_CONFLICT_THEIRS)) {
 			*bad_request = 1;
 			sov_error("%s: keep both needs two versions (this one was deleted "
 				  "on one side)", path);
 			goto out;
 		}
-		if (copy_path(wd, c->path, &copy) < 0 ||
-		    sov_cli_conflict_version(wd, c->path, theirs, &data) < 0 ||
-		    sov_fs_replace_under(wd, copy.ptr, data.ptr, data.len, -1,
-					 SOV_FS_MKDIRS | SOV_FS_DURABLE) < 0 ||
-		    sov_run_git(NULL, wd, "--literal-pathspecs", "add", "--", copy.ptr,
-				NULL) < 0)
-			goto out;
-		side = 1;
+		side = SOV_RESOLVE_BOTH;
 	} else if (!strcmp(choice, "edit")) {
 		if (!json_is_string(content)) {
 			*bad_request = 1;
@@ -373,28 +341,32 @@ static int resolve_locked(struct ui_ctx *ctx, git_repository *repo, const char *
 					 json_string_length(content), -1,
 					 SOV_FS_MKDIRS | SOV_FS_DURABLE) < 0)
 			goto out;
-		side = 0;	/* resolve checks the markers are gone, as the CLI does */
+		side = SOV_RESOLVE_EDITED;	/* the markers must be gone, as in the CLI */
 	} else {
 		*bad_request = 1;
 		sov_error("unknown choice '%s' (local, remote, both or edit)", choice);
 		goto out;
 	}
 	sov_conflicts_release(&q);
-	if (sov_cli_resolve(repo, owned, side) < 0) {
+	/* What `sovsync resolve` does: the same library call, the same count. */
+	if (sov_resolve(repo, wd, owned, side, &done) < 0) {
 		*bad_request = !strcmp(choice, "edit");
 		goto out;
 	}
-	if (commit_paths(wd, owned, copy.len ? copy.ptr : NULL, choice, &commit) < 0)
+	if (sov_metrics_add_resolved(repo, 1) < 0) {
+		sov_warn("resolved, but conflictsResolved not counted: %s", sov_error_last());
+		sov_error_clear();
+	}
+	if (commit_paths(wd, owned, done.copy.len ? done.copy.ptr : NULL, choice, &commit) < 0)
 		goto out;
 	*out = json_pack("{s:s, s:s, s:s?, s:s?}", "resolved", owned, "choice", choice,
-			 "copy", copy.len ? copy.ptr : NULL,
+			 "copy", done.copy.len ? done.copy.ptr : NULL,
 			 "commit", commit.len ? commit.ptr : NULL);
 	ret = 0;
 out:
 	free(owned);
 	sov_conflicts_release(&q);
-	sov_buf_release(&copy);
-	sov_buf_release(&data);
+	sov_resolve_outcome_release(&done);
 	sov_buf_release(&commit);
 	return ret;
 }

@@ -16,12 +16,92 @@
 #define QUEUE_FILE "conflicts.json"
 #define QUEUE_LOCK "conflicts"
 
+void sov_conflict_info_release(struct sov_conflict_info *i)
+{
+	free(i->preview);
+	free(i->author);
+	memset(i, 0, sizeof(*i));
+}
+
+void sov_conflict_info_copy(struct sov_conflict_info *dst, const struct sov_conflict_info *src)
+{
+	*dst = *src;
+	dst->preview = src->preview ? sov_strdup(src->preview) : NULL;
+	dst->author = src->author ? sov_strdup(src->author) : NULL;
+}
+
+/* Length of the longest prefix of data[0..len) that is whole UTF-8 characters. */
+static size_t utf8_prefix(const unsigned char *d, size_t len, int *valid)
+{
+	size_t i = 0;
+
+	*valid = 1;
+	while (i < len) {
+		unsigned char b = d[i];
+		size_t n = b < 0x80 ? 1 : (b & 0xe0) == 0xc0 ? 2 : (b & 0xf0) == 0xe0 ? 3 :
+			   (b & 0xf8) == 0xf0 ? 4 : 0;
+		size_t k;
+
+		if (!n || (n == 2 && b < 0xc2) || (n == 4 && b > 0xf4) || !b) {
+			*valid = 0;
+			return i;
+		}
+		if (i + n > len)
+			return i;	/* cut in the middle: the caller decides */
+		for (k = 1; k < n; k++)
+			if ((d[i + k] & 0xc0) != 0x80) {
+				*valid = 0;
+				return i;
+			}
+		i += n;
+	}
+	return i;
+}
+
+void sov_conflict_info_set_content(struct sov_conflict_info *i, const char *data,
+				   size_t len)
+{
+	size_t cut = len < SOV_CONFLICT_PREVIEW_MAX ? len : SOV_CONFLICT_PREVIEW_MAX;
+	size_t n;
+	int valid;
+	json_t *probe;
+
+	free(i->preview);
+	i->preview = NULL;
+	i->known = 1;
+	i->size = (int64_t)len;
+	i->truncated = 0;
+	/* NUL bytes, invalid UTF-8 (within the preview), or libgit2's rule. */
+	n = utf8_prefix((const unsigned char *)data, cut, &valid);
+	i->binary = !valid || (n < cut && cut == len) ||
+		    git_blob_data_is_binary(data, cut);
+	if (i->binary)
+		return;
+	i->preview = sov_malloc(n + 1);
+	memcpy(i->preview, data, n);
+	i->preview[n] = '\0';
+	i->truncated = n < len;
+	/* jansson is the judge of what a JSON string may hold. */
+	probe = json_stringn(i->preview, n);
+	if (!probe) {
+		free(i->preview);
+		i->preview = NULL;
+		i->binary = 1;
+		i->truncated = 0;
+	}
+	json_decref(probe);
+}
+
 void sov_conflict_release(struct sov_conflict *c)
 {
 	free(c->path);
 	free(c->source);
+	free(c->copy);
+	sov_conflict_info_release(&c->info[0]);
+	sov_conflict_info_release(&c->info[1]);
 	c->path = NULL;
 	c->source = NULL;
+	c->copy = NULL;
 }
 
 void sov_conflicts_release(struct sov_conflicts *q)
@@ -41,6 +121,10 @@ const char *sov_conflict_kind_name(enum sov_conflict_kind kind)
 		return "binary";
 	case SOV_CONFLICT_MODIFY_DELETE:
 		return "modify/delete";
+	case SOV_CONFLICT_COPY:
+		return "copy";
+	case SOV_CONFLICT_NEWEST:
+		return "newest";
 	case SOV_CONFLICT_TEXT:
 		break;
 	}
@@ -50,6 +134,38 @@ const char *sov_conflict_kind_name(enum sov_conflict_kind kind)
 const char *sov_conflict_side_name(enum sov_conflict_side side)
 {
 	return side == SOV_CONFLICT_OURS ? "ours" : "theirs";
+}
+
+const char *sov_conflict_choice_name(enum sov_conflict_choice choice)
+{
+	switch (choice) {
+	case SOV_CHOICE_OURS:
+		return "ours";
+	case SOV_CHOICE_THEIRS:
+		return "theirs";
+	case SOV_CHOICE_BOTH:
+		return "both";
+	case SOV_CHOICE_NONE:
+		break;
+	}
+	return NULL;
+}
+
+enum sov_conflict_choice sov_conflict_default_choice(const struct sov_conflict *c)
+{
+	switch (c->kind) {
+	case SOV_CONFLICT_BINARY:
+		return SOV_CHOICE_OURS;
+	case SOV_CONFLICT_MODIFY_DELETE:
+		return c->deleted_by == SOV_CONFLICT_OURS ? SOV_CHOICE_THEIRS : SOV_CHOICE_OURS;
+	case SOV_CONFLICT_COPY:
+		return SOV_CHOICE_BOTH;
+	case SOV_CONFLICT_NEWEST:
+		return c->choice;
+	case SOV_CONFLICT_TEXT:
+		break;
+	}
+	return SOV_CHOICE_NONE;
 }
 
 const git_oid *sov_conflict_version(const struct sov_conflict *c,
@@ -103,6 +219,12 @@ static void put(struct sov_conflicts *q, const struct sov_conflict *c)
 
 	copy.path = sov_strdup(c->path);
 	copy.source = sov_strdup(c->source ? c->source : "local");
+	copy.copy = c->copy ? sov_strdup(c->copy) : NULL;
+	/* Writers that predate the choice leave it zero: the kind says it. */
+	if (copy.choice == SOV_CHOICE_NONE)
+		copy.choice = sov_conflict_default_choice(c);
+	sov_conflict_info_copy(&copy.info[0], &c->info[0]);
+	sov_conflict_info_copy(&copy.info[1], &c->info[1]);
 	if (found) {
 		sov_conflict_release(&q->items[i]);
 	} else {
@@ -121,6 +243,28 @@ static json_t *oid_json(int has, const git_oid *oid)
 		return json_null();
 	git_oid_tostr(hex, sizeof(hex), oid);
 	return json_string(hex);
+}
+
+/* One side's version: null when that side deleted the file or is unknown. */
+static json_t *info_json(const struct sov_conflict_info *i, int exists)
+{
+	struct sov_buf when = SOV_BUF_INIT;
+	json_t *obj;
+
+	if (!exists || !i->known)
+		return json_null();
+	obj = json_pack("{s:I, s:b}", "size", (json_int_t)i->size, "binary", i->binary);
+	json_object_set_new(obj, "content", i->preview ? json_string(i->preview) : json_null());
+	json_object_set_new(obj, "truncated", json_boolean(i->truncated));
+	json_object_set_new(obj, "author", i->author ? json_string(i->author) : json_null());
+	if (i->has_written_at) {
+		sov_time_format(i->written_at, &when);
+		json_object_set_new(obj, "written_at", json_string(when.ptr));
+	} else {
+		json_object_set_new(obj, "written_at", json_null());
+	}
+	sov_buf_release(&when);
+	return obj;
 }
 
 json_t *sov_conflict_to_json(const struct sov_conflict *c)
@@ -147,6 +291,19 @@ json_t *sov_conflict_to_json(const struct sov_conflict *c)
 	if (c->kind == SOV_CONFLICT_MODIFY_DELETE)
 		json_object_set_new(obj, "deleted_by",
 				    json_string(sov_conflict_side_name(c->deleted_by)));
+	if (c->kind == SOV_CONFLICT_COPY)
+		json_object_set_new(obj, "copy", json_string(c->copy ? c->copy : ""));
+	{
+		const char *choice = sov_conflict_choice_name(c->choice);
+
+		json_object_set_new(obj, "choice", choice ? json_string(choice) : json_null());
+	}
+	/* Only a side that has a version has a description. */
+	if ((ours && c->info[0].known) || (theirs && c->info[1].known))
+		json_object_set_new(obj, "versions",
+				    json_pack("{s:o, s:o}",
+					      "ours", info_json(&c->info[0], ours != NULL),
+					      "theirs", info_json(&c->info[1], theirs != NULL)));
 	sov_buf_release(&when);
 	return obj;
 }
@@ -180,6 +337,80 @@ static int oid_from_json(const json_t *obj, const char *key, int nullable,
 	return 0;
 }
 
+/* "choice": absent means the kind's default; "newest" needs a side. */
+static int choice_from_json(const json_t *obj, struct sov_conflict *c, const char *what)
+{
+	const json_t *v = json_object_get(obj, "choice");
+	const char *s = json_string_value(v);
+
+	if (!v) {
+		c->choice = sov_conflict_default_choice(c);
+	} else if (json_is_null(v)) {
+		c->choice = SOV_CHOICE_NONE;
+	} else if (s && !strcmp(s, "ours")) {
+		c->choice = SOV_CHOICE_OURS;
+	} else if (s && !strcmp(s, "theirs")) {
+		c->choice = SOV_CHOICE_THEIRS;
+	} else if (s && !strcmp(s, "both")) {
+		c->choice = SOV_CHOICE_BOTH;
+	} else {
+		return sov_error("%s: \"choice\" must be \"ours\", \"theirs\", \"both\" "
+				 "or null", what);
+	}
+	if (c->kind == SOV_CONFLICT_NEWEST && c->choice != SOV_CHOICE_OURS &&
+	    c->choice != SOV_CHOICE_THEIRS)
+		return sov_error("%s: a \"newest\" entry needs \"choice\" \"ours\" or "
+				 "\"theirs\"", what);
+	return 0;
+}
+
+static int info_from_json(const json_t *v, struct sov_conflict_info *i, const char *what,
+			  const char *side)
+{
+	const json_t *size = json_object_get(v, "size");
+	const char *content = json_string_value(json_object_get(v, "content"));
+	const char *author = json_string_value(json_object_get(v, "author"));
+	const char *when = json_string_value(json_object_get(v, "written_at"));
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_object(v) || !json_is_integer(size) || json_integer_value(size) < 0)
+		return sov_error("%s: \"versions\".\"%s\" is not a version (object with "
+				 "\"size\")", what, side);
+	i->known = 1;
+	i->size = json_integer_value(size);
+	i->binary = json_is_true(json_object_get(v, "binary"));
+	i->truncated = json_is_true(json_object_get(v, "truncated"));
+	i->preview = content ? sov_strdup(content) : NULL;
+	i->author = author ? sov_strdup(author) : NULL;
+	if (when) {
+		if (sov_time_parse_str(when, &i->written_at) < 0)
+			return sov_error("%s: \"versions\".\"%s\".\"written_at\" is not a "
+					 "timestamp", what, side);
+		i->has_written_at = 1;
+	}
+	return 0;
+}
+
+static int versions_from_json(const json_t *obj, struct sov_conflict *c, const char *what)
+{
+	const json_t *v = json_object_get(obj, "versions");
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_object(v))
+		return sov_error("%s: \"versions\" is not an object", what);
+	if (info_from_json(json_object_get(v, "ours"), &c->info[0], what, "ours") < 0 ||
+	    info_from_json(json_object_get(v, "theirs"), &c->info[1], what, "theirs") < 0)
+		return -1;
+	/* A side that deleted the file has nothing to describe. */
+	if (!sov_conflict_version(c, SOV_CONFLICT_OURS))
+		sov_conflict_info_release(&c->info[0]);
+	if (!sov_conflict_version(c, SOV_CONFLICT_THEIRS))
+		sov_conflict_info_release(&c->info[1]);
+	return 0;
+}
+
 int sov_conflict_from_json(const json_t *obj, struct sov_conflict *c, const char *what)
 {
 	const char *path, *kind, *when, *source, *deleted_by;
@@ -202,9 +433,13 @@ int sov_conflict_from_json(const json_t *obj, struct sov_conflict *c, const char
 		c->kind = SOV_CONFLICT_BINARY;
 	else if (!strcmp(kind, "modify/delete"))
 		c->kind = SOV_CONFLICT_MODIFY_DELETE;
+	else if (!strcmp(kind, "copy"))
+		c->kind = SOV_CONFLICT_COPY;
+	else if (!strcmp(kind, "newest"))
+		c->kind = SOV_CONFLICT_NEWEST;
 	else
-		return sov_error("%s: \"kind\" must be \"text\", \"binary\" or "
-				 "\"modify/delete\"", what);
+		return sov_error("%s: \"kind\" must be \"text\", \"binary\", "
+				 "\"modify/delete\", \"copy\" or \"newest\"", what);
 	if (c->kind == SOV_CONFLICT_MODIFY_DELETE) {
 		deleted_by = json_string_value(json_object_get(obj, "deleted_by"));
 		if (!deleted_by || (strcmp(deleted_by, "ours") && strcmp(deleted_by, "theirs")))
@@ -231,6 +466,15 @@ int sov_conflict_from_json(const json_t *obj, struct sov_conflict *c, const char
 				 sov_conflict_side_name(c->deleted_by));
 	if (!when || sov_time_parse_str(when, &c->detected_at) < 0)
 		return sov_error("%s: \"detected_at\" is not a timestamp", what);
+	if (choice_from_json(obj, c, what) < 0 || versions_from_json(obj, c, what) < 0)
+		return -1;
+	if (c->kind == SOV_CONFLICT_COPY) {
+		const char *copy = json_string_value(json_object_get(obj, "copy"));
+
+		if (!copy || !*copy)
+			return sov_error("%s: \"copy\" missing or not a string", what);
+		c->copy = sov_strdup(copy);
+	}
 	c->path = sov_strdup(path);
 	c->source = sov_strdup(source ? source : "local");
 	return 0;

@@ -15,7 +15,14 @@
  *
  *   {"version": 1, "conflicts": [ {"path", "kind", "base", "ours", "theirs",
  *    "ours_commit", "theirs_commit", "detected_at", "source"
- *    [, "deleted_by"]}, ... ]}
+ *    [, "deleted_by"] [, "copy"], "choice" [, "versions"]}, ... ]}
+ *
+ * A file under the synced root that no driver settles (merge-drivers/keep.c)
+ * is a "copy" entry: ours stays at the path, theirs is written next to it as
+ * a conflict copy (`copy`); or, under a per-pattern policy, a "newest" entry:
+ * the side written last was kept.  `versions` carries what a person needs to
+ * decide: each side's decoded content (a bounded preview), size, and who
+ * wrote it when.
  *
  * Invariants: at most one entry per path (a newer conflict on a path
  * replaces the older one); entries are kept sorted by path (byte order), so
@@ -43,6 +50,36 @@ enum sov_conflict_kind {
 	 * The deleting side's blob id is absent (null in JSON).
 	 */
 	SOV_CONFLICT_MODIFY_DELETE,
+	/* Ours kept at the path, theirs written beside it as `copy`. */
+	SOV_CONFLICT_COPY,
+	/* One side kept whole by the "newest" policy: the one written last. */
+	SOV_CONFLICT_NEWEST,
+};
+
+/* The choice taken so far ("choice" in JSON). */
+enum sov_conflict_choice {
+	SOV_CHOICE_NONE,	/* null: nothing chosen (a text file with markers) */
+	SOV_CHOICE_OURS,	/* the path holds ours */
+	SOV_CHOICE_THEIRS,	/* the path holds theirs */
+	SOV_CHOICE_BOTH,	/* ours at the path, theirs in the copy */
+};
+
+/* Bytes of each side's content kept in the queue (a preview beyond that). */
+#define SOV_CONFLICT_PREVIEW_MAX 4096
+
+/*
+ * One side's version as a person sees it.  All optional: entries written
+ * by older sovsync have none (`known` 0).
+ */
+struct sov_conflict_info {
+	int known;
+	int64_t size;			/* bytes of the decoded content */
+	int binary;			/* binary (or not UTF-8): no preview */
+	char *preview;			/* owned; UTF-8, at most ..._PREVIEW_MAX bytes */
+	int truncated;			/* preview shorter than the content */
+	char *author;			/* owned "Name <email>" of the writing commit, or NULL */
+	int has_written_at;
+	int64_t written_at;		/* that commit's time (instant) */
 };
 
 /* A side of the merge, in Git's sense (ours: HEAD). */
@@ -65,6 +102,9 @@ struct sov_conflict {
 	git_oid ours_commit, theirs_commit;
 	int64_t detected_at;		/* instant, see timestamp.h */
 	char *source;			/* owned; sovsync.source of the clone */
+	char *copy;			/* owned; SOV_CONFLICT_COPY: the copy's path */
+	enum sov_conflict_choice choice;
+	struct sov_conflict_info info[2];	/* by enum sov_conflict_side */
 };
 
 struct sov_conflicts {
@@ -79,11 +119,32 @@ void sov_conflict_release(struct sov_conflict *c);
 
 void sov_conflicts_release(struct sov_conflicts *q);
 
-/* "text", "binary" or "modify/delete" (static strings). */
+/* "text", "binary", "modify/delete", "copy" or "newest" (static strings). */
 const char *sov_conflict_kind_name(enum sov_conflict_kind kind);
 
 /* "ours" or "theirs" (static strings). */
 const char *sov_conflict_side_name(enum sov_conflict_side side);
+
+/* "ours", "theirs", "both", or NULL for SOV_CHOICE_NONE (static strings). */
+const char *sov_conflict_choice_name(enum sov_conflict_choice choice);
+
+/*
+ * The choice an entry without a "choice" member stands for: text none,
+ * binary ours, modify/delete the side that kept the file, copy both.
+ */
+enum sov_conflict_choice sov_conflict_default_choice(const struct sov_conflict *c);
+
+/* Free what an info owns; copy one (deep). */
+void sov_conflict_info_release(struct sov_conflict_info *i);
+void sov_conflict_info_copy(struct sov_conflict_info *dst, const struct sov_conflict_info *src);
+
+/*
+ * Fill `i` from one side's decoded content: size, binary (libgit2's rule,
+ * or not valid UTF-8), and a preview of at most SOV_CONFLICT_PREVIEW_MAX
+ * bytes cut on a character boundary.  Author and time are left as they are.
+ */
+void sov_conflict_info_set_content(struct sov_conflict_info *i, const char *data,
+				   size_t len);
 
 /*
  * The blob id of one side's version (borrowed from c), or NULL when that

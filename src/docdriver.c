@@ -4,6 +4,7 @@
 #include "docdriver.h"
 #include "error.h"
 #include "jdriver.h"
+#include "keepboth.h"
 #include "timestamp.h"
 #include "trace.h"
 
@@ -39,6 +40,7 @@ static int flag_conflict(git_repository *repo, const char *path,
 {
 	struct sov_doc_sides commits;
 	struct sov_conflict c = { 0 };
+	int ret;
 
 	c.path = (char *)path;
 	c.kind = kind;
@@ -57,7 +59,12 @@ static int flag_conflict(git_repository *repo, const char *path,
 	c.ours_commit = commits.ours;
 	c.has_theirs_commit = commits.has_theirs;
 	c.theirs_commit = commits.theirs;
-	return sov_conflicts_add(repo, &c);
+	/* Both versions as a person sees them (keepboth.h). */
+	sov_keepboth_describe(repo, &c);
+	ret = sov_conflicts_add(repo, &c);
+	sov_conflict_info_release(&c.info[0]);
+	sov_conflict_info_release(&c.info[1]);
+	return ret;
 }
 
 int sov_docdriver_merge(git_repository *repo, const char *a_file, const char *path,

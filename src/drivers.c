@@ -16,8 +16,16 @@ static const char *const index_patterns[] = {
 	"documents/index.json", "conversations/index.json", "conversations/*.json", NULL,
 };
 static const char *const doc_patterns[] = { "documents/ingested/**", NULL };
+static const char *const keep_patterns[] = { "**", NULL };
 
 const struct sov_driver sov_drivers[] = {
+	{
+		/* Every other file under the root: both versions kept (keepboth.h). */
+		.attr = "sovsync-keep", .command = "merge-keep", .args = " %O %A %B %P %L",
+		.name = "sovsync: other files under the root, both versions kept",
+		.policy = NULL, .patterns = keep_patterns, .first = 1,
+		.moddel = SOV_MODDEL_SETTLES,
+	},
 	{
 		.attr = "sovsync-state", .command = "merge-state", .args = " %O %A %B %P",
 		.name = "sovsync: state.json by timestamps",
@@ -155,6 +163,16 @@ void sov_drivers_attributes(const char *root, struct sov_buf *out)
 				     d->extra ? d->extra : "", d->extra ? " " : "", d->attr);
 	for (p = other_lines; *p; p++)
 		sov_buf_addf(out, "%s/%s\n", root, *p);
+}
+
+void sov_drivers_first_lines(const char *root, struct sov_buf *out)
+{
+	const struct sov_driver *d;
+	const char *const *p;
+
+	for (d = sov_drivers; d->attr; d++)
+		for (p = d->patterns; d->first && *p; p++)
+			sov_buf_addf(out, "%s/%s merge=%s\n", root, *p, d->attr);
 }
 
 void sov_driver_usage(const struct sov_driver *d, struct sov_buf *out)

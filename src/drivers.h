@@ -44,6 +44,11 @@ struct sov_driver {
 	 */
 	const char *const *patterns;
 	const char *extra;		/* attributes before merge= ("filter=sovsync diff=sovsync") */
+	/*
+	 * Its lines go first in .gitattributes, before the user's own: the
+	 * catch-all of the root, which every later line overrides.
+	 */
+	int first;
 	enum sov_driver_moddel moddel;
 	const char *summary;		/* JSON drivers: the command's summary */
 	const char *help;		/* JSON drivers: its rules, after the generated lines */
@@ -66,6 +71,9 @@ int sov_driver_settles(const char *attr, enum sov_on_conflict on_conflict);
 
 /* Append the .gitattributes lines install writes for `root`, in order. */
 void sov_drivers_attributes(const char *root, struct sov_buf *out);
+
+/* Of those, the lines that go first in the file (rows with `first`). */
+void sov_drivers_first_lines(const char *root, struct sov_buf *out);
 
 /* Append the usage line and the help text of a JSON driver's command. */
 void sov_driver_usage(const struct sov_driver *d, struct sov_buf *out);

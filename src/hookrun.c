@@ -2,6 +2,7 @@
  * hookrun.c - the manifest work of the Git hooks; see hookrun.h.
  */
 #include "hookrun.h"
+#include "keepboth.h"
 #include "blob.h"
 #include "error.h"
 #include "fs.h"
@@ -280,6 +281,22 @@ static int note_index_fix(struct sov_hookrun *h, const struct sov_manifest_stage
 	return ret;
 }
 
+/*
+ * Whether `git merge` is committing its own result: pre-merge-commit runs
+ * before MERGE_HEAD is written, but Git exports GITHEAD_<id> for each
+ * merged head (as it does for the merge drivers).
+ */
+static int merge_running(void)
+{
+	extern char **environ;
+	char **e;
+
+	for (e = environ; *e; e++)
+		if (!strncmp(*e, "GITHEAD_", 8))
+			return 1;
+	return 0;
+}
+
 int sov_hookrun_pre_commit(struct sov_hookrun *h)
 {
 	struct sov_manifest_staged st = SOV_MANIFEST_STAGED_INIT;
@@ -300,6 +317,18 @@ int sov_hookrun_pre_commit(struct sov_hookrun *h)
 	if (is_merge) {
 		opts.arrived_tip = &merge_head;
 		opts.arrived_base = unborn ? NULL : &head;
+	}
+	/*
+	 * The conflict copies merge-keep wrote belong in the merge, and so in
+	 * the manifest computed below.  Concluding a stopped merge (MERGE_HEAD)
+	 * they reach its commit; in pre-merge-commit (no MERGE_HEAD yet) Git
+	 * 2.39 commits the tree it merged, and post-merge commits them on top
+	 * (commit_copies), with the manifest this hook wrote to the work tree.
+	 * A failure costs only that: the next commit or sync takes them.
+	 */
+	if ((is_merge || merge_running()) && sov_keepboth_stage_copies(h->repo, NULL) < 0) {
+		sov_warn("conflict copies not staged: %s", sov_error_last());
+		sov_error_clear();
 	}
 	if (sov_manifest_commit_time(&opts.commit_time) < 0)
 		return -1;
@@ -484,6 +513,86 @@ static int arrived_unfiltered(struct sov_hookrun *h, const git_oid *base, const 
 	return ret;
 }
 
+static int commit_on_head(struct sov_hookrun *h, const git_oid *tree, const git_oid *head,
+			  const char *msg, int64_t when, git_oid *id, struct sov_buf *hex);
+
+/*
+ * After a merge Git committed by itself: the conflict copies merge-keep
+ * wrote into the work tree during it (keepboth.h) never reached the merge
+ * commit (Git 2.39 commits the tree it merged, not what pre-merge-commit
+ * staged).  Stage them and commit them on top of `head` (plumbing, no
+ * hooks), so that they are pushed with the merge; the caller then refreshes
+ * the manifest.  1 when committed (*head is moved), 0 nothing to commit, -1.
+ */
+static int commit_copies(struct sov_hookrun *h, git_oid *head)
+{
+	struct sov_buf staged = SOV_BUF_INIT, hex = SOV_BUF_INIT;
+	git_tree_update *updates = NULL;
+	size_t nr = 0, alloc = 0;
+	git_commit *c = NULL;
+	git_tree *base = NULL;
+	git_oid tree, id;
+	const char *p, *end;
+	int ret = -1;
+
+	if (sov_keepboth_stage_copies(h->repo, &staged) < 0)
+		goto out;
+	if (git_commit_lookup(&c, h->repo, head) < 0 || git_commit_tree(&base, c) < 0) {
+		sov_error_git("commit %s", git_oid_tostr_s(head));
+		goto out;
+	}
+	/* "<mode> <id> <stage>\t<path>\0" */
+	for (p = staged.ptr, end = staged.ptr + staged.len; p < end; p += strlen(p) + 1) {
+		const char *tab = strchr(p, '\t');
+		git_tree_entry *e = NULL;
+		unsigned mode;
+		git_oid blob;
+		int same;
+
+		if (!tab || sscanf(p, "%o", &mode) != 1 || strlen(p) < 7 + GIT_OID_HEXSZ + 2 ||
+		    git_oid_fromstrn(&blob, p + 7, GIT_OID_HEXSZ) < 0 || tab[-1] != '0')
+			continue;
+		same = git_tree_entry_bypath(&e, base, tab + 1) == 0 &&
+		       git_oid_equal(git_tree_entry_id(e), &blob);
+		git_tree_entry_free(e);
+		git_error_clear();
+		if (same)
+			continue;
+		SOV_ALLOC_GROW(updates, nr + 1, alloc);
+		memset(&updates[nr], 0, sizeof(*updates));
+		updates[nr].action = GIT_TREE_UPDATE_UPSERT;
+		updates[nr].filemode = mode;
+		updates[nr].id = blob;
+		updates[nr].path = tab + 1;
+		nr++;
+	}
+	ret = 0;
+	if (!nr)
+		goto out;
+	ret = -1;
+	if (git_tree_create_updated(&tree, h->repo, base, nr, updates) < 0) {
+		sov_error_git("cannot build the tree of the conflict copies");
+		goto out;
+	}
+	/*
+	 * Dated as the merge: pre-merge-commit dated the copies' manifest
+	 * entries with the merge's time, so the follow-up finds the same.
+	 */
+	if (commit_on_head(h, &tree, head, SOV_COPIES_MESSAGE,
+			   (int64_t)git_commit_time(c) * 1000000, &id, &hex) < 0)
+		goto out;
+	sov_warn("%zu conflict cop%s committed in %.12s", nr, nr > 1 ? "ies" : "y", hex.ptr);
+	*head = id;
+	ret = 1;
+out:
+	free(updates);
+	git_tree_free(base);
+	git_commit_free(c);
+	sov_buf_release(&staged);
+	sov_buf_release(&hex);
+	return ret;
+}
+
 int sov_hookrun_post_merge(struct sov_hookrun *h, int is_squash)
 {
 	git_oid head, p1, p2, orig;
@@ -500,9 +609,18 @@ int sov_hookrun_post_merge(struct sov_hookrun *h, int is_squash)
 		 * HEAD and tells them from an edit of the user's; then, did what
 		 * pre-merge-commit staged reach it?
 		 */
+		int copies = commit_copies(h, &head);
+
+		if (copies < 0) {
+			/* The copies stay in the work tree; the next sync commits them. */
+			sov_warn("conflict copies not committed: %s", sov_error_last());
+			sov_error_clear();
+			copies = 0;
+		}
 		if (apply_index_fix(h, 1) < 0)
 			return -1;
-		if (precommit_matches(h, &head, &p1) && !arrived_unfiltered(h, &p1, &head)) {
+		if (!copies && precommit_matches(h, &head, &p1) &&
+		    !arrived_unfiltered(h, &p1, &head)) {
 			mark_trusted(h, &head);
 			return 0;
 		}
@@ -524,9 +642,18 @@ int sov_hookrun_post_rewrite(struct sov_hookrun *h, const char *kind)
 	 * rebase state directory still exists while this hook runs, but the
 	 * branch is already updated, so a follow-up commit is safe here.
 	 */
+	git_oid head;
+	int copies = 0;
+
 	if (strcmp(kind, "rebase"))
 		return 0;
-	return ensure_fresh(h, NULL, NULL, 1, FRESH_STORED);
+	/* The conflict copies merge-keep wrote while replaying (keepboth.h). */
+	if (head_id(h->repo, &head) == 0 && (copies = commit_copies(h, &head)) < 0) {
+		sov_warn("conflict copies not committed: %s", sov_error_last());
+		sov_error_clear();
+		copies = 0;
+	}
+	return ensure_fresh(h, NULL, NULL, 1, FRESH_STORED | (copies ? FRESH_PENDING : 0));
 }
 
 /* ---- follow-up ---- */
@@ -613,6 +740,56 @@ out:
 }
 
 /*
+ * Commit `tree` on top of `head` (which HEAD must still name) with plumbing
+ * (commit-tree, update-ref): no hooks run.  `when` (an instant) is the
+ * author and committer date.  *id and `hex` get the new commit.
+ */
+static int commit_on_head(struct sov_hookrun *h, const git_oid *tree, const git_oid *head,
+			  const char *msg, int64_t when, git_oid *id, struct sov_buf *hex)
+{
+	struct sov_buf date = SOV_BUF_INIT, adate = SOV_BUF_INIT;
+	struct sov_argv commit_tree = SOV_ARGV_INIT;
+	char tree_hex[GIT_OID_HEXSZ + 1], head_hex[GIT_OID_HEXSZ + 1];
+	const char *env[] = { NULL, NULL, NULL };
+	const char *update_ref[] = { "git", "update-ref", "-m", msg, "HEAD", NULL, head_hex,
+				     NULL };
+	int sign = 0, ret = -1;
+
+	git_oid_tostr(tree_hex, sizeof(tree_hex), tree);
+	git_oid_tostr(head_hex, sizeof(head_hex), head);
+	sov_buf_addf(&date, "GIT_COMMITTER_DATE=@%lld +0000", (long long)(when / 1000000));
+	sov_buf_addf(&adate, "GIT_AUTHOR_DATE=@%lld +0000", (long long)(when / 1000000));
+	env[0] = date.ptr;
+	env[1] = adate.ptr;
+	/*
+	 * Signed as `git commit` would sign it: commit-tree reads gpg.format
+	 * and user.signingKey for -S, but not commit.gpgSign (a branch
+	 * protection that wants signed commits would refuse the commit).
+	 */
+	if (sov_config_get_bool(h->ctx->cfg, "commit.gpgSign", 0, &sign) < 0)
+		goto out;
+	sov_argv_pushl(&commit_tree, "git", "commit-tree", tree_hex, "-p", head_hex,
+		       "-m", msg, NULL);
+	if (sign)
+		sov_argv_push(&commit_tree, "-S");
+	sov_buf_reset(hex);
+	if (sov_run_git_argv(hex, git_repository_workdir(h->repo), env, commit_tree.v) < 0)
+		goto out;
+	sov_buf_rtrim(hex);
+	if (hex->len != GIT_OID_HEXSZ || git_oid_fromstrn(id, hex->ptr, hex->len) < 0) {
+		sov_error("git commit-tree: unexpected output '%s'", hex->ptr);
+		goto out;
+	}
+	update_ref[5] = hex->ptr;
+	ret = sov_run_git_argv(NULL, git_repository_workdir(h->repo), NULL, update_ref);
+out:
+	sov_argv_release(&commit_tree);
+	sov_buf_release(&date);
+	sov_buf_release(&adate);
+	return ret;
+}
+
+/*
  * Commit the refreshed manifest on top of HEAD.  Built with plumbing
  * (commit-tree, update-ref) rather than `git commit`: it runs no hooks (no
  * re-entry), works while Git still holds merge state in post-merge, and never
@@ -622,9 +799,8 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw
 			   const git_oid *arrived_tip, const git_oid *arrived_base)
 {
 	struct sov_manifest_opts opts;
-	struct sov_buf paths = SOV_BUF_INIT, list = SOV_BUF_INIT, date = SOV_BUF_INIT;
-	struct sov_buf adate = SOV_BUF_INIT, out = SOV_BUF_INIT;
-	char tree_hex[GIT_OID_HEXSZ + 1], head_hex[GIT_OID_HEXSZ + 1];
+	struct sov_buf paths = SOV_BUF_INIT, list = SOV_BUF_INIT, out = SOV_BUF_INIT;
+	char head_hex[GIT_OID_HEXSZ + 1];
 	git_oid tree, followup;
 	int ret = -1;
 
@@ -643,46 +819,11 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw
 	if (followup_tree(h->repo, head, paths.len ? paths.ptr : (char *)"", raw, h->min_size,
 			  &tree, &list) < 0)
 		goto out;
-	git_oid_tostr(tree_hex, sizeof(tree_hex), &tree);
 	git_oid_tostr(head_hex, sizeof(head_hex), head);
 	/* The commit date is the one the manifest used for the files it wrote. */
-	sov_buf_addf(&date, "GIT_COMMITTER_DATE=@%lld +0000",
-		     (long long)(opts.commit_time / 1000000));
-	sov_buf_addf(&adate, "GIT_AUTHOR_DATE=@%lld +0000",
-		     (long long)(opts.commit_time / 1000000));
-	{
-		const char *env[] = { date.ptr, adate.ptr, NULL };
-		const char *update_ref[] = { "git", "update-ref", "-m", SOV_FOLLOWUP_MESSAGE,
-					     "HEAD", NULL, head_hex, NULL };
-		struct sov_argv commit_tree = SOV_ARGV_INIT;
-		int sign = 0, failed;
-
-		/*
-		 * Signed as `git commit` would sign it: commit-tree reads
-		 * gpg.format and user.signingKey for -S, but not
-		 * commit.gpgSign (a branch protection that wants signed
-		 * commits would refuse the follow-up).
-		 */
-		if (sov_config_get_bool(h->ctx->cfg, "commit.gpgSign", 0, &sign) < 0)
-			goto out;
-		sov_argv_pushl(&commit_tree, "git", "commit-tree", tree_hex, "-p", head_hex,
-			       "-m", SOV_FOLLOWUP_MESSAGE, NULL);
-		if (sign)
-			sov_argv_push(&commit_tree, "-S");
-		failed = sov_run_git_argv(&out, git_repository_workdir(h->repo), env,
-					  commit_tree.v) < 0;
-		sov_argv_release(&commit_tree);
-		if (failed)
-			goto out;
-		sov_buf_rtrim(&out);
-		if (out.len != GIT_OID_HEXSZ || git_oid_fromstrn(&followup, out.ptr, out.len) < 0) {
-			sov_error("git commit-tree: unexpected output '%s'", out.ptr);
-			goto out;
-		}
-		update_ref[5] = out.ptr;
-		if (sov_run_git_argv(NULL, git_repository_workdir(h->repo), NULL, update_ref) < 0)
-			goto out;
-	}
+	if (commit_on_head(h, &tree, head, SOV_FOLLOWUP_MESSAGE, opts.commit_time,
+			   &followup, &out) < 0)
+		goto out;
 	/*
 	 * By blob id, not by `git update-index <path>`: a file the pull checked
 	 * out unfiltered is not rewritten here, only its stored form changes, and
@@ -697,8 +838,6 @@ static int commit_followup(struct sov_hookrun *h, const git_oid *head, char *raw
 out:
 	sov_buf_release(&paths);
 	sov_buf_release(&list);
-	sov_buf_release(&date);
-	sov_buf_release(&adate);
 	sov_buf_release(&out);
 	return ret;
 }

@@ -39,6 +39,8 @@
 #include "manifest.h"
 
 #define SOV_FOLLOWUP_MESSAGE "sovsync: refresh manifest"
+/* The commit that adds the conflict copies of a merge (keepboth.h). */
+#define SOV_COPIES_MESSAGE "sovsync: keep conflict copies"
 
 /* The settings groups the hooks use (ctx->set.root, ctx->set.source). */
 #define SOV_HOOKRUN_SETTINGS (SOV_SET_ROOT | SOV_SET_CORE)

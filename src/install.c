@@ -325,6 +325,26 @@ static int install_attributes(struct installer *in)
 		json_object_set_new(attrs, "lines", added);
 	}
 	orig_len = text.len;
+	/*
+	 * The catch-all line goes first in the file (later lines win in
+	 * gitattributes), so every line below it, the user's own included,
+	 * keeps its driver; the other lines are appended.
+	 */
+	sov_drivers_first_lines(in->root, &want);
+	for (line = want.ptr; (nl = strchr(line, '\n')); line = nl + 1) {
+		struct sov_buf first = SOV_BUF_INIT;
+
+		*nl = '\0';
+		if (has_line(text.ptr, line, (size_t)(nl - line)))
+			continue;
+		sov_buf_addf(&first, "%s\n", line);
+		sov_buf_add(&first, text.ptr, text.len);
+		sov_buf_reset(&text);
+		sov_buf_add(&text, first.ptr, first.len);
+		sov_buf_release(&first);
+		json_array_append_new(added, json_string(line));
+	}
+	sov_buf_reset(&want);
 	sov_drivers_attributes(in->root, &want);
 	for (line = want.ptr; (nl = strchr(line, '\n')); line = nl + 1) {
 		*nl = '\0';

@@ -7,6 +7,7 @@
 #include "fs.h"
 #include "hookrun.h"
 #include "json.h"
+#include "keepboth.h"
 #include "metrics.h"
 #include "moddel.h"
 #include "onpull.h"
@@ -901,6 +902,7 @@ static int queue_kept_edit(struct cycle *c, const struct sov_moddel_path *p,
 			   enum sov_conflict_side deleted_by, int64_t when)
 {
 	struct sov_conflict e;
+	int ret;
 
 	memset(&e, 0, sizeof(e));
 	e.path = p->path;
@@ -917,7 +919,12 @@ static int queue_kept_edit(struct cycle *c, const struct sov_moddel_path *p,
 	e.has_theirs_commit = ref_id(c->repo, "MERGE_HEAD", &e.theirs_commit);
 	e.detected_at = when;
 	e.source = c->cfg->source.ptr;
-	return sov_conflicts_add(c->repo, &e);
+	/* The kept version as a person sees it (keepboth.h). */
+	sov_keepboth_describe(c->repo, &e);
+	ret = sov_conflicts_add(c->repo, &e);
+	sov_conflict_info_release(&e.info[0]);
+	sov_conflict_info_release(&e.info[1]);
+	return ret;
 }
 
 /*

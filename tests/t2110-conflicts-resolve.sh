@@ -104,7 +104,7 @@ test_expect_success 'a binary conflict: resolve needs a side, --theirs is byte-e
 	cmp ours.bin b/$BIN &&
 	cd b &&
 	test_must_fail sovsync resolve $BIN 2>../err &&
-	grep "binary document: choose a version with --ours or --theirs" ../err &&
+	grep "binary document: choose a version with --ours, --theirs or --both" ../err &&
 	sovsync resolve --theirs $BIN &&
 	cmp ../a/$BIN $BIN &&
 	git commit -q -m "take theirs" &&

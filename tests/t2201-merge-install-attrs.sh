@@ -126,7 +126,7 @@ test_expect_success 'install writes the attributes of the template .gitattribute
 	git -C tmpl check-attr -a --stdin <paths >template &&
 	test_cmp template installed &&
 	# The comparison is not empty: each driver shows up.
-	for d in state derived memories index doc; do
+	for d in state derived memories index doc keep; do
 		grep -q "merge: sovsync-$d$" installed || exit 1
 	done
 '
@@ -149,7 +149,7 @@ test_expect_success 'install again over an install without the conversations lin
 	json.dump(d, open(rec, "w"))
 	EOP
 	git -C old check-attr merge -- $C >out &&
-	echo "$C: merge: unspecified" >expect && test_cmp expect out &&
+	echo "$C: merge: sovsync-keep" >expect && test_cmp expect out &&
 	sovsync install --repo old >out &&
 	grep "updated .*\.gitattributes" out &&
 	git -C old check-attr merge -- $C >out &&

@@ -155,6 +155,68 @@ int main(void)
 	sov_conflicts_load(repo, &q);
 	ok(q.nr == 1 && !strcmp(q.items[0].path, "shared/documents/b.md"), "b.md left");
 
+	/* A copy entry with both versions described. */
+	{
+		struct sov_conflict_info info = { 0 };
+		char big[SOV_CONFLICT_PREVIEW_MAX + 100];
+
+		memset(big, 'x', sizeof(big));
+		memcpy(big + SOV_CONFLICT_PREVIEW_MAX - 1, "\xc3\xa9", 2);
+		sov_conflict_info_set_content(&info, big, sizeof(big));
+		ok(!info.binary && info.truncated && info.size == (int64_t)sizeof(big) &&
+		   strlen(info.preview) == SOV_CONFLICT_PREVIEW_MAX - 1,
+		   "a large text: a bounded preview, cut before a split character");
+		sov_conflict_info_set_content(&info, "a\0b", 3);
+		ok(info.binary && !info.preview && info.size == 3, "a NUL byte: binary, no preview");
+		sov_conflict_info_set_content(&info, "caf\xe9\n", 5);
+		ok(info.binary && !info.preview, "Latin-1 (not UTF-8): no preview");
+		sov_conflict_info_set_content(&info, "caf\xc3\xa9\n", 6);
+		ok(!info.binary && !info.truncated && !strcmp(info.preview, "caf\xc3\xa9\n"),
+		   "UTF-8 text: whole");
+		sov_conflict_info_release(&info);
+	}
+	fill(&c, "shared/notes.txt", '6', t0 + 6);
+	c.kind = SOV_CONFLICT_COPY;
+	c.copy = "shared/notes.sync-conflict-20261203-101500-web.txt";
+	sov_conflict_info_set_content(&c.info[0], "ours\n", 5);
+	sov_conflict_info_set_content(&c.info[1], "theirs\n", 7);
+	c.info[1].author = "Web <web@example.com>";
+	c.info[1].has_written_at = 1;
+	c.info[1].written_at = t0;
+	ok(sov_conflicts_add(repo, &c) == 0, "add a copy entry");
+	free(c.info[0].preview);
+	free(c.info[1].preview);
+	memset(c.info, 0, sizeof(c.info));
+	sov_conflicts_load(repo, &q);
+	got = sov_conflicts_find(&q, "shared/notes.txt");
+	ok(got && got->kind == SOV_CONFLICT_COPY && got->choice == SOV_CHOICE_BOTH &&
+	   !strcmp(got->copy, "shared/notes.sync-conflict-20261203-101500-web.txt"),
+	   "copy entry: kind, default choice both, copy path");
+	ok(got && !strcmp(got->info[1].preview, "theirs\n") &&
+	   !strcmp(got->info[1].author, "Web <web@example.com>") &&
+	   got->info[1].written_at == t0 && !got->info[0].has_written_at,
+	   "versions survive the round trip");
+	j = sov_conflict_to_json(got);
+	is_str(json_string_value(json_object_get(json_object_get(json_object_get(j, "versions"),
+				 "ours"), "content")), "ours\n", "JSON versions.ours.content");
+	is_str(json_string_value(json_object_get(j, "choice")), "both", "JSON choice");
+	json_object_del(j, "copy");
+	ok(sov_conflict_from_json(j, &parsed, "entry") < 0 && strstr(sov_error_last(), "copy"),
+	   "a copy entry needs its copy: %s", sov_error_last());
+	sov_conflict_release(&parsed);
+	json_object_set_new(j, "copy", json_string("x"));
+	json_object_set_new(j, "kind", json_string("newest"));
+	ok(sov_conflict_from_json(j, &parsed, "entry") < 0 && strstr(sov_error_last(), "newest"),
+	   "a newest entry needs a side: %s", sov_error_last());
+	sov_conflict_release(&parsed);
+	json_object_set_new(j, "choice", json_string("theirs"));
+	json_object_set_new(json_object_get(j, "versions"), "ours", json_string("x"));
+	ok(sov_conflict_from_json(j, &parsed, "entry") < 0 && strstr(sov_error_last(), "versions"),
+	   "a version of the wrong type: %s", sov_error_last());
+	sov_conflict_release(&parsed);
+	json_decref(j);
+	is_int(sov_conflicts_remove(repo, "shared/notes.txt"), 1, "remove the copy entry");
+
 	c.path = "bad\xff.md";
 	ok(sov_conflicts_add(repo, &c) < 0 && strstr(sov_error_last(), "UTF-8"),
 	   "a non-UTF-8 path is refused: %s", sov_error_last());

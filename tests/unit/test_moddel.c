@@ -69,6 +69,8 @@ int main(void)
 	   sov_driver_settles("sovsync-memories", SOV_ON_CONFLICT_STOP) &&
 	   sov_driver_settles("sovsync-derived", SOV_ON_CONFLICT_FLAG),
 	   "JSON and derived drivers settle");
+	ok(sov_driver_settles("sovsync-keep", SOV_ON_CONFLICT_STOP),
+	   "the catch-all of the root settles (the edit is kept)");
 	ok(sov_driver_settles("sovsync-doc", SOV_ON_CONFLICT_FLAG) &&
 	   !sov_driver_settles("sovsync-doc", SOV_ON_CONFLICT_STOP),
 	   "the document driver only under onConflict = flag");

@@ -1,0 +1,320 @@
+/*
+ * keep.c - `sovsync merge-keep %O %A %B %P %L`: the merge driver for every
+ * file under the synced root that no other sovsync driver owns
+ * (a line "<root>/ and all below: merge=sovsync-keep", the first sovsync line of
+ * .gitattributes, so that the specific lines after it win).
+ *
+ * Data flow: read the three sides Git wrote to temporary files (decoded
+ * when stored by the sovsync filter, docmerge.h); text gets a 3-way line
+ * merge, and a clean result replaces %A.  When both sides changed the same
+ * lines, or the file is binary, nothing stops the merge: the path's policy
+ * (keepboth.h, attribute sovsync-conflict) decides:
+ *   copy (default)  %A keeps ours; theirs' real content is written beside
+ *                   the file as a conflict copy in the work tree (the hooks
+ *                   add it to the merge commit); the conflict is queued;
+ *   newest          %A gets the side whose writing commit is newer (ties:
+ *                   the greater blob id, never "ours"); queued.
+ * Exit 0, so the merge completes and every other file syncs.
+ *
+ * Exit 1 (Git's own conflict, nothing lost) for: an inner merge of a
+ * criss-cross merge (its result is only a virtual base), a repository
+ * without a work tree (nowhere to put a copy), and every failure (bad
+ * arguments, unreadable sides, a queue or copy that cannot be written),
+ * with %A holding ours or the marked result.  Never more than 1.
+ */
+#include "cli.h"
+#include "config.h"
+#include "ctx.h"
+#include "conflicts.h"
+#include "docmerge.h"
+#include "error.h"
+#include "jdriver.h"
+#include "keepboth.h"
+#include "timestamp.h"
+#include "trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const side_names[3] = { "base", "ours", "theirs" };
+
+#define DRIVER_FAIL 1
+
+/* The blob id of `content`, stored if the object database lacks it. */
+static int store_blob(git_repository *repo, git_oid *id, const struct sov_buf *content,
+		      const char *path)
+{
+	git_odb *odb = NULL;
+	int ret = 0;
+
+	if (git_odb_hash(id, content->ptr, content->len, GIT_OBJECT_BLOB) < 0 ||
+	    git_repository_odb(&odb, repo) < 0 ||
+	    (!git_odb_exists(odb, id) &&
+	     git_odb_write(id, odb, content->ptr, content->len, GIT_OBJECT_BLOB) < 0))
+		ret = sov_error_git("%s: cannot store a conflicting version", path);
+	git_odb_free(odb);
+	return ret;
+}
+
+/*
+ * Fill the queue entry of `path`: blob ids, commits, and each side's
+ * version as a person sees it (decoded content, who wrote it when).
+ */
+static int describe(git_repository *repo, const char *path, const struct sov_buf stored[3],
+		    const struct sov_buf sides[3], struct sov_conflict *c)
+{
+	struct sov_doc_sides commits;
+
+	c->has_base = stored[0].len > 0;
+	if (c->has_base &&
+	    git_odb_hash(&c->base, stored[0].ptr, stored[0].len, GIT_OBJECT_BLOB) < 0)
+		return sov_error_git("%s: cannot hash the base", path);
+	if (store_blob(repo, &c->ours, &stored[1], path) < 0 ||
+	    store_blob(repo, &c->theirs, &stored[2], path) < 0)
+		return -1;
+	sov_doc_find_sides(repo, path, &c->ours, &c->theirs, &commits);
+	c->has_ours_commit = commits.has_ours;
+	c->ours_commit = commits.ours;
+	c->has_theirs_commit = commits.has_theirs;
+	c->theirs_commit = commits.theirs;
+	sov_conflict_info_set_content(&c->info[0], sides[1].ptr, sides[1].len);
+	sov_conflict_info_set_content(&c->info[1], sides[2].ptr, sides[2].len);
+	if (commits.has_ours)
+		sov_keepboth_find_writer(repo, &commits.ours, path, &c->ours, &c->info[0]);
+	if (commits.has_theirs)
+		sov_keepboth_find_writer(repo, &commits.theirs, path, &c->theirs, &c->info[1]);
+	return 0;
+}
+
+/* The name part of "Name <email>" (into out), for the copy's name. */
+static void author_name(const char *author, struct sov_buf *out)
+{
+	const char *lt = author ? strstr(author, " <") : NULL;
+
+	sov_buf_reset(out);
+	if (author)
+		sov_buf_add(out, author, lt ? (size_t)(lt - author) : strlen(author));
+}
+
+/* Whether theirs was written after ours (ties: the greater blob id). */
+static int theirs_is_newer(const struct sov_conflict *c)
+{
+	int64_t o = c->info[0].has_written_at ? c->info[0].written_at : INT64_MIN;
+	int64_t t = c->info[1].has_written_at ? c->info[1].written_at : INT64_MIN;
+
+	if (o != t)
+		return t > o;
+	return git_oid_cmp(&c->theirs, &c->ours) > 0;
+}
+
+/* Settle the conflict of `path` under its policy; the driver's status. */
+static int keep_both(git_repository *repo, const char *a_file, const char *path,
+		     const struct sov_buf stored[3], const struct sov_buf sides[3],
+		     const char *source)
+{
+	struct sov_conflict c;
+	struct sov_buf copy = SOV_BUF_INIT, who = SOV_BUF_INIT;
+	enum sov_keepboth_policy policy;
+	const char *workdir = git_repository_workdir(repo);
+	int ret = DRIVER_FAIL;
+
+	memset(&c, 0, sizeof(c));
+	c.path = (char *)path;
+	c.source = (char *)source;
+	c.detected_at = sov_time_now();
+	if (sov_keepboth_policy(repo, path, &policy) < 0 ||
+	    describe(repo, path, stored, sides, &c) < 0)
+		goto fail;
+	if (policy == SOV_KEEPBOTH_NEWEST) {
+		c.kind = SOV_CONFLICT_NEWEST;
+		c.choice = theirs_is_newer(&c) ? SOV_CHOICE_THEIRS : SOV_CHOICE_OURS;
+		/* %A is ours already; theirs goes in as Git handed it over. */
+		if (c.choice == SOV_CHOICE_THEIRS &&
+		    sov_jdriver_replace(a_file, stored[2].ptr, stored[2].len, 0) < 0)
+			goto fail;
+	} else {
+		if (!workdir) {
+			sov_error("%s: no work tree to keep their version in", path);
+			goto fail;
+		}
+		c.kind = SOV_CONFLICT_COPY;
+		c.choice = SOV_CHOICE_BOTH;
+		author_name(c.info[1].author, &who);
+		if (sov_keepboth_write_copy(workdir, path,
+					    c.info[1].has_written_at ? c.info[1].written_at
+								     : c.detected_at,
+					    who.ptr, sides[2].ptr, sides[2].len, &copy) < 0)
+			goto fail;
+		c.copy = copy.ptr;
+	}
+	if (sov_conflicts_add(repo, &c) < 0)
+		goto fail;
+	if (c.kind == SOV_CONFLICT_COPY)
+		fprintf(stderr, "sovsync: %s: conflict: both versions kept, theirs as %s "
+			"(see 'sovsync conflicts')\n", path, c.copy);
+	else
+		fprintf(stderr, "sovsync: %s: conflict: kept %s, the newer version "
+			"(see 'sovsync conflicts')\n", path,
+			sov_conflict_choice_name(c.choice));
+	ret = 0;
+	goto out;
+fail:
+	sov_error_report();
+	sov_warn("%s: conflict not settled; leaving it to Git", path);
+out:
+	c.path = NULL;
+	c.source = NULL;
+	c.copy = NULL;
+	sov_conflict_release(&c);
+	sov_buf_release(&copy);
+	sov_buf_release(&who);
+	return ret;
+}
+
+static int merge_file(git_repository *repo, const char *a_file, const char *path,
+		      unsigned marker_size, const struct sov_buf stored[3],
+		      const struct sov_buf sides[3], int ours_encoded, const char *source,
+		      enum sov_doc_style style)
+{
+	struct sov_doc_merge_opts opts = { 0 };
+	struct sov_buf merged = SOV_BUF_INIT;
+	int is_binary, has_conflict = 0, is_inner;
+
+	is_binary = sov_doc_is_binary(sides[0].ptr, sides[0].len) ||
+		    sov_doc_is_binary(sides[1].ptr, sides[1].len) ||
+		    sov_doc_is_binary(sides[2].ptr, sides[2].len);
+	/* Git raises %L by 2 per level of inner (virtual base) merge. */
+	is_inner = marker_size > sov_doc_marker_size(repo, path);
+	if (is_binary && is_inner) {
+		if (sov_jdriver_replace(a_file, stored[0].ptr, stored[0].len, 0) < 0) {
+			sov_error_report();
+			return DRIVER_FAIL;
+		}
+		return 0;
+	}
+	if (!is_binary) {
+		opts.marker_size = marker_size;
+		opts.style = style;
+		opts.base_label = "base";
+		opts.our_label = "ours";
+		opts.their_label = "theirs";
+		if (sov_doc_merge(&sides[0], &sides[1], &sides[2], &opts, &merged,
+				  &has_conflict) < 0) {
+			sov_error_prefix("%s", path);
+			sov_error_report();
+			return DRIVER_FAIL;
+		}
+		/* Clean, or an inner merge: the result (markers and all) is %A. */
+		if (!has_conflict || is_inner) {
+			int failed = sov_jdriver_replace(a_file, merged.ptr, merged.len,
+							 ours_encoded) < 0;
+
+			sov_buf_release(&merged);
+			if (failed) {
+				sov_error_prefix("%s", path);
+				sov_error_report();
+				return DRIVER_FAIL;
+			}
+			return has_conflict ? 1 : 0;
+		}
+		sov_buf_release(&merged);
+	}
+	sov_trace("%s: %s conflict, keeping both", path, is_binary ? "binary" : "text");
+	return keep_both(repo, a_file, path, stored, sides, source);
+}
+
+static int cmd_merge_keep(int argc, char **argv)
+{
+	struct sov_buf sides[3] = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT };
+	struct sov_buf stored[3] = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT };
+	struct sov_buf source = SOV_BUF_INIT, style_name = SOV_BUF_INIT;
+	enum sov_doc_style style;
+	int encoded[3] = { 0, 0, 0 };
+	struct sov_ctx ctx = SOV_CTX_INIT;
+	git_repository *repo;
+	unsigned long marker_size = 0;
+	const char *path;
+	int i, ret = DRIVER_FAIL;
+
+	if (argc != 5 && argc != 6) {
+		sov_cli_usage_error(&sov_cmd_merge_keep, "expected 4 or 5 arguments, got %d",
+				    argc - 1);
+		return DRIVER_FAIL;
+	}
+	path = argv[4];
+	if (argc == 6) {
+		char *end;
+
+		marker_size = strtoul(argv[5], &end, 10);
+		if (*end || !*argv[5] || marker_size == 0 || marker_size > 1024) {
+			sov_cli_usage_error(&sov_cmd_merge_keep,
+					    "marker size '%s' is not a number in 1..1024",
+					    argv[5]);
+			return DRIVER_FAIL;
+		}
+	}
+	for (i = 0; i < 3; i++)
+		if (sov_jdriver_read_side(argv[i + 1], &sides[i], &stored[i], &encoded[i]) < 0) {
+			sov_error_prefix("%s: %s", path, side_names[i]);
+			goto fail;
+		}
+	if (sov_ctx_open(&ctx, NULL, SOV_CTX_REPO | SOV_SET_CORE) < 0) {
+		sov_error_prefix("%s", path);
+		goto fail;
+	}
+	repo = ctx.repo;
+	if (sov_config_get_string(ctx.cfg, "merge.conflictStyle", NULL, &style_name) < 0 ||
+	    sov_doc_parse_style(style_name.ptr, &style) < 0)
+		goto fail;
+	sov_buf_addstr(&source, ctx.set.source.ptr);
+	if (!marker_size)
+		marker_size = sov_doc_marker_size(repo, path);
+	sov_trace("merge-keep %s, marker size %lu", path, marker_size);
+	ret = merge_file(repo, argv[2], path, (unsigned)marker_size, stored, sides,
+			 encoded[1], source.ptr, style);
+	goto out;
+fail:
+	sov_error_report();
+out:
+	for (i = 0; i < 3; i++) {
+		sov_buf_release(&sides[i]);
+		sov_buf_release(&stored[i]);
+	}
+	sov_buf_release(&source);
+	sov_buf_release(&style_name);
+	sov_ctx_release(&ctx);
+	return ret;
+}
+
+const struct sov_cmd sov_cmd_merge_keep = {
+	"merge-keep", cmd_merge_keep,
+	"Merge driver for the other files under the root: both versions kept",
+	"sovsync merge-keep <base> <ours> <theirs> <path> [<marker-size>]",
+	"Run by Git as the merge driver of every file under the synced root that\n"
+	"no other sovsync driver owns.  'sovsync install' configures\n"
+	"\n"
+	"    git config merge.sovsync-keep.driver 'sovsync merge-keep %O %A %B %P %L'\n"
+	"\n"
+	"and puts '<root>/** merge=sovsync-keep' first in .gitattributes (later\n"
+	"lines, the other drivers' and your own, win).\n"
+	"\n"
+	"Text gets Git's 3-way line merge; a clean result replaces <ours>.  When\n"
+	"both sides changed the same lines, or the file is binary, the merge is\n"
+	"not stopped.  The attribute sovsync-conflict of the path decides:\n"
+	"\n"
+	"    copy     (default) <ours> is kept; their version is written next to\n"
+	"             the file as <name>.sync-conflict-<YYYYMMDD-HHMMSS>-<author>\n"
+	"             <.ext> (time and author of the commit that wrote it, UTC),\n"
+	"             which the merge commit includes\n"
+	"    newest   the version whose commit is newer is kept whole (e.g.\n"
+	"             'shared/settings/** sovsync-conflict=newest')\n"
+	"\n"
+	"Either way the conflict is queued with both versions ('sovsync\n"
+	"conflicts'); 'sovsync resolve' settles it.\n"
+	"\n"
+	"Exit status: 0 merged or both kept; 1 a conflict left to Git: the inner\n"
+	"merge of a criss-cross merge, a repository without a work tree, or any\n"
+	"failure (then <ours> holds our version or the marked result, so that\n"
+	"nothing is lost).\n",
+	1,
+};
