@@ -333,6 +333,8 @@ test_expect_success 'a large binary conflict: both kept byte for byte, the queue
 
 test_expect_success 'a document conflict (stored encoded) is queued with decoded contents' '
 	setup doc &&
+	git -C a config sovsync.filter.minSize 0 &&
+	git -C b config sovsync.filter.minSize 0 &&
 	D=shared/documents/ingested/d.md &&
 	mkdir -p a/shared/documents/ingested &&
 	printf "one\ntwo\n" >a/$D && A add -A && A commit -q -m doc && A push -q origin main &&

@@ -31,8 +31,18 @@ static void test_drivers(void)
 	   "no row for a near miss");
 
 	sov_drivers_attributes("data/sub", &a);
-	ok(strstr(a.ptr, "data/sub/state.json merge=sovsync-state\n") == a.ptr,
-	   "the state line first, under the root");
+	ok(strstr(a.ptr, "data/sub/** merge=sovsync-keep\n") == a.ptr,
+	   "the catch-all line first, under the root (later lines win)");
+	ok(strstr(a.ptr, "\ndata/sub/state.json merge=sovsync-state\n") != NULL,
+	   "the state line after it");
+	{
+		struct sov_buf first = SOV_BUF_INIT;
+
+		sov_drivers_first_lines("data/sub", &first);
+		is_str(first.ptr, "data/sub/** merge=sovsync-keep\n",
+		       "the lines that go first in the file: the catch-all only");
+		sov_buf_release(&first);
+	}
 	ok(strstr(a.ptr, "\ndata/sub/documents/ingested/** filter=sovsync diff=sovsync "
 		  "merge=sovsync-doc\ndata/sub/documents/ingested/.gitkeep -filter -diff -merge\n"),
 	   "the documents line, then the placeholder's after it");
