@@ -21,6 +21,7 @@ static const struct {
 	{ "post-merge", sov_hook_post_merge, 1 },
 	{ "post-rewrite", sov_hook_post_rewrite, 1 },
 	{ "reference-transaction", sov_hook_reference_transaction, 1 },
+	{ "pre-push", sov_hook_pre_push, 1 },
 };
 
 void sov_hook_drain_stdin(void)
@@ -35,6 +36,7 @@ static int cmd_hook(int argc, char **argv)
 {
 	struct sov_hookrun h = SOV_HOOKRUN_INIT;
 	size_t i;
+	int ret = SOV_EXIT_OK;
 
 	if (argc < 2)
 		return sov_cli_usage_error(&sov_cmd_hook, "expected a hook name");
@@ -61,9 +63,12 @@ static int cmd_hook(int argc, char **argv)
 	} else if (handlers[i].fn(&h, argc - 1, argv + 1) < 0) {
 		sov_error_prefix("%s hook", argv[1]);
 		sov_error_report();
+		/* The push must not go on without the chunks (pre_push.c). */
+		if (handlers[i].fn == sov_hook_pre_push)
+			ret = SOV_EXIT_FAIL;
 	}
 	sov_hookrun_release(&h);
-	return SOV_EXIT_OK;
+	return ret;
 }
 
 const struct sov_cmd sov_cmd_hook = {
@@ -80,9 +85,12 @@ const struct sov_cmd sov_cmd_hook = {
 	"                                 'sovsync: refresh manifest'\n"
 	"   post-rewrite                  the same once at the end of a rebase\n"
 	"   reference-transaction         notices a landed push (webhook)\n"
+	"   pre-push                      pushes refs/sovsync/chunks (the chunk blobs\n"
+	"                                 of large files) first, merging another\n"
+	"                                 clone's; its failure stops the push\n"
 	"\n"
-	"It always exits 0: sovsync's trouble never fails a Git command, it is\n"
-	"printed as a 'sovsync: ...' warning.  In a repository where sovsync is\n"
+	"Apart from pre-push it always exits 0: sovsync's trouble never fails a Git\n"
+	"command, it is printed as a 'sovsync: ...' warning.  In a repository where sovsync is\n"
 	"not installed (no .git/sovsync/install.json; a hooks directory shared\n"
 	"through core.hooksPath) it does nothing at all.\n",
 	1,

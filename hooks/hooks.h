@@ -20,6 +20,7 @@ int sov_hook_post_commit(struct sov_hookrun *h, int argc, char **argv);
 int sov_hook_post_merge(struct sov_hookrun *h, int argc, char **argv);
 int sov_hook_post_rewrite(struct sov_hookrun *h, int argc, char **argv);
 int sov_hook_reference_transaction(struct sov_hookrun *h, int argc, char **argv);
+int sov_hook_pre_push(struct sov_hookrun *h, int argc, char **argv);
 
 /* Read and drop standard input (Git may block writing it otherwise). */
 void sov_hook_drain_stdin(void);

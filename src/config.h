@@ -46,6 +46,14 @@ int sov_config_get_int(struct sov_config *cfg, const char *key, int64_t def,
 		       int64_t *out);
 
 /*
+ * sovsync.maxObjectSize: the largest object a push may carry (the host's
+ * limit; GitHub refuses files over 100 MB).  Default
+ * SOV_CONFIG_MAX_OBJECT_SIZE_DEF (95 MiB); 0 or less is refused.
+ */
+#define SOV_CONFIG_MAX_OBJECT_SIZE_DEF (95u * 1024 * 1024)
+int sov_config_max_object_size(struct sov_config *cfg, uint64_t *out);
+
+/*
  * The synced root (sovsync.root, default "shared"), the one place it is
  * read: every module that needs the root calls this.  The value is
  * normalised once by sov_config_normalize_root(); then, in a repository

@@ -16,7 +16,11 @@
 
 #include <stddef.h>
 
+#include <git2.h>
+
 #include "frame.h"
+
+struct sov_chunks;
 
 enum sov_filter_op { SOV_FILTER_CLEAN, SOV_FILTER_SMUDGE };
 
@@ -24,9 +28,22 @@ struct sov_filter {
 	enum sov_filter_op op;
 	struct sov_frame_encoder *enc;
 	struct sov_frame_decoder *dec;
+	/*
+	 * Owned: stored forms above sovsync.maxObjectSize as chunk blobs and
+	 * a pointer (chunkstore.h), on the clean side; pointers back into
+	 * the stored form, on the smudge side.
+	 */
+	struct sov_chunks *chunks;
 };
 
-#define SOV_FILTER_INIT { SOV_FILTER_CLEAN, NULL, NULL }
+#define SOV_FILTER_INIT { SOV_FILTER_CLEAN, NULL, NULL, NULL }
+
+/*
+ * Read and write chunk blobs in `repo` (borrowed, must outlive `f`)
+ * instead of the repository Git runs the filter in.  Call before the
+ * first sov_filter_start.
+ */
+void sov_filter_use_repo(struct sov_filter *f, git_repository *repo);
 
 /* Begin filtering one file; output goes to write(ctx, ...). */
 void sov_filter_start(struct sov_filter *f, enum sov_filter_op op,

@@ -19,6 +19,7 @@ const char *const sov_hookinst_names[] = {
 	"post-merge",
 	"post-rewrite",
 	"reference-transaction",
+	"pre-push",
 	NULL,
 };
 
@@ -46,7 +47,14 @@ void sov_hookinst_shell_quote(const char *s, struct sov_buf *out)
 
 static int hook_has_stdin(const char *name)
 {
-	return !strcmp(name, "post-rewrite") || !strcmp(name, "reference-transaction");
+	return !strcmp(name, "post-rewrite") || !strcmp(name, "reference-transaction") ||
+	       !strcmp(name, "pre-push");
+}
+
+/* The hook whose failure stops Git: pre-push pushes the chunks first. */
+static int pushes_first(const char *name)
+{
+	return !strcmp(name, "pre-push");
 }
 
 void sov_hookinst_script(const char *name, const char *exe, struct sov_buf *out)
@@ -84,10 +92,10 @@ void sov_hookinst_script(const char *name, const char *exe, struct sov_buf *out)
 	else if (hook_has_stdin(name))
 		sov_buf_addstr(out, "input=$(cat; echo .)\ninput=${input%.}\n");
 	if (is_pre)
-		sov_buf_addstr(out,
+		sov_buf_addf(out,
 			"if [ -x \"$chained\" ]; then\n"
-			"\t\"$chained\" \"$@\" || exit $?\n"
-			"fi\n");
+			"\t%s\"$chained\" \"$@\" || exit $?\n"
+			"fi\n", feed);
 	/*
 	 * sovsync's part never decides the outcome: its status is ignored.
 	 * reference-transaction runs twice for every ref update; sovsync only
@@ -96,12 +104,16 @@ void sov_hookinst_script(const char *name, const char *exe, struct sov_buf *out)
 	 */
 	if (!strcmp(name, "reference-transaction"))
 		sov_buf_addstr(out, "case \"$1:$input\" in committed:*\" refs/remotes/\"*)\n");
+	/*
+	 * Except pre-push: the chunks of large files go first, and a branch
+	 * whose chunks did not reach the remote must not (pushes_first()).
+	 */
 	sov_buf_addf(out,
 		"if [ -x \"$sovsync\" ]; then\n"
-		"\t%s\"$sovsync\" hook %s \"$@\" || :\n"
+		"\t%s\"$sovsync\" hook %s \"$@\" || %s\n"
 		"else\n"
 		"\techo \"sovsync: $sovsync not found; %s hook skipped\" >&2\n"
-		"fi\n", feed, name, name);
+		"fi\n", feed, name, pushes_first(name) ? "exit $?" : ":", name);
 	if (!strcmp(name, "reference-transaction"))
 		sov_buf_addstr(out, ";; esac\n");
 	if (!is_pre)
