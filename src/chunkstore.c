@@ -712,7 +712,24 @@ static int make_commit(git_repository *repo, const git_oid *tree_id, const git_c
 	return ret;
 }
 
-/* Move the ref from `old` (NULL: it must not exist) to `id`: 0, 1 lost a race, -1. */
+/*
+ * The message after the last attempt: a lock file that stays is most likely
+ * left by a killed process (Git's own refs behave the same).
+ */
+static int gave_up(git_repository *repo, int locked)
+{
+	if (locked)
+		return sov_error("%s is locked: %s%s.lock exists; if no git or sovsync "
+				 "command is running, a killed one left it: remove it",
+				 SOV_CHUNKS_REF, git_repository_commondir(repo), SOV_CHUNKS_REF);
+	return sov_error("%s: changed by others %d times in a row; try again",
+			 SOV_CHUNKS_REF, UPDATE_TRIES);
+}
+
+/*
+ * Move the ref from `old` (NULL: it must not exist) to `id`: 0, 1 lost a
+ * race (2: to a lock), -1.
+ */
 static int swap_ref(git_repository *repo, const git_oid *id, const git_oid *old)
 {
 	git_reference *ref = NULL;
@@ -726,7 +743,7 @@ static int swap_ref(git_repository *repo, const git_oid *id, const git_oid *old)
 	git_reference_free(ref);
 	if (err == GIT_EMODIFIED || err == GIT_EEXISTS || err == GIT_ELOCKED) {
 		git_error_clear();
-		return 1;
+		return err == GIT_ELOCKED ? 2 : 1;
 	}
 	if (err < 0)
 		return sov_error_git("cannot update %s", SOV_CHUNKS_REF);
@@ -742,7 +759,7 @@ int sov_chunks_keep(git_repository *repo, const git_oid *ids_in, size_t n)
 {
 	git_oid *ids = sov_malloc((n ? n : 1) * sizeof(*ids));
 	size_t i, m = 0;
-	int attempt, ret = -1;
+	int attempt, ret = -1, locked = 0;
 
 	memcpy(ids, ids_in, n * sizeof(*ids));
 	qsort(ids, n, sizeof(*ids), sort_oid);
@@ -788,10 +805,10 @@ int sov_chunks_keep(git_repository *repo, const git_oid *ids_in, size_t n)
 			ret = r;
 			goto out;
 		}
+		locked = r == 2;
 		backoff(attempt);
 	}
-	sov_error("%s: changed by others %d times in a row; try again", SOV_CHUNKS_REF,
-		  UPDATE_TRIES);
+	gave_up(repo, locked);
 out:
 	free(ids);
 	return ret;
@@ -799,7 +816,7 @@ out:
 
 int sov_chunks_merge(git_repository *repo, const git_oid *other)
 {
-	int attempt;
+	int attempt, locked = 0;
 
 	for (attempt = 0; attempt < UPDATE_TRIES; attempt++) {
 		git_commit *ours = NULL, *theirs = NULL;
@@ -839,10 +856,10 @@ int sov_chunks_merge(git_repository *repo, const git_oid *other)
 		}
 		if (r <= 0)
 			return r;
+		locked = r == 2;
 		backoff(attempt);
 	}
-	return sov_error("%s: changed by others %d times in a row; try again", SOV_CHUNKS_REF,
-			 UPDATE_TRIES);
+	return gave_up(repo, locked);
 }
 
 /* ---- push and fetch ---- */

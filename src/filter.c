@@ -87,10 +87,17 @@ int sov_filter_write_fd(void *ctx, const void *data, size_t len)
 
 int sov_filter_fd(enum sov_filter_op op, int in, int out)
 {
+	return sov_filter_fd_in(NULL, op, in, out);
+}
+
+int sov_filter_fd_in(git_repository *repo, enum sov_filter_op op, int in, int out)
+{
 	struct sov_filter f = SOV_FILTER_INIT;
 	char *buf = sov_malloc(256 * 1024);
 	int ret = -1;
 
+	if (repo)
+		sov_filter_use_repo(&f, repo);
 	sov_filter_start(&f, op, sov_filter_write_fd, &out);
 	for (;;) {
 		ssize_t n = read(in, buf, 256 * 1024);

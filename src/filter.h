@@ -63,6 +63,8 @@ const char *sov_filter_op_name(enum sov_filter_op op);
  * open), streaming.  Errors are not prefixed with a path.  0 or -1.
  */
 int sov_filter_fd(enum sov_filter_op op, int in, int out);
+/* Same with the chunk blobs of `repo` (NULL: the environment's). */
+int sov_filter_fd_in(git_repository *repo, enum sov_filter_op op, int in, int out);
 
 /* A sov_frame_write_fn writing to the file descriptor `*(int *)ctx`. */
 int sov_filter_write_fd(void *ctx, const void *data, size_t len);

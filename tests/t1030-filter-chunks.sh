@@ -177,6 +177,18 @@ test_expect_success 'a chunk missing: smudge names the fetch command that brings
 	test -z "$(git -C pc5 status --porcelain)"
 '
 
+test_expect_success 'install in a plain git clone: a warning names the fetch, then it checks out' '
+	GIT_CONFIG_GLOBAL=/dev/null git clone -q --no-local remote.git pc6 &&
+	sovsync install --repo pc6 >out 2>err &&
+	grep "$F: chunk [0-9a-f]* of this file is not in the repository; fetch the chunks with: git fetch origin" err &&
+	git -C pc6 fetch -q origin &&
+	git -C pc6 rev-parse --verify -q refs/sovsync/remotes/origin/chunks &&
+	sovsync install --repo pc6 >out 2>err &&
+	grep "^checked out $F in its real form" out &&
+	cmp "pc6/$F" big.v2 &&
+	test -z "$(git -C pc6 status --porcelain)"
+'
+
 test_expect_success 'a clean killed mid-file: nothing kept, the next add and gc are fine' '
 	git -C pc1 rev-parse refs/sovsync/chunks >ref.before &&
 	test_random_file c.bin $((8 * 1024 * 1024)) 13 &&

@@ -224,6 +224,25 @@ int main(void)
 		git_treebuilder_free(tb);
 	}
 
+	/* A lock file a killed process left: the message names it. */
+	{
+		char lock[512];
+		FILE *fp;
+		git_oid more = blob_of(repo, "chunk four");
+
+		snprintf(lock, sizeof(lock), "%s/.git/refs/sovsync/chunks.lock", dir);
+		fp = fopen(lock, "w");
+		if (fp)
+			fclose(fp);
+		sov_error_clear();
+		i = sov_chunks_keep(repo, &more, 1);
+		ok(i < 0 && strstr(sov_error_last(), "is locked") &&
+		   strstr(sov_error_last(), "chunks.lock exists"), "a stale lock: %s",
+		   sov_error_last());
+		remove(lock);
+		ok(!sov_chunks_keep(repo, &more, 1), "kept once it is gone");
+	}
+
 	sov_buf_release(&a);
 	sov_buf_release(&ptr);
 	sov_buf_release(&out);
