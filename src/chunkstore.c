@@ -320,8 +320,12 @@ int sov_chunks_clean_finish(struct sov_chunks *c)
 	uint64_t size;
 	int n;
 
-	if (!c->chunked)
-		return sov_spool_replay(&c->hold, c->write, c->ctx);
+	if (!c->chunked) {
+		int ret = sov_spool_replay(&c->hold, c->write, c->ctx);
+
+		sov_spool_release(&c->hold);	/* not held until the next file */
+		return ret;
+	}
 	if (c->cstate != C_DONE)
 		return sov_error("cannot cut into chunks: the stored form ended early");
 	n = snprintf(end, sizeof(end), "end %llu %llu\n", (unsigned long long)c->total,
