@@ -129,6 +129,12 @@ static int configure(struct sov_chunks *c)
 		return 0;
 	if (sov_config_max_object_size(c->cfg, &c->max) < 0)
 		goto fail;
+	if (c->max < SOV_CHUNKS_MIN_LIMIT) {
+		sov_error("config sovsync.maxObjectSize: %llu is below %u: a chunk blob "
+			  "(up to 256 KiB of content, compressed) could exceed it",
+			  (unsigned long long)c->max, SOV_CHUNKS_MIN_LIMIT);
+		goto fail;
+	}
 	if (git_repository_odb(&c->odb, c->repo) < 0) {
 		sov_error_git("%s: object database", git_repository_path(c->repo));
 		goto fail;

@@ -40,6 +40,11 @@
 
 #define SOV_CHUNKS_VERSION 2
 #define SOV_CHUNKS_REF "refs/sovsync/chunks"
+/*
+ * The smallest sovsync.maxObjectSize accepted: a chunk blob holds up to
+ * 256 KiB of content (cdc.h), a little more when it does not compress.
+ */
+#define SOV_CHUNKS_MIN_LIMIT (512u * 1024)
 
 struct sov_chunks;
 

@@ -135,7 +135,7 @@ int main(void)
 	git_libgit2_init();
 	if (!mkdtemp(dir) || git_repository_init(&repo, dir, 0) < 0 ||
 	    git_repository_config(&cfg, repo) < 0 ||
-	    git_config_set_int64(cfg, "sovsync.maxObjectSize", 100000) < 0)
+	    git_config_set_int64(cfg, "sovsync.maxObjectSize", 600000) < 0)
 		return 1;
 	git_config_free(cfg);
 
@@ -146,7 +146,7 @@ int main(void)
 		x = x * 1103515245 + 12345;
 		sov_buf_addch(&a, (int)(x >> 24));
 	}
-	ok(!run(repo, SOV_FILTER_CLEAN, &a, &ptr), "clean of 2 MiB over a 100 kB limit");
+	ok(!run(repo, SOV_FILTER_CLEAN, &a, &ptr), "clean of 2 MiB over a 600 kB limit");
 	ok(sov_chunks_is_pointer(ptr.ptr, ptr.len) && ptr.len < 100000,
 	   "gives a small pointer (%zu bytes)", ptr.len);
 	ok(git_reference_name_to_id(&tip1, repo, SOV_CHUNKS_REF) == 0, "refs/sovsync/chunks made");
@@ -242,6 +242,15 @@ int main(void)
 		remove(lock);
 		ok(!sov_chunks_keep(repo, &more, 1), "kept once it is gone");
 	}
+
+	/* A limit no chunk blob could stay under is refused, naming it. */
+	git_repository_config(&cfg, repo);
+	git_config_set_int64(cfg, "sovsync.maxObjectSize", 100000);
+	git_config_free(cfg);
+	sov_error_clear();
+	i = run(repo, SOV_FILTER_CLEAN, &a, &out);
+	ok(i < 0 && strstr(sov_error_last(), "sovsync.maxObjectSize: 100000 is below"),
+	   "a limit below 512 KiB: %s", sov_error_last());
 
 	sov_buf_release(&a);
 	sov_buf_release(&ptr);
