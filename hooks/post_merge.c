@@ -7,6 +7,7 @@
  * `merge` webhook event is queued.
  */
 #include "hooks.h"
+#include "chunkstore.h"
 #include "error.h"
 #include "webhook.h"
 
@@ -18,6 +19,11 @@ int sov_hook_post_merge(struct sov_hookrun *h, int argc, char **argv)
 
 	if (sov_hookrun_post_merge(h, is_squash) < 0) {
 		/* The manifest trouble is reported; the event still goes out. */
+		sov_error_prefix("post-merge hook");
+		sov_error_report();
+	}
+	/* The chunks of what was pulled are kept by our own ref from now on. */
+	if (sov_chunks_absorb(h->repo) < 0) {
 		sov_error_prefix("post-merge hook");
 		sov_error_report();
 	}

@@ -872,6 +872,32 @@ int sov_chunks_merge(git_repository *repo, const git_oid *other)
 	return gave_up(repo, locked);
 }
 
+int sov_chunks_absorb(git_repository *repo)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	git_oid ids[16];
+	size_t n = 0, i;
+
+	if (git_reference_iterator_glob_new(&it, repo, "refs/sovsync/remotes/*") < 0)
+		return sov_error_git("refs/sovsync/remotes");
+	while (n < sizeof(ids) / sizeof(ids[0]) && git_reference_next(&ref, it) == 0) {
+		const char *name = git_reference_name(ref);
+		size_t len = strlen(name);
+
+		if (len > 7 && !strcmp(name + len - 7, "/chunks") &&
+		    git_reference_type(ref) == GIT_REFERENCE_DIRECT)
+			git_oid_cpy(&ids[n++], git_reference_target(ref));
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	git_error_clear();
+	for (i = 0; i < n; i++)
+		if (sov_chunks_merge(repo, &ids[i]) < 0)
+			return -1;
+	return 0;
+}
+
 /* ---- push and fetch ---- */
 
 void sov_chunks_refspec(const char *remote, struct sov_buf *out)
@@ -929,6 +955,9 @@ int sov_chunks_push(git_repository *repo, const char *remote)
 
 	if (!dir)
 		dir = git_repository_path(repo);
+	/* What earlier fetches brought is ours now: a forced fetch cannot drop it. */
+	if (sov_chunks_absorb(repo) < 0)
+		return -1;
 	switch (lookup_ref(repo, SOV_CHUNKS_REF, &ours)) {
 	case 0:
 		return 0;

@@ -103,6 +103,15 @@ int sov_chunks_keep(git_repository *repo, const git_oid *ids, size_t n);
 int sov_chunks_merge(git_repository *repo, const git_oid *other);
 
 /*
+ * Merge every fetched copy (refs/sovsync/remotes/<remote>/chunks) into
+ * SOV_CHUNKS_REF, so that the chunks the commits brought by a pull need
+ * stay reachable from our own ref even when a later fetch replaces the
+ * fetched copy (it is fetched with '+').  After a merge or rebase and
+ * before a push.  0 or -1.
+ */
+int sov_chunks_absorb(git_repository *repo);
+
+/*
  * The pre-push step: push SOV_CHUNKS_REF to `remote` (a name or URL) with
  * `git push --no-verify`; when the remote has chunks we lack (another
  * clone pushed), fetch its ref, merge, and push again (bounded).  Nothing

@@ -282,6 +282,9 @@ static int install_fetch_refspec(struct installer *in)
 						      "refspec", spec.ptr));
 		sov_buf_addf(in->log, "added remote.%s.fetch %s\n", remote.ptr, spec.ptr);
 	}
+	/* Chunks a clone fetched are kept by its own ref from the start. */
+	if (ret >= 0 && sov_chunks_absorb(in->repo) < 0)
+		ret = -1;
 	sov_buf_release(&remote);
 	sov_buf_release(&spec);
 	return ret < 0 ? -1 : 0;

@@ -224,6 +224,35 @@ test_expect_success 'a remote refusing the chunks stops the branch push' '
 	test_must_fail git -C nochunks.git rev-parse --verify -q refs/heads/main
 '
 
+test_expect_success 'a remote whose chunk ref was rewritten: clones keep theirs, pushes restore it' '
+	tree=$(git -C remote.git hash-object -w -t tree /dev/null) &&
+	bad=$(git -C remote.git commit-tree -m rewritten $tree) &&
+	git -C remote.git update-ref refs/sovsync/chunks $bad &&
+	git -C remote.git gc -q --prune=now &&
+	first=$(git -C pc1 cat-file blob HEAD:$F | tail -c +17 | head -c 40) &&
+	test_must_fail git -C remote.git cat-file -e $first &&
+	git -C pc3 fetch -q origin &&
+	test "$(git -C pc3 rev-parse refs/sovsync/remotes/origin/chunks)" = $bad &&
+	git -C pc3 gc -q --prune=now &&
+	rm "pc3/$F" &&
+	git -C pc3 checkout -- "$F" &&
+	cmp "pc3/$F" big.orig &&
+	git -C pc3 checkout -q HEAD -- "$F" &&
+	cmp "pc3/$F" big.v2 &&
+	echo pc2 >pc2/shared/documents/pc2.txt &&
+	git -C pc2 add -A && git -C pc2 commit -q -m pc2 &&
+	git -C pc2 push -q origin HEAD:main &&
+	git -C pc1 pull -q --no-rebase &&
+	git -C pc1 push -q origin HEAD:main &&
+	git -C remote.git merge-base --is-ancestor $bad refs/sovsync/chunks &&
+	git -C remote.git gc -q --prune=now &&
+	sovsync clone "file://$TRASH/remote.git" pc8 >out &&
+	cmp "pc8/$F" big.v2 &&
+	cmp pc8/shared/documents/ingested/a.bin a.bin &&
+	cmp pc8/shared/documents/ingested/b.bin b.bin &&
+	cmp pc8/shared/documents/ingested/c.bin c.bin
+'
+
 test_expect_success 'uninstall removes the fetch refspec install added' '
 	sovsync uninstall --repo pc1 >out &&
 	test_must_fail git -C pc1 config --get-all remote.origin.fetch "refs/sovsync"
