@@ -89,9 +89,9 @@ const struct sov_cmd sov_cmd_hook = {
 	"                                 of large files) first, merging another\n"
 	"                                 clone's; its failure stops the push\n"
 	"\n"
-	"Apart from pre-push it always exits 0: sovsync's trouble never fails a Git\n"
-	"command, it is printed as a 'sovsync: ...' warning.  In a repository where sovsync is\n"
-	"not installed (no .git/sovsync/install.json; a hooks directory shared\n"
-	"through core.hooksPath) it does nothing at all.\n",
+	"Apart from pre-push it always exits 0: sovsync's trouble never fails a\n"
+	"Git command, it is printed as a 'sovsync: ...' warning.  In a repository\n"
+	"where sovsync is not installed (no .git/sovsync/install.json; a hooks\n"
+	"directory shared through core.hooksPath) it does nothing at all.\n",
 	1,
 };
