@@ -16,6 +16,12 @@
 #   6. peak RSS of the filter on a G GiB file (default 1; the issue's figure
 #      is --rss-gib 4): /usr/bin/time -v wrapped around the filter-process
 #      that git add and git checkout start, and around one-shot clean/smudge
+#   7. a B GiB file (--big-gib B, default 1) and a remote whose pre-receive
+#      hook refuses any object over 100 MB (GitHub's limit): add, commit,
+#      push, push after a 1 KiB overwrite in the middle (the pack, + the
+#      new LFS object for lfs), clone; and the peak RSS of every sovsync
+#      process (filter, hooks, install) in commit, push and clone
+#      (--only-big runs only this part)
 # Ratios are against plain Git measured in the same run.  Times are wall
 # clock on a machine other people may share: take the best of N.
 set -eu
@@ -24,13 +30,17 @@ SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
 SOVSYNC=${SOVSYNC_BIN:-$SRCDIR/bin}/sovsync
 RUNS=3
 RSS_GIB=1
+BIG_GIB=1
+ONLY_BIG=0
 KEEP=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--runs) RUNS=$2; shift ;;
 	--rss-gib) RSS_GIB=$2; shift ;;
+	--big-gib) BIG_GIB=$2; shift ;;
+	--only-big) ONLY_BIG=1 ;;
 	--keep) KEEP=1 ;;
-	-h|--help) sed -n '2,21s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,28s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "filter.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
 	shift
@@ -80,6 +90,171 @@ setup() {
 	fi
 }
 
+# make_big FILE GIB: text and vectors of the corpus, repeated with a counter
+# so that chunks differ.
+make_big() {
+	n=0
+	: >"$1"
+	while [ "$(wc -c <"$1")" -lt $(($2 * 1073741824)) ]; do
+		printf 'copy %d\n' $n >>"$1"
+		cat "$W/corpus/memories.jsonl" "$W/corpus/vectors.f32" >>"$1"
+		n=$((n + 1))
+	done
+	truncate -s $(($2 * 1073741824)) "$1"
+}
+
+# limited_remote DIR: a bare repository refusing any pushed object over
+# 100 MB (100,000,000 bytes), as GitHub does.
+limited_remote() {
+	git init -q --bare "$1"
+	cat >"$1/hooks/pre-receive" <<-'EOF'
+	#!/bin/sh
+	z=0000000000000000000000000000000000000000
+	while read old new ref; do
+		[ "$new" = $z ] && continue
+		git rev-list --objects "$new" --not --all | cut -d" " -f1 |
+		git cat-file --batch-check="%(objectsize) %(objectname)" >"$$.sizes"
+		while read size name; do
+			if [ "$size" -gt 100000000 ]; then
+				echo "remote: object $name is $size bytes, over the 100 MB limit" >&2
+				rm -f "$$.sizes"
+				exit 1
+			fi
+		done <"$$.sizes"
+		rm -f "$$.sizes"
+	done
+	EOF
+	chmod +x "$1/hooks/pre-receive"
+}
+
+rss_max() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$@" 2>/dev/null | sort -n | tail -n 1; }
+
+# 7. The big file through add, commit, push, a 1 KiB overwrite, clone.
+big_case() {
+	for k in plain lfs sovsync; do
+		for v in BADD BCOMMIT BPUSH BEDIT BCLONE BRSS_COMMIT BRSS_PUSH; do
+			eval "${v}_$k=-"
+		done
+	done
+	BRSS_PUSH2=- BRSS_CLONE=- BOBJ_MAX=0
+	echo "# $BIG_GIB GiB file against a 100 MB object limit" >&2
+	make_big "$W/huge.bin" "$BIG_GIB"
+	HUGE_SIZE=$(wc -c <"$W/huge.bin")
+	# Every sovsync process of the sovsync case runs under /usr/bin/time.
+	cat >"$W/rsswrap" <<-EOF
+	#!/bin/sh
+	exec /usr/bin/time -v -a -o "\$SOVSYNC_RSS_LOG" "$SOVSYNC" "\$@"
+	EOF
+	chmod +x "$W/rsswrap"
+	export SOVSYNC_RSS_LOG="$W/rss-setup"
+	for k in $KINDS; do
+		echo "# $k: $BIG_GIB GiB" >&2
+		d=$W/big-$k
+		rm -rf "$d" "$d.git" "$d.clone"
+		limited_remote "$d.git"
+		git init -q "$d"
+		git -C "$d" remote add origin "file://$d.git"
+		git -C "$d" commit -q --allow-empty -m initial
+		path=huge.bin
+		case $k in
+		lfs)
+			git -C "$d" lfs install --local >/dev/null
+			git -C "$d" config lfs.locksverify false
+			(cd "$d" && git lfs track '*.bin' >/dev/null)
+			git -C "$d" add .gitattributes && git -C "$d" commit -q -m attributes ;;
+		sovsync)
+			"$SOVSYNC" install --repo "$d" >/dev/null
+			git -C "$d" add -A && git -C "$d" commit -q -m layout
+			path=shared/documents/ingested/huge.bin
+			git -C "$d" config filter.sovsync.process "$W/rsswrap filter-process"
+			for h in "$d"/.git/hooks/*; do
+				sed -i "s|^sovsync=.*|sovsync='$W/rsswrap'|" "$h"
+			done ;;
+		esac
+		git -C "$d" push -q origin HEAD:main 2>/dev/null
+		cp "$W/huge.bin" "$d/$path"
+		export SOVSYNC_RSS_LOG="$W/rss-commit.$k"
+		: >"$SOVSYNC_RSS_LOG"
+		sync
+		t=$(now)
+		git -C "$d" add "$path"
+		eval "BADD_$k=$(elapsed "$t")"
+		t=$(now)
+		git -C "$d" commit -q -m huge
+		eval "BCOMMIT_$k=$(elapsed "$t")"
+		eval "BRSS_COMMIT_$k=$(rss_max "$SOVSYNC_RSS_LOG")"
+		export SOVSYNC_RSS_LOG="$W/rss-push.$k"
+		: >"$SOVSYNC_RSS_LOG"
+		t=$(now)
+		if git -C "$d" push -q origin HEAD:main 2>"$W/push.$k.err"; then
+			eval "BPUSH_$k=$(elapsed "$t")"
+		else
+			eval "BPUSH_$k=refused"
+			grep -m1 'over the 100 MB limit' "$W/push.$k.err" >&2 || cat "$W/push.$k.err" >&2
+		fi
+		eval "BRSS_PUSH_$k=$(rss_max "$SOVSYNC_RSS_LOG")"
+		eval "pushed=\$BPUSH_$k"
+		if [ "$pushed" = refused ]; then
+			eval "BEDIT_$k=-; BCLONE_$k=-"
+			git -C "$d" lfs uninstall --local >/dev/null 2>&1 || :
+			rm -rf "$d" "$d.git"
+			continue
+		fi
+		git ls-remote "$d.git" | cut -f1 | sort -u | sed 's/^/^/' >"$W/bases"
+		head -c 1024 "$W/corpus/vectors.f32" | dd of="$d/$path" bs=1024 seek=$((HUGE_SIZE / 2048)) \
+			conv=notrunc 2>/dev/null
+		git -C "$d" commit -q -a -m edit
+		refs="HEAD"
+		[ $k = sovsync ] && refs="HEAD refs/sovsync/chunks"
+		pack=$({ for r in $refs; do echo "$r"; done; cat "$W/bases"; } |
+			(cd "$d" && git pack-objects --revs --thin --stdout -q) | wc -c)
+		if [ $k = lfs ]; then
+			oid=$(git -C "$d" cat-file blob HEAD:$path | sed -n 's/^oid sha256://p')
+			pack=$((pack + $(wc -c <"$d/.git/lfs/objects/$(echo "$oid" | cut -c1-2)/$(echo "$oid" | cut -c3-4)/$oid")))
+		fi
+		eval "BEDIT_$k=$pack"
+		: >"$SOVSYNC_RSS_LOG"
+		git -C "$d" push -q origin HEAD:main
+		[ $k = sovsync ] && BRSS_PUSH2=$(rss_max "$SOVSYNC_RSS_LOG")
+		cp "$d/$path" "$W/huge.v2"
+		rm -rf "$d"
+		sync
+		t=$(now)
+		case $k in
+		sovsync) "$SOVSYNC" clone "file://$d.git" "$d.clone" >/dev/null ;;
+		lfs) git -c filter.lfs.process="git-lfs filter-process" -c filter.lfs.required=true \
+			-c filter.lfs.smudge="git-lfs smudge -- %f" -c filter.lfs.clean="git-lfs clean -- %f" \
+			clone -q "file://$d.git" "$d.clone" ;;
+		*) git clone -q "file://$d.git" "$d.clone" ;;
+		esac
+		eval "BCLONE_$k=$(elapsed "$t")"
+		cmp "$d.clone/$path" "$W/huge.v2"
+		if [ $k = sovsync ]; then
+			# The same clone with every sovsync process measured: git
+			# clone with the wrapped filter (what sovsync clone runs),
+			# then install.
+			export SOVSYNC_RSS_LOG="$W/rss-clone.$k"
+			: >"$SOVSYNC_RSS_LOG"
+			/usr/bin/time -v -a -o "$SOVSYNC_RSS_LOG" "$SOVSYNC" version >/dev/null
+			rm -rf "$d.clone2"
+			git clone -q -c "filter.sovsync.process=$W/rsswrap filter-process" \
+				-c filter.sovsync.required=true \
+				-c "remote.origin.fetch=+refs/sovsync/*:refs/sovsync/remotes/origin/*" \
+				"file://$d.git" "$d.clone2"
+			"$W/rsswrap" install --repo "$d.clone2" >/dev/null
+			cmp "$d.clone2/$path" "$W/huge.v2"
+			BRSS_CLONE=$(rss_max "$SOVSYNC_RSS_LOG")
+			rm -rf "$d.clone2"
+			BOBJ_MAX=$(git -C "$d.git" cat-file --batch-all-objects --batch-check='%(objectsize)' |
+				sort -n | tail -n 1)
+		fi
+		rm -rf "$d.clone" "$d.git"
+	done
+	rm -f "$W/huge.bin" "$W/huge.v2"
+}
+
+KINDS=${BENCH_KINDS:-plain lfs sovsync}
+if [ "$ONLY_BIG" = 0 ]; then
 KINDS="plain lfs sovsync"
 for k in $KINDS; do
 	echo "# $k: add, objects, push, checkout" >&2
@@ -210,4 +385,24 @@ printf '   %-41s %s MiB\n' "filter-process under git add" "$((RSS_ADD / 1024))" 
 	"filter-process under git checkout" "$((RSS_CO / 1024))" \
 	"sovsync clean (stdin to stdout)" "$((RSS_CLEAN / 1024))" \
 	"sovsync smudge (stdin to stdout)" "$((RSS_SMUDGE / 1024))"
+fi
+
+big_case
+printf '\n%-44s %12s %12s %12s\n' "7. $BIG_GIB GiB file, 100 MB object limit" plain git-lfs sovsync
+row7() { printf '%-44s %12s %12s %12s\n' "$1" "$2" "$3" "$4"; }
+sz() { case $1 in ''|-|refused) echo "${1:--}" ;; *) kib "$1" ;; esac; }
+row7 "   git add (s)" "$BADD_plain" "$BADD_lfs" "$BADD_sovsync"
+row7 "   git commit (s)" "$BCOMMIT_plain" "$BCOMMIT_lfs" "$BCOMMIT_sovsync"
+row7 "   git push (s)" "$BPUSH_plain" "$BPUSH_lfs" "$BPUSH_sovsync"
+row7 "   push after a 1 KiB overwrite" "$(sz "$BEDIT_plain")" "$(sz "$BEDIT_lfs")" "$(sz "$BEDIT_sovsync")"
+row7 "   ... as % of the file" "-" \
+	"$(awk -v a="$BEDIT_lfs" -v b="$HUGE_SIZE" 'BEGIN { printf "%.3f%%", 100 * a / b }')" \
+	"$(awk -v a="$BEDIT_sovsync" -v b="$HUGE_SIZE" 'BEGIN { printf "%.3f%%", 100 * a / b }')"
+row7 "   clone (s)" "$BCLONE_plain" "$BCLONE_lfs" "$BCLONE_sovsync"
+printf '   %-41s %s\n' "largest object on the sovsync remote" "$(mib "$BOBJ_MAX")"
+kib2mib() { case $1 in ''|-) echo - ;; *) echo $(($1 / 1024)) ;; esac; }
+printf '   %-41s %s MiB\n' "peak RSS of sovsync, add + commit" "$(kib2mib "$BRSS_COMMIT_sovsync")" \
+	"peak RSS of sovsync, push" "$(kib2mib "$BRSS_PUSH_sovsync")" \
+	"peak RSS of sovsync, push after the edit" "$(kib2mib "$BRSS_PUSH2")" \
+	"peak RSS of sovsync, clone (filter, install)" "$(kib2mib "$BRSS_CLONE")"
 echo "(times: best of $RUNS runs; $(nproc) CPUs; $(git --version); $(git lfs version | cut -d' ' -f1))"

@@ -80,11 +80,16 @@ const struct sov_cmd sov_cmd_hook = {
 	"   post-rewrite                  the same once at the end of a rebase\n"
 	"   reference-transaction         notices a landed push (webhook)\n"
 	"   pre-push                      refuses a push carrying an object larger\n"
-	"                                 than sovsync.maxObjectSize (default 95m)\n"
+	"                                 than sovsync.maxObjectSize (default 95m),\n"
+	"                                 then pushes refs/sovsync/chunks (the chunk\n"
+	"                                 blobs of large files) first, merging\n"
+	"                                 another clone's; if that fails, the push\n"
+	"                                 stops\n"
 	"\n"
-	"It exits 0 but for that refusal: sovsync's trouble never fails a Git\n"
-	"command, it is printed as a 'sovsync: ...' warning.  In a repository where sovsync is\n"
-	"not installed (no .git/sovsync/install.json; a hooks directory shared\n"
-	"through core.hooksPath) it does nothing at all.\n",
+	"It exits 0 but for those two refusals of pre-push: sovsync's trouble\n"
+	"never fails a Git command, it is printed as a 'sovsync: ...' warning.\n"
+	"In a repository where sovsync is not installed (no\n"
+	".git/sovsync/install.json; a hooks directory shared through\n"
+	"core.hooksPath) it does nothing at all.\n",
 	1,
 };

@@ -66,7 +66,9 @@ const struct sov_cmd sov_cmd_install = {
 	"to .gitattributes; creates the synced layout (sovsync.root, default\n"
 	"'shared') from the built-in template where files are absent; installs\n"
 	"the hooks into Git's hooks directory (core.hooksPath respected), keeping\n"
-	"and chaining any hook already there.  Running it again changes nothing.\n"
+	"and chaining any hook already there; adds the fetch refspec that brings\n"
+	"the chunks of large files (+refs/sovsync/*:refs/sovsync/remotes/<remote>/*)\n"
+	"to sovsync.remote when it exists.  Running it again changes nothing.\n"
 	"\n"
 	"Nothing is written or read through a symbolic link: a root, a directory\n"
 	"under it or a .gitattributes that is a link (or a .gitattributes that is\n"
@@ -126,9 +128,10 @@ const struct sov_cmd sov_cmd_clone = {
 	"clone", cmd_clone,
 	"Clone a synced repository and set it up in one step",
 	"sovsync clone [--github-actions] <url> [<dir>]",
-	"Runs 'git clone <url> [<dir>]' with the sovsync filter already set in\n"
-	"the new repository, so its large files are checked out with their real\n"
-	"content (never in their stored form), then 'sovsync install' there.\n"
+	"Runs 'git clone <url> [<dir>]' with the sovsync filter and the fetch\n"
+	"refspec of the chunks of large files already set in the new repository,\n"
+	"so its large files are checked out with their real content (never in\n"
+	"their stored form), then 'sovsync install' there.\n"
 	"Without <dir>, the directory is named as 'git clone' names it.  (In a\n"
 	"clone made by plain 'git clone', 'sovsync install' gives the large files\n"
 	"their real content as well.)\n"

@@ -2,6 +2,7 @@
  * filter.c - clean and smudge over the frame codec; see filter.h.
  */
 #include "filter.h"
+#include "chunkstore.h"
 #include "error.h"
 #include "fs.h"
 
@@ -54,12 +55,24 @@ int sov_filter_configure(struct sov_filter *f)
 	return ret;
 }
 
+void sov_filter_use_repo(struct sov_filter *f, git_repository *repo)
+{
+	sov_chunks_free(f->chunks);
+	f->chunks = sov_chunks_new(repo);
+}
+
+static int decoder_write(void *dec, const void *data, size_t len)
+{
+	return sov_frame_decoder_write(dec, data, len);
+}
+
+/* The encoder's stored form goes through the chunk store's size rule. */
 static void start_encoder(struct sov_filter *f)
 {
 	if (f->enc)
-		sov_frame_encoder_reset(f->enc, f->write, f->ctx);
+		sov_frame_encoder_reset(f->enc, sov_chunks_clean_write, f->chunks);
 	else
-		f->enc = sov_frame_encoder_new(0, f->write, f->ctx);
+		f->enc = sov_frame_encoder_new(0, sov_chunks_clean_write, f->chunks);
 }
 
 void sov_filter_start(struct sov_filter *f, enum sov_filter_op op,
@@ -69,7 +82,10 @@ void sov_filter_start(struct sov_filter *f, enum sov_filter_op op,
 	f->op = op;
 	f->write = write;
 	f->ctx = ctx;
+	if (!f->chunks)
+		f->chunks = sov_chunks_new(NULL);
 	if (op == SOV_FILTER_CLEAN) {
+		sov_chunks_clean_start(f->chunks, write, ctx);
 		/* Held until it reaches min_size: only then is the form known. */
 		sov_buf_reset(&f->small);
 		f->is_small = f->min_size > 0;
@@ -80,6 +96,8 @@ void sov_filter_start(struct sov_filter *f, enum sov_filter_op op,
 			sov_frame_decoder_reset(f->dec, SOV_FRAME_PASSTHROUGH, write, ctx);
 		else
 			f->dec = sov_frame_decoder_new(SOV_FRAME_PASSTHROUGH, write, ctx);
+		/* A pointer becomes the stored form of its chunks on the way. */
+		sov_chunks_smudge_start(f->chunks, decoder_write, f->dec);
 	}
 }
 
@@ -127,7 +145,7 @@ static int write_content(struct sov_filter *f, const void *data, size_t len)
 	}
 	if (f->op == SOV_FILTER_CLEAN)
 		return sov_frame_encoder_write(f->enc, data, len);
-	return sov_frame_decoder_write(f->dec, data, len);
+	return sov_chunks_smudge_write(f->chunks, data, len);
 }
 
 int sov_filter_feed(void *ctx, const void *data, size_t len)
@@ -143,14 +161,14 @@ static int finish_small(struct sov_filter *f)
 
 	f->is_small = 0;
 	if (sov_filter_stores_plain(p, len, f->min_size) ||
-	    sov_filter_is_valid_stored(p, len, NULL))
+	    sov_filter_is_valid_stored(p, len, NULL) || sov_chunks_is_pointer(p, len))
 		return len ? f->write(f->ctx, p, len) : 0;
 	/* Looks like a stored form and is none: wrap it, smudge unwraps it. */
 	start_encoder(f);
 	sov_frame_encoder_encode_all(f->enc);
-	if (sov_frame_encoder_write(f->enc, p, len) < 0)
+	if (sov_frame_encoder_write(f->enc, p, len) < 0 || sov_frame_encoder_finish(f->enc) < 0)
 		return -1;
-	return sov_frame_encoder_finish(f->enc);
+	return sov_chunks_clean_finish(f->chunks);
 }
 
 static int finish_file(struct sov_filter *f)
@@ -158,8 +176,10 @@ static int finish_file(struct sov_filter *f)
 	if (f->op == SOV_FILTER_CLEAN && f->is_small)
 		return finish_small(f);
 	if (f->op == SOV_FILTER_CLEAN)
-		return sov_frame_encoder_finish(f->enc);
-	return sov_frame_decoder_finish(f->dec);
+		return sov_frame_encoder_finish(f->enc) < 0 ? -1 :
+		       sov_chunks_clean_finish(f->chunks);
+	return sov_chunks_smudge_finish(f->chunks) < 0 ? -1 :
+	       sov_frame_decoder_finish(f->dec);
 }
 
 int sov_filter_finish(struct sov_filter *f)
@@ -174,10 +194,12 @@ void sov_filter_release(struct sov_filter *f)
 {
 	sov_frame_encoder_free(f->enc);
 	sov_frame_decoder_free(f->dec);
+	sov_chunks_free(f->chunks);
 	f->enc = NULL;
 	f->dec = NULL;
 	sov_buf_release(&f->small);
 	sov_progress_stop(&f->progress, 0);
+	f->chunks = NULL;
 }
 
 static int append_to_buf(void *ctx, const void *data, size_t len)
@@ -212,11 +234,19 @@ static int write_fd(void *ctx, const void *data, size_t len)
 
 int sov_filter_fd(enum sov_filter_op op, uint64_t min_size, int in, int out)
 {
+	return sov_filter_fd_in(NULL, op, min_size, in, out);
+}
+
+int sov_filter_fd_in(git_repository *repo, enum sov_filter_op op, uint64_t min_size, int in,
+		     int out)
+{
 	struct sov_filter f = SOV_FILTER_INIT;
 	char *buf = sov_malloc(256 * 1024);
 	int ret = -1;
 
 	f.min_size = min_size;
+	if (repo)
+		sov_filter_use_repo(&f, repo);
 	sov_filter_start(&f, op, write_fd, &out);
 	for (;;) {
 		ssize_t n = read(in, buf, 256 * 1024);

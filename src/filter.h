@@ -22,10 +22,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <git2.h>
+
 #include "buf.h"
 #include "config.h"
 #include "frame.h"
 #include "progress.h"
+
+struct sov_chunks;
 
 enum sov_filter_op { SOV_FILTER_CLEAN, SOV_FILTER_SMUDGE };
 
@@ -44,10 +48,23 @@ struct sov_filter {
 	sov_frame_write_fn write;
 	void *ctx;
 	struct sov_progress progress;	/* of the current file, see below */
+	/*
+	 * Owned: stored forms above sovsync.maxObjectSize as chunk blobs and
+	 * a pointer (chunkstore.h), on the clean side; pointers back into
+	 * the stored form, on the smudge side.
+	 */
+	struct sov_chunks *chunks;
 };
 
 #define SOV_FILTER_INIT { .op = SOV_FILTER_CLEAN, .min_size = SOV_FILTER_MIN_SIZE_DEFAULT, \
-			  .small = SOV_BUF_INIT, .progress = SOV_PROGRESS_INIT }
+			  .small = SOV_BUF_INIT, .progress = SOV_PROGRESS_INIT, .chunks = NULL }
+
+/*
+ * Read and write chunk blobs in `repo` (borrowed, must outlive `f`)
+ * instead of the repository Git runs the filter in.  Call before the
+ * first sov_filter_start.
+ */
+void sov_filter_use_repo(struct sov_filter *f, git_repository *repo);
 
 /*
  * Show the progress of the current file (after sov_filter_start), Git's
@@ -113,5 +130,8 @@ const char *sov_filter_op_name(enum sov_filter_op op);
  * Errors are not prefixed with a path.  0 or -1.
  */
 int sov_filter_fd(enum sov_filter_op op, uint64_t min_size, int in, int out);
+/* Same with the chunk blobs of `repo` (NULL: the environment's). */
+int sov_filter_fd_in(git_repository *repo, enum sov_filter_op op, uint64_t min_size, int in,
+		     int out);
 
 #endif

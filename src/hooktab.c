@@ -3,6 +3,7 @@
  */
 #include "hooktab.h"
 #include "onpull.h"
+#include "chunkstore.h"
 #include "config.h"
 #include "error.h"
 #include "pushcheck.h"
@@ -71,6 +72,15 @@ static int post_commit(struct sov_hookrun *h, int argc, char **argv)
 	return sov_webevent_emit(h->repo, "commit", has_before ? before : NULL, NULL);
 }
 
+/* Merge fetched chunk refs into our own (chunkstore.h); trouble is a warning. */
+static void absorb_chunks(struct sov_hookrun *h, const char *hook)
+{
+	if (sov_chunks_absorb(h->repo) < 0) {
+		sov_warn("%s hook: %s", hook, sov_error_last());
+		sov_error_clear();
+	}
+}
+
 /*
  * post-merge: check HEAD after a merge or a fast-forward.  argv[1] is "1"
  * for a squash merge (nothing committed).  A fast-forward pull of commits
@@ -91,6 +101,8 @@ static int post_merge(struct sov_hookrun *h, int argc, char **argv)
 	/* A squash merge committed nothing: no event until its commit. */
 	if (is_squash)
 		return 0;
+	/* The chunks of what was pulled are kept by our own ref from now on. */
+	absorb_chunks(h, "post-merge");
 	/* ORIG_HEAD..HEAD: what the merge or fast-forward brought in. */
 	ret = sov_webevent_emit(h->repo, "merge", NULL, NULL);
 	/* The same, for the local stack (sovsync.onPull), after the follow-up. */
@@ -110,6 +122,8 @@ static int post_rewrite(struct sov_hookrun *h, int argc, char **argv)
 
 	sov_hook_drain_stdin();
 	ret = sov_hookrun_post_rewrite(h, kind);
+	/* After `pull --rebase`: as post-merge, keep the pulled chunks. */
+	absorb_chunks(h, "post-rewrite");
 	/* `git pull --rebase`: ORIG_HEAD..HEAD is what it brought (onpull.h). */
 	if (!strcmp(kind, "rebase"))
 		sov_onpull_after_hook(h->repo, h->ctx->set.root.ptr, "post-rewrite");
@@ -135,14 +149,18 @@ static int reference_transaction(struct sov_hookrun *h, int argc, char **argv)
 
 /*
  * pre-push: refuse a push the host would refuse for an object's size
- * (pushcheck.h), before anything is sent.  argv[1] is the remote's name
- * (or its URL), argv[2] its URL; standard input lists the refs being
- * pushed.  Returns 1 to refuse, with the objects and the fix printed;
- * sovsync's own trouble is a warning and lets the push go on.
+ * (pushcheck.h), before anything is sent; then push the chunk blobs of
+ * large files first (chunkstore.h), as git-lfs uploads its objects before
+ * the push.  argv[1] is the remote's name (or its URL), argv[2] its URL;
+ * standard input lists the refs being pushed.  Returns 1 to refuse (an
+ * object over the limit, or chunks the remote did not take: without them
+ * a pushed file could never be checked out), with the cause printed;
+ * sovsync's other trouble is a warning and lets the push go on.
  */
 static int pre_push(struct sov_hookrun *h, int argc, char **argv)
 {
 	struct sov_buf input = SOV_BUF_INIT, report = SOV_BUF_INIT;
+	const char *remote = argc > 1 ? argv[1] : "origin";
 	uint64_t max = 0;
 	int ret;
 
@@ -153,8 +171,7 @@ static int pre_push(struct sov_hookrun *h, int argc, char **argv)
 	}
 	ret = sov_config_max_object_size(h->ctx->cfg, &max);
 	if (ret == 0)
-		ret = sov_pushcheck_run(h->repo, argc > 1 ? argv[1] : "origin", input.ptr, max,
-					&report);
+		ret = sov_pushcheck_run(h->repo, remote, input.ptr, max, &report);
 	if (ret > 0) {
 		const char *p = report.ptr;
 
@@ -165,7 +182,21 @@ static int pre_push(struct sov_hookrun *h, int argc, char **argv)
 			sov_warn("%.*s", (int)(nl - p), p);
 			p = *nl ? nl + 1 : nl;
 		}
+		goto out;
 	}
+	if (ret < 0) {
+		sov_warn("pre-push hook: %s", sov_error_last());
+		sov_error_clear();
+	}
+	ret = 0;
+	/* This clone fetches the chunks from that remote from now on too. */
+	if (argc > 1 && (sov_chunks_add_refspec(h->repo, remote) < 0 ||
+			 sov_chunks_push(h->repo, remote) < 0)) {
+		sov_warn("pre-push hook: %s", sov_error_last());
+		sov_error_clear();
+		ret = 1;
+	}
+out:
 	sov_buf_release(&input);
 	sov_buf_release(&report);
 	return ret;

@@ -2,6 +2,8 @@
  * install.c - install and uninstall sovsync in a repository; see install.h.
  */
 #include "install.h"
+#include "chunkstore.h"
+#include "config.h"
 #include "ctx.h"
 #include "drivers.h"
 #include "error.h"
@@ -268,6 +270,74 @@ static int install_pull(struct installer *in)
 	git_error_clear();
 	git_config_free(cfg);
 	return set_config(in, "pull.rebase", "false");
+}
+
+/*
+ * The chunk blobs of large files (chunkstore.h) come with every fetch from
+ * sovsync.remote: its refspec is added (recorded, for uninstall) when the
+ * remote exists; pre-push adds it to any remote pushed to later.
+ */
+static int install_fetch_refspec(struct installer *in)
+{
+	struct sov_buf remote = SOV_BUF_INIT, spec = SOV_BUF_INIT;
+	json_t *list;
+	int ret = sov_ctx_load(&in->ctx, SOV_SET_CORE);
+
+	if (ret >= 0) {
+		sov_buf_addstr(&remote, in->ctx.set.remote.ptr);
+		ret = sov_chunks_add_refspec(in->repo, remote.ptr);
+	}
+	if (ret == 1) {
+		sov_chunks_refspec(remote.ptr, &spec);
+		list = json_object_get(in->record, "fetch_refspecs");
+		if (!json_is_array(list)) {
+			list = json_array();
+			json_object_set_new(in->record, "fetch_refspecs", list);
+		}
+		json_array_append_new(list, json_pack("{s:s, s:s}", "remote", remote.ptr,
+						      "refspec", spec.ptr));
+		sov_buf_addf(in->log, "added remote.%s.fetch %s\n", remote.ptr, spec.ptr);
+	}
+	/* Chunks a clone fetched are kept by its own ref from the start. */
+	if (ret >= 0 && sov_chunks_absorb(in->repo) < 0)
+		ret = -1;
+	sov_buf_release(&remote);
+	sov_buf_release(&spec);
+	return ret < 0 ? -1 : 0;
+}
+
+static int uninstall_fetch_refspecs(struct installer *in)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(in->record, "fetch_refspecs"), i, e) {
+		const char *remote = json_string_value(json_object_get(e, "remote"));
+		const char *spec = json_string_value(json_object_get(e, "refspec"));
+		struct sov_buf key = SOV_BUF_INIT, re = SOV_BUF_INIT;
+		const char *p;
+		int err;
+
+		if (!remote || !spec)
+			continue;
+		sov_buf_addf(&key, "remote.%s.fetch", remote);
+		sov_buf_addch(&re, '^');
+		for (p = spec; *p; p++) {
+			if (strchr(".^$*+?()[]{}|\\", *p))
+				sov_buf_addch(&re, '\\');
+			sov_buf_addch(&re, *p);
+		}
+		sov_buf_addch(&re, '$');
+		err = git_config_delete_multivar(in->local, key.ptr, re.ptr);
+		if (err == 0)
+			sov_buf_addf(in->log, "removed %s %s\n", key.ptr, spec);
+		sov_buf_release(&key);
+		sov_buf_release(&re);
+		if (err < 0 && err != GIT_ENOTFOUND)
+			return sov_error_git("cannot remove %s from remote %s", spec, remote);
+		git_error_clear();
+	}
+	return 0;
 }
 
 static int uninstall_config(struct installer *in)
@@ -685,7 +755,7 @@ int sov_install(const struct sov_install_opts *opts, struct sov_buf *log)
 			json_array_append_new(dirs, json_string(hooks.ptr));
 	}
 	if (install_config(&in, opts->exe) < 0 || install_branch(&in) < 0 ||
-	    install_pull(&in) < 0 ||
+	    install_pull(&in) < 0 || install_fetch_refspec(&in) < 0 ||
 	    install_attributes(&in) < 0 || install_layout(&in) < 0 ||
 	    sov_hookinst_install(hooks.ptr, opts->exe, log) < 0 ||
 	    (opts->github_actions && install_workflow(&in) < 0) ||
@@ -744,7 +814,8 @@ int sov_uninstall(const char *repo_dir, struct sov_buf *log)
 		if (json_is_string(dir) &&
 		    sov_hookinst_uninstall(json_string_value(dir), log) < 0)
 			goto out;
-	if (uninstall_config(&in) < 0 || uninstall_attributes(&in) < 0 ||
+	if (uninstall_config(&in) < 0 || uninstall_fetch_refspecs(&in) < 0 ||
+	    uninstall_attributes(&in) < 0 ||
 	    uninstall_workflow(&in) < 0 || record_path(&in, &path) < 0)
 		goto out;
 	if (unlink(path.ptr) < 0) {
@@ -829,6 +900,7 @@ int sov_install_clone(const char *url, const char *dir, const struct sov_install
 		      struct sov_buf *log)
 {
 	struct sov_buf name = SOV_BUF_INIT, quoted = SOV_BUF_INIT, process = SOV_BUF_INIT;
+	struct sov_buf fetch = SOV_BUF_INIT;
 	struct sov_argv args = SOV_ARGV_INIT;
 	struct sov_install_opts in = *opts;
 	int ret = -1;
@@ -847,8 +919,11 @@ int sov_install_clone(const char *url, const char *dir, const struct sov_install
 	 */
 	sov_hookinst_shell_quote(opts->exe, &quoted);
 	sov_buf_addf(&process, "filter.sovsync.process=%s filter-process", quoted.ptr);
+	/* And the chunks of large files arrive with the first fetch (chunkstore.h). */
+	sov_buf_addstr(&fetch, "remote.origin.fetch=");
+	sov_chunks_refspec("origin", &fetch);
 	sov_argv_pushl(&args, "git", "clone", "-c", process.ptr, "-c",
-		       "filter.sovsync.required=true", "--", url, dir, NULL);
+		       "filter.sovsync.required=true", "-c", fetch.ptr, "--", url, dir, NULL);
 	if (sov_run_git_argv(NULL, NULL, NULL, args.v) < 0)
 		goto out;
 	sov_buf_addf(log, "cloned %s into %s\n", url, dir);
@@ -863,5 +938,6 @@ out:
 	sov_buf_release(&name);
 	sov_buf_release(&quoted);
 	sov_buf_release(&process);
+	sov_buf_release(&fetch);
 	return ret;
 }

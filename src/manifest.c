@@ -14,6 +14,7 @@
  */
 #include "manifest.h"
 #include "blob.h"
+#include "filter.h"
 #include "frame.h"
 #include "error.h"
 #include "fs.h"
@@ -337,38 +338,29 @@ static int content_hash_write(void *ctx, const void *data, size_t len)
 	return 0;
 }
 
-static int decoder_write(void *dec, const void *data, size_t len)
-{
-	return sov_frame_decoder_write(dec, data, len);
-}
-
-/* Feed blob `blob` to `dec` in bounded memory (blob.h). */
-static int feed_blob(git_repository *repo, const git_oid *blob, struct sov_frame_decoder *dec)
-{
-	return sov_blob_stream(repo, blob, decoder_write, dec);
-}
-
 /*
  * The "sha256:<hex>" tag and size of a blob's real content, decoded chunk by
- * chunk (a blob without the stored form's header passes through as it is):
- * a 1 GiB tracked file is never held decoded.
+ * chunk (a blob without the stored form's header passes through as it is;
+ * a chunk list reads its chunk blobs, chunkstore.h): a 1 GiB tracked file
+ * is never held decoded.
  */
 static int real_content_hash(git_repository *repo, const git_oid *blob, struct sov_buf *tag,
 			     uint64_t *size)
 {
 	struct content_hash ch = { { NULL }, 0 };
-	struct sov_frame_decoder *dec;
+	struct sov_filter f = SOV_FILTER_INIT;
 	char hex[SOV_SHA256_HEXLEN + 1];
 
 	if (sov_sha256_init(&ch.sha) < 0)
 		return -1;
-	dec = sov_frame_decoder_new(SOV_FRAME_PASSTHROUGH, content_hash_write, &ch);
-	if (feed_blob(repo, blob, dec) < 0 || sov_frame_decoder_finish(dec) < 0) {
-		sov_frame_decoder_free(dec);
+	sov_filter_use_repo(&f, repo);
+	sov_filter_start(&f, SOV_FILTER_SMUDGE, content_hash_write, &ch);
+	if (sov_blob_stream(repo, blob, sov_filter_feed, &f) < 0 || sov_filter_finish(&f) < 0) {
+		sov_filter_release(&f);
 		sov_sha256_abort(&ch.sha);
 		return sov_error_prefix("blob %s", git_oid_tostr_s(blob));
 	}
-	sov_frame_decoder_free(dec);
+	sov_filter_release(&f);
 	sov_sha256_final_hex(&ch.sha, hex);
 	sov_buf_reset(tag);
 	sov_buf_addf(tag, "sha256:%s", hex);

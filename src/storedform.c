@@ -3,6 +3,7 @@
  * storedform.h.
  */
 #include "storedform.h"
+#include "chunkstore.h"
 #include "blob.h"
 #include "error.h"
 #include "filter.h"
@@ -179,8 +180,23 @@ static int holds_stored_blob(const char *full, const git_oid *id)
 	return ret;
 }
 
+/* Whether the file `full` starts with a chunk list (chunkstore.h). */
+static int holds_pointer(const char *full)
+{
+	char head[SOV_FRAME_HEADER_SIZE];
+	int fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), ret = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, head, sizeof(head));
+	ret = n > 0 && sov_chunks_is_pointer(head, (size_t)n);
+	close(fd);
+	return ret;
+}
+
 /* Replace `full` by its smudged (real) content, atomically, mode kept. */
-static int smudge_in_place(const char *full, const char *path)
+static int smudge_in_place(git_repository *repo, const char *full, const char *path)
 {
 	struct sov_atomic a = SOV_ATOMIC_INIT;
 	int in = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), ret = -1;
@@ -188,7 +204,7 @@ static int smudge_in_place(const char *full, const char *path)
 	if (in < 0)
 		return sov_error_errno("%s", path);
 	if (sov_atomic_open(&a, full, -1) == 0) {
-		if (sov_filter_fd(SOV_FILTER_SMUDGE, 0, in, a.fd) == 0)
+		if (sov_filter_fd_in(repo, SOV_FILTER_SMUDGE, 0, in, a.fd) == 0)
 			ret = sov_atomic_commit(&a);
 		else
 			sov_error_prefix("%s", path);
@@ -232,8 +248,18 @@ int sov_storedform_checkout_real(git_repository *repo, struct sov_buf *fixed)
 		sov_buf_addf(&full, "%s%s", wd, e->path);
 		if (!holds_stored_blob(full.ptr, &e->id))
 			continue;
-		if (smudge_in_place(full.ptr, e->path) < 0)
-			goto out;
+		if (smudge_in_place(repo, full.ptr, e->path) < 0) {
+			if (!holds_pointer(full.ptr))
+				goto out;
+			/*
+			 * A chunked file whose chunks this clone has not
+			 * fetched (a plain `git clone`): the message names
+			 * the fetch; install again after it.
+			 */
+			sov_warn("%s", sov_error_last());
+			sov_error_clear();
+			continue;
+		}
 		sov_buf_addf(fixed, "%s\n", e->path);
 		sov_buf_addf(&specs, ":(top,literal)%s", e->path);
 		sov_buf_addch(&specs, '\0');

@@ -47,7 +47,11 @@ test_expect_success 'in an older commit, under the filter, whatever stored it: r
 	before=$(remote_tip) &&
 	(cd r && sovsync track "shared/*.rnd" >/dev/null) &&
 	test_random_file r/shared/noise.rnd 1200000 3 &&
+	# Stored whole by a clone whose limit was higher (no chunks): one
+	# 1.1 MiB stored form, which this clone'"'"'s 1 MiB limit refuses.
+	git -C r config sovsync.maxObjectSize 10m &&
 	git -C r add -A && test_tick && git -C r commit -q -m "noise, stored by the filter" &&
+	git -C r config sovsync.maxObjectSize 1m &&
 	git -C r cat-file blob HEAD:shared/noise.rnd | head -c 8 | od -An -c | grep "S   O   V" &&
 	echo later >r/shared/later.txt &&
 	git -C r add shared && test_tick && git -C r commit -q -m later &&
