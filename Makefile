@@ -42,7 +42,7 @@ endif
 # install/deps.sh has had its chance to install the packages.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) $(SAN_FLAGS) -pthread -Isrc \
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) $(SAN_FLAGS) -pthread $(SRC_INC) \
 	$(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) -pthread $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lm
@@ -59,18 +59,24 @@ QUIET_LINK = @echo '   LINK   $@';
 QUIET_GEN = @echo '   GEN    $@';
 endif
 
-# The shared core: everything in src/ but the program's own cli*.c.
-LIB_SRC := $(filter-out src/cli%.c,$(wildcard src/*.c))
+# src/ is grouped by pipeline, one folder each (docs/ARCHITECTURE.md):
+# util/ core/ filter/ merge/ manifest/ webhook/ sync/ setup/ ui/ make the
+# library; cli/ is the program's dispatcher and command mains.  Headers are
+# included by name ("buf.h"): every folder is on the include path.
+SRC_DIRS := $(sort $(dir $(wildcard src/*/*.c src/*/*.h)))
+SRC_INC := $(patsubst %/,-I%,$(SRC_DIRS))
+# The shared core: everything in src/ but src/cli/.
+LIB_SRC := $(filter-out src/cli/%,$(wildcard src/*/*.c))
 # The program: dispatcher plus the thin command mains.
-PROG_SRC := $(wildcard src/cli*.c filters/*.c merge-drivers/*.c hooks/*.c)
+PROG_SRC := $(wildcard src/cli/*.c filters/*.c merge-drivers/*.c hooks/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
-# The shared/ layout template, embedded at build time (src/template.h).
+# The shared/ layout template, embedded at build time (src/core/template.h).
 TEMPLATE_FILES := $(shell find shared -type f | LC_ALL=C sort)
 TEMPLATE_OBJ := $(B)/gen/template.o
 LIB_OBJ += $(TEMPLATE_OBJ)
-# The pages of `sovsync ui` (ui/), embedded the same way (src/ui.h).
+# The pages of `sovsync ui` (ui/), embedded the same way (src/ui/ui.h).
 UI_ASSET_FILES := $(shell find ui -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' \
 	-o -name '*.svg' \) | LC_ALL=C sort)
 UI_ASSETS_OBJ := $(B)/gen/ui_assets.o
@@ -161,7 +167,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/gen/template.o \
 	build/fuzz/gen/ui_assets.o
 FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 $(WARN) -Wno-unused-command-line-argument \
-	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -Isrc $(PKG_CFLAGS)
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all $(SRC_INC) $(PKG_CFLAGS)
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -205,14 +211,14 @@ endif
 # positives, each with its reason.
 CPPCHECK ?= cppcheck
 LINT_DIRS := src filters hooks merge-drivers tests/unit tests/fuzz tests/tools
-CPPCHECK_FLAGS := -q -j$(PROVE_JOBS) --std=c11 -D_GNU_SOURCE -Isrc --library=posix \
+CPPCHECK_FLAGS := -q -j$(PROVE_JOBS) --std=c11 -D_GNU_SOURCE $(SRC_INC) --library=posix \
 	--library=install/cppcheck/jansson.cfg --suppressions-list=install/cppcheck/suppressions \
 	--enable=warning,style,performance,portability --inline-suppr --error-exitcode=1 \
 	--template='{file}:{line}: {severity}: {message} [{id}]'
 
-# Library code never prints: only the programs (src/cli*.c, filters/,
+# Library code never prints: only the programs (src/cli/, filters/,
 # hooks/, merge-drivers/) write to stdout or stderr; the library leaves an
-# error (src/error.h) or hands a warning to sov_warn().
+# error (src/util/error.h) or hands a warning to sov_warn().
 LIB_PRINTS := '\<(printf|puts|putchar|perror|vprintf)[[:space:]]*\(|\<(fprintf|fputs|fputc|putc|vfprintf)[[:space:]]*\([[:space:]]*std(out|err)|\<(fwrite|fflush)[[:space:]]*\(.*\<std(out|err)\>|\<(dprintf|write)[[:space:]]*\([[:space:]]*[12][[:space:]]*,'
 
 lint: deps

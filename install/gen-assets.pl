@@ -1,6 +1,6 @@
 #!/usr/bin/perl
 # gen-assets.pl ROOT FILE... - emit C source embedding the pages of
-# `sovsync ui` (src/ui.h: sov_ui_assets), so that the dashboard works
+# `sovsync ui` (src/ui/ui.h: sov_ui_assets), so that the dashboard works
 # offline from the binary alone.  Names are the paths relative to ROOT;
 # subdirectories are refused (the server serves flat names only).
 use strict;

@@ -1,6 +1,6 @@
 #!/usr/bin/perl
 # gen-template.pl ROOT FILE... - emit C source embedding the shared/ layout
-# template (src/template.h), so that `sovsync install` can create the layout
+# template (src/core/template.h), so that `sovsync install` can create the layout
 # wherever the binary is installed.  Paths are stored relative to ROOT.
 use strict;
 use warnings;

@@ -1,7 +1,7 @@
 /*
  * json_driver.c - the command of every JSON merge driver: `sovsync
  * merge-<kind> %O %A %B %P [%L]`, the row of drivers.h named by argv[0]
- * (its policy over the engine in src/jmerge.c).
+ * (its policy over the engine in src/merge/jmerge.c).
  */
 #include "cli.h"
 #include "drivers.h"

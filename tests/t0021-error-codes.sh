@@ -1,5 +1,5 @@
 #!/bin/sh
-# Typed error codes (src/error.h): callers that must tell one failure from
+# Typed error codes (src/util/error.h): callers that must tell one failure from
 # another branch on the code, never on the message text or a left-over
 # errno.  The visible cases: a lock that another process holds (ELOCKED)
 # versus a lock file that cannot be opened at all.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The settings come from one table, read once per command through the
-# repository context (src/ctx.c, src/settings.c): the root written as
+# repository context (src/core/ctx.c, src/core/settings.c): the root written as
 # shared, shared/ or ./shared is one root for install, the hooks, the
 # drivers and the sync; a setting sovsync cannot read stops the commands
 # that use it with the key named, and only those.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # One fact, one place: the merge drivers, the hooks and the webhook events
-# are rows of tables (src/drivers.c, src/hooktab.c, src/events.c), and
+# are rows of tables (src/merge/drivers.c, src/manifest/hooktab.c, src/webhook/events.c), and
 # install, the dispatcher, the template .gitattributes and the docs agree
 # with them.  `sovsync registry` prints the tables.
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Webhook retry delays at the edge of int64: sovsync.webhook.retryDelayMs
-# and maxRetryDelayMs near INT64_MAX.  The backoff (src/timing.c) never
+# and maxRetryDelayMs near INT64_MAX.  The backoff (src/util/timing.c) never
 # overflows, and the next attempt stops at the last instant an event file
 # holds, so the event stays queued, readable and not due: not set aside as
 # unreadable, not retried at once, not failed.

@@ -1,6 +1,6 @@
 /*
  * Fuzz target: .gitattributes editing by `sovsync track` / `untrack`
- * (src/attr.c).  The first line of the input is the pattern, the rest the
+ * (src/core/attr.c).  The first line of the input is the pattern, the rest the
  * existing .gitattributes text (a cloned repository's, so hostile).
  * Checked, whenever the pattern is accepted:
  *   - track is idempotent, and afterwards the pattern is listed;

@@ -1,6 +1,6 @@
 /*
- * Fuzz target: the conflict queue entry parser (src/conflicts.c) and the
- * conflict-marker scan (src/docmerge.c).  An entry that parses must write
+ * Fuzz target: the conflict queue entry parser (src/merge/conflicts.c) and the
+ * conflict-marker scan (src/merge/docmerge.c).  An entry that parses must write
  * back to JSON that parses to the same entry; the marker scan must count the
  * same lines whatever room it is given to store them.
  */

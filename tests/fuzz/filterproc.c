@@ -1,6 +1,6 @@
 /*
  * Fuzz target: the whole conversation of Git's long-running filter
- * protocol (src/filterproc.c): the fuzz input is the byte stream Git
+ * protocol (src/filter/filterproc.c): the fuzz input is the byte stream Git
  * would send (handshake, capabilities, any number of clean and smudge
  * requests with their content), served by sov_filterproc_serve() as
  * `sovsync filter-process` serves it.  Crash and leak target, plus the

@@ -1,5 +1,5 @@
 /*
- * Fuzz target: the stored-frame codec (src/frame.c) that the smudge filter,
+ * Fuzz target: the stored-frame codec (src/filter/frame.c) that the smudge filter,
  * the merge drivers and the manifest hasher run on blobs from other clones.
  *   - crash target: decoding arbitrary bytes never crashes, and output is
  *     produced only on success;

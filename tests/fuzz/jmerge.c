@@ -1,6 +1,6 @@
 /*
- * Fuzz target: the JSON scanner (src/jscan.c) and the merge engine
- * (src/jmerge.c) under every policy.  The input is up to three documents
+ * Fuzz target: the JSON scanner (src/merge/jscan.c) and the merge engine
+ * (src/merge/jmerge.c) under every policy.  The input is up to three documents
  * separated by "\n=====\n" (base, ours, theirs).  Checked:
  *   - text the scanner calls canonical is what jansson loads and json.c
  *     writes back byte for byte;

@@ -1,5 +1,5 @@
 /*
- * Fuzz target: JSON loading and the canonical writer (src/json.c).
+ * Fuzz target: JSON loading and the canonical writer (src/util/json.c).
  * Whatever loads must dump to text that loads again to an equal value and
  * dumps to the same bytes (the canonical form is a fixed point).
  */

@@ -1,6 +1,6 @@
 /*
  * Fuzz target: the pkt-line reader of Git's long-running filter protocol
- * (src/pktline.c), fed the fuzz input as the byte stream Git would send.
+ * (src/util/pktline.c), fed the fuzz input as the byte stream Git would send.
  * Crash target, plus a round trip: the payloads the reader accepts,
  * written again by the writer (data packets and flushes), read back as the
  * same sequence of payloads and flushes.  The stream lives in a memfd so the

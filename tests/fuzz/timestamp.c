@@ -1,5 +1,5 @@
 /*
- * Fuzz target: ISO-8601 timestamp parsing (src/timestamp.c).
+ * Fuzz target: ISO-8601 timestamp parsing (src/util/timestamp.c).
  * Crash target, plus a round trip: any accepted input formats to a
  * timestamp that parses back to the same instant.
  */

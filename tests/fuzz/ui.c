@@ -1,5 +1,5 @@
 /*
- * Fuzz target: what `sovsync ui` reads from the outside (src/ui.c): log
+ * Fuzz target: what `sovsync ui` reads from the outside (src/ui/ui.c): log
  * lines of the history, request paths, Host/Origin/Cookie headers and
  * --listen values.  Crash target, plus the path check's promise: an
  * accepted path has no "." or ".." segment, no backslash, no '%', no "//".

@@ -1,6 +1,6 @@
 /*
- * Fuzz target: the webhook outbox event parser (src/outbox.c) and the
- * webhook setting parsers (src/webhook.c).  An event that parses must format
+ * Fuzz target: the webhook outbox event parser (src/webhook/outbox.c) and the
+ * webhook setting parsers (src/webhook/webhook.c).  An event that parses must format
  * to text that parses to the same event, and formatting is a fixed point;
  * the event list, secret and URL checks must hold their contracts on any
  * input; the redaction of a receiver's answer must leave no trace of the

@@ -1,4 +1,4 @@
-/* Unit tests for src/attr.c: .gitattributes editing. */
+/* Unit tests for src/core/attr.c: .gitattributes editing. */
 #include "tap.h"
 #include "attr.h"
 #include "buf.h"

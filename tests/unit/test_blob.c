@@ -1,4 +1,4 @@
-/* Unit tests for src/blob.c. */
+/* Unit tests for src/core/blob.c. */
 #include "tap.h"
 #include "scratch.h"
 #include "blob.h"

@@ -1,4 +1,4 @@
-/* Unit tests for src/buf.c. */
+/* Unit tests for src/util/buf.c. */
 #include "tap.h"
 #include "buf.h"
 #include "error.h"

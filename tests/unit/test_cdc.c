@@ -1,4 +1,4 @@
-/* Unit tests for src/cdc.c: the gear table, size limits, locality. */
+/* Unit tests for src/filter/cdc.c: the gear table, size limits, locality. */
 #include "tap.h"
 #include "cdc.h"
 

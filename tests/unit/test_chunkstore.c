@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/chunkstore.c: files above the limit become a pointer
+ * Unit tests for src/filter/chunkstore.c: files above the limit become a pointer
  * and chunk blobs, the pointer smudges back, damaged pointers are refused
  * with the cause, refs/sovsync/chunks grows and merges as a union.
  */

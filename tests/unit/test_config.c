@@ -1,4 +1,4 @@
-/* Unit tests for src/config.c: settings read through libgit2's config. */
+/* Unit tests for src/core/config.c: settings read through libgit2's config. */
 #include "tap.h"
 #include "scratch.h"
 #include "buf.h"

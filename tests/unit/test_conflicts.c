@@ -1,4 +1,4 @@
-/* Unit tests for src/conflicts.c: the conflict queue. */
+/* Unit tests for src/merge/conflicts.c: the conflict queue. */
 #include "tap.h"
 #include "scratch.h"
 #include "conflicts.h"

@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/docdriver.c: what merge-doc decides (merged, flagged,
+ * Unit tests for src/merge/docdriver.c: what merge-doc decides (merged, flagged,
  * left to Git, kept ours, base for an inner merge) and what it writes.
  */
 #include "tap.h"

@@ -1,4 +1,4 @@
-/* Unit tests for src/docmerge.c: text merge, markers, binary, sides. */
+/* Unit tests for src/merge/docmerge.c: text merge, markers, binary, sides. */
 #include "tap.h"
 #include "scratch.h"
 #include "docmerge.h"

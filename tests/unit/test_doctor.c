@@ -1,4 +1,4 @@
-/* Unit tests for src/doctor.c: the helpers behind the checks. */
+/* Unit tests for src/setup/doctor.c: the helpers behind the checks. */
 #include "tap.h"
 #include "buf.h"
 #include "doctor.h"

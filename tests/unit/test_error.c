@@ -1,4 +1,4 @@
-/* Unit tests for src/error.c. */
+/* Unit tests for src/util/error.c. */
 #include "tap.h"
 #include "error.h"
 

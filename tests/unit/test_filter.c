@@ -1,4 +1,4 @@
-/* Unit tests for src/filter.c: clean/smudge, codec reuse, fd streaming. */
+/* Unit tests for src/filter/filter.c: clean/smudge, codec reuse, fd streaming. */
 #include "tap.h"
 #include "buf.h"
 #include "error.h"

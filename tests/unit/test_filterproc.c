@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/filterproc.c: whole conversations of Git's
+ * Unit tests for src/filter/filterproc.c: whole conversations of Git's
  * long-running filter protocol, written as Git writes them (pkt-lines in a
  * memfd) and the answer read back packet by packet.
  */

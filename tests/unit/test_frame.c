@@ -1,4 +1,4 @@
-/* Unit tests for src/frame.c: round trips, determinism, idempotence,
+/* Unit tests for src/filter/frame.c: round trips, determinism, idempotence,
  * pass-through, and every kind of damage the decoder must catch. */
 #include "tap.h"
 #include "buf.h"

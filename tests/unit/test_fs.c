@@ -1,4 +1,4 @@
-/* Unit tests for src/fs.c. */
+/* Unit tests for src/util/fs.c. */
 #include "tap.h"
 #include "scratch.h"
 #include "buf.h"

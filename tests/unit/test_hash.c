@@ -1,4 +1,4 @@
-/* Unit tests for src/hash.c (known answers from the RFCs and mem0). */
+/* Unit tests for src/util/hash.c (known answers from the RFCs and mem0). */
 #include "tap.h"
 #include "hash.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests for src/hookinst.c. */
+/* Unit tests for src/manifest/hookinst.c. */
 #include "tap.h"
 #include "scratch.h"
 #include "error.h"

@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/jdriver.c's sov_jdriver_read_side(): the one place a
+ * Unit tests for src/merge/jdriver.c's sov_jdriver_read_side(): the one place a
  * merge driver (JSON or document) reads and decodes a side.
  */
 #include "tap.h"

@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/jmerge.c and the policies in src/jpolicy.c: fixed
+ * Unit tests for src/merge/jmerge.c and the policies in src/merge/jpolicy.c: fixed
  * cases, then seeded property tests over random 3-way scenarios for
  * memories.json and state.json (no lost addition, no resurrected deletion,
  * one-sided changes kept, commutativity, idempotence, canonical output).

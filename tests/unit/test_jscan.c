@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/jscan.c: the scanner against jansson and json.c on
+ * Unit tests for src/merge/jscan.c: the scanner against jansson and json.c on
  * seeded random documents, canonical and mutated.
  */
 #include "tap.h"

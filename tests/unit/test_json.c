@@ -1,4 +1,4 @@
-/* Unit tests for src/json.c. */
+/* Unit tests for src/util/json.c. */
 #include "tap.h"
 #include "error.h"
 #include "json.h"

@@ -1,4 +1,4 @@
-/* Unit tests for src/keepboth.c: conflict copy names, policies, writers. */
+/* Unit tests for src/merge/keepboth.c: conflict copy names, policies, writers. */
 #include "tap.h"
 #include "scratch.h"
 #include "testrepo.h"

@@ -1,4 +1,4 @@
-/* Unit tests for src/manifest.c. */
+/* Unit tests for src/manifest/manifest.c. */
 #include "tap.h"
 #include "scratch.h"
 #include "testrepo.h"

@@ -1,4 +1,4 @@
-/* Unit tests for src/metrics.c and src/repo.c. */
+/* Unit tests for src/core/metrics.c and src/core/repo.c. */
 #include "tap.h"
 #include "scratch.h"
 #include "error.h"

@@ -1,4 +1,4 @@
-/* Unit tests for src/moddel.c: which unmerged paths a sync may settle. */
+/* Unit tests for src/merge/moddel.c: which unmerged paths a sync may settle. */
 #include "tap.h"
 #include "drivers.h"
 #include "moddel.h"

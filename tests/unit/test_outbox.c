@@ -1,4 +1,4 @@
-/* Unit tests for src/outbox.c: the durable webhook queue. */
+/* Unit tests for src/webhook/outbox.c: the durable webhook queue. */
 #include "tap.h"
 #include "scratch.h"
 #include "error.h"

@@ -1,4 +1,4 @@
-/* Unit tests for src/pktline.c over pipes. */
+/* Unit tests for src/util/pktline.c over pipes. */
 #include "tap.h"
 #include "buf.h"
 #include "error.h"

@@ -1,4 +1,4 @@
-/* Unit tests for src/pushcheck.c. */
+/* Unit tests for src/manifest/pushcheck.c. */
 #include "tap.h"
 #include "scratch.h"
 #include "testrepo.h"

@@ -1,4 +1,4 @@
-/* Unit tests for the tables: src/drivers.c, src/hooktab.c, src/events.c. */
+/* Unit tests for the tables: src/merge/drivers.c, src/manifest/hooktab.c, src/webhook/events.c. */
 #include "tap.h"
 #include "buf.h"
 #include "drivers.h"

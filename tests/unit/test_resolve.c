@@ -1,4 +1,4 @@
-/* Unit tests for src/resolve.c: settling an entry of the conflict queue. */
+/* Unit tests for src/merge/resolve.c: settling an entry of the conflict queue. */
 #include "tap.h"
 #include "scratch.h"
 #include "conflicts.h"

@@ -1,4 +1,4 @@
-/* Unit tests for src/run.c. */
+/* Unit tests for src/util/run.c. */
 #include "tap.h"
 #include "error.h"
 #include "run.h"

@@ -1,4 +1,4 @@
-/* Unit tests for src/settings.c and src/ctx.c: the typed settings, opened once. */
+/* Unit tests for src/core/settings.c and src/core/ctx.c: the typed settings, opened once. */
 #include "tap.h"
 #include "scratch.h"
 #include "buf.h"

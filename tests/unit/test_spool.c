@@ -1,4 +1,4 @@
-/* Unit tests for src/spool.c: memory, then a temporary file. */
+/* Unit tests for src/util/spool.c: memory, then a temporary file. */
 #include "tap.h"
 #include "buf.h"
 #include "error.h"

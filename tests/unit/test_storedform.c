@@ -1,4 +1,4 @@
-/* Unit tests for src/storedform.c. */
+/* Unit tests for src/filter/storedform.c. */
 #include "tap.h"
 #include "scratch.h"
 #include "testrepo.h"

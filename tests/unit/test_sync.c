@@ -1,4 +1,4 @@
-/* Unit tests for the pure parts of src/sync.c (the cycle: t5000, t5001). */
+/* Unit tests for the pure parts of src/sync/sync.c (the cycle: t5000, t5001). */
 #include "tap.h"
 #include "scratch.h"
 #include "error.h"

@@ -1,4 +1,4 @@
-/* Unit tests for src/syncstop.c: the flags of a stopped sync, read back. */
+/* Unit tests for src/sync/syncstop.c: the flags of a stopped sync, read back. */
 #include "tap.h"
 #include "buf.h"
 #include "error.h"

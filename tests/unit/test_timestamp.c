@@ -1,4 +1,4 @@
-/* Unit tests for src/timestamp.c. */
+/* Unit tests for src/util/timestamp.c. */
 #include "tap.h"
 #include "error.h"
 #include "timestamp.h"

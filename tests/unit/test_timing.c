@@ -1,4 +1,4 @@
-/* Unit tests for src/timing.c: clock, random draws, full-jitter backoff. */
+/* Unit tests for src/util/timing.c: clock, random draws, full-jitter backoff. */
 #include "tap.h"
 #include "timing.h"
 

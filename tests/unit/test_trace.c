@@ -1,4 +1,4 @@
-/* Unit tests for src/trace.c. */
+/* Unit tests for src/util/trace.c. */
 #include "tap.h"
 #include "buf.h"
 #include "trace.h"

@@ -1,4 +1,4 @@
-/* Unit tests for src/ui.c: the security checks, --listen, cookies, history lines. */
+/* Unit tests for src/ui/ui.c: the security checks, --listen, cookies, history lines. */
 #include "tap.h"
 #include "error.h"
 #include "ui.h"

@@ -1,4 +1,4 @@
-/* Unit tests for the debounce timer of src/watch.c (the watcher: t5001). */
+/* Unit tests for the debounce timer of src/sync/watch.c (the watcher: t5001). */
 #include "tap.h"
 #include "watch.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests for src/webhook.c: settings parsing, URL policy, signing,
+/* Unit tests for src/webhook/webhook.c: settings parsing, URL policy, signing,
  * backoff, classification and the payload. */
 #include "tap.h"
 #include "scratch.h"

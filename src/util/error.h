@@ -7,7 +7,7 @@
  * at line 3, column 7: ...".  Callers higher up may add context in front with
  * sov_error_prefix().  Only programs (the thin mains in filters/, hooks/,
  * merge-drivers/, src/cli*) print it, once, as "sovsync: <message>"
- * (sov_error_report(), src/cli_report.c).  Library code never prints: a
+ * (sov_error_report(), src/cli/cli_report.c).  Library code never prints: a
  * warning goes through sov_warn() to the routine the program installed
  * (`make lint` refuses a print in library code).
  *

@@ -17,7 +17,7 @@
  *      and concludes the merge with `git commit`, hooks included;
  *   3. push HEAD to <remote>/<branch>.  A push rejected because the remote
  *      moved meanwhile goes back to 2, at most SOV_SYNC_PUSH_ATTEMPTS times;
- *   4. record the outcome in the metrics (src/metrics.h).
+ *   4. record the outcome in the metrics (src/core/metrics.h).
  *
  * Invariants that make it safe to run unattended:
  *   - nothing local is ever lost: local changes are committed before any

@@ -3,7 +3,7 @@
  *
  * `sovsync watch` follows every directory under the synced root with
  * inotify(7) (new directories are added as they appear; .git and editors'
- * scratch files are ignored) and runs a sync cycle (src/sync.h):
+ * scratch files are ignored) and runs a sync cycle (src/sync/sync.h):
  *
  *   - when changes have been quiet for the debounce time (so a burst of
  *     writes becomes one commit; a stream that never pauses still commits

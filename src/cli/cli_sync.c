@@ -1,5 +1,5 @@
 /*
- * cli_sync.c - `sovsync sync`: run one sync cycle (src/sync.h).
+ * cli_sync.c - `sovsync sync`: run one sync cycle (src/sync/sync.h).
  */
 #include "cli.h"
 #include "ctx.h"

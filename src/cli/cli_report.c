@@ -1,6 +1,6 @@
 /*
  * cli_report.c - where the program prints what the library recorded: the
- * last error (src/error.h) and the warnings sov_warn() hands over.  The
+ * last error (src/util/error.h) and the warnings sov_warn() hands over.  The
  * library itself never prints.
  */
 #include "cli.h"

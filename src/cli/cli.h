@@ -2,7 +2,7 @@
  * cli.h - the `sovsync` program: command table and helpers for commands.
  *
  * Every subcommand is a `struct sov_cmd` defined next to its code (in
- * filters/, merge-drivers/, hooks/ or src/cli_*.c) and listed once in the
+ * filters/, merge-drivers/, hooks/ or src/cli/cli_*.c) and listed once in the
  * table in cli.c.  The dispatcher handles `sovsync <cmd> -h|--help` and
  * `sovsync help <cmd>` for every command from its `usage` and `help` texts,
  * so a command function sees only its own arguments (argv[0] is its name).
@@ -70,7 +70,7 @@ int sov_json_driver_cmd(int argc, char **argv);
 
 /* Commands, by area (the table in cli.c lists them in the same groups). */
 
-/* setup and status: src/cli_*.c */
+/* setup and status: src/cli/cli_*.c */
 extern const struct sov_cmd sov_cmd_install;
 extern const struct sov_cmd sov_cmd_clone;
 extern const struct sov_cmd sov_cmd_uninstall;
@@ -78,11 +78,11 @@ extern const struct sov_cmd sov_cmd_status;
 extern const struct sov_cmd sov_cmd_verify;
 extern const struct sov_cmd sov_cmd_doctor;
 
-/* sync and watch: src/cli_*.c */
+/* sync and watch: src/cli/cli_*.c */
 extern const struct sov_cmd sov_cmd_sync;
 extern const struct sov_cmd sov_cmd_watch;
 
-/* large-file filter: src/cli_track.c (track, untrack), filters/ */
+/* large-file filter: src/cli/cli_track.c (track, untrack), filters/ */
 extern const struct sov_cmd sov_cmd_track;
 extern const struct sov_cmd sov_cmd_untrack;
 extern const struct sov_cmd sov_cmd_cat;
@@ -100,19 +100,19 @@ extern const struct sov_cmd sov_cmd_resolve;
 /* hooks: hooks/ */
 extern const struct sov_cmd sov_cmd_hook;
 
-/* webhook: src/cli_*.c */
+/* webhook: src/cli/cli_*.c */
 extern const struct sov_cmd sov_cmd_webhook;
 
-/* about sovsync: src/cli.c, src/cli_version.c */
+/* about sovsync: src/cli/cli.c, src/cli/cli_version.c */
 extern const struct sov_cmd sov_cmd_version;
 extern const struct sov_cmd sov_cmd_help;
 extern const struct sov_cmd sov_cmd_registry;
 
-/* browser dashboard: src/cli_ui.c */
+/* browser dashboard: src/cli/cli_ui.c */
 extern const struct sov_cmd sov_cmd_ui;
 
 /*
- * What `sovsync ui` (src/cli_ui.c) calls of the other commands, so that
+ * What `sovsync ui` (src/cli/cli_ui.c) calls of the other commands, so that
  * the pages show and do exactly what the CLI does.
  */
 #include <git2.h>

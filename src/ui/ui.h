@@ -5,7 +5,7 @@
  *
  * The server knows HTTP, security and the embedded assets; what the API
  * answers comes from call-backs (struct sov_ui_api) that the command main
- * (src/cli_ui.c) binds to the code behind `sovsync status --json`,
+ * (src/cli/cli_ui.c) binds to the code behind `sovsync status --json`,
  * `conflicts --json`, `resolve` and `sync`, so the pages and the CLI show
  * and do the same.
  *

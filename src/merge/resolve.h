@@ -1,6 +1,6 @@
 /*
  * resolve.h - settle one entry of the conflict queue (conflicts.h): the
- * logic behind `sovsync resolve` (src/cli_conflicts.c only parses the
+ * logic behind `sovsync resolve` (src/cli/cli_conflicts.c only parses the
  * command line and prints).
  *
  * A choice is applied to the work tree and the index, then the entry leaves

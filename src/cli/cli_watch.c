@@ -1,5 +1,5 @@
 /*
- * cli_watch.c - `sovsync watch`: the local daemon (src/watch.h).
+ * cli_watch.c - `sovsync watch`: the local daemon (src/sync/watch.h).
  */
 #include "cli.h"
 #include "ctx.h"

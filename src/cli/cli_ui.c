@@ -1,7 +1,7 @@
 /*
  * cli_ui.c - `sovsync ui`: the browser dashboard and conflict resolver.
  *
- * The server is src/ui.c; this file binds its API to the code behind the
+ * The server is src/ui/ui.c; this file binds its API to the code behind the
  * other commands: `status --json` (sov_cli_status_json), `conflicts
  * --json` (sov_conflicts_load + sov_conflicts_to_json), `resolve`
  * (sov_cli_resolve) and `sync` (sov_sync_run, sov_sync_describe,
