@@ -320,7 +320,6 @@ static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
 	struct path_list before = { 0 }, after = { 0 }, changed_attr = { 0 }, misstored = { 0 };
 	struct path_list todo = { 0 };
 	struct sov_ctx ctx = SOV_CTX_INIT;
-	uint64_t min_size = 0;
 	int i, ret = SOV_EXIT_FAIL, changed = 0, renorm = 0, npat = 0;
 	enum sov_progress_mode progress = SOV_PROGRESS_AUTO;
 
@@ -402,8 +401,9 @@ static int run(const struct sov_cmd *cmd, int untrack, int argc, char **argv)
 			goto out;
 		if (npat) {
 			symmetric_difference(&before, &after, &changed_attr);
-			if (sov_config_filter_min_size(ctx.cfg, &min_size) < 0 ||
-			    list_misstored(ctx.repo, min_size, &specs, &after, &misstored) < 0)
+			if (sov_ctx_load(&ctx, SOV_SET_FILTER) < 0 ||
+			    list_misstored(ctx.repo, (uint64_t)ctx.set.filter_min_size, &specs,
+					   &after, &misstored) < 0)
 				goto out;
 			path_list_union(&changed_attr, &misstored, &todo);
 		}

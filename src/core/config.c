@@ -133,34 +133,6 @@ int sov_config_get_int(struct sov_config *cfg, const char *key, int64_t def,
 	return 1;
 }
 
-int sov_config_filter_min_size(struct sov_config *cfg, uint64_t *out)
-{
-	int64_t v;
-
-	if (sov_config_get_int(cfg, "sovsync.filter.minSize", SOV_CONFIG_MIN_SIZE_DEF, &v) < 0)
-		return -1;
-	/* The filter holds content below it in memory: keep that bounded. */
-	if (v < 0 || v > SOV_CONFIG_MIN_SIZE_MAX)
-		return sov_error("config sovsync.filter.minSize: %lld is not a size from 0 "
-				 "(every file in frames) to 64m", (long long)v);
-	*out = (uint64_t)v;
-	return 0;
-}
-
-int sov_config_max_object_size(struct sov_config *cfg, uint64_t *out)
-{
-	int64_t v;
-
-	if (sov_config_get_int(cfg, "sovsync.maxObjectSize", SOV_CONFIG_MAX_OBJECT_SIZE_DEF,
-			       &v) < 0)
-		return -1;
-	if (v <= 0)
-		return sov_error("config sovsync.maxObjectSize: %lld is not a positive size",
-				 (long long)v);
-	*out = (uint64_t)v;
-	return 0;
-}
-
 int sov_config_normalize_root(const char *value, struct sov_buf *out)
 {
 	const char *s = value, *p;

@@ -56,25 +56,6 @@ int sov_config_get_int(struct sov_config *cfg, const char *key, int64_t def,
 		       int64_t *out);
 
 /*
- * sovsync.filter.minSize: content below this many bytes is stored plain by
- * the clean filter (filter.h); 0 stores everything in frames.  Git's size
- * suffixes (k, m, g) apply.  Default SOV_CONFIG_MIN_SIZE_DEF; a value
- * below 0 or above SOV_CONFIG_MIN_SIZE_MAX is refused (-1, message names
- * the key).
- */
-#define SOV_CONFIG_MIN_SIZE_DEF (1024u * 1024)
-#define SOV_CONFIG_MIN_SIZE_MAX (64u * 1024 * 1024)
-int sov_config_filter_min_size(struct sov_config *cfg, uint64_t *out);
-
-/*
- * sovsync.maxObjectSize: the largest object a push may carry (the host's
- * limit; GitHub refuses files over 100 MB).  Default
- * SOV_CONFIG_MAX_OBJECT_SIZE_DEF (95 MiB); 0 or less is refused.
- */
-#define SOV_CONFIG_MAX_OBJECT_SIZE_DEF (95u * 1024 * 1024)
-int sov_config_max_object_size(struct sov_config *cfg, uint64_t *out);
-
-/*
  * The synced root (sovsync.root, default "shared"), the one place it is
  * read: every module that needs the root calls this.  The value is
  * normalised once by sov_config_normalize_root(); then, in a repository

@@ -23,6 +23,7 @@ enum check {
 	C_POSITIVE,		/* > 0 */
 	C_AT_LEAST_1,		/* >= 1 */
 	C_ZERO_OR_100MS,	/* 0 stays 0 (no limit), else raised to 100 ms */
+	C_MIN_SIZE,		/* 0 .. SOV_SETTINGS_MIN_SIZE_MAX */
 };
 
 struct row {
@@ -77,6 +78,10 @@ static const struct row rows[] = {
 	{ "sovsync.onPull", NULL, T_STRING, "", F(on_pull), SOV_SET_ONPULL, C_NONE },
 	{ "sovsync.onPullTimeout", NULL, T_DURATION, "60", F(on_pull_timeout_ms),
 	  SOV_SET_ONPULL, C_NONE },
+	{ "sovsync.filter.minSize", NULL, T_INT, "1048576", F(filter_min_size),
+	  SOV_SET_FILTER, C_MIN_SIZE },
+	{ "sovsync.maxObjectSize", NULL, T_INT, "99614720", F(max_object_size),
+	  SOV_SET_FILTER, C_POSITIVE },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
@@ -139,6 +144,11 @@ static int check_value(const struct row *r, int64_t *v)
 	case C_ZERO_OR_100MS:
 		if (*v && *v < 100)
 			*v = 100;
+		break;
+	case C_MIN_SIZE:
+		if (*v < 0 || *v > SOV_SETTINGS_MIN_SIZE_MAX)
+			return sov_error("%lld is not a size from 0 (every file in frames) to 64m",
+					 (long long)*v);
 		break;
 	case C_NONE:
 		break;

@@ -52,7 +52,8 @@ enum sov_settings_group {
 	SOV_SET_WATCH = 1 << 4,		/* watcher timers */
 	SOV_SET_WEBHOOK = 1 << 5,	/* webhook delivery */
 	SOV_SET_ONPULL = 1 << 6,	/* the command run after a pull */
-	SOV_SET_ALL = (1 << 7) - 1,
+	SOV_SET_FILTER = 1 << 7,	/* stored forms and the host's object limit */
+	SOV_SET_ALL = (1 << 8) - 1,
 };
 
 struct sov_settings {
@@ -92,7 +93,25 @@ struct sov_settings {
 	/* SOV_SET_ONPULL (onpull.h) */
 	struct sov_buf on_pull;		/* sovsync.onPull, "": nothing runs */
 	int64_t on_pull_timeout_ms;	/* sovsync.onPullTimeout, 60 s; 0 no limit */
+	/* SOV_SET_FILTER (filter.h, chunkstore.h, pushcheck.h) */
+	/*
+	 * sovsync.filter.minSize, 1 MiB: content below it is stored plain by
+	 * the clean filter; 0 stores everything in frames; at most 64 MiB
+	 * (the filter holds that much in memory before it knows the form).
+	 */
+	int64_t filter_min_size;
+	/*
+	 * sovsync.maxObjectSize, 95 MiB: the largest object a push may carry
+	 * (the host's limit; GitHub refuses files over 100 MB); larger stored
+	 * forms are chunked.  More than 0.
+	 */
+	int64_t max_object_size;
 };
+
+/* The defaults of the two sizes above, for callers that fall back. */
+#define SOV_SETTINGS_MIN_SIZE_DEF (1024 * 1024)
+#define SOV_SETTINGS_MIN_SIZE_MAX (64 * 1024 * 1024)
+#define SOV_SETTINGS_MAX_OBJECT_SIZE_DEF (95 * 1024 * 1024)
 
 #define SOV_SETTINGS_INIT { .root = SOV_BUF_INIT, .remote = SOV_BUF_INIT, \
 			    .branch = SOV_BUF_INIT, .source = SOV_BUF_INIT, \

@@ -6,6 +6,7 @@
 #include "cdc.h"
 #include "config.h"
 #include "error.h"
+#include "settings.h"
 #include "timing.h"
 #include "run.h"
 #include "spool.h"
@@ -106,7 +107,9 @@ int sov_chunks_is_pointer(const void *data, size_t len)
  */
 static int configure(struct sov_chunks *c)
 {
+	struct sov_settings set = SOV_SETTINGS_INIT;
 	struct sov_config *cfg = NULL;
+	uint64_t max;
 
 	if (c->configured) {
 		if (c->config_failed)
@@ -124,12 +127,16 @@ static int configure(struct sov_chunks *c)
 			goto fail;
 		c->repo = sov_config_repo(c->cfg);
 	}
-	if (sov_config_get_string(c->cfg, "sovsync.remote", "origin", &c->remote) < 0)
+	if (sov_settings_load(&set, c->cfg, SOV_SET_CORE | SOV_SET_FILTER) < 0) {
+		sov_settings_release(&set);
 		goto fail;
+	}
+	sov_buf_addstr(&c->remote, set.remote.ptr);
+	max = (uint64_t)set.max_object_size;
+	sov_settings_release(&set);
 	if (!c->repo)
 		return 0;
-	if (sov_config_max_object_size(c->cfg, &c->max) < 0)
-		goto fail;
+	c->max = max;
 	if (c->max < SOV_CHUNKS_MIN_LIMIT) {
 		sov_error("config sovsync.maxObjectSize: %llu is below %u: a chunk blob "
 			  "(up to 256 KiB of content, compressed) could exceed it",

@@ -2,6 +2,7 @@
  * filter.c - clean and smudge over the frame codec; see filter.h.
  */
 #include "filter.h"
+#include "config.h"
 #include "chunkstore.h"
 #include "error.h"
 #include "fs.h"
@@ -46,11 +47,15 @@ int sov_filter_stores_plain(const void *data, size_t len, uint64_t min_size)
 
 int sov_filter_configure(struct sov_filter *f)
 {
+	struct sov_settings set = SOV_SETTINGS_INIT;
 	struct sov_config *cfg = NULL;
 	int ret = sov_config_open(&cfg, NULL);
 
 	if (ret == 0)
-		ret = sov_config_filter_min_size(cfg, &f->min_size);
+		ret = sov_settings_load(&set, cfg, SOV_SET_FILTER);
+	if (ret == 0)
+		f->min_size = (uint64_t)set.filter_min_size;
+	sov_settings_release(&set);
 	sov_config_free(cfg);
 	return ret;
 }

@@ -25,7 +25,7 @@
 #include <git2.h>
 
 #include "buf.h"
-#include "config.h"
+#include "settings.h"
 #include "frame.h"
 #include "progress.h"
 
@@ -34,7 +34,7 @@ struct sov_chunks;
 enum sov_filter_op { SOV_FILTER_CLEAN, SOV_FILTER_SMUDGE };
 
 /* Default of sovsync.filter.minSize (docs/BENCHMARKS.md, "minSize"). */
-#define SOV_FILTER_MIN_SIZE_DEFAULT SOV_CONFIG_MIN_SIZE_DEF
+#define SOV_FILTER_MIN_SIZE_DEFAULT SOV_SETTINGS_MIN_SIZE_DEF
 
 struct sov_filter {
 	enum sov_filter_op op;

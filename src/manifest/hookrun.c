@@ -39,10 +39,12 @@ int sov_hookrun_open(struct sov_hookrun *h, struct sov_ctx *ctx)
 	 * fails the filter itself, so `git add` says so) must not stop the
 	 * manifest's upkeep.
 	 */
-	if (sov_config_filter_min_size(h->ctx->cfg, &h->min_size) < 0) {
+	if (sov_ctx_load(ctx, SOV_SET_FILTER) < 0) {
 		sov_warn("%s; the hooks use the default, 1m", sov_error_last());
 		sov_error_clear();
-		h->min_size = SOV_CONFIG_MIN_SIZE_DEF;
+		h->min_size = SOV_SETTINGS_MIN_SIZE_DEF;
+	} else {
+		h->min_size = (uint64_t)ctx->set.filter_min_size;
 	}
 	return 0;
 }

@@ -169,7 +169,8 @@ static int pre_push(struct sov_hookrun *h, int argc, char **argv)
 		sov_buf_release(&input);
 		return -1;
 	}
-	ret = sov_config_max_object_size(h->ctx->cfg, &max);
+	ret = sov_ctx_load(h->ctx, SOV_SET_FILTER);
+	max = (uint64_t)h->ctx->set.max_object_size;
 	if (ret == 0)
 		ret = sov_pushcheck_run(h->repo, remote, input.ptr, max, &report);
 	if (ret > 0) {

@@ -1022,14 +1022,11 @@ out:
  */
 static int64_t max_object_size(struct doctor *d)
 {
-	int64_t v = SOV_DOCTOR_MAX_OBJECT_SIZE;
-
-	if (sov_config_get_int(d->h->ctx->cfg, "sovsync.maxObjectSize",
-			       SOV_DOCTOR_MAX_OBJECT_SIZE, &v) < 0 || v <= 0) {
+	if (sov_ctx_load(d->h->ctx, SOV_SET_FILTER) < 0) {
 		sov_error_clear();
-		v = SOV_DOCTOR_MAX_OBJECT_SIZE;
+		return SOV_SETTINGS_MAX_OBJECT_SIZE_DEF;
 	}
-	return v;
+	return d->h->ctx->set.max_object_size;
 }
 
 static void check_sizes(struct doctor *d)

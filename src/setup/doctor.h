@@ -71,8 +71,6 @@ struct sov_doctor_opts {
 	int64_t timeout_ms;
 };
 
-/* Default of sovsync.maxObjectSize: 95 MiB, under GitHub's 100 MiB. */
-#define SOV_DOCTOR_MAX_OBJECT_SIZE (95 * 1024 * 1024)
 
 /*
  * Run every check on the repository `h` (opened by the caller).  Returns

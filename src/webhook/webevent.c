@@ -257,13 +257,9 @@ static void resolve_hex(git_repository *repo, const char *spec, char out[GIT_OID
 
 static unsigned event_bit(const char *event)
 {
-	if (!strcmp(event, "commit"))
-		return SOV_WEBHOOK_COMMIT;
-	if (!strcmp(event, "merge"))
-		return SOV_WEBHOOK_MERGE;
-	if (!strcmp(event, "push"))
-		return SOV_WEBHOOK_PUSH;
-	return 0;
+	const struct sov_event *e = sov_event_find(event);
+
+	return e ? e->bit : 0;
 }
 
 /* Queue one event and start a sender; `s` is loaded, the URL set. */

@@ -5,6 +5,8 @@
 #include "webhook.h"
 #include "config.h"
 #include "error.h"
+#include "settings.h"
+#include "events.h"
 #include "hash.h"
 #include "timestamp.h"
 #include "timing.h"
@@ -23,102 +25,47 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
-/* Defaults; docs/FORMATS.md and the README list the settings. */
-#define DEF_CONNECT_TIMEOUT_MS 10000
-#define DEF_TIMEOUT_MS 30000
-#define DEF_MAX_ATTEMPTS 15
-#define DEF_RETRY_DELAY_MS 5000
-#define DEF_MAX_RETRY_DELAY_MS (10 * 3600 * 1000LL)
-#define DEF_LINGER_MS (15 * 60 * 1000LL)
 /* A Retry-After beyond a day is taken as a day. */
 #define MAX_RETRY_AFTER_MS (24 * 3600 * 1000LL)
 
-int sov_webhook_parse_events(const char *text, unsigned *mask)
+/*
+ * The settings come from the one table (settings.h): the webhook group,
+ * with the root, remote, branch and source of the core groups; durations
+ * through the one parser (the older *Ms keys still read as milliseconds).
+ */
+static void set_text(struct sov_buf *b, const char *text)
 {
-	const char *p = text;
-
-	*mask = 0;
-	while (*p) {
-		size_t n;
-
-		while (*p == ',' || isspace((unsigned char)*p))
-			p++;
-		n = strcspn(p, ", \t\n");
-		if (!n)
-			break;
-		if (n == 6 && !strncmp(p, "commit", n))
-			*mask |= SOV_WEBHOOK_COMMIT;
-		else if (n == 5 && !strncmp(p, "merge", n))
-			*mask |= SOV_WEBHOOK_MERGE;
-		else if (n == 4 && !strncmp(p, "push", n))
-			*mask |= SOV_WEBHOOK_PUSH;
-		else
-			return sov_error("sovsync.webhook.events: unknown event '%.*s'"
-					 " (expected commit, merge, push)", (int)n, p);
-		p += n;
-	}
-	return 0;
-}
-
-static int get_ms(struct sov_config *cfg, const char *key, int64_t def, int64_t *out)
-{
-	if (sov_config_get_int(cfg, key, def, out) < 0)
-		return -1;
-	if (*out < 0)
-		return sov_error("config %s: must not be negative", key);
-	return 0;
+	sov_buf_reset(b);
+	sov_buf_addstr(b, text);
 }
 
 int sov_webhook_settings_load(struct sov_webhook_settings *s, git_repository *repo)
 {
+	struct sov_settings set = SOV_SETTINGS_INIT;
 	struct sov_config *cfg = NULL;
-	struct sov_buf events = SOV_BUF_INIT;
-	int64_t seconds;
-	int ret = -1, has_url;
+	int ret = -1;
 
-	if (sov_config_open(&cfg, git_repository_path(repo)) < 0)
-		return -1;
-	has_url = sov_config_get_string(cfg, "sovsync.webhook.url", "", &s->url);
-	if (has_url < 0 ||
-	    sov_config_get_string(cfg, "sovsync.webhook.events", "commit,merge,push",
-				  &events) < 0 ||
-	    sov_webhook_parse_events(events.ptr, &s->events) < 0 ||
-	    sov_config_get_bool(cfg, "sovsync.webhook.allowInsecure", 0,
-				&s->allow_insecure) < 0 ||
-	    sov_config_get_int(cfg, "sovsync.webhook.connectTimeout",
-			       DEF_CONNECT_TIMEOUT_MS / 1000, &seconds) < 0)
+	if (sov_config_open_repo(&cfg, repo) < 0 ||
+	    sov_settings_load(&set, cfg, SOV_SET_ROOT | SOV_SET_CORE | SOV_SET_WEBHOOK) < 0 ||
+	    sov_events_parse(set.webhook_events.ptr, &s->events) < 0)
 		goto out;
-	s->connect_timeout_ms = seconds * 1000;
-	if (sov_config_get_int(cfg, "sovsync.webhook.timeout", DEF_TIMEOUT_MS / 1000,
-			       &seconds) < 0)
-		goto out;
-	s->timeout_ms = seconds * 1000;
-	if (s->connect_timeout_ms <= 0 || s->timeout_ms <= 0) {
-		sov_error("sovsync.webhook.timeout and connectTimeout must be positive");
-		goto out;
-	}
-	if (sov_config_get_int(cfg, "sovsync.webhook.maxAttempts", DEF_MAX_ATTEMPTS,
-			       &s->max_attempts) < 0 ||
-	    get_ms(cfg, "sovsync.webhook.retryDelayMs", DEF_RETRY_DELAY_MS,
-		   &s->retry_delay_ms) < 0 ||
-	    get_ms(cfg, "sovsync.webhook.maxRetryDelayMs", DEF_MAX_RETRY_DELAY_MS,
-		   &s->max_retry_delay_ms) < 0 ||
-	    get_ms(cfg, "sovsync.webhook.lingerMs", DEF_LINGER_MS, &s->linger_ms) < 0 ||
-	    sov_config_root(cfg, &s->root) < 0 ||
-	    sov_config_get_string(cfg, "sovsync.remote", "origin", &s->remote) < 0 ||
-	    sov_config_get_string(cfg, "sovsync.branch", "", &s->branch) < 0 ||
-	    sov_config_get_string(cfg, "sovsync.source", "local", &s->source) < 0)
-		goto out;
-	if (s->max_attempts < 1) {
-		sov_error("config sovsync.webhook.maxAttempts: must be at least 1");
-		goto out;
-	}
-	if (has_url && s->url.len &&
-	    sov_webhook_check_url(s->url.ptr, s->allow_insecure) < 0)
+	set_text(&s->url, set.webhook_url.ptr);
+	s->allow_insecure = set.webhook_allow_insecure;
+	s->connect_timeout_ms = set.webhook_connect_timeout_ms;
+	s->timeout_ms = set.webhook_timeout_ms;
+	s->max_attempts = set.webhook_max_attempts;
+	s->retry_delay_ms = set.webhook_retry_delay_ms;
+	s->max_retry_delay_ms = set.webhook_max_retry_delay_ms;
+	s->linger_ms = set.webhook_linger_ms;
+	set_text(&s->root, set.root.ptr);
+	set_text(&s->remote, set.remote.ptr);
+	set_text(&s->branch, set.branch.ptr);
+	set_text(&s->source, set.source.ptr);
+	if (s->url.len && sov_webhook_check_url(s->url.ptr, s->allow_insecure) < 0)
 		goto out;
 	ret = s->url.len ? 1 : 0;
 out:
-	sov_buf_release(&events);
+	sov_settings_release(&set);
 	sov_config_free(cfg);
 	return ret;
 }

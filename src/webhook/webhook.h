@@ -34,10 +34,12 @@
 #include <git2.h>
 
 #include "buf.h"
+#include "events.h"
 
-#define SOV_WEBHOOK_COMMIT 1u
-#define SOV_WEBHOOK_MERGE 2u
-#define SOV_WEBHOOK_PUSH 4u
+/* The event bits are the event table's (events.h). */
+#define SOV_WEBHOOK_COMMIT SOV_EVENT_COMMIT
+#define SOV_WEBHOOK_MERGE SOV_EVENT_MERGE
+#define SOV_WEBHOOK_PUSH SOV_EVENT_PUSH
 
 struct sov_webhook_settings {
 	struct sov_buf url;		/* empty: webhooks are off */
@@ -75,8 +77,6 @@ int sov_webhook_load_credentials(struct sov_webhook_settings *s, git_repository 
 /* Wipe the secrets and free everything. */
 void sov_webhook_settings_release(struct sov_webhook_settings *s);
 
-/* Parse an event list ("commit,merge push") into a mask.  0 or -1. */
-int sov_webhook_parse_events(const char *text, unsigned *mask);
 
 /*
  * Whether `url` may be used: http or https only, no user:password@, and

@@ -95,10 +95,10 @@ int main(void)
 
 	git_libgit2_init();
 
-	ok(sov_webhook_parse_events("commit,merge push", &mask) == 0 && mask == 7, "all three");
-	ok(sov_webhook_parse_events(" push ", &mask) == 0 && mask == SOV_WEBHOOK_PUSH, "push only");
-	ok(sov_webhook_parse_events("", &mask) == 0 && mask == 0, "none");
-	ok(sov_webhook_parse_events("commit,pull", &mask) < 0 && strstr(sov_error_last(), "pull"),
+	ok(sov_events_parse("commit,merge push", &mask) == 0 && mask == 7, "all three");
+	ok(sov_events_parse(" push ", &mask) == 0 && mask == SOV_WEBHOOK_PUSH, "push only");
+	ok(sov_events_parse("", &mask) == 0 && mask == 0, "none");
+	ok(sov_events_parse("commit,pull", &mask) < 0 && strstr(sov_error_last(), "pull"),
 	   "unknown event named: %s", sov_error_last());
 
 	ok(sov_webhook_check_url("https://example.com/hook", 0) == 0, "https ok");
