@@ -1,19 +1,29 @@
 #!/bin/sh
-# Webhook retry delays at the edge of int64: sovsync.webhook.retryDelayMs
-# and maxRetryDelayMs near INT64_MAX.  The backoff (src/util/timing.c) never
-# overflows, and the next attempt stops at the last instant an event file
-# holds, so the event stays queued, readable and not due: not set aside as
-# unreadable, not retried at once, not failed.
+# Webhook retry delays at the edge: sovsync.webhook.retryDelay and
+# maxRetryDelay as long as a duration may be (about 11,000 and 30,000
+# years; longer ones, such as the older *Ms keys near INT64_MAX, are refused
+# naming the key).  The backoff (src/util/timing.c) never overflows, and the
+# next attempt stops at the last instant an event file holds, so the event
+# stays queued, readable and not due: not set aside as unreadable, not
+# retried at once, not failed.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-webhook.sh"
 
-test_expect_success 'setup: a receiver that answers 500, delays near INT64_MAX' '
+test_expect_success 'delays beyond what a duration holds are refused, naming the key' '
+	test_repo refused &&
+	git -C refused config sovsync.webhook.url http://127.0.0.1:9/ &&
+	git -C refused config sovsync.webhook.retryDelayMs 4611686018427387904 &&
+	(cd refused && test_must_fail sovsync webhook flush) 2>err &&
+	grep "sovsync.webhook.retryDelayMs" err && grep "too long" err
+'
+
+test_expect_success 'setup: a receiver that answers 500, the longest delays' '
 	receiver_start rx &&
 	webhook_repo repo rx &&
-	git -C repo config sovsync.webhook.retryDelayMs 4611686018427387904 &&
-	git -C repo config sovsync.webhook.maxRetryDelayMs 9223372036854775807 &&
-	git -C repo config sovsync.webhook.lingerMs 0 &&
+	git -C repo config sovsync.webhook.retryDelay 100000000h &&
+	git -C repo config sovsync.webhook.maxRetryDelay 270000000h &&
+	git -C repo config sovsync.webhook.linger 0 &&
 	printf "500\n500\n500\n500\n500\n500\n" >rx/script
 '
 
