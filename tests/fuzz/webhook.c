@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The setting parsers take NUL-terminated text. */
 	sov_buf_add(&text, data, size);
-	if (sov_webhook_parse_events(text.ptr, &mask) == 0 && (mask & ~7u))
+	if (sov_events_parse(text.ptr, &mask) == 0 && (mask & ~7u))
 		abort();
 	if (sov_webhook_check_url(text.ptr, 1) == 0 &&
 	    strncasecmp(text.ptr, "http", 4) && !strstr(text.ptr, "://"))
