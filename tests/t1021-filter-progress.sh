@@ -66,6 +66,16 @@ test_expect_success 'below 1 MiB: silent even on a terminal' '
 	git -C r config --unset sovsync.filter.minSize
 '
 
+test_expect_success 'from 10 MiB up in whole MiB, with the path from the top' '
+	mkdir -p r/docs &&
+	test_random_file r/docs/huge.bin 12582912 5 &&
+	GIT_PROGRESS_DELAY=0 on_tty "git -C r add docs/huge.bin" &&
+	tr "\r" "\n" <tty.out >lines &&
+	grep "^Compressing docs/huge.bin: [0-9]*% ([0-9]*/12 MiB)$" lines &&
+	grep "^Compressing docs/huge.bin: 100% (12/12 MiB), done.$" lines &&
+	! grep "huge.bin.*KiB" lines
+'
+
 test_expect_success 'track --renormalize: bytes; --no-progress silences, --progress forces' '
 	test_repo t &&
 	test_random_file t/a.dat 1500000 3 &&

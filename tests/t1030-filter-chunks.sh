@@ -7,7 +7,7 @@
 # the middle pushes under 1% of the file, `git gc --prune=now` on both
 # sides loses nothing, two PCs' chunks merge, and a clean killed midway
 # leaves nothing behind that a commit needs.  (The 1 GiB figures, peak RSS
-# included, are in bench/filter.sh --chunks.)
+# included, are in bench/filter.sh --only-big.)
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-filter.sh"
@@ -19,13 +19,15 @@ SIZE=$((32 * 1024 * 1024))
 F=shared/documents/ingested/big.bin
 
 # limited_remote DIR: a bare repository whose pre-receive hook refuses any
-# object over $LIMIT bytes among those a push brings.
+# object over $LIMIT bytes among those a push brings.  Each ref it is
+# asked to update is appended to DIR/received, in the order it arrives.
 limited_remote() {
 	git init -q --bare "$1" &&
 	cat >"$1/hooks/pre-receive" <<-EOF &&
 	#!/bin/sh
 	z=0000000000000000000000000000000000000000
 	while read old new ref; do
+		echo "\$ref" >>received
 		[ "\$new" = \$z ] && continue
 		git rev-list --objects "\$new" --not --all | cut -d" " -f1 |
 		git cat-file --batch-check="%(objectsize) %(objectname)" >"\$\$.sizes"
@@ -100,7 +102,10 @@ test_expect_success 'the manifest hashes the real content of the chunked file' '
 '
 
 test_expect_success 'the limited remote accepts the push; the chunks went first' '
+	rm -f remote.git/received &&
 	git -C pc1 push origin HEAD:main 2>err &&
+	printf "refs/sovsync/chunks\nrefs/heads/main\n" >expect &&
+	test_cmp expect remote.git/received &&
 	git -C remote.git rev-parse --verify -q refs/sovsync/chunks &&
 	test "$(largest_object remote.git)" -le $LIMIT
 '
