@@ -173,6 +173,22 @@ test_expect_success 'attributes overridden by a .gitattributes further down fail
 	rm a/shared/.gitattributes
 '
 
+test_expect_success '.gitattributes never committed, or edited since: attributes warns, with the fix' '
+	git clone -q remote.git fresh 2>/dev/null &&
+	(cd fresh && sovsync install >/dev/null) &&
+	git -C fresh rm -q --cached .gitattributes &&
+	git -C fresh commit -q -m "attributes untracked, as after install in a new repository" &&
+	test "$(run_doctor fresh)" = 0 &&
+	doctor_line fresh attributes | grep "^warn" | grep "is not committed" |
+		grep -q "fix: commit it: git add .gitattributes" &&
+	echo "*.bin binary" >>a/.gitattributes &&
+	test "$(run_doctor a)" = 0 &&
+	doctor_line a attributes | grep "^warn" | grep -q "changed since the last commit" &&
+	git -C a checkout -q .gitattributes &&
+	test "$(run_doctor a)" = 0 &&
+	doctor_line a attributes | grep -q "^ok"
+'
+
 test_expect_success 'no identity to commit with fails identity' '
 	git -C a config user.useConfigOnly true &&
 	(cd a && env -u GIT_AUTHOR_NAME -u GIT_AUTHOR_EMAIL -u GIT_COMMITTER_NAME \
