@@ -90,6 +90,17 @@ converged() {
 	test "$(cat mems.a)" = "['Name is Alex B', 'second']" && test_cmp mems.a mems.b
 }
 
+# queued_both DIR: `sovsync conflicts --json` in DIR lists the notes with
+# both versions' decoded contents (ours from b, theirs from a) and authors.
+queued_both() {
+	(cd "$1" && sovsync conflicts --json) >"q.$1.json" &&
+	test "$(json_get "q.$1.json" "[e[\"path\"] for e in d]")" = "[$SQ$N$SQ]" &&
+	test "$(json_get "q.$1.json" "d[0][\"versions\"][\"ours\"][\"content\"]")" = "$(printf "line 1\nline 2\nfrom b")" &&
+	test "$(json_get "q.$1.json" "d[0][\"versions\"][\"theirs\"][\"content\"]")" = "$(printf "line 1\nline 2\nfrom a")" &&
+	json_get "q.$1.json" "d[0][\"versions\"][\"theirs\"][\"author\"]" | grep -q "^Alice <" &&
+	json_get "q.$1.json" "d[0][\"versions\"][\"ours\"][\"author\"]" | grep -q "^Web <"
+}
+
 test_expect_success 'install: the catch-all line comes first, the specific ones after it' '
 	test_repo r0 && sovsync install --repo r0 >/dev/null &&
 	test "$(head -n 1 r0/.gitattributes)" = "shared/** merge=sovsync-keep" &&
@@ -173,7 +184,23 @@ test_expect_success 'sovsync sync in each clone: the same end' '
 	(cd b && GIT_AUTHOR_NAME=Web sovsync sync -q 2>../err.b) &&
 	(cd a && GIT_AUTHOR_NAME=Alice sovsync sync -q) &&
 	converged && git -C remote.git cat-file -e "main:$(copy_of b)" &&
-	test "$(json_get b/.git/sovsync/conflicts.json "d[\"conflicts\"][0][\"kind\"]")" = copy
+	test "$(json_get b/.git/sovsync/conflicts.json "d[\"conflicts\"][0][\"kind\"]")" = copy &&
+	queued_both b
+'
+
+test_expect_success 'sovsync sync with the edits not yet committed in either clone: the same end' '
+	setup sync-uncommitted &&
+	conv a hello "from a" &&
+	printf "line 1\nline 2\nfrom a\n" >a/$N &&
+	memories a "Name is Alex A" "2026-12-02T10:00:00+00:00" &&
+	conv b hello "from b" &&
+	printf "line 1\nline 2\nfrom b\n" >b/$N &&
+	memories b "Name is Alex B" "2026-12-03T10:00:00+00:00" &&
+	(cd a && GIT_AUTHOR_NAME=Alice sovsync sync -q) &&
+	(cd b && GIT_AUTHOR_NAME=Web sovsync sync -q) &&
+	(cd a && GIT_AUTHOR_NAME=Alice sovsync sync -q) &&
+	converged && git -C remote.git cat-file -e "main:$(copy_of b)" &&
+	queued_both b
 '
 
 test_expect_success 'binary and unknown JSON under the root: both kept' '

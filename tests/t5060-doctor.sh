@@ -90,6 +90,16 @@ test_expect_success 'hooks removed: fails, naming the hook and the fix' '
 	test "$(run_doctor a)" = 0
 '
 
+test_expect_success 'the whole hooks directory gone: fails, naming every hook' '
+	mv a/.git/hooks hooks.away &&
+	test "$(run_doctor a)" = 1 &&
+	for h in pre-commit post-commit post-merge post-rewrite pre-push; do
+		doctor_line a hooks | grep "^fail" | grep -q "$h: missing" || exit 1
+	done &&
+	mv hooks.away a/.git/hooks &&
+	test "$(run_doctor a)" = 0
+'
+
 test_expect_success 'a hook that is in place but never reaches sovsync fails (edited)' '
 	cp a/.git/hooks/post-commit hook.saved &&
 	# Still marked as ours and executable: only running it shows the trouble.
@@ -163,6 +173,22 @@ test_expect_success 'attributes overridden by a .gitattributes further down fail
 	rm a/shared/.gitattributes
 '
 
+test_expect_success '.gitattributes never committed, or edited since: attributes warns, with the fix' '
+	git clone -q remote.git fresh 2>/dev/null &&
+	(cd fresh && sovsync install >/dev/null) &&
+	git -C fresh rm -q --cached .gitattributes &&
+	git -C fresh commit -q -m "attributes untracked, as after install in a new repository" &&
+	test "$(run_doctor fresh)" = 0 &&
+	doctor_line fresh attributes | grep "^warn" | grep "is not committed" |
+		grep -q "fix: commit it: git add .gitattributes" &&
+	echo "*.bin binary" >>a/.gitattributes &&
+	test "$(run_doctor a)" = 0 &&
+	doctor_line a attributes | grep "^warn" | grep -q "changed since the last commit" &&
+	git -C a checkout -q .gitattributes &&
+	test "$(run_doctor a)" = 0 &&
+	doctor_line a attributes | grep -q "^ok"
+'
+
 test_expect_success 'no identity to commit with fails identity' '
 	git -C a config user.useConfigOnly true &&
 	(cd a && env -u GIT_AUTHOR_NAME -u GIT_AUTHOR_EMAIL -u GIT_COMMITTER_NAME \
@@ -177,7 +203,13 @@ test_expect_success 'unreachable remote: fails, naming the remote' '
 	git -C a remote set-url origin "$TRASH/no-such-remote.git" &&
 	test "$(run_doctor a)" = 1 &&
 	doctor_line a remote | grep "^fail" | grep -q "origin (.*no-such-remote.git) is unreachable" &&
-	git -C a remote set-url origin "$TRASH/remote.git"
+	# A server that refuses the connection (nothing listens on port 1).
+	git -C a remote set-url origin "http://127.0.0.1:1/r.git" &&
+	test "$(run_doctor a)" = 1 &&
+	doctor_line a remote | grep "^fail" | grep "origin (http://127.0.0.1:1/r.git) is unreachable" |
+		grep -q "fix: check remote" &&
+	git -C a remote set-url origin "$TRASH/remote.git" &&
+	test "$(run_doctor a)" = 0
 '
 
 test_expect_success 'a stalled remote (accepts, never answers) fails within the bound' '
@@ -235,6 +267,24 @@ test_expect_success 'signing: works with the key, fails naming it when it is mis
 	test "$(run_doctor a)" = 1 &&
 	doctor_line a signing | grep "^fail" | grep "Git cannot sign" | grep -q "key.pub" &&
 	git -C a config --unset commit.gpgSign
+'
+
+test_expect_success 'signing: no key set (ssh), or its public half gone: fails, naming the cause' '
+	mv "$TRASH/key.away" "$TRASH/key" &&
+	git -C a config commit.gpgSign true &&
+	git -C a config --unset user.signingKey &&
+	test "$(run_doctor a)" = 1 &&
+	doctor_line a signing | grep "^fail" | grep "user.signingKey not set" |
+		grep -q "fix: set user.signingKey" &&
+	git -C a config user.signingKey "$TRASH/key.pub" &&
+	test "$(run_doctor a)" = 0 &&
+	mv "$TRASH/key.pub" "$TRASH/key.pub.away" &&
+	test "$(run_doctor a)" = 1 &&
+	doctor_line a signing | grep "^fail" | grep -q "key.pub: No such file" &&
+	mv "$TRASH/key.pub.away" "$TRASH/key.pub" &&
+	git -C a config --unset commit.gpgSign &&
+	git -C a config --unset gpg.format &&
+	git -C a config --unset user.signingKey
 '
 else
 test_skip 'signing: works with the key, fails naming it when it is missing' 'ssh-keygen missing'

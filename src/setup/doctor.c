@@ -596,6 +596,32 @@ static const char *attr_answer(const struct sov_buf *out, const char *path, cons
 	return NULL;
 }
 
+/*
+ * Whether .gitattributes differs from HEAD's (never committed, or edited
+ * since): 1 with which and what it leads to in `state`, else 0 (also
+ * when Git cannot tell).
+ */
+static int attributes_uncommitted(struct doctor *d, struct sov_buf *state)
+{
+	const char *const argv[] = { "git", "status", "--porcelain=v1", "--untracked-files=all",
+				     "--", ":(top,literal).gitattributes", NULL };
+	struct sov_buf out = SOV_BUF_INIT;
+	int ret = 0;
+
+	if (run_bounded(d, argv, NULL, NULL, &out, NULL) == 0 && out.len > 2) {
+		sov_buf_reset(state);
+		sov_buf_addstr(state, out.ptr[0] == '?' ?
+			       "not committed: once another clone commits it, a pull here stops "
+			       "(Git will not overwrite an untracked file)" :
+			       "changed since the last commit: other clones merge by the committed "
+			       "lines");
+		ret = 1;
+	}
+	sov_error_clear();
+	sov_buf_release(&out);
+	return ret;
+}
+
 static void check_attributes(struct doctor *d)
 {
 	struct sov_buf lines = SOV_BUF_INIT, text = SOV_BUF_INIT, tracked = SOV_BUF_INIT;
@@ -648,6 +674,11 @@ static void check_attributes(struct doctor *d)
 		    "remove the line that overrides them (a later line of .gitattributes, a "
 		    ".gitattributes further down, .git/info/attributes), or run "
 		    "'sovsync install'", "Git does not see sovsync's attributes: %s", bad.ptr);
+	} else if (attributes_uncommitted(d, &line)) {
+		add(d, "attributes", SOV_DOCTOR_WARN,
+		    "commit it: git add .gitattributes && git commit",
+		    "Git sees sovsync's attributes (%zu checked), but .gitattributes is %s", checked,
+		    line.ptr);
 	} else {
 		add(d, "attributes", SOV_DOCTOR_OK, NULL,
 		    "Git sees sovsync's attributes (%zu checked)", checked);
