@@ -278,4 +278,33 @@ test_expect_success 'modify/delete: keep remote (the deletion) is applied and co
 	test "$(json_get q "len(d)")" = 0
 '
 
+test_expect_success 'each side says when and by whom its version was written' '
+	doc_setup who &&
+	printf "one\ntwo\nthree from b\nfour\nfive\n" >b/$DOC &&
+	git -C b add $DOC &&
+	test_tick &&
+	GIT_AUTHOR_NAME="Bea Writer" GIT_AUTHOR_EMAIL=bea@example.com \
+		git -C b commit -q -m "b writes the document" &&
+	echo later >b/shared/later.md &&
+	(cd b && sovsync sync -q) &&
+	printf "one\ntwo\nthree from a\nfour\nfive\n" >a/$DOC &&
+	(cd a && sovsync sync -q) &&
+	(cd a && sovsync conflicts --json) >q &&
+	json_get q "d[0][\"versions\"][\"theirs\"][\"author\"]" | grep "^Bea Writer <" &&
+	cd .. &&
+	ui_start who/a &&
+	test "$(ui_code -H "Cookie: sovsync_ui_$UI_PORT=$UI_TOKEN" \
+		"$UI_BASE/api/conflict?path=$DOC")" = 200 &&
+	ui_stop &&
+	mv ui.body who/c.json &&
+	cd who &&
+	test "$(json_get c.json "d[\"remote\"][\"written\"][\"author\"]")" = "Bea Writer <bea@example.com>" &&
+	test "$(json_get c.json "d[\"remote\"][\"written\"][\"written_at\"]")" = \
+	     "$(json_get q "d[0][\"versions\"][\"theirs\"][\"written_at\"]")" &&
+	test "$(json_get c.json "d[\"local\"][\"written\"][\"author\"]")" = \
+	     "$(json_get q "d[0][\"versions\"][\"ours\"][\"author\"]")" &&
+	test "$(json_get c.json "d[\"remote\"][\"commit\"][\"id\"]")" = "$(git -C b rev-parse HEAD)" &&
+	test "$(json_get c.json "d[\"remote\"][\"commit\"][\"author\"]")" != "Bea Writer"
+'
+
 test_done

@@ -211,6 +211,27 @@ static json_t *side_json(const char *workdir, const char *path, const git_oid *b
 	return out;
 }
 
+/*
+ * When and by whom a side's version was written, from the queue's
+ * "versions" (the commit that wrote that content, which need not be the
+ * side's tip commit): {"author", "written_at"}, each null when unknown.
+ */
+static json_t *writer_json(const struct sov_conflict *c, enum sov_conflict_side side)
+{
+	const struct sov_conflict_info *i = &c->info[side];
+	struct sov_buf when = SOV_BUF_INIT;
+	json_t *out;
+
+	if (!sov_conflict_version(c, side) || !i->known)
+		return json_pack("{s:n, s:n}", "author", "written_at");
+	if (i->has_written_at)
+		sov_time_format(i->written_at, &when);
+	out = json_pack("{s:s?, s:s?}", "author", i->author,
+			"written_at", i->has_written_at ? when.ptr : NULL);
+	sov_buf_release(&when);
+	return out;
+}
+
 static int api_conflict(void *data, const char *path, json_t **out)
 {
 	struct ui_ctx *ctx = data;
@@ -236,13 +257,15 @@ static int api_conflict(void *data, const char *path, json_t **out)
 	    (cur = json_stringn(current.ptr, current.len)) == NULL)
 		cur = json_null();
 	sov_error_clear();
-	*out = json_pack("{s:o, s:{s:o, s:o}, s:{s:o, s:o}, s:o}",
+	*out = json_pack("{s:o, s:{s:o, s:o, s:o}, s:{s:o, s:o, s:o}, s:o}",
 			 "entry", sov_conflict_to_json(c),
 			 "local", "version", side_json(ctx->workdir.ptr, c->path,
 						       sov_conflict_version(c, SOV_CONFLICT_OURS)),
+			 "written", writer_json(c, SOV_CONFLICT_OURS),
 			 "commit", commit_json(repo, c->has_ours_commit, &c->ours_commit),
 			 "remote", "version", side_json(ctx->workdir.ptr, c->path,
 							sov_conflict_version(c, SOV_CONFLICT_THEIRS)),
+			 "written", writer_json(c, SOV_CONFLICT_THEIRS),
 			 "commit", commit_json(repo, c->has_theirs_commit, &c->theirs_commit),
 			 "current", cur);
 	ret = 0;
