@@ -307,4 +307,26 @@ test_expect_success 'each side says when and by whom its version was written' '
 	test "$(json_get c.json "d[\"remote\"][\"commit\"][\"author\"]")" != "Bea Writer"
 '
 
+test_expect_success 'keep local: the local version at the path, committed, the queue empty' '
+	ui_start who/a &&
+	test "$(ui_code -H "Cookie: sovsync_ui_$UI_PORT=$UI_TOKEN" -X POST \
+		-H "Content-Type: application/json" \
+		-d "{\"path\": \"$DOC\", \"choice\": \"local\"}" "$UI_BASE/api/resolve")" = 200 &&
+	test "$(json_get ui.body "d[\"choice\"]")" = local &&
+	test "$(json_get ui.body "d[\"copy\"]")" = None &&
+	ui_stop &&
+	cd who/a &&
+	printf "one\ntwo\nthree from a\nfour\nfive\n" >expect &&
+	test_cmp expect $DOC &&
+	git cat-file blob HEAD:$DOC >committed &&
+	test_cmp expect committed &&
+	test -z "$(git status --porcelain -- shared)" &&
+	sovsync conflicts --json >q &&
+	test "$(json_get q "len(d)")" = 0 &&
+	test "$(json_get .git/sovsync/conflicts.json "len(d[\"conflicts\"])")" = 0 &&
+	sovsync status --json >st &&
+	test "$(json_get st "d[\"conflictsResolved\"]")" = 1 &&
+	test -z "$(ls shared/documents/ingested | grep sync-conflict)"
+'
+
 test_done
