@@ -307,6 +307,24 @@ test_expect_success 'each side says when and by whom its version was written' '
 	test "$(json_get c.json "d[\"remote\"][\"commit\"][\"author\"]")" != "Bea Writer"
 '
 
+test_expect_success 'an entry without versions (an older queue): written unknown, the commit still shown' '
+	q=who/a/.git/sovsync/conflicts.json &&
+	cp $q q.saved &&
+	test_when_finished "cp q.saved $q" &&
+	python3 -c "import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d[\"conflicts\"]:
+    del c[\"versions\"]
+json.dump(d, open(sys.argv[1], \"w\"))" $q &&
+	ui_start who/a &&
+	test "$(ui_code -H "Cookie: sovsync_ui_$UI_PORT=$UI_TOKEN" \
+		"$UI_BASE/api/conflict?path=$DOC")" = 200 &&
+	ui_stop &&
+	test "$(json_get ui.body "[d[s][\"written\"][k] for s in (\"local\", \"remote\")
+		for k in (\"author\", \"written_at\")]")" = "[None, None, None, None]" &&
+	test "$(json_get ui.body "d[\"remote\"][\"commit\"][\"id\"]")" = "$(git -C who/b rev-parse HEAD)"
+'
+
 test_expect_success 'keep local: the local version at the path, committed, the queue empty' '
 	ui_start who/a &&
 	test "$(ui_code -H "Cookie: sovsync_ui_$UI_PORT=$UI_TOKEN" -X POST \
