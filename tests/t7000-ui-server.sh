@@ -347,4 +347,62 @@ test_expect_success 'keep local: the local version at the path, committed, the q
 	test -z "$(ls shared/documents/ingested | grep sync-conflict)"
 '
 
+# copy_conflict DIR: clones DIR/a and DIR/b (sovsync installed) that both
+# changed shared/notes.txt; b's sync kept both (a "copy" entry), $copy.
+copy_conflict() {
+	mkdir "$1" &&
+	git init -q --bare "$1/remote.git" &&
+	git clone -q "$1/remote.git" "$1/a" 2>/dev/null &&
+	sovsync install --repo "$1/a" >/dev/null &&
+	printf "line 1\nline 2\n" >"$1/a/shared/notes.txt" &&
+	(cd "$1/a" && sovsync sync -q) &&
+	git clone -q "$1/remote.git" "$1/b" 2>/dev/null &&
+	sovsync install --repo "$1/b" >/dev/null &&
+	echo "from a" >>"$1/a/shared/notes.txt" &&
+	(cd "$1/a" && sovsync sync -q) &&
+	echo "from b" >>"$1/b/shared/notes.txt" &&
+	(cd "$1/b" && sovsync sync -q 2>/dev/null) &&
+	(cd "$1/b" && sovsync conflicts --json) >"$1/q" &&
+	test "$(json_get "$1/q" "[c[\"kind\"] for c in d] == [\"copy\"]")" = True &&
+	copy=$(json_get "$1/q" "d[0][\"copy\"]") &&
+	git -C "$1/b" cat-file -e "HEAD:$copy"
+}
+
+# ui_resolve DIR PATH CHOICE: POST /api/resolve to a server started in DIR.
+ui_resolve() {
+	ui_start "$1" &&
+	test "$(ui_code -H "Cookie: sovsync_ui_$UI_PORT=$UI_TOKEN" -X POST \
+		-H "Content-Type: application/json" \
+		-d "{\"path\": \"$2\", \"choice\": \"$3\"}" "$UI_BASE/api/resolve")" = 200 &&
+	ui_stop
+}
+
+test_expect_success 'a copy entry: keep local removes the conflict copy, committed with the path' '
+	copy_conflict cp &&
+	ui_resolve cp/b shared/notes.txt local &&
+	cd cp/b &&
+	test ! -e $copy &&
+	test_must_fail git cat-file -e HEAD:$copy &&
+	test "$(git log -1 --format=%s)" = "sovsync: resolve shared/notes.txt (local)" &&
+	test -z "$(git status --porcelain -- shared)" &&
+	printf "line 1\nline 2\nfrom b\n" >expect &&
+	git cat-file blob HEAD:shared/notes.txt >committed &&
+	test_cmp expect committed
+'
+
+test_expect_success 'a copy entry whose copy was already deleted and committed: keep remote' '
+	copy_conflict cp2 &&
+	git -C cp2/b rm -q $copy &&
+	git -C cp2/b commit -q -m "no copy" &&
+	ui_resolve cp2/b shared/notes.txt remote &&
+	cd cp2/b &&
+	test "$(git log -1 --format=%s)" = "sovsync: resolve shared/notes.txt (remote)" &&
+	test -z "$(git status --porcelain -- shared)" &&
+	printf "line 1\nline 2\nfrom a\n" >expect &&
+	git cat-file blob HEAD:shared/notes.txt >committed &&
+	test_cmp expect committed &&
+	sovsync conflicts --json >q &&
+	test "$(json_get q "len(d)")" = 0
+'
+
 test_done

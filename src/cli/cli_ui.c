@@ -323,8 +323,8 @@ static int resolve_locked(struct ui_ctx *ctx, git_repository *repo, const char *
 	const struct sov_conflict *c;
 	const char *wd = ctx->workdir.ptr;
 	enum sov_resolve_choice side;
-	char *owned = NULL;
-	int ret = -1;
+	char *owned = NULL, *copy = NULL;
+	int ret = -1, r;
 
 	if (sov_conflicts_load(repo, &q) < 0)
 		goto out;
@@ -336,6 +336,9 @@ static int resolve_locked(struct ui_ctx *ctx, git_repository *repo, const char *
 	if (sov_fs_check_relpath(c->path) < 0)
 		goto out;
 	owned = sov_strdup(c->path);
+	/* A "copy" entry's copy: removed by any choice but both, committed too. */
+	if (c->kind == SOV_CONFLICT_COPY && c->copy)
+		copy = sov_strdup(c->copy);
 	if (!strcmp(choice, "local")) {
 		side = SOV_RESOLVE_OURS;
 	} else if (!strcmp(choice, "remote")) {
@@ -380,7 +383,14 @@ static int resolve_locked(struct ui_ctx *ctx, git_repository *repo, const char *
 		sov_warn("resolved, but conflictsResolved not counted: %s", sov_error_last());
 		sov_error_clear();
 	}
-	if (commit_paths(wd, owned, done.copy.len ? done.copy.ptr : NULL, choice, &commit) < 0)
+	if (!done.copy.len && copy && (r = staged_change(wd, copy)) <= 0) {
+		/* Its removal is not staged (it was never committed): nothing to add. */
+		if (r < 0)
+			goto out;
+		free(copy);
+		copy = NULL;
+	}
+	if (commit_paths(wd, owned, done.copy.len ? done.copy.ptr : copy, choice, &commit) < 0)
 		goto out;
 	*out = json_pack("{s:s, s:s, s:s?, s:s?}", "resolved", owned, "choice", choice,
 			 "copy", done.copy.len ? done.copy.ptr : NULL,
@@ -388,6 +398,7 @@ static int resolve_locked(struct ui_ctx *ctx, git_repository *repo, const char *
 	ret = 0;
 out:
 	free(owned);
+	free(copy);
 	sov_conflicts_release(&q);
 	sov_resolve_outcome_release(&done);
 	sov_buf_release(&commit);
