@@ -278,4 +278,131 @@ test_expect_success 'modify/delete: keep remote (the deletion) is applied and co
 	test "$(json_get q "len(d)")" = 0
 '
 
+test_expect_success 'each side says when and by whom its version was written' '
+	doc_setup who &&
+	printf "one\ntwo\nthree from b\nfour\nfive\n" >b/$DOC &&
+	git -C b add $DOC &&
+	test_tick &&
+	GIT_AUTHOR_NAME="Bea Writer" GIT_AUTHOR_EMAIL=bea@example.com \
+		git -C b commit -q -m "b writes the document" &&
+	echo later >b/shared/later.md &&
+	(cd b && sovsync sync -q) &&
+	printf "one\ntwo\nthree from a\nfour\nfive\n" >a/$DOC &&
+	(cd a && sovsync sync -q) &&
+	(cd a && sovsync conflicts --json) >q &&
+	json_get q "d[0][\"versions\"][\"theirs\"][\"author\"]" | grep "^Bea Writer <" &&
+	cd .. &&
+	ui_start who/a &&
+	test "$(ui_code -H "Cookie: sovsync_ui_$UI_PORT=$UI_TOKEN" \
+		"$UI_BASE/api/conflict?path=$DOC")" = 200 &&
+	ui_stop &&
+	mv ui.body who/c.json &&
+	cd who &&
+	test "$(json_get c.json "d[\"remote\"][\"written\"][\"author\"]")" = "Bea Writer <bea@example.com>" &&
+	test "$(json_get c.json "d[\"remote\"][\"written\"][\"written_at\"]")" = \
+	     "$(json_get q "d[0][\"versions\"][\"theirs\"][\"written_at\"]")" &&
+	test "$(json_get c.json "d[\"local\"][\"written\"][\"author\"]")" = \
+	     "$(json_get q "d[0][\"versions\"][\"ours\"][\"author\"]")" &&
+	test "$(json_get c.json "d[\"remote\"][\"commit\"][\"id\"]")" = "$(git -C b rev-parse HEAD)" &&
+	test "$(json_get c.json "d[\"remote\"][\"commit\"][\"author\"]")" != "Bea Writer"
+'
+
+test_expect_success 'an entry without versions (an older queue): written unknown, the commit still shown' '
+	q=who/a/.git/sovsync/conflicts.json &&
+	cp $q q.saved &&
+	test_when_finished "cp q.saved $q" &&
+	python3 -c "import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d[\"conflicts\"]:
+    del c[\"versions\"]
+json.dump(d, open(sys.argv[1], \"w\"))" $q &&
+	ui_start who/a &&
+	test "$(ui_code -H "Cookie: sovsync_ui_$UI_PORT=$UI_TOKEN" \
+		"$UI_BASE/api/conflict?path=$DOC")" = 200 &&
+	ui_stop &&
+	test "$(json_get ui.body "[d[s][\"written\"][k] for s in (\"local\", \"remote\")
+		for k in (\"author\", \"written_at\")]")" = "[None, None, None, None]" &&
+	test "$(json_get ui.body "d[\"remote\"][\"commit\"][\"id\"]")" = "$(git -C who/b rev-parse HEAD)"
+'
+
+test_expect_success 'keep local: the local version at the path, committed, the queue empty' '
+	ui_start who/a &&
+	test "$(ui_code -H "Cookie: sovsync_ui_$UI_PORT=$UI_TOKEN" -X POST \
+		-H "Content-Type: application/json" \
+		-d "{\"path\": \"$DOC\", \"choice\": \"local\"}" "$UI_BASE/api/resolve")" = 200 &&
+	test "$(json_get ui.body "d[\"choice\"]")" = local &&
+	test "$(json_get ui.body "d[\"copy\"]")" = None &&
+	ui_stop &&
+	cd who/a &&
+	printf "one\ntwo\nthree from a\nfour\nfive\n" >expect &&
+	test_cmp expect $DOC &&
+	git cat-file blob HEAD:$DOC >committed &&
+	test_cmp expect committed &&
+	test -z "$(git status --porcelain -- shared)" &&
+	sovsync conflicts --json >q &&
+	test "$(json_get q "len(d)")" = 0 &&
+	test "$(json_get .git/sovsync/conflicts.json "len(d[\"conflicts\"])")" = 0 &&
+	sovsync status --json >st &&
+	test "$(json_get st "d[\"conflictsResolved\"]")" = 1 &&
+	test -z "$(ls shared/documents/ingested | grep sync-conflict)"
+'
+
+# copy_conflict DIR: clones DIR/a and DIR/b (sovsync installed) that both
+# changed shared/notes.txt; b's sync kept both (a "copy" entry), $copy.
+copy_conflict() {
+	mkdir "$1" &&
+	git init -q --bare "$1/remote.git" &&
+	git clone -q "$1/remote.git" "$1/a" 2>/dev/null &&
+	sovsync install --repo "$1/a" >/dev/null &&
+	printf "line 1\nline 2\n" >"$1/a/shared/notes.txt" &&
+	(cd "$1/a" && sovsync sync -q) &&
+	git clone -q "$1/remote.git" "$1/b" 2>/dev/null &&
+	sovsync install --repo "$1/b" >/dev/null &&
+	echo "from a" >>"$1/a/shared/notes.txt" &&
+	(cd "$1/a" && sovsync sync -q) &&
+	echo "from b" >>"$1/b/shared/notes.txt" &&
+	(cd "$1/b" && sovsync sync -q 2>/dev/null) &&
+	(cd "$1/b" && sovsync conflicts --json) >"$1/q" &&
+	test "$(json_get "$1/q" "[c[\"kind\"] for c in d] == [\"copy\"]")" = True &&
+	copy=$(json_get "$1/q" "d[0][\"copy\"]") &&
+	git -C "$1/b" cat-file -e "HEAD:$copy"
+}
+
+# ui_resolve DIR PATH CHOICE: POST /api/resolve to a server started in DIR.
+ui_resolve() {
+	ui_start "$1" &&
+	test "$(ui_code -H "Cookie: sovsync_ui_$UI_PORT=$UI_TOKEN" -X POST \
+		-H "Content-Type: application/json" \
+		-d "{\"path\": \"$2\", \"choice\": \"$3\"}" "$UI_BASE/api/resolve")" = 200 &&
+	ui_stop
+}
+
+test_expect_success 'a copy entry: keep local removes the conflict copy, committed with the path' '
+	copy_conflict cp &&
+	ui_resolve cp/b shared/notes.txt local &&
+	cd cp/b &&
+	test ! -e $copy &&
+	test_must_fail git cat-file -e HEAD:$copy &&
+	test "$(git log -1 --format=%s)" = "sovsync: resolve shared/notes.txt (local)" &&
+	test -z "$(git status --porcelain -- shared)" &&
+	printf "line 1\nline 2\nfrom b\n" >expect &&
+	git cat-file blob HEAD:shared/notes.txt >committed &&
+	test_cmp expect committed
+'
+
+test_expect_success 'a copy entry whose copy was already deleted and committed: keep remote' '
+	copy_conflict cp2 &&
+	git -C cp2/b rm -q $copy &&
+	git -C cp2/b commit -q -m "no copy" &&
+	ui_resolve cp2/b shared/notes.txt remote &&
+	cd cp2/b &&
+	test "$(git log -1 --format=%s)" = "sovsync: resolve shared/notes.txt (remote)" &&
+	test -z "$(git status --porcelain -- shared)" &&
+	printf "line 1\nline 2\nfrom a\n" >expect &&
+	git cat-file blob HEAD:shared/notes.txt >committed &&
+	test_cmp expect committed &&
+	sovsync conflicts --json >q &&
+	test "$(json_get q "len(d)")" = 0
+'
+
 test_done

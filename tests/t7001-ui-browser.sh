@@ -44,6 +44,9 @@ test_expect_success 'a repository with a sync history and a flagged conflict' '
 	git -C a remote set-url origin "$TRASH/ui/remote.git" &&
 	(cd b && sovsync sync -q) &&
 	printf "one\ntwo\nthree from b\nfour\nfive\n" >b/$DOC &&
+	git -C b add $DOC &&
+	GIT_AUTHOR_NAME="Bea Writer" GIT_AUTHOR_EMAIL=bea@example.com \
+		git -C b commit -q -m "b writes the document" &&
 	printf "{\n  \"title\": \"B\",\n  \"n\": 1\n}\n" >b/$JSON &&
 	printf "bin\000from b\n" >b/$BIN &&
 	(cd b && sovsync sync -q) &&
@@ -73,6 +76,8 @@ test_expect_success 'chromium: metrics, chart, keep remote' '
 	grep "^history rows 5$" browser.out &&
 	grep "^chart failed points 1$" browser.out &&
 	grep "^card gone$" browser.out &&
+	grep "^meta remote: written .* · by Bea Writer · in $(git -C ui/b rev-parse --short=7 HEAD)" browser.out &&
+	grep "^meta local: written .* · by A U Thor · in " browser.out &&
 	grep "^json keys local: extra=2 title=\"A\"$" browser.out &&
 	grep "^json keys remote: extra=(absent) title=\"B\"$" browser.out &&
 	sha_a=$(git -C ui/a cat-file blob "$(git -C ui/a rev-parse HEAD~1:$BIN)" | sha256sum) &&

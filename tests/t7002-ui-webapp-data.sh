@@ -64,4 +64,39 @@ test_expect_success 'damaged metrics.json: the event still goes, saying so' '
 	test "$(receiver_query rx "\"metrics_error\" in recs[-2][\"body\"]")" = False
 '
 
+test_expect_success 'the committed state.json queue carries what the resolver shows' '
+	mkdir stq && cd stq &&
+	git init -q --bare remote.git &&
+	git clone -q remote.git a 2>/dev/null &&
+	sovsync install --repo a >/dev/null &&
+	mkdir -p a/shared/documents/ingested &&
+	printf "one\ntwo\nthree\nfour\nfive\n" >a/$DOC &&
+	(cd a && sovsync sync -q) &&
+	git clone -q remote.git b 2>/dev/null &&
+	sovsync install --repo b >/dev/null &&
+	printf "one\ntwo\nthree from b\nfour\nfive\n" >b/$DOC &&
+	git -C b add $DOC &&
+	GIT_AUTHOR_NAME="Bea Writer" GIT_AUTHOR_EMAIL=bea@example.com \
+		git -C b commit -q -m "b writes the document" &&
+	(cd b && sovsync sync -q) &&
+	printf "one\ntwo\nthree from a\nfour\nfive\n" >a/$DOC &&
+	(cd a && sovsync sync -q) &&
+	(cd a && sovsync conflicts --json) >q &&
+	git -C a show HEAD:shared/state.json >state &&
+	git -C remote.git show main:shared/state.json >pushed &&
+	test_cmp state pushed &&
+	test "$(json_get state "len(d[\"pending_conflicts\"])")" = 1 &&
+	test "$(json_get state "d[\"pending_conflicts\"][0][\"path\"]")" = "${DOC#shared/}" &&
+	for side in ours theirs; do
+		for key in content size binary truncated author written_at; do
+			test "$(json_get state "d[\"pending_conflicts\"][0][\"versions\"][\"$side\"][\"$key\"]")" = \
+			     "$(json_get q "d[0][\"versions\"][\"$side\"][\"$key\"]")" || return 1
+		done
+	done &&
+	test "$(json_get state "d[\"pending_conflicts\"][0][\"versions\"][\"theirs\"][\"author\"]")" = \
+	     "Bea Writer <bea@example.com>" &&
+	test "$(json_get state "d[\"pending_conflicts\"][0][\"versions\"][\"theirs\"][\"content\"]")" = \
+	     "$(printf "one\ntwo\nthree from b\nfour\nfive\n")"
+'
+
 test_done

@@ -72,12 +72,17 @@ function binarySide(v) {
     sov.el('dt', {}, 'sha256'), sov.el('dd', {}, v.sha256));
 }
 
-function sideMeta(side, entry) {
-  const c = side.commit;
-  if (!c) return 'commit unknown';
-  return [c.time ? sov.when(c.time) : null, c.author ? 'by ' + c.author : null,
-    c.summary ? '“' + c.summary + '”' : null, c.id ? c.id.slice(0, 7) : null]
-    .filter(Boolean).join(' · ');
+// When and by whom this side's version was written (the commit that wrote
+// it, from the queue), then where: the side's commit the merge took it from.
+function sideMeta(side) {
+  const w = side.written || {}, c = side.commit;
+  const when = w.written_at ? 'written ' + sov.when(w.written_at) : null;
+  const who = w.author ? 'by ' + w.author.replace(/ <[^>]*>$/, '') : null;
+  const where = c ? [c.id ? 'in ' + c.id.slice(0, 7) : null,
+    c.summary ? '“' + c.summary + '”' : null,
+    !when && c.time ? sov.when(c.time) : null,
+    !who && c.author ? 'by ' + c.author : null] : ['commit unknown'];
+  return [when, who].concat(where).filter(Boolean).join(' · ');
 }
 
 function bodies(d) {
@@ -134,9 +139,9 @@ function card(d) {
       sov.when(e.detected_at) + ' on ' + e.source),
     sov.el('div', { class: 'sides' },
       sov.el('div', { class: 'side local' }, sov.el('h3', {}, 'Local'),
-        sov.el('div', { class: 'meta' }, sideMeta(d.local, e)), lb),
+        sov.el('div', { class: 'meta' }, sideMeta(d.local)), lb),
       sov.el('div', { class: 'side remote' }, sov.el('h3', {}, 'Remote'),
-        sov.el('div', { class: 'meta' }, sideMeta(d.remote, e)), rb)),
+        sov.el('div', { class: 'meta' }, sideMeta(d.remote)), rb)),
     sov.el('div', { class: 'actions' },
       sov.el('button', { 'data-action': 'local', onclick: () => act('local') }, 'Keep local'),
       sov.el('button', { 'data-action': 'remote', onclick: () => act('remote') }, 'Keep remote'),

@@ -211,6 +211,27 @@ static json_t *side_json(const char *workdir, const char *path, const git_oid *b
 	return out;
 }
 
+/*
+ * When and by whom a side's version was written, from the queue's
+ * "versions" (the commit that wrote that content, which need not be the
+ * side's tip commit): {"author", "written_at"}, each null when unknown.
+ */
+static json_t *writer_json(const struct sov_conflict *c, enum sov_conflict_side side)
+{
+	const struct sov_conflict_info *i = &c->info[side];
+	struct sov_buf when = SOV_BUF_INIT;
+	json_t *out;
+
+	if (!sov_conflict_version(c, side) || !i->known)
+		return json_pack("{s:n, s:n}", "author", "written_at");
+	if (i->has_written_at)
+		sov_time_format(i->written_at, &when);
+	out = json_pack("{s:s?, s:s?}", "author", i->author,
+			"written_at", i->has_written_at ? when.ptr : NULL);
+	sov_buf_release(&when);
+	return out;
+}
+
 static int api_conflict(void *data, const char *path, json_t **out)
 {
 	struct ui_ctx *ctx = data;
@@ -236,13 +257,15 @@ static int api_conflict(void *data, const char *path, json_t **out)
 	    (cur = json_stringn(current.ptr, current.len)) == NULL)
 		cur = json_null();
 	sov_error_clear();
-	*out = json_pack("{s:o, s:{s:o, s:o}, s:{s:o, s:o}, s:o}",
+	*out = json_pack("{s:o, s:{s:o, s:o, s:o}, s:{s:o, s:o, s:o}, s:o}",
 			 "entry", sov_conflict_to_json(c),
 			 "local", "version", side_json(ctx->workdir.ptr, c->path,
 						       sov_conflict_version(c, SOV_CONFLICT_OURS)),
+			 "written", writer_json(c, SOV_CONFLICT_OURS),
 			 "commit", commit_json(repo, c->has_ours_commit, &c->ours_commit),
 			 "remote", "version", side_json(ctx->workdir.ptr, c->path,
 							sov_conflict_version(c, SOV_CONFLICT_THEIRS)),
+			 "written", writer_json(c, SOV_CONFLICT_THEIRS),
 			 "commit", commit_json(repo, c->has_theirs_commit, &c->theirs_commit),
 			 "current", cur);
 	ret = 0;
@@ -300,8 +323,8 @@ static int resolve_locked(struct ui_ctx *ctx, git_repository *repo, const char *
 	const struct sov_conflict *c;
 	const char *wd = ctx->workdir.ptr;
 	enum sov_resolve_choice side;
-	char *owned = NULL;
-	int ret = -1;
+	char *owned = NULL, *copy = NULL;
+	int ret = -1, r;
 
 	if (sov_conflicts_load(repo, &q) < 0)
 		goto out;
@@ -313,6 +336,9 @@ static int resolve_locked(struct ui_ctx *ctx, git_repository *repo, const char *
 	if (sov_fs_check_relpath(c->path) < 0)
 		goto out;
 	owned = sov_strdup(c->path);
+	/* A "copy" entry's copy: removed by any choice but both, committed too. */
+	if (c->kind == SOV_CONFLICT_COPY && c->copy)
+		copy = sov_strdup(c->copy);
 	if (!strcmp(choice, "local")) {
 		side = SOV_RESOLVE_OURS;
 	} else if (!strcmp(choice, "remote")) {
@@ -357,7 +383,14 @@ static int resolve_locked(struct ui_ctx *ctx, git_repository *repo, const char *
 		sov_warn("resolved, but conflictsResolved not counted: %s", sov_error_last());
 		sov_error_clear();
 	}
-	if (commit_paths(wd, owned, done.copy.len ? done.copy.ptr : NULL, choice, &commit) < 0)
+	if (!done.copy.len && copy && (r = staged_change(wd, copy)) <= 0) {
+		/* Its removal is not staged (it was never committed): nothing to add. */
+		if (r < 0)
+			goto out;
+		free(copy);
+		copy = NULL;
+	}
+	if (commit_paths(wd, owned, done.copy.len ? done.copy.ptr : copy, choice, &commit) < 0)
 		goto out;
 	*out = json_pack("{s:s, s:s, s:s?, s:s?}", "resolved", owned, "choice", choice,
 			 "copy", done.copy.len ? done.copy.ptr : NULL,
@@ -365,6 +398,7 @@ static int resolve_locked(struct ui_ctx *ctx, git_repository *repo, const char *
 	ret = 0;
 out:
 	free(owned);
+	free(copy);
 	sov_conflicts_release(&q);
 	sov_resolve_outcome_release(&done);
 	sov_buf_release(&commit);

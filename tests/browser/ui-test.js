@@ -93,6 +93,11 @@ async function main() {
     console.log('local side: ' + JSON.stringify(sides[0]));
     console.log('remote side: ' + JSON.stringify(sides[1]));
     console.log('highlighted lines ' + sides[2]);
+    // When, by whom and where each side was written.
+    for (const side of ['local', 'remote']) {
+      console.log('meta ' + side + ': ' + await page.$eval(`${sel} .side.${side} .meta`,
+        (e) => e.textContent));
+    }
     if (!sides[2]) throw new Error('no line of the diff is highlighted');
     // A JSON document: one row per changed key; a binary one: size and hash.
     await page.waitForSelector('section.conflict[data-path$=".json"] tr[data-key]');
