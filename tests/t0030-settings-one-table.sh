@@ -4,7 +4,9 @@
 # names a sovsync.* key to read it; install's sovsync.branch is the one
 # documented exception (it writes the key).  A source check: a new
 # getter of a sovsync.* key elsewhere fails here.  And the webhook
-# credentials, now rows of the table, still work through it.
+# credentials, now rows of the table, still work through it.  Also: every
+# *_INIT of a header is written with designated initializers (issue 17,
+# item 6), so a field added or moved cannot shift the others.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -22,6 +24,14 @@ test_expect_success 'sovsync.webhook.tokenFile and secretFile are rows of the ta
 	sovsync registry settings >settings &&
 	grep "^sovsync\.webhook\.tokenFile" settings &&
 	grep "^sovsync\.webhook\.secretFile" settings
+'
+
+test_expect_success 'every *_INIT is written with designated initializers' '
+	(cd "$SRCDIR" &&
+	 grep -rnE "^#define [A-Z0-9_]+_INIT[[:space:]]" src merge-drivers filters hooks \
+		--include=*.h) >inits &&
+	grep -q "SOV_BUF_INIT" inits &&
+	test_expect_code 1 grep -vE "_INIT[[:space:]]+\{ *(\.[a-z_]+ *=|\})" inits
 '
 
 test_done
