@@ -75,6 +75,10 @@ static const struct row rows[] = {
 	  "10h", F(webhook_max_retry_delay_ms), SOV_SET_WEBHOOK, C_NONE },
 	{ "sovsync.webhook.linger", "sovsync.webhook.lingerMs", T_DURATION, "15m",
 	  F(webhook_linger_ms), SOV_SET_WEBHOOK, C_NONE },
+	{ "sovsync.webhook.tokenFile", NULL, T_STRING, "", F(webhook_token_file),
+	  SOV_SET_WEBHOOK, C_NONE },
+	{ "sovsync.webhook.secretFile", NULL, T_STRING, "", F(webhook_secret_file),
+	  SOV_SET_WEBHOOK, C_NONE },
 	{ "sovsync.onPull", NULL, T_STRING, "", F(on_pull), SOV_SET_ONPULL, C_NONE },
 	{ "sovsync.onPullTimeout", NULL, T_DURATION, "60", F(on_pull_timeout_ms),
 	  SOV_SET_ONPULL, C_NONE },
@@ -234,6 +238,8 @@ void sov_settings_release(struct sov_settings *s)
 	sov_buf_release(&s->source);
 	sov_buf_release(&s->webhook_url);
 	sov_buf_release(&s->webhook_events);
+	sov_buf_release(&s->webhook_token_file);
+	sov_buf_release(&s->webhook_secret_file);
 	sov_buf_release(&s->on_pull);
 	*s = (struct sov_settings)SOV_SETTINGS_INIT;
 }

@@ -80,7 +80,7 @@ struct sov_settings {
 	int64_t scan_interval_ms;	/* sovsync.watch.scanInterval, 900 s */
 	int64_t pull_interval_ms;	/* sovsync.watch.pullInterval, 60 s */
 	int64_t backoff_max_ms;		/* sovsync.watch.backoffMax, 300 s */
-	/* SOV_SET_WEBHOOK (webhook.c still reads its own; see ARCHITECTURE.md) */
+	/* SOV_SET_WEBHOOK (webhook.h) */
 	struct sov_buf webhook_url;	/* sovsync.webhook.url, "" */
 	struct sov_buf webhook_events;	/* sovsync.webhook.events, "commit,merge,push" */
 	int webhook_allow_insecure;	/* sovsync.webhook.allowInsecure, false */
@@ -90,6 +90,9 @@ struct sov_settings {
 	int64_t webhook_retry_delay_ms;	/* sovsync.webhook.retryDelay (older retryDelayMs), 5 s */
 	int64_t webhook_max_retry_delay_ms; /* sovsync.webhook.maxRetryDelay (maxRetryDelayMs), 10 h */
 	int64_t webhook_linger_ms;	/* sovsync.webhook.linger (lingerMs), 15 m */
+	/* Files of the secrets (the environment goes first; webhook.c checks them). */
+	struct sov_buf webhook_token_file;	/* sovsync.webhook.tokenFile, "" */
+	struct sov_buf webhook_secret_file;	/* sovsync.webhook.secretFile, "" */
 	/* SOV_SET_ONPULL (onpull.h) */
 	struct sov_buf on_pull;		/* sovsync.onPull, "": nothing runs */
 	int64_t on_pull_timeout_ms;	/* sovsync.onPullTimeout, 60 s; 0 no limit */
@@ -116,6 +119,8 @@ struct sov_settings {
 #define SOV_SETTINGS_INIT { .root = SOV_BUF_INIT, .remote = SOV_BUF_INIT, \
 			    .branch = SOV_BUF_INIT, .source = SOV_BUF_INIT, \
 			    .webhook_url = SOV_BUF_INIT, .webhook_events = SOV_BUF_INIT, \
+			    .webhook_token_file = SOV_BUF_INIT, \
+			    .webhook_secret_file = SOV_BUF_INIT, \
 			    .on_pull = SOV_BUF_INIT }
 
 /*

@@ -34,7 +34,8 @@ struct sov_docdriver_settings {
 	struct sov_buf source;		/* sovsync.source, recorded in the queue */
 };
 
-#define SOV_DOCDRIVER_SETTINGS_INIT { 0, SOV_DOC_STYLE_MERGE, SOV_BUF_INIT }
+#define SOV_DOCDRIVER_SETTINGS_INIT { .stop_on_conflict = 0, .style = SOV_DOC_STYLE_MERGE, \
+				      .source = SOV_BUF_INIT }
 
 void sov_docdriver_settings_release(struct sov_docdriver_settings *s);
 

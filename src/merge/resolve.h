@@ -47,7 +47,7 @@ struct sov_resolve_outcome {
 	struct sov_buf copy;	/* owned: the conflict copy kept ("" none) */
 };
 
-#define SOV_RESOLVE_OUTCOME_INIT { SOV_BUF_INIT, 0, SOV_BUF_INIT }
+#define SOV_RESOLVE_OUTCOME_INIT { .path = SOV_BUF_INIT, .deleted = 0, .copy = SOV_BUF_INIT }
 
 void sov_resolve_outcome_release(struct sov_resolve_outcome *o);
 

@@ -120,11 +120,12 @@ static int in_worktree(git_repository *repo, const char *path)
 }
 
 /*
- * Read a secret: the environment variable, else the file named by `key`.
+ * Read a secret: the environment variable, else `file` (the value of the
+ * setting sovsync.webhook.<key>, from the table).
  * The file must be private (no group/other bits) and outside the working
  * tree.  Messages name the file or the setting, never the value.
  */
-static int read_secret(git_repository *repo, struct sov_config *cfg, const char *env,
+static int read_secret(git_repository *repo, const struct sov_buf *file, const char *env,
 		       const char *key, struct sov_buf *out)
 {
 	struct sov_buf path = SOV_BUF_INIT;
@@ -137,8 +138,7 @@ static int read_secret(git_repository *repo, struct sov_config *cfg, const char 
 		sov_buf_addstr(out, v);
 		return 0;
 	}
-	if (sov_config_get_string(cfg, key, "", &path) < 0)
-		goto out;
+	sov_buf_addstr(&path, file->ptr);
 	if (!path.len) {
 		ret = 0;
 		goto out;
@@ -152,7 +152,7 @@ static int read_secret(git_repository *repo, struct sov_config *cfg, const char 
 	}
 	fd = open(path.ptr, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
-		sov_error_errno("%s (%s): cannot open", path.ptr, key);
+		sov_error_errno("%s (sovsync.webhook.%s): cannot open", path.ptr, key);
 		goto out;
 	}
 	if (fstat(fd, &st) < 0) {
@@ -160,17 +160,17 @@ static int read_secret(git_repository *repo, struct sov_config *cfg, const char 
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		sov_error("%s (%s): not a regular file", path.ptr, key);
+		sov_error("%s (sovsync.webhook.%s): not a regular file", path.ptr, key);
 		goto out;
 	}
 	if (st.st_mode & 077) {
-		sov_error("%s (%s): readable by group or others (mode %04o); "
+		sov_error("%s (sovsync.webhook.%s): readable by group or others (mode %04o); "
 			  "refusing it, run 'chmod 600 %s'", path.ptr, key,
 			  (unsigned)(st.st_mode & 07777), path.ptr);
 		goto out;
 	}
 	if (in_worktree(repo, path.ptr)) {
-		sov_error("%s (%s): inside the working tree, where Git could commit "
+		sov_error("%s (sovsync.webhook.%s): inside the working tree, where Git could commit "
 			  "it; keep it outside (e.g. ~/.config/sovsync/)", path.ptr, key);
 		goto out;
 	}
@@ -178,7 +178,7 @@ static int read_secret(git_repository *repo, struct sov_config *cfg, const char 
 		goto out;
 	sov_buf_rtrim(out);
 	if (!out->len) {
-		sov_error("%s (%s): empty", path.ptr, key);
+		sov_error("%s (sovsync.webhook.%s): empty", path.ptr, key);
 		goto out;
 	}
 	ret = 0;
@@ -193,17 +193,20 @@ out:
 
 int sov_webhook_load_credentials(struct sov_webhook_settings *s, git_repository *repo)
 {
+	struct sov_settings set = SOV_SETTINGS_INIT;
 	struct sov_config *cfg = NULL;
 	struct sov_buf secret = SOV_BUF_INIT;
 	int ret = -1;
 	size_t i;
 
-	if (sov_config_open(&cfg, git_repository_path(repo)) < 0)
-		return -1;
-	if (read_secret(repo, cfg, "SOVSYNC_WEBHOOK_TOKEN", "sovsync.webhook.tokenFile",
-			&s->token) < 0 ||
-	    read_secret(repo, cfg, "SOVSYNC_WEBHOOK_SECRET", "sovsync.webhook.secretFile",
-			&secret) < 0)
+	/* The files' settings are rows of the table (settings.h). */
+	if (sov_config_open(&cfg, git_repository_path(repo)) < 0 ||
+	    sov_settings_load(&set, cfg, SOV_SET_WEBHOOK) < 0)
+		goto out;
+	if (read_secret(repo, &set.webhook_token_file, "SOVSYNC_WEBHOOK_TOKEN",
+			"tokenFile", &s->token) < 0 ||
+	    read_secret(repo, &set.webhook_secret_file, "SOVSYNC_WEBHOOK_SECRET",
+			"secretFile", &secret) < 0)
 		goto out;
 	/* A token goes into a header line: no control characters. */
 	for (i = 0; i < s->token.len; i++)
@@ -222,6 +225,7 @@ out:
 		wipe(&s->token);
 		wipe(&s->key);
 	}
+	sov_settings_release(&set);
 	sov_config_free(cfg);
 	return ret;
 }
