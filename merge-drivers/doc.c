@@ -22,9 +22,8 @@
  * records a plain conflict and nothing is lost.  Never more than 1: from Git
  * 2.42 a status above 128 aborts the whole merge.
  */
-#include "cli.h"
-#include "ctx.h"
 #include "docdriver.h"
+#include "drvinput.h"
 #include "error.h"
 #include "jdriver.h"
 #include "trace.h"
@@ -33,24 +32,6 @@
 #include <string.h>
 
 #define DRIVER_FAIL 1	/* a driver's failure is a plain conflict for Git */
-
-static const char *const side_names[3] = { "base", "ours", "theirs" };
-
-static int read_settings(struct sov_ctx *ctx, struct sov_docdriver_settings *s)
-{
-	struct sov_buf value = SOV_BUF_INIT;
-	int ret = -1;
-
-	s->stop_on_conflict = ctx->set.on_conflict == SOV_ON_CONFLICT_STOP;
-	sov_buf_addstr(&s->source, ctx->set.source.ptr);
-	if (sov_config_get_string(ctx->cfg, "merge.conflictStyle", NULL, &value) < 0 ||
-	    sov_doc_parse_style(value.ptr, &s->style) < 0)
-		goto out;
-	ret = 0;
-out:
-	sov_buf_release(&value);
-	return ret;
-}
 
 /* Merge the sides of `path`; returns the driver's exit status. */
 static int merge_document(git_repository *repo, const char *a_file, const char *path,
@@ -85,59 +66,19 @@ static int merge_document(git_repository *repo, const char *a_file, const char *
 static int cmd_merge_doc(int argc, char **argv)
 {
 	struct sov_docdriver_settings settings = SOV_DOCDRIVER_SETTINGS_INIT;
-	struct sov_buf sides[3] = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT };
-	struct sov_buf stored[3] = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT };
-	int encoded[3] = { 0, 0, 0 };
-	struct sov_ctx ctx = SOV_CTX_INIT;
-	git_repository *repo;
-	unsigned long marker_size = 0;
-	const char *path;
-	int i, ret = DRIVER_FAIL;
+	struct sov_drv_input in = SOV_DRV_INPUT_INIT;
+	int ret = DRIVER_FAIL;
 
-	if (argc != 5 && argc != 6) {
-		sov_cli_usage_error(&sov_cmd_merge_doc, "expected 4 or 5 arguments, got %d",
-				    argc - 1);
-		return DRIVER_FAIL;
-	}
-	path = argv[4];
-	if (argc == 6) {
-		char *end;
-
-		marker_size = strtoul(argv[5], &end, 10);
-		if (*end || !*argv[5] || marker_size == 0 || marker_size > 1024) {
-			sov_cli_usage_error(&sov_cmd_merge_doc,
-					    "marker size '%s' is not a number in 1..1024",
-					    argv[5]);
-			return DRIVER_FAIL;
-		}
-	}
-	for (i = 0; i < 3; i++)
-		if (sov_jdriver_read_side(argv[i + 1], &sides[i], &stored[i], &encoded[i]) < 0) {
-			sov_error_prefix("%s: %s", path, side_names[i]);
-			goto fail;
-		}
-	if (sov_ctx_open(&ctx, NULL, SOV_CTX_REPO | SOV_SET_CORE | SOV_SET_DOC) < 0) {
-		sov_error_prefix("%s", path);
-		goto fail;
-	}
-	repo = ctx.repo;
-	if (read_settings(&ctx, &settings) < 0)
-		goto fail;
-	if (!marker_size)
-		marker_size = sov_doc_marker_size(repo, path);
-	sov_trace("merge-doc %s, marker size %lu", path, marker_size);
-	ret = merge_document(repo, argv[2], path, (unsigned)marker_size, sides, stored,
-			     encoded[1], &settings);
-	goto out;
-fail:
-	sov_error_report();
-out:
-	for (i = 0; i < 3; i++) {
-		sov_buf_release(&sides[i]);
-		sov_buf_release(&stored[i]);
+	if (sov_drv_input_open(&in, &sov_cmd_merge_doc, argc, argv,
+			       SOV_SET_CORE | SOV_SET_DOC) == 0) {
+		settings.stop_on_conflict = in.ctx.set.on_conflict == SOV_ON_CONFLICT_STOP;
+		settings.style = in.style;
+		sov_buf_addstr(&settings.source, in.ctx.set.source.ptr);
+		ret = merge_document(in.ctx.repo, in.a_file, in.path, in.marker_size,
+				     in.sides, in.stored, in.encoded[1], &settings);
 	}
 	sov_docdriver_settings_release(&settings);
-	sov_ctx_release(&ctx);
+	sov_drv_input_release(&in);
 	return ret;
 }
 

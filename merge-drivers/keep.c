@@ -22,11 +22,9 @@
  * arguments, unreadable sides, a queue or copy that cannot be written),
  * with %A holding ours or the marked result.  Never more than 1.
  */
-#include "cli.h"
-#include "config.h"
-#include "ctx.h"
 #include "conflicts.h"
 #include "docmerge.h"
+#include "drvinput.h"
 #include "error.h"
 #include "jdriver.h"
 #include "keepboth.h"
@@ -36,25 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const side_names[3] = { "base", "ours", "theirs" };
-
 #define DRIVER_FAIL 1
-
-/* The blob id of `content`, stored if the object database lacks it. */
-static int store_blob(git_repository *repo, git_oid *id, const struct sov_buf *content,
-		      const char *path)
-{
-	git_odb *odb = NULL;
-	int ret = 0;
-
-	if (git_odb_hash(id, content->ptr, content->len, GIT_OBJECT_BLOB) < 0 ||
-	    git_repository_odb(&odb, repo) < 0 ||
-	    (!git_odb_exists(odb, id) &&
-	     git_odb_write(id, odb, content->ptr, content->len, GIT_OBJECT_BLOB) < 0))
-		ret = sov_error_git("%s: cannot store a conflicting version", path);
-	git_odb_free(odb);
-	return ret;
-}
 
 /*
  * Fill the queue entry of `path`: blob ids, commits, and each side's
@@ -63,26 +43,14 @@ static int store_blob(git_repository *repo, git_oid *id, const struct sov_buf *c
 static int describe(git_repository *repo, const char *path, const struct sov_buf stored[3],
 		    const struct sov_buf sides[3], struct sov_conflict *c)
 {
-	struct sov_doc_sides commits;
-
-	c->has_base = stored[0].len > 0;
-	if (c->has_base &&
-	    git_odb_hash(&c->base, stored[0].ptr, stored[0].len, GIT_OBJECT_BLOB) < 0)
-		return sov_error_git("%s: cannot hash the base", path);
-	if (store_blob(repo, &c->ours, &stored[1], path) < 0 ||
-	    store_blob(repo, &c->theirs, &stored[2], path) < 0)
+	if (sov_keepboth_set_versions(repo, path, stored, c) < 0)
 		return -1;
-	sov_doc_find_sides(repo, path, &c->ours, &c->theirs, &commits);
-	c->has_ours_commit = commits.has_ours;
-	c->ours_commit = commits.ours;
-	c->has_theirs_commit = commits.has_theirs;
-	c->theirs_commit = commits.theirs;
 	sov_conflict_info_set_content(&c->info[0], sides[1].ptr, sides[1].len);
 	sov_conflict_info_set_content(&c->info[1], sides[2].ptr, sides[2].len);
-	if (commits.has_ours)
-		sov_keepboth_find_writer(repo, &commits.ours, path, &c->ours, &c->info[0]);
-	if (commits.has_theirs)
-		sov_keepboth_find_writer(repo, &commits.theirs, path, &c->theirs, &c->info[1]);
+	if (c->has_ours_commit)
+		sov_keepboth_find_writer(repo, &c->ours_commit, path, &c->ours, &c->info[0]);
+	if (c->has_theirs_commit)
+		sov_keepboth_find_writer(repo, &c->theirs_commit, path, &c->theirs, &c->info[1]);
 	return 0;
 }
 
@@ -225,64 +193,13 @@ static int merge_file(git_repository *repo, const char *a_file, const char *path
 
 static int cmd_merge_keep(int argc, char **argv)
 {
-	struct sov_buf sides[3] = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT };
-	struct sov_buf stored[3] = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT };
-	struct sov_buf source = SOV_BUF_INIT, style_name = SOV_BUF_INIT;
-	enum sov_doc_style style;
-	int encoded[3] = { 0, 0, 0 };
-	struct sov_ctx ctx = SOV_CTX_INIT;
-	git_repository *repo;
-	unsigned long marker_size = 0;
-	const char *path;
-	int i, ret = DRIVER_FAIL;
+	struct sov_drv_input in = SOV_DRV_INPUT_INIT;
+	int ret = DRIVER_FAIL;
 
-	if (argc != 5 && argc != 6) {
-		sov_cli_usage_error(&sov_cmd_merge_keep, "expected 4 or 5 arguments, got %d",
-				    argc - 1);
-		return DRIVER_FAIL;
-	}
-	path = argv[4];
-	if (argc == 6) {
-		char *end;
-
-		marker_size = strtoul(argv[5], &end, 10);
-		if (*end || !*argv[5] || marker_size == 0 || marker_size > 1024) {
-			sov_cli_usage_error(&sov_cmd_merge_keep,
-					    "marker size '%s' is not a number in 1..1024",
-					    argv[5]);
-			return DRIVER_FAIL;
-		}
-	}
-	for (i = 0; i < 3; i++)
-		if (sov_jdriver_read_side(argv[i + 1], &sides[i], &stored[i], &encoded[i]) < 0) {
-			sov_error_prefix("%s: %s", path, side_names[i]);
-			goto fail;
-		}
-	if (sov_ctx_open(&ctx, NULL, SOV_CTX_REPO | SOV_SET_CORE) < 0) {
-		sov_error_prefix("%s", path);
-		goto fail;
-	}
-	repo = ctx.repo;
-	if (sov_config_get_string(ctx.cfg, "merge.conflictStyle", NULL, &style_name) < 0 ||
-	    sov_doc_parse_style(style_name.ptr, &style) < 0)
-		goto fail;
-	sov_buf_addstr(&source, ctx.set.source.ptr);
-	if (!marker_size)
-		marker_size = sov_doc_marker_size(repo, path);
-	sov_trace("merge-keep %s, marker size %lu", path, marker_size);
-	ret = merge_file(repo, argv[2], path, (unsigned)marker_size, stored, sides,
-			 encoded[1], source.ptr, style);
-	goto out;
-fail:
-	sov_error_report();
-out:
-	for (i = 0; i < 3; i++) {
-		sov_buf_release(&sides[i]);
-		sov_buf_release(&stored[i]);
-	}
-	sov_buf_release(&source);
-	sov_buf_release(&style_name);
-	sov_ctx_release(&ctx);
+	if (sov_drv_input_open(&in, &sov_cmd_merge_keep, argc, argv, SOV_SET_CORE) == 0)
+		ret = merge_file(in.ctx.repo, in.a_file, in.path, in.marker_size, in.stored,
+				 in.sides, in.encoded[1], in.ctx.set.source.ptr, in.style);
+	sov_drv_input_release(&in);
 	return ret;
 }
 

@@ -3,6 +3,13 @@
 # Source after lib.sh.  Watchers started with start_watch are stopped when
 # the script exits, whatever happened to the tests.
 
+# jget FILE KEY.PATH: a value of a JSON file (arrays: their length).
+jget() {
+	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or die; my $j = decode_json(<$f>);
+		for my $k (split /\./, $ARGV[1]) { $j = ref $j eq "HASH" ? $j->{$k} : undef }
+		print defined $j ? (ref $j eq "ARRAY" ? scalar(@$j) : $j) : "null", "\n"' "$1" "$2"
+}
+
 # wait_until SECONDS CMD...: run CMD every 0.1 s until it succeeds; fail
 # (with a message) after SECONDS.  A bound, never an assertion on time.
 wait_until() {

@@ -8,13 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-sync.sh"
 
-# jget FILE KEY.PATH: a value of a JSON file (arrays: their length).
-jget() {
-	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or die; my $j = decode_json(<$f>);
-		for my $k (split /\./, $ARGV[1]) { $j = ref $j eq "HASH" ? $j->{$k} : undef }
-		print defined $j ? (ref $j eq "ARRAY" ? scalar(@$j) : $j) : "null", "\n"' "$1" "$2"
-}
-
 status_json() {
 	(cd "$TRASH/$1" && sovsync status --json) >"$TRASH/$1.status"
 }

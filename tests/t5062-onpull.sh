@@ -9,12 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-sync.sh"
 
-jget() {
-	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or die; my $j = decode_json(<$f>);
-		for my $k (split /\./, $ARGV[1]) { $j = ref $j eq "HASH" ? $j->{$k} : undef }
-		print defined $j ? (ref $j eq "ARRAY" ? scalar(@$j) : $j) : "null", "\n"' "$1" "$2"
-}
-
 # from_a FILE CONTENT: commit FILE in a and push it.
 from_a() {
 	git -C a pull -q &&

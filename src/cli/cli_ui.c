@@ -232,6 +232,28 @@ static json_t *writer_json(const struct sov_conflict *c, enum sov_conflict_side 
 	return out;
 }
 
+/*
+ * The pending conflict of `path`, from the queue loaded into `q` (the
+ * caller releases it), its path checked; NULL with a message, and
+ * *not_found set (when given) if the queue has no entry for `path`.
+ */
+static const struct sov_conflict *pending_conflict(git_repository *repo,
+						   struct sov_conflicts *q, const char *path,
+						   int *not_found)
+{
+	const struct sov_conflict *c;
+
+	if (sov_conflicts_load(repo, q) < 0)
+		return NULL;
+	if (!(c = sov_conflicts_find(q, path))) {
+		if (not_found)
+			*not_found = 1;
+		sov_error("%s: no pending conflict for this path", path);
+		return NULL;
+	}
+	return sov_fs_check_relpath(c->path) < 0 ? NULL : c;
+}
+
 static int api_conflict(void *data, const char *path, json_t **out)
 {
 	struct ui_ctx *ctx = data;
@@ -243,13 +265,7 @@ static int api_conflict(void *data, const char *path, json_t **out)
 	json_t *cur = json_null();
 	int ret = -1, r;
 
-	if (!repo || sov_conflicts_load(repo, &q) < 0)
-		goto out;
-	if (!(c = sov_conflicts_find(&q, path))) {
-		sov_error("%s: no pending conflict for this path", path);
-		goto out;
-	}
-	if (sov_fs_check_relpath(c->path) < 0)
+	if (!repo || !(c = pending_conflict(repo, &q, path, NULL)))
 		goto out;
 	/* The work tree's file: what "edit then accept" starts from. */
 	r = sov_fs_read_under(ctx->workdir.ptr, c->path, &current);
@@ -326,14 +342,7 @@ static int resolve_locked(struct ui_ctx *ctx, git_repository *repo, const char *
 	char *owned = NULL, *copy = NULL;
 	int ret = -1, r;
 
-	if (sov_conflicts_load(repo, &q) < 0)
-		goto out;
-	if (!(c = sov_conflicts_find(&q, path))) {
-		*bad_request = 1;
-		sov_error("%s: no pending conflict for this path", path);
-		goto out;
-	}
-	if (sov_fs_check_relpath(c->path) < 0)
+	if (!(c = pending_conflict(repo, &q, path, bad_request)))
 		goto out;
 	owned = sov_strdup(c->path);
 	/* A "copy" entry's copy: removed by any choice but both, committed too. */

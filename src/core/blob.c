@@ -89,3 +89,16 @@ int sov_blob_worktree_id(const char *top, const char *rel, git_oid *out)
 	sov_buf_release(&data);
 	return ret;
 }
+
+int sov_blob_store(git_repository *repo, const void *data, size_t len, git_oid *id)
+{
+	git_odb *odb = NULL;
+	int ret = 0;
+
+	if (git_odb_hash(id, data, len, GIT_OBJECT_BLOB) < 0 ||
+	    git_repository_odb(&odb, repo) < 0 ||
+	    (!git_odb_exists(odb, id) && git_odb_write(id, odb, data, len, GIT_OBJECT_BLOB) < 0))
+		ret = sov_error_git("cannot store a blob");
+	git_odb_free(odb);
+	return ret;
+}

@@ -39,4 +39,10 @@ int sov_blob_is_encoded(git_repository *repo, const git_oid *id);
  */
 int sov_blob_worktree_id(const char *top, const char *rel, git_oid *out);
 
+/*
+ * The blob id of `len` bytes at `data` in `id`, the blob written to the
+ * object database when it lacks it.  0, or -1 with a message.
+ */
+int sov_blob_store(git_repository *repo, const void *data, size_t len, git_oid *id);
+
 #endif

@@ -585,6 +585,74 @@ static int subtree(git_repository *repo, const git_tree *root, const char *name,
 }
 
 /*
+ * Directory `dir` of the root being built in `rb`: tree `base` (may be
+ * NULL) plus the blobs missing from it, either the blob entries of tree
+ * `from` (as they are named there) or, `from` NULL, the `n` blobs `ids`
+ * (named by their hex id after the first byte).  The new directory goes
+ * into `rb` only when a blob was added; *added says so.
+ */
+static int put_dir(git_repository *repo, git_treebuilder *rb, const char *dir,
+		   const git_tree *base, const git_tree *from, const git_oid *ids, size_t n,
+		   int *added)
+{
+	git_treebuilder *sb = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t k;
+	int ret = -1;
+	git_oid sid;
+
+	*added = 0;
+	if (from)
+		n = git_tree_entrycount(from);
+	if (git_treebuilder_new(&sb, repo, base) < 0)
+		return sov_error_git("%s: tree %s", SOV_CHUNKS_REF, dir);
+	for (k = 0; k < n; k++) {
+		const char *name;
+		const git_oid *id;
+
+		if (from) {
+			const git_tree_entry *e = git_tree_entry_byindex(from, k);
+
+			if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+				continue;
+			name = git_tree_entry_name(e);
+			id = git_tree_entry_id(e);
+		} else {
+			git_oid_tostr(hex, sizeof(hex), &ids[k]);
+			name = hex + 2;
+			id = &ids[k];
+		}
+		if (git_treebuilder_get(sb, name))
+			continue;
+		if (git_treebuilder_insert(NULL, sb, name, id, GIT_FILEMODE_BLOB) < 0) {
+			sov_error_git("%s: chunk %s/%s", SOV_CHUNKS_REF, dir, name);
+			goto out;
+		}
+		*added = 1;
+	}
+	if (*added && (git_treebuilder_write(&sid, sb) < 0 ||
+		       git_treebuilder_insert(NULL, rb, dir, &sid, GIT_FILEMODE_TREE) < 0)) {
+		sov_error_git("%s: tree %s", SOV_CHUNKS_REF, dir);
+		goto out;
+	}
+	ret = 0;
+out:
+	git_treebuilder_free(sb);
+	return ret;
+}
+
+/* Write the root tree built in `rb` into `out` and free `rb`.  0 or -1. */
+static int write_root(git_treebuilder *rb, git_oid *out)
+{
+	int ret = 0;
+
+	if (git_treebuilder_write(out, rb) < 0)
+		ret = sov_error_git("%s: tree", SOV_CHUNKS_REF);
+	git_treebuilder_free(rb);
+	return ret;
+}
+
+/*
  * `root` (may be NULL) plus the sorted, distinct blobs `ids`: the new root
  * tree in `out`, *changed 0 when every blob was there already.
  */
@@ -593,65 +661,38 @@ static int tree_add(git_repository *repo, const git_tree *root, const git_oid *i
 {
 	git_treebuilder *rb = NULL;
 	size_t i = 0;
-	int ret = -1;
 
 	*changed = 0;
 	if (git_treebuilder_new(&rb, repo, root) < 0)
 		return sov_error_git("%s: tree", SOV_CHUNKS_REF);
 	while (i < n) {
-		git_treebuilder *sb = NULL;
 		git_tree *sub = NULL;
-		char dir[3], hex[GIT_OID_HEXSZ + 1];
+		char dir[3];
 		size_t j;
-		int added = 0;
-		git_oid sid;
+		int added, r;
 
+		for (j = i; j < n && ids[j].id[0] == ids[i].id[0]; j++)
+			;
 		snprintf(dir, sizeof(dir), "%02x", ids[i].id[0]);
-		if (subtree(repo, root, dir, &sub) < 0)
-			goto out;
-		if (git_treebuilder_new(&sb, repo, sub) < 0) {
-			git_tree_free(sub);
-			sov_error_git("%s: tree", SOV_CHUNKS_REF);
-			goto out;
-		}
+		r = subtree(repo, root, dir, &sub);
+		if (r == 0)
+			r = put_dir(repo, rb, dir, sub, NULL, &ids[i], j - i, &added);
 		git_tree_free(sub);
-		for (j = i; j < n && ids[j].id[0] == ids[i].id[0]; j++) {
-			git_oid_tostr(hex, sizeof(hex), &ids[j]);
-			if (git_treebuilder_get(sb, hex + 2))
-				continue;
-			if (git_treebuilder_insert(NULL, sb, hex + 2, &ids[j], GIT_FILEMODE_BLOB) < 0) {
-				git_treebuilder_free(sb);
-				sov_error_git("%s: chunk %s", SOV_CHUNKS_REF, hex);
-				goto out;
-			}
-			added = 1;
+		if (r < 0) {
+			git_treebuilder_free(rb);
+			return -1;
 		}
-		if (added && (git_treebuilder_write(&sid, sb) < 0 ||
-			      git_treebuilder_insert(NULL, rb, dir, &sid, GIT_FILEMODE_TREE) < 0)) {
-			git_treebuilder_free(sb);
-			sov_error_git("%s: tree %s", SOV_CHUNKS_REF, dir);
-			goto out;
-		}
-		git_treebuilder_free(sb);
 		*changed |= added;
 		i = j;
 	}
-	if (git_treebuilder_write(out, rb) < 0) {
-		sov_error_git("%s: tree", SOV_CHUNKS_REF);
-		goto out;
-	}
-	ret = 0;
-out:
-	git_treebuilder_free(rb);
-	return ret;
+	return write_root(rb, out);
 }
 
 /* The union of the chunk trees `a` and `b` (both kept whole) into `out`. */
 static int tree_union(git_repository *repo, const git_tree *a, const git_tree *b, git_oid *out)
 {
 	git_treebuilder *rb = NULL;
-	size_t i, k;
-	int ret = -1;
+	size_t i;
 
 	if (git_treebuilder_new(&rb, repo, a) < 0)
 		return sov_error_git("%s: tree", SOV_CHUNKS_REF);
@@ -660,9 +701,7 @@ static int tree_union(git_repository *repo, const git_tree *a, const git_tree *b
 		const char *name = git_tree_entry_name(eb);
 		const git_tree_entry *ea = git_tree_entry_byname(a, name);
 		git_tree *sa = NULL, *sb = NULL;
-		git_treebuilder *bld = NULL;
-		git_oid sid;
-		int bad = 0;
+		int added, r;
 
 		/* Only <2 hex>/ directories hold chunks; anything else is not ours. */
 		if (git_tree_entry_type(eb) != GIT_OBJECT_TREE)
@@ -671,47 +710,26 @@ static int tree_union(git_repository *repo, const git_tree *a, const git_tree *b
 			if (git_treebuilder_insert(NULL, rb, name, git_tree_entry_id(eb),
 						   GIT_FILEMODE_TREE) < 0) {
 				sov_error_git("%s: tree %s", SOV_CHUNKS_REF, name);
-				goto out;
+				git_treebuilder_free(rb);
+				return -1;
 			}
 			continue;
 		}
 		if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)))
 			continue;
-		if (git_tree_lookup(&sa, repo, git_tree_entry_id(ea)) < 0 ||
-		    git_tree_lookup(&sb, repo, git_tree_entry_id(eb)) < 0 ||
-		    git_treebuilder_new(&bld, repo, sa) < 0) {
-			git_tree_free(sa);
-			git_tree_free(sb);
-			sov_error_git("%s: tree %s", SOV_CHUNKS_REF, name);
-			goto out;
-		}
-		for (k = 0; !bad && k < git_tree_entrycount(sb); k++) {
-			const git_tree_entry *e = git_tree_entry_byindex(sb, k);
-
-			if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
-			    git_treebuilder_get(bld, git_tree_entry_name(e)))
-				continue;
-			bad = git_treebuilder_insert(NULL, bld, git_tree_entry_name(e),
-						     git_tree_entry_id(e), GIT_FILEMODE_BLOB) < 0;
-		}
-		bad = bad || git_treebuilder_write(&sid, bld) < 0 ||
-		      git_treebuilder_insert(NULL, rb, name, &sid, GIT_FILEMODE_TREE) < 0;
-		git_treebuilder_free(bld);
+		r = subtree(repo, a, name, &sa);
+		if (r == 0)
+			r = subtree(repo, b, name, &sb);
+		if (r == 0)
+			r = put_dir(repo, rb, name, sa, sb, NULL, 0, &added);
 		git_tree_free(sa);
 		git_tree_free(sb);
-		if (bad) {
-			sov_error_git("%s: tree %s", SOV_CHUNKS_REF, name);
-			goto out;
+		if (r < 0) {
+			git_treebuilder_free(rb);
+			return -1;
 		}
 	}
-	if (git_treebuilder_write(out, rb) < 0) {
-		sov_error_git("%s: tree", SOV_CHUNKS_REF);
-		goto out;
-	}
-	ret = 0;
-out:
-	git_treebuilder_free(rb);
-	return ret;
+	return write_root(rb, out);
 }
 
 static int make_commit(git_repository *repo, const git_oid *tree_id, const git_commit **parents,

@@ -13,32 +13,11 @@ void sov_docdriver_settings_release(struct sov_docdriver_settings *s)
 	sov_buf_release(&s->source);
 }
 
-/*
- * The blob id of `content`, stored if the object database lacks it.  In a
- * merge both sides are blobs of the two commits already, so this is only a
- * hash; storing is the guarantee that `sovsync resolve` can read them back.
- */
-static int keep_blob(git_repository *repo, git_oid *id, const struct sov_buf *content,
-		     const char *path)
-{
-	git_odb *odb = NULL;
-	int ret = 0;
-
-	if (git_odb_hash(id, content->ptr, content->len, GIT_OBJECT_BLOB) < 0 ||
-	    git_repository_odb(&odb, repo) < 0 ||
-	    (!git_odb_exists(odb, id) &&
-	     git_odb_write(id, odb, content->ptr, content->len, GIT_OBJECT_BLOB) < 0))
-		ret = sov_error_git("%s: cannot store a conflicting version", path);
-	git_odb_free(odb);
-	return ret;
-}
-
 /* Record the conflict in the queue.  0 or -1. */
 static int flag_conflict(git_repository *repo, const char *path,
 			 enum sov_conflict_kind kind, const struct sov_buf sides[3],
 			 const struct sov_docdriver_settings *s)
 {
-	struct sov_doc_sides commits;
 	struct sov_conflict c = { 0 };
 	int ret;
 
@@ -46,19 +25,8 @@ static int flag_conflict(git_repository *repo, const char *path,
 	c.kind = kind;
 	c.source = s->source.ptr;
 	c.detected_at = sov_time_now();
-	/* An empty base is add/add (or an empty file): nothing to point at. */
-	c.has_base = sides[0].len > 0;
-	if (c.has_base &&
-	    git_odb_hash(&c.base, sides[0].ptr, sides[0].len, GIT_OBJECT_BLOB) < 0)
-		return sov_error_git("%s: cannot hash the base", path);
-	if (keep_blob(repo, &c.ours, &sides[1], path) < 0 ||
-	    keep_blob(repo, &c.theirs, &sides[2], path) < 0)
+	if (sov_keepboth_set_versions(repo, path, sides, &c) < 0)
 		return -1;
-	sov_doc_find_sides(repo, path, &c.ours, &c.theirs, &commits);
-	c.has_ours_commit = commits.has_ours;
-	c.ours_commit = commits.ours;
-	c.has_theirs_commit = commits.has_theirs;
-	c.theirs_commit = commits.theirs;
 	/* Both versions as a person sees them (keepboth.h). */
 	sov_keepboth_describe(repo, &c);
 	ret = sov_conflicts_add(repo, &c);

@@ -6,6 +6,7 @@
 #include "frame.h"
 #include "fs.h"
 #include "blob.h"
+#include "docmerge.h"
 #include "run.h"
 #include "trace.h"
 
@@ -266,6 +267,26 @@ void sov_keepboth_describe(git_repository *repo, struct sov_conflict *c)
 							 ? &c->ours_commit : &c->theirs_commit,
 						 c->path, blob, &c->info[sides[i]]);
 	}
+}
+
+int sov_keepboth_set_versions(git_repository *repo, const char *path,
+			      const struct sov_buf stored[3], struct sov_conflict *c)
+{
+	struct sov_doc_sides commits;
+
+	c->has_base = stored[0].len > 0;
+	if (c->has_base &&
+	    git_odb_hash(&c->base, stored[0].ptr, stored[0].len, GIT_OBJECT_BLOB) < 0)
+		return sov_error_git("%s: cannot hash the base", path);
+	if (sov_blob_store(repo, stored[1].ptr, stored[1].len, &c->ours) < 0 ||
+	    sov_blob_store(repo, stored[2].ptr, stored[2].len, &c->theirs) < 0)
+		return sov_error_prefix("%s", path);
+	sov_doc_find_sides(repo, path, &c->ours, &c->theirs, &commits);
+	c->has_ours_commit = commits.has_ours;
+	c->ours_commit = commits.ours;
+	c->has_theirs_commit = commits.has_theirs;
+	c->theirs_commit = commits.theirs;
+	return 0;
 }
 
 int sov_keepboth_write_copy(const char *workdir, const char *path, int64_t when,

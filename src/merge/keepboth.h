@@ -86,6 +86,18 @@ void sov_keepboth_describe_blob(git_repository *repo, const git_oid *blob,
 void sov_keepboth_describe(git_repository *repo, struct sov_conflict *c);
 
 /*
+ * Set the versions of `c`, the conflict of `path`, from the three sides as
+ * Git handed them over (base, ours, theirs): the base's blob id (none for
+ * an empty base: add/add or an empty file), ours and theirs stored in the
+ * object database when it lacks them (in a merge they are blobs of the two
+ * commits already; storing guarantees that `sovsync resolve` can read them
+ * back), and the commits that hold them (sov_doc_find_sides).  0, or -1
+ * with a message naming `path`.
+ */
+int sov_keepboth_set_versions(git_repository *repo, const char *path,
+			      const struct sov_buf stored[3], struct sov_conflict *c);
+
+/*
  * Write the copy of `path` holding `data` (the real, decoded content) into
  * the work tree `workdir`: the first free name of sov_keepboth_copy_name
  * (a name holding the same content already counts as written), no symbolic

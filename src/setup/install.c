@@ -361,17 +361,27 @@ static int uninstall_config(struct installer *in)
 
 /* ---- .gitattributes ---- */
 
-/* Whether `text` has `line` (without its newline) as a whole line. */
-static int has_line(const char *text, const char *line, size_t len)
+/* Where `text` has `line` (without its newline) as a whole line, or NULL. */
+static const char *find_line(const char *text, const char *line, size_t len)
 {
 	const char *p = text;
 
 	while ((p = strstr(p, line))) {
 		if ((p == text || p[-1] == '\n') && (p[len] == '\n' || !p[len]))
-			return 1;
+			return p;
 		p++;
 	}
-	return 0;
+	return NULL;
+}
+
+/* Write .gitattributes (`path`) with `text`, and say so in the log. */
+static int write_attributes(struct installer *in, const struct sov_buf *text, const char *path)
+{
+	int ret = sov_fs_replace_under(in->workdir, ".gitattributes", text->ptr, text->len, -1,
+				       SOV_FS_DURABLE);
+
+	sov_buf_addf(in->log, "updated %s\n", path);
+	return ret;
 }
 
 static int install_attributes(struct installer *in)
@@ -405,7 +415,7 @@ static int install_attributes(struct installer *in)
 		struct sov_buf first = SOV_BUF_INIT;
 
 		*nl = '\0';
-		if (has_line(text.ptr, line, (size_t)(nl - line)))
+		if (find_line(text.ptr, line, (size_t)(nl - line)))
 			continue;
 		sov_buf_addf(&first, "%s\n", line);
 		sov_buf_add(&first, text.ptr, text.len);
@@ -418,7 +428,7 @@ static int install_attributes(struct installer *in)
 	sov_drivers_attributes(in->root, &want);
 	for (line = want.ptr; (nl = strchr(line, '\n')); line = nl + 1) {
 		*nl = '\0';
-		if (has_line(text.ptr, line, (size_t)(nl - line)))
+		if (find_line(text.ptr, line, (size_t)(nl - line)))
 			continue;
 		if (text.len && text.ptr[text.len - 1] != '\n')
 			sov_buf_addch(&text, '\n');
@@ -426,11 +436,8 @@ static int install_attributes(struct installer *in)
 		json_array_append_new(added, json_string(line));
 	}
 	ret = 0;
-	if (text.len != orig_len) {
-		ret = sov_fs_replace_under(in->workdir, ".gitattributes", text.ptr, text.len,
-					   -1, SOV_FS_DURABLE);
-		sov_buf_addf(in->log, "updated %s\n", path.ptr);
-	}
+	if (text.len != orig_len)
+		ret = write_attributes(in, &text, path.ptr);
 out:
 	sov_buf_release(&path);
 	sov_buf_release(&text);
@@ -454,25 +461,18 @@ static int uninstall_attributes(struct installer *in)
 	}
 	orig_len = text.len;
 	json_array_foreach(json_object_get(attrs, "lines"), i, line) {
-		const char *s = json_string_value(line), *p = text.ptr;
+		const char *s = json_string_value(line), *p;
 		size_t len = s ? strlen(s) : 0;
 
-		while (s && (p = strstr(p, s))) {
-			if ((p == text.ptr || p[-1] == '\n') && (p[len] == '\n' || !p[len])) {
-				sov_buf_remove(&text, (size_t)(p - text.ptr), len + (p[len] == '\n'));
-				break;
-			}
-			p++;
-		}
+		if (s && (p = find_line(text.ptr, s, len)))
+			sov_buf_remove(&text, (size_t)(p - text.ptr), len + (p[len] == '\n'));
 	}
 	if (json_is_true(json_object_get(attrs, "created")) && !text.len) {
 		if (unlink(path.ptr) < 0)
 			ret = sov_error_errno("%s: cannot remove", path.ptr);
 		sov_buf_addf(in->log, "removed %s\n", path.ptr);
 	} else if (text.len != orig_len) {
-		ret = sov_fs_replace_under(in->workdir, ".gitattributes", text.ptr, text.len,
-					   -1, SOV_FS_DURABLE);
-		sov_buf_addf(in->log, "updated %s\n", path.ptr);
+		ret = write_attributes(in, &text, path.ptr);
 	}
 out:
 	sov_buf_release(&path);

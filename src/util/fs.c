@@ -454,25 +454,31 @@ static const char *split_rel(const char *rel, struct sov_buf *dir)
 	return slash + 1;
 }
 
+/* open_parent_under's status when a directory on the way is absent. */
+#define PARENT_ABSENT (-2)
+
 /*
  * Open the directory that holds top/rel (checked as sov_fs_open_dir_under
  * does) and point `*base` at rel's last component.  Returns the directory
- * descriptor, or -1 with a message; `missing` is set when that is because
- * a directory is missing and was not created (ENOENT).
+ * descriptor, or -1 with a message.  With `absent_ok`, a directory that is
+ * missing and was not created (ENOENT) is no error: PARENT_ABSENT, the
+ * message cleared.
  */
 static int open_parent_under(const char *top, const char *rel, unsigned flags,
-			     const char **base, int *missing)
+			     int absent_ok, const char **base)
 {
 	struct sov_buf dir = SOV_BUF_INIT;
 	int fd;
 
-	*missing = 0;
 	if (sov_fs_check_relpath(rel) < 0)
 		return -1;
 	*base = split_rel(rel, &dir);
 	fd = sov_fs_open_dir_under(top, dir.ptr, flags & SOV_FS_MKDIRS);
-	*missing = fd < 0 && sov_error_code() == SOV_ENOTFOUND;
 	sov_buf_release(&dir);
+	if (fd < 0 && absent_ok && sov_error_code() == SOV_ENOTFOUND) {
+		sov_error_clear();	/* absent: not an error here */
+		return PARENT_ABSENT;
+	}
 	return fd;
 }
 
@@ -480,15 +486,11 @@ int sov_fs_check_under(const char *top, const char *rel, enum sov_fs_want want)
 {
 	const char *base;
 	struct stat st;
-	int fd, missing, ret;
+	int fd, ret;
 
-	fd = open_parent_under(top, rel, 0, &base, &missing);
-	if (fd < 0) {
-		if (!missing)
-			return -1;
-		sov_error_clear();	/* absent: not an error here */
-		return 0;
-	}
+	fd = open_parent_under(top, rel, 0, 1, &base);
+	if (fd < 0)
+		return fd == PARENT_ABSENT ? 0 : -1;
 	if (fstatat(fd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		ret = errno == ENOENT ? 0 : sov_error_errno("%s", rel);
 	else if (S_ISLNK(st.st_mode) || (want == SOV_FS_DIR && !S_ISDIR(st.st_mode)) ||
@@ -503,15 +505,11 @@ int sov_fs_check_under(const char *top, const char *rel, enum sov_fs_want want)
 int sov_fs_read_under(const char *top, const char *rel, struct sov_buf *out)
 {
 	const char *base;
-	int fd, missing, ret;
+	int fd, ret;
 
-	fd = open_parent_under(top, rel, 0, &base, &missing);
-	if (fd < 0) {
-		if (!missing)
-			return -1;
-		sov_error_clear();	/* absent: not an error here */
-		return 1;
-	}
+	fd = open_parent_under(top, rel, 0, 1, &base);
+	if (fd < 0)
+		return fd == PARENT_ABSENT ? 1 : -1;
 	ret = read_at(fd, base, rel, out);
 	close(fd);
 	return ret;
@@ -521,9 +519,9 @@ int sov_fs_replace_under(const char *top, const char *rel, const void *data,
 			 size_t len, int mode, unsigned flags)
 {
 	const char *base;
-	int fd, missing, ret;
+	int fd, ret;
 
-	fd = open_parent_under(top, rel, flags, &base, &missing);
+	fd = open_parent_under(top, rel, flags, 0, &base);
 	if (fd < 0)
 		return -1;	/* the message names what is missing or refused */
 	ret = sov_fs_replace_at(fd, base, rel, data, len, mode, flags);

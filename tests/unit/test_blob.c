@@ -83,6 +83,23 @@ int main(void)
 	is_int(sov_blob_is_encoded(repo, &empty_id), 1, "empty: counts as encoded");
 	is_int(sov_blob_is_encoded(repo, &missing), -1, "missing: an error");
 
+	{
+		git_oid want, got, again;
+		git_odb *odb = NULL;
+
+		git_odb_hash(&want, "kept\n", 5, GIT_OBJECT_BLOB);
+		git_repository_odb(&odb, repo);
+		ok(odb && !git_odb_exists(odb, &want), "sov_blob_store: not there before");
+		is_int(sov_blob_store(repo, "kept\n", 5, &got), 0, "stores a new blob");
+		ok(git_oid_equal(&got, &want), "under its blob id");
+		ok(git_odb_exists(odb, &want), "which the object database now has");
+		is_int(sov_blob_store(repo, "kept\n", 5, &again), 0, "storing it again: 0");
+		ok(git_oid_equal(&again, &want), "the same id");
+		is_int(sov_blob_store(repo, "hello\n", 6, &got), 0, "a blob there already: 0");
+		ok(git_oid_equal(&got, &small_id), "its id");
+		git_odb_free(odb);
+	}
+
 	sov_buf_release(&s.got);
 	sov_buf_release(&big);
 	sov_buf_release(&stored);
