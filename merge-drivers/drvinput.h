@@ -27,10 +27,10 @@ struct sov_drv_input {
 	struct sov_ctx ctx;		/* owned: repository, config, settings */
 };
 
-#define SOV_DRV_INPUT_INIT { NULL, NULL, 0, \
-	{ SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT }, \
-	{ SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT }, \
-	{ 0, 0, 0 }, SOV_DOC_STYLE_MERGE, SOV_CTX_INIT }
+#define SOV_DRV_INPUT_INIT { \
+	.sides = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT }, \
+	.stored = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT }, \
+	.style = SOV_DOC_STYLE_MERGE, .ctx = SOV_CTX_INIT }
 
 /*
  * Fill `in` from the driver's arguments (argc/argv as `cmd` gets them: 4
