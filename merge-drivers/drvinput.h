@@ -27,8 +27,7 @@ struct sov_drv_input {
 	struct sov_ctx ctx;		/* owned: repository, config, settings */
 };
 
-#define SOV_DRV_INPUT_INIT { \
-	.sides = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT }, \
+#define SOV_DRV_INPUT_INIT { .sides = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT }, \
 	.stored = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT }, \
 	.style = SOV_DOC_STYLE_MERGE, .ctx = SOV_CTX_INIT }
 
