@@ -106,7 +106,7 @@ static int post_merge(struct sov_hookrun *h, int argc, char **argv)
 	/* ORIG_HEAD..HEAD: what the merge or fast-forward brought in. */
 	ret = sov_webevent_emit(h->repo, "merge", NULL, NULL);
 	/* The same, for the local stack (sovsync.onPull), after the follow-up. */
-	sov_onpull_after_hook(h->repo, h->ctx->set.root.ptr, "post-merge");
+	sov_onpull_after_hook(h->ctx, h->ctx->set.root.ptr, "post-merge");
 	return ret;
 }
 
@@ -126,7 +126,7 @@ static int post_rewrite(struct sov_hookrun *h, int argc, char **argv)
 	absorb_chunks(h, "post-rewrite");
 	/* `git pull --rebase`: ORIG_HEAD..HEAD is what it brought (onpull.h). */
 	if (!strcmp(kind, "rebase"))
-		sov_onpull_after_hook(h->repo, h->ctx->set.root.ptr, "post-rewrite");
+		sov_onpull_after_hook(h->ctx, h->ctx->set.root.ptr, "post-rewrite");
 	return ret;
 }
 

@@ -1158,7 +1158,7 @@ out:
 static void check_onpull(struct doctor *d)
 {
 	int failed;
-	json_t *st = sov_onpull_status(d->h->repo, &failed);
+	json_t *st = sov_onpull_status(d->h->ctx, &failed);
 	json_t *last = json_object_get(st, "last");
 	const char *command = json_string_value(json_object_get(st, "command"));
 
