@@ -905,7 +905,7 @@ static void check_webhook(struct doctor *d)
 	size_t pending = 0, failed = 0;
 	int on;
 
-	on = sov_webhook_settings_load(&s, d->h->repo);
+	on = sov_webhook_settings_ctx(&s, d->h->ctx);
 	if (on < 0) {
 		add(d, "webhook", SOV_DOCTOR_FAIL, "correct the sovsync.webhook.* setting",
 		    "%s", sov_error_last());
