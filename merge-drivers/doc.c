@@ -34,14 +34,14 @@
 #define DRIVER_FAIL 1	/* a driver's failure is a plain conflict for Git */
 
 /* Merge the sides of `path`; returns the driver's exit status. */
-static int merge_document(git_repository *repo, const char *a_file, const char *path,
+static int merge_document(struct sov_ctx *ctx, const char *a_file, const char *path,
 			  unsigned marker_size, const struct sov_buf sides[3],
 			  const struct sov_buf stored[3], int ours_encoded,
 			  const struct sov_docdriver_settings *s)
 {
 	struct sov_docdriver_result res;
 
-	if (sov_docdriver_merge(repo, a_file, path, marker_size, sides, stored,
+	if (sov_docdriver_merge(ctx, a_file, path, marker_size, sides, stored,
 				ours_encoded, s, &res) < 0) {
 		sov_error_report();
 		return DRIVER_FAIL;
@@ -74,7 +74,7 @@ static int cmd_merge_doc(int argc, char **argv)
 		settings.stop_on_conflict = in.ctx.set.on_conflict == SOV_ON_CONFLICT_STOP;
 		settings.style = in.style;
 		sov_buf_addstr(&settings.source, in.ctx.set.source.ptr);
-		ret = merge_document(in.ctx.repo, in.a_file, in.path, in.marker_size,
+		ret = merge_document(&in.ctx, in.a_file, in.path, in.marker_size,
 				     in.sides, in.stored, in.encoded[1], &settings);
 	}
 	sov_docdriver_settings_release(&settings);

@@ -4,6 +4,7 @@
  * (its policy over the engine in src/merge/jmerge.c).
  */
 #include "cli.h"
+#include "ctx.h"
 #include "drivers.h"
 #include "error.h"
 #include "jdriver.h"
@@ -12,6 +13,7 @@ int sov_json_driver_cmd(int argc, char **argv)
 {
 	const struct sov_driver *d = sov_driver_by_command(argv[0]);
 	struct sov_cli_slot slot = SOV_CLI_SLOT_INIT;
+	struct sov_ctx ctx = SOV_CTX_INIT;
 	int ret = SOV_EXIT_OK;
 
 	if (!d || !d->policy) {
@@ -22,10 +24,12 @@ int sov_json_driver_cmd(int argc, char **argv)
 	/* %L (marker size) is accepted and unused: the result has no markers. */
 	if (argc != 5 && argc != 6) {
 		ret = sov_cli_usage_error(&slot.cmd, "expected %%O %%A %%B %%P [%%L]");
-	} else if (sov_jdriver_run(d->policy, argv[1], argv[2], argv[3], argv[4]) < 0) {
+	} else if (sov_ctx_open(&ctx, NULL, 0) < 0 ||	/* no repository: run by hand */
+		   sov_jdriver_run(&ctx, d->policy, argv[1], argv[2], argv[3], argv[4]) < 0) {
 		sov_error_prefix("%s", d->command);
 		ret = sov_cli_fail();
 	}
+	sov_ctx_release(&ctx);
 	sov_buf_release(&slot.usage);
 	sov_buf_release(&slot.help);
 	return ret;

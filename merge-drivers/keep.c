@@ -76,10 +76,11 @@ static int theirs_is_newer(const struct sov_conflict *c)
 }
 
 /* Settle the conflict of `path` under its policy; the driver's status. */
-static int keep_both(git_repository *repo, const char *a_file, const char *path,
+static int keep_both(struct sov_ctx *ctx, const char *a_file, const char *path,
 		     const struct sov_buf stored[3], const struct sov_buf sides[3],
 		     const char *source)
 {
+	git_repository *repo = ctx->repo;
 	struct sov_conflict c;
 	struct sov_buf copy = SOV_BUF_INIT, who = SOV_BUF_INIT;
 	enum sov_keepboth_policy policy;
@@ -98,7 +99,7 @@ static int keep_both(git_repository *repo, const char *a_file, const char *path,
 		c.choice = theirs_is_newer(&c) ? SOV_CHOICE_THEIRS : SOV_CHOICE_OURS;
 		/* %A is ours already; theirs goes in as Git handed it over. */
 		if (c.choice == SOV_CHOICE_THEIRS &&
-		    sov_jdriver_replace(a_file, stored[2].ptr, stored[2].len, 0) < 0)
+		    sov_jdriver_replace(ctx, a_file, stored[2].ptr, stored[2].len, 0) < 0)
 			goto fail;
 	} else {
 		if (!workdir) {
@@ -139,11 +140,12 @@ out:
 	return ret;
 }
 
-static int merge_file(git_repository *repo, const char *a_file, const char *path,
+static int merge_file(struct sov_ctx *ctx, const char *a_file, const char *path,
 		      unsigned marker_size, const struct sov_buf stored[3],
 		      const struct sov_buf sides[3], int ours_encoded, const char *source,
 		      enum sov_doc_style style)
 {
+	git_repository *repo = ctx->repo;
 	struct sov_doc_merge_opts opts = { 0 };
 	struct sov_buf merged = SOV_BUF_INIT;
 	int is_binary, has_conflict = 0, is_inner;
@@ -154,7 +156,7 @@ static int merge_file(git_repository *repo, const char *a_file, const char *path
 	/* Git raises %L by 2 per level of inner (virtual base) merge. */
 	is_inner = marker_size > sov_doc_marker_size(repo, path);
 	if (is_binary && is_inner) {
-		if (sov_jdriver_replace(a_file, stored[0].ptr, stored[0].len, 0) < 0) {
+		if (sov_jdriver_replace(ctx, a_file, stored[0].ptr, stored[0].len, 0) < 0) {
 			sov_error_report();
 			return DRIVER_FAIL;
 		}
@@ -174,7 +176,7 @@ static int merge_file(git_repository *repo, const char *a_file, const char *path
 		}
 		/* Clean, or an inner merge: the result (markers and all) is %A. */
 		if (!has_conflict || is_inner) {
-			int failed = sov_jdriver_replace(a_file, merged.ptr, merged.len,
+			int failed = sov_jdriver_replace(ctx, a_file, merged.ptr, merged.len,
 							 ours_encoded) < 0;
 
 			sov_buf_release(&merged);
@@ -188,7 +190,7 @@ static int merge_file(git_repository *repo, const char *a_file, const char *path
 		sov_buf_release(&merged);
 	}
 	sov_trace("%s: %s conflict, keeping both", path, is_binary ? "binary" : "text");
-	return keep_both(repo, a_file, path, stored, sides, source);
+	return keep_both(ctx, a_file, path, stored, sides, source);
 }
 
 static int cmd_merge_keep(int argc, char **argv)
@@ -197,7 +199,7 @@ static int cmd_merge_keep(int argc, char **argv)
 	int ret = DRIVER_FAIL;
 
 	if (sov_drv_input_open(&in, &sov_cmd_merge_keep, argc, argv, SOV_SET_CORE) == 0)
-		ret = merge_file(in.ctx.repo, in.a_file, in.path, in.marker_size, in.stored,
+		ret = merge_file(&in.ctx, in.a_file, in.path, in.marker_size, in.stored,
 				 in.sides, in.encoded[1], in.ctx.set.source.ptr, in.style);
 	sov_drv_input_release(&in);
 	return ret;

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "buf.h"
 #include "error.h"
+#include "progress.h"
 #include "trace.h"
 #include "version.h"
 
@@ -311,8 +312,9 @@ int main(int argc, char **argv)
 
 	/* A closed pipe (git stopped reading) must be a write error, not death. */
 	signal(SIGPIPE, SIG_IGN);
-	/* The library's warnings are printed here, by the program. */
+	/* The library's warnings and progress are printed here, by the program. */
 	sov_warn_set_routine(sov_cli_print_warning);
+	sov_progress_set_routine(sov_cli_print_progress);
 
 	ret = run(argc, argv, &slot, &name);
 	if (fflush(stdout) || ferror(stdout)) {

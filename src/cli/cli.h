@@ -38,6 +38,10 @@ void sov_error_report(void);
 /* The warning routine (sov_warn_set_routine): "sovsync: <msg>" on stderr. */
 void sov_cli_print_warning(const char *msg);
 
+/* The progress routine (sov_progress_set_routine): the line on stderr as
+ * it is, in one write; 0 or -1 with the error set. */
+int sov_cli_print_progress(const char *line, size_t len);
+
 /* Print the command's usage to `out`. */
 void sov_cli_usage(FILE *out, const struct sov_cmd *cmd);
 

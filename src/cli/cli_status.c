@@ -359,7 +359,7 @@ static json_t *sync_stopped(struct sov_hookrun *h, json_t *health)
 static json_t *on_pull(struct sov_hookrun *h, json_t *health)
 {
 	int failed;
-	json_t *out = sov_onpull_status(h->repo, &failed);
+	json_t *out = sov_onpull_status(h->ctx, &failed);
 
 	degrade(health, !failed);
 	return out;

@@ -15,8 +15,9 @@
 #include <inttypes.h>
 #include <string.h>
 
-static int do_test(git_repository *repo)
+static int do_test(struct sov_ctx *ctx)
 {
+	git_repository *repo = ctx->repo;
 	struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
 	struct sov_webhook_response res = SOV_WEBHOOK_RESPONSE_INIT;
 	struct sov_buf id = SOV_BUF_INIT, body = SOV_BUF_INIT;
@@ -25,7 +26,7 @@ static int do_test(git_repository *repo)
 	const char *branch = NULL;
 	int on, ret = SOV_EXIT_FAIL;
 
-	on = sov_webhook_settings_load(&s, repo);
+	on = sov_webhook_settings_ctx(&s, ctx);
 	if (on <= 0) {
 		if (on == 0)
 			sov_error("sovsync.webhook.url is not set");
@@ -59,11 +60,11 @@ out:
 	return ret;
 }
 
-static int do_flush(git_repository *repo)
+static int do_flush(struct sov_ctx *ctx)
 {
 	struct sov_sender_stats st;
 
-	if (sov_sender_run(repo, SOV_SENDER_FLUSH, &st) < 0)
+	if (sov_sender_run(ctx, SOV_SENDER_FLUSH, &st) < 0)
 		return sov_cli_fail();
 	printf("webhook flush: %zu delivered, %zu failed, %zu still queued\n",
 	       st.delivered, st.failed, st.left);
@@ -182,22 +183,22 @@ static int cmd_webhook(int argc, char **argv)
 		struct sov_sender_stats st;
 
 		/* Detached: nobody reads our output; list shows the error. */
-		if (sov_sender_run(repo, SOV_SENDER_BACKGROUND, &st) < 0)
+		if (sov_sender_run(&ctx, SOV_SENDER_BACKGROUND, &st) < 0)
 			ret = sov_cli_fail();
 	} else if (!strcmp(sub, "test")) {
-		ret = do_test(repo);
+		ret = do_test(&ctx);
 	} else if (!strcmp(sub, "flush")) {
-		ret = do_flush(repo);
+		ret = do_flush(&ctx);
 	} else if (!strcmp(sub, "list")) {
 		ret = do_list(repo, argc == 3);
 	} else if (!strcmp(sub, "retry")) {
 		ret = do_retry(repo, argc == 3 ? argv[2] : NULL);
 	} else if (!strcmp(sub, "emit")) {
-		if (sov_webevent_emit(repo, argv[2], argc == 5 ? argv[3] : NULL,
+		if (sov_webevent_emit(&ctx, argv[2], argc == 5 ? argv[3] : NULL,
 				     argc == 5 ? argv[4] : NULL) < 0)
 			ret = sov_cli_fail();
 	} else {
-		if (sov_webevent_ref_transaction(repo, argv[2], stdin) < 0)
+		if (sov_webevent_ref_transaction(&ctx, argv[2], stdin) < 0)
 			ret = sov_cli_fail();
 	}
 	sov_ctx_release(&ctx);

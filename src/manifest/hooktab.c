@@ -69,7 +69,7 @@ static int post_commit(struct sov_hookrun *h, int argc, char **argv)
 		sov_warn("post-commit hook: %s", sov_error_last());
 		sov_error_clear();
 	}
-	return sov_webevent_emit(h->repo, "commit", has_before ? before : NULL, NULL);
+	return sov_webevent_emit(h->ctx, "commit", has_before ? before : NULL, NULL);
 }
 
 /* Merge fetched chunk refs into our own (chunkstore.h); trouble is a warning. */
@@ -104,9 +104,9 @@ static int post_merge(struct sov_hookrun *h, int argc, char **argv)
 	/* The chunks of what was pulled are kept by our own ref from now on. */
 	absorb_chunks(h, "post-merge");
 	/* ORIG_HEAD..HEAD: what the merge or fast-forward brought in. */
-	ret = sov_webevent_emit(h->repo, "merge", NULL, NULL);
+	ret = sov_webevent_emit(h->ctx, "merge", NULL, NULL);
 	/* The same, for the local stack (sovsync.onPull), after the follow-up. */
-	sov_onpull_after_hook(h->repo, h->ctx->set.root.ptr, "post-merge");
+	sov_onpull_after_hook(h->ctx, h->ctx->set.root.ptr, "post-merge");
 	return ret;
 }
 
@@ -126,7 +126,7 @@ static int post_rewrite(struct sov_hookrun *h, int argc, char **argv)
 	absorb_chunks(h, "post-rewrite");
 	/* `git pull --rebase`: ORIG_HEAD..HEAD is what it brought (onpull.h). */
 	if (!strcmp(kind, "rebase"))
-		sov_onpull_after_hook(h->repo, h->ctx->set.root.ptr, "post-rewrite");
+		sov_onpull_after_hook(h->ctx, h->ctx->set.root.ptr, "post-rewrite");
 	return ret;
 }
 
@@ -144,7 +144,7 @@ static int reference_transaction(struct sov_hookrun *h, int argc, char **argv)
 		sov_hook_drain_stdin();
 		return 0;
 	}
-	return sov_webevent_ref_transaction(h->repo, argv[1], stdin);
+	return sov_webevent_ref_transaction(h->ctx, argv[1], stdin);
 }
 
 /*

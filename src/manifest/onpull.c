@@ -2,8 +2,7 @@
  * onpull.c - run sovsync.onPull after a pull; see onpull.h.
  */
 #include "onpull.h"
-#include "config.h"
-#include "settings.h"
+#include "ctx.h"
 #include "buf.h"
 #include "error.h"
 #include "json.h"
@@ -21,23 +20,18 @@
 /* What a record keeps of the command's output. */
 #define OUTPUT_MAX 400
 
-/* sovsync.onPull (empty: not set) and its timeout, through the settings table. */
-static int load_settings(git_repository *repo, struct sov_buf *command, int64_t *timeout_ms)
+/*
+ * sovsync.onPull (empty: not set) and its timeout, through the settings
+ * table, from the entry point's config snapshot (loaded into the context
+ * once; nothing reopens the config).
+ */
+static int load_settings(struct sov_ctx *ctx, struct sov_buf *command, int64_t *timeout_ms)
 {
-	struct sov_settings set = SOV_SETTINGS_INIT;
-	struct sov_config *cfg = NULL;
-	int ret = -1;
-
-	if (sov_config_open_repo(&cfg, repo) < 0 ||
-	    sov_settings_load(&set, cfg, SOV_SET_ONPULL) < 0)
-		goto out;
-	sov_buf_addstr(command, set.on_pull.ptr);
-	*timeout_ms = set.on_pull_timeout_ms;
-	ret = 0;
-out:
-	sov_settings_release(&set);
-	sov_config_free(cfg);
-	return ret;
+	if (sov_ctx_load(ctx, SOV_SET_ONPULL) < 0)
+		return -1;
+	sov_buf_addstr(command, ctx->set.on_pull.ptr);
+	*timeout_ms = ctx->set.on_pull_timeout_ms;
+	return 0;
 }
 
 /* The first `max` bytes of `text`, cut at a line end, without trailing space. */
@@ -78,9 +72,10 @@ static void record(git_repository *repo, const char *trigger, const char *comman
 	sov_buf_release(&when);
 }
 
-int sov_onpull_run(git_repository *repo, const char *root, const git_oid *old,
+int sov_onpull_run(struct sov_ctx *ctx, const char *root, const git_oid *old,
 		   const git_oid *new_commit, const char *trigger)
 {
+	git_repository *repo = ctx->repo;
 	struct sov_buf command = SOV_BUF_INIT, paths = SOV_BUF_INIT, out = SOV_BUF_INIT;
 	struct sov_buf err = SOV_BUF_INIT, why = SOV_BUF_INIT, shown = SOV_BUF_INIT;
 	struct sov_buf env_old = SOV_BUF_INIT, env_new = SOV_BUF_INIT;
@@ -93,7 +88,7 @@ int sov_onpull_run(git_repository *repo, const char *root, const git_oid *old,
 	const char *p;
 	int status, ret = -1;
 
-	if (load_settings(repo, &command, &timeout_ms) < 0)
+	if (load_settings(ctx, &command, &timeout_ms) < 0)
 		goto out;
 	ret = 0;
 	if (!command.len || !workdir || git_oid_equal(old, new_commit))
@@ -179,8 +174,9 @@ out:
 	return ret;
 }
 
-void sov_onpull_after_hook(git_repository *repo, const char *root, const char *trigger)
+void sov_onpull_after_hook(struct sov_ctx *ctx, const char *root, const char *trigger)
 {
+	git_repository *repo = ctx->repo;
 	const char *in_sync = getenv(SOV_ONPULL_IN_SYNC_ENV);
 	git_oid old, head;
 
@@ -191,20 +187,21 @@ void sov_onpull_after_hook(git_repository *repo, const char *root, const char *t
 		git_error_clear();
 		return;
 	}
-	if (sov_onpull_run(repo, root, &old, &head, trigger) < 0) {
+	if (sov_onpull_run(ctx, root, &old, &head, trigger) < 0) {
 		sov_warn("%s", sov_error_last());
 		sov_error_clear();
 	}
 }
 
-json_t *sov_onpull_status(git_repository *repo, int *failed)
+json_t *sov_onpull_status(struct sov_ctx *ctx, int *failed)
 {
+	git_repository *repo = ctx->repo;
 	struct sov_buf command = SOV_BUF_INIT, path = SOV_BUF_INIT;
 	json_t *last = NULL;
 	int64_t timeout_ms;
 
 	*failed = 0;
-	if (load_settings(repo, &command, &timeout_ms) < 0)
+	if (load_settings(ctx, &command, &timeout_ms) < 0)
 		sov_error_clear();
 	if (sov_repo_state_path(repo, RECORD_FILE, &path) == 0 && access(path.ptr, F_OK) == 0 &&
 	    sov_json_load_file(&last, path.ptr) < 0) {

@@ -42,6 +42,14 @@
 #include <git2.h>
 #include <jansson.h>
 
+#include "ctx.h"
+
+/*
+ * Every function takes the entry point's context (ctx.h), borrowed: its
+ * repository, and its config snapshot, from which sovsync.onPull and its
+ * timeout are loaded into ctx->set (SOV_SET_ONPULL) when not loaded yet.
+ */
+
 /* Set in the environment of the sync cycle's git commands (see above). */
 #define SOV_ONPULL_IN_SYNC_ENV "SOVSYNC_IN_SYNC"
 
@@ -58,7 +66,7 @@
  * the root changed, old == new), -1 when it failed (message set; the
  * caller warns and goes on).
  */
-int sov_onpull_run(git_repository *repo, const char *root, const git_oid *old,
+int sov_onpull_run(struct sov_ctx *ctx, const char *root, const git_oid *old,
 		   const git_oid *new_commit, const char *trigger);
 
 /*
@@ -66,12 +74,12 @@ int sov_onpull_run(git_repository *repo, const char *root, const git_oid *old,
  * "rebase"), ORIG_HEAD -> HEAD; nothing inside a sync cycle.  Failures
  * are printed as warnings.
  */
-void sov_onpull_after_hook(git_repository *repo, const char *root, const char *trigger);
+void sov_onpull_after_hook(struct sov_ctx *ctx, const char *root, const char *trigger);
 
 /*
  * {"command": <sovsync.onPull or null>, "last": <onpull.json or null>}:
  * a new reference.  *failed is set when the last run failed.
  */
-json_t *sov_onpull_status(git_repository *repo, int *failed);
+json_t *sov_onpull_status(struct sov_ctx *ctx, int *failed);
 
 #endif

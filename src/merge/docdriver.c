@@ -35,12 +35,13 @@ static int flag_conflict(git_repository *repo, const char *path,
 	return ret;
 }
 
-int sov_docdriver_merge(git_repository *repo, const char *a_file, const char *path,
+int sov_docdriver_merge(struct sov_ctx *ctx, const char *a_file, const char *path,
 			unsigned marker_size, const struct sov_buf plain[3],
 			const struct sov_buf stored[3], int ours_encoded,
 			const struct sov_docdriver_settings *s,
 			struct sov_docdriver_result *res)
 {
+	git_repository *repo = ctx->repo;
 	struct sov_doc_merge_opts opts = { 0 };
 	struct sov_buf merged = SOV_BUF_INIT;
 	int is_binary, has_conflict = 0, is_inner;
@@ -59,7 +60,7 @@ int sov_docdriver_merge(git_repository *repo, const char *a_file, const char *pa
 
 	if (is_binary && is_inner) {
 		/* As Git's binary merge does: the virtual base is the base. */
-		return sov_jdriver_replace(a_file, plain[0].ptr, plain[0].len, ours_encoded);
+		return sov_jdriver_replace(ctx, a_file, plain[0].ptr, plain[0].len, ours_encoded);
 	} else if (is_binary) {
 		res->kind = SOV_CONFLICT_BINARY;
 		sov_trace("%s: binary, keeping ours", path);
@@ -71,7 +72,7 @@ int sov_docdriver_merge(git_repository *repo, const char *a_file, const char *pa
 		opts.their_label = "theirs";
 		if (sov_doc_merge(&plain[0], &plain[1], &plain[2], &opts, &merged,
 				  &has_conflict) < 0 ||
-		    sov_jdriver_replace(a_file, merged.ptr, merged.len, ours_encoded) < 0) {
+		    sov_jdriver_replace(ctx, a_file, merged.ptr, merged.len, ours_encoded) < 0) {
 			sov_buf_release(&merged);
 			return sov_error_prefix("%s", path);
 		}

@@ -26,6 +26,7 @@
 
 #include "buf.h"
 #include "conflicts.h"
+#include "ctx.h"
 #include "docmerge.h"
 
 struct sov_docdriver_settings {
@@ -52,7 +53,8 @@ struct sov_docdriver_result {
 };
 
 /*
- * Merge the sides of `path` (the repository path, %P) into `a_file` (%A).
+ * Merge the sides of `path` (the repository path, %P) into `a_file` (%A),
+ * in the driver's context `ctx` (borrowed; its repository is required).
  * `plain` are base, ours, theirs as merged (decoded), `stored` as Git
  * handed them over (their blob ids are what the queue records);
  * `ours_encoded`: ours came in the filter's stored form, so the result is
@@ -60,7 +62,7 @@ struct sov_docdriver_result {
  * or -1 when %A could not be written (message set; %A is unchanged or
  * holds the marked result, never a partial file).
  */
-int sov_docdriver_merge(git_repository *repo, const char *a_file, const char *path,
+int sov_docdriver_merge(struct sov_ctx *ctx, const char *a_file, const char *path,
 			unsigned marker_size, const struct sov_buf plain[3],
 			const struct sov_buf stored[3], int ours_encoded,
 			const struct sov_docdriver_settings *s,

@@ -2,6 +2,7 @@
  * jdriver.c - read, merge, write for the JSON merge drivers; see jdriver.h.
  */
 #include "jdriver.h"
+#include "ctx.h"
 #include "error.h"
 #include "filter.h"
 #include "frame.h"
@@ -76,21 +77,16 @@ static int read_version(const char *file, int side, const char *path,
 	return 0;
 }
 
-/* %A's temporary file: in the git directory, beside %A outside one. */
-static int replace_in_gitdir(const char *file, const void *data, size_t len)
+/*
+ * %A's temporary file: in the context's git directory; beside %A outside a
+ * repository (a driver run by hand).
+ */
+static int replace_in_gitdir(const struct sov_ctx *ctx, const char *file, const void *data,
+			     size_t len)
 {
-	struct sov_buf dir = SOV_BUF_INIT;
-	git_buf gitdir = GIT_BUF_INIT;
-	int ret;
+	const char *gitdir = ctx->repo ? git_repository_path(ctx->repo) : NULL;
 
-	sov_fs_dirname(file, &dir);
-	/* Not in a repository (a driver run by hand): beside the file. */
-	if (git_repository_discover(&gitdir, dir.ptr, 0, NULL) < 0)
-		git_error_clear();
-	ret = sov_fs_replace_via(file, gitdir.ptr, data, len, -1);
-	git_buf_dispose(&gitdir);
-	sov_buf_release(&dir);
-	return ret;
+	return sov_fs_replace_via(file, gitdir, data, len, -1);
 }
 
 /*
@@ -102,26 +98,26 @@ static int replace_in_gitdir(const char *file, const void *data, size_t len)
  * every clone with the same sovsync.filter.minSize stores the same blob
  * for the same merge).
  */
-int sov_jdriver_replace(const char *file, const void *data, size_t len, int encode)
+int sov_jdriver_replace(struct sov_ctx *ctx, const char *file, const void *data, size_t len,
+			int encode)
 {
 	struct sov_buf stored = SOV_BUF_INIT;
 	int ret;
 
-	struct sov_filter f = SOV_FILTER_INIT;
-
 	if (!encode)
-		return replace_in_gitdir(file, data, len);
+		return replace_in_gitdir(ctx, file, data, len);
 	/* As clean stores it: a result below minSize goes back plain. */
-	ret = sov_filter_configure(&f);
+	ret = sov_ctx_load(ctx, SOV_SET_FILTER);
 	if (ret == 0)
-		ret = sov_filter_clean_buf(data, len, f.min_size, &stored);
+		ret = sov_filter_clean_buf(data, len, (uint64_t)ctx->set.filter_min_size,
+					   &stored);
 	if (ret == 0)
-		ret = replace_in_gitdir(file, stored.ptr, stored.len);
+		ret = replace_in_gitdir(ctx, file, stored.ptr, stored.len);
 	sov_buf_release(&stored);
 	return ret;
 }
 
-int sov_jdriver_run(const struct sov_jpolicy *policy, const char *base,
+int sov_jdriver_run(struct sov_ctx *ctx, const struct sov_jpolicy *policy, const char *base,
 		    const char *ours, const char *theirs, const char *path)
 {
 	const char *files[3] = { base, ours, theirs };
@@ -157,7 +153,7 @@ int sov_jdriver_run(const struct sov_jpolicy *policy, const char *base,
 		if (sov_jmerge_run(&m, policy->root, doc, len, &out) < 0)
 			goto out;
 	}
-	if (sov_jdriver_replace(ours, out.ptr, out.len, v[SOV_JMERGE_OURS].encoded) < 0) {
+	if (sov_jdriver_replace(ctx, ours, out.ptr, out.len, v[SOV_JMERGE_OURS].encoded) < 0) {
 		sov_error_prefix("%s", path);
 		goto out;
 	}

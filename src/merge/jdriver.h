@@ -24,14 +24,22 @@
 #ifndef SOV_JDRIVER_H
 #define SOV_JDRIVER_H
 
+#include "ctx.h"
 #include "jpolicy.h"
+
+/*
+ * `ctx` is the driver's context (ctx.h), borrowed: its repository (NULL
+ * outside one) and its config snapshot, from which sovsync.filter.minSize
+ * is loaded (SOV_SET_FILTER) when a result is encoded.  Nothing here opens
+ * the repository or the config again.
+ */
 
 /*
  * Merge `base`, `ours`, `theirs` (file names) into `ours`.  `path` names
  * the file in messages.  Returns 0, or -1 with a message
  * "<path>: <side>: <cause>" and `ours` untouched.
  */
-int sov_jdriver_run(const struct sov_jpolicy *policy, const char *base,
+int sov_jdriver_run(struct sov_ctx *ctx, const struct sov_jpolicy *policy, const char *base,
 		    const char *ours, const char *theirs, const char *path);
 
 /*
@@ -50,7 +58,7 @@ int sov_jdriver_read_side(const char *file, struct sov_buf *plain, struct sov_bu
  * Replace %A (`file`) with `len` bytes of `data`, atomically, for every
  * merge driver; with `encode` set (ours came in the filter's stored form)
  * the bytes are stored in that form, as the clean filter would have.  The
- * temporary file is made in the repository's git directory, not beside %A: Git creates %A in the top of the work tree,
+ * temporary file is made in the context's git directory, not beside %A: Git creates %A in the top of the work tree,
  * and a driver killed between creating its temporary and renaming it
  * (kill -9, the OOM killer, Ctrl-C reaching the whole process group) would
  * leave there a file that the user's next `git add -A` commits.  In the
@@ -58,6 +66,7 @@ int sov_jdriver_read_side(const char *file, struct sov_buf *plain, struct sov_bu
  * directory on another file system, the temporary goes beside %A.
  * Returns 0 or -1.
  */
-int sov_jdriver_replace(const char *file, const void *data, size_t len, int encode);
+int sov_jdriver_replace(struct sov_ctx *ctx, const char *file, const void *data, size_t len,
+			int encode);
 
 #endif

@@ -905,7 +905,7 @@ static void check_webhook(struct doctor *d)
 	size_t pending = 0, failed = 0;
 	int on;
 
-	on = sov_webhook_settings_load(&s, d->h->repo);
+	on = sov_webhook_settings_ctx(&s, d->h->ctx);
 	if (on < 0) {
 		add(d, "webhook", SOV_DOCTOR_FAIL, "correct the sovsync.webhook.* setting",
 		    "%s", sov_error_last());
@@ -1158,7 +1158,7 @@ out:
 static void check_onpull(struct doctor *d)
 {
 	int failed;
-	json_t *st = sov_onpull_status(d->h->repo, &failed);
+	json_t *st = sov_onpull_status(d->h->ctx, &failed);
 	json_t *last = json_object_get(st, "last");
 	const char *command = json_string_value(json_object_get(st, "command"));
 

@@ -1671,7 +1671,7 @@ static void run_onpull(struct cycle *c)
 	git_oid head;
 
 	if (ref_id(c->repo, "HEAD", &head) &&
-	    sov_onpull_run(c->repo, c->cfg->root.ptr, &c->before_merge, &head, "sync") < 0) {
+	    sov_onpull_run(c->ctx, c->cfg->root.ptr, &c->before_merge, &head, "sync") < 0) {
 		sov_warn("%s", sov_error_last());
 		sov_error_clear();
 	}

@@ -3,13 +3,29 @@
  */
 #include "progress.h"
 #include "error.h"
-#include "fs.h"
 
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
 #define MIB (1024u * 1024)
+
+/* Set once by the program before any thread starts; see progress.h. */
+static sov_progress_fn progress_routine;
+
+void sov_progress_set_routine(sov_progress_fn fn)
+{
+	progress_routine = fn;
+}
+
+/* Hand one line to the program; a failure silences the rest (best effort). */
+static void emit(struct sov_progress *p, const char *line, size_t len)
+{
+	if (progress_routine(line, len) < 0) {
+		sov_error_clear();
+		p->active = 0;
+	}
+}
 
 static int64_t now_us(void)
 {
@@ -43,7 +59,8 @@ void sov_progress_start(struct sov_progress *p, enum sov_progress_mode mode,
 	p->done = 0;
 	p->shown = 0;
 	p->last = ~0u;
-	p->active = mode == SOV_PROGRESS_ALWAYS || (mode == SOV_PROGRESS_AUTO && isatty(2));
+	p->active = progress_routine &&
+		(mode == SOV_PROGRESS_ALWAYS || (mode == SOV_PROGRESS_AUTO && isatty(2)));
 	if (p->active) {
 		p->start_us = now_us();
 		p->delay_us = progress_delay_us();
@@ -67,10 +84,7 @@ static void show(struct sov_progress *p, const char *end)
 		sov_buf_addf(&line, "\r%s: %llu %s%s", p->label.ptr,
 			     (unsigned long long)(p->done / unit), name, end);
 	/* Progress is best effort: a closed stderr is not the work's failure. */
-	if (sov_fs_write_all(2, line.ptr, line.len, "standard error") < 0) {
-		sov_error_clear();
-		p->active = 0;
-	}
+	emit(p, line.ptr, line.len);
 	sov_buf_release(&line);
 	p->shown = 1;
 }
@@ -102,8 +116,8 @@ void sov_progress_stop(struct sov_progress *p, int ok)
 	if (p->active && p->shown) {
 		if (ok)
 			show(p, ", done.\n");
-		else if (sov_fs_write_all(2, "\n", 1, "standard error") < 0)
-			sov_error_clear();	/* best effort */
+		else
+			emit(p, "\n", 1);
 	}
 	p->active = 0;
 	p->shown = 0;

@@ -4,8 +4,11 @@
  *     Compressing shared/x.bin: 45% (460/1024 MiB)
  *     Compressing shared/x.bin: 100% (1024/1024 MiB), done.
  *
- * on stderr, rewritten in place with '\r', one write(2) per update, and
+ * on stderr, rewritten in place with '\r', one line per update, and
  * only when the percentage (or, without a total, the MiB count) changes.
+ * The library never prints: each line goes to the routine the program
+ * installed (sov_progress_set_routine(), like sov_warn_set_routine());
+ * without one (unit tests, fuzz harnesses) progress stays silent.
  * As Git does (progress.c): only when stderr is a terminal (or the caller
  * forces it, --progress), and only once the work has lasted Git's progress
  * delay (GIT_PROGRESS_DELAY seconds, default 2), so quick work prints
@@ -17,6 +20,7 @@
 #ifndef SOV_PROGRESS_H
 #define SOV_PROGRESS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -39,6 +43,21 @@ struct sov_progress {
 };
 
 #define SOV_PROGRESS_INIT { .label = SOV_BUF_INIT }
+
+/*
+ * Show `len` bytes of `line` (borrowed): a '\r'-led progress line, maybe
+ * ending in '\n', or the lone newline after a failure; to be written as
+ * it is, in one piece, on stderr.  Returns 0,
+ * or -1 with the error set when it could not be shown (a closed stderr):
+ * progress is best effort, so that progress then goes quiet.
+ */
+typedef int (*sov_progress_fn)(const char *line, size_t len);
+
+/*
+ * Install the routine, once, at the start of main() before any thread
+ * starts (read-only afterwards, like sov_warn_set_routine()).
+ */
+void sov_progress_set_routine(sov_progress_fn fn);
 
 /*
  * Start reporting `title` `what` ("Compressing", "shared/x.bin") over

@@ -2,6 +2,7 @@
  * sender.c - delivering the webhook outbox; see sender.h.
  */
 #include "sender.h"
+#include "ctx.h"
 #include "error.h"
 #include "outbox.h"
 #include "repo.h"
@@ -118,9 +119,10 @@ out:
  * they come after the list, as a rescan would put them).  One HTTP client
  * for the whole drain keeps the connection to the receiver open.
  */
-static int drain(git_repository *repo, enum sov_sender_mode mode,
+static int drain(struct sov_ctx *ctx, enum sov_sender_mode mode,
 		 struct sov_sender_stats *stats)
 {
+	git_repository *repo = ctx->repo;
 	struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
 	struct sov_webhook_client client = SOV_WEBHOOK_CLIENT_INIT;
 	struct sov_outbox ob = SOV_OUTBOX_INIT;
@@ -139,7 +141,9 @@ static int drain(git_repository *repo, enum sov_sender_mode mode,
 
 		if (!has_settings || now - loaded_at >= RELOAD_US) {
 			sov_webhook_settings_release(&s);
-			r = sov_webhook_settings_load(&s, repo);
+			/* First the context's; then a fresh snapshot (see RELOAD_US). */
+			r = has_settings ? sov_webhook_settings_load(&s, repo) :
+				sov_webhook_settings_ctx(&s, ctx);
 			if (r <= 0) {
 				if (r == 0)
 					sov_error("sovsync.webhook.url is not set");
@@ -238,8 +242,9 @@ static int has_due_event(git_repository *repo)
  * The background loop.  `lock` is the "webhook-sender" lock when the caller
  * already holds it (a freshly spawned sender), else -1.
  */
-static int run_background(git_repository *repo, struct sov_sender_stats *stats, int lock)
+static int run_background(struct sov_ctx *ctx, struct sov_sender_stats *stats, int lock)
 {
+	git_repository *repo = ctx->repo;
 	int ret = 0;
 
 	for (;;) {
@@ -251,7 +256,7 @@ static int run_background(git_repository *repo, struct sov_sender_stats *stats, 
 			stats->busy = 1;
 			break;
 		}
-		ret = drain(repo, SOV_SENDER_BACKGROUND, stats);
+		ret = drain(ctx, SOV_SENDER_BACKGROUND, stats);
 		sov_repo_unlock(lock);
 		lock = -1;
 		/*
@@ -264,13 +269,13 @@ static int run_background(git_repository *repo, struct sov_sender_stats *stats, 
 	return ret;
 }
 
-int sov_sender_run(git_repository *repo, enum sov_sender_mode mode,
+int sov_sender_run(struct sov_ctx *ctx, enum sov_sender_mode mode,
 		   struct sov_sender_stats *stats)
 {
 	memset(stats, 0, sizeof(*stats));
 	if (mode == SOV_SENDER_FLUSH)
-		return drain(repo, mode, stats);
-	return run_background(repo, stats, -1);
+		return drain(ctx, mode, stats);
+	return run_background(ctx, stats, -1);
 }
 
 /* Git's per-command variables, which must not steer the detached sender. */
@@ -350,7 +355,7 @@ int sov_sender_spawn(git_repository *repo)
 	}
 	if (pid == 0) {
 		struct sov_sender_stats st;
-		git_repository *own = NULL;
+		struct sov_ctx own = SOV_CTX_INIT;
 
 		/*
 		 * A new session, then a grandchild that init adopts: Git never
@@ -363,11 +368,12 @@ int sov_sender_spawn(git_repository *repo)
 		if (pid > 0)
 			_exit(0);
 		detach_from_caller();
-		if (git_repository_open(&own, gitdir.ptr) < 0)
+		/* The sender's own entry point: its own context. */
+		if (sov_ctx_open(&own, gitdir.ptr, SOV_CTX_REPO) < 0)
 			_exit(1);
 		memset(&st, 0, sizeof(st));
-		status = run_background(own, &st, lock);
-		git_repository_free(own);
+		status = run_background(&own, &st, lock);
+		sov_ctx_release(&own);
 		/* _exit: the parent's atexit handlers and stdio are not ours. */
 		_exit(status < 0 ? 1 : 0);
 	}

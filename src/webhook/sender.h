@@ -24,6 +24,8 @@
 
 #include <git2.h>
 
+#include "ctx.h"
+
 enum sov_sender_mode {
 	/* Detached: honour the schedule, sleep until the head is due (at most
 	 * sovsync.webhook.lingerMs), stop when the queue is empty. */
@@ -41,12 +43,14 @@ struct sov_sender_stats {
 };
 
 /*
- * Deliver the queue of `repo`.  Returns 0 (see `stats` for what happened),
+ * Deliver the queue of `ctx`'s repository (`ctx` borrowed: the entry
+ * point's context; its settings are the first the sender uses, reread from
+ * a fresh snapshot every second after that).  Returns 0 (see `stats` for what happened),
  * or -1 when the sender could not work at all (settings, credentials, an
  * unreadable outbox); the reason is also stored in the head event's
  * last_error so that `sovsync webhook list` shows it.
  */
-int sov_sender_run(git_repository *repo, enum sov_sender_mode mode,
+int sov_sender_run(struct sov_ctx *ctx, enum sov_sender_mode mode,
 		   struct sov_sender_stats *stats);
 
 /*

@@ -287,9 +287,10 @@ out:
 	return ret;
 }
 
-int sov_webevent_emit(git_repository *repo, const char *event, const char *before,
+int sov_webevent_emit(struct sov_ctx *ctx, const char *event, const char *before,
 		      const char *after)
 {
+	git_repository *repo = ctx->repo;
 	struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
 	char after_hex[GIT_OID_HEXSZ + 1], before_hex[GIT_OID_HEXSZ + 1];
 	char *branch = NULL;
@@ -299,7 +300,7 @@ int sov_webevent_emit(git_repository *repo, const char *event, const char *befor
 	if (!bit)
 		return sov_error("unknown webhook event '%s' (expected commit, merge, push)",
 				 event);
-	on = sov_webhook_settings_load(&s, repo);
+	on = sov_webhook_settings_ctx(&s, ctx);
 	if (on <= 0 || !(s.events & bit)) {
 		sov_webhook_settings_release(&s);
 		return on < 0 ? -1 : 0;
@@ -401,15 +402,16 @@ out:
 	return ret;
 }
 
-int sov_webevent_ref_transaction(git_repository *repo, const char *state, FILE *in)
+int sov_webevent_ref_transaction(struct sov_ctx *ctx, const char *state, FILE *in)
 {
+	git_repository *repo = ctx->repo;
 	struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
 	struct sov_buf prefix = SOV_BUF_INIT;
 	char line[4096];
 	int on = 0, ret = 0;
 
 	if (!strcmp(state, "committed")) {
-		on = sov_webhook_settings_load(&s, repo);
+		on = sov_webhook_settings_ctx(&s, ctx);
 		if (on < 0)
 			ret = -1;
 		if (on > 0 && !(s.events & SOV_WEBHOOK_PUSH))

@@ -32,13 +32,14 @@ int sov_webevent_payload(git_repository *repo, const struct sov_webhook_settings
 			 struct sov_buf *out);
 
 /*
- * Hook entry point: queue `event` ("commit", "merge" or "push") and start a
+ * Hook entry point (`ctx` borrowed: the hook's context, whose settings
+ * give the webhook's): queue `event` ("commit", "merge" or "push") and start a
  * detached sender; never waits on the network.  NULL `after` means HEAD;
  * NULL `before` means HEAD's first parent for commit, ORIG_HEAD for merge.
  * A no-op returning 0 when sovsync.webhook.url is unset or the event is not
  * in sovsync.webhook.events.  Returns 0 or -1.
  */
-int sov_webevent_emit(git_repository *repo, const char *event, const char *before,
+int sov_webevent_emit(struct sov_ctx *ctx, const char *event, const char *before,
 		      const char *after);
 
 /*
@@ -48,6 +49,6 @@ int sov_webevent_emit(git_repository *repo, const char *event, const char *befor
  * is Git's "update by push" (a fetch writes other messages).  Other states
  * only drain `in`.  Returns 0 or -1.
  */
-int sov_webevent_ref_transaction(git_repository *repo, const char *state, FILE *in);
+int sov_webevent_ref_transaction(struct sov_ctx *ctx, const char *state, FILE *in);
 
 #endif

@@ -4,6 +4,7 @@
  */
 #include "webhook.h"
 #include "config.h"
+#include "ctx.h"
 #include "error.h"
 #include "settings.h"
 #include "events.h"
@@ -39,32 +40,45 @@ static void set_text(struct sov_buf *b, const char *text)
 	sov_buf_addstr(b, text);
 }
 
+int sov_webhook_settings_from(struct sov_webhook_settings *s, const struct sov_settings *set)
+{
+	if ((set->loaded & SOV_WEBHOOK_GROUPS) != SOV_WEBHOOK_GROUPS)
+		return sov_error("webhook settings: the settings groups were not loaded");
+	if (sov_events_parse(set->webhook_events.ptr, &s->events) < 0)
+		return -1;
+	set_text(&s->url, set->webhook_url.ptr);
+	s->allow_insecure = set->webhook_allow_insecure;
+	s->connect_timeout_ms = set->webhook_connect_timeout_ms;
+	s->timeout_ms = set->webhook_timeout_ms;
+	s->max_attempts = set->webhook_max_attempts;
+	s->retry_delay_ms = set->webhook_retry_delay_ms;
+	s->max_retry_delay_ms = set->webhook_max_retry_delay_ms;
+	s->linger_ms = set->webhook_linger_ms;
+	set_text(&s->root, set->root.ptr);
+	set_text(&s->remote, set->remote.ptr);
+	set_text(&s->branch, set->branch.ptr);
+	set_text(&s->source, set->source.ptr);
+	if (s->url.len && sov_webhook_check_url(s->url.ptr, s->allow_insecure) < 0)
+		return -1;
+	return s->url.len ? 1 : 0;
+}
+
+int sov_webhook_settings_ctx(struct sov_webhook_settings *s, struct sov_ctx *ctx)
+{
+	if (sov_ctx_load(ctx, SOV_WEBHOOK_GROUPS) < 0)
+		return -1;
+	return sov_webhook_settings_from(s, &ctx->set);
+}
+
 int sov_webhook_settings_load(struct sov_webhook_settings *s, git_repository *repo)
 {
 	struct sov_settings set = SOV_SETTINGS_INIT;
 	struct sov_config *cfg = NULL;
 	int ret = -1;
 
-	if (sov_config_open_repo(&cfg, repo) < 0 ||
-	    sov_settings_load(&set, cfg, SOV_SET_ROOT | SOV_SET_CORE | SOV_SET_WEBHOOK) < 0 ||
-	    sov_events_parse(set.webhook_events.ptr, &s->events) < 0)
-		goto out;
-	set_text(&s->url, set.webhook_url.ptr);
-	s->allow_insecure = set.webhook_allow_insecure;
-	s->connect_timeout_ms = set.webhook_connect_timeout_ms;
-	s->timeout_ms = set.webhook_timeout_ms;
-	s->max_attempts = set.webhook_max_attempts;
-	s->retry_delay_ms = set.webhook_retry_delay_ms;
-	s->max_retry_delay_ms = set.webhook_max_retry_delay_ms;
-	s->linger_ms = set.webhook_linger_ms;
-	set_text(&s->root, set.root.ptr);
-	set_text(&s->remote, set.remote.ptr);
-	set_text(&s->branch, set.branch.ptr);
-	set_text(&s->source, set.source.ptr);
-	if (s->url.len && sov_webhook_check_url(s->url.ptr, s->allow_insecure) < 0)
-		goto out;
-	ret = s->url.len ? 1 : 0;
-out:
+	if (sov_config_open_repo(&cfg, repo) == 0 &&
+	    sov_settings_load(&set, cfg, SOV_WEBHOOK_GROUPS) == 0)
+		ret = sov_webhook_settings_from(s, &set);
 	sov_settings_release(&set);
 	sov_config_free(cfg);
 	return ret;

@@ -34,7 +34,9 @@
 #include <git2.h>
 
 #include "buf.h"
+#include "ctx.h"
 #include "events.h"
+#include "settings.h"
 
 /* The event bits are the event table's (events.h). */
 #define SOV_WEBHOOK_COMMIT SOV_EVENT_COMMIT
@@ -65,9 +67,27 @@ struct sov_webhook_settings {
 	.remote = SOV_BUF_INIT, .branch = SOV_BUF_INIT, .source = SOV_BUF_INIT, \
 	.token = SOV_BUF_INIT, .key = SOV_BUF_INIT }
 
+/* The settings groups the webhook reads (settings.h). */
+#define SOV_WEBHOOK_GROUPS (SOV_SET_ROOT | SOV_SET_CORE | SOV_SET_WEBHOOK)
+
 /*
- * Read the sovsync.webhook.* settings of `repo` (not the secrets).  Returns
- * 1 when a URL is set, 0 when webhooks are off, -1 on an invalid setting.
+ * Fill `s` (not the secrets) from settings already loaded, with the groups
+ * SOV_WEBHOOK_GROUPS.  Returns 1 when a URL is set, 0 when webhooks are
+ * off, -1 on an invalid setting (or groups not loaded).
+ */
+int sov_webhook_settings_from(struct sov_webhook_settings *s, const struct sov_settings *set);
+
+/*
+ * The same from an entry point's context (borrowed): the groups are loaded
+ * into ctx->set from its config snapshot when not loaded yet.  What every
+ * caller with a context uses.
+ */
+int sov_webhook_settings_ctx(struct sov_webhook_settings *s, struct sov_ctx *ctx);
+
+/*
+ * The same from a fresh config snapshot of `repo`: only for a long-lived
+ * process that must see edits made while it runs (the background sender
+ * rereads its settings every second) and for tests.
  */
 int sov_webhook_settings_load(struct sov_webhook_settings *s, git_repository *repo);
 

@@ -37,8 +37,17 @@ static int merge(const struct sov_buf sides[3], const char *path, unsigned marke
 		 int encoded, const struct sov_docdriver_settings *s,
 		 struct sov_docdriver_result *res)
 {
+	struct sov_ctx ctx = SOV_CTX_INIT;
+	int ret;
+
 	sov_fs_write_atomic(a_file, sides[1].ptr, sides[1].len, 0644);
-	return sov_docdriver_merge(repo, a_file, path, marker, sides, sides, encoded, s, res);
+	/* A fresh context each time, as each driver run opens its own. */
+	ret = sov_ctx_open(&ctx, dir, SOV_CTX_REPO);
+	if (ret == 0)
+		ret = sov_docdriver_merge(&ctx, a_file, path, marker, sides, sides, encoded, s,
+					  res);
+	sov_ctx_release(&ctx);
+	return ret;
 }
 
 static void read_a(struct sov_buf *out)
@@ -179,9 +188,16 @@ int main(void)
 
 	/* Hostile: %A cannot be replaced (its directory is gone). */
 	snprintf(a_file, sizeof(a_file), "%s/gone/.merge_file_A", dir);
-	ok(sov_docdriver_merge(repo, a_file, "gone.md", 7, sides, sides, 0, &s, &res) < 0,
-	   "ours file unwritable: -1");
-	ok(!strncmp(sov_error_last(), "gone.md: ", 9), "naming the path (%s)", sov_error_last());
+	{
+		struct sov_ctx ctx = SOV_CTX_INIT;
+
+		ok(sov_ctx_open(&ctx, dir, SOV_CTX_REPO) == 0 &&
+		   sov_docdriver_merge(&ctx, a_file, "gone.md", 7, sides, sides, 0, &s, &res) < 0,
+		   "ours file unwritable: -1");
+		ok(!strncmp(sov_error_last(), "gone.md: ", 9), "naming the path (%s)",
+		   sov_error_last());
+		sov_ctx_release(&ctx);
+	}
 
 	sov_docdriver_settings_release(&s);
 	for (int i = 0; i < 3; i++)

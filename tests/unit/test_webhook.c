@@ -211,6 +211,24 @@ int main(void)
 		    "git config sovsync.webhook.events push") == 0 &&
 	   sov_webhook_settings_load(&s, repo) == 1 && s.events == SOV_WEBHOOK_PUSH,
 	   "URL and events read");
+	{
+		struct sov_ctx ctx = SOV_CTX_INIT;
+		struct sov_settings none = SOV_SETTINGS_INIT;
+		struct sov_webhook_settings c = SOV_WEBHOOK_SETTINGS_INIT;
+
+		ok(sov_ctx_open(&ctx, dir, SOV_CTX_REPO) == 0 &&
+		   sov_webhook_settings_ctx(&c, &ctx) == 1 && c.events == SOV_WEBHOOK_PUSH &&
+		   !strcmp(c.url.ptr, "http://127.0.0.1:9/") &&
+		   !strcmp(c.source.ptr, "laptop"), "from a context: the same settings");
+		ok(run(dir, "git config sovsync.webhook.events commit") == 0 &&
+		   sov_webhook_settings_ctx(&c, &ctx) == 1 && c.events == SOV_WEBHOOK_PUSH,
+		   "from the context's snapshot: a later edit is not reread");
+		ok(sov_webhook_settings_from(&c, &none) < 0 && strstr(sov_error_last(), "not loaded"),
+		   "settings without the webhook groups are refused (%s)", sov_error_last());
+		sov_error_clear();
+		sov_webhook_settings_release(&c);
+		sov_ctx_release(&ctx);
+	}
 
 	test_redact();
 
