@@ -108,6 +108,19 @@ test_expect_success 'a .gitattributes that is a symbolic link is never followed 
 	test "$(cat outside)" = secret
 '
 
+test_expect_success 'a directory named .gitattributes: nothing in it committed, the root synced' '
+	two_clones dir &&
+	rm a/.gitattributes &&
+	mkdir a/.gitattributes &&
+	echo inside >a/.gitattributes/x &&
+	echo from-a >a/shared/a.md &&
+	(cd a && sovsync sync) >out 2>err &&
+	grep "not committing .gitattributes" err &&
+	in_remote . shared/a.md &&
+	! in_remote . .gitattributes/x &&
+	test "$(cat a/.gitattributes/x)" = inside
+'
+
 test_expect_success 'different .gitattributes in two clones: flagged (exit 3), nothing lost' '
 	two_clones differ &&
 	echo "*.x binary" >>a/.gitattributes &&
