@@ -180,7 +180,8 @@ test_expect_success '.gitattributes never committed, or edited since: attributes
 	git -C fresh commit -q -m "attributes untracked, as after install in a new repository" &&
 	test "$(run_doctor fresh)" = 0 &&
 	doctor_line fresh attributes | grep "^warn" | grep "is not committed" |
-		grep -q "fix: commit it: git add .gitattributes" &&
+		grep "the next sovsync sync commits it" |
+		grep -q "fix: run sovsync sync (or: git add .gitattributes" &&
 	echo "*.bin binary" >>a/.gitattributes &&
 	test "$(run_doctor a)" = 0 &&
 	doctor_line a attributes | grep "^warn" | grep -q "changed since the last commit" &&

@@ -265,8 +265,6 @@ test_expect_success 'modify/delete: keep remote (the deletion) is applied and co
 	test "$(json_get ui.body "d[\"remote\"][\"version\"][\"deleted\"]")" = True &&
 	test "$(json_get ui.body "d[\"local\"][\"version\"][\"text\"]")" = "$(printf "one\ntwo\nedited by a\nfour\nfive")" &&
 	test "$(ui_code -H "$C" -X POST -H "Content-Type: application/json" \
-		-d "{\"path\": \"$DOC\", \"choice\": \"both\"}" "$UI_BASE/api/resolve")" = 400 &&
-	test "$(ui_code -H "$C" -X POST -H "Content-Type: application/json" \
 		-d "{\"path\": \"$DOC\", \"choice\": \"remote\"}" "$UI_BASE/api/resolve")" = 200 &&
 	ui_stop &&
 	cd md/a &&
@@ -276,6 +274,45 @@ test_expect_success 'modify/delete: keep remote (the deletion) is applied and co
 	test -z "$(git status --porcelain)" &&
 	sovsync conflicts --json >q &&
 	test "$(json_get q "len(d)")" = 0
+'
+
+# md_flagged DIR: doc_setup DIR; b deletes $DOC, a edits it and syncs:
+# a holds a modify/delete entry (deleted by theirs), the edit kept.
+md_flagged() {
+	doc_setup "$1" &&
+	echo keep >a/shared/keep &&
+	(cd a && sovsync sync -q) &&
+	(cd b && sovsync sync -q) &&
+	git -C b rm -q $DOC &&
+	(cd b && sovsync sync -q) &&
+	printf "one\ntwo\nedited by a\nfour\nfive\n" >a/$DOC &&
+	(cd a && sovsync sync -q) &&
+	(cd a && sovsync conflicts --json) >q &&
+	test "$(json_get q "[c[\"kind\"] for c in d] == [\"modify/delete\"]")" = True
+}
+
+test_expect_success 'modify/delete: keep both keeps the file, as sovsync resolve --both' '
+	md_flagged mdcli &&
+	(cd a && sovsync resolve --both -- $DOC) &&
+	cd .. &&
+	md_flagged mdboth &&
+	cd .. &&
+	ui_start mdboth/a &&
+	test "$(ui_code -H "$(cookie)" -X POST -H "Content-Type: application/json" \
+		-d "{\"path\": \"$DOC\", \"choice\": \"both\"}" "$UI_BASE/api/resolve")" = 200 &&
+	test "$(json_get ui.body "d[\"copy\"]")" = None &&
+	ui_stop &&
+	cd mdboth/a &&
+	printf "one\ntwo\nedited by a\nfour\nfive\n" >expect &&
+	test_cmp expect $DOC &&
+	git cat-file -e HEAD:$DOC &&
+	test -z "$(git status --porcelain -- shared)" &&
+	test -z "$(git ls-files -u)" &&
+	sovsync conflicts --json >q &&
+	test "$(json_get q "len(d)")" = 0 &&
+	test "$(git rev-parse HEAD:$DOC)" = "$(git -C ../../mdcli/a rev-parse :$DOC)" &&
+	test_cmp ../../mdcli/a/$DOC $DOC &&
+	! ls shared/documents/ingested/*sync-conflict* 2>/dev/null
 '
 
 test_expect_success 'each side says when and by whom its version was written' '

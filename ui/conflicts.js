@@ -122,7 +122,6 @@ function card(d) {
       for (const b of node.querySelectorAll('button')) b.disabled = false;
     }
   };
-  const twoSides = !d.local.version.deleted && !d.remote.version.deleted;
   const canEdit = e.kind !== 'binary' && typeof d.current === 'string';
   const openEditor = () => {
     const ta = sov.el('textarea', { class: 'editor', 'aria-label': 'edited version of ' + path });
@@ -145,7 +144,7 @@ function card(d) {
     sov.el('div', { class: 'actions' },
       sov.el('button', { 'data-action': 'local', onclick: () => act('local') }, 'Keep local'),
       sov.el('button', { 'data-action': 'remote', onclick: () => act('remote') }, 'Keep remote'),
-      sov.el('button', { 'data-action': 'both', disabled: !twoSides, onclick: () => act('both') },
+      sov.el('button', { 'data-action': 'both', onclick: () => act('both') },
         'Keep both'),
       sov.el('button', { 'data-action': 'edit', disabled: !canEdit, onclick: openEditor },
         'Edit then accept')),

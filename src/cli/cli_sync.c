@@ -92,8 +92,10 @@ const struct sov_cmd sov_cmd_sync = {
 	"Commit local changes, merge the remote's, push: one sync cycle",
 	"sovsync sync [-n | --dry-run] [-q | --quiet] [--no-push] [--accept-rewrite]",
 	"1. Stages every change under sovsync.root (new, modified and deleted\n"
-	"   files; scratch files left out, see below) and commits it as\n"
-	"   one batch, \"sovsync: N files from <sovsync.source>\", with the\n"
+	"   files; scratch files left out, see below), and the top-level\n"
+	"   .gitattributes that install and track write (never a symbolic\n"
+	"   link), and commits them as one batch, \"sovsync: N files from\n"
+	"   <sovsync.source>\", with the\n"
 	"   paths in the body.  The commit is made by `git commit`, so hooks,\n"
 	"   the filter and commit.gpgSign apply.  What you staged outside the\n"
 	"   root stays staged and out of this commit.\n"

@@ -353,13 +353,8 @@ static int resolve_locked(struct ui_ctx *ctx, git_repository *repo, const char *
 	} else if (!strcmp(choice, "remote")) {
 		side = SOV_RESOLVE_THEIRS;
 	} else if (!strcmp(choice, "both")) {
-		if (c->kind == SOV_CONFLICT_MODIFY_DELETE ||
-		    !sov_conflict_version(c, SOV_CONFLICT_THEIRS)) {
-			*bad_request = 1;
-			sov_error("%s: keep both needs two versions (this one was deleted "
-				  "on one side)", path);
-			goto out;
-		}
+		/* sov_resolve decides, as for `sovsync resolve --both`: a
+		 * modify/delete keeps the file that one side still has. */
 		side = SOV_RESOLVE_BOTH;
 	} else if (!strcmp(choice, "edit")) {
 		if (!json_is_string(content)) {

@@ -611,10 +611,11 @@ static int attributes_uncommitted(struct doctor *d, struct sov_buf *state)
 	if (run_bounded(d, argv, NULL, NULL, &out, NULL) == 0 && out.len > 2) {
 		sov_buf_reset(state);
 		sov_buf_addstr(state, out.ptr[0] == '?' ?
-			       "not committed: once another clone commits it, a pull here stops "
-			       "(Git will not overwrite an untracked file)" :
+			       "not committed: the next sovsync sync commits it; until then, once "
+			       "another clone commits it, a plain git pull here stops (Git will not "
+			       "overwrite an untracked file)" :
 			       "changed since the last commit: other clones merge by the committed "
-			       "lines");
+			       "lines until the next sovsync sync commits it");
 		ret = 1;
 	}
 	sov_error_clear();
@@ -676,7 +677,7 @@ static void check_attributes(struct doctor *d)
 		    "'sovsync install'", "Git does not see sovsync's attributes: %s", bad.ptr);
 	} else if (attributes_uncommitted(d, &line)) {
 		add(d, "attributes", SOV_DOCTOR_WARN,
-		    "commit it: git add .gitattributes && git commit",
+		    "run sovsync sync (or: git add .gitattributes && git commit)",
 		    "Git sees sovsync's attributes (%zu checked), but .gitattributes is %s", checked,
 		    line.ptr);
 	} else {

@@ -149,6 +149,7 @@ struct cycle {
 	struct sov_buf low_speed_time;	/* GIT_HTTP_LOW_SPEED_TIME=<s> */
 	int64_t deadline_ms;		/* for taking the sync lock */
 	int warned_lock;
+	int attributes;			/* .gitattributes synced with the root */
 	/* HEAD before the first merge of the cycle, for sovsync.onPull (onpull.h). */
 	git_oid before_merge;
 	int has_before_merge;
@@ -714,6 +715,56 @@ static int check_no_linked_dirs(struct cycle *c, const char *z, size_t len)
 }
 
 /*
+ * The top-level .gitattributes, where `sovsync install` and `sovsync track`
+ * write the filter and driver lines: committed with the root, so that every
+ * clone tracks the same file and a merge never stops on an untracked copy of
+ * it (two clones adding identical content merge cleanly).  A user's own
+ * lines in it are synced too.
+ */
+#define ATTRIBUTES ".gitattributes"
+#define ATTRIBUTES_SPEC ":(top,literal)" ATTRIBUTES
+#define ATTRIBUTES_EXCLUDE ":(top,literal,exclude)" ATTRIBUTES
+
+/*
+ * Set c->attributes: whether this cycle syncs .gitattributes, a regular
+ * file, or one tracked and deleted (the deletion is committed).  Neither
+ * staged nor committed when untracked and absent: a pathspec that matches
+ * nothing fails `git add` and `git commit --only`.  A symbolic link (or any
+ * other type) is never followed nor committed; Git reads no attributes
+ * through one either.
+ */
+static int check_attributes(struct cycle *c)
+{
+	git_index *idx = NULL;
+	int r = sov_fs_check_under(c->workdir, ATTRIBUTES, SOV_FS_FILE);
+
+	c->attributes = r > 0;
+	if (r < 0) {
+		sov_warn("not committing %s: %s", ATTRIBUTES, sov_error_last());
+		sov_error_clear();
+		return 0;
+	}
+	if (r > 0)
+		return 0;
+	if (git_repository_index(&idx, c->repo) < 0 || git_index_read(idx, 0) < 0) {
+		git_index_free(idx);
+		return sov_error("%s: cannot read the index: %s", c->workdir,
+				 git_error_last() ? git_error_last()->message : "unknown error");
+	}
+	c->attributes = git_index_get_bypath(idx, ATTRIBUTES, 0) != NULL;
+	git_index_free(idx);
+	return 0;
+}
+
+/* The paths a sync cycle commits: the root, and .gitattributes (above). */
+static void push_scope(struct cycle *c, struct sov_argv *args)
+{
+	sov_argv_push(args, c->cfg->root.ptr);
+	if (c->attributes)
+		sov_argv_push(args, ATTRIBUTES_SPEC);
+}
+
+/*
  * What `git status` reports under the root, as change lines; the tracked
  * files with a scratch name, as pathspecs, into `tracked_scratch` (may be
  * NULL).
@@ -732,7 +783,8 @@ static int list_changes(struct cycle *c, struct sov_buf *changes, size_t *n,
 	 * sov_sync_parse_status leaves out the untracked ones.
 	 */
 	sov_argv_pushl(&args, "git", "status", "--porcelain=v1", "-z", "--no-renames",
-		   "--untracked-files=all", "--", c->cfg->root.ptr, NULL);
+		   "--untracked-files=all", "--", NULL);
+	push_scope(c, &args);
 	ret = git_read(c, &args, &out);
 	if (ret == 0)
 		ret = check_no_linked_dirs(c, out.ptr, out.len);
@@ -753,7 +805,8 @@ static int staged_changes(struct cycle *c, struct sov_buf *changes, size_t *n)
 	int ret;
 
 	sov_argv_pushl(&args, "git", "diff", "--cached", "--name-status", "--no-renames",
-		   "-z", "--", c->cfg->root.ptr, NULL);
+		   "-z", "--", NULL);
+	push_scope(c, &args);
 	ret = git_read(c, &args, &out);
 	/* Records are "<letter>\0<path>\0". */
 	*n = 0;
@@ -778,6 +831,8 @@ static int staged_outside_root(struct cycle *c, int *outside)
 	sov_buf_addf(&exclude, ":(top,exclude)%s", c->cfg->root.ptr);
 	sov_argv_pushl(&args, "git", "diff", "--cached", "--name-only", "-z", "--",
 		   ":(top)", exclude.ptr, NULL);
+	if (c->attributes)
+		sov_argv_push(&args, ATTRIBUTES_EXCLUDE);
 	ret = git_read(c, &args, &out);
 	*outside = out.len > 0;
 	sov_buf_release(&out);
@@ -794,7 +849,8 @@ static int step_commit(struct cycle *c)
 	int outside = 0, ret = -1;
 	git_oid oid;
 
-	if (list_changes(c, &c->res->changes, &n, &tracked_scratch) < 0)
+	if (check_attributes(c) < 0 ||
+	    list_changes(c, &c->res->changes, &n, &tracked_scratch) < 0)
 		goto out;
 	if (c->opts->dry_run || n == 0) {
 		ret = 0;
@@ -809,7 +865,8 @@ static int step_commit(struct cycle *c)
 	 * a scratch name (committed by hand, by the web app, or by an older
 	 * sovsync): they are synced as any other file, not frozen.
 	 */
-	sov_argv_pushl(&args, "git", "add", "--all", "--", c->cfg->root.ptr, NULL);
+	sov_argv_pushl(&args, "git", "add", "--all", "--", NULL);
+	push_scope(c, &args);
 	push_scratch_excludes(&args);
 	if (run_git_index(c, &args, NULL, NULL, &err) < 0)
 		goto out;
@@ -845,7 +902,7 @@ static int step_commit(struct cycle *c)
 		 * commit only the root (Git's --only mode).
 		 */
 		sov_argv_push(&args, "--");
-		sov_argv_push(&args, c->cfg->root.ptr);
+		push_scope(c, &args);
 	}
 	if (run_git_index(c, &args, &msg, &out, &err) < 0)
 		goto out;
