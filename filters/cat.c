@@ -3,6 +3,7 @@
  * diff.sovsync.textconv, so that git diff, log -p and show print content.
  */
 #include "cli.h"
+#include "ctx.h"
 #include "error.h"
 #include "filter.h"
 
@@ -13,6 +14,8 @@
 
 static int cmd_cat(int argc, char **argv)
 {
+	struct sov_filter f = SOV_FILTER_INIT;
+	struct sov_ctx ctx = SOV_CTX_INIT;
 	const char *path;
 	int fd = 0, ret;
 
@@ -26,7 +29,17 @@ static int cmd_cat(int argc, char **argv)
 			return sov_cli_fail();
 		}
 	}
-	ret = sov_filter_fd(SOV_FILTER_SMUDGE, 0, fd, 1);
+	/* Chunked files read their chunks from the repository around us. */
+	ret = sov_ctx_open(&ctx, NULL, 0);
+	if (ret == 0 && sov_filter_configure(&f, &ctx) < 0) {
+		/* A bad setting does not keep what is stored from being read. */
+		sov_error_clear();
+		sov_filter_use_repo(&f, ctx.repo);
+	}
+	if (ret == 0)
+		ret = sov_filter_fd_with(&f, SOV_FILTER_SMUDGE, fd, 1);
+	sov_filter_release(&f);
+	sov_ctx_release(&ctx);
 	if (fd)
 		close(fd);
 	if (ret < 0) {

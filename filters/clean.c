@@ -4,22 +4,44 @@
  * Git uses them when filter.sovsync.process is not configured.
  */
 #include "cli.h"
+#include "ctx.h"
 #include "error.h"
 #include "filter.h"
+
+/*
+ * Clean needs its settings; smudge only reads what is stored, so a bad
+ * minSize does not keep it from decoding (the chunk store still reads its
+ * own settings when a pointer comes).
+ */
+static int configure(struct sov_filter *f, struct sov_ctx *ctx, enum sov_filter_op op)
+{
+	if (sov_filter_configure(f, ctx) == 0)
+		return 0;
+	if (op == SOV_FILTER_CLEAN)
+		return -1;
+	sov_error_clear();
+	sov_filter_use_repo(f, ctx->repo);
+	return 0;
+}
 
 static int run_oneshot(const struct sov_cmd *cmd, enum sov_filter_op op,
 		       int argc, char **argv)
 {
 	struct sov_filter f = SOV_FILTER_INIT;
+	struct sov_ctx ctx = SOV_CTX_INIT;
+	int ret = SOV_EXIT_OK;
 
 	if (argc > 2)
 		return sov_cli_usage_error(cmd, "too many arguments");
-	if ((op == SOV_FILTER_CLEAN && sov_filter_configure(&f) < 0) ||
-	    sov_filter_fd(op, f.min_size, 0, 1) < 0) {
+	/* The repository Git runs the filter in (none: the defaults). */
+	if (sov_ctx_open(&ctx, NULL, 0) < 0 || configure(&f, &ctx, op) < 0 ||
+	    sov_filter_fd_with(&f, op, 0, 1) < 0) {
 		sov_error_prefix("%s", argc == 2 ? argv[1] : "<stdin>");
-		return sov_cli_fail();
+		ret = sov_cli_fail();
 	}
-	return SOV_EXIT_OK;
+	sov_filter_release(&f);
+	sov_ctx_release(&ctx);
+	return ret;
 }
 
 static int cmd_clean(int argc, char **argv)

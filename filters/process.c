@@ -13,6 +13,7 @@
  */
 #include "cli.h"
 #include "error.h"
+#include "ctx.h"
 #include "filterproc.h"
 
 /* A file failed: its message (with the path) goes to stderr, once. */
@@ -23,13 +24,17 @@ static void report_file(void *ctx)
 
 static int cmd_filter_process(int argc, char **argv)
 {
-	const struct sov_filterproc_opts opts = { report_file, NULL };
+	struct sov_ctx ctx = SOV_CTX_INIT;
+	struct sov_filterproc_opts opts = { report_file, NULL, &ctx };
+	int ret = SOV_EXIT_OK;
 
 	if (argc != 1)
 		return sov_cli_usage_error(&sov_cmd_filter_process, "takes no arguments");
-	if (sov_filterproc_serve(0, 1, &opts) < 0)
-		return sov_cli_fail();
-	return SOV_EXIT_OK;
+	/* The repository Git runs the filter in (none: the defaults). */
+	if (sov_ctx_open(&ctx, NULL, 0) < 0 || sov_filterproc_serve(0, 1, &opts) < 0)
+		ret = sov_cli_fail();
+	sov_ctx_release(&ctx);
+	return ret;
 }
 
 const struct sov_cmd sov_cmd_filter_process = {

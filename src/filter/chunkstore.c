@@ -100,53 +100,25 @@ int sov_chunks_is_pointer(const void *data, size_t len)
 }
 
 /*
- * Read the settings once per struct: the repository (when not given), its
- * object database, sovsync.maxObjectSize and sovsync.remote.  Outside a
- * repository there is nothing to chunk into: max stays UINT64_MAX.  An
- * invalid setting fails every later use with the same message.
+ * The settings (SOV_SET_CORE | SOV_SET_FILTER loaded) and, in a
+ * repository, its object database.  Outside a repository there is nothing
+ * to chunk into: max stays UINT64_MAX.  0 or -1.
  */
-static int configure(struct sov_chunks *c)
+static int configure_from(struct sov_chunks *c, const struct sov_settings *set)
 {
-	struct sov_settings set = SOV_SETTINGS_INIT;
-	struct sov_config *cfg = NULL;
-	uint64_t max;
-
-	if (c->configured) {
-		if (c->config_failed)
-			return sov_error("%s", c->err.ptr);
-		return 0;
-	}
 	c->configured = 1;
 	c->max = UINT64_MAX;
-	if (c->repo) {
-		if (sov_config_open(&cfg, git_repository_path(c->repo)) < 0)
-			goto fail;
-		c->cfg = cfg;
-	} else {
-		if (sov_config_open(&c->cfg, NULL) < 0)
-			goto fail;
-		c->repo = sov_config_repo(c->cfg);
-	}
-	if (sov_settings_load(&set, c->cfg, SOV_SET_CORE | SOV_SET_FILTER) < 0) {
-		sov_settings_release(&set);
-		goto fail;
-	}
-	sov_buf_addstr(&c->remote, set.remote.ptr);
-	max = (uint64_t)set.max_object_size;
-	sov_settings_release(&set);
+	sov_buf_reset(&c->remote);
+	sov_buf_addstr(&c->remote, set->remote.ptr);
 	if (!c->repo)
 		return 0;
-	c->max = max;
-	if (c->max < SOV_CHUNKS_MIN_LIMIT) {
-		sov_error("config sovsync.maxObjectSize: %llu is below %u: a chunk blob "
-			  "(up to 256 KiB of content, compressed) could exceed it",
-			  (unsigned long long)c->max, SOV_CHUNKS_MIN_LIMIT);
-		goto fail;
-	}
-	if (git_repository_odb(&c->odb, c->repo) < 0) {
-		sov_error_git("%s: object database", git_repository_path(c->repo));
-		goto fail;
-	}
+	c->max = (uint64_t)set->max_object_size;
+	if (c->max < SOV_CHUNKS_MIN_LIMIT)
+		return sov_error("config sovsync.maxObjectSize: %llu is below %u: a chunk blob "
+				 "(up to 256 KiB of content, compressed) could exceed it",
+				 (unsigned long long)c->max, SOV_CHUNKS_MIN_LIMIT);
+	if (git_repository_odb(&c->odb, c->repo) < 0)
+		return sov_error_git("%s: object database", git_repository_path(c->repo));
 	/*
 	 * Chunks are read one by one from packs of any size: mapped pack
 	 * windows count in the resident size, so keep them few and small.
@@ -154,11 +126,57 @@ static int configure(struct sov_chunks *c)
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)4 << 20);
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)32 << 20);
 	return 0;
-fail:
+}
+
+/* A failed configuration: every later use fails with the same message. */
+static int config_failed(struct sov_chunks *c)
+{
+	c->configured = 1;
 	c->config_failed = 1;
 	sov_buf_reset(&c->err);
 	sov_buf_addstr(&c->err, sov_error_last());
 	return -1;
+}
+
+struct sov_chunks *sov_chunks_new_ctx(struct sov_ctx *ctx)
+{
+	struct sov_chunks *c = sov_chunks_new(ctx->repo);
+
+	if (sov_ctx_load(ctx, SOV_SET_CORE | SOV_SET_FILTER) < 0 ||
+	    configure_from(c, &ctx->set) < 0)
+		config_failed(c);
+	sov_error_clear();
+	return c;
+}
+
+/*
+ * Without a context (library callers that hold only a repository): read
+ * the settings once per struct from the repository's config (or, with no
+ * repository given, the environment's).
+ */
+static int configure(struct sov_chunks *c)
+{
+	struct sov_settings set = SOV_SETTINGS_INIT;
+	int ret;
+
+	if (c->configured) {
+		if (c->config_failed)
+			return sov_error("%s", c->err.ptr);
+		return 0;
+	}
+	if (c->repo) {
+		if (sov_config_open(&c->cfg, git_repository_path(c->repo)) < 0)
+			return config_failed(c);
+	} else {
+		if (sov_config_open(&c->cfg, NULL) < 0)
+			return config_failed(c);
+		c->repo = sov_config_repo(c->cfg);
+	}
+	ret = sov_settings_load(&set, c->cfg, SOV_SET_CORE | SOV_SET_FILTER);
+	if (ret == 0)
+		ret = configure_from(c, &set);
+	sov_settings_release(&set);
+	return ret < 0 ? config_failed(c) : 0;
 }
 
 static void put_le32(unsigned char *p, uint32_t v)

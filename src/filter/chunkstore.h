@@ -35,6 +35,8 @@
 
 #include <git2.h>
 
+#include "ctx.h"
+
 #include "buf.h"
 #include "frame.h"
 
@@ -53,6 +55,14 @@ struct sov_chunks;
  * environment and current directory when first needed).  Never fails.
  */
 struct sov_chunks *sov_chunks_new(git_repository *repo);
+
+/*
+ * The same for an entry point's context: the repository and the settings
+ * (SOV_SET_CORE | SOV_SET_FILTER, loaded here) come from `ctx`, which must
+ * outlive the store; nothing reads config again.  An invalid setting fails
+ * every later use with its message.
+ */
+struct sov_chunks *sov_chunks_new_ctx(struct sov_ctx *ctx);
 void sov_chunks_free(struct sov_chunks *c);
 
 /*

@@ -45,19 +45,14 @@ int sov_filter_stores_plain(const void *data, size_t len, uint64_t min_size)
 	return (uint64_t)len < min_size && !sov_frame_is_encoded(data, len);
 }
 
-int sov_filter_configure(struct sov_filter *f)
+int sov_filter_configure(struct sov_filter *f, struct sov_ctx *ctx)
 {
-	struct sov_settings set = SOV_SETTINGS_INIT;
-	struct sov_config *cfg = NULL;
-	int ret = sov_config_open(&cfg, NULL);
-
-	if (ret == 0)
-		ret = sov_settings_load(&set, cfg, SOV_SET_FILTER);
-	if (ret == 0)
-		f->min_size = (uint64_t)set.filter_min_size;
-	sov_settings_release(&set);
-	sov_config_free(cfg);
-	return ret;
+	if (sov_ctx_load(ctx, SOV_SET_FILTER | SOV_SET_CORE) < 0)
+		return -1;
+	f->min_size = (uint64_t)ctx->set.filter_min_size;
+	sov_chunks_free(f->chunks);
+	f->chunks = sov_chunks_new_ctx(ctx);
+	return 0;
 }
 
 void sov_filter_use_repo(struct sov_filter *f, git_repository *repo)
@@ -246,13 +241,22 @@ int sov_filter_fd_in(git_repository *repo, enum sov_filter_op op, uint64_t min_s
 		     int out)
 {
 	struct sov_filter f = SOV_FILTER_INIT;
-	char *buf = sov_malloc(256 * 1024);
-	int ret = -1;
+	int ret;
 
 	f.min_size = min_size;
 	if (repo)
 		sov_filter_use_repo(&f, repo);
-	sov_filter_start(&f, op, write_fd, &out);
+	ret = sov_filter_fd_with(&f, op, in, out);
+	sov_filter_release(&f);
+	return ret;
+}
+
+int sov_filter_fd_with(struct sov_filter *f, enum sov_filter_op op, int in, int out)
+{
+	char *buf = sov_malloc(256 * 1024);
+	int ret = -1;
+
+	sov_filter_start(f, op, write_fd, &out);
 	for (;;) {
 		ssize_t n = read(in, buf, 256 * 1024);
 
@@ -264,12 +268,11 @@ int sov_filter_fd_in(git_repository *repo, enum sov_filter_op op, uint64_t min_s
 		}
 		if (n == 0)
 			break;
-		if (sov_filter_write(&f, buf, (size_t)n) < 0)
+		if (sov_filter_write(f, buf, (size_t)n) < 0)
 			goto out;
 	}
-	ret = sov_filter_finish(&f);
+	ret = sov_filter_finish(f);
 out:
-	sov_filter_release(&f);
 	free(buf);
 	return ret;
 }

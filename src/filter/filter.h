@@ -26,6 +26,7 @@
 
 #include "buf.h"
 #include "settings.h"
+#include "ctx.h"
 #include "frame.h"
 #include "progress.h"
 
@@ -97,11 +98,19 @@ int sov_filter_stores_plain(const void *data, size_t len, uint64_t min_size);
 int sov_filter_is_valid_stored(const void *data, size_t len, uint64_t *content_size);
 
 /*
- * Read the filter's settings (sovsync.filter.minSize) of the repository
- * Git runs the filter in (environment, then the current directory) into
- * `f`.  0, or -1 on an invalid value.
+ * Set `f` up from an entry point's context (ctx.h; the repository may be
+ * absent): sovsync.filter.minSize, and the chunk store on the context's
+ * repository and settings (sovsync.maxObjectSize, sovsync.remote), so
+ * that nothing below reads config again.  `ctx` must outlive `f`.  0, or
+ * -1 on an invalid value (the key named).
  */
-int sov_filter_configure(struct sov_filter *f);
+int sov_filter_configure(struct sov_filter *f, struct sov_ctx *ctx);
+
+/*
+ * Filter everything readable from `in` to `out` through `f` (started and
+ * finished here, for one file).  0 or -1.
+ */
+int sov_filter_fd_with(struct sov_filter *f, enum sov_filter_op op, int in, int out);
 
 /* Begin filtering one file; output goes to write(ctx, ...). */
 void sov_filter_start(struct sov_filter *f, enum sov_filter_op op,

@@ -195,7 +195,8 @@ int sov_filterproc_serve(int in_fd, int out_fd, const struct sov_filterproc_opts
 	sov_pkt_reader_init(s.in, in_fd, "git filter protocol");
 	sov_pkt_writer_init(s.out, out_fd, "git filter protocol");
 
-	ret = sov_filter_configure(&s.filter) < 0 ? -1 : handshake(&s);
+	ret = opts->repo_ctx && sov_filter_configure(&s.filter, opts->repo_ctx) < 0 ? -1 :
+	      handshake(&s);
 	while (!ret)
 		ret = serve_one(&s);
 	sov_filter_release(&s.filter);

@@ -17,6 +17,8 @@
 #ifndef SOV_FILTERPROC_H
 #define SOV_FILTERPROC_H
 
+#include "ctx.h"
+
 struct sov_filterproc_opts {
 	/*
 	 * Called when one file fails, with the message ("<path>: <cause>")
@@ -25,6 +27,12 @@ struct sov_filterproc_opts {
 	 */
 	void (*file_failed)(void *ctx);
 	void *ctx;
+	/*
+	 * The entry point's context (ctx.h): the filter's settings and the
+	 * chunk store's repository.  NULL: the defaults, the chunk store on
+	 * the environment's repository (tests, fuzzing).
+	 */
+	struct sov_ctx *repo_ctx;
 };
 
 /*

@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sov_pkt_reader *r = sov_malloc(sizeof(*r));
 	size_t failures = 0;
-	struct sov_filterproc_opts opts = { count_failure, &failures };
+	struct sov_filterproc_opts opts = { count_failure, &failures, NULL };
 	enum sov_pkt_status st;
 	int in = memfd_create("git-side", 0), out = memfd_create("filter-side", 0);
 	int ret, first = 1, greeted = 0;

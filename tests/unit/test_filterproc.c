@@ -86,7 +86,7 @@ static void count_failure(void *ctx)
 /* Serve `conv`; the answer is then read with next(). */
 static void serve(struct answer *a, const struct sov_buf *conv)
 {
-	struct sov_filterproc_opts opts = { count_failure, a };
+	struct sov_filterproc_opts opts = { count_failure, a, NULL };
 
 	a->in = memfd_create("git", 0);
 	a->out = memfd_create("filter", 0);
