@@ -118,6 +118,19 @@ test_expect_success 'an invalid minSize fails the add, naming the setting' '
 	git -C r checkout -q -- docs/note.md
 '
 
+test_expect_success 'an invalid minSize does not keep what is stored from being read' '
+	printf "%s\n" "stored in frames, read under a bad setting" >plain.txt &&
+	git -C r config sovsync.filter.minSize 0 &&
+	(cd r && sovsync clean <../plain.txt) >stored.bin &&
+	head -c 8 stored.bin | grep -q SOVSYNC &&
+	git -C r config sovsync.filter.minSize -5 &&
+	(cd r && sovsync smudge <../stored.bin) >out.txt && test_cmp plain.txt out.txt &&
+	(cd r && sovsync cat ../stored.bin) >out.txt && test_cmp plain.txt out.txt &&
+	(cd r && test_must_fail sovsync clean <../plain.txt 2>../err) &&
+	grep "sovsync.filter.minSize" err &&
+	git -C r config --unset sovsync.filter.minSize
+'
+
 test_expect_success 'small files stored in frames before minSize keep checking out' '
 	test_repo old &&
 	echo "docs/** filter=sovsync diff=sovsync -text" >old/.gitattributes &&
