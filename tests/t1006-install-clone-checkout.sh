@@ -60,6 +60,17 @@ test_expect_success 'a second install changes nothing' '
 	test_cmp expect st
 '
 
+test_expect_success 'git clone --no-checkout, install, then the checkout: nothing in its way' '
+	git clone -q --no-checkout remote.git pc4 &&
+	sovsync install --repo pc4 >out &&
+	grep "left .*\.gitattributes to the checkout" out &&
+	! test -e pc4/.gitattributes && ! test -e pc4/shared/state.json &&
+	git -C pc4 checkout -q main &&
+	test_cmp pc1/shared/data/big.bin pc4/shared/data/big.bin &&
+	test_cmp pc1/.gitattributes pc4/.gitattributes &&
+	test -z "$(git -C pc4 status --porcelain)"
+'
+
 test_expect_success 'sovsync clone: the stored form never reaches the work tree' '
 	sovsync clone remote.git pc3 >out &&
 	grep "^cloned remote.git into pc3$" out &&

@@ -384,6 +384,29 @@ static int write_attributes(struct installer *in, const struct sov_buf *text, co
 	return ret;
 }
 
+/*
+ * Whether HEAD's tree has `rel`.  A path HEAD has but the work tree lacks
+ * (a clone made with --no-checkout, or a file the user deleted) is left to
+ * Git: written here, it would be an untracked file that the checkout
+ * refuses to overwrite.  No HEAD (an unborn branch): 0.
+ */
+static int head_has(struct installer *in, const char *rel)
+{
+	git_object *tree = NULL;
+	git_tree_entry *e = NULL;
+	int has;
+
+	if (git_revparse_single(&tree, in->repo, "HEAD^{tree}") < 0) {
+		git_error_clear();
+		return 0;
+	}
+	has = git_tree_entry_bypath(&e, (git_tree *)tree, rel) == 0;
+	git_error_clear();
+	git_tree_entry_free(e);
+	git_object_free(tree);
+	return has;
+}
+
 static int install_attributes(struct installer *in)
 {
 	struct sov_buf path = SOV_BUF_INIT, text = SOV_BUF_INIT, want = SOV_BUF_INIT;
@@ -397,6 +420,11 @@ static int install_attributes(struct installer *in)
 	if ((existed = sov_fs_read_under(in->workdir, ".gitattributes", &text)) < 0)
 		goto out;
 	existed = !existed;
+	if (!existed && head_has(in, ".gitattributes")) {
+		sov_buf_addf(in->log, "left %s to the checkout (HEAD has it)\n", path.ptr);
+		ret = 0;
+		goto out;
+	}
 	if (!json_object_get(attrs, "created"))
 		json_object_set_new(attrs, "created", json_boolean(!existed));
 	added = json_object_get(attrs, "lines");
@@ -513,6 +541,8 @@ static int install_layout(struct installer *in)
 			ret = exists < 0 ? -1 : 0;
 			continue;
 		}
+		if (head_has(in, rel.ptr))
+			continue;	/* the checkout writes it */
 		ret = write_new_file(in, rel.ptr, t->data, t->len);
 		sov_buf_addf(in->log, "created %s%s\n", in->workdir, rel.ptr);
 	}
