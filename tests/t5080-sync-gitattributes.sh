@@ -13,14 +13,7 @@
 two_clones() {
 	mkdir "$1" &&
 	cd "$1" &&
-	git init -q --bare remote.git &&
-	git clone -q remote.git a 2>/dev/null &&
-	mkdir -p a/shared &&
-	echo seed >a/shared/seed &&
-	git -C a add shared &&
-	git -C a commit -q -m seed &&
-	git -C a push -q origin HEAD:main &&
-	git clone -q remote.git b &&
+	sync_setup &&
 	(cd a && sovsync install >/dev/null) &&
 	(cd b && sovsync install >/dev/null) &&
 	test -f a/.gitattributes &&
