@@ -247,8 +247,10 @@ test_expect_success 'keep both: the remote version beside the local one' '
 	ui_stop
 '
 
-test_expect_success 'modify/delete: keep remote (the deletion) is applied and committed' '
-	doc_setup md &&
+# md_flagged DIR: doc_setup DIR; b deletes $DOC, a edits it and syncs:
+# a holds a modify/delete entry (deleted by theirs), the edit kept.
+md_flagged() {
+	doc_setup "$1" &&
 	echo keep >a/shared/keep &&
 	(cd a && sovsync sync -q) &&
 	(cd b && sovsync sync -q) &&
@@ -257,7 +259,11 @@ test_expect_success 'modify/delete: keep remote (the deletion) is applied and co
 	printf "one\ntwo\nedited by a\nfour\nfive\n" >a/$DOC &&
 	(cd a && sovsync sync -q) &&
 	(cd a && sovsync conflicts --json) >q &&
-	test "$(json_get q "[c[\"kind\"] for c in d] == [\"modify/delete\"]")" = True &&
+	test "$(json_get q "[c[\"kind\"] for c in d] == [\"modify/delete\"]")" = True
+}
+
+test_expect_success 'modify/delete: keep remote (the deletion) is applied and committed' '
+	md_flagged md &&
 	cd .. &&
 	ui_start md/a &&
 	C="Cookie: sovsync_ui_$UI_PORT=$UI_TOKEN" &&
@@ -276,20 +282,6 @@ test_expect_success 'modify/delete: keep remote (the deletion) is applied and co
 	test "$(json_get q "len(d)")" = 0
 '
 
-# md_flagged DIR: doc_setup DIR; b deletes $DOC, a edits it and syncs:
-# a holds a modify/delete entry (deleted by theirs), the edit kept.
-md_flagged() {
-	doc_setup "$1" &&
-	echo keep >a/shared/keep &&
-	(cd a && sovsync sync -q) &&
-	(cd b && sovsync sync -q) &&
-	git -C b rm -q $DOC &&
-	(cd b && sovsync sync -q) &&
-	printf "one\ntwo\nedited by a\nfour\nfive\n" >a/$DOC &&
-	(cd a && sovsync sync -q) &&
-	(cd a && sovsync conflicts --json) >q &&
-	test "$(json_get q "[c[\"kind\"] for c in d] == [\"modify/delete\"]")" = True
-}
 
 test_expect_success 'modify/delete: keep both keeps the file, as sovsync resolve --both' '
 	md_flagged mdcli &&
