@@ -297,6 +297,16 @@ static int run(int argc, char **argv, struct sov_cli_slot *slot, const char **na
 		return SOV_EXIT_OK;
 	}
 
+	/*
+	 * `sovsync version` needs no more of libgit2 than
+	 * git_libgit2_version(), `sovsync help` none of it: skip
+	 * git_libgit2_init() and the TLS set-up it does (libgit2's mbedTLS back
+	 * end decodes the whole CA bundle there, half of a process start).
+	 */
+	if (cmd == &sov_cmd_version || cmd == &sov_cmd_help) {
+		sov_trace("run %s (%d args)", cmd->name, argc - 2);
+		return cmd->fn(argc - 1, argv + 1);
+	}
 	git_libgit2_init();
 	sov_trace("run %s (%d args)", cmd->name, argc - 2);
 	ret = cmd->fn(argc - 1, argv + 1);
