@@ -27,14 +27,13 @@ struct scan {
 	int level;
 	int escaped;		/* the last string had an escape sequence */
 	size_t field_len[16];	/* lengths of the names to capture */
-	int any_ws;		/* white space need not be canonical (relayout) */
+	int ws_bad;		/* white space is not canonical (canon: the rest) */
 };
 
 /* White space at the scanner's position is not canonical. */
 static inline void ws_off(struct scan *s)
 {
-	if (!s->any_ws)
-		s->canon = 0;
+	s->ws_bad = 1;
 }
 
 /* Equality of two short byte strings, without a call per comparison. */
@@ -427,12 +426,15 @@ static int scan_value(struct scan *s, int depth, struct sov_jscan_field *fields,
 	}
 }
 
-size_t sov_jscan_value(const char *text, size_t len, int depth, int *canonical,
-		       struct sov_jscan_field *fields, size_t nfields)
+/* sov_jscan_value(), also telling whether only the white space is off. */
+static size_t scan_top(const char *text, size_t len, int depth, int *canonical,
+		       int *layout_only, struct sov_jscan_field *fields, size_t nfields)
 {
 	struct scan s = { text, text + len, 1, 0, 0, { 0 }, 0 };
 	size_t i;
 
+	if (layout_only)
+		*layout_only = 0;
 	if (nfields > sizeof(s.field_len) / sizeof(s.field_len[0])) {
 		*canonical = 0;
 		return 0;
@@ -446,8 +448,16 @@ size_t sov_jscan_value(const char *text, size_t len, int depth, int *canonical,
 		*canonical = 0;
 		return 0;
 	}
-	*canonical = s.canon;
+	*canonical = s.canon && !s.ws_bad;
+	if (layout_only)
+		*layout_only = s.canon && s.ws_bad;
 	return (size_t)(s.p - text);
+}
+
+size_t sov_jscan_value(const char *text, size_t len, int depth, int *canonical,
+		       struct sov_jscan_field *fields, size_t nfields)
+{
+	return scan_top(text, len, depth, canonical, NULL, fields, nfields);
 }
 
 /*
@@ -546,6 +556,7 @@ int sov_jscan_iter_next(struct sov_jscan_iter *it, struct sov_jscan_item *item,
 	item->name.ptr = NULL;
 	item->name.len = 0;
 	item->name_canonical = 1;
+	item->layout_only = 0;
 	if (it->close == '}') {
 		struct scan s = { p, it->end, 1, 0, 0, { 0 }, 0 };
 
@@ -553,7 +564,7 @@ int sov_jscan_iter_next(struct sov_jscan_iter *it, struct sov_jscan_item *item,
 			return -1;
 		item->name.ptr = p;
 		item->name.len = (size_t)(s.p - p);
-		item->name_canonical = s.canon;
+		item->name_canonical = s.canon && !s.ws_bad;
 		p = sov_jscan_skip_ws(s.p, it->end);
 		if (p >= it->end || *p != ':')
 			return -1;
@@ -563,8 +574,8 @@ int sov_jscan_iter_next(struct sov_jscan_iter *it, struct sov_jscan_item *item,
 		n = skip_value(p, it->end);
 		canon = 0;
 	} else {
-		n = sov_jscan_value(p, (size_t)(it->end - p), it->depth + 1, &canon, fields,
-				    nfields);
+		n = scan_top(p, (size_t)(it->end - p), it->depth + 1, &canon,
+			     &item->layout_only, fields, nfields);
 	}
 	if (!n)
 		return -1;
@@ -602,13 +613,22 @@ static void add_newline(struct sov_buf *out, int level)
 
 int sov_jscan_relayout(const char *text, size_t len, int depth, struct sov_buf *out)
 {
-	struct scan s = { text, text + len, 1, 0, 0, { 0 }, 1 };
+	int c, layout_only;
+
+	/* Everything but the white space must already be canonical. */
+	if (scan_top(text, len, depth, &c, &layout_only, NULL, 0) != len ||
+	    (!c && !layout_only))
+		return -1;
+	sov_jscan_relayout_scanned(text, len, depth, out);
+	return 0;
+}
+
+void sov_jscan_relayout_scanned(const char *text, size_t len, int depth,
+				struct sov_buf *out)
+{
 	const char *p = text, *end = text + len, *q;
 	int level = depth;
 
-	/* Everything but the white space must already be canonical. */
-	if (scan_value(&s, depth, NULL, 0) < 0 || s.p != end || !s.canon)
-		return -1;
 	sov_buf_grow(out, len + len / 4);
 	while (p < end) {
 		switch (*p) {
@@ -642,10 +662,10 @@ int sov_jscan_relayout(const char *text, size_t len, int depth, struct sov_buf *
 			p++;
 			break;
 		case '"': {
-			struct scan t = { p, end, 1, 0, 0, { 0 }, 1 };
+			struct scan t = { p, end, 1, 0, 0, { 0 }, 0 };
 
 			if (scan_string(&t) < 0)
-				return -1;	/* cannot happen: scanned above */
+				t.p = end;	/* cannot happen: scanned before */
 			sov_buf_add(out, p, (size_t)(t.p - p));
 			p = t.p;
 			break;
@@ -658,5 +678,4 @@ int sov_jscan_relayout(const char *text, size_t len, int depth, struct sov_buf *
 			p = q;
 		}
 	}
-	return 0;
 }

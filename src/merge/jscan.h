@@ -87,6 +87,7 @@ struct sov_jscan_item {
 	struct sov_span value;
 	int name_canonical;
 	int canonical;		/* the value */
+	int layout_only;	/* the value is canonical but for its white space */
 };
 
 int sov_jscan_iter_next(struct sov_jscan_iter *it, struct sov_jscan_item *item,
@@ -111,5 +112,12 @@ int sov_jscan_is_plain_string(struct sov_span s);
  * the caller then goes through jansson.
  */
 int sov_jscan_relayout(const char *text, size_t len, int depth, struct sov_buf *out);
+
+/*
+ * The same without the check, for a value an iterator has just returned
+ * with layout_only set (at the iterator's depth + 1).
+ */
+void sov_jscan_relayout_scanned(const char *text, size_t len, int depth,
+				struct sov_buf *out);
 
 #endif

@@ -293,6 +293,24 @@ static void test_cases(void)
 		ok(sov_jscan_relayout("[1] ", 4, 0, &b) < 0, "and text after the value");
 		sov_buf_release(&b);
 	}
+	{
+		const char *arr = "[{\"a\":1}, {\n    \"b\": 2\n  }, {\"c\": 1.5}]";
+		struct sov_buf b = SOV_BUF_INIT;
+		int lo[3] = { -1, -1, -1 }, cn[3] = { -1, -1, -1 }, k = 0;
+
+		sov_jscan_iter_begin(&it, arr, strlen(arr), 0);
+		while (k < 3 && sov_jscan_iter_next(&it, &item, NULL, 0) == 1) {
+			lo[k] = item.layout_only;
+			cn[k] = item.canonical;
+			if (!k)
+				sov_jscan_relayout_scanned(item.value.ptr, item.value.len, 1, &b);
+			k++;
+		}
+		ok(lo[0] == 1 && cn[0] == 0 && lo[1] == 0 && cn[1] == 1 && lo[2] == 0 && cn[2] == 0,
+		   "the iterator tells which items only need laying out");
+		ok(b.ptr && !strcmp(b.ptr, "{\n    \"a\": 1\n  }"), "and lays one out");
+		sov_buf_release(&b);
+	}
 
 	ok(sov_jscan_iter_begin(&it, "[ 1 , {\"a\":2} ]", 15, 0) == 0, "iterate an array");
 	while (sov_jscan_iter_next(&it, &item, NULL, 0) == 1)
