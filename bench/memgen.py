@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """memgen.py - synthetic mem0 exports for bench/merge.sh and the tests.
 
-usage: memgen.py DIR N ADDS EDITS [SEED]
+usage: memgen.py DIR N ADDS EDITS [SEED [compact]]
 
 Writes DIR/O.json (N memories), DIR/A.json and DIR/B.json (each: the base
 plus ADDS new memories and EDITS edited ones, the two sides editing
-different memories), all in sovsync's canonical layout, and DIR/expect.json
+different memories), in sovsync's canonical layout (or with "compact",
+one memory per line as other writers do), and DIR/expect.json
 listing the ids each side added and the new text of each edit, so that
 memcount.py can tell what a merge kept.  Deterministic for a given SEED.
 """
@@ -41,7 +42,13 @@ def memory(rng, i, user, when):
     }
 
 
+COMPACT = False
+
+
 def dump(mem):
+    if COMPACT:
+        # One memory per line, as other writers (mem0 exports, jq -c) do.
+        return json.dumps(mem, ensure_ascii=False)
     # sovsync's canonical layout: an element of "results" sits at depth 2.
     text = json.dumps(mem, indent=2, ensure_ascii=False)
     return "    " + text.replace("\n", "\n    ")
@@ -49,14 +56,16 @@ def dump(mem):
 
 def write(path, texts):
     with open(path, "w") as f:
-        f.write('{\n  "results": [\n')
+        f.write('{"results": [\n' if COMPACT else '{\n  "results": [\n')
         f.write(",\n".join(texts))
-        f.write("\n  ]\n}\n")
+        f.write("\n]}\n" if COMPACT else "\n  ]\n}\n")
 
 
 def main():
     out, n, adds, edits = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     rng = random.Random(int(sys.argv[5]) if len(sys.argv) > 5 else 1)
+    global COMPACT
+    COMPACT = len(sys.argv) > 6 and sys.argv[6] == "compact"
     base = [memory(rng, i, "alex", i) for i in range(n)]
     texts = [dump(m) for m in base]
     write(out + "/O.json", texts)

@@ -12,6 +12,8 @@
 #   SOVSYNC_BENCH_PEER_MAX=100000                 largest size for git-json-merge
 #   SOVSYNC_BENCH_RUNS=5                          hyperfine runs (2 from 1M)
 #   SOVSYNC_BENCH_DIR=...                         scratch (default: mktemp -d)
+#   SOVSYNC_BENCH_LAYOUT=compact                  one memory per line, as other
+#                                                 writers do (default: canonical)
 # git-json-merge is installed with npm into bench/.cache/ (gitignored) on
 # first use; without npm or network the peer column says "n/a".
 set -eu
@@ -21,6 +23,7 @@ SOVSYNC=${SOVSYNC_BIN:-$SRC/bin}/sovsync
 SIZES=${SOVSYNC_BENCH_SIZES:-10000 100000 1000000}
 PEER_MAX=${SOVSYNC_BENCH_PEER_MAX:-100000}
 RUNS=${SOVSYNC_BENCH_RUNS:-5}
+LAYOUT=${SOVSYNC_BENCH_LAYOUT:-canonical}
 WORK=${SOVSYNC_BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/sovsync-bench-merge.XXXXXX")}
 NPM_DIR=$SRC/bench/.cache/npm
 PEER=$NPM_DIR/node_modules/.bin/git-json-merge
@@ -62,7 +65,7 @@ printf '%-9s %-8s %-10s %-10s %-6s %-14s %-10s %-6s %-14s\n' memories MB \
 for n in $SIZES; do
 	d=$WORK/$n
 	mkdir -p "$d"
-	python3 "$SRC/bench/memgen.py" "$d" "$n" 500 300 1
+	python3 "$SRC/bench/memgen.py" "$d" "$n" 500 300 1 "$LAYOUT"
 	cd "$d"
 	mb=$(python3 -c 'import os; print("%.1f" % (os.path.getsize("A.json") / 1e6))')
 

@@ -181,6 +181,23 @@ test_expect_success 'merge(O,A,A) is A when A is canonical; canonical output is 
 	cmp A R
 '
 
+test_expect_success PYTHON3 'any layout (canonical, one memory per line, tabs and CRLF) merges to the same bytes' '
+	mkdir lay lay/canon lay/compact lay/odd &&
+	python3 "$SRCDIR/bench/memgen.py" lay/canon 300 20 15 7 &&
+	python3 "$SRCDIR/bench/memgen.py" lay/compact 300 20 15 7 compact &&
+	for f in O A B; do
+		sed -e "s/\": /\" :\t/g" -e "s/\$/\r/" lay/compact/$f.json >lay/odd/$f.json || return 1
+	done &&
+	! cmp -s lay/canon/A.json lay/compact/A.json &&
+	for l in canon compact odd; do
+		sovsync merge-memories lay/$l/O.json lay/$l/A.json lay/$l/B.json memories.json ||
+		return 1
+	done &&
+	cmp lay/canon/A.json lay/compact/A.json &&
+	cmp lay/canon/A.json lay/odd/A.json &&
+	test $(grep -c "\"id\"" lay/canon/A.json) = 340
+'
+
 test_expect_success 'a criss-cross merge (two merge bases) stays clean and valid' '
 	git init -q cc &&
 	cd cc &&

@@ -183,14 +183,17 @@ static int container_error(struct sov_jmerge *m, int side, const char *text, cha
 
 /*
  * The canonical text of v at `depth`, capturing fields.  Text that is not
- * canonical yet is parsed with jansson and written again; the scanner then
- * finds the fields in the new text.
+ * canonical only by its white space is laid out again by the scanner; any
+ * other is parsed with jansson and written again; the scanner then finds
+ * the fields in the new text.
  */
+static int canon_again(struct sov_jmerge *m, const struct val *v, int depth,
+		       struct sov_span *out, struct sov_jscan_field *f, size_t nf,
+		       int layout_only);
+
 static int canon(struct sov_jmerge *m, const struct val *v, int depth,
 		 struct sov_span *out, struct sov_jscan_field *f, size_t nf)
 {
-	struct sov_buf b = SOV_BUF_INIT;
-	json_t *j;
 	int c;
 
 	if (v->canonical && !nf) {
@@ -203,10 +206,30 @@ static int canon(struct sov_jmerge *m, const struct val *v, int depth,
 		out->len = v->len;
 		return 0;
 	}
-	if (sov_json_load(&j, v->ptr, v->len, "value") < 0)
-		return side_error(m, v->side);
-	sov_json_dump_at(j, depth, &b);
-	json_decref(j);
+	return canon_again(m, v, depth, out, f, nf, 0);
+}
+
+/*
+ * canon() for a value already scanned and found not canonical; layout_only
+ * if that scan found only its white space off.
+ */
+static int canon_again(struct sov_jmerge *m, const struct val *v, int depth,
+		       struct sov_span *out, struct sov_jscan_field *f, size_t nf,
+		       int layout_only)
+{
+	struct sov_buf b = SOV_BUF_INIT;
+	json_t *j;
+	int c;
+
+	/* Only the white space differs (other writers' layouts): no DOM. */
+	if (layout_only) {
+		sov_jscan_relayout_scanned(v->ptr, v->len, depth, &b);
+	} else if (sov_jscan_relayout(v->ptr, v->len, depth, &b) < 0) {
+		if (sov_json_load(&j, v->ptr, v->len, "value") < 0)
+			return side_error(m, v->side);
+		sov_json_dump_at(j, depth, &b);
+		json_decref(j);
+	}
 	*out = own(m, &b);
 	/* Reals are never "canonical" to the scanner; the dump is, by definition. */
 	if (sov_jscan_value(out->ptr, out->len, depth, &c, f, nf) != out->len)
@@ -937,7 +960,8 @@ static int load_entries(struct sov_jmerge *m, const struct keyed *k, const struc
 			text = item.value;
 		} else {
 			struct val raw = { item.value.ptr, item.value.len, 0, v->side };
-			if (canon(m, &raw, k->depth + 1, &text, f, k->fs.n) < 0)
+			if (canon_again(m, &raw, k->depth + 1, &text, f, k->fs.n,
+					item.layout_only) < 0)
 				return -1;
 		}
 		e->text.ptr = text.ptr;

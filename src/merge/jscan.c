@@ -10,6 +10,7 @@
  * jansson handle the rare value that has one.
  */
 #include "jscan.h"
+#include "buf.h"
 #include "hash.h"
 
 #include <stdint.h>
@@ -26,7 +27,14 @@ struct scan {
 	int level;
 	int escaped;		/* the last string had an escape sequence */
 	size_t field_len[16];	/* lengths of the names to capture */
+	int ws_bad;		/* white space is not canonical (canon: the rest) */
 };
+
+/* White space at the scanner's position is not canonical. */
+static inline void ws_off(struct scan *s)
+{
+	s->ws_bad = 1;
+}
 
 /* Equality of two short byte strings, without a call per comparison. */
 static inline int short_eq(const char *a, const char *b, size_t n)
@@ -72,12 +80,12 @@ static void ws_newline(struct scan *s, int depth)
 	}
 	s->p = sov_jscan_skip_ws(s->p, s->end);
 	if ((size_t)(s->p - start) != want || *start != '\n') {
-		s->canon = 0;
+		ws_off(s);
 		return;
 	}
 	for (const char *q = start + 1; q < s->p; q++)
 		if (*q != ' ') {
-			s->canon = 0;
+			ws_off(s);
 			return;
 		}
 }
@@ -89,7 +97,7 @@ static void ws_none(struct scan *s)
 
 	s->p = sov_jscan_skip_ws(s->p, s->end);
 	if (s->p != start)
-		s->canon = 0;
+		ws_off(s);
 }
 
 /*
@@ -282,7 +290,7 @@ static int container_empty(struct scan *s, char close)
 	if (q >= s->end || *q != close)
 		return 0;
 	if (q != s->p)
-		s->canon = 0;	/* "{}" and "[]" are written without space */
+		ws_off(s);	/* "{}" and "[]" are written without space */
 	s->p = q + 1;
 	return 1;
 }
@@ -296,7 +304,7 @@ static int container_next(struct scan *s, int depth, char close)
 	}
 	ws_newline(s, depth);
 	if (s->p < s->end && *s->p == ',') {
-		s->canon = 0;	/* white space before the comma */
+		ws_off(s);	/* white space before the comma */
 		s->p++;
 		return 1;
 	}
@@ -335,7 +343,7 @@ static int scan_object(struct scan *s, int depth, struct sov_jscan_field *fields
 		if (s->p < s->end && *s->p == ' ')
 			s->p++;
 		else
-			s->canon = 0;
+			ws_off(s);
 		ws_none(s);
 		value = s->p;
 		if (scan_value(s, depth + 1, NULL, 0) < 0)
@@ -418,12 +426,15 @@ static int scan_value(struct scan *s, int depth, struct sov_jscan_field *fields,
 	}
 }
 
-size_t sov_jscan_value(const char *text, size_t len, int depth, int *canonical,
-		       struct sov_jscan_field *fields, size_t nfields)
+/* sov_jscan_value(), also telling whether only the white space is off. */
+static size_t scan_top(const char *text, size_t len, int depth, int *canonical,
+		       int *layout_only, struct sov_jscan_field *fields, size_t nfields)
 {
-	struct scan s = { text, text + len, 1, 0, 0, { 0 } };
+	struct scan s = { text, text + len, 1, 0, 0, { 0 }, 0 };
 	size_t i;
 
+	if (layout_only)
+		*layout_only = 0;
 	if (nfields > sizeof(s.field_len) / sizeof(s.field_len[0])) {
 		*canonical = 0;
 		return 0;
@@ -437,8 +448,16 @@ size_t sov_jscan_value(const char *text, size_t len, int depth, int *canonical,
 		*canonical = 0;
 		return 0;
 	}
-	*canonical = s.canon;
+	*canonical = s.canon && !s.ws_bad;
+	if (layout_only)
+		*layout_only = s.canon && s.ws_bad;
 	return (size_t)(s.p - text);
+}
+
+size_t sov_jscan_value(const char *text, size_t len, int depth, int *canonical,
+		       struct sov_jscan_field *fields, size_t nfields)
+{
+	return scan_top(text, len, depth, canonical, NULL, fields, nfields);
 }
 
 /*
@@ -537,14 +556,15 @@ int sov_jscan_iter_next(struct sov_jscan_iter *it, struct sov_jscan_item *item,
 	item->name.ptr = NULL;
 	item->name.len = 0;
 	item->name_canonical = 1;
+	item->layout_only = 0;
 	if (it->close == '}') {
-		struct scan s = { p, it->end, 1, 0, 0, { 0 } };
+		struct scan s = { p, it->end, 1, 0, 0, { 0 }, 0 };
 
 		if (p >= it->end || *p != '"' || scan_string(&s) < 0)
 			return -1;
 		item->name.ptr = p;
 		item->name.len = (size_t)(s.p - p);
-		item->name_canonical = s.canon;
+		item->name_canonical = s.canon && !s.ws_bad;
 		p = sov_jscan_skip_ws(s.p, it->end);
 		if (p >= it->end || *p != ':')
 			return -1;
@@ -554,8 +574,8 @@ int sov_jscan_iter_next(struct sov_jscan_iter *it, struct sov_jscan_item *item,
 		n = skip_value(p, it->end);
 		canon = 0;
 	} else {
-		n = sov_jscan_value(p, (size_t)(it->end - p), it->depth + 1, &canon, fields,
-				    nfields);
+		n = scan_top(p, (size_t)(it->end - p), it->depth + 1, &canon,
+			     &item->layout_only, fields, nfields);
 	}
 	if (!n)
 		return -1;
@@ -575,4 +595,87 @@ const char *sov_jscan_iter_end(const struct sov_jscan_iter *it)
 int sov_jscan_is_plain_string(struct sov_span s)
 {
 	return s.ptr && s.len >= 2 && s.ptr[0] == '"' && !memchr(s.ptr, '\\', s.len);
+}
+
+/* "\n" and two spaces per level. */
+static void add_newline(struct sov_buf *out, int level)
+{
+	size_t n = 1 + 2 * (size_t)level;
+
+	if (n <= sizeof(spaces) - 1) {
+		sov_buf_add(out, spaces, n);
+		return;
+	}
+	sov_buf_addch(out, '\n');
+	while (--n)
+		sov_buf_addch(out, ' ');
+}
+
+int sov_jscan_relayout(const char *text, size_t len, int depth, struct sov_buf *out)
+{
+	int c, layout_only;
+
+	/* Everything but the white space must already be canonical. */
+	if (scan_top(text, len, depth, &c, &layout_only, NULL, 0) != len ||
+	    (!c && !layout_only))
+		return -1;
+	sov_jscan_relayout_scanned(text, len, depth, out);
+	return 0;
+}
+
+void sov_jscan_relayout_scanned(const char *text, size_t len, int depth,
+				struct sov_buf *out)
+{
+	const char *p = text, *end = text + len, *q;
+	int level = depth;
+
+	sov_buf_grow(out, len + len / 4);
+	while (p < end) {
+		switch (*p) {
+		case ' ': case '\n': case '\t': case '\r':
+			p++;
+			break;
+		case '{':
+		case '[':
+			q = sov_jscan_skip_ws(p + 1, end);
+			if (q < end && *q == (*p == '{' ? '}' : ']')) {
+				sov_buf_addch(out, *p);
+				sov_buf_addch(out, *q);
+				p = q + 1;
+				break;
+			}
+			sov_buf_addch(out, *p++);
+			add_newline(out, ++level);
+			break;
+		case '}':
+		case ']':
+			add_newline(out, --level);
+			sov_buf_addch(out, *p++);
+			break;
+		case ',':
+			sov_buf_addch(out, ',');
+			add_newline(out, level);
+			p++;
+			break;
+		case ':':
+			sov_buf_add(out, ": ", 2);
+			p++;
+			break;
+		case '"': {
+			struct scan t = { p, end, 1, 0, 0, { 0 }, 0 };
+
+			if (scan_string(&t) < 0)
+				t.p = end;	/* cannot happen: scanned before */
+			sov_buf_add(out, p, (size_t)(t.p - p));
+			p = t.p;
+			break;
+		}
+		default:
+			/* A number or a literal: up to the next separator. */
+			for (q = p; q < end && !strchr(" \n\t\r,:]}", *q); q++)
+				;
+			sov_buf_add(out, p, (size_t)(q - p));
+			p = q;
+		}
+	}
 }

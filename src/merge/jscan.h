@@ -18,12 +18,15 @@
  * that sov_json_dump would write differently; the unit tests check this
  * against jansson on random documents.
  *
- * All spans point into the caller's text; nothing is allocated.
+ * All spans point into the caller's text; nothing is allocated except by
+ * sov_jscan_relayout(), which writes into the caller's buffer.
  */
 #ifndef SOV_JSCAN_H
 #define SOV_JSCAN_H
 
 #include <stddef.h>
+
+struct sov_buf;
 
 /* A byte range of some text; ptr == NULL means "absent". */
 struct sov_span {
@@ -84,6 +87,7 @@ struct sov_jscan_item {
 	struct sov_span value;
 	int name_canonical;
 	int canonical;		/* the value */
+	int layout_only;	/* the value is canonical but for its white space */
 };
 
 int sov_jscan_iter_next(struct sov_jscan_iter *it, struct sov_jscan_item *item,
@@ -97,5 +101,23 @@ const char *sov_jscan_skip_ws(const char *p, const char *end);
 
 /* Whether the span is a JSON string containing no escape sequence. */
 int sov_jscan_is_plain_string(struct sov_span s);
+
+/*
+ * Append to out the value text[0..len) (exactly one value, no white space
+ * around it) in the canonical layout at `depth`, when only its white space
+ * keeps it from being canonical: then the result is byte for byte what
+ * jansson and sov_json_dump_at() would write, without building values.
+ * Returns 0, or -1 (out unchanged) if the value is not valid or something
+ * besides white space is not canonical (reals, escapes, duplicate keys...):
+ * the caller then goes through jansson.
+ */
+int sov_jscan_relayout(const char *text, size_t len, int depth, struct sov_buf *out);
+
+/*
+ * The same without the check, for a value an iterator has just returned
+ * with layout_only set (at the iterator's depth + 1).
+ */
+void sov_jscan_relayout_scanned(const char *text, size_t len, int depth,
+				struct sov_buf *out);
 
 #endif

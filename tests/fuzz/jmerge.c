@@ -3,7 +3,7 @@
  * (src/merge/jmerge.c) under every policy.  The input is up to three documents
  * separated by "\n=====\n" (base, ours, theirs).  Checked:
  *   - text the scanner calls canonical is what jansson loads and json.c
- *     writes back byte for byte;
+ *     writes back byte for byte, and so is what it lays out again;
  *   - a merge never crashes, and when it succeeds its output is canonical
  *     JSON and the same bytes with ours and theirs swapped.
  */
@@ -24,8 +24,23 @@ static void check_scanner(const char *p, size_t len)
 	json_t *v;
 	int c;
 
-	if (sov_jscan_value(p, len, 0, &c, NULL, 0) != len || !c)
+	/* What the scanner lays out again is what json.c writes. */
+	if (sov_jscan_relayout(p, len, 1, &again) == 0) {
+		struct sov_buf want = SOV_BUF_INIT;
+
+		if (sov_json_load(&v, p, len, "fuzz") < 0)
+			abort();
+		sov_json_dump_at(v, 1, &want);
+		if (want.len != again.len || memcmp(want.ptr, again.ptr, want.len))
+			abort();
+		json_decref(v);
+		sov_buf_release(&want);
+	}
+	sov_buf_reset(&again);
+	if (sov_jscan_value(p, len, 0, &c, NULL, 0) != len || !c) {
+		sov_buf_release(&again);
 		return;
+	}
 	if (sov_json_load(&v, p, len, "fuzz") < 0)
 		abort();
 	sov_json_dump_at(v, 0, &again);

@@ -4,6 +4,8 @@
  */
 #include "tap.h"
 #include "jscan.h"
+#include "buf.h"
+#include "error.h"
 #include "json.h"
 
 #include <stdint.h>
@@ -181,6 +183,71 @@ static void test_random(void)
 	is_int(stricter, 0, "text jansson accepts is valid to the scanner");
 }
 
+/*
+ * sov_jscan_relayout against jansson: other writers' layouts (compact, other
+ * indents, mutated) give json.c's bytes or are refused, never other bytes.
+ */
+static void test_relayout(void)
+{
+	static const size_t flags[] = {
+		JSON_COMPACT, 0, JSON_INDENT(1), JSON_INDENT(4) | JSON_COMPACT,
+	};
+	int i, lies = 0, refused = 0, relaid = 0, mutated = 0, changed = 0;
+
+	rng_state = 20261203;
+	for (i = 0; i < 3000; i++) {
+		int reals = rnd(4) == 0, depth = (int)rnd(4), m;
+		json_t *v = random_value(0, reals), *back;
+		struct sov_buf want = SOV_BUF_INIT, got = SOV_BUF_INIT, again = SOV_BUF_INIT;
+		char *text = json_dumps(v, flags[rnd(4)] | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+		size_t len = strlen(text);
+
+		sov_json_dump_at(v, depth, &want);
+		if (sov_jscan_relayout(text, len, depth, &got) == 0) {
+			relaid++;
+			if (got.len != want.len || memcmp(got.ptr, want.ptr, want.len))
+				if (!lies++)
+					printf("# relaid out as '%s', not '%s'\n", got.ptr, want.ptr);
+		} else if (!has_real(v) && !strstr(text, "\\u") && !strstr(text, "\\/")) {
+			if (!refused++)
+				printf("# refused: '%s'\n", text);
+		}
+		json_decref(v);
+
+		/* Mutated text: relaid out only if jansson reads it, to json.c's bytes. */
+		sov_buf_reset(&got);
+		sov_buf_add(&got, text, len);
+		for (m = 0; m < 3; m++)
+			mutate(&got);
+		sov_buf_reset(&want);
+		if (sov_jscan_relayout(got.ptr, got.len, depth, &want) == 0) {
+			mutated++;
+			if (sov_json_load(&back, got.ptr, got.len, "m") < 0) {
+				sov_error_clear();
+				if (!lies++)
+					printf("# relaid out invalid text: '%s'\n", got.ptr);
+			} else {
+				sov_json_dump_at(back, depth, &again);
+				if (again.len != want.len || memcmp(again.ptr, want.ptr, want.len))
+					if (!lies++)
+						printf("# relaid out as '%s', not '%s'\n", want.ptr,
+						       again.ptr);
+				json_decref(back);
+			}
+		} else if (want.len) {
+			changed++;	/* refused yet wrote something */
+		}
+		free(text);
+		sov_buf_release(&want);
+		sov_buf_release(&got);
+		sov_buf_release(&again);
+	}
+	ok(relaid > 1000 && mutated > 100, "layouts relaid out: %d, mutated %d", relaid, mutated);
+	is_int(lies, 0, "what is relaid out is json.c's output of what jansson reads");
+	is_int(refused, 0, "every value without reals or escapes is relaid out");
+	is_int(changed, 0, "a refused value leaves the buffer alone");
+}
+
 static void test_cases(void)
 {
 	struct sov_jscan_field f[3] = { { "id", { 0 } }, { "updated_at", { 0 } }, { "x", { 0 } } };
@@ -210,6 +277,40 @@ static void test_cases(void)
 	   "a 20-digit integer is left to jansson");
 	ok(sov_jscan_value("[1,]", 4, 0, &c, NULL, 0) == 0, "a trailing comma is invalid");
 	ok(sov_jscan_value("tru", 3, 0, &c, NULL, 0) == 0, "a cut literal is invalid");
+	{
+		struct sov_buf b = SOV_BUF_INIT;
+		const char *compact = "{\"a\":[1,{}, [ ] ,\"x y\"],\"b\" :null}";
+		const char *want = "{\n    \"a\": [\n      1,\n      {},\n      [],\n      \"x y\"\n"
+				   "    ],\n    \"b\": null\n  }";
+
+		ok(sov_jscan_relayout(compact, strlen(compact), 1, &b) == 0 && b.ptr &&
+		   !strcmp(b.ptr, want), "a compact object is laid out at depth 1");
+		sov_buf_reset(&b);
+		ok(sov_jscan_relayout("[1.5]", 5, 0, &b) < 0 && !b.len,
+		   "a real is left to jansson");
+		ok(sov_jscan_relayout("{\"a\":1,\"a\":2}", 13, 0, &b) < 0,
+		   "so are duplicate keys");
+		ok(sov_jscan_relayout("[1] ", 4, 0, &b) < 0, "and text after the value");
+		sov_buf_release(&b);
+	}
+	{
+		const char *arr = "[{\"a\":1}, {\n    \"b\": 2\n  }, {\"c\": 1.5}]";
+		struct sov_buf b = SOV_BUF_INIT;
+		int lo[3] = { -1, -1, -1 }, cn[3] = { -1, -1, -1 }, k = 0;
+
+		sov_jscan_iter_begin(&it, arr, strlen(arr), 0);
+		while (k < 3 && sov_jscan_iter_next(&it, &item, NULL, 0) == 1) {
+			lo[k] = item.layout_only;
+			cn[k] = item.canonical;
+			if (!k)
+				sov_jscan_relayout_scanned(item.value.ptr, item.value.len, 1, &b);
+			k++;
+		}
+		ok(lo[0] == 1 && cn[0] == 0 && lo[1] == 0 && cn[1] == 1 && lo[2] == 0 && cn[2] == 0,
+		   "the iterator tells which items only need laying out");
+		ok(b.ptr && !strcmp(b.ptr, "{\n    \"a\": 1\n  }"), "and lays one out");
+		sov_buf_release(&b);
+	}
 
 	ok(sov_jscan_iter_begin(&it, "[ 1 , {\"a\":2} ]", 15, 0) == 0, "iterate an array");
 	while (sov_jscan_iter_next(&it, &item, NULL, 0) == 1)
@@ -225,5 +326,6 @@ int main(void)
 {
 	test_cases();
 	test_random();
+	test_relayout();
 	return done_testing();
 }
