@@ -40,7 +40,9 @@ test_expect_success 'install assigns sovsync-index to every conversation file' '
 	done
 '
 
-test_expect_success 'two clones set up by install append to one conversation: git pull merges, order and repeats kept' '
+# conv_clones: a bare remote.git and two clones, one and two, both set up
+# by `sovsync install`, sharing a base commit of the conversation $C.
+conv_clones() {
 	git init -q --bare remote.git &&
 	git clone -q remote.git one 2>/dev/null &&
 	sovsync install --repo one >/dev/null &&
@@ -49,7 +51,11 @@ test_expect_success 'two clones set up by install append to one conversation: gi
 	git -C one add -A && test_tick && git -C one commit -q -m base &&
 	git -C one push -q origin HEAD:main 2>/dev/null &&
 	git clone -q remote.git two 2>/dev/null &&
-	sovsync install --repo two >/dev/null &&
+	sovsync install --repo two >/dev/null
+}
+
+test_expect_success 'two clones set up by install append to one conversation: git pull merges, order and repeats kept' '
+	conv_clones &&
 	test -z "$(git -C two status --porcelain)" &&
 	# One clone answers twice with the same word, the other once.
 	conv one/$C "$(msg user "hi")" "$(msg assistant "want tea?")" \
@@ -69,15 +75,7 @@ test_expect_success 'two clones set up by install append to one conversation: gi
 
 test_expect_success 'the same under git pull --rebase: the same bytes' '
 	rm -rf remote.git one two &&
-	git init -q --bare remote.git &&
-	git clone -q remote.git one 2>/dev/null &&
-	sovsync install --repo one >/dev/null &&
-	mkdir -p one/shared/conversations &&
-	conv one/$C "$(msg user "hi")" "$(msg assistant "want tea?")" &&
-	git -C one add -A && test_tick && git -C one commit -q -m base &&
-	git -C one push -q origin HEAD:main 2>/dev/null &&
-	git clone -q remote.git two 2>/dev/null &&
-	sovsync install --repo two >/dev/null &&
+	conv_clones &&
 	conv two/$C "$(msg user "hi")" "$(msg assistant "want tea?")" \
 		"$(msg user "yes")" "$(msg user "yes")" &&
 	git -C two commit -q -am "two: yes yes" && test_tick &&
