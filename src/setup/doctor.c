@@ -215,7 +215,7 @@ struct doctor {
 };
 
 static void add(struct doctor *d, const char *check, enum sov_doctor_level level,
-		const char *fix, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+		const char *fix, const char *fmt, ...) SOV_PRINTF(5, 6);
 
 static void add(struct doctor *d, const char *check, enum sov_doctor_level level,
 		const char *fix, const char *fmt, ...)
