@@ -57,10 +57,20 @@ endif
 # install/deps.sh has had its chance to install the packages.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+# Windows: C99 printf (%zu) from MinGW's stdio, gmtime_r/localtime_r,
+# the Windows 10 API (src/os/win32/).
+ifeq ($(OS_DIR),win32)
+OS_CFLAGS := -D__USE_MINGW_ANSI_STDIO=1 -D_POSIX_THREAD_SAFE_FUNCTIONS=200112L \
+	-DWIN32_LEAN_AND_MEAN -D_WIN32_WINNT=0x0A00
+OS_LIBS := -lbcrypt -lws2_32
+else
+OS_CFLAGS :=
+OS_LIBS :=
+endif
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) $(SAN_FLAGS) -pthread $(SRC_INC) \
-	$(PKG_CFLAGS) $(CFLAGS)
+	$(OS_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) -pthread $(LDFLAGS)
-LIBS = $(PKG_LIBS) -lm
+LIBS = $(PKG_LIBS) $(OS_LIBS) -lm
 
 ifeq ($(V),1)
 Q :=

@@ -15,9 +15,10 @@ int sov_os_setenv(const char *name, const char *value);
 
 /*
  * Fill `buf` with `len` bytes from the system's random source (getrandom,
- * BCryptGenRandom), without blocking.  0, or -1 (no message: callers fall
- * back to a weaker seed).
+ * BCryptGenRandom).  With `wait` 0 it never blocks (early at boot the
+ * pool may not be ready: -1, for callers that fall back to a weaker seed);
+ * otherwise it waits for the pool.  0, or -1 with errno (no message).
  */
-int sov_os_random(void *buf, size_t len);
+int sov_os_random(void *buf, size_t len, int wait);
 
 #endif

@@ -34,6 +34,8 @@ struct sov_os_stat {
 	int mode;		/* permission bits (07777); 0644/0755 on Windows */
 	uint64_t size;
 	uint64_t dev;		/* the file system (volume serial on Windows) */
+	int64_t mtime;		/* last modification, seconds since the epoch */
+	uint64_t ino;		/* the file in its file system (file index on Windows) */
 };
 
 /* open(2) of a UTF-8 path: O_BINARY and O_CLOEXEC added; O_NOFOLLOW and
@@ -86,6 +88,39 @@ void sov_os_fsync_dirfd(int dirfd);
 
 /* fchmod(2); a no-op on Windows (no mode bits there). */
 int sov_os_fchmod(int fd, int mode);
+
+/*
+ * A new temporary file, already unlinked (POSIX: mkstemp in $TMPDIR or
+ * /tmp, then unlink; Windows: in GetTempPathW, deleted on close): it goes
+ * when its descriptor is closed or the process dies.  `prefix` starts its
+ * name.  The descriptor, or -1 WITH a message (the directory and cause).
+ */
+int sov_os_open_tmpfile(const char *prefix);
+
+/*
+ * access(2) with F_OK, R_OK, W_OK, X_OK (unistd.h).  Windows has no
+ * execute bit: X_OK there means a regular file exists (Git for Windows
+ * runs hook scripts through its sh whatever their mode).
+ */
+int sov_os_access(const char *path, int mode);
+
+/* Reading a directory: every entry but "." and "..", in no order. */
+struct sov_os_dir;
+struct sov_os_dirent {
+	const char *name;	/* valid until the next read or the close */
+	int type;		/* an enum sov_os_ftype (the entry itself, no link
+				 * followed), or -1 when the system did not say */
+};
+/* NULL with errno. The caller closes it. */
+struct sov_os_dir *sov_os_opendir(const char *path);
+/* The next entry, or NULL at the end (errno 0) or on an error (errno set). */
+const struct sov_os_dirent *sov_os_readdir(struct sov_os_dir *d);
+void sov_os_closedir(struct sov_os_dir *d);
+
+/* The path of the running executable into `out` (replaced).  0, or -1
+ * with a message. */
+struct sov_buf;
+int sov_os_self_exe(struct sov_buf *out);
 
 /* "/dev/null" or "NUL". */
 const char *sov_os_null_device(void);

@@ -22,6 +22,9 @@ void sov_os_hash_free(struct sov_os_hash *h);
 int sov_os_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
 		       unsigned char out[32]);
 
+/* Wipe `len` bytes at `p` (a secret) where the compiler cannot drop it. */
+void sov_os_cleanse(void *p, size_t len);
+
 /* Append the crypto library and its version ("openssl 3.0.x ...") to
  * `out`, for `sovsync --version`. */
 struct sov_buf;

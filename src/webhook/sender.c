@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "osfs.h"
+
 #include "osdetach.h"
 
 /* Record why the head event could not be tried (visible in `list`). */
@@ -47,7 +49,7 @@ static int attempt(git_repository *repo, struct sov_outbox *ob,
 	if (lock < 0)
 		return -1;
 	/* Someone else may have delivered it while we waited for the lock. */
-	if (access(path, F_OK) < 0) {
+	if (sov_os_access(path, F_OK) < 0) {
 		ret = 1;
 		goto out;
 	}
@@ -165,7 +167,7 @@ static int drain(struct sov_ctx *ctx, enum sov_sender_mode mode,
 		path = list.paths[next];
 		if (sov_outbox_load(path, &head) < 0) {
 			/* Gone meanwhile (delivered by a flush): on to the next. */
-			if (access(path, F_OK) < 0) {
+			if (sov_os_access(path, F_OK) < 0) {
 				sov_error_clear();
 				next++;
 				continue;

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "oscompat.h"
+
 static int tap_count;
 static int tap_failed;
 

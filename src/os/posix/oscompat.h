@@ -19,6 +19,9 @@
 /* printf-like functions: the format checks of the C library in use. */
 #define SOV_PRINTF(fmt, first) __attribute__((format(printf, fmt, first)))
 
+/* What separates the directories of PATH. */
+#define SOV_OS_PATH_LIST_SEP ':'
+
 /* The directory separators of paths the user or the system gives us. */
 #define SOV_OS_IS_SEP(c) ((c) == '/')
 

@@ -4,6 +4,7 @@
 #include "osenv.h"
 #include "error.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/random.h>
 
@@ -14,13 +15,15 @@ int sov_os_setenv(const char *name, const char *value)
 	return 0;
 }
 
-int sov_os_random(void *buf, size_t len)
+int sov_os_random(void *buf, size_t len, int wait)
 {
 	char *p = buf;
 
 	while (len) {
-		ssize_t got = getrandom(p, len, GRND_NONBLOCK);
+		ssize_t got = getrandom(p, len, wait ? 0 : GRND_NONBLOCK);
 
+		if (got < 0 && errno == EINTR)
+			continue;
 		if (got <= 0)
 			return -1;
 		p += got;

@@ -2,12 +2,16 @@
  * osfs.c (POSIX) - files and directories; see src/os/osfs.h.
  */
 #include "osfs.h"
+#include "buf.h"
+#include "error.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +42,8 @@ static void from_stat(const struct stat *s, struct sov_os_stat *st)
 	st->mode = (int)(s->st_mode & 07777);
 	st->size = (uint64_t)s->st_size;
 	st->dev = (uint64_t)s->st_dev;
+	st->mtime = (int64_t)s->st_mtime;
+	st->ino = (uint64_t)s->st_ino;
 }
 
 int sov_os_stat(const char *path, struct sov_os_stat *st)
@@ -179,4 +185,89 @@ int sov_os_is_absolute(const char *path)
 size_t sov_os_root_len(const char *path)
 {
 	return path[0] == '/' ? 1 : 0;
+}
+
+int sov_os_open_tmpfile(const char *prefix)
+{
+	const char *dir = getenv("TMPDIR");
+	struct sov_buf path = SOV_BUF_INIT;
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	sov_buf_addf(&path, "%s/%s-XXXXXX", dir, prefix);
+	fd = mkostemp(path.ptr, O_CLOEXEC);
+	if (fd < 0) {
+		sov_error_errno("cannot create a temporary file in %s", dir);
+		sov_buf_release(&path);
+		return -1;
+	}
+	unlink(path.ptr);
+	sov_buf_release(&path);
+	return fd;
+}
+
+int sov_os_access(const char *path, int mode)
+{
+	return access(path, mode);
+}
+
+struct sov_os_dir {
+	DIR *dir;
+	struct sov_os_dirent ent;
+};
+
+struct sov_os_dir *sov_os_opendir(const char *path)
+{
+	DIR *dir = opendir(path);
+	struct sov_os_dir *d;
+
+	if (!dir)
+		return NULL;
+	d = sov_calloc(1, sizeof(*d));
+	d->dir = dir;
+	return d;
+}
+
+const struct sov_os_dirent *sov_os_readdir(struct sov_os_dir *d)
+{
+	struct dirent *e;
+
+	errno = 0;
+	while ((e = readdir(d->dir))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		d->ent.name = e->d_name;
+		switch (e->d_type) {
+		case DT_REG: d->ent.type = SOV_OS_REG; break;
+		case DT_DIR: d->ent.type = SOV_OS_DIR; break;
+		case DT_LNK: d->ent.type = SOV_OS_LNK; break;
+		case DT_FIFO: d->ent.type = SOV_OS_FIFO; break;
+		case DT_SOCK: d->ent.type = SOV_OS_SOCK; break;
+		case DT_UNKNOWN: d->ent.type = -1; break;
+		default: d->ent.type = SOV_OS_OTHER; break;
+		}
+		return &d->ent;
+	}
+	return NULL;
+}
+
+void sov_os_closedir(struct sov_os_dir *d)
+{
+	if (!d)
+		return;
+	closedir(d->dir);
+	free(d);
+}
+
+int sov_os_self_exe(struct sov_buf *out)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+
+	if (n < 0)
+		return sov_error_errno("/proc/self/exe");
+	sov_buf_reset(out);
+	sov_buf_add(out, path, (size_t)n);
+	return 0;
 }

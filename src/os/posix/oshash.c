@@ -48,6 +48,11 @@ int sov_os_hmac_sha256(const void *key, size_t key_len, const void *data, size_t
 		? 0 : -1;
 }
 
+void sov_os_cleanse(void *p, size_t len)
+{
+	OPENSSL_cleanse(p, len);
+}
+
 void sov_os_crypto_version(struct sov_buf *out)
 {
 	sov_buf_addf(out, "openssl %s", OpenSSL_version(OPENSSL_VERSION));

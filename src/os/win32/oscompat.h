@@ -33,6 +33,9 @@
 /* printf-like functions: MinGW's C99 printf, not msvcrt's. */
 #define SOV_PRINTF(fmt, first) __attribute__((format(gnu_printf, fmt, first)))
 
+/* What separates the directories of PATH. */
+#define SOV_OS_PATH_LIST_SEP ';'
+
 /* The directory separators of paths the user or the system gives us. */
 #define SOV_OS_IS_SEP(c) ((c) == '/' || (c) == '\\')
 
