@@ -62,7 +62,7 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 ifeq ($(OS_DIR),win32)
 OS_CFLAGS := -D__USE_MINGW_ANSI_STDIO=1 -D_POSIX_THREAD_SAFE_FUNCTIONS=200112L \
 	-DWIN32_LEAN_AND_MEAN -D_WIN32_WINNT=0x0A00
-OS_LIBS := -lbcrypt -lws2_32
+OS_LIBS := -lbcrypt -lws2_32 -lshell32
 else
 OS_CFLAGS :=
 OS_LIBS :=

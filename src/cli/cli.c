@@ -331,6 +331,9 @@ int main(int argc, char **argv)
 	 */
 	if (sov_os_set_binary(0) < 0 || sov_os_set_binary(1) < 0)
 		sov_error_clear();	/* a closed stream: its first use will say */
+	/* Paths from Git (a driver's %A, a hook's arguments) as UTF-8 everywhere. */
+	if (sov_os_utf8_argv(&argc, &argv) < 0)
+		sov_error_clear();	/* as the C runtime gave them */
 	/* The library's warnings and progress are printed here, by the program. */
 	sov_warn_set_routine(sov_cli_print_warning);
 	sov_progress_set_routine(sov_cli_print_progress);

@@ -1280,7 +1280,7 @@ static void check_entry(const char *rel, json_t *want, json_t *have, struct sov_
 			     json_string_value(json_object_get(have, "hash")) ?
 			     json_string_value(json_object_get(have, "hash")) : "none");
 	if (!json_equal(json_object_get(want, "size"), json_object_get(have, "size")))
-		sov_buf_addf(report, "size differs: %s (tree %" JSON_INTEGER_FORMAT ")\n", rel,
+		sov_buf_addf(report, "size differs: %s (tree %" SOV_JSON_INT_FMT ")\n", rel,
 			     json_integer_value(json_object_get(want, "size")));
 	lm = json_object_get(have, "last_modified");
 	if (!json_is_string(lm) || sov_time_parse_str(json_string_value(lm), &(int64_t){0}) < 0) {

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "osfs.h"
 #include "ostime.h"
 
 #define WRITER_WALK_MAX 300	/* commits looked at to find a version's writer */
@@ -411,7 +412,7 @@ int sov_keepboth_remove_copy(const char *workdir, const char *copy)
 			ret = -1;
 		}
 	} else {
-		if (unlinkat(fd, slash ? slash + 1 : copy, 0) < 0 && errno != ENOENT)
+		if (sov_os_unlinkat(fd, slash ? slash + 1 : copy) < 0 && errno != ENOENT)
 			ret = sov_error_errno("%s: cannot remove the conflict copy", copy);
 		close(fd);
 	}

@@ -65,6 +65,9 @@ char *sov_os_realpath(const char *path);
 int sov_os_mkdir(const char *path, int mode);
 int sov_os_mkdirat(int dirfd, const char *name, int mode);
 
+/* rmdir(2) of an empty directory. */
+int sov_os_rmdir(const char *path);
+
 /* unlink(2) / unlinkat(2) of a file (not a directory). */
 int sov_os_unlink(const char *path);
 int sov_os_unlinkat(int dirfd, const char *name);

@@ -38,6 +38,15 @@ void sov_os_quote_arg(struct sov_buf *cmdline, const char *arg);
  */
 size_t sov_os_split_cmdline(const char *cmdline, struct sov_buf *args);
 
+/*
+ * main()'s arguments as UTF-8.  POSIX: nothing to do.  Windows: the C
+ * runtime hands main() the arguments in the ANSI code page, which loses
+ * any character outside it (a path Git passes to a driver): they are taken
+ * again from GetCommandLineW().  The new vector lives until the process
+ * ends.  0, or -1 with a message (the arguments are left as they were).
+ */
+int sov_os_utf8_argv(int *argc, char ***argv);
+
 /* This process's id. */
 long sov_os_getpid(void);
 

@@ -125,6 +125,11 @@ int sov_os_mkdirat(int dirfd, const char *name, int mode)
 	return mkdirat(dirfd, name, (mode_t)mode);
 }
 
+int sov_os_rmdir(const char *path)
+{
+	return rmdir(path);
+}
+
 int sov_os_unlink(const char *path)
 {
 	return unlink(path);

@@ -300,6 +300,11 @@ out:
 	return ret;
 }
 
+int sov_os_utf8_argv(int *argc, char ***argv)
+{
+	return 0;	/* they are bytes already */
+}
+
 long sov_os_getpid(void)
 {
 	return (long)getpid();
