@@ -89,7 +89,7 @@ static HANDLE open_wide(const wchar_t *path, int flags, int *is_dir)
 
 static int handle_to_fd(HANDLE h, int flags)
 {
-	int fd = _open_osfhandle((intptr_t)h, (flags & O_APPEND ? _O_APPEND : 0) |
+	int fd = _open_osfhandle((intptr_t)h, ((flags & O_APPEND) ? _O_APPEND : 0) |
 				 ((flags & (O_WRONLY | O_RDWR)) ? 0 : _O_RDONLY));
 
 	if (fd < 0) {
