@@ -4,7 +4,7 @@
  * MinGW-w64, under Wine (where the quoting, the locks and the replace are
  * Windows' own).  The test program is its own child: `test_os --echo-args
  * ...` writes its arguments back NUL-separated, `--try-lock FILE` tries the
- * lock, `--sleep MS` sleeps.
+ * lock, `--sleep MS` sleeps, `--detach-waiter DIR` detaches a waiter.
  */
 #include "tap.h"
 #include "buf.h"
@@ -26,6 +26,41 @@
 #include <unistd.h>
 
 #define LOCK_BUSY 3
+
+/*
+ * The detached process: wait (at most 30 s) for DIR/go, which the test
+ * writes only after the process that detached us has been waited for,
+ * then say in DIR/done whether it saw the variable it should not.
+ */
+static int waiter(void *arg)
+{
+	const char *dir = arg;
+	struct sov_buf go = SOV_BUF_INIT, done = SOV_BUF_INIT;
+	const char *say = "late\n";
+	struct sov_os_stat st;
+	int i;
+
+	sov_buf_addf(&go, "%s/go", dir);
+	sov_buf_addf(&done, "%s/done", dir);
+	for (i = 0; i < 600; i++) {
+		if (sov_os_stat(go.ptr, &st) == 0) {
+			say = getenv("SOVSYNC_TEST_DETACH") ? "env\n" : "ok\n";
+			break;
+		}
+		sov_os_sleep_ms(50);
+	}
+	i = sov_fs_write_atomic(done.ptr, say, strlen(say), -1);
+	sov_buf_release(&go);
+	sov_buf_release(&done);
+	return i;
+}
+
+static void read_all(const char *path, struct sov_buf *out)
+{
+	sov_buf_reset(out);
+	if (sov_buf_read_file(out, path) < 0)
+		sov_error_clear();
+}
 
 static int child_main(int argc, char **argv)
 {
@@ -51,6 +86,14 @@ static int child_main(int argc, char **argv)
 		close(fd);
 		return 0;
 	}
+	if (!strcmp(argv[1], "--detach-waiter") && argc == 3) {
+		const char *args[] = { argv[0], "--waiter", argv[2], NULL };
+		const char *unset[] = { "SOVSYNC_TEST_DETACH", NULL };
+
+		return sov_os_detach("the test waiter", args, unset, waiter, argv[2]) < 0;
+	}
+	if (!strcmp(argv[1], "--waiter") && argc == 3)
+		return waiter(argv[2]) < 0;
 	if (!strcmp(argv[1], "--sleep") && argc == 3) {
 		sov_os_sleep_ms(atoll(argv[2]));
 		return 0;
@@ -163,6 +206,36 @@ static void test_timeout(const char *self)
 	ok(sov_os_clock_ms() - start < 15000, "the child did not run to its end");
 }
 
+static void test_detach(const char *self, const char *dir)
+{
+	const char *argv[] = { self, "--detach-waiter", dir, NULL };
+	const char *env[] = { "SOVSYNC_TEST_DETACH=1", NULL };
+	struct sov_buf out = SOV_BUF_INIT, go = SOV_BUF_INIT, done = SOV_BUF_INIT;
+	struct sov_run run = { 0 };
+	struct sov_os_stat st;
+	int i;
+
+	/* Its stdout is a pipe we read to its end: a detached process holding
+	 * it would keep sov_run waiting, and the waiter waits for us. */
+	run.argv = argv;
+	run.env = env;
+	run.out = &out;
+	run.timeout_ms = 60000;
+	is_int(sov_run(&run), 0, "the detaching process ends at once (%s)", sov_error_last());
+	sov_buf_addf(&go, "%s/go", dir);
+	sov_buf_addf(&done, "%s/done", dir);
+	is_int(sov_fs_write_atomic(go.ptr, "", 0, -1), 0, "go");
+	for (i = 0; i < 600 && sov_os_stat(done.ptr, &st) < 0; i++)
+		sov_os_sleep_ms(50);
+	read_all(done.ptr, &out);
+	is_str(out.ptr, "ok\n", "the detached process ran on after it, without the variable");
+	sov_os_unlink(go.ptr);
+	sov_os_unlink(done.ptr);
+	sov_buf_release(&out);
+	sov_buf_release(&go);
+	sov_buf_release(&done);
+}
+
 static int run_self(const char *self, const char *opt, const char *arg)
 {
 	const char *argv[] = { self, opt, arg, NULL };
@@ -188,13 +261,6 @@ static void test_lock(const char *self, const char *dir)
 	       "closing the descriptor lets another process take it");
 	sov_os_unlink(path.ptr);
 	sov_buf_release(&path);
-}
-
-static void read_all(const char *path, struct sov_buf *out)
-{
-	sov_buf_reset(out);
-	if (sov_buf_read_file(out, path) < 0)
-		sov_error_clear();
 }
 
 static void test_replace(const char *dir)
@@ -386,6 +452,7 @@ int main(int argc, char **argv)
 	test_child_roundtrip(self.ptr);
 	test_timeout(self.ptr);
 	test_lock(self.ptr, dir.ptr);
+	test_detach(self.ptr, dir.ptr);
 	test_replace(dir.ptr);
 	test_binary(dir.ptr);
 	test_dirs(dir.ptr);

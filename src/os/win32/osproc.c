@@ -184,9 +184,15 @@ int sov_os_run(const struct sov_run *run)
 	if (limited) {
 		JOBOBJECT_EXTENDED_LIMIT_INFORMATION lim = { 0 };
 
-		/* Its processes die with the job, and the job with us. */
+		/*
+		 * Its processes die with the job, and the job with us; but
+		 * one that detaches on purpose (the webhook sender a hook
+		 * starts, src/os/osdetach.h) may leave it, as setsid()
+		 * leaves the process group on POSIX.
+		 */
 		c.job = CreateJobObjectW(NULL, NULL);
-		lim.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+		lim.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE |
+						       JOB_OBJECT_LIMIT_BREAKAWAY_OK;
 		if (!c.job || !SetInformationJobObject(c.job, JobObjectExtendedLimitInformation,
 						       &lim, sizeof(lim))) {
 			sov_win_errno(GetLastError());
