@@ -370,6 +370,46 @@ static void test_dirs(const char *dir)
 	sov_os_closedir(d);
 	ok(files == 1 && dirs == 1 && !other, "listed: one file, one directory, nothing else");
 	ok(sov_os_is_absolute(dir), "the scratch directory is absolute");
+	{
+		int fd = sov_os_open(path.ptr, O_RDONLY | O_DIRECTORY, 0);
+
+		ok(fd >= 0 && sov_os_fsync(fd) == 0,
+		   "a directory opened with O_DIRECTORY can be synced (the outbox does)");
+		if (fd >= 0)
+			close(fd);
+		fd = sov_os_open(path.ptr, O_RDONLY | O_NOFOLLOW, 0);
+		ok(fd >= 0, "O_NOFOLLOW opens a plain directory");
+		if (fd >= 0)
+			close(fd);
+		sov_buf_addstr(&path, "/f");
+		ok(sov_os_open(path.ptr, O_RDONLY | O_DIRECTORY, 0) < 0 && errno == ENOTDIR,
+		   "O_DIRECTORY refuses a file");
+		sov_buf_setlen(&path, path.len - 2);
+	}
+	/* fs.c's paths under a top directory: openat and friends of the layer. */
+	{
+		struct sov_buf got = SOV_BUF_INIT;
+
+		is_int(sov_fs_replace_under(dir, "a/b/c/d/under.txt", "u\n", 2, -1,
+					    SOV_FS_MKDIRS | SOV_FS_DURABLE), 0,
+		       "replace under the top, directories made (%s)", sov_error_last());
+		is_int(sov_fs_replace_under(dir, "a/b/c/d/under.txt", "v\n", 2, -1, 0), 0,
+		       "and again over it");
+		is_int(sov_fs_read_under(dir, "a/b/c/d/under.txt", &got), 0, "read under the top");
+		is_str(got.ptr, "v\n", "the second content, bytes as written");
+		is_int(sov_fs_check_under(dir, "a/b/c/d/under.txt", SOV_FS_FILE), 1,
+		       "checked: a file");
+		is_int(sov_fs_check_under(dir, "a/b/c/d/under.txt", SOV_FS_DIR), -1,
+		       "not a directory");
+		is_int(sov_fs_read_under(dir, "a/nothing/here", &got), 1, "absent: 1");
+		sov_buf_reset(&got);
+		sov_buf_addf(&got, "%s/a/b/c/d/under.txt", dir);
+		sov_os_unlink(got.ptr);
+		sov_buf_reset(&got);
+		sov_buf_addf(&got, "%s/a/b/c/d", dir);
+		sov_os_rmdir(got.ptr);
+		sov_buf_release(&got);
+	}
 	sov_buf_reset(&path);
 	sov_buf_addf(&path, "%s/a/f", dir);
 	sov_os_unlink(path.ptr);

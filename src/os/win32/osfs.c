@@ -471,11 +471,20 @@ int sov_os_replaceat(int dirfd, const char *from, const char *to)
 int sov_os_fsync(int fd)
 {
 	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	BY_HANDLE_FILE_INFORMATION info;
 
 	if (h == INVALID_HANDLE_VALUE) {
 		errno = EBADF;
 		return -1;
 	}
+	/*
+	 * A directory (opened for reading) cannot be flushed: the renames in
+	 * it were written through already (MOVEFILE_WRITE_THROUGH, or the
+	 * flush after a POSIX-semantics rename).
+	 */
+	if (GetFileInformationByHandle(h, &info) &&
+	    (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY))
+		return 0;
 	return FlushFileBuffers(h) ? 0 : sov_win_errno(GetLastError());
 }
 
