@@ -39,11 +39,15 @@ void sov_os_quote_arg(struct sov_buf *cmdline, const char *arg);
 size_t sov_os_split_cmdline(const char *cmdline, struct sov_buf *args);
 
 /*
- * main()'s arguments as UTF-8.  POSIX: nothing to do.  Windows: the C
- * runtime hands main() the arguments in the ANSI code page, which loses
- * any character outside it (a path Git passes to a driver): they are taken
- * again from GetCommandLineW().  The new vector lives until the process
- * ends.  0, or -1 with a message (the arguments are left as they were).
+ * main()'s arguments, and getenv()'s values, as UTF-8.  POSIX: nothing to
+ * do.  Windows: the C runtime hands main() the arguments, and getenv() the
+ * variables, in the ANSI code page, which loses any character outside it
+ * (a path Git passes to a driver, a user name in HOME): the arguments are
+ * taken again from GetCommandLineW(), and every variable with a character
+ * beyond ASCII is put back into the C runtime's copy as UTF-8 (children
+ * still get it in UTF-16).  Call first thing in main().  The new vector
+ * lives until the process ends.  0, or -1 with a message (the arguments
+ * are left as they were).
  */
 int sov_os_utf8_argv(int *argc, char ***argv);
 

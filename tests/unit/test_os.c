@@ -94,6 +94,12 @@ static int child_main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--waiter") && argc == 3)
 		return waiter(argv[2]) < 0;
+	if (!strcmp(argv[1], "--echo-env") && argc == 3) {
+		const char *v = getenv(argv[2]);
+
+		sov_os_set_binary(1);
+		return v ? sov_fs_write_all(1, v, strlen(v), "stdout") < 0 : 4;
+	}
 	if (!strcmp(argv[1], "--sleep") && argc == 3) {
 		sov_os_sleep_ms(atoll(argv[2]));
 		return 0;
@@ -186,6 +192,21 @@ static void test_child_roundtrip(const char *self)
 	ok(same && p == out.ptr + out.len,
 	   "a real child gets every hostile argument byte for byte");
 	sov_argv_release(&argv);
+	sov_buf_release(&out);
+}
+
+static void test_child_env(const char *self)
+{
+	const char *argv[] = { self, "--echo-env", "SOVSYNC_TEST_U", NULL };
+	const char *env[] = { "SOVSYNC_TEST_U=caf\xc3\xa9 \xe2\x82\xac", NULL };
+	struct sov_buf out = SOV_BUF_INIT;
+	struct sov_run run = { 0 };
+
+	run.argv = argv;
+	run.env = env;
+	run.out = &out;
+	is_int(sov_run(&run), 0, "a child with a variable set for it");
+	is_str(out.ptr, "caf\xc3\xa9 \xe2\x82\xac", "its getenv() gives the value as UTF-8");
 	sov_buf_release(&out);
 }
 
@@ -490,6 +511,7 @@ int main(int argc, char **argv)
 	test_quote_vectors();
 	test_quote_split_roundtrip();
 	test_child_roundtrip(self.ptr);
+	test_child_env(self.ptr);
 	test_timeout(self.ptr);
 	test_lock(self.ptr, dir.ptr);
 	test_detach(self.ptr, dir.ptr);

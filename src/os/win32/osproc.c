@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 /* How often the watchdog looks at the clock when nothing else wakes it. */
 #define WATCH_STEP_MS 50
@@ -298,12 +299,43 @@ out:
 	return ret;
 }
 
+/* The C runtime's copy of every variable beyond ASCII, as UTF-8. */
+static void utf8_environ(void)
+{
+	wchar_t *block = GetEnvironmentStringsW(), *e;
+
+	for (e = block; e && *e; e += wcslen(e) + 1) {
+		struct sov_buf name = SOV_BUF_INIT, value = SOV_BUF_INIT;
+		const wchar_t *eq = wcschr(e + 1, L'='), *p;
+		wchar_t *wname;
+		int ascii = 1;
+
+		for (p = e; *p && ascii; p++)
+			ascii = *p < 128;
+		if (ascii || !eq || *e == L'=')
+			continue;	/* "=C:=C:\x": cmd's per-drive directories */
+		wname = sov_malloc(((size_t)(eq - e) + 1) * sizeof(wchar_t));
+		memcpy(wname, e, (size_t)(eq - e) * sizeof(wchar_t));
+		wname[eq - e] = 0;
+		if (sov_win_utf8(wname, &name) == 0 && sov_win_utf8(eq + 1, &value) == 0 &&
+		    _putenv_s(name.ptr, value.ptr) == 0)
+			SetEnvironmentVariableW(wname, eq + 1);	/* as it was, for children */
+		free(wname);
+		sov_buf_release(&name);
+		sov_buf_release(&value);
+	}
+	if (block)
+		FreeEnvironmentStringsW(block);
+}
+
 int sov_os_utf8_argv(int *argc, char ***argv)
 {
 	int n, i;
-	wchar_t **w = CommandLineToArgvW(GetCommandLineW(), &n);
+	wchar_t **w;
 	char **v;
 
+	utf8_environ();
+	w = CommandLineToArgvW(GetCommandLineW(), &n);
 	if (!w) {
 		sov_win_errno(GetLastError());
 		return sov_error_errno("cannot read the command line");
