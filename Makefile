@@ -29,10 +29,14 @@ SOV_UI ?= 0
 else
 SOV_UI ?= 1
 endif
+# libcrypto: SHA-256/HMAC on POSIX (src/os/posix/oshash.c); Windows has
+# BCrypt (OS_LIBS below).
+PKGS = libgit2 jansson libzstd libcurl
+ifneq ($(OS_DIR),win32)
+PKGS += libcrypto
+endif
 ifeq ($(SOV_UI),1)
-PKGS = libgit2 jansson libzstd libcurl libcrypto libmicrohttpd
-else
-PKGS = libgit2 jansson libzstd libcurl libcrypto
+PKGS += libmicrohttpd
 endif
 
 ifeq ($(SANITIZE),1)
