@@ -3,8 +3,9 @@
  * docs/FORMATS.md.
  *
  * Layout (all integers little-endian):
- *   header   8 magic bytes "\x89SOVSYNC", u8 version (1), u8 zstd level,
- *            6 zero bytes
+ *   header   8 magic bytes "\x89SOVSYNC", u8 version (3), u8 zstd level,
+ *            u8 flags (0), 5 zero bytes, then (version 3) u64 content
+ *            size and the 32 bytes of the content's SHA-256
  *   record   u32 n (1 .. ZSTD_compressBound(SOV_CDC_MAX_SIZE)), then one
  *            zstd frame of n bytes holding one chunk, with content size
  *            and checksum
@@ -13,6 +14,7 @@
 #include "frame.h"
 #include "cdc.h"
 #include "error.h"
+#include "hash.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -69,6 +71,49 @@ int sov_frame_is_encoded(const void *data, size_t len)
 	return len >= SOV_FRAME_MAGIC_SIZE && !memcmp(data, magic, SOV_FRAME_MAGIC_SIZE);
 }
 
+int sov_frame_version_has_digest(unsigned v)
+{
+	return v == 3 || v == 4;
+}
+
+static int unknown_version(unsigned v)
+{
+	return sov_error("stored with sovsync format version %u; this sovsync reads versions "
+			 "1 to %u (upgrade sovsync)", v, SOV_FRAME_MAX_VERSION);
+}
+
+int sov_frame_check_reserved(const unsigned char *header)
+{
+	int i;
+
+	/* Byte 10 holds flags from version 3 on; none is defined yet. */
+	for (i = 10; i < SOV_FRAME_HEADER_SIZE; i++)
+		if (header[i])
+			return sov_error("corrupt: reserved header byte %d is not zero", i);
+	return 0;
+}
+
+int sov_frame_header_digest(const void *data, size_t len, struct sov_frame_digest *d)
+{
+	const unsigned char *p = data;
+
+	if (!sov_frame_is_encoded(data, len))
+		return 0;
+	if (len < SOV_FRAME_HEADER_SIZE)
+		return sov_error("corrupt: truncated inside the header");
+	if (p[8] < 1 || p[8] > SOV_FRAME_MAX_VERSION)
+		return unknown_version(p[8]);
+	if (sov_frame_check_reserved(p) < 0)
+		return -1;
+	if (!sov_frame_version_has_digest(p[8]))
+		return 0;
+	if (len < SOV_FRAME_FULL_HEADER_SIZE)
+		return sov_error("corrupt: truncated inside the header");
+	d->size = get_le64(p + SOV_FRAME_HEADER_SIZE);
+	memcpy(d->sha256, p + SOV_FRAME_HEADER_SIZE + 8, sizeof(d->sha256));
+	return 1;
+}
+
 static int default_threads(void)
 {
 	const char *env = getenv("SOVSYNC_FILTER_THREADS");
@@ -110,6 +155,10 @@ struct sov_frame_encoder {
 	size_t njobs, alloc_jobs;
 	size_t next_job;	/* shared by the threads of a batch (atomic) */
 	uint64_t total, nchunks;
+	struct sov_sha256 sha;	/* of the content, while encoding */
+	int hashing;
+	unsigned char header[SOV_FRAME_FULL_HEADER_SIZE];	/* final, after finish */
+	int has_header;
 };
 
 struct worker {
@@ -183,6 +232,10 @@ void sov_frame_encoder_reset(struct sov_frame_encoder *enc, sov_frame_write_fn w
 	enc->encode_all = 0;
 	enc->njobs = 0;
 	enc->total = enc->nchunks = 0;
+	if (enc->hashing)
+		sov_sha256_abort(&enc->sha);
+	enc->hashing = 0;
+	enc->has_header = 0;
 	sov_buf_reset(&enc->in);
 	sov_buf_reset(&enc->out);
 }
@@ -198,6 +251,8 @@ void sov_frame_encoder_free(struct sov_frame_encoder *enc)
 
 	if (!enc)
 		return;
+	if (enc->hashing)
+		sov_sha256_abort(&enc->sha);
 	for (i = 0; i < enc->threads; i++)
 		ZSTD_freeCCtx(enc->cctx[i]);
 	free(enc->cctx);
@@ -207,13 +262,32 @@ void sov_frame_encoder_free(struct sov_frame_encoder *enc)
 	free(enc);
 }
 
-/* Run the batch's jobs on up to enc->threads threads (this one included). */
-static int run_jobs(struct sov_frame_encoder *enc)
+/* The content of a batch, hashed beside its compression. */
+struct hash_job {
+	struct sov_sha256 *sha;
+	const void *data;
+	size_t len;
+};
+
+static void *hash_content(void *arg)
+{
+	struct hash_job *h = arg;
+
+	sov_sha256_update(h->sha, h->data, h->len);
+	return NULL;
+}
+
+/*
+ * Run the batch's jobs on up to enc->threads threads (this one included),
+ * and hash the batch's `len` bytes of content on one more meanwhile.
+ */
+static int run_jobs(struct sov_frame_encoder *enc, size_t len)
 {
 	struct worker workers[SOV_FRAME_MAX_THREADS] = { { 0 } };
-	pthread_t tids[SOV_FRAME_MAX_THREADS];
+	pthread_t tids[SOV_FRAME_MAX_THREADS], htid;
 	int started[SOV_FRAME_MAX_THREADS] = { 0 };
-	int i, nthreads = enc->threads;
+	struct hash_job hj = { &enc->sha, enc->in.ptr, len };
+	int i, nthreads = enc->threads, hstarted = 0;
 
 	if ((size_t)nthreads > enc->njobs)
 		nthreads = (int)enc->njobs;
@@ -229,12 +303,18 @@ static int run_jobs(struct sov_frame_encoder *enc)
 	}
 	enc->next_job = 0;
 	/* A thread that cannot start only means less parallelism. */
+	if (len)
+		hstarted = !pthread_create(&htid, NULL, hash_content, &hj);
 	for (i = 1; i < nthreads; i++)
 		started[i] = !pthread_create(&tids[i], NULL, compress_jobs, &workers[i]);
 	compress_jobs(&workers[0]);
 	for (i = 1; i < nthreads; i++)
 		if (started[i])
 			pthread_join(tids[i], NULL);
+	if (hstarted)
+		pthread_join(htid, NULL);
+	else if (len)
+		hash_content(&hj);
 	return 0;
 }
 
@@ -267,7 +347,7 @@ static int encode_batch(struct sov_frame_encoder *enc, int final)
 		return 0;
 	sov_buf_reset(&enc->out);
 	sov_buf_grow(&enc->out, slots);
-	if (run_jobs(enc) < 0)
+	if (run_jobs(enc, pos) < 0)
 		return -1;
 
 	for (i = 0; i < enc->njobs; i++) {
@@ -291,7 +371,7 @@ static int encode_batch(struct sov_frame_encoder *enc, int final)
 /* Leave the sniffing state: pass through or start encoding. */
 static int start(struct sov_frame_encoder *enc)
 {
-	unsigned char header[SOV_FRAME_HEADER_SIZE] = { 0 };
+	unsigned char header[SOV_FRAME_FULL_HEADER_SIZE] = { 0 };
 
 	if (!enc->encode_all && sov_frame_is_encoded(enc->in.ptr, enc->in.len)) {
 		enc->state = ENC_PASS;
@@ -300,11 +380,24 @@ static int start(struct sov_frame_encoder *enc)
 		sov_buf_reset(&enc->in);
 		return 0;
 	}
+	if (sov_sha256_init(&enc->sha) < 0)
+		return -1;
+	enc->hashing = 1;
 	enc->state = ENC_ENCODE;
+	/* The digest is zero until finish: sov_frame_encoder_header(). */
 	memcpy(header, magic, sizeof(magic));
 	header[8] = SOV_FRAME_VERSION;
 	header[9] = SOV_FRAME_ZSTD_LEVEL;
 	return enc->write(enc->ctx, header, sizeof(header));
+}
+
+int sov_frame_encoder_header(const struct sov_frame_encoder *enc,
+			     unsigned char out[SOV_FRAME_FULL_HEADER_SIZE])
+{
+	if (!enc->has_header)
+		return 0;
+	memcpy(out, enc->header, SOV_FRAME_FULL_HEADER_SIZE);
+	return 1;
 }
 
 int sov_frame_encoder_write(struct sov_frame_encoder *enc, const void *data, size_t len)
@@ -364,12 +457,23 @@ int sov_frame_encoder_finish(struct sov_frame_encoder *enc)
 	put_le32(end, 0);
 	put_le64(end + 4, enc->total);
 	put_le64(end + 12, enc->nchunks);
-	return enc->write(enc->ctx, end, sizeof(end));
+	if (enc->write(enc->ctx, end, sizeof(end)) < 0)
+		return -1;
+	memset(enc->header, 0, sizeof(enc->header));
+	memcpy(enc->header, magic, sizeof(magic));
+	enc->header[8] = SOV_FRAME_VERSION;
+	enc->header[9] = SOV_FRAME_ZSTD_LEVEL;
+	put_le64(enc->header + SOV_FRAME_HEADER_SIZE, enc->total);
+	sov_sha256_final(&enc->sha, enc->header + SOV_FRAME_HEADER_SIZE + 8);
+	enc->hashing = 0;
+	enc->has_header = 1;
+	return 0;
 }
 
 /* ---- decoder ---- */
 
-enum dec_state { DEC_MAGIC, DEC_HEADER, DEC_LEN, DEC_RECORD, DEC_END, DEC_DONE, DEC_PASS };
+enum dec_state { DEC_MAGIC, DEC_HEADER, DEC_DIGEST, DEC_LEN, DEC_RECORD, DEC_END, DEC_DONE,
+		 DEC_PASS };
 
 struct sov_frame_decoder {
 	sov_frame_write_fn write;
@@ -382,6 +486,10 @@ struct sov_frame_decoder {
 	uint64_t total, nchunks;
 	ZSTD_DCtx *dctx;
 	char *chunk;		/* SOV_CDC_MAX_SIZE bytes */
+	struct sov_frame_digest digest;	/* the header's, when has_digest */
+	int has_digest;
+	struct sov_sha256 sha;	/* of the output, with SOV_FRAME_VERIFY */
+	int hashing;
 };
 
 struct sov_frame_decoder *sov_frame_decoder_new(unsigned flags, sov_frame_write_fn write,
@@ -403,13 +511,27 @@ void sov_frame_decoder_reset(struct sov_frame_decoder *dec, unsigned flags,
 	dec->state = DEC_MAGIC;
 	dec->need = SOV_FRAME_MAGIC_SIZE;
 	dec->offset = dec->total = dec->nchunks = 0;
+	dec->has_digest = 0;
+	if (dec->hashing)
+		sov_sha256_abort(&dec->sha);
+	dec->hashing = 0;
 	sov_buf_reset(&dec->pend);
+}
+
+int sov_frame_decoder_digest(const struct sov_frame_decoder *dec, struct sov_frame_digest *d)
+{
+	if (!dec->has_digest)
+		return 0;
+	*d = dec->digest;
+	return 1;
 }
 
 void sov_frame_decoder_free(struct sov_frame_decoder *dec)
 {
 	if (!dec)
 		return;
+	if (dec->hashing)
+		sov_sha256_abort(&dec->sha);
 	ZSTD_freeDCtx(dec->dctx);
 	free(dec->chunk);
 	sov_buf_release(&dec->pend);
@@ -463,7 +585,25 @@ static int decode_chunk(struct sov_frame_decoder *dec)
 		return sov_error("corrupt: chunk %llu at byte %llu: size mismatch", idx, at);
 	dec->total += n;
 	dec->nchunks++;
+	if (dec->hashing)
+		sov_sha256_update(&dec->sha, dec->chunk, n);
 	return dec->write(dec->ctx, dec->chunk, n);
+}
+
+/* With SOV_FRAME_VERIFY: the content's SHA-256 against the header's. */
+static int check_digest(struct sov_frame_decoder *dec)
+{
+	unsigned char md[SOV_SHA256_LEN];
+	char have[SOV_SHA256_HEXLEN + 1], said[SOV_SHA256_HEXLEN + 1];
+
+	sov_sha256_final(&dec->sha, md);
+	dec->hashing = 0;
+	if (!memcmp(md, dec->digest.sha256, sizeof(md)))
+		return 0;
+	sov_sha256_to_hex(md, have);
+	sov_sha256_to_hex(dec->digest.sha256, said);
+	return sov_error("corrupt: content is sha256:%s but the header says sha256:%s",
+			 have, said);
 }
 
 /* dec->pend holds dec->need bytes of the current item: act on them. */
@@ -471,7 +611,6 @@ static int decode_item(struct sov_frame_decoder *dec)
 {
 	const unsigned char *p = (const unsigned char *)dec->pend.ptr;
 	uint32_t n;
-	int i;
 
 	switch (dec->state) {
 	case DEC_MAGIC:
@@ -485,13 +624,29 @@ static int decode_item(struct sov_frame_decoder *dec)
 		dec->need = SOV_FRAME_HEADER_SIZE;
 		return 0;	/* keep the magic in pend */
 	case DEC_HEADER:
-		if (p[8] != SOV_FRAME_VERSION)
-			return sov_error("stored with sovsync format version %u; this sovsync "
-					 "reads version %u (upgrade sovsync)", p[8],
-					 SOV_FRAME_VERSION);
-		for (i = 10; i < SOV_FRAME_HEADER_SIZE; i++)
-			if (p[i])
-				return sov_error("corrupt: reserved header byte %d is not zero", i);
+		/* Versions 2 and 4 (pointers) are read by chunkstore.h. */
+		if (p[8] != SOV_FRAME_VERSION_NODIGEST && p[8] != SOV_FRAME_VERSION)
+			return unknown_version(p[8]);
+		if (sov_frame_check_reserved(p) < 0)
+			return -1;
+		if (p[8] == SOV_FRAME_VERSION) {
+			dec->state = DEC_DIGEST;
+			dec->need = SOV_FRAME_FULL_HEADER_SIZE;
+			return 0;	/* keep the header in pend */
+		}
+		dec->state = DEC_LEN;
+		dec->need = 4;
+		break;
+	case DEC_DIGEST:
+		dec->digest.size = get_le64(p + SOV_FRAME_HEADER_SIZE);
+		memcpy(dec->digest.sha256, p + SOV_FRAME_HEADER_SIZE + 8,
+		       sizeof(dec->digest.sha256));
+		dec->has_digest = 1;
+		if ((dec->flags & SOV_FRAME_VERIFY) && !dec->hashing) {
+			if (sov_sha256_init(&dec->sha) < 0)
+				return -1;
+			dec->hashing = 1;
+		}
 		dec->state = DEC_LEN;
 		dec->need = 4;
 		break;
@@ -523,6 +678,12 @@ static int decode_item(struct sov_frame_decoder *dec)
 					 (unsigned long long)get_le64(p + 8),
 					 (unsigned long long)dec->total,
 					 (unsigned long long)dec->nchunks);
+		if (dec->has_digest && dec->digest.size != dec->total)
+			return sov_error("corrupt: the header says %llu bytes of content, "
+					 "found %llu", (unsigned long long)dec->digest.size,
+					 (unsigned long long)dec->total);
+		if (dec->hashing && check_digest(dec) < 0)
+			return -1;
 		dec->state = DEC_DONE;
 		dec->need = 0;
 		break;
@@ -571,6 +732,7 @@ int sov_frame_decoder_finish(struct sov_frame_decoder *dec)
 		dec->state = DEC_PASS;
 		return dec->pend.len ? dec->write(dec->ctx, dec->pend.ptr, dec->pend.len) : 0;
 	case DEC_HEADER:
+	case DEC_DIGEST:
 		return sov_error("corrupt: truncated inside the header");
 	case DEC_LEN:
 	case DEC_RECORD:
@@ -595,9 +757,12 @@ static int append_to_buf(void *ctx, const void *data, size_t len)
 int sov_frame_encode_buf(const void *data, size_t len, struct sov_buf *out)
 {
 	struct sov_frame_encoder *enc = sov_frame_encoder_new(0, append_to_buf, out);
+	size_t at = out->len;
 	int ret = 0;
 
 	if (sov_frame_encoder_write(enc, data, len) < 0 || sov_frame_encoder_finish(enc) < 0)
+		ret = -1;
+	else if (sov_frame_encoder_header(enc, (unsigned char *)out->ptr + at) < 0)
 		ret = -1;
 	sov_frame_encoder_free(enc);
 	return ret;
@@ -610,7 +775,7 @@ int sov_frame_decode_buf(const void *data, size_t len, struct sov_buf *out)
 
 	if (!sov_frame_is_encoded(data, len))
 		return not_sovsync();
-	dec = sov_frame_decoder_new(0, append_to_buf, out);
+	dec = sov_frame_decoder_new(SOV_FRAME_VERIFY, append_to_buf, out);
 	if (sov_frame_decoder_write(dec, data, len) < 0 || sov_frame_decoder_finish(dec) < 0)
 		ret = -1;
 	sov_frame_decoder_free(dec);

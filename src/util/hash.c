@@ -41,11 +41,22 @@ void sov_sha256_update(struct sov_sha256 *h, const void *data, size_t len)
 void sov_sha256_final_hex(struct sov_sha256 *h, char hex[SOV_SHA256_HEXLEN + 1])
 {
 	unsigned char md[SOV_SHA256_LEN];
+
+	sov_sha256_final(h, md);
+	to_hex(md, SOV_SHA256_LEN, hex);
+}
+
+void sov_sha256_final(struct sov_sha256 *h, unsigned char out[SOV_SHA256_LEN])
+{
 	unsigned int n = 0;
 
-	EVP_DigestFinal_ex(h->ctx, md, &n);
-	to_hex(md, SOV_SHA256_LEN, hex);
+	EVP_DigestFinal_ex(h->ctx, out, &n);
 	sov_sha256_abort(h);
+}
+
+void sov_sha256_to_hex(const unsigned char md[SOV_SHA256_LEN], char hex[SOV_SHA256_HEXLEN + 1])
+{
+	to_hex(md, SOV_SHA256_LEN, hex);
 }
 
 void sov_sha256_abort(struct sov_sha256 *h)
