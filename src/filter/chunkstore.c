@@ -52,6 +52,7 @@ struct sov_chunks {
 
 	/* smudge */
 	enum smudge_state sstate;
+	unsigned sversion;		/* of the pointer */
 	struct sov_buf line;		/* header, then the line being read */
 	uint64_t sn;			/* chunks emitted */
 };
@@ -231,10 +232,23 @@ void sov_chunks_clean_start(struct sov_chunks *c, sov_frame_write_fn write, void
 	c->nrec = c->total = c->count = 0;
 }
 
+/*
+ * The content size of a chunk blob or record: one zstd frame, after a
+ * shuffle marker (frame.h) when there is one.
+ */
+static unsigned long long chunk_content_size(const void *rec, size_t len)
+{
+	size_t skip;
+
+	if (sov_frame_record_phase(rec, len, &skip) == -2)
+		return ZSTD_CONTENTSIZE_ERROR;
+	return ZSTD_getFrameContentSize((const char *)rec + skip, len - skip);
+}
+
 /* One record (one zstd frame) of `len` bytes: its blob and its line. */
 static int store_chunk(struct sov_chunks *c, const void *frame, size_t len)
 {
-	unsigned long long size = ZSTD_getFrameContentSize(frame, len);
+	unsigned long long size = chunk_content_size(frame, len);
 	char hex[GIT_OID_HEXSZ + 1], line[MAX_LINE];
 	git_oid id;
 	int n;
@@ -284,7 +298,7 @@ static int clean_item(struct sov_chunks *c)
 		if (n == 0) {
 			c->cstate = C_END;
 			c->need = END_RECORD_SIZE - 4;
-		} else if (n > ZSTD_COMPRESSBOUND(SOV_CDC_MAX_SIZE)) {
+		} else if (n > SOV_FRAME_SHUFFLE_MARKER_SIZE + ZSTD_COMPRESSBOUND(SOV_CDC_MAX_SIZE)) {
 			return sov_error("cannot cut into chunks: record %llu claims %u bytes",
 					 (unsigned long long)c->nrec, n);
 		} else {
@@ -469,7 +483,7 @@ static int smudge_line(struct sov_chunks *c, const char *s, size_t len)
 	git_odb_object *obj = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	git_oid id;
-	size_t i;
+	size_t i, skip;
 	int err, ret;
 
 	if (len > 4 && !memcmp(s, "end ", 4)) {
@@ -502,7 +516,9 @@ static int smudge_line(struct sov_chunks *c, const char *s, size_t len)
 	if (err < 0)
 		return sov_error_git("chunk %s", hex);
 	if (git_odb_object_type(obj) != GIT_OBJECT_BLOB ||
-	    ZSTD_getFrameContentSize(git_odb_object_data(obj), git_odb_object_size(obj)) != size) {
+	    chunk_content_size(git_odb_object_data(obj), git_odb_object_size(obj)) != size ||
+	    (c->sversion == SOV_CHUNKS_VERSION_NODIGEST &&
+	     sov_frame_record_phase(git_odb_object_data(obj), git_odb_object_size(obj), &skip) != -1)) {
 		git_odb_object_free(obj);
 		return sov_error("corrupt: chunk %llu (%s) is not the frame the list names",
 				 (unsigned long long)c->sn, hex);
@@ -537,6 +553,7 @@ static int smudge_header(struct sov_chunks *c)
 	if (!c->odb)
 		return sov_error("a chunked file can only be read inside its repository");
 	memcpy(header, p, hlen);
+	c->sversion = p[8];
 	header[8] = p[8] == SOV_CHUNKS_VERSION ? SOV_FRAME_VERSION : SOV_FRAME_VERSION_NODIGEST;
 	c->sstate = S_LINES;
 	sov_buf_reset(&c->line);

@@ -15,6 +15,7 @@
 #include "cdc.h"
 #include "error.h"
 #include "hash.h"
+#include "shuffle.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -63,7 +64,32 @@ static uint64_t get_le64(const unsigned char *p)
 
 static size_t max_record_size(void)
 {
-	return ZSTD_COMPRESSBOUND(SOV_CDC_MAX_SIZE);
+	return SOV_FRAME_SHUFFLE_MARKER_SIZE + ZSTD_COMPRESSBOUND(SOV_CDC_MAX_SIZE);
+}
+
+/* A zstd skippable frame (RFC 8878: magic 0x184D2A5?, u32 size, data). */
+#define SKIPPABLE_MAGIC 0x184D2A5Eu
+
+void sov_frame_shuffle_marker(unsigned char *out, int phase)
+{
+	put_le32(out, SKIPPABLE_MAGIC);
+	put_le32(out + 4, 4);
+	memcpy(out + 8, "SH4", 3);
+	out[11] = (unsigned char)phase;
+}
+
+int sov_frame_record_phase(const void *rec, size_t len, size_t *skip)
+{
+	const unsigned char *p = rec;
+
+	*skip = 0;
+	if (len < 4 || get_le32(p) != SKIPPABLE_MAGIC)
+		return -1;
+	if (len < SOV_FRAME_SHUFFLE_MARKER_SIZE || get_le32(p + 4) != 4 ||
+	    memcmp(p + 8, "SH4", 3) || p[11] > 3)
+		return -2;
+	*skip = SOV_FRAME_SHUFFLE_MARKER_SIZE;
+	return p[11];
 }
 
 int sov_frame_is_encoded(const void *data, size_t len)
@@ -138,6 +164,7 @@ struct chunk_job {
 	size_t off, len;	/* in enc->in */
 	size_t slot;		/* in enc->out: u32 length, then the frame */
 	size_t result;		/* frame size or a zstd error code */
+	int phase;		/* shuffled at this phase (shuffle.h), or -1 */
 };
 
 enum enc_state { ENC_SNIFF, ENC_ENCODE, ENC_PASS, ENC_DONE };
@@ -149,6 +176,7 @@ struct sov_frame_encoder {
 	int encode_all;		/* no pass-through of a header (this stream) */
 	int threads;
 	ZSTD_CCtx **cctx;	/* one per thread */
+	unsigned char **scratch;	/* one per thread: a shuffled chunk */
 	struct sov_buf in;	/* content not yet encoded */
 	struct sov_buf out;	/* compressed slots of one batch */
 	struct chunk_job *jobs;
@@ -164,7 +192,42 @@ struct sov_frame_encoder {
 struct worker {
 	struct sov_frame_encoder *enc;
 	ZSTD_CCtx *cctx;
+	unsigned char *scratch;
 };
+
+/*
+ * One shuffled chunk as one frame: each plane ends a zstd block (a flush),
+ * so each gets its own literals table.  Same parameters as any frame, the
+ * content size pledged, so the frame header holds it.
+ */
+static size_t compress_shuffled(ZSTD_CCtx *c, unsigned char *scratch, const unsigned char *src,
+				size_t len, int phase, void *dst, size_t cap)
+{
+	ZSTD_outBuffer out = { dst, cap, 0 };
+	size_t plane, cut[4], from = 0, r;
+	int k;
+
+	sov_shuffle(src, len, phase, scratch, &plane);
+	ZSTD_CCtx_reset(c, ZSTD_reset_session_only);
+	if (ZSTD_isError(r = ZSTD_CCtx_setPledgedSrcSize(c, len)))
+		return r;
+	cut[0] = (size_t)phase + plane;
+	cut[1] = cut[0] + plane;
+	cut[2] = cut[1] + plane;
+	cut[3] = len;
+	for (k = 0; k < 4; k++) {
+		ZSTD_inBuffer in = { scratch + from, cut[k] - from, 0 };
+		ZSTD_EndDirective how = k == 3 ? ZSTD_e_end : ZSTD_e_flush;
+
+		do {
+			r = ZSTD_compressStream2(c, &out, &in, how);
+			if (ZSTD_isError(r))
+				return r;
+		} while (r || in.pos < in.size);
+		from = cut[k];
+	}
+	return out.pos;
+}
 
 static ZSTD_CCtx *new_cctx(void)
 {
@@ -203,9 +266,24 @@ static void *compress_jobs(void *arg)
 		if (i >= enc->njobs)
 			break;
 		job = &enc->jobs[i];
-		job->result = ZSTD_compress2(w->cctx, enc->out.ptr + job->slot + 4,
-					     ZSTD_compressBound(job->len),
-					     enc->in.ptr + job->off, job->len);
+		job->phase = sov_shuffle_detect((const unsigned char *)enc->in.ptr + job->off,
+						job->len);
+		if (job->phase >= 0) {
+			unsigned char *rec = (unsigned char *)enc->out.ptr + job->slot + 4;
+
+			sov_frame_shuffle_marker(rec, job->phase);
+			job->result = compress_shuffled(w->cctx, w->scratch,
+							(const unsigned char *)enc->in.ptr + job->off,
+							job->len, job->phase,
+							rec + SOV_FRAME_SHUFFLE_MARKER_SIZE,
+							ZSTD_compressBound(job->len));
+			if (!ZSTD_isError(job->result))
+				job->result += SOV_FRAME_SHUFFLE_MARKER_SIZE;
+		} else {
+			job->result = ZSTD_compress2(w->cctx, enc->out.ptr + job->slot + 4,
+						     ZSTD_compressBound(job->len),
+						     enc->in.ptr + job->off, job->len);
+		}
 	}
 	return NULL;
 }
@@ -217,6 +295,7 @@ struct sov_frame_encoder *sov_frame_encoder_new(int threads, sov_frame_write_fn 
 
 	enc->threads = threads < 1 ? default_threads() : threads;
 	enc->cctx = sov_calloc((size_t)enc->threads, sizeof(*enc->cctx));
+	enc->scratch = sov_calloc((size_t)enc->threads, sizeof(*enc->scratch));
 	sov_buf_init(&enc->in, 0);
 	sov_buf_init(&enc->out, 0);
 	sov_frame_encoder_reset(enc, write, ctx);
@@ -253,9 +332,12 @@ void sov_frame_encoder_free(struct sov_frame_encoder *enc)
 		return;
 	if (enc->hashing)
 		sov_sha256_abort(&enc->sha);
-	for (i = 0; i < enc->threads; i++)
+	for (i = 0; i < enc->threads; i++) {
 		ZSTD_freeCCtx(enc->cctx[i]);
+		free(enc->scratch[i]);
+	}
 	free(enc->cctx);
+	free(enc->scratch);
 	free(enc->jobs);
 	sov_buf_release(&enc->in);
 	sov_buf_release(&enc->out);
@@ -298,8 +380,11 @@ static int run_jobs(struct sov_frame_encoder *enc, size_t len)
 	for (i = 0; i < nthreads; i++) {
 		if (!enc->cctx[i] && !(enc->cctx[i] = new_cctx()))
 			return -1;
+		if (!enc->scratch[i])
+			enc->scratch[i] = sov_malloc(SOV_CDC_MAX_SIZE);
 		workers[i].enc = enc;
 		workers[i].cctx = enc->cctx[i];
+		workers[i].scratch = enc->scratch[i];
 	}
 	enc->next_job = 0;
 	/* A thread that cannot start only means less parallelism. */
@@ -340,7 +425,7 @@ static int encode_batch(struct sov_frame_encoder *enc, int final)
 		job->off = pos;
 		job->len = n;
 		job->slot = slots;
-		slots += 4 + ZSTD_compressBound(n);
+		slots += 4 + SOV_FRAME_SHUFFLE_MARKER_SIZE + ZSTD_compressBound(n);
 		pos += n;
 	}
 	if (!enc->njobs)
@@ -490,6 +575,9 @@ struct sov_frame_decoder {
 	int has_digest;
 	struct sov_sha256 sha;	/* of the output, with SOV_FRAME_VERIFY */
 	int hashing;
+	int version;		/* of the header read */
+	int phase;		/* of the current record: shuffled, or -1 */
+	unsigned char *plain;	/* SOV_CDC_MAX_SIZE bytes: a chunk unshuffled */
 };
 
 struct sov_frame_decoder *sov_frame_decoder_new(unsigned flags, sov_frame_write_fn write,
@@ -534,6 +622,7 @@ void sov_frame_decoder_free(struct sov_frame_decoder *dec)
 		sov_sha256_abort(&dec->sha);
 	ZSTD_freeDCtx(dec->dctx);
 	free(dec->chunk);
+	free(dec->plain);
 	sov_buf_release(&dec->pend);
 	free(dec);
 }
@@ -546,10 +635,12 @@ static int not_sovsync(void)
 static int decode_chunk(struct sov_frame_decoder *dec)
 {
 	const unsigned char *rec = (const unsigned char *)dec->pend.ptr;
+	size_t reclen = dec->pend.len;
 	/* Messages point at the record, i.e. at its length field. */
 	unsigned long long at = (unsigned long long)dec->offset - 4;
 	unsigned long long idx = (unsigned long long)dec->nchunks;
 	unsigned long long size;
+	const char *out;
 	size_t n;
 
 	if (!dec->dctx) {
@@ -559,21 +650,37 @@ static int decode_chunk(struct sov_frame_decoder *dec)
 		dec->chunk = sov_malloc(SOV_CDC_MAX_SIZE);
 	}
 	/*
+	 * Version 3: a shuffled chunk's frame follows a skippable frame
+	 * naming the transform (shuffle.h); a marker cannot appear by a
+	 * damaged bit: it differs from a zstd frame's magic in many.
+	 */
+	dec->phase = -1;
+	if (dec->version == SOV_FRAME_VERSION) {
+		size_t skip;
+
+		dec->phase = sov_frame_record_phase(rec, dec->pend.len, &skip);
+		if (dec->phase == -2)
+			return sov_error("corrupt: chunk %llu at byte %llu: a damaged transform "
+					 "marker", idx, at);
+		rec += skip;
+		reclen -= skip;
+	}
+	/*
 	 * RFC 8878: a frame starts with the magic 0xFD2FB528 and a frame
 	 * header descriptor whose bit 2 is the content checksum flag.
 	 */
-	if (dec->pend.len < 6 || get_le32(rec) != ZSTD_MAGICNUMBER)
+	if (reclen < 6 || get_le32(rec) != ZSTD_MAGICNUMBER)
 		return sov_error("corrupt: chunk %llu at byte %llu is not a zstd frame", idx, at);
 	if (!(rec[4] & 0x04))
 		return sov_error("corrupt: chunk %llu at byte %llu has no checksum", idx, at);
-	size = ZSTD_getFrameContentSize(rec, dec->pend.len);
+	size = ZSTD_getFrameContentSize(rec, reclen);
 	if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR ||
 	    size == 0 || size > SOV_CDC_MAX_SIZE)
 		return sov_error("corrupt: chunk %llu at byte %llu has an invalid size", idx, at);
-	if (ZSTD_findFrameCompressedSize(rec, dec->pend.len) != dec->pend.len)
+	if (ZSTD_findFrameCompressedSize(rec, reclen) != reclen)
 		return sov_error("corrupt: chunk %llu at byte %llu: frame does not fill its record",
 				 idx, at);
-	n = ZSTD_decompressDCtx(dec->dctx, dec->chunk, SOV_CDC_MAX_SIZE, rec, dec->pend.len);
+	n = ZSTD_decompressDCtx(dec->dctx, dec->chunk, SOV_CDC_MAX_SIZE, rec, reclen);
 	if (ZSTD_isError(n)) {
 		if (ZSTD_getErrorCode(n) == ZSTD_error_checksum_wrong)
 			return sov_error("corrupt: chunk %llu at byte %llu: checksum mismatch",
@@ -583,11 +690,20 @@ static int decode_chunk(struct sov_frame_decoder *dec)
 	}
 	if (n != size)
 		return sov_error("corrupt: chunk %llu at byte %llu: size mismatch", idx, at);
+	if (dec->phase >= 0) {
+		if (n < SOV_SHUFFLE_MIN_SIZE)
+			return sov_error("corrupt: chunk %llu at byte %llu: too short to be shuffled",
+					 idx, at);
+		if (!dec->plain)
+			dec->plain = sov_malloc(SOV_CDC_MAX_SIZE);
+		sov_unshuffle((const unsigned char *)dec->chunk, n, dec->phase, dec->plain);
+	}
 	dec->total += n;
 	dec->nchunks++;
+	out = dec->phase >= 0 ? (const char *)dec->plain : dec->chunk;
 	if (dec->hashing)
-		sov_sha256_update(&dec->sha, dec->chunk, n);
-	return dec->write(dec->ctx, dec->chunk, n);
+		sov_sha256_update(&dec->sha, out, n);
+	return dec->write(dec->ctx, out, n);
 }
 
 /* With SOV_FRAME_VERIFY: the content's SHA-256 against the header's. */
@@ -629,6 +745,7 @@ static int decode_item(struct sov_frame_decoder *dec)
 			return unknown_version(p[8]);
 		if (sov_frame_check_reserved(p) < 0)
 			return -1;
+		dec->version = p[8];
 		if (p[8] == SOV_FRAME_VERSION) {
 			dec->state = DEC_DIGEST;
 			dec->need = SOV_FRAME_FULL_HEADER_SIZE;

@@ -45,6 +45,12 @@
 #define SOV_FRAME_DIGEST_SIZE 40
 #define SOV_FRAME_FULL_HEADER_SIZE (SOV_FRAME_HEADER_SIZE + SOV_FRAME_DIGEST_SIZE)
 #define SOV_FRAME_MAGIC_SIZE 8
+/*
+ * Version 3: a chunk stored byte-shuffled (shuffle.h) is a record of this
+ * marker, a zstd skippable frame (magic 0x184D2A5E, size 4, "SH4", the
+ * phase), then the zstd frame of the shuffled bytes.
+ */
+#define SOV_FRAME_SHUFFLE_MARKER_SIZE 12
 #define SOV_FRAME_ZSTD_LEVEL 3	/* fixed by the format version */
 
 typedef int (*sov_frame_write_fn)(void *ctx, const void *data, size_t len);
@@ -71,6 +77,15 @@ int sov_frame_header_digest(const void *data, size_t len, struct sov_frame_diges
 
 /* Check bytes 10-15 of a header (flags and reserved bytes): 0 or -1. */
 int sov_frame_check_reserved(const unsigned char *header);
+
+/* Write the shuffle marker of `phase` (0-3) to `out`. */
+void sov_frame_shuffle_marker(unsigned char *out, int phase);
+/*
+ * The record (or chunk blob) `rec`: its phase when it starts with a
+ * shuffle marker (*skip = the marker's size), -1 when it does not (*skip
+ * 0), -2 when it starts like one but is damaged.
+ */
+int sov_frame_record_phase(const void *rec, size_t len, size_t *skip);
 
 /* 1 if `data` starts with a sovsync header (its magic), else 0. */
 int sov_frame_is_encoded(const void *data, size_t len);
