@@ -39,6 +39,8 @@ static int cmd_verify(int argc, char **argv)
 		obj = peeled;
 	}
 	sov_hookrun_opts(&h, &opts);
+	/* The digests in the headers of stored forms are checked, not trusted. */
+	opts.verify_content = 1;
 	st = sov_manifest_verify(h.repo, git_object_id(obj), &opts, &report);
 	if (st < 0)
 		goto fail;
@@ -68,6 +70,9 @@ const struct sov_cmd sov_cmd_verify = {
 	"checks shared/state.json's \"files\" (same set of paths, sha256 of the\n"
 	"real content, size, a valid last_modified and source), each user's\n"
 	"index.meta and shared/memories/sync_manifest.json.  Exits 0 when they\n"
-	"match, else lists the differences and exits 1.\n",
+	"match, else lists the differences and exits 1.  A large file's stored\n"
+	"form is decoded and checked against the size and SHA-256 its header\n"
+	"carries (which the hooks record without decoding): a header that does\n"
+	"not match fails, naming the file.\n",
 	0,
 };

@@ -50,29 +50,42 @@ int sov_blob_stream(git_repository *repo, const git_oid *id,
 }
 
 struct head {
-	unsigned char bytes[SOV_FRAME_HEADER_SIZE];
-	size_t len;
+	unsigned char *bytes;
+	size_t want, len;
 };
 
 static int take_head(void *ctx, const void *data, size_t len)
 {
 	struct head *h = ctx;
-	size_t n = sizeof(h->bytes) - h->len;
+	size_t n = h->want - h->len;
 
 	if (n > len)
 		n = len;
 	memcpy(h->bytes + h->len, data, n);
 	h->len += n;
-	return h->len == sizeof(h->bytes);
+	return h->len == h->want;
+}
+
+int sov_blob_head(git_repository *repo, const git_oid *id, void *out, size_t want,
+		  size_t *got)
+{
+	struct head h = { out, want, 0 };
+
+	*got = 0;
+	if (want && sov_blob_stream(repo, id, take_head, &h) < 0)
+		return -1;
+	*got = h.len;
+	return 0;
 }
 
 int sov_blob_is_encoded(git_repository *repo, const git_oid *id)
 {
-	struct head h = { { 0 }, 0 };
+	unsigned char bytes[SOV_FRAME_HEADER_SIZE];
+	size_t len;
 
-	if (sov_blob_stream(repo, id, take_head, &h) < 0)
+	if (sov_blob_head(repo, id, bytes, sizeof(bytes), &len) < 0)
 		return -1;
-	return !h.len || sov_frame_is_encoded(h.bytes, h.len);
+	return !len || sov_frame_is_encoded(bytes, len);
 }
 
 int sov_blob_worktree_id(const char *top, const char *rel, git_oid *out)

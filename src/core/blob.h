@@ -25,6 +25,14 @@ int sov_blob_stream(git_repository *repo, const git_oid *id,
 		    int (*fn)(void *ctx, const void *data, size_t len), void *ctx);
 
 /*
+ * The first `want` bytes of blob `id` (fewer when it is shorter) into
+ * `out`, their number in *got; a large blob is not read beyond them.
+ * 0 or -1.
+ */
+int sov_blob_head(git_repository *repo, const git_oid *id, void *out, size_t want,
+		  size_t *got);
+
+/*
  * Whether blob `id` is in the large-file filter's stored form (frame.h):
  * 1 (an empty blob counts: empty content encodes to empty), 0 not, -1 on
  * error.  Only its first bytes are read.

@@ -22,7 +22,7 @@
 #define UPDATE_TRIES 20		/* compare-and-swap attempts on the ref */
 #define PUSH_TRIES 4
 
-enum clean_state { C_HEADER, C_LEN, C_RECORD, C_END, C_DONE, C_OPAQUE };
+enum clean_state { C_HEADER, C_DIGEST, C_LEN, C_RECORD, C_END, C_DONE, C_OPAQUE };
 enum smudge_state { S_HEAD, S_PASS, S_LINES, S_DONE };
 
 struct sov_chunks {
@@ -44,12 +44,15 @@ struct sov_chunks {
 	enum clean_state cstate;
 	struct sov_buf pend;		/* the item being read */
 	size_t need;
+	unsigned char head[SOV_FRAME_FULL_HEADER_SIZE];	/* of the stored form */
+	int head_digest;		/* it has a digest (version 3) */
 	struct sov_spool list;		/* the pointer's chunk lines */
 	struct sov_buf ids;		/* git_oid[] of the chunks */
 	uint64_t nrec, total, count;
 
 	/* smudge */
 	enum smudge_state sstate;
+	unsigned sversion;		/* of the pointer */
 	struct sov_buf line;		/* header, then the line being read */
 	uint64_t sn;			/* chunks emitted */
 };
@@ -93,10 +96,21 @@ int sov_chunks_above_limit(uint64_t stored, uint64_t max)
 	return stored > max;
 }
 
+static int is_pointer_version(unsigned v)
+{
+	return v == SOV_CHUNKS_VERSION || v == SOV_CHUNKS_VERSION_NODIGEST;
+}
+
+/* Stored forms in frames this sovsync reads (frame.h). */
+static int is_frame_version(unsigned v)
+{
+	return v == SOV_FRAME_VERSION || v == SOV_FRAME_VERSION_NODIGEST;
+}
+
 int sov_chunks_is_pointer(const void *data, size_t len)
 {
 	return len > SOV_FRAME_MAGIC_SIZE && sov_frame_is_encoded(data, len) &&
-	       ((const unsigned char *)data)[SOV_FRAME_MAGIC_SIZE] == SOV_CHUNKS_VERSION;
+	       is_pointer_version(((const unsigned char *)data)[SOV_FRAME_MAGIC_SIZE]);
 }
 
 /*
@@ -213,14 +227,28 @@ void sov_chunks_clean_start(struct sov_chunks *c, sov_frame_write_fn write, void
 	c->cstate = C_HEADER;
 	sov_buf_reset(&c->pend);
 	c->need = SOV_FRAME_HEADER_SIZE;
+	c->head_digest = 0;
 	sov_buf_reset(&c->ids);
 	c->nrec = c->total = c->count = 0;
+}
+
+/*
+ * The content size of a chunk blob or record: one zstd frame, after a
+ * shuffle marker (frame.h) when there is one.
+ */
+static unsigned long long chunk_content_size(const void *rec, size_t len)
+{
+	size_t skip;
+
+	if (sov_frame_record_phase(rec, len, &skip) == -2)
+		return ZSTD_CONTENTSIZE_ERROR;
+	return ZSTD_getFrameContentSize((const char *)rec + skip, len - skip);
 }
 
 /* One record (one zstd frame) of `len` bytes: its blob and its line. */
 static int store_chunk(struct sov_chunks *c, const void *frame, size_t len)
 {
-	unsigned long long size = ZSTD_getFrameContentSize(frame, len);
+	unsigned long long size = chunk_content_size(frame, len);
 	char hex[GIT_OID_HEXSZ + 1], line[MAX_LINE];
 	git_oid id;
 	int n;
@@ -246,9 +274,21 @@ static int clean_item(struct sov_chunks *c)
 
 	switch (c->cstate) {
 	case C_HEADER:
-		if (!sov_frame_is_encoded(p, c->pend.len) || p[SOV_FRAME_MAGIC_SIZE] != SOV_FRAME_VERSION)
+		if (!sov_frame_is_encoded(p, c->pend.len) || !is_frame_version(p[SOV_FRAME_MAGIC_SIZE]))
 			return sov_error("cannot cut into chunks: not a version %d stored form",
 					 SOV_FRAME_VERSION);
+		memcpy(c->head, p, SOV_FRAME_HEADER_SIZE);
+		if (p[SOV_FRAME_MAGIC_SIZE] == SOV_FRAME_VERSION) {
+			c->cstate = C_DIGEST;
+			c->need = SOV_FRAME_FULL_HEADER_SIZE;
+			return 0;	/* keep the header in pend */
+		}
+		c->cstate = C_LEN;
+		c->need = 4;
+		break;
+	case C_DIGEST:
+		memcpy(c->head, p, SOV_FRAME_FULL_HEADER_SIZE);
+		c->head_digest = 1;
 		c->cstate = C_LEN;
 		c->need = 4;
 		break;
@@ -258,7 +298,7 @@ static int clean_item(struct sov_chunks *c)
 		if (n == 0) {
 			c->cstate = C_END;
 			c->need = END_RECORD_SIZE - 4;
-		} else if (n > ZSTD_COMPRESSBOUND(SOV_CDC_MAX_SIZE)) {
+		} else if (n > SOV_FRAME_SHUFFLE_MARKER_SIZE + ZSTD_COMPRESSBOUND(SOV_CDC_MAX_SIZE)) {
 			return sov_error("cannot cut into chunks: record %llu claims %u bytes",
 					 (unsigned long long)c->nrec, n);
 		} else {
@@ -333,7 +373,7 @@ int sov_chunks_clean_write(void *ctx, const void *data, size_t len)
 	/* A stored form of another version (a pointer added as it is) stays whole. */
 	if (c->held >= SOV_FRAME_HEADER_SIZE && c->cstate == C_HEADER &&
 	    c->hold.mem.len >= SOV_FRAME_HEADER_SIZE &&
-	    (unsigned char)c->hold.mem.ptr[SOV_FRAME_MAGIC_SIZE] != SOV_FRAME_VERSION)
+	    !is_frame_version((unsigned char)c->hold.mem.ptr[SOV_FRAME_MAGIC_SIZE]))
 		c->cstate = C_OPAQUE;
 	if (c->cstate != C_OPAQUE && sov_chunks_above_limit(c->held, c->max))
 		return switch_to_chunks(c);
@@ -345,24 +385,58 @@ static int sort_oid(const void *a, const void *b)
 	return git_oid_cmp(a, b);
 }
 
-int sov_chunks_clean_finish(struct sov_chunks *c)
+/* Passes all but the first `skip` bytes on (the header being replaced). */
+struct skip_write {
+	sov_frame_write_fn write;
+	void *ctx;
+	size_t skip;
+};
+
+static int write_skipping(void *ctx, const void *data, size_t len)
 {
-	unsigned char header[SOV_FRAME_HEADER_SIZE] = { 0 };
+	struct skip_write *s = ctx;
+	size_t n = s->skip < len ? s->skip : len;
+
+	s->skip -= n;
+	return len > n ? s->write(s->ctx, (const char *)data + n, len - n) : 0;
+}
+
+int sov_chunks_clean_finish(struct sov_chunks *c, const unsigned char *header_in)
+{
+	unsigned char header[SOV_FRAME_FULL_HEADER_SIZE] = { 0 };
+	size_t hlen = SOV_FRAME_HEADER_SIZE;
 	char end[MAX_LINE];
 	uint64_t size;
 	int n;
 
 	if (!c->chunked) {
-		int ret = sov_spool_replay(&c->hold, c->write, c->ctx);
+		struct skip_write sw = { c->write, c->ctx, 0 };
+		int ret = 0;
 
+		/* The encoder's final header replaces the one it wrote first. */
+		if (header_in && c->held >= SOV_FRAME_FULL_HEADER_SIZE) {
+			sw.skip = SOV_FRAME_FULL_HEADER_SIZE;
+			ret = c->write(c->ctx, header_in, SOV_FRAME_FULL_HEADER_SIZE);
+		}
+		if (ret == 0)
+			ret = sov_spool_replay(&c->hold, write_skipping, &sw);
 		sov_spool_release(&c->hold);	/* not held until the next file */
 		return ret;
 	}
 	if (c->cstate != C_DONE)
 		return sov_error("cannot cut into chunks: the stored form ended early");
+	/* The content's digest, from the encoder or the stored form given. */
+	if (header_in || c->head_digest) {
+		memcpy(header, header_in ? header_in : c->head, SOV_FRAME_FULL_HEADER_SIZE);
+		header[8] = SOV_CHUNKS_VERSION;
+		hlen = SOV_FRAME_FULL_HEADER_SIZE;
+	} else {
+		memcpy(header, c->head, SOV_FRAME_HEADER_SIZE);
+		header[8] = SOV_CHUNKS_VERSION_NODIGEST;
+	}
 	n = snprintf(end, sizeof(end), "end %llu %llu\n", (unsigned long long)c->total,
 		     (unsigned long long)c->count);
-	size = SOV_FRAME_HEADER_SIZE + c->list.size + (uint64_t)n;
+	size = hlen + c->list.size + (uint64_t)n;
 	if (sov_chunks_above_limit(size, c->max))
 		return sov_error("its list of %llu chunks (%llu bytes) is larger than "
 				 "sovsync.maxObjectSize (%llu); raise the setting",
@@ -372,10 +446,7 @@ int sov_chunks_clean_finish(struct sov_chunks *c)
 	if (sov_chunks_keep(c->repo, (const git_oid *)c->ids.ptr,
 			    c->ids.len / sizeof(git_oid)) < 0)
 		return -1;
-	memcpy(header, "\x89SOVSYNC", SOV_FRAME_MAGIC_SIZE);
-	header[8] = SOV_CHUNKS_VERSION;
-	header[9] = SOV_FRAME_ZSTD_LEVEL;
-	if (c->write(c->ctx, header, sizeof(header)) < 0 ||
+	if (c->write(c->ctx, header, hlen) < 0 ||
 	    sov_spool_replay(&c->list, c->write, c->ctx) < 0 ||
 	    c->write(c->ctx, end, (size_t)n) < 0)
 		return -1;
@@ -412,7 +483,7 @@ static int smudge_line(struct sov_chunks *c, const char *s, size_t len)
 	git_odb_object *obj = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	git_oid id;
-	size_t i;
+	size_t i, skip;
 	int err, ret;
 
 	if (len > 4 && !memcmp(s, "end ", 4)) {
@@ -445,7 +516,9 @@ static int smudge_line(struct sov_chunks *c, const char *s, size_t len)
 	if (err < 0)
 		return sov_error_git("chunk %s", hex);
 	if (git_odb_object_type(obj) != GIT_OBJECT_BLOB ||
-	    ZSTD_getFrameContentSize(git_odb_object_data(obj), git_odb_object_size(obj)) != size) {
+	    chunk_content_size(git_odb_object_data(obj), git_odb_object_size(obj)) != size ||
+	    (c->sversion == SOV_CHUNKS_VERSION_NODIGEST &&
+	     sov_frame_record_phase(git_odb_object_data(obj), git_odb_object_size(obj), &skip) != -1)) {
 		git_odb_object_free(obj);
 		return sov_error("corrupt: chunk %llu (%s) is not the frame the list names",
 				 (unsigned long long)c->sn, hex);
@@ -458,28 +531,43 @@ static int smudge_line(struct sov_chunks *c, const char *s, size_t len)
 	return ret;
 }
 
+/*
+ * The pointer's header is in c->line (its first 16 bytes, all of it for a
+ * version 4 pointer): the header of the stored form in frames (version 3
+ * with the same digest, or 1).
+ */
 static int smudge_header(struct sov_chunks *c)
 {
-	unsigned char header[SOV_FRAME_HEADER_SIZE] = { 0 };
+	unsigned char header[SOV_FRAME_FULL_HEADER_SIZE] = { 0 };
 	const unsigned char *p = (const unsigned char *)c->line.ptr;
-	int i;
+	size_t hlen = c->line.len;
 
 	if (!sov_chunks_is_pointer(p, c->line.len)) {
 		c->sstate = S_PASS;
 		return c->write(c->ctx, p, c->line.len);
 	}
-	for (i = 10; i < SOV_FRAME_HEADER_SIZE; i++)
-		if (p[i])
-			return sov_error("corrupt: reserved header byte %d is not zero", i);
+	if (sov_frame_check_reserved(p) < 0)
+		return -1;
 	if (configure(c) < 0)
 		return -1;
 	if (!c->odb)
 		return sov_error("a chunked file can only be read inside its repository");
-	memcpy(header, p, SOV_FRAME_HEADER_SIZE);
-	header[8] = SOV_FRAME_VERSION;
+	memcpy(header, p, hlen);
+	c->sversion = p[8];
+	header[8] = p[8] == SOV_CHUNKS_VERSION ? SOV_FRAME_VERSION : SOV_FRAME_VERSION_NODIGEST;
 	c->sstate = S_LINES;
 	sov_buf_reset(&c->line);
-	return c->write(c->ctx, header, sizeof(header));
+	return c->write(c->ctx, header, hlen);
+}
+
+/* How much of the pointer's header S_HEAD reads (the first 16 bytes tell). */
+static size_t head_size(const struct sov_chunks *c)
+{
+	if (c->line.len >= SOV_FRAME_HEADER_SIZE &&
+	    sov_chunks_is_pointer(c->line.ptr, c->line.len) &&
+	    (unsigned char)c->line.ptr[SOV_FRAME_MAGIC_SIZE] == SOV_CHUNKS_VERSION)
+		return SOV_FRAME_FULL_HEADER_SIZE;
+	return SOV_FRAME_HEADER_SIZE;
 }
 
 int sov_chunks_smudge_write(struct sov_chunks *c, const void *data, size_t len)
@@ -493,7 +581,7 @@ int sov_chunks_smudge_write(struct sov_chunks *c, const void *data, size_t len)
 		case S_PASS:
 			return c->write(c->ctx, p, len);
 		case S_HEAD:
-			take = SOV_FRAME_HEADER_SIZE - c->line.len;
+			take = head_size(c) - c->line.len;
 			if (take > len)
 				take = len;
 			sov_buf_add(&c->line, p, take);
@@ -501,7 +589,7 @@ int sov_chunks_smudge_write(struct sov_chunks *c, const void *data, size_t len)
 			len -= take;
 			/* Not even the magic: pass through at once, as it comes. */
 			if ((c->line.len >= SOV_FRAME_MAGIC_SIZE && !sov_frame_is_encoded(c->line.ptr, c->line.len)) ||
-			    c->line.len == SOV_FRAME_HEADER_SIZE) {
+			    c->line.len == head_size(c)) {
 				if (smudge_header(c) < 0)
 					return -1;
 			}

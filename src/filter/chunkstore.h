@@ -40,7 +40,8 @@
 #include "buf.h"
 #include "frame.h"
 
-#define SOV_CHUNKS_VERSION 2
+#define SOV_CHUNKS_VERSION 4		/* written: the header carries the digest */
+#define SOV_CHUNKS_VERSION_NODIGEST 2	/* read */
 #define SOV_CHUNKS_REF "refs/sovsync/chunks"
 /*
  * The smallest sovsync.maxObjectSize accepted: a chunk blob holds up to
@@ -78,19 +79,24 @@ int sov_chunks_is_pointer(const void *data, size_t len);
  * Clean side.  Feed the stored form the frame encoder writes
  * (sov_chunks_clean_write is a sov_frame_write_fn, ctx the struct
  * sov_chunks); finish passes to write(ctx, ...) either that stored form
- * unchanged or, above the limit, the pointer, after the chunk blobs are
- * written and kept by SOV_CHUNKS_REF.  Memory is bounded: the stored form
+ * or, above the limit, the pointer, after the chunk blobs are
+ * written and kept by SOV_CHUNKS_REF.  `header` is the encoder's final
+ * header (sov_frame_encoder_header(), SOV_FRAME_FULL_HEADER_SIZE bytes):
+ * it replaces the first bytes of the stored form, and gives the pointer
+ * its digest; NULL when the stored form came as it is (passed through by
+ * the encoder): a version 3 one gives the pointer its own digest.  Memory is bounded: the stored form
  * is held in a spool (spool.h) only until it passes the limit.  Outside a
  * repository nothing is chunked.  0 or -1.
  */
 void sov_chunks_clean_start(struct sov_chunks *c, sov_frame_write_fn write, void *ctx);
 int sov_chunks_clean_write(void *c, const void *data, size_t len);
-int sov_chunks_clean_finish(struct sov_chunks *c);
+int sov_chunks_clean_finish(struct sov_chunks *c, const unsigned char *header);
 
 /*
  * Smudge side, in front of the frame decoder: stored bytes in; a pointer
- * is replaced by the version-1 stored form its chunks make (header, one
- * record per chunk blob, end record), anything else passes unchanged, to
+ * is replaced by the stored form in frames its chunks make (header, version
+ * 3 with the pointer's digest or 1 for a version 2 pointer, one record per
+ * chunk blob, end record), anything else passes unchanged, to
  * write(ctx, ...).  A missing chunk fails with a message naming the git
  * fetch command that brings the chunks.  0 or -1 ("corrupt: ..." for a
  * damaged pointer).

@@ -92,10 +92,12 @@ void sov_filter_start(struct sov_filter *f, enum sov_filter_op op,
 		if (!f->is_small)
 			start_encoder(f);
 	} else {
+		unsigned flags = SOV_FRAME_PASSTHROUGH | (f->verify ? SOV_FRAME_VERIFY : 0);
+
 		if (f->dec)
-			sov_frame_decoder_reset(f->dec, SOV_FRAME_PASSTHROUGH, write, ctx);
+			sov_frame_decoder_reset(f->dec, flags, write, ctx);
 		else
-			f->dec = sov_frame_decoder_new(SOV_FRAME_PASSTHROUGH, write, ctx);
+			f->dec = sov_frame_decoder_new(flags, write, ctx);
 		/* A pointer becomes the stored form of its chunks on the way. */
 		sov_chunks_smudge_start(f->chunks, decoder_write, f->dec);
 	}
@@ -154,6 +156,15 @@ int sov_filter_feed(void *ctx, const void *data, size_t len)
 	return sov_filter_write(ctx, data, len);
 }
 
+/* The chunk store's end, with the encoder's final header (its digest). */
+static int clean_finish(struct sov_filter *f)
+{
+	unsigned char header[SOV_FRAME_FULL_HEADER_SIZE];
+
+	return sov_chunks_clean_finish(f->chunks,
+				       sov_frame_encoder_header(f->enc, header) ? header : NULL);
+}
+
 /* The end of content below min_size: store it by the small-file rule. */
 static int finish_small(struct sov_filter *f)
 {
@@ -169,7 +180,7 @@ static int finish_small(struct sov_filter *f)
 	sov_frame_encoder_encode_all(f->enc);
 	if (sov_frame_encoder_write(f->enc, p, len) < 0 || sov_frame_encoder_finish(f->enc) < 0)
 		return -1;
-	return sov_chunks_clean_finish(f->chunks);
+	return clean_finish(f);
 }
 
 static int finish_file(struct sov_filter *f)
@@ -177,8 +188,7 @@ static int finish_file(struct sov_filter *f)
 	if (f->op == SOV_FILTER_CLEAN && f->is_small)
 		return finish_small(f);
 	if (f->op == SOV_FILTER_CLEAN)
-		return sov_frame_encoder_finish(f->enc) < 0 ? -1 :
-		       sov_chunks_clean_finish(f->chunks);
+		return sov_frame_encoder_finish(f->enc) < 0 ? -1 : clean_finish(f);
 	return sov_chunks_smudge_finish(f->chunks) < 0 ? -1 :
 	       sov_frame_decoder_finish(f->dec);
 }

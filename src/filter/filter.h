@@ -55,6 +55,11 @@ struct sov_filter {
 	 * the stored form, on the smudge side.
 	 */
 	struct sov_chunks *chunks;
+	/*
+	 * Smudge: check the content against the digest in the header of a
+	 * version 3/4 stored form (SOV_FRAME_VERIFY); `sovsync verify`.
+	 */
+	int verify;
 };
 
 #define SOV_FILTER_INIT { .op = SOV_FILTER_CLEAN, .min_size = SOV_FILTER_MIN_SIZE_DEFAULT, \

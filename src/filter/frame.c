@@ -3,8 +3,9 @@
  * docs/FORMATS.md.
  *
  * Layout (all integers little-endian):
- *   header   8 magic bytes "\x89SOVSYNC", u8 version (1), u8 zstd level,
- *            6 zero bytes
+ *   header   8 magic bytes "\x89SOVSYNC", u8 version (3), u8 zstd level,
+ *            u8 flags (0), 5 zero bytes, then (version 3) u64 content
+ *            size and the 32 bytes of the content's SHA-256
  *   record   u32 n (1 .. ZSTD_compressBound(SOV_CDC_MAX_SIZE)), then one
  *            zstd frame of n bytes holding one chunk, with content size
  *            and checksum
@@ -13,6 +14,8 @@
 #include "frame.h"
 #include "cdc.h"
 #include "error.h"
+#include "hash.h"
+#include "shuffle.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -63,12 +66,80 @@ static uint64_t get_le64(const unsigned char *p)
 
 static size_t max_record_size(void)
 {
-	return ZSTD_COMPRESSBOUND(SOV_CDC_MAX_SIZE);
+	return SOV_FRAME_SHUFFLE_MARKER_SIZE + ZSTD_COMPRESSBOUND(SOV_CDC_MAX_SIZE);
+}
+
+/* A zstd skippable frame (RFC 8878: magic 0x184D2A5?, u32 size, data). */
+#define SKIPPABLE_MAGIC 0x184D2A5Eu
+
+void sov_frame_shuffle_marker(unsigned char *out, int phase)
+{
+	put_le32(out, SKIPPABLE_MAGIC);
+	put_le32(out + 4, 4);
+	memcpy(out + 8, "SH4", 3);
+	out[11] = (unsigned char)phase;
+}
+
+int sov_frame_record_phase(const void *rec, size_t len, size_t *skip)
+{
+	const unsigned char *p = rec;
+
+	*skip = 0;
+	if (len < 4 || get_le32(p) != SKIPPABLE_MAGIC)
+		return -1;
+	if (len < SOV_FRAME_SHUFFLE_MARKER_SIZE || get_le32(p + 4) != 4 ||
+	    memcmp(p + 8, "SH4", 3) || p[11] > 3)
+		return -2;
+	*skip = SOV_FRAME_SHUFFLE_MARKER_SIZE;
+	return p[11];
 }
 
 int sov_frame_is_encoded(const void *data, size_t len)
 {
 	return len >= SOV_FRAME_MAGIC_SIZE && !memcmp(data, magic, SOV_FRAME_MAGIC_SIZE);
+}
+
+int sov_frame_version_has_digest(unsigned v)
+{
+	return v == 3 || v == 4;
+}
+
+static int unknown_version(unsigned v)
+{
+	return sov_error("stored with sovsync format version %u; this sovsync reads versions "
+			 "1 to %u (upgrade sovsync)", v, SOV_FRAME_MAX_VERSION);
+}
+
+int sov_frame_check_reserved(const unsigned char *header)
+{
+	int i;
+
+	/* Byte 10 holds flags from version 3 on; none is defined yet. */
+	for (i = 10; i < SOV_FRAME_HEADER_SIZE; i++)
+		if (header[i])
+			return sov_error("corrupt: reserved header byte %d is not zero", i);
+	return 0;
+}
+
+int sov_frame_header_digest(const void *data, size_t len, struct sov_frame_digest *d)
+{
+	const unsigned char *p = data;
+
+	if (!sov_frame_is_encoded(data, len))
+		return 0;
+	if (len < SOV_FRAME_HEADER_SIZE)
+		return sov_error("corrupt: truncated inside the header");
+	if (p[8] < 1 || p[8] > SOV_FRAME_MAX_VERSION)
+		return unknown_version(p[8]);
+	if (sov_frame_check_reserved(p) < 0)
+		return -1;
+	if (!sov_frame_version_has_digest(p[8]))
+		return 0;
+	if (len < SOV_FRAME_FULL_HEADER_SIZE)
+		return sov_error("corrupt: truncated inside the header");
+	d->size = get_le64(p + SOV_FRAME_HEADER_SIZE);
+	memcpy(d->sha256, p + SOV_FRAME_HEADER_SIZE + 8, sizeof(d->sha256));
+	return 1;
 }
 
 static int default_threads(void)
@@ -93,6 +164,7 @@ struct chunk_job {
 	size_t off, len;	/* in enc->in */
 	size_t slot;		/* in enc->out: u32 length, then the frame */
 	size_t result;		/* frame size or a zstd error code */
+	int phase;		/* shuffled at this phase (shuffle.h), or -1 */
 };
 
 enum enc_state { ENC_SNIFF, ENC_ENCODE, ENC_PASS, ENC_DONE };
@@ -104,18 +176,58 @@ struct sov_frame_encoder {
 	int encode_all;		/* no pass-through of a header (this stream) */
 	int threads;
 	ZSTD_CCtx **cctx;	/* one per thread */
+	unsigned char **scratch;	/* one per thread: a shuffled chunk */
 	struct sov_buf in;	/* content not yet encoded */
 	struct sov_buf out;	/* compressed slots of one batch */
 	struct chunk_job *jobs;
 	size_t njobs, alloc_jobs;
 	size_t next_job;	/* shared by the threads of a batch (atomic) */
 	uint64_t total, nchunks;
+	struct sov_sha256 sha;	/* of the content, while encoding */
+	int hashing;
+	unsigned char header[SOV_FRAME_FULL_HEADER_SIZE];	/* final, after finish */
+	int has_header;
 };
 
 struct worker {
 	struct sov_frame_encoder *enc;
 	ZSTD_CCtx *cctx;
+	unsigned char *scratch;
 };
+
+/*
+ * One shuffled chunk as one frame: each plane ends a zstd block (a flush),
+ * so each gets its own literals table.  Same parameters as any frame, the
+ * content size pledged, so the frame header holds it.
+ */
+static size_t compress_shuffled(ZSTD_CCtx *c, unsigned char *scratch, const unsigned char *src,
+				size_t len, int phase, void *dst, size_t cap)
+{
+	ZSTD_outBuffer out = { dst, cap, 0 };
+	size_t plane, cut[4], from = 0, r;
+	int k;
+
+	sov_shuffle(src, len, phase, scratch, &plane);
+	ZSTD_CCtx_reset(c, ZSTD_reset_session_only);
+	if (ZSTD_isError(r = ZSTD_CCtx_setPledgedSrcSize(c, len)))
+		return r;
+	cut[0] = (size_t)phase + plane;
+	cut[1] = cut[0] + plane;
+	cut[2] = cut[1] + plane;
+	cut[3] = len;
+	for (k = 0; k < 4; k++) {
+		ZSTD_inBuffer in = { scratch + from, cut[k] - from, 0 };
+		ZSTD_EndDirective how = k == 3 ? ZSTD_e_end : ZSTD_e_flush;
+
+		do {
+			r = ZSTD_compressStream2(c, &out, &in, how);
+			if (ZSTD_isError(r))
+				return r;
+		} while (r || in.pos < in.size);
+		from = cut[k];
+	}
+	return out.pos;
+}
 
 static ZSTD_CCtx *new_cctx(void)
 {
@@ -154,9 +266,24 @@ static void *compress_jobs(void *arg)
 		if (i >= enc->njobs)
 			break;
 		job = &enc->jobs[i];
-		job->result = ZSTD_compress2(w->cctx, enc->out.ptr + job->slot + 4,
-					     ZSTD_compressBound(job->len),
-					     enc->in.ptr + job->off, job->len);
+		job->phase = sov_shuffle_detect((const unsigned char *)enc->in.ptr + job->off,
+						job->len);
+		if (job->phase >= 0) {
+			unsigned char *rec = (unsigned char *)enc->out.ptr + job->slot + 4;
+
+			sov_frame_shuffle_marker(rec, job->phase);
+			job->result = compress_shuffled(w->cctx, w->scratch,
+							(const unsigned char *)enc->in.ptr + job->off,
+							job->len, job->phase,
+							rec + SOV_FRAME_SHUFFLE_MARKER_SIZE,
+							ZSTD_compressBound(job->len));
+			if (!ZSTD_isError(job->result))
+				job->result += SOV_FRAME_SHUFFLE_MARKER_SIZE;
+		} else {
+			job->result = ZSTD_compress2(w->cctx, enc->out.ptr + job->slot + 4,
+						     ZSTD_compressBound(job->len),
+						     enc->in.ptr + job->off, job->len);
+		}
 	}
 	return NULL;
 }
@@ -168,6 +295,7 @@ struct sov_frame_encoder *sov_frame_encoder_new(int threads, sov_frame_write_fn 
 
 	enc->threads = threads < 1 ? default_threads() : threads;
 	enc->cctx = sov_calloc((size_t)enc->threads, sizeof(*enc->cctx));
+	enc->scratch = sov_calloc((size_t)enc->threads, sizeof(*enc->scratch));
 	sov_buf_init(&enc->in, 0);
 	sov_buf_init(&enc->out, 0);
 	sov_frame_encoder_reset(enc, write, ctx);
@@ -183,6 +311,10 @@ void sov_frame_encoder_reset(struct sov_frame_encoder *enc, sov_frame_write_fn w
 	enc->encode_all = 0;
 	enc->njobs = 0;
 	enc->total = enc->nchunks = 0;
+	if (enc->hashing)
+		sov_sha256_abort(&enc->sha);
+	enc->hashing = 0;
+	enc->has_header = 0;
 	sov_buf_reset(&enc->in);
 	sov_buf_reset(&enc->out);
 }
@@ -198,22 +330,46 @@ void sov_frame_encoder_free(struct sov_frame_encoder *enc)
 
 	if (!enc)
 		return;
-	for (i = 0; i < enc->threads; i++)
+	if (enc->hashing)
+		sov_sha256_abort(&enc->sha);
+	for (i = 0; i < enc->threads; i++) {
 		ZSTD_freeCCtx(enc->cctx[i]);
+		free(enc->scratch[i]);
+	}
 	free(enc->cctx);
+	free(enc->scratch);
 	free(enc->jobs);
 	sov_buf_release(&enc->in);
 	sov_buf_release(&enc->out);
 	free(enc);
 }
 
-/* Run the batch's jobs on up to enc->threads threads (this one included). */
-static int run_jobs(struct sov_frame_encoder *enc)
+/* The content of a batch, hashed beside its compression. */
+struct hash_job {
+	struct sov_sha256 *sha;
+	const void *data;
+	size_t len;
+};
+
+static void *hash_content(void *arg)
+{
+	struct hash_job *h = arg;
+
+	sov_sha256_update(h->sha, h->data, h->len);
+	return NULL;
+}
+
+/*
+ * Run the batch's jobs on up to enc->threads threads (this one included),
+ * and hash the batch's `len` bytes of content on one more meanwhile.
+ */
+static int run_jobs(struct sov_frame_encoder *enc, size_t len)
 {
 	struct worker workers[SOV_FRAME_MAX_THREADS] = { { 0 } };
-	pthread_t tids[SOV_FRAME_MAX_THREADS];
+	pthread_t tids[SOV_FRAME_MAX_THREADS], htid;
 	int started[SOV_FRAME_MAX_THREADS] = { 0 };
-	int i, nthreads = enc->threads;
+	struct hash_job hj = { &enc->sha, enc->in.ptr, len };
+	int i, nthreads = enc->threads, hstarted = 0;
 
 	if ((size_t)nthreads > enc->njobs)
 		nthreads = (int)enc->njobs;
@@ -224,17 +380,26 @@ static int run_jobs(struct sov_frame_encoder *enc)
 	for (i = 0; i < nthreads; i++) {
 		if (!enc->cctx[i] && !(enc->cctx[i] = new_cctx()))
 			return -1;
+		if (!enc->scratch[i])
+			enc->scratch[i] = sov_malloc(SOV_CDC_MAX_SIZE);
 		workers[i].enc = enc;
 		workers[i].cctx = enc->cctx[i];
+		workers[i].scratch = enc->scratch[i];
 	}
 	enc->next_job = 0;
 	/* A thread that cannot start only means less parallelism. */
+	if (len)
+		hstarted = !pthread_create(&htid, NULL, hash_content, &hj);
 	for (i = 1; i < nthreads; i++)
 		started[i] = !pthread_create(&tids[i], NULL, compress_jobs, &workers[i]);
 	compress_jobs(&workers[0]);
 	for (i = 1; i < nthreads; i++)
 		if (started[i])
 			pthread_join(tids[i], NULL);
+	if (hstarted)
+		pthread_join(htid, NULL);
+	else if (len)
+		hash_content(&hj);
 	return 0;
 }
 
@@ -260,14 +425,14 @@ static int encode_batch(struct sov_frame_encoder *enc, int final)
 		job->off = pos;
 		job->len = n;
 		job->slot = slots;
-		slots += 4 + ZSTD_compressBound(n);
+		slots += 4 + SOV_FRAME_SHUFFLE_MARKER_SIZE + ZSTD_compressBound(n);
 		pos += n;
 	}
 	if (!enc->njobs)
 		return 0;
 	sov_buf_reset(&enc->out);
 	sov_buf_grow(&enc->out, slots);
-	if (run_jobs(enc) < 0)
+	if (run_jobs(enc, pos) < 0)
 		return -1;
 
 	for (i = 0; i < enc->njobs; i++) {
@@ -291,7 +456,7 @@ static int encode_batch(struct sov_frame_encoder *enc, int final)
 /* Leave the sniffing state: pass through or start encoding. */
 static int start(struct sov_frame_encoder *enc)
 {
-	unsigned char header[SOV_FRAME_HEADER_SIZE] = { 0 };
+	unsigned char header[SOV_FRAME_FULL_HEADER_SIZE] = { 0 };
 
 	if (!enc->encode_all && sov_frame_is_encoded(enc->in.ptr, enc->in.len)) {
 		enc->state = ENC_PASS;
@@ -300,11 +465,24 @@ static int start(struct sov_frame_encoder *enc)
 		sov_buf_reset(&enc->in);
 		return 0;
 	}
+	if (sov_sha256_init(&enc->sha) < 0)
+		return -1;
+	enc->hashing = 1;
 	enc->state = ENC_ENCODE;
+	/* The digest is zero until finish: sov_frame_encoder_header(). */
 	memcpy(header, magic, sizeof(magic));
 	header[8] = SOV_FRAME_VERSION;
 	header[9] = SOV_FRAME_ZSTD_LEVEL;
 	return enc->write(enc->ctx, header, sizeof(header));
+}
+
+int sov_frame_encoder_header(const struct sov_frame_encoder *enc,
+			     unsigned char out[SOV_FRAME_FULL_HEADER_SIZE])
+{
+	if (!enc->has_header)
+		return 0;
+	memcpy(out, enc->header, SOV_FRAME_FULL_HEADER_SIZE);
+	return 1;
 }
 
 int sov_frame_encoder_write(struct sov_frame_encoder *enc, const void *data, size_t len)
@@ -364,12 +542,23 @@ int sov_frame_encoder_finish(struct sov_frame_encoder *enc)
 	put_le32(end, 0);
 	put_le64(end + 4, enc->total);
 	put_le64(end + 12, enc->nchunks);
-	return enc->write(enc->ctx, end, sizeof(end));
+	if (enc->write(enc->ctx, end, sizeof(end)) < 0)
+		return -1;
+	memset(enc->header, 0, sizeof(enc->header));
+	memcpy(enc->header, magic, sizeof(magic));
+	enc->header[8] = SOV_FRAME_VERSION;
+	enc->header[9] = SOV_FRAME_ZSTD_LEVEL;
+	put_le64(enc->header + SOV_FRAME_HEADER_SIZE, enc->total);
+	sov_sha256_final(&enc->sha, enc->header + SOV_FRAME_HEADER_SIZE + 8);
+	enc->hashing = 0;
+	enc->has_header = 1;
+	return 0;
 }
 
 /* ---- decoder ---- */
 
-enum dec_state { DEC_MAGIC, DEC_HEADER, DEC_LEN, DEC_RECORD, DEC_END, DEC_DONE, DEC_PASS };
+enum dec_state { DEC_MAGIC, DEC_HEADER, DEC_DIGEST, DEC_LEN, DEC_RECORD, DEC_END, DEC_DONE,
+		 DEC_PASS };
 
 struct sov_frame_decoder {
 	sov_frame_write_fn write;
@@ -382,6 +571,13 @@ struct sov_frame_decoder {
 	uint64_t total, nchunks;
 	ZSTD_DCtx *dctx;
 	char *chunk;		/* SOV_CDC_MAX_SIZE bytes */
+	struct sov_frame_digest digest;	/* the header's, when has_digest */
+	int has_digest;
+	struct sov_sha256 sha;	/* of the output, with SOV_FRAME_VERIFY */
+	int hashing;
+	int version;		/* of the header read */
+	int phase;		/* of the current record: shuffled, or -1 */
+	unsigned char *plain;	/* SOV_CDC_MAX_SIZE bytes: a chunk unshuffled */
 };
 
 struct sov_frame_decoder *sov_frame_decoder_new(unsigned flags, sov_frame_write_fn write,
@@ -403,15 +599,30 @@ void sov_frame_decoder_reset(struct sov_frame_decoder *dec, unsigned flags,
 	dec->state = DEC_MAGIC;
 	dec->need = SOV_FRAME_MAGIC_SIZE;
 	dec->offset = dec->total = dec->nchunks = 0;
+	dec->has_digest = 0;
+	if (dec->hashing)
+		sov_sha256_abort(&dec->sha);
+	dec->hashing = 0;
 	sov_buf_reset(&dec->pend);
+}
+
+int sov_frame_decoder_digest(const struct sov_frame_decoder *dec, struct sov_frame_digest *d)
+{
+	if (!dec->has_digest)
+		return 0;
+	*d = dec->digest;
+	return 1;
 }
 
 void sov_frame_decoder_free(struct sov_frame_decoder *dec)
 {
 	if (!dec)
 		return;
+	if (dec->hashing)
+		sov_sha256_abort(&dec->sha);
 	ZSTD_freeDCtx(dec->dctx);
 	free(dec->chunk);
+	free(dec->plain);
 	sov_buf_release(&dec->pend);
 	free(dec);
 }
@@ -424,10 +635,12 @@ static int not_sovsync(void)
 static int decode_chunk(struct sov_frame_decoder *dec)
 {
 	const unsigned char *rec = (const unsigned char *)dec->pend.ptr;
+	size_t reclen = dec->pend.len;
 	/* Messages point at the record, i.e. at its length field. */
 	unsigned long long at = (unsigned long long)dec->offset - 4;
 	unsigned long long idx = (unsigned long long)dec->nchunks;
 	unsigned long long size;
+	const char *out;
 	size_t n;
 
 	if (!dec->dctx) {
@@ -437,21 +650,37 @@ static int decode_chunk(struct sov_frame_decoder *dec)
 		dec->chunk = sov_malloc(SOV_CDC_MAX_SIZE);
 	}
 	/*
+	 * Version 3: a shuffled chunk's frame follows a skippable frame
+	 * naming the transform (shuffle.h); a marker cannot appear by a
+	 * damaged bit: it differs from a zstd frame's magic in many.
+	 */
+	dec->phase = -1;
+	if (dec->version == SOV_FRAME_VERSION) {
+		size_t skip;
+
+		dec->phase = sov_frame_record_phase(rec, dec->pend.len, &skip);
+		if (dec->phase == -2)
+			return sov_error("corrupt: chunk %llu at byte %llu: a damaged transform "
+					 "marker", idx, at);
+		rec += skip;
+		reclen -= skip;
+	}
+	/*
 	 * RFC 8878: a frame starts with the magic 0xFD2FB528 and a frame
 	 * header descriptor whose bit 2 is the content checksum flag.
 	 */
-	if (dec->pend.len < 6 || get_le32(rec) != ZSTD_MAGICNUMBER)
+	if (reclen < 6 || get_le32(rec) != ZSTD_MAGICNUMBER)
 		return sov_error("corrupt: chunk %llu at byte %llu is not a zstd frame", idx, at);
 	if (!(rec[4] & 0x04))
 		return sov_error("corrupt: chunk %llu at byte %llu has no checksum", idx, at);
-	size = ZSTD_getFrameContentSize(rec, dec->pend.len);
+	size = ZSTD_getFrameContentSize(rec, reclen);
 	if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR ||
 	    size == 0 || size > SOV_CDC_MAX_SIZE)
 		return sov_error("corrupt: chunk %llu at byte %llu has an invalid size", idx, at);
-	if (ZSTD_findFrameCompressedSize(rec, dec->pend.len) != dec->pend.len)
+	if (ZSTD_findFrameCompressedSize(rec, reclen) != reclen)
 		return sov_error("corrupt: chunk %llu at byte %llu: frame does not fill its record",
 				 idx, at);
-	n = ZSTD_decompressDCtx(dec->dctx, dec->chunk, SOV_CDC_MAX_SIZE, rec, dec->pend.len);
+	n = ZSTD_decompressDCtx(dec->dctx, dec->chunk, SOV_CDC_MAX_SIZE, rec, reclen);
 	if (ZSTD_isError(n)) {
 		if (ZSTD_getErrorCode(n) == ZSTD_error_checksum_wrong)
 			return sov_error("corrupt: chunk %llu at byte %llu: checksum mismatch",
@@ -461,9 +690,36 @@ static int decode_chunk(struct sov_frame_decoder *dec)
 	}
 	if (n != size)
 		return sov_error("corrupt: chunk %llu at byte %llu: size mismatch", idx, at);
+	if (dec->phase >= 0) {
+		if (n < SOV_SHUFFLE_MIN_SIZE)
+			return sov_error("corrupt: chunk %llu at byte %llu: too short to be shuffled",
+					 idx, at);
+		if (!dec->plain)
+			dec->plain = sov_malloc(SOV_CDC_MAX_SIZE);
+		sov_unshuffle((const unsigned char *)dec->chunk, n, dec->phase, dec->plain);
+	}
 	dec->total += n;
 	dec->nchunks++;
-	return dec->write(dec->ctx, dec->chunk, n);
+	out = dec->phase >= 0 ? (const char *)dec->plain : dec->chunk;
+	if (dec->hashing)
+		sov_sha256_update(&dec->sha, out, n);
+	return dec->write(dec->ctx, out, n);
+}
+
+/* With SOV_FRAME_VERIFY: the content's SHA-256 against the header's. */
+static int check_digest(struct sov_frame_decoder *dec)
+{
+	unsigned char md[SOV_SHA256_LEN];
+	char have[SOV_SHA256_HEXLEN + 1], said[SOV_SHA256_HEXLEN + 1];
+
+	sov_sha256_final(&dec->sha, md);
+	dec->hashing = 0;
+	if (!memcmp(md, dec->digest.sha256, sizeof(md)))
+		return 0;
+	sov_sha256_to_hex(md, have);
+	sov_sha256_to_hex(dec->digest.sha256, said);
+	return sov_error("corrupt: content is sha256:%s but the header says sha256:%s",
+			 have, said);
 }
 
 /* dec->pend holds dec->need bytes of the current item: act on them. */
@@ -471,7 +727,6 @@ static int decode_item(struct sov_frame_decoder *dec)
 {
 	const unsigned char *p = (const unsigned char *)dec->pend.ptr;
 	uint32_t n;
-	int i;
 
 	switch (dec->state) {
 	case DEC_MAGIC:
@@ -485,13 +740,30 @@ static int decode_item(struct sov_frame_decoder *dec)
 		dec->need = SOV_FRAME_HEADER_SIZE;
 		return 0;	/* keep the magic in pend */
 	case DEC_HEADER:
-		if (p[8] != SOV_FRAME_VERSION)
-			return sov_error("stored with sovsync format version %u; this sovsync "
-					 "reads version %u (upgrade sovsync)", p[8],
-					 SOV_FRAME_VERSION);
-		for (i = 10; i < SOV_FRAME_HEADER_SIZE; i++)
-			if (p[i])
-				return sov_error("corrupt: reserved header byte %d is not zero", i);
+		/* Versions 2 and 4 (pointers) are read by chunkstore.h. */
+		if (p[8] != SOV_FRAME_VERSION_NODIGEST && p[8] != SOV_FRAME_VERSION)
+			return unknown_version(p[8]);
+		if (sov_frame_check_reserved(p) < 0)
+			return -1;
+		dec->version = p[8];
+		if (p[8] == SOV_FRAME_VERSION) {
+			dec->state = DEC_DIGEST;
+			dec->need = SOV_FRAME_FULL_HEADER_SIZE;
+			return 0;	/* keep the header in pend */
+		}
+		dec->state = DEC_LEN;
+		dec->need = 4;
+		break;
+	case DEC_DIGEST:
+		dec->digest.size = get_le64(p + SOV_FRAME_HEADER_SIZE);
+		memcpy(dec->digest.sha256, p + SOV_FRAME_HEADER_SIZE + 8,
+		       sizeof(dec->digest.sha256));
+		dec->has_digest = 1;
+		if ((dec->flags & SOV_FRAME_VERIFY) && !dec->hashing) {
+			if (sov_sha256_init(&dec->sha) < 0)
+				return -1;
+			dec->hashing = 1;
+		}
 		dec->state = DEC_LEN;
 		dec->need = 4;
 		break;
@@ -523,6 +795,12 @@ static int decode_item(struct sov_frame_decoder *dec)
 					 (unsigned long long)get_le64(p + 8),
 					 (unsigned long long)dec->total,
 					 (unsigned long long)dec->nchunks);
+		if (dec->has_digest && dec->digest.size != dec->total)
+			return sov_error("corrupt: the header says %llu bytes of content, "
+					 "found %llu", (unsigned long long)dec->digest.size,
+					 (unsigned long long)dec->total);
+		if (dec->hashing && check_digest(dec) < 0)
+			return -1;
 		dec->state = DEC_DONE;
 		dec->need = 0;
 		break;
@@ -571,6 +849,7 @@ int sov_frame_decoder_finish(struct sov_frame_decoder *dec)
 		dec->state = DEC_PASS;
 		return dec->pend.len ? dec->write(dec->ctx, dec->pend.ptr, dec->pend.len) : 0;
 	case DEC_HEADER:
+	case DEC_DIGEST:
 		return sov_error("corrupt: truncated inside the header");
 	case DEC_LEN:
 	case DEC_RECORD:
@@ -595,9 +874,12 @@ static int append_to_buf(void *ctx, const void *data, size_t len)
 int sov_frame_encode_buf(const void *data, size_t len, struct sov_buf *out)
 {
 	struct sov_frame_encoder *enc = sov_frame_encoder_new(0, append_to_buf, out);
+	size_t at = out->len;
 	int ret = 0;
 
 	if (sov_frame_encoder_write(enc, data, len) < 0 || sov_frame_encoder_finish(enc) < 0)
+		ret = -1;
+	else if (sov_frame_encoder_header(enc, (unsigned char *)out->ptr + at) < 0)
 		ret = -1;
 	sov_frame_encoder_free(enc);
 	return ret;
@@ -610,7 +892,7 @@ int sov_frame_decode_buf(const void *data, size_t len, struct sov_buf *out)
 
 	if (!sov_frame_is_encoded(data, len))
 		return not_sovsync();
-	dec = sov_frame_decoder_new(0, append_to_buf, out);
+	dec = sov_frame_decoder_new(SOV_FRAME_VERIFY, append_to_buf, out);
 	if (sov_frame_decoder_write(dec, data, len) < 0 || sov_frame_decoder_finish(dec) < 0)
 		ret = -1;
 	sov_frame_decoder_free(dec);

@@ -339,21 +339,42 @@ static int content_hash_write(void *ctx, const void *data, size_t len)
 }
 
 /*
- * The "sha256:<hex>" tag and size of a blob's real content, decoded chunk by
- * chunk (a blob without the stored form's header passes through as it is;
- * a chunk list reads its chunk blobs, chunkstore.h): a 1 GiB tracked file
- * is never held decoded.
+ * The "sha256:<hex>" tag and size of a blob's real content.  A stored form
+ * whose header carries them (frame.h, versions 3 and 4) costs a read of
+ * its first bytes (unless `verify`: then it is decoded and checked too).
+ * Any other blob is hashed decoded chunk by chunk (a blob without the
+ * stored form's header passes through as it is; a chunk list reads its
+ * chunk blobs, chunkstore.h): a 1 GiB tracked file is never held decoded.
  */
-static int real_content_hash(git_repository *repo, const git_oid *blob, struct sov_buf *tag,
-			     uint64_t *size)
+static int real_content_hash(git_repository *repo, const git_oid *blob, int verify,
+			     struct sov_buf *tag, uint64_t *size)
 {
 	struct content_hash ch = { { NULL }, 0 };
 	struct sov_filter f = SOV_FILTER_INIT;
 	char hex[SOV_SHA256_HEXLEN + 1];
+	unsigned char head[SOV_FRAME_FULL_HEADER_SIZE];
+	struct sov_frame_digest d;
+	size_t got;
+	int r;
 
+	if (sov_blob_head(repo, blob, head, sizeof(head), &got) < 0)
+		return sov_error_prefix("blob %s", git_oid_tostr_s(blob));
+	if ((r = sov_frame_header_digest(head, got, &d)) < 0)
+		return sov_error_prefix("blob %s", git_oid_tostr_s(blob));
+	if (r && !verify) {
+		sov_trace("manifest: size and hash from the header of blob %s",
+			  git_oid_tostr_s(blob));
+		sov_sha256_to_hex(d.sha256, hex);
+		sov_buf_reset(tag);
+		sov_buf_addf(tag, "sha256:%s", hex);
+		*size = d.size;
+		return 0;
+	}
+	sov_trace("manifest: hashing the content of blob %s", git_oid_tostr_s(blob));
 	if (sov_sha256_init(&ch.sha) < 0)
 		return -1;
 	sov_filter_use_repo(&f, repo);
+	f.verify = verify;
 	sov_filter_start(&f, SOV_FILTER_SMUDGE, content_hash_write, &ch);
 	if (sov_blob_stream(repo, blob, sov_filter_feed, &f) < 0 || sov_filter_finish(&f) < 0) {
 		sov_filter_release(&f);
@@ -643,7 +664,8 @@ static int file_entry(struct ctx *c, struct snapshot *s, struct mfile *f, json_t
 	if (f->is_new) {
 		sha256_tag(f->content.ptr, f->content.len, &hash);
 		size = f->content.len;
-	} else if (real_content_hash(c->repo, &f->oid, &hash, &size) < 0) {
+	} else if (real_content_hash(c->repo, &f->oid, c->opts->verify_content, &hash,
+				     &size) < 0) {
 		sov_error_prefix("%s", f->path);
 		goto fail;
 	}

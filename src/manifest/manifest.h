@@ -63,6 +63,15 @@ struct sov_manifest_opts {
 	 */
 	const git_oid *arrived_tip;
 	const git_oid *arrived_base;
+	/*
+	 * A file stored in frames whose header carries the content's size and
+	 * SHA-256 (format versions 3, 4) is described by them: its header is
+	 * read, not its content.  With verify_content (`sovsync verify`) the
+	 * content is decoded too and must match them, else the computation
+	 * fails naming the file ("corrupt: content is sha256:... but the
+	 * header says ...").
+	 */
+	int verify_content;
 };
 
 /* The source of a file that a commit not made through sovsync wrote. */

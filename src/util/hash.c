@@ -38,8 +38,18 @@ void sov_sha256_final_hex(struct sov_sha256 *h, char hex[SOV_SHA256_HEXLEN + 1])
 {
 	unsigned char md[SOV_SHA256_LEN];
 
-	sov_os_hash_final(h->ctx, md);
+	sov_sha256_final(h, md);
+	to_hex(md, SOV_SHA256_LEN, hex);
+}
+
+void sov_sha256_final(struct sov_sha256 *h, unsigned char out[SOV_SHA256_LEN])
+{
+	sov_os_hash_final(h->ctx, out);
 	h->ctx = NULL;
+}
+
+void sov_sha256_to_hex(const unsigned char md[SOV_SHA256_LEN], char hex[SOV_SHA256_HEXLEN + 1])
+{
 	to_hex(md, SOV_SHA256_LEN, hex);
 }
 

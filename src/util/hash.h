@@ -29,6 +29,10 @@ void sov_sha256_update(struct sov_sha256 *h, const void *data, size_t len);
 /* Write 64 lowercase hex digits and a NUL to `hex`; releases the context. */
 void sov_sha256_final_hex(struct sov_sha256 *h, char hex[SOV_SHA256_HEXLEN + 1]);
 void sov_sha256_abort(struct sov_sha256 *h);
+/* The 32 bytes of the digest; releases the context. */
+void sov_sha256_final(struct sov_sha256 *h, unsigned char out[SOV_SHA256_LEN]);
+/* 64 lowercase hex digits and a NUL of a digest. */
+void sov_sha256_to_hex(const unsigned char md[SOV_SHA256_LEN], char hex[SOV_SHA256_HEXLEN + 1]);
 
 /* One-shot SHA-256 as hex. */
 void sov_sha256_hex(const void *data, size_t len, char hex[SOV_SHA256_HEXLEN + 1]);

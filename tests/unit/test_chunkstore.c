@@ -10,11 +10,15 @@
 #include "error.h"
 #include "filter.h"
 #include "frame.h"
+#include "hash.h"
 
 #include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Where a (version 4) pointer's lines start: after its header. */
+#define LINES SOV_FRAME_FULL_HEADER_SIZE
 
 static int add(void *ctx, const void *data, size_t len)
 {
@@ -57,7 +61,7 @@ static const char *smudge_edited(git_repository *repo, const struct sov_buf *ptr
 
 static void drop_end(struct sov_buf *b)
 {
-	char *end = strstr(b->ptr + 16, "end ");
+	char *end = strstr(b->ptr + LINES, "end ");
 
 	sov_buf_setlen(b, (size_t)(end - b->ptr));
 }
@@ -70,7 +74,7 @@ static void add_tail(struct sov_buf *b)
 static void wrong_id(struct sov_buf *b)
 {
 	/* The first id's first digit: another, absent blob. */
-	b->ptr[16] = b->ptr[16] == '0' ? '1' : '0';
+	b->ptr[LINES] = b->ptr[LINES] == '0' ? '1' : '0';
 }
 
 static void bad_count(struct sov_buf *b)
@@ -80,7 +84,7 @@ static void bad_count(struct sov_buf *b)
 
 static void long_line(struct sov_buf *b)
 {
-	sov_buf_setlen(b, 16);
+	sov_buf_setlen(b, LINES);
 	for (int i = 0; i < 300; i++)
 		sov_buf_addch(b, 'a');
 }
@@ -89,7 +93,7 @@ static char swap_to[GIT_OID_HEXSZ + 1];
 
 static void other_blob(struct sov_buf *b)
 {
-	memcpy(b->ptr + 16, swap_to, GIT_OID_HEXSZ);
+	memcpy(b->ptr + LINES, swap_to, GIT_OID_HEXSZ);
 }
 
 static size_t tree_count(git_repository *repo, const char *ref)
@@ -156,6 +160,46 @@ int main(void)
 	   !memcmp(out.ptr, a.ptr, a.len), "smudge rebuilds the content");
 	ok(!run(repo, SOV_FILTER_CLEAN, &a, &out) && out.len == ptr.len &&
 	   !memcmp(out.ptr, ptr.ptr, ptr.len), "clean again: the same pointer");
+	{
+		struct sov_frame_digest d, fd;
+		struct sov_buf framed = SOV_BUF_INIT, old = SOV_BUF_INIT;
+		char want[SOV_SHA256_HEXLEN + 1], got[SOV_SHA256_HEXLEN + 1];
+
+		sov_sha256_hex(a.ptr, a.len, want);
+		ok(ptr.ptr[8] == SOV_CHUNKS_VERSION &&
+		   sov_frame_header_digest(ptr.ptr, ptr.len, &d) == 1 && d.size == a.len &&
+		   (sov_sha256_to_hex(d.sha256, got), !strcmp(got, want)),
+		   "the pointer's header carries the content's size and SHA-256");
+		sov_frame_encode_buf(a.ptr, a.len, &framed);
+		ok(sov_frame_header_digest(framed.ptr, framed.len, &fd) == 1 &&
+		   !memcmp(fd.sha256, d.sha256, sizeof(d.sha256)) &&
+		   !memcmp(framed.ptr + 16, ptr.ptr + 16, SOV_FRAME_DIGEST_SIZE),
+		   "the same digest bytes as the stored form in frames");
+		/* A version 2 pointer (before the digest): the 16-byte header. */
+		sov_buf_add(&old, ptr.ptr, SOV_FRAME_HEADER_SIZE);
+		old.ptr[8] = SOV_CHUNKS_VERSION_NODIGEST;
+		sov_buf_add(&old, ptr.ptr + LINES, ptr.len - LINES);
+		ok(sov_chunks_is_pointer(old.ptr, old.len) &&
+		   sov_frame_header_digest(old.ptr, old.len, &d) == 0 &&
+		   !run(repo, SOV_FILTER_SMUDGE, &old, &out) && out.len == a.len &&
+		   !memcmp(out.ptr, a.ptr, a.len), "a version 2 pointer still smudges");
+		ok(!run(repo, SOV_FILTER_CLEAN, &old, &out) && out.len == old.len &&
+		   !memcmp(out.ptr, old.ptr, old.len), "... and is added as it is");
+		/* A version 1 stored form above the limit: a version 2 pointer. */
+		sov_buf_reset(&old);
+		sov_buf_add(&old, framed.ptr, SOV_FRAME_HEADER_SIZE);
+		old.ptr[8] = SOV_FRAME_VERSION_NODIGEST;
+		sov_buf_add(&old, framed.ptr + LINES, framed.len - LINES);
+		ok(!run(repo, SOV_FILTER_CLEAN, &old, &out) && out.ptr[8] == SOV_CHUNKS_VERSION_NODIGEST &&
+		   !memcmp(out.ptr + SOV_FRAME_HEADER_SIZE, ptr.ptr + LINES, ptr.len - LINES),
+		   "a version 1 stored form added above the limit: a version 2 pointer");
+		/* A version 3 one: the pointer takes its digest. */
+		ok(!run(repo, SOV_FILTER_CLEAN, &framed, &out) && out.len == ptr.len &&
+		   !memcmp(out.ptr, ptr.ptr, ptr.len),
+		   "a version 3 stored form added above the limit: the same pointer");
+		sov_buf_release(&framed);
+		sov_buf_release(&old);
+	}
 	ok(git_reference_name_to_id(&tip2, repo, SOV_CHUNKS_REF) == 0 && git_oid_equal(&tip1, &tip2),
 	   "and no new commit when every chunk is kept");
 	ok(!run(repo, SOV_FILTER_CLEAN, &ptr, &out) && out.len == ptr.len &&

@@ -5,6 +5,7 @@
 #include "cdc.h"
 #include "error.h"
 #include "frame.h"
+#include "hash.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,6 +47,9 @@ static int encode_steps(const struct sov_buf *in, int threads, size_t step, stru
 	}
 	if (!ret)
 		ret = sov_frame_encoder_finish(enc);
+	/* The final header (with the digest) replaces the first one. */
+	if (!ret)
+		sov_frame_encoder_header(enc, (unsigned char *)out->ptr);
 	sov_frame_encoder_free(enc);
 	return ret;
 }
@@ -84,6 +88,125 @@ static int decode_fails_with(const struct sov_buf *stored, const char *want)
 		return 0;
 	}
 	return 1;
+}
+
+/* The version 1 form (no digest) of a version 3 stored form `v3`. */
+static void to_version1(const struct sov_buf *v3, struct sov_buf *out)
+{
+	sov_buf_reset(out);
+	sov_buf_add(out, v3->ptr, SOV_FRAME_HEADER_SIZE);
+	out->ptr[8] = SOV_FRAME_VERSION_NODIGEST;
+	sov_buf_add(out, v3->ptr + SOV_FRAME_FULL_HEADER_SIZE,
+		    v3->len - SOV_FRAME_FULL_HEADER_SIZE);
+}
+
+/* The header's digest: size and SHA-256 of the content. */
+static void test_digest(void)
+{
+	struct sov_buf in = SOV_BUF_INIT, a = SOV_BUF_INIT, b = SOV_BUF_INIT;
+	struct sov_buf old = SOV_BUF_INIT, bad = SOV_BUF_INIT;
+	struct sov_frame_digest d;
+	char want[SOV_SHA256_HEXLEN + 1], got[SOV_SHA256_HEXLEN + 1];
+	static const size_t sizes[] = { 1, 4194304, 4194304 + 12345, 9000001 };
+	size_t i;
+	int all = 1;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		fill(&in, sizes[i], (uint32_t)i + 77, i & 1);
+		sov_buf_reset(&a);
+		if (sov_frame_encode_buf(in.ptr, in.len, &a) < 0 ||
+		    sov_frame_header_digest(a.ptr, SOV_FRAME_FULL_HEADER_SIZE, &d) != 1) {
+			all = 0;
+			continue;
+		}
+		sov_sha256_hex(in.ptr, in.len, want);
+		sov_sha256_to_hex(d.sha256, got);
+		if (d.size != in.len || strcmp(want, got) || a.ptr[8] != SOV_FRAME_VERSION) {
+			printf("#   size %zu: header says %llu sha256:%s\n", in.len,
+			       (unsigned long long)d.size, got);
+			all = 0;
+		}
+		/* Streamed in odd pieces on 3 threads: the same bytes. */
+		if (encode_steps(&in, 3, 100003, &b) < 0 || b.len != a.len ||
+		    memcmp(a.ptr, b.ptr, a.len))
+			all = 0;
+	}
+	ok(all, "the header holds the content's size and SHA-256, whatever the writes");
+
+	fill(&in, 700000, 5, 1);
+	sov_buf_reset(&a);
+	sov_frame_encode_buf(in.ptr, in.len, &a);
+	sov_sha256_hex(in.ptr, in.len, want);
+	ok(sov_frame_header_digest(a.ptr, a.len, &d) == 1 && d.size == in.len,
+	   "header_digest reads it from the first bytes");
+	ok(!decode_steps(&a, SOV_FRAME_VERIFY, 1, &b) && b.len == in.len &&
+	   !memcmp(b.ptr, in.ptr, in.len), "a verified decode byte by byte");
+	{
+		struct sov_frame_decoder *dec = sov_frame_decoder_new(0, add, &b);
+
+		sov_buf_reset(&b);
+		ok(!sov_frame_decoder_write(dec, a.ptr, SOV_FRAME_FULL_HEADER_SIZE) &&
+		   sov_frame_decoder_digest(dec, &d) == 1 && d.size == in.len,
+		   "the decoder tells the digest once it has the header");
+		sov_frame_decoder_free(dec);
+	}
+
+	/* Content stored before the digest (version 1) is still read. */
+	to_version1(&a, &old);
+	ok(sov_frame_decode_buf(old.ptr, old.len, &b) == 0 && b.len == in.len &&
+	   !memcmp(b.ptr, in.ptr, in.len), "a version 1 stored form decodes");
+	ok(sov_frame_header_digest(old.ptr, old.len, &d) == 0,
+	   "... and has no digest: the caller hashes the content");
+	ok(!encode_steps(&old, 2, 4096, &b) && b.len == old.len && !memcmp(b.ptr, old.ptr, old.len),
+	   "... and passes through the encoder unchanged");
+	{
+		struct sov_frame_encoder *enc = sov_frame_encoder_new(1, add, &b);
+		unsigned char h[SOV_FRAME_FULL_HEADER_SIZE];
+
+		sov_buf_reset(&b);
+		ok(!sov_frame_encoder_write(enc, a.ptr, a.len) && !sov_frame_encoder_finish(enc) &&
+		   sov_frame_encoder_header(enc, h) == 0,
+		   "a stored form passed through: no header to replace");
+		sov_frame_encoder_free(enc);
+	}
+
+	/* A damaged or cut digest field. */
+	sov_buf_reset(&bad);
+	sov_buf_add(&bad, a.ptr, 30);
+	ok(decode_fails_with(&bad, "corrupt: truncated inside the header"),
+	   "a header cut inside the digest");
+	ok(sov_frame_header_digest(bad.ptr, bad.len, &d) < 0 &&
+	   !strcmp(sov_error_last(), "corrupt: truncated inside the header"),
+	   "header_digest says so too");
+	sov_buf_reset(&bad);
+	sov_buf_add(&bad, a.ptr, a.len);
+	bad.ptr[SOV_FRAME_HEADER_SIZE] ^= 1;
+	ok(decode_fails_with(&bad, "corrupt: the header says 700001 bytes of content, found 700000"),
+	   "a wrong size in the header");
+	sov_buf_reset(&bad);
+	sov_buf_add(&bad, a.ptr, a.len);
+	bad.ptr[10] = 1;
+	ok(decode_fails_with(&bad, "corrupt: reserved header byte 10") &&
+	   sov_frame_header_digest(bad.ptr, bad.len, &d) < 0, "an unknown flag");
+	bad.ptr[10] = 0;
+	bad.ptr[8] = 9;
+	ok(sov_frame_header_digest(bad.ptr, bad.len, &d) < 0 &&
+	   strstr(sov_error_last(), "format version 9"), "header_digest names a newer version");
+
+	/* A lying digest: the content is intact, the header claims another. */
+	sov_buf_reset(&bad);
+	sov_buf_add(&bad, a.ptr, a.len);
+	bad.ptr[SOV_FRAME_HEADER_SIZE + 8] ^= 0x40;
+	ok(decode_fails_with(&bad, "corrupt: content is sha256:") &&
+	   strstr(sov_error_last(), want), "a lying digest is caught by a verified decode");
+	ok(!decode_steps(&bad, SOV_FRAME_PASSTHROUGH, 65536, &b) && b.len == in.len,
+	   "an unverified decode (smudge) gives the content, checked by its chunk checksums");
+
+	sov_buf_release(&in);
+	sov_buf_release(&a);
+	sov_buf_release(&b);
+	sov_buf_release(&old);
+	sov_buf_release(&bad);
 }
 
 int main(void)
@@ -165,22 +288,23 @@ int main(void)
 	ok(decode_fails_with(&bad, "corrupt: reserved header byte 12"), "reserved header bytes");
 	sov_buf_setlen(&bad, 0);
 	sov_buf_add(&bad, a.ptr, a.len);
-	bad.ptr[SOV_FRAME_HEADER_SIZE + 3] = 0x7f;
-	ok(decode_fails_with(&bad, "corrupt: chunk 0 at byte 16 claims"), "an absurd record length");
+	bad.ptr[SOV_FRAME_FULL_HEADER_SIZE + 3] = 0x7f;
+	ok(decode_fails_with(&bad, "corrupt: chunk 0 at byte 56 claims"), "an absurd record length");
 	sov_buf_setlen(&bad, 0);
 	sov_buf_add(&bad, a.ptr, a.len);
-	bad.ptr[SOV_FRAME_HEADER_SIZE + 4] = 0;
-	ok(decode_fails_with(&bad, "corrupt: chunk 0 at byte 16 is not a zstd frame"),
+	bad.ptr[SOV_FRAME_FULL_HEADER_SIZE + 4] = 0;
+	ok(decode_fails_with(&bad, "corrupt: chunk 0 at byte 56 is not a zstd frame"),
 	   "a record that is not a zstd frame");
 	sov_buf_setlen(&bad, 0);
 	sov_buf_add(&bad, a.ptr, a.len);
-	bad.ptr[SOV_FRAME_HEADER_SIZE + 8] &= (char)~0x04;
-	ok(decode_fails_with(&bad, "corrupt: chunk 0 at byte 16 has no checksum"),
+	bad.ptr[SOV_FRAME_FULL_HEADER_SIZE + 8] &= (char)~0x04;
+	ok(decode_fails_with(&bad, "corrupt: chunk 0 at byte 56 has no checksum"),
 	   "a frame without checksum");
 	sov_buf_setlen(&bad, 0);
 	sov_buf_add(&bad, a.ptr, a.len);
-	bad.ptr[8] = 2;
-	ok(decode_fails_with(&bad, "stored with sovsync format version 2"), "a newer version");
+	bad.ptr[8] = 5;
+	ok(decode_fails_with(&bad, "stored with sovsync format version 5; this sovsync reads "
+			     "versions 1 to 4 (upgrade sovsync)"), "a newer version");
 
 	{
 		/* Random damage: refused as corrupt, or (when it cannot change
@@ -223,6 +347,8 @@ int main(void)
 		is_str(sov_error_last(), "disk full", "... with the writer's message");
 		sov_frame_encoder_free(enc);
 	}
+
+	test_digest();
 
 	sov_buf_release(&in);
 	sov_buf_release(&a);

@@ -31,7 +31,7 @@ static void put(const char *rel, const char *text)
 
 static int verify(git_repository *repo, const git_oid *id, struct sov_buf *report)
 {
-	struct sov_manifest_opts opts = { "shared", "local", 0, NULL, NULL, NULL, NULL, NULL, NULL };
+	struct sov_manifest_opts opts = { "shared", "local", 0, NULL, NULL, NULL, NULL, NULL, NULL, 0 };
 
 	sov_buf_reset(report);
 	return sov_manifest_verify(repo, id, &opts, report);
@@ -39,7 +39,7 @@ static int verify(git_repository *repo, const git_oid *id, struct sov_buf *repor
 
 int main(void)
 {
-	struct sov_manifest_opts opts = { "shared", "local", 0, NULL, NULL, NULL, NULL, NULL, NULL };
+	struct sov_manifest_opts opts = { "shared", "local", 0, NULL, NULL, NULL, NULL, NULL, NULL, 0 };
 	struct sov_buf report = SOV_BUF_INIT, paths = SOV_BUF_INIT, data = SOV_BUF_INIT;
 	git_repository *repo = NULL;
 	git_oid c1, c2, c3;
