@@ -18,6 +18,10 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 PROVE ?= prove
 PROVE_JOBS ?= 2
+# Tests never read the user's own Git configuration: prove runs with a home
+# of its own (integration scripts make theirs per script in tests/lib.sh).
+TEST_HOME := $(abspath build/test-home)
+TEST_ENV = HOME=$(TEST_HOME) XDG_CONFIG_HOME=$(TEST_HOME)/.config GIT_CONFIG_NOSYSTEM=1
 # The operating system layer (src/os/): OS_DIR picks the folder of its
 # implementations, posix (default) or win32 (the MinGW-w64 build,
 # mk/windows.mk).  Nothing outside src/os/ tests the system with #ifdef.
@@ -239,13 +243,15 @@ ifeq ($(SANITIZE),1)
 # fuzz smoke run, sanitized already, is part of the plain `make test`).
 test: deps
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit
-	SOVSYNC_BIN=$(abspath $(BINDIR)) $(PROVE) -j$(PROVE_JOBS) \
+	@rm -rf $(TEST_HOME) && mkdir -p $(TEST_HOME)
+	$(TEST_ENV) SOVSYNC_BIN=$(abspath $(BINDIR)) $(PROVE) -j$(PROVE_JOBS) \
 		$(UNIT_BIN) $(filter-out tests/t9900-fuzz-smoke.sh,$(INTEGRATION))
 else
 test: deps
 	@$(MAKE) --no-print-directory all unit fuzz
 	@$(MAKE) --no-print-directory SANITIZE=1 unit
-	SOVSYNC_BIN=$(abspath $(BINDIR)) $(PROVE) -j$(PROVE_JOBS) \
+	@rm -rf $(TEST_HOME) && mkdir -p $(TEST_HOME)
+	$(TEST_ENV) SOVSYNC_BIN=$(abspath $(BINDIR)) $(PROVE) -j$(PROVE_JOBS) \
 		$(UNIT_BIN) $(UNIT_SRC:%.c=build/san/%) $(INTEGRATION)
 endif
 
