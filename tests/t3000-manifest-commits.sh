@@ -291,13 +291,24 @@ test_expect_success 'state.json assume-unchanged (left to Git: one follow-up, as
 	index_form ri x2
 '
 
-test_expect_success 'state.json under a conversion attribute (left to git update-index)' '
+test_expect_success 'state.json under an ident attribute: staged as the manifest wrote it' '
 	mkdir -p ri/.git/info &&
 	echo "shared/state.json ident" >>ri/.git/info/attributes &&
-	GIT_TRACE=$PWD/attr.trace index_form ri attr1 &&
-	grep "built-in: git update-index" attr.trace &&
+	index_form ri attr1 &&
+	git -C ri cat-file blob HEAD:shared/state.json >blob &&
+	test_cmp ri/shared/state.json blob &&
 	rm ri/.git/info/attributes &&
 	index_form ri attr2
+'
+
+test_expect_success 'a commit in a linked worktree (its own index, the shared record)' '
+	git -C ri worktree add -q ../wt -b wt-branch &&
+	n=$(sov_count_followups wt) &&
+	conv wt w1 "from the worktree" && git -C wt add shared && test_tick &&
+	SOVSYNC_TRACE=$PWD/wt.trace git -C wt commit -q -m w1 &&
+	! grep "hook post-commit" wt.trace &&
+	index_true wt && test "$(sov_count_followups wt)" = "$n" &&
+	index_true ri
 '
 
 test_expect_success 'a held index.lock: the commit fails as without sovsync' '

@@ -1248,39 +1248,6 @@ out:
 }
 
 /*
- * Whether Git would store each file of `list` ("<blob id> <path>" lines)
- * as its bytes: no clean filter, `ident` or `working-tree-encoding` on it.
- * (The manifest writes LF-only JSON, which end-of-line conversion leaves as
- * it is.)  Else `git update-index` stages it, through the conversion.
- */
-static int stored_as_is(git_repository *repo, const char *list)
-{
-	const char *names[] = { "filter", "ident", "working-tree-encoding" };
-	const char *p = list;
-	int ret = 1;
-
-	while (*p && ret) {
-		const char *nl = strchrnul(p, '\n'), *values[3];
-		struct sov_buf path = SOV_BUF_INIT;
-		size_t i;
-
-		if (nl - p <= GIT_OID_HEXSZ + 1)
-			break;
-		sov_buf_add(&path, p + GIT_OID_HEXSZ + 1, nl - p - GIT_OID_HEXSZ - 1);
-		if (git_attr_get_many(values, repo, 0, path.ptr, 3, names) < 0)
-			ret = 0;
-		for (i = 0; ret && i < 3; i++)
-			if (git_attr_value(values[i]) != GIT_ATTR_VALUE_UNSPECIFIED &&
-			    git_attr_value(values[i]) != GIT_ATTR_VALUE_FALSE)
-				ret = 0;
-		sov_buf_release(&path);
-		p = *nl ? nl + 1 : nl;
-	}
-	git_error_clear();
-	return ret;
-}
-
-/*
  * What `git update-index` just staged ("<blob id> <path>" lines), in the
  * entries `ix` kept, so that their tree is the one Git will commit.  A blob
  * Git stored otherwise (a clean filter) makes another tree: then nothing
@@ -1330,7 +1297,7 @@ int sov_manifest_refresh_index(git_repository *repo, const struct sov_manifest_o
 	 * Restaged in the index file directly when it is in a form gitindex.h
 	 * handles (one write of it, no process); else by Git.
 	 */
-	if (out->staged.len && ix.data.len && stored_as_is(repo, out->staged.ptr) &&
+	if (out->staged.len && ix.data.len &&
 	    (direct = sov_gitindex_restage(&ix, git_repository_workdir(repo),
 					   out->staged.ptr)) < 0)
 		goto out;
