@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <openssl/evp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -92,7 +93,10 @@ void sov_gitindex_release(struct sov_gitindex *ix)
 	ix->v = NULL;
 	ix->nr = ix->alloc = 0;
 	sov_buf_release(&ix->file);
-	sov_buf_release(&ix->data);
+	if (ix->map)
+		munmap((void *)ix->map, ix->len);
+	ix->map = NULL;
+	ix->len = 0;
 }
 
 /* Git reads (and reports) a damaged index in its own words: leave it to Git. */
@@ -105,7 +109,7 @@ static int damaged(struct sov_gitindex *ix, const char *what)
 /* Walk the extensions: 1 for a form left to Git, else 0 (rewritable set). */
 static int read_extensions(struct sov_gitindex *ix)
 {
-	const unsigned char *d = (const unsigned char *)ix->data.ptr;
+	const unsigned char *d = ix->map;
 	size_t pos = ix->ext_off;
 
 	ix->rewritable = 1;
@@ -148,19 +152,30 @@ int sov_gitindex_read(struct sov_gitindex *ix, const char *file, const char *dir
 		close(fd);
 		return -1;
 	}
-	if (sov_buf_read_fd(&ix->data, fd, file) < 0) {
+	/*
+	 * Mapped, not read: no copy of a file of megabytes.  Git replaces the
+	 * index by renaming a new file over it, so the mapping stays whole.
+	 */
+	if (ix->st.st_size < 12 + HASH_LEN) {
 		close(fd);
-		return -1;
+		return damaged(ix, "too short");
 	}
+	ix->len = (size_t)ix->st.st_size;
+	ix->map = mmap(NULL, ix->len, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
-	d = (const unsigned char *)ix->data.ptr;
-	if (ix->data.len < 12 + HASH_LEN || memcmp(d, "DIRC", 4))
+	if (ix->map == MAP_FAILED) {
+		ix->map = NULL;
+		ix->len = 0;
+		return sov_error_errno("%s: cannot map", file);
+	}
+	d = ix->map;
+	if (memcmp(d, "DIRC", 4))
 		return damaged(ix, "no index signature");
 	ix->version = be32(d + 4);
 	if (ix->version < 2 || ix->version > 4)
 		return 1;
 	nr = be32(d + 8);
-	ix->end = ix->data.len - HASH_LEN;
+	ix->end = ix->len - HASH_LEN;
 	end = d + ix->end;
 	p = d + 12;
 	for (i = 0; i < nr; i++) {
@@ -469,73 +484,102 @@ out:
 	return ret;
 }
 
-/* The new file's contents: entries changed in place, cache tree invalidated. */
-static int build(struct sov_gitindex *ix, const struct restage *rs, size_t nr,
-		 struct sov_buf *out)
-{
-	const unsigned char *d = (const unsigned char *)ix->data.ptr;
-	struct sov_buf path = SOV_BUF_INIT;
-	size_t pos = ix->ext_off, i;
-	unsigned int hlen = 0;
+/* Writes the new file, hashing what it writes. */
+struct writer {
+	int fd;
+	const char *what;
 	EVP_MD_CTX *md;
+};
+
+static int emit(struct writer *w, const void *p, size_t n)
+{
+	if (EVP_DigestUpdate(w->md, p, n) != 1)
+		return sov_error("%s: cannot compute the index checksum", w->what);
+	return sov_fs_write_all(w->fd, p, n, w->what);
+}
+
+static int cmp_off(const void *a, const void *b)
+{
+	const struct restage *x = a, *y = b;
+
+	return x->e->off < y->e->off ? -1 : x->e->off > y->e->off;
+}
+
+/*
+ * Write the new file to `fd`: the mapped file with the entries of `rs`
+ * (sorted by offset) changed in place and the cache tree invalidated along
+ * their paths, then its checksum.  The unchanged runs are written straight
+ * from the mapping.
+ */
+static int build(struct sov_gitindex *ix, struct restage *rs, size_t nr, int fd,
+		 const char *what)
+{
+	const unsigned char *d = ix->map;
+	struct sov_buf path = SOV_BUF_INIT, tree = SOV_BUF_INIT;
+	unsigned char head[STAT_LEN + HASH_LEN], sum[EVP_MAX_MD_SIZE];
+	struct writer w = { fd, what, EVP_MD_CTX_new() };
+	size_t pos = 0, i;
+	unsigned int hlen = 0;
 	int ret = -1;
 
-	sov_buf_grow(out, ix->data.len + 64);
-	sov_buf_add(out, d, ix->ext_off);
-	for (i = 0; i < nr; i++) {
-		unsigned char *ce = (unsigned char *)out->ptr + rs[i].e->off;
-
-		put_stat(ce, &rs[i].st);
-		memcpy(ce + STAT_LEN, rs[i].oid.id, HASH_LEN);
+	if (!w.md || EVP_DigestInit_ex(w.md, EVP_sha1(), NULL) != 1) {
+		sov_error("%s: cannot compute the index checksum", what);
+		goto out;
 	}
-	while (pos < ix->end) {
+	qsort(rs, nr, sizeof(*rs), cmp_off);
+	for (i = 0; i < nr; i++) {
+		put_stat(head, &rs[i].st);
+		memcpy(head + STAT_LEN, rs[i].oid.id, HASH_LEN);
+		if (emit(&w, d + pos, rs[i].e->off - pos) < 0 || emit(&w, head, sizeof(head)) < 0)
+			goto out;
+		pos = rs[i].e->off + sizeof(head);
+	}
+	if (emit(&w, d + pos, ix->ext_off - pos) < 0)
+		goto out;
+	for (pos = ix->ext_off; pos < ix->end; ) {
 		uint32_t size = be32(d + pos + 4);
 
 		if (!memcmp(d + pos, "TREE", 4)) {
 			const unsigned char *p = d + pos + 8, *end = p + size;
-			size_t at = out->len;
 
-			sov_buf_add(out, d + pos, 8);
+			sov_buf_reset(&tree);
+			sov_buf_add(&tree, d + pos, 8);
 			sov_buf_reset(&path);
 			while (p < end)
-				if (copy_tree_node(&p, end, &path, rs, nr, out, 0) < 0) {
-					ret = sov_error("%s: damaged cache tree", ix->file.ptr);
+				if (copy_tree_node(&p, end, &path, rs, nr, &tree, 0) < 0) {
+					sov_error("%s: damaged cache tree", ix->file.ptr);
 					goto out;
 				}
-			put_be32((unsigned char *)out->ptr + at + 4, (uint32_t)(out->len - at - 8));
-		} else {
-			sov_buf_add(out, d + pos, 8 + size);
+			put_be32((unsigned char *)tree.ptr + 4, (uint32_t)(tree.len - 8));
+			if (emit(&w, tree.ptr, tree.len) < 0)
+				goto out;
+		} else if (emit(&w, d + pos, 8 + size) < 0) {
+			goto out;
 		}
 		pos += 8 + size;
 	}
-	sov_buf_grow(out, EVP_MAX_MD_SIZE);
-	md = EVP_MD_CTX_new();
-	if (!md || EVP_DigestInit_ex(md, EVP_sha1(), NULL) != 1 ||
-	    EVP_DigestUpdate(md, out->ptr, out->len) != 1 ||
-	    EVP_DigestFinal_ex(md, (unsigned char *)out->ptr + out->len, &hlen) != 1 ||
-	    hlen != HASH_LEN) {
-		EVP_MD_CTX_free(md);
-		ret = sov_error("%s: cannot compute the index checksum", ix->file.ptr);
+	if (EVP_DigestFinal_ex(w.md, sum, &hlen) != 1 || hlen != HASH_LEN) {
+		sov_error("%s: cannot compute the index checksum", what);
 		goto out;
 	}
-	EVP_MD_CTX_free(md);
-	sov_buf_setlen(out, out->len + HASH_LEN);
-	ret = 0;
+	ret = sov_fs_write_all(fd, sum, HASH_LEN, what);
 out:
+	EVP_MD_CTX_free(w.md);
 	sov_buf_release(&path);
+	sov_buf_release(&tree);
 	return ret;
 }
 
 int sov_gitindex_restage(struct sov_gitindex *ix, const char *workdir, const char *list)
 {
-	struct sov_buf copy = SOV_BUF_INIT, lock = SOV_BUF_INIT, out = SOV_BUF_INIT;
+	struct sov_buf copy = SOV_BUF_INIT, lock = SOV_BUF_INIT;
 	struct restage *rs = NULL;
 	struct timespec times[2];
 	struct stat now;
 	size_t nr = 0, i;
 	int fd = -1, ret = 1;
 
-	if (!ix->rewritable || !ix->data.len)
+	if (!ix->rewritable || !ix->map)
 		return 1;
 	sov_buf_addstr(&copy, list);
 	if (plan(ix, workdir, copy.ptr, &rs, &nr) != 0)
@@ -549,8 +593,7 @@ int sov_gitindex_restage(struct sov_gitindex *ix, const char *workdir, const cha
 	if (stat(ix->file.ptr, &now) < 0 || !same_stat(&now, &ix->st))
 		goto drop;
 	ret = -1;
-	if (build(ix, rs, nr, &out) < 0 ||
-	    sov_fs_write_all(fd, out.ptr, out.len, lock.ptr) < 0)
+	if (build(ix, rs, nr, fd, lock.ptr) < 0)
 		goto drop;
 	/*
 	 * Keep the old modification time: an entry Git found racily clean
@@ -579,7 +622,10 @@ int sov_gitindex_restage(struct sov_gitindex *ix, const char *workdir, const cha
 		git_oid_cpy(&rs[i].e->oid, &rs[i].oid);
 		rs[i].e->off = 0;	/* the file changed: no more in place */
 	}
-	sov_buf_release(&ix->data);	/* the same: nothing more to rewrite from */
+	/* The file changed: nothing more to rewrite from. */
+	munmap((void *)ix->map, ix->len);
+	ix->map = NULL;
+	ix->len = 0;
 	ret = 0;
 	goto out;
 drop:
@@ -591,6 +637,5 @@ out:
 	free(rs);
 	sov_buf_release(&copy);
 	sov_buf_release(&lock);
-	sov_buf_release(&out);
 	return ret;
 }

@@ -38,7 +38,8 @@ struct sov_gitindex_entry {
 
 struct sov_gitindex {
 	struct sov_buf file;		/* the path read */
-	struct sov_buf data;		/* the whole file */
+	const unsigned char *map;	/* the whole file, mapped read-only; NULL: none */
+	size_t len;
 	struct stat st;			/* of the file as read */
 	unsigned version;
 	size_t ext_off;			/* where the extensions start */
@@ -48,7 +49,7 @@ struct sov_gitindex {
 	size_t nr, alloc;
 };
 
-#define SOV_GITINDEX_INIT { .file = SOV_BUF_INIT, .data = SOV_BUF_INIT }
+#define SOV_GITINDEX_INIT { .file = SOV_BUF_INIT }
 
 /*
  * Read the index file `file` and keep its entries under `dir` (a path

@@ -188,7 +188,7 @@ static void index_file_path(git_repository *repo, struct sov_buf *out)
  * where `git ls-files` costs a process and a full parse of the index; a
  * form gitindex.h leaves to Git is listed by `git ls-files` (Git reads its
  * index several times faster than libgit2 parses it).  `ix` keeps what was
- * read, for staging; its data is empty when Git listed the files.
+ * read, for staging; its map is NULL when Git listed the files.
  */
 static int snapshot_from_index(git_repository *repo, const char *root, struct snapshot *s,
 			       struct sov_gitindex *ix)
@@ -1297,7 +1297,7 @@ int sov_manifest_refresh_index(git_repository *repo, const struct sov_manifest_o
 	 * Restaged in the index file directly when it is in a form gitindex.h
 	 * handles (one write of it, no process); else by Git.
 	 */
-	if (out->staged.len && ix.data.len &&
+	if (out->staged.len && ix.map &&
 	    (direct = sov_gitindex_restage(&ix, git_repository_workdir(repo),
 					   out->staged.ptr)) < 0)
 		goto out;
