@@ -311,6 +311,19 @@ test_expect_success 'a commit in a linked worktree (its own index, the shared re
 	index_true ri
 '
 
+test_expect_success 'the record of an aborted commit does not cover a --no-verify one with more' '
+	n=$(sov_count_followups ri) &&
+	conv ri ab1 "aborted" && git -C ri add shared &&
+	test_must_fail git -C ri commit -q -m "" 2>err &&
+	grep -i "empty commit message" err &&
+	conv ri ab2 "more" && git -C ri add shared && test_tick &&
+	git -C ri commit -q --no-verify -m nv2 2>err &&
+	grep "refreshed in follow-up commit" err &&
+	test "$(sov_count_followups ri)" = $((n + 1)) &&
+	index_true ri &&
+	test "$(sov_entry ri conversations/ab2.json size)" != absent
+'
+
 test_expect_success 'a held index.lock: the commit fails as without sovsync' '
 	conv ri lk "locked" && git -C ri add shared &&
 	: >ri/.git/index.lock &&
