@@ -88,15 +88,17 @@ void sov_hookinst_script(const struct sov_hook *hook, const char *exe, struct so
 	 * so HEAD holds the manifest it staged.  One `git rev-parse` says so
 	 * for a fraction of a sovsync start.  Anything else (no record, the
 	 * record of another working tree or hooks directory, a root commit,
-	 * an index to fix, a webhook event to queue: "slow") starts sovsync,
-	 * which checks in full.  The state directory is the hooks directory's
+	 * an index to fix, a webhook event to queue: "slow"; `sovsync doctor`
+	 * probing whether Git runs the hook) starts sovsync, which checks in
+	 * full.  The state directory is the hooks directory's
 	 * sibling; with core.hooksPath elsewhere the record is not found.
 	 */
 	if (hook->skip_if_recorded)
 		sov_buf_addstr(out,
 			"state=\"${0%/*}/../sovsync\"\n"
 			"skip=\n"
-			"if [ -f \"$state/precommit\" ] && [ ! -e \"$state/fix-index\" ] &&\n"
+			"if [ -z \"$SOVSYNC_HOOK_PROBE\" ] && [ -f \"$state/precommit\" ] &&\n"
+			"\t[ ! -e \"$state/fix-index\" ] &&\n"
 			"\t{ IFS= read -r r1 && IFS= read -r r2 && IFS= read -r r3 &&\n"
 			"\t  IFS= read -r r4 && IFS= read -r r5 && IFS= read -r r6 &&\n"
 			"\t  IFS= read -r r7; } <\"$state/precommit\" &&\n"

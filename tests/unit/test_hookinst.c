@@ -45,6 +45,8 @@ int main(void)
 	   "post-commit: sovsync only when HEAD is not what pre-commit recorded");
 	ok(strstr(s.ptr, "\"$chained\" \"$@\"\n\texit $?") != NULL,
 	   "post-commit: the chained hook runs either way");
+	ok(strstr(s.ptr, "[ -z \"$SOVSYNC_HOOK_PROBE\" ]") != NULL,
+	   "post-commit: sovsync doctor's probe always reaches sovsync");
 	sov_buf_reset(&s);
 	sov_hookinst_script(sov_hook_find("post-merge"), "/x/sovsync", &s);
 	ok(!strstr(s.ptr, "rev-parse"), "post-merge: always sovsync");
