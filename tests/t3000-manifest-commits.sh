@@ -193,4 +193,167 @@ test_expect_success 'a file stored by the filter is described by its real conten
 	test "$(sov_entry rf documents/ingested/report.pdf size)" = 300000
 '
 
+# The hooks' hot path (issue 18): pre-commit reads and restages the index file
+# itself, post-commit does not start sovsync for a commit pre-commit prepared.
+# Every form of the index must still end in the same commit and index.
+
+# index_true DIR: the index holds HEAD's tree (its cache tree too) and the
+# working tree is clean.
+index_true() {
+	sov_fresh "$1" &&
+	test "$(git -C "$1" write-tree)" = "$(git -C "$1" rev-parse HEAD^{tree})" &&
+	git -C "$1" ls-files -s | sed "s/ 0	/ /" >ix.out &&
+	git -C "$1" ls-tree -r --full-tree HEAD | sed "s/ blob / /;s/	/ /" >tree.out &&
+	test_cmp tree.out ix.out &&
+	git -C "$1" diff-index --quiet --cached HEAD &&
+	git -C "$1" diff-files --quiet
+}
+
+test_expect_success 'a commit runs sovsync once, and no git process reads the whole index' '
+	sov_setup ri &&
+	conv ri h1 "hot path" && git -C ri add shared && test_tick &&
+	SOVSYNC_TRACE=$PWD/hot.trace GIT_TRACE=$PWD/git.trace git -C ri commit -q -m h1 &&
+	test "$(grep -c "hook pre-commit" hot.trace)" = 1 &&
+	! grep "hook post-commit" hot.trace &&
+	! grep -e "built-in: git update-index" -e "built-in: git ls-files" git.trace &&
+	grep "built-in: git rev-parse .HEAD~1. HEAD:shared$" git.trace &&
+	index_true ri &&
+	test "$(sov_count_followups ri)" = 0 &&
+	test "$(sov_entry ri conversations/h1.json size)" != absent
+'
+
+test_expect_success 'the next commit trusts the one post-commit recognised' '
+	conv ri h2 "next" && git -C ri add shared && test_tick &&
+	SOVSYNC_TRACE=$PWD/next.trace git -C ri commit -q -m h2 &&
+	grep "holds the manifest pre-commit staged" next.trace &&
+	index_true ri && test "$(sov_count_followups ri)" = 0
+'
+
+test_expect_success 'commit -a, commit -- paths and --amend restage the index they commit' '
+	conv ri h1 "edited" && test_tick && git -C ri commit -q -a -m a &&
+	index_true ri &&
+	conv ri h1 "only this" && conv ri h2 "not this" && test_tick &&
+	git -C ri commit -q -m only -- shared/conversations/h1.json &&
+	(cd ri && sovsync verify) &&
+	git -C ri status --porcelain >st &&
+	echo " M shared/conversations/h2.json" >expect && test_cmp expect st &&
+	git -C ri add shared && test_tick && git -C ri commit -q --amend -m amended &&
+	index_true ri && test "$(sov_count_followups ri)" = 0
+'
+
+# index_form DIR NAME: commit a change under shared/ and one outside it.
+index_form() {
+	n=$(sov_count_followups "$1") &&
+	conv "$1" "$2" "$2" && echo "$2" >"$1/outside-$2" &&
+	git -C "$1" add -A && test_tick && git -C "$1" commit -q -m "$2" &&
+	index_true "$1" && test "$(sov_count_followups "$1")" = "$n" &&
+	test "$(sov_entry "$1" "conversations/$2.json" size)" != absent
+}
+
+test_expect_success 'index version 4 (prefix-compressed paths)' '
+	git -C ri update-index --index-version 4 &&
+	index_form ri v4a && index_form ri v4b &&
+	test "$(od -An -tu1 -j7 -N1 ri/.git/index | tr -d " ")" = 4
+'
+
+test_expect_success 'a split index (left to git update-index)' '
+	git -C ri update-index --index-version 2 &&
+	git -C ri config core.splitIndex true && git -C ri update-index --split-index &&
+	index_form ri split1 && index_form ri split2 &&
+	ls ri/.git/sharedindex.* &&
+	git -C ri config core.splitIndex false && git -C ri update-index --no-split-index
+'
+
+test_expect_success 'an untracked cache and the offset tables of threaded reading' '
+	git -C ri config core.untrackedCache true && git -C ri update-index --untracked-cache &&
+	git -C ri config index.recordEndOfIndexEntries true &&
+	git -C ri config index.recordOffsetTable true &&
+	index_form ri ext1 && index_form ri ext2 &&
+	git -C ri config core.untrackedCache false && git -C ri update-index --no-untracked-cache &&
+	git -C ri config --unset index.recordEndOfIndexEntries &&
+	git -C ri config --unset index.recordOffsetTable &&
+	index_form ri ext3
+'
+
+test_expect_success 'state.json assume-unchanged (left to Git: one follow-up, as before), or executable' '
+	git -C ri update-index --assume-unchanged shared/state.json &&
+	n=$(sov_count_followups ri) &&
+	conv ri au1 au1 && git -C ri add shared && test_tick &&
+	git -C ri commit -q -m au1 2>err &&
+	(cd ri && sovsync verify) &&
+	test "$(sov_count_followups ri)" -le $((n + 1)) &&
+	git -C ri update-index --no-assume-unchanged shared/state.json &&
+	git -C ri reset -q --hard &&
+	chmod +x ri/shared/state.json && git -C ri add shared/state.json &&
+	index_form ri x1 &&
+	test "$(git -C ri ls-files -s shared/state.json | cut -c1-6)" = 100755 &&
+	chmod -x ri/shared/state.json && git -C ri add shared/state.json &&
+	index_form ri x2
+'
+
+test_expect_success 'state.json under an ident attribute: staged as the manifest wrote it' '
+	mkdir -p ri/.git/info &&
+	echo "shared/state.json ident" >>ri/.git/info/attributes &&
+	index_form ri attr1 &&
+	git -C ri cat-file blob HEAD:shared/state.json >blob &&
+	test_cmp ri/shared/state.json blob &&
+	rm ri/.git/info/attributes &&
+	index_form ri attr2
+'
+
+test_expect_success 'a commit in a linked worktree (its own index, the shared record)' '
+	git -C ri worktree add -q ../wt -b wt-branch &&
+	n=$(sov_count_followups wt) &&
+	conv wt w1 "from the worktree" && git -C wt add shared && test_tick &&
+	SOVSYNC_TRACE=$PWD/wt.trace git -C wt commit -q -m w1 &&
+	! grep "hook post-commit" wt.trace &&
+	index_true wt && test "$(sov_count_followups wt)" = "$n" &&
+	index_true ri
+'
+
+test_expect_success 'the record of an aborted commit does not cover a --no-verify one with more' '
+	n=$(sov_count_followups ri) &&
+	conv ri ab1 "aborted" && git -C ri add shared &&
+	test_must_fail git -C ri commit -q -m "" 2>err &&
+	grep -i "empty commit message" err &&
+	conv ri ab2 "more" && git -C ri add shared && test_tick &&
+	git -C ri commit -q --no-verify -m nv2 2>err &&
+	grep "refreshed in follow-up commit" err &&
+	test "$(sov_count_followups ri)" = $((n + 1)) &&
+	index_true ri &&
+	test "$(sov_entry ri conversations/ab2.json size)" != absent
+'
+
+test_expect_success 'a held index.lock: the commit fails as without sovsync' '
+	conv ri lk "locked" && git -C ri add shared &&
+	: >ri/.git/index.lock &&
+	test_must_fail git -C ri commit -q -m lk 2>err &&
+	grep "index.lock" err &&
+	rm ri/.git/index.lock &&
+	test_tick && git -C ri commit -q -m lk &&
+	index_true ri
+'
+
+test_expect_success 'an edit right after the commit is seen (the index time is kept)' '
+	conv ri rc "racy 1" && git -C ri add shared && git -C ri commit -q -m rc &&
+	conv ri rc "racy 2" &&
+	test_must_fail git -C ri diff --quiet &&
+	git -C ri status --porcelain >st &&
+	echo " M shared/conversations/rc.json" >expect && test_cmp expect st &&
+	perl -0pi -e "s/\"version\": 1/\"version\": 9/" ri/shared/state.json &&
+	git -C ri status --porcelain >st &&
+	grep " M shared/state.json" st &&
+	git -C ri checkout -q -- shared && index_true ri
+'
+
+test_expect_success 'a damaged index: Git says so, no manifest is staged from it' '
+	cp ri/.git/index index.bak &&
+	printf "DIRC\0\0\0\2\0\0\377\377" >ri/.git/index &&
+	conv ri dm "damaged" &&
+	test_must_fail git -C ri commit -q -a -m dm 2>err &&
+	cp index.bak ri/.git/index &&
+	git -C ri add shared && test_tick && git -C ri commit -q -m dm &&
+	index_true ri
+'
+
 test_done

@@ -82,6 +82,31 @@ void sov_hookinst_script(const struct sov_hook *hook, const char *exe, struct so
 	 * cares about remote-tracking refs moving (a push landed), so the
 	 * script does not even start it for anything else.
 	 */
+	/*
+	 * post-commit after a commit pre-commit prepared: HEAD's first parent
+	 * and the tree of the root are what pre-commit recorded (hookrun.c),
+	 * so HEAD holds the manifest it staged.  One `git rev-parse` says so
+	 * for a fraction of a sovsync start.  Anything else (no record, the
+	 * record of another working tree or hooks directory, a root commit,
+	 * an index to fix, a webhook event to queue: "slow"; `sovsync doctor`
+	 * probing whether Git runs the hook) starts sovsync, which checks in
+	 * full.  The state directory is the hooks directory's
+	 * sibling; with core.hooksPath elsewhere the record is not found.
+	 */
+	if (hook->skip_if_recorded)
+		sov_buf_addstr(out,
+			"state=\"${0%/*}/../sovsync\"\n"
+			"skip=\n"
+			"if [ -z \"$SOVSYNC_HOOK_PROBE\" ] && [ -f \"$state/precommit\" ] &&\n"
+			"\t[ ! -e \"$state/fix-index\" ] &&\n"
+			"\t{ IFS= read -r r1 && IFS= read -r r2 && IFS= read -r r3 &&\n"
+			"\t  IFS= read -r r4 && IFS= read -r r5 && IFS= read -r r6 &&\n"
+			"\t  IFS= read -r r7; } <\"$state/precommit\" &&\n"
+			"\t[ \"$r1:$r7\" = \"sovsync-precommit-2:fast\" ] && [ \"$r2\" = \"$PWD/\" ] &&\n"
+			"\t[ \"$(git rev-parse HEAD~1 \"HEAD:$r3\" 2>/dev/null)\" = \"$r4\n$r5\" ]; then\n"
+			"\tskip=1\n"
+			"fi\n"
+			"if [ -z \"$skip\" ]; then\n");
 	if (hook->only_when)
 		sov_buf_addf(out, "case \"$1:$input\" in %s)\n", hook->only_when);
 	sov_buf_addf(out,
@@ -92,6 +117,8 @@ void sov_hookinst_script(const struct sov_hook *hook, const char *exe, struct so
 		"fi\n", feed, name, hook->may_refuse ? "exit $?" : ":", name);
 	if (hook->only_when)
 		sov_buf_addstr(out, ";; esac\n");
+	if (hook->skip_if_recorded)
+		sov_buf_addstr(out, "fi\n");
 	if (!is_pre)
 		sov_buf_addf(out,
 			"if [ -x \"$chained\" ]; then\n"

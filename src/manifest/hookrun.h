@@ -25,7 +25,8 @@
  * `sovsync sync` and GUI clients on a file the user may not know is derived.
  *
  * Bookkeeping under <git dir>/sovsync/: "precommit" (what pre-commit staged,
- * so that post-commit can skip its check) and "fix-index" ("<blob id>
+ * so that post-commit can skip its check; the post-commit script reads it
+ * too, and does not start sovsync when HEAD holds it, see hookrun.c) and "fix-index" ("<blob id>
  * <path>" lines of what pre-commit staged, for the real index after a
  * `git commit --only` and for a merge commit Git wrote without them).
  */
@@ -59,6 +60,13 @@ struct sov_hookrun {
 	int only_if_installed;
 	int is_installed;		/* <git common dir>/sovsync/install.json exists */
 	uint64_t min_size;		/* sovsync.filter.minSize */
+	/*
+	 * Set by the caller before sov_hookrun_pre_commit: post-commit has
+	 * work besides the check (the commit webhook event), so the
+	 * post-commit script must start sovsync even when HEAD holds what
+	 * pre-commit staged.
+	 */
+	int post_commit_needed;
 };
 
 #define SOV_HOOKRUN_INIT { .conflicts = SOV_BUF_INIT, .index_file = SOV_BUF_INIT }

@@ -8,6 +8,7 @@
 #include "error.h"
 #include "pushcheck.h"
 #include "webevent.h"
+#include "webhook.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +31,13 @@ void sov_hook_drain_stdin(void)
  */
 static int pre_commit(struct sov_hookrun *h, int argc, char **argv)
 {
+	struct sov_webhook_settings s = SOV_WEBHOOK_SETTINGS_INIT;
+	int on = sov_webhook_settings_ctx(&s, h->ctx);
+
+	/* Trouble with the settings: post-commit starts sovsync, which says so. */
+	h->post_commit_needed = on < 0 || (on > 0 && (s.events & SOV_WEBHOOK_COMMIT));
+	sov_webhook_settings_release(&s);
+	sov_error_clear();
 	return sov_hookrun_pre_commit(h);
 }
 
@@ -204,18 +212,19 @@ out:
 }
 
 const struct sov_hook sov_hooks[] = {
-	{ "pre-commit", pre_commit, SOV_HOOK_INPUT_NONE, 1, NULL, 0 },
-	{ "pre-merge-commit", pre_commit, SOV_HOOK_INPUT_NONE, 1, NULL, 0 },
-	{ "post-commit", post_commit, SOV_HOOK_INPUT_NONE, 0, NULL, 0 },
-	{ "post-merge", post_merge, SOV_HOOK_INPUT_NONE, 0, NULL, 0 },
+	{ "pre-commit", pre_commit, SOV_HOOK_INPUT_NONE, 1, NULL, 0, 0 },
+	{ "pre-merge-commit", pre_commit, SOV_HOOK_INPUT_NONE, 1, NULL, 0, 0 },
+	/* Starts sovsync only when HEAD is not what pre-commit recorded. */
+	{ "post-commit", post_commit, SOV_HOOK_INPUT_NONE, 0, NULL, 0, 1 },
+	{ "post-merge", post_merge, SOV_HOOK_INPUT_NONE, 0, NULL, 0, 0 },
 	/* Thousands of "<old> <new>" lines after a long rebase. */
-	{ "post-rewrite", post_rewrite, SOV_HOOK_INPUT_ALL, 0, NULL, 0 },
+	{ "post-rewrite", post_rewrite, SOV_HOOK_INPUT_ALL, 0, NULL, 0, 0 },
 	/* Runs twice per ref update; only a remote-tracking ref moving matters. */
 	{ "reference-transaction", reference_transaction, SOV_HOOK_INPUT_LINES, 0,
-	  "committed:*\" refs/remotes/\"*", 0 },
+	  "committed:*\" refs/remotes/\"*", 0, 0 },
 	/* The refs pushed, a line each: any number of them. */
-	{ "pre-push", pre_push, SOV_HOOK_INPUT_ALL, 1, NULL, 1 },
-	{ NULL, NULL, SOV_HOOK_INPUT_NONE, 0, NULL, 0 },
+	{ "pre-push", pre_push, SOV_HOOK_INPUT_ALL, 1, NULL, 1, 0 },
+	{ NULL, NULL, SOV_HOOK_INPUT_NONE, 0, NULL, 0, 0 },
 };
 
 const struct sov_hook *sov_hook_find(const char *name)

@@ -47,6 +47,12 @@ struct sov_hook {
 	 * would refuse anyway; every other hook's status is ignored.
 	 */
 	int may_refuse;
+	/*
+	 * post-commit: the script compares what pre-commit recorded in
+	 * <git dir>/sovsync/precommit with `git rev-parse HEAD~1 HEAD:<root>`
+	 * and does not start sovsync when HEAD holds exactly that (hookrun.c).
+	 */
+	int skip_if_recorded;
 };
 
 /* The hooks in install order; the last row's name is NULL. */

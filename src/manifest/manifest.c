@@ -18,6 +18,7 @@
 #include "frame.h"
 #include "error.h"
 #include "fs.h"
+#include "gitindex.h"
 #include "hash.h"
 #include "json.h"
 #include "run.h"
@@ -169,18 +170,56 @@ static void warn_linked_dir(git_repository *repo, const char *path)
 	sov_buf_release(&spec);
 }
 
+/* The index file Git is committing: GIT_INDEX_FILE, else <git dir>/index. */
+static void index_file_path(git_repository *repo, struct sov_buf *out)
+{
+	const char *env = getenv("GIT_INDEX_FILE");
+
+	sov_buf_reset(out);
+	if (env && *env)
+		sov_buf_addstr(out, env);
+	else
+		sov_buf_addf(out, "%sindex", git_repository_path(repo));
+}
+
 /*
  * The files under the root in the index Git is committing (GIT_INDEX_FILE),
- * listed by `git ls-files`: Git reads its index several times faster than
- * libgit2 parses it, which matters in a hook run on every commit.
+ * read from the file itself (gitindex.h): one pass over it in this process,
+ * where `git ls-files` costs a process and a full parse of the index; a
+ * form gitindex.h leaves to Git is listed by `git ls-files` (Git reads its
+ * index several times faster than libgit2 parses it).  `ix` keeps what was
+ * read, for staging; its map is NULL when Git listed the files.
  */
-static int snapshot_from_index(git_repository *repo, const char *root, struct snapshot *s)
+static int snapshot_from_index(git_repository *repo, const char *root, struct snapshot *s,
+			       struct sov_gitindex *ix)
 {
 	struct sov_buf out = SOV_BUF_INIT;
 	const char *p, *end;
-	size_t root_len = strlen(root);
+	size_t root_len = strlen(root), i;
 	int ret = -1;
 
+	index_file_path(repo, &out);
+	ret = sov_gitindex_read(ix, out.ptr, root);
+	if (ret < 0)
+		goto out;
+	if (ret == 0) {
+		for (i = 0; i < ix->nr; i++) {
+			const struct sov_gitindex_entry *e = &ix->v[i];
+
+			/* Unmerged paths stop the commit anyway; gitlinks have no content. */
+			if (e->stage || e->mode == 0160000)
+				continue;
+			if (e->mode == 0120000)
+				warn_linked_dir(repo, e->path);
+			snapshot_add(s, e->path, &e->oid);
+		}
+		ret = snapshot_finish(repo, s, root);
+		goto out;
+	}
+	/* Left to Git: forget what was read, and list the files with Git. */
+	sov_gitindex_release(ix);
+	ret = -1;
+	sov_buf_reset(&out);
 	if (sov_run_git(&out, git_repository_workdir(repo), "ls-files", "--stage", "-z",
 			"--full-name", "--", root, NULL) < 0)
 		goto out;
@@ -1230,27 +1269,69 @@ out:
 	return ret;
 }
 
+/*
+ * What `git update-index` just staged ("<blob id> <path>" lines), in the
+ * entries `ix` kept, so that their tree is the one Git will commit.  A blob
+ * Git stored otherwise (a clean filter) makes another tree: then nothing
+ * matches and post-commit checks the commit in full.
+ */
+static void staged_by_git(struct sov_gitindex *ix, const char *list)
+{
+	const char *p = list;
+
+	while (*p) {
+		const char *nl = strchrnul(p, '\n');
+		struct sov_buf path = SOV_BUF_INIT;
+		git_oid id;
+
+		if (nl - p > GIT_OID_HEXSZ + 1 && git_oid_fromstrn(&id, p, GIT_OID_HEXSZ) == 0) {
+			sov_buf_add(&path, p + GIT_OID_HEXSZ + 1, nl - p - GIT_OID_HEXSZ - 1);
+			sov_gitindex_set(ix, path.ptr, &id);
+		}
+		sov_buf_release(&path);
+		p = *nl ? nl + 1 : nl;
+	}
+}
+
 int sov_manifest_refresh_index(git_repository *repo, const struct sov_manifest_opts *opts,
 			       struct sov_manifest_staged *out)
 {
+	struct sov_gitindex ix = SOV_GITINDEX_INIT;
 	struct snapshot s = { 0 };
 	struct sov_buf state_path = SOV_BUF_INIT;
 	struct mfile *state;
 	struct ctx c;
 	json_t *files = NULL;
-	int ret = -1;
+	int ret = -1, direct = 1;
 
 	out->has_state = 0;
-	if (ctx_init(&c, repo, opts) < 0 || snapshot_from_index(repo, opts->root, &s) < 0)
+	out->has_tree = 0;
+	if (ctx_init(&c, repo, opts) < 0 || snapshot_from_index(repo, opts->root, &s, &ix) < 0)
 		goto out;
 	/* No synced root in this commit: nothing to describe, nothing to add. */
 	if (!s.nr) {
 		ret = 0;
 		goto out;
 	}
-	if (compute(&c, &s, 1, &files) < 0 || write_results(&c, &s, &out->staged) < 0 ||
-	    sov_manifest_stage(repo, out->staged.ptr) < 0)
+	if (compute(&c, &s, 1, &files) < 0 || write_results(&c, &s, &out->staged) < 0)
 		goto out;
+	/*
+	 * Restaged in the index file directly when it is in a form gitindex.h
+	 * handles (one write of it, no process); else by Git.
+	 */
+	if (out->staged.len && ix.map &&
+	    (direct = sov_gitindex_restage(&ix, git_repository_workdir(repo),
+					   out->staged.ptr)) < 0)
+		goto out;
+	if (out->staged.len && direct != 0) {
+		if (sov_manifest_stage(repo, out->staged.ptr) < 0)
+			goto out;
+		staged_by_git(&ix, out->staged.ptr);
+	}
+	/* The root's tree as Git will commit it, from the entries read. */
+	if (ix.nr && sov_gitindex_tree(&ix, opts->root, &out->tree) == 0)
+		out->has_tree = 1;
+	sov_error_clear();
 	sov_buf_addf(&state_path, "%s/state.json", opts->root);
 	if ((state = snapshot_find(&s, state_path.ptr))) {
 		out->has_state = 1;
@@ -1267,6 +1348,7 @@ out:
 	json_decref(files);
 	snapshot_release(&s);
 	ctx_release(&c);
+	sov_gitindex_release(&ix);
 	return ret;
 }
 

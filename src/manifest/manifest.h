@@ -83,9 +83,15 @@ struct sov_manifest_staged {
 	struct sov_buf staged;	/* paths written and staged, one per line */
 	git_oid state;		/* blob of <root>/state.json in the index after */
 	int has_state;
+	/*
+	 * The tree of the root in the index after (what the commit will hold
+	 * there), when the index was read directly (gitindex.h) and makes one.
+	 */
+	git_oid tree;
+	int has_tree;
 };
 
-#define SOV_MANIFEST_STAGED_INIT { .staged = SOV_BUF_INIT, .has_state = 0 }
+#define SOV_MANIFEST_STAGED_INIT { .staged = SOV_BUF_INIT, .has_state = 0, .has_tree = 0 }
 
 /*
  * Files written: each new content is stored as a blob and listed as a
@@ -100,9 +106,12 @@ struct sov_manifest_staged {
 /*
  * Refresh the manifest of the index Git is committing (the one GIT_INDEX_FILE
  * names in a hook, else the repository's): compute it, write the files that
- * changed (see above) and stage them with `git update-index`.  Git does the
- * index reading and writing (much faster than libgit2 on large indexes).
- * Fills `out`: out->staged holds "<blob id> <path>" lines (release it).
+ * changed (see above) and stage them.  The index file is read and restaged
+ * directly (gitindex.h: one pass, one rewrite); the forms gitindex.h leaves
+ * to Git go through `git ls-files` and `git update-index` (libgit2 is much
+ * slower on large indexes).
+ * Fills `out`: out->staged holds "<blob id> <path>" lines (release it);
+ * out->tree the root's tree in the index after, when it was read directly.
  * Returns 0 or -1.
  */
 int sov_manifest_refresh_index(git_repository *repo, const struct sov_manifest_opts *opts,

@@ -37,6 +37,19 @@ int main(void)
 	ok(strstr(s.ptr, "while IFS= read -r line;") != NULL && !strstr(s.ptr, "$("),
 	   "reference-transaction: stdin kept, no command substitution (no fork)");
 	ok(!strstr(s.ptr, "dirname"), "hook directory without dirname");
+	sov_buf_reset(&s);
+	sov_hookinst_script(sov_hook_find("post-commit"), "/x/sovsync", &s);
+	ok(strstr(s.ptr, "git rev-parse HEAD~1 \"HEAD:$r3\"") != NULL &&
+	   strstr(s.ptr, "\"sovsync-precommit-2:fast\"") != NULL &&
+	   strstr(s.ptr, "if [ -z \"$skip\" ]; then\n") != NULL,
+	   "post-commit: sovsync only when HEAD is not what pre-commit recorded");
+	ok(strstr(s.ptr, "\"$chained\" \"$@\"\n\texit $?") != NULL,
+	   "post-commit: the chained hook runs either way");
+	ok(strstr(s.ptr, "[ -z \"$SOVSYNC_HOOK_PROBE\" ]") != NULL,
+	   "post-commit: sovsync doctor's probe always reaches sovsync");
+	sov_buf_reset(&s);
+	sov_hookinst_script(sov_hook_find("post-merge"), "/x/sovsync", &s);
+	ok(!strstr(s.ptr, "rev-parse"), "post-merge: always sovsync");
 
 	/* A foreign hook is chained, then restored. */
 	sov_buf_addf(&path, "%s/pre-commit", dir);
