@@ -1,27 +1,37 @@
 #!/bin/sh
-# bench/layout.sh - merge-memories on sovsync's canonical layout and on the
-# compact one (one memory per line, as other writers do), 100k memories per
-# side from bench/memgen.py: best of 3 wall times of git merge-file, the old
-# build (OLD, default /work/old/bin/sovsync; skipped when absent) and this one, with the ratios to
-# git merge-file measured in the same run.
+# bench/layout.sh - merge-memories on every layout bench/memgen.py writes
+# (sovsync's canonical one and other writers': compact, minified, pretty4,
+# crlf, reorder, escaped), 100k memories per side: best of 3 wall times of
+# git merge-file, the old build (OLD, default /work/old/bin/sovsync; skipped
+# when absent) and this one, with the ratios to git merge-file measured in
+# the same run, and whether both builds wrote the same bytes.
 #   usage: sh bench/layout.sh [SRC]   (SRC: the source tree, default .)
+#   LAYOUTS="canonical compact"  N=100000  OLD=/path/to/old/sovsync
+# Prints one `GOAL merge-<layout> ...` line per layout (bench/README.md):
+# the goal is sovsync <= 1.0x git merge-file on every layout.
 set -e
 SRC=$(cd "${1:-.}" && pwd); D=$(mktemp -d)
+trap 'rm -rf "$D"' EXIT
 OLD=${OLD:-/work/old/bin/sovsync}
+N=${N:-100000}
+LAYOUTS=${LAYOUTS:-canonical compact minified pretty4 crlf reorder escaped}
 best() { b=; for i in 1 2 3; do cp A.json R.json; s=$(date +%s.%N); sh -c "$1" >/dev/null 2>&1 || true; e=$(date +%s.%N); t=$(echo "$e - $s" | bc); if [ -z "$b" ] || [ $(echo "$t < $b" | bc) = 1 ]; then b=$t; fi; done; printf '%.3f' $b; }
-for layout in canonical compact; do
+ratio() { printf '%.2f' "$(echo "scale=4; $1 / $2" | bc)"; }
+for layout in $LAYOUTS; do
 	mkdir -p $D/$layout; cd $D/$layout
-	python3 $SRC/bench/memgen.py . 100000 500 300 1 $layout
+	python3 $SRC/bench/memgen.py . $N 500 300 1 $layout
 	mf=$(best 'git merge-file -p A.json O.json B.json')
 	old=n/a; [ -x "$OLD" ] && old=$(best "$OLD merge-memories O.json R.json B.json memories.json")
 	new=$(best "$SRC/bin/sovsync merge-memories O.json R.json B.json memories.json")
 	cp A.json N.json && "$SRC/bin/sovsync" merge-memories O.json N.json B.json memories.json
+	kept=$(python3 $SRC/bench/memcount.py . N.json | awk '{ print $2 "+" $3 }')
 	same=n/a r_old=n/a
 	if [ -x "$OLD" ]; then
 		cp A.json R.json && "$OLD" merge-memories O.json R.json B.json memories.json
 		same=differ; cmp -s R.json N.json && same=same
-		r_old=$(echo "scale=2; $old / $mf" | bc)x
+		r_old=$(ratio $old $mf)x
 	fi
-	echo "$layout mf=$mf old=$old ($r_old) new=$new ($(echo "scale=2; $new / $mf" | bc)x) result: $same bytes"
+	echo "$layout mf=$mf old=$old ($r_old) new=$new ($(ratio $new $mf)x) kept=$kept result: $same bytes"
+	echo "GOAL merge-$layout $new $mf $(ratio $new $mf) 1.00"
+	cd $D; rm -rf $D/$layout
 done
-rm -rf $D
