@@ -158,9 +158,9 @@ int sov_jdriver_run(struct sov_ctx *ctx, const struct sov_jpolicy *policy, const
 		goto out;
 	}
 	sov_trace("%s: %s: %zu added, %zu updated, %zu deleted, %zu deduplicated, "
-		  "%zu concurrent edits", policy->name, path, m.stats.added,
-		  m.stats.updated, m.stats.deleted, m.stats.deduplicated,
-		  m.stats.conflicts);
+		  "%zu concurrent edits; other layouts: %zu values laid out, %zu parsed",
+		  policy->name, path, m.stats.added, m.stats.updated, m.stats.deleted,
+		  m.stats.deduplicated, m.stats.conflicts, m.stats.relaid, m.stats.parsed);
 	ret = 0;
 out:
 	sov_jmerge_release(&m);

@@ -576,6 +576,13 @@ int sov_jscan_iter_begin(struct sov_jscan_iter *it, const char *text, size_t len
 int sov_jscan_iter_next(struct sov_jscan_iter *it, struct sov_jscan_item *item,
 			struct sov_jscan_field *fields, size_t nfields)
 {
+	return sov_jscan_iter_next_as(it, item, fields, nfields, NULL, 0);
+}
+
+int sov_jscan_iter_next_as(struct sov_jscan_iter *it, struct sov_jscan_item *item,
+			   struct sov_jscan_field *fields, size_t nfields,
+			   const char *same, size_t same_len)
+{
 	const char *p = sov_jscan_skip_ws(it->p, it->end);
 	size_t n;
 	int canon;
@@ -610,6 +617,15 @@ int sov_jscan_iter_next(struct sov_jscan_iter *it, struct sov_jscan_item *item,
 		if (p >= it->end || *p != ':')
 			return -1;
 		p = sov_jscan_skip_ws(p + 1, it->end);
+	}
+	if (same && same_len && (size_t)(it->end - p) >= same_len &&
+	    (*same == '{' || *same == '[' || *same == '"') && !memcmp(p, same, same_len)) {
+		item->value.ptr = p;
+		item->value.len = same_len;
+		item->canonical = 0;
+		it->p = p + same_len;
+		it->count++;
+		return 2;
 	}
 	if (it->skip_values) {
 		n = skip_value(p, it->end);
@@ -650,6 +666,27 @@ static void add_newline(struct sov_buf *out, int level)
 	sov_buf_addch(out, '\n');
 	while (--n)
 		sov_buf_addch(out, ' ');
+}
+
+/* The first '"' or '\\' at or after p, or end; eight bytes a step. */
+static const char *quote_or_backslash(const char *p, const char *end)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+
+	while (end - p >= 8) {
+		uint64_t w, q, b;
+
+		memcpy(&w, p, 8);
+		q = w ^ (ones * '"');
+		b = w ^ (ones * '\\');
+		/* A zero byte in q or b (exact: no false positives before the first). */
+		if (((q - ones) & ~q & high) | ((b - ones) & ~b & high))
+			break;
+		p += 8;
+	}
+	while (p < end && *p != '"' && *p != '\\')
+		p++;
+	return p;
 }
 
 /* Append code point cp (valid, not a surrogate) as json.c writes it in a string. */
@@ -790,15 +827,21 @@ void sov_jscan_relayout_scanned(const char *text, size_t len, int depth,
 			p++;
 			break;
 		case '"': {
-			struct scan t = { p, end, 1, 0, 0, { 0 }, 0, 0 };
+			/* Scanned before: only find the closing quote. */
+			int escaped = 0;
 
-			if (scan_string(&t) < 0)
-				t.p = end;	/* cannot happen: scanned before */
-			if (t.escaped)
-				relayout_string(p, (size_t)(t.p - p), out);
+			for (q = p + 1;;) {
+				q = quote_or_backslash(q, end);
+				if (q >= end - 1 || *q == '"')
+					break;
+				escaped = 1;
+				q += 2;		/* the escaped character */
+			}
+			if (escaped)
+				relayout_string(p, (size_t)(q + 1 - p), out);
 			else
-				sov_buf_add(out, p, (size_t)(t.p - p));
-			p = t.p;
+				sov_buf_add(out, p, (size_t)(q + 1 - p));
+			p = q + 1;
 			break;
 		}
 		default:

@@ -93,6 +93,18 @@ struct sov_jscan_item {
 int sov_jscan_iter_next(struct sov_jscan_iter *it, struct sov_jscan_item *item,
 			struct sov_jscan_field *fields, size_t nfields);
 
+/*
+ * iter_next, trying first whether the item's value is written exactly as
+ * `same` (same_len bytes), a value known to be valid that starts with
+ * '{', '[' or '"' (so that it ends where its bytes end): then returns 2
+ * with the item's value that span, nothing scanned, canonical and
+ * layout_only 0 (they are whatever they were for `same`).  Otherwise as
+ * iter_next.
+ */
+int sov_jscan_iter_next_as(struct sov_jscan_iter *it, struct sov_jscan_item *item,
+			   struct sov_jscan_field *fields, size_t nfields,
+			   const char *same, size_t same_len);
+
 /* Pointer just past the closing bracket, after iter_next returned 0. */
 const char *sov_jscan_iter_end(const struct sov_jscan_iter *it);
 
