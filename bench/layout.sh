@@ -2,7 +2,7 @@
 # bench/layout.sh - merge-memories on every layout bench/memgen.py writes
 # (sovsync's canonical one and other writers': compact, minified, pretty4,
 # crlf, reorder, escaped), 100k memories per side: best of 3 wall times of
-# git merge-file, the old build (OLD, default /work/old/bin/sovsync; skipped
+# git merge-file (writing its result to a file, as merge.sh does), the old build (OLD, default /work/old/bin/sovsync; skipped
 # when absent) and this one, with the ratios to git merge-file measured in
 # the same run, and whether both builds wrote the same bytes.
 #   usage: sh bench/layout.sh [SRC]   (SRC: the source tree, default .)
@@ -20,7 +20,8 @@ ratio() { printf '%.2f' "$(echo "scale=4; $1 / $2" | bc)"; }
 for layout in $LAYOUTS; do
 	mkdir -p $D/$layout; cd $D/$layout
 	python3 $SRC/bench/memgen.py . $N 500 300 1 $layout
-	mf=$(best 'git merge-file -p A.json O.json B.json')
+	# Like sovsync, git merge-file writes the merged file.
+	mf=$(best 'git merge-file -p A.json O.json B.json >mf.out')
 	old=n/a; [ -x "$OLD" ] && old=$(best "$OLD merge-memories O.json R.json B.json memories.json")
 	new=$(best "$SRC/bin/sovsync merge-memories O.json R.json B.json memories.json")
 	cp A.json N.json && "$SRC/bin/sovsync" merge-memories O.json N.json B.json memories.json
