@@ -2005,6 +2005,11 @@ static int merge_keyed(struct sov_jmerge *m, const struct sov_jmerge_rule *rule,
 		if (!side && v[0].ptr && !k.object_mode) {
 			size_t dup;
 
+			/* An entry without a key makes a sequence (below). */
+			for (i = 0; i < c[0].n && c[0].e[i].key.ptr; i++)
+				;
+			if (i < c[0].n)
+				continue;
 			if (coll_index(&c[0], &dup) < 0) {
 				free(c[0].slot);
 				c[0].slot = NULL;
