@@ -30,8 +30,10 @@ int sov_jdriver_read_side(const char *file, struct sov_buf *plain, struct sov_bu
 	if (stored)
 		sov_buf_reset(stored);
 	/* One read into a buffer of the right size: these files can be big. */
-	if (stat(file, &st) == 0 && st.st_size > 0)
+	if (stat(file, &st) == 0 && st.st_size > 0) {
 		sov_buf_grow(&raw, (size_t)st.st_size + 65536);
+		sov_mem_advise_huge(raw.ptr, raw.alloc);
+	}
 	if (sov_buf_read_file(&raw, file) < 0) {
 		sov_buf_release(&raw);
 		return -1;

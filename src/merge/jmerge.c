@@ -440,11 +440,21 @@ static void coll_release(struct coll *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* Room for n entries, so that loading a side does not copy the array as it grows. */
+static void coll_reserve(struct coll *c, size_t n)
+{
+	if (n > c->alloc) {
+		SOV_ALLOC_GROW(c->e, n, c->alloc);
+		/* One entry per memory: tens of megabytes for 100k memories. */
+		sov_mem_advise_huge(c->e, c->alloc * sizeof(*c->e));
+	}
+}
+
 static struct entry *coll_push(struct coll *c)
 {
 	struct entry *e;
 
-	SOV_ALLOC_GROW(c->e, c->n + 1, c->alloc);
+	coll_reserve(c, c->n + 1);
 	e = &c->e[c->n];
 	memset(e, 0, sizeof(*e));
 	e->pos = c->n++;
@@ -1068,6 +1078,8 @@ static int load_entries(struct sov_jmerge *m, const struct keyed *k, const struc
 		f[i].name = k->fs.name[i];
 	if (sov_jscan_iter_begin(&it, v->ptr, v->len, k->depth) < 0)
 		return side_error(m, v->side);
+	/* A side has about the base's entries; a base, a few hundred bytes each. */
+	coll_reserve(c, base ? base->n + base->n / 8 + 16 : v->len / 512 + 16);
 	for (;;) {
 		const struct entry *next = base && cursor < base->n ? &base->e[cursor] : NULL;
 		struct entry *e;
@@ -2123,6 +2135,7 @@ static int merge_keyed(struct sov_jmerge *m, const struct sov_jmerge_rule *rule,
 			sov_buf_addstr(out, k.object_mode ? "{}" : "[]");
 		} else {
 			sov_buf_grow(out, total + n * (2 * (size_t)depth + 8));
+			sov_mem_advise_huge(out->ptr, out->alloc);
 			sov_buf_addch(out, open);
 			for (i = 0, n = 0; i < nres; i++) {
 				const struct entry *e = res[i].e;

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 char sov_buf__empty[1];
 
@@ -213,4 +216,19 @@ int sov_buf_read_file(struct sov_buf *buf, const char *path)
 	ret = sov_buf_read_fd(buf, fd, path);
 	close(fd);
 	return ret;
+}
+
+void sov_mem_advise_huge(void *p, size_t len)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+	uintptr_t page = 4096, start = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t end = ((uintptr_t)p + len) & ~(page - 1);
+
+	/* A hint: its failure (no THP in this kernel) changes nothing. */
+	if (len >= ((size_t)4 << 20) && end > start)
+		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
 }
