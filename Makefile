@@ -292,7 +292,11 @@ compile_commands.json: Makefile install/compile-commands.pl $(LIB_SRC) $(PROG_SR
 bench: deps
 	@sh install/deps.sh --bench
 	@$(MAKE) --no-print-directory all
-	@for b in bench/*.sh; do [ -f "$$b" ] || continue; sh "$$b" || exit 1; done
+	@log=$$(mktemp) && trap 'rm -f "$$log" "$$log.rc"' EXIT && \
+	for b in bench/*.sh; do [ -f "$$b" ] || continue; \
+		{ sh "$$b"; echo $$? >"$$log.rc"; } 2>&1 | tee -a "$$log"; \
+		[ "$$(cat "$$log.rc")" = 0 ] || { sh bench/summary "$$log"; exit 1; }; \
+	done && sh bench/summary "$$log"
 
 demo: deps
 	@$(MAKE) --no-print-directory all $(TOOLS)

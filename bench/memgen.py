@@ -1,12 +1,19 @@
 #!/usr/bin/env python3
 """memgen.py - synthetic mem0 exports for bench/merge.sh and the tests.
 
-usage: memgen.py DIR N ADDS EDITS [SEED [compact]]
+usage: memgen.py DIR N ADDS EDITS [SEED [LAYOUT]]
 
 Writes DIR/O.json (N memories), DIR/A.json and DIR/B.json (each: the base
 plus ADDS new memories and EDITS edited ones, the two sides editing
-different memories), in sovsync's canonical layout (or with "compact",
-one memory per line as other writers do), and DIR/expect.json
+different memories), in one LAYOUT (the same memories in each):
+  canonical  sovsync's own (the default)
+  compact    one memory per line, as mem0 exports and `jq -c` write
+  minified   the whole file on one line, no spaces (JSON.stringify)
+  pretty4    indented by 4 spaces (json.dumps(indent=4), many editors)
+  crlf       the canonical layout with CRLF line ends (Windows checkouts)
+  reorder    indented by 2, every memory's keys in another (sorted) order
+  escaped    compact, every non-ASCII character as a \\u escape (ensure_ascii)
+and DIR/expect.json
 listing the ids each side added and the new text of each edit, so that
 memcount.py can tell what a merge kept.  Deterministic for a given SEED.
 """
@@ -18,7 +25,8 @@ import sys
 WORDS = ("prefers likes works lives visits remembers plans owns reads writes "
          "coffee tea Berlin Paris project deadline meeting garden bicycle "
          "piano novel python rust recipe marathon doctor sister weekend "
-         "morning evening budget travel museum concert").split()
+         "morning evening budget travel museum concert caf\u00e9 Z\u00fcrich "
+         "\u6771\u4eac na\u00efve \U0001f600").split()
 
 
 def memory(rng, i, user, when):
@@ -42,30 +50,51 @@ def memory(rng, i, user, when):
     }
 
 
-COMPACT = False
+LAYOUT = "canonical"
+LAYOUTS = ("canonical", "compact", "minified", "pretty4", "crlf", "reorder", "escaped")
 
 
 def dump(mem):
-    if COMPACT:
+    if LAYOUT == "compact":
         # One memory per line, as other writers (mem0 exports, jq -c) do.
         return json.dumps(mem, ensure_ascii=False)
+    if LAYOUT == "escaped":
+        return json.dumps(mem)
+    if LAYOUT == "minified":
+        return json.dumps(mem, ensure_ascii=False, separators=(",", ":"))
+    if LAYOUT == "pretty4":
+        text = json.dumps(mem, indent=4, ensure_ascii=False)
+        return "        " + text.replace("\n", "\n        ")
+    if LAYOUT == "reorder":
+        mem = dict(sorted(mem.items()))
     # sovsync's canonical layout: an element of "results" sits at depth 2.
     text = json.dumps(mem, indent=2, ensure_ascii=False)
     return "    " + text.replace("\n", "\n    ")
 
 
 def write(path, texts):
-    with open(path, "w") as f:
-        f.write('{"results": [\n' if COMPACT else '{\n  "results": [\n')
-        f.write(",\n".join(texts))
-        f.write("\n]}\n" if COMPACT else "\n  ]\n}\n")
+    if LAYOUT in ("compact", "escaped"):
+        head, sep, tail = '{"results": [\n', ",\n", "\n]}\n"
+    elif LAYOUT == "minified":
+        head, sep, tail = '{"results":[', ",", "]}"
+    elif LAYOUT == "pretty4":
+        head, sep, tail = '{\n    "results": [\n', ",\n", "\n    ]\n}\n"
+    else:
+        head, sep, tail = '{\n  "results": [\n', ",\n", "\n  ]\n}\n"
+    text = head + sep.join(texts) + tail
+    if LAYOUT == "crlf":
+        text = text.replace("\n", "\r\n")
+    with open(path, "w", newline="") as f:
+        f.write(text)
 
 
 def main():
     out, n, adds, edits = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     rng = random.Random(int(sys.argv[5]) if len(sys.argv) > 5 else 1)
-    global COMPACT
-    COMPACT = len(sys.argv) > 6 and sys.argv[6] == "compact"
+    global LAYOUT
+    LAYOUT = sys.argv[6] if len(sys.argv) > 6 else "canonical"
+    if LAYOUT not in LAYOUTS:
+        sys.exit("memgen.py: unknown layout %r (%s)" % (LAYOUT, " ".join(LAYOUTS)))
     base = [memory(rng, i, "alex", i) for i in range(n)]
     texts = [dump(m) for m in base]
     write(out + "/O.json", texts)

@@ -13,7 +13,9 @@
 #   SOVSYNC_BENCH_RUNS=5                          hyperfine runs (2 from 1M)
 #   SOVSYNC_BENCH_DIR=...                         scratch (default: mktemp -d)
 #   SOVSYNC_BENCH_LAYOUT=compact                  one memory per line, as other
-#                                                 writers do (default: canonical)
+#                                                 writers do (default: canonical;
+#                                                 bench/memgen.py lists the others)
+# Prints `GOAL merge-<layout>-<n>` per size (bench/README.md).
 # git-json-merge is installed with npm into bench/.cache/ (gitignored) on
 # first use; without npm or network the peer column says "n/a".
 set -eu
@@ -92,6 +94,7 @@ t=time.time(); subprocess.call(sys.argv[1:]); print("%.3f" % (time.time()-t))' \
 	printf '%-9s %-8s %-10s %-10s %-6s %-14s %-10s %-6s %-14s\n' "$n" "$mb" \
 		"$t_mf" "$t_sov" "$(ratio "$t_sov" "$t_mf")" \
 		"$(kept "$kept_sov")" "$t_peer" "$r_peer" "$(kept "$kept_peer")"
+	echo "GOAL merge-$LAYOUT-$n $t_sov $t_mf $(ratio "$t_sov" "$t_mf") 1.00"
 	cd "$SRC"
 	rm -rf "$d"
 done

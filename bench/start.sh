@@ -5,7 +5,8 @@
 # --version` (no libgit2 init) and `sovsync hook none` (a process that
 # initialises libgit2, as every hook and filter does, then does nothing:
 # "not a sovsync hook; ignored").  $OLD, if set, is another sovsync binary
-# timed alongside (e.g. OLD=/work/old/bin/sovsync).  Goal: --version <= 3x git.
+# timed alongside (e.g. OLD=/work/old/bin/sovsync).  Goal: --version <= 3x git
+# in CPU time; prints `GOAL start-version` (bench/README.md).
 #   RUNS=300 OLD=/path/to/old/sovsync sh bench/start.sh
 set -eu
 
@@ -17,4 +18,16 @@ command -v hyperfine >/dev/null ||
 
 set -- 'git --version' "$SOVSYNC --version" "$SOVSYNC hook none"
 [ -z "${OLD:-}" ] || set -- "$@" "$OLD --version" "$OLD hook none"
-hyperfine -N -w 20 -r "$RUNS" --output=null "$@"
+JSON=$(mktemp)
+trap 'rm -f "$JSON"' EXIT
+hyperfine -N -w 20 -r "$RUNS" --output=null --export-json "$JSON" "$@"
+# The goal is on CPU time (perf stat's task-clock): hyperfine's mean user +
+# system time of each command, first git, then sovsync --version.
+python3 - "$JSON" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+cpu = [1000 * (x["user"] + x["system"]) for x in r]
+print("# CPU ms (user + system), mean: " + ", ".join(
+    "%s %.2f" % (x["command"], c) for x, c in zip(r, cpu)))
+print("GOAL start-version %.2f %.2f %.2f 3.00" % (cpu[1], cpu[0], cpu[1] / cpu[0]))
+PY

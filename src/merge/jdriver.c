@@ -11,6 +11,7 @@
 
 #include <git2.h>
 #include "osfs.h"
+#include "osmem.h"
 
 /* One side as Git handed it over. */
 struct version {
@@ -30,8 +31,10 @@ int sov_jdriver_read_side(const char *file, struct sov_buf *plain, struct sov_bu
 	if (stored)
 		sov_buf_reset(stored);
 	/* One read into a buffer of the right size: these files can be big. */
-	if (sov_os_stat(file, &st) == 0 && st.size > 0)
+	if (sov_os_stat(file, &st) == 0 && st.size > 0) {
 		sov_buf_grow(&raw, (size_t)st.size + 65536);
+		sov_os_advise_huge(raw.ptr, raw.alloc);
+	}
 	if (sov_buf_read_file(&raw, file) < 0) {
 		sov_buf_release(&raw);
 		return -1;
@@ -158,9 +161,9 @@ int sov_jdriver_run(struct sov_ctx *ctx, const struct sov_jpolicy *policy, const
 		goto out;
 	}
 	sov_trace("%s: %s: %zu added, %zu updated, %zu deleted, %zu deduplicated, "
-		  "%zu concurrent edits", policy->name, path, m.stats.added,
-		  m.stats.updated, m.stats.deleted, m.stats.deduplicated,
-		  m.stats.conflicts);
+		  "%zu concurrent edits; other layouts: %zu values laid out, %zu parsed",
+		  policy->name, path, m.stats.added, m.stats.updated, m.stats.deleted,
+		  m.stats.deduplicated, m.stats.conflicts, m.stats.relaid, m.stats.parsed);
 	ret = 0;
 out:
 	sov_jmerge_release(&m);

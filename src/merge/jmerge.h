@@ -103,6 +103,13 @@ struct sov_jmerge_rule {
 
 struct sov_jmerge_stats {
 	size_t added, updated, deleted, deduplicated, conflicts;
+	/*
+	 * Values written in another layout: laid out again by the scanner,
+	 * and parsed and written again by jansson (reals, duplicate or
+	 * escaped names...).  An unchanged memory is neither: it is compared
+	 * as written and laid out only when it goes into the result.
+	 */
+	size_t relaid, parsed;
 };
 
 enum sov_jmerge_side { SOV_JMERGE_BASE, SOV_JMERGE_OURS, SOV_JMERGE_THEIRS };

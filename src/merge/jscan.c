@@ -28,6 +28,7 @@ struct scan {
 	int escaped;		/* the last string had an escape sequence */
 	size_t field_len[16];	/* lengths of the names to capture */
 	int ws_bad;		/* white space is not canonical (canon: the rest) */
+	int esc_bad;		/* a string value has an escape json.c would not write */
 };
 
 /* White space at the scanner's position is not canonical. */
@@ -145,7 +146,25 @@ static inline int word_special(uint64_t w)
 	return !!(((w - ones * 0x20) | (q - ones) | (b - ones) | w) & high);
 }
 
-/* s->p at the opening quote.  0, or -1 on invalid text. */
+/* The code unit of the \\uXXXX escape at p (6 bytes), or -1. */
+static long unicode_escape(const unsigned char *p)
+{
+	long v = 0;
+
+	for (int i = 2; i < 6; i++) {
+		int h = sov_hex_digit((char)p[i]);
+		if (h < 0)
+			return -1;
+		v = v << 4 | h;
+	}
+	return v;
+}
+
+/*
+ * s->p at the opening quote.  0, or -1 on invalid text.  Escapes that
+ * json.c would write otherwise set esc_bad (the caller decides whether
+ * that is only layout); surrogates jansson would refuse clear canon.
+ */
 static int scan_string(struct scan *s)
 {
 	const unsigned char *p = (const unsigned char *)s->p + 1;
@@ -188,7 +207,7 @@ static int scan_string(struct scan *s)
 			p += 2;
 			break;
 		case '/':
-			s->canon = 0;
+			s->esc_bad = 1;
 			p += 2;
 			break;
 		case 'u': {
@@ -203,13 +222,26 @@ static int scan_string(struct scan *s)
 			v = (unsigned)(h[0] << 12 | h[1] << 8 | h[2] << 4 | h[3]);
 			/*
 			 * json.c writes \u only for control characters without
-			 * a short form, in lower case; anything else is left
-			 * to jansson (which also checks surrogate pairs).
+			 * a short form, in lower case; any other escape is
+			 * decoded when the string is laid out again (esc_bad).
+			 * A surrogate must be a high one followed by a low one;
+			 * anything else is left to jansson, which refuses it.
 			 */
+			if (v >= 0xD800 && v <= 0xDFFF) {
+				if (v >= 0xDC00 || end - p < 12 || p[6] != '\\' || p[7] != 'u' ||
+				    unicode_escape(p + 6) < 0xDC00 || unicode_escape(p + 6) > 0xDFFF) {
+					s->canon = 0;
+					p += 6;
+					break;
+				}
+				s->esc_bad = 1;
+				p += 12;
+				break;
+			}
 			if (v >= 0x20 || v == '\b' || v == '\f' || v == '\n' ||
 			    v == '\r' || v == '\t' ||
 			    memchr("ABCDEF", p[4], 6) || memchr("ABCDEF", p[5], 6))
-				s->canon = 0;
+				s->esc_bad = 1;
 			p += 6;
 			break;
 		}
@@ -332,8 +364,17 @@ static int scan_object(struct scan *s, int depth, struct sov_jscan_field *fields
 		if (s->p >= s->end || *s->p != '"')
 			return -1;
 		key = s->p;
-		if (scan_string(s) < 0)
-			return -1;
+		{
+			int esc_bad = s->esc_bad;
+
+			s->esc_bad = 0;
+			if (scan_string(s) < 0)
+				return -1;
+			/* Names are compared as bytes for duplicates: only canonical ones. */
+			if (s->esc_bad)
+				s->canon = 0;
+			s->esc_bad = esc_bad;
+		}
 		klen = (size_t)(s->p - key);
 		key_escaped = s->escaped;
 		ws_none(s);
@@ -430,7 +471,7 @@ static int scan_value(struct scan *s, int depth, struct sov_jscan_field *fields,
 static size_t scan_top(const char *text, size_t len, int depth, int *canonical,
 		       int *layout_only, struct sov_jscan_field *fields, size_t nfields)
 {
-	struct scan s = { text, text + len, 1, 0, 0, { 0 }, 0 };
+	struct scan s = { text, text + len, 1, 0, 0, { 0 }, 0, 0 };
 	size_t i;
 
 	if (layout_only)
@@ -448,9 +489,9 @@ static size_t scan_top(const char *text, size_t len, int depth, int *canonical,
 		*canonical = 0;
 		return 0;
 	}
-	*canonical = s.canon && !s.ws_bad;
+	*canonical = s.canon && !s.ws_bad && !s.esc_bad;
 	if (layout_only)
-		*layout_only = s.canon && s.ws_bad;
+		*layout_only = s.canon && (s.ws_bad || s.esc_bad);
 	return (size_t)(s.p - text);
 }
 
@@ -535,6 +576,13 @@ int sov_jscan_iter_begin(struct sov_jscan_iter *it, const char *text, size_t len
 int sov_jscan_iter_next(struct sov_jscan_iter *it, struct sov_jscan_item *item,
 			struct sov_jscan_field *fields, size_t nfields)
 {
+	return sov_jscan_iter_next_as(it, item, fields, nfields, NULL, 0);
+}
+
+int sov_jscan_iter_next_as(struct sov_jscan_iter *it, struct sov_jscan_item *item,
+			   struct sov_jscan_field *fields, size_t nfields,
+			   const char *same, size_t same_len)
+{
 	const char *p = sov_jscan_skip_ws(it->p, it->end);
 	size_t n;
 	int canon;
@@ -558,17 +606,26 @@ int sov_jscan_iter_next(struct sov_jscan_iter *it, struct sov_jscan_item *item,
 	item->name_canonical = 1;
 	item->layout_only = 0;
 	if (it->close == '}') {
-		struct scan s = { p, it->end, 1, 0, 0, { 0 }, 0 };
+		struct scan s = { p, it->end, 1, 0, 0, { 0 }, 0, 0 };
 
 		if (p >= it->end || *p != '"' || scan_string(&s) < 0)
 			return -1;
 		item->name.ptr = p;
 		item->name.len = (size_t)(s.p - p);
-		item->name_canonical = s.canon && !s.ws_bad;
+		item->name_canonical = s.canon && !s.ws_bad && !s.esc_bad;
 		p = sov_jscan_skip_ws(s.p, it->end);
 		if (p >= it->end || *p != ':')
 			return -1;
 		p = sov_jscan_skip_ws(p + 1, it->end);
+	}
+	if (same && same_len && (size_t)(it->end - p) >= same_len &&
+	    (*same == '{' || *same == '[' || *same == '"') && !memcmp(p, same, same_len)) {
+		item->value.ptr = p;
+		item->value.len = same_len;
+		item->canonical = 0;
+		it->p = p + same_len;
+		it->count++;
+		return 2;
 	}
 	if (it->skip_values) {
 		n = skip_value(p, it->end);
@@ -609,6 +666,114 @@ static void add_newline(struct sov_buf *out, int level)
 	sov_buf_addch(out, '\n');
 	while (--n)
 		sov_buf_addch(out, ' ');
+}
+
+/* The first '"' or '\\' at or after p, or end; eight bytes a step. */
+static const char *quote_or_backslash(const char *p, const char *end)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+
+	while (end - p >= 8) {
+		uint64_t w, q, b;
+
+		memcpy(&w, p, 8);
+		q = w ^ (ones * '"');
+		b = w ^ (ones * '\\');
+		/* A zero byte in q or b (exact: no false positives before the first). */
+		if (((q - ones) & ~q & high) | ((b - ones) & ~b & high))
+			break;
+		p += 8;
+	}
+	while (p < end && *p != '"' && *p != '\\')
+		p++;
+	return p;
+}
+
+/* Append code point cp (valid, not a surrogate) as json.c writes it in a string. */
+static void add_code_point(struct sov_buf *out, unsigned long cp)
+{
+	static const char hex[] = "0123456789abcdef";
+	char b[6];
+
+	switch (cp) {
+	case '"': sov_buf_add(out, "\\\"", 2); return;
+	case '\\': sov_buf_add(out, "\\\\", 2); return;
+	case '\n': sov_buf_add(out, "\\n", 2); return;
+	case '\r': sov_buf_add(out, "\\r", 2); return;
+	case '\t': sov_buf_add(out, "\\t", 2); return;
+	case '\b': sov_buf_add(out, "\\b", 2); return;
+	case '\f': sov_buf_add(out, "\\f", 2); return;
+	}
+	if (cp < 0x20) {
+		b[0] = '\\';
+		b[1] = 'u';
+		b[2] = '0';
+		b[3] = '0';
+		b[4] = hex[cp >> 4];
+		b[5] = hex[cp & 15];
+		sov_buf_add(out, b, 6);
+	} else if (cp < 0x80) {
+		sov_buf_addch(out, (int)cp);
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xC0 | cp >> 6);
+		b[1] = (char)(0x80 | (cp & 0x3F));
+		sov_buf_add(out, b, 2);
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xE0 | cp >> 12);
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (cp & 0x3F));
+		sov_buf_add(out, b, 3);
+	} else {
+		b[0] = (char)(0xF0 | cp >> 18);
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[3] = (char)(0x80 | (cp & 0x3F));
+		sov_buf_add(out, b, 4);
+	}
+}
+
+/*
+ * A scanned string with escapes (text[0..len), quotes included) as json.c
+ * writes its decoded contents: every escape decoded, then only '"', '\\'
+ * and control characters escaped.  The scan has checked every escape
+ * (surrogates come in pairs) and the UTF-8 between them.
+ */
+static void relayout_string(const char *text, size_t len, struct sov_buf *out)
+{
+	const unsigned char *p = (const unsigned char *)text + 1;
+	const unsigned char *end = (const unsigned char *)text + len - 1;
+
+	sov_buf_addch(out, '"');
+	while (p < end) {
+		const unsigned char *q = memchr(p, '\\', (size_t)(end - p));
+		unsigned long cp;
+
+		if (!q)
+			q = end;
+		sov_buf_add(out, p, (size_t)(q - p));
+		if (q >= end)
+			break;
+		switch (q[1]) {
+		case 'b': cp = '\b'; break;
+		case 'f': cp = '\f'; break;
+		case 'n': cp = '\n'; break;
+		case 'r': cp = '\r'; break;
+		case 't': cp = '\t'; break;
+		case 'u':
+			cp = (unsigned long)unicode_escape(q);
+			if (cp >= 0xD800 && cp <= 0xDBFF) {
+				cp = 0x10000 + ((cp - 0xD800) << 10) +
+				     ((unsigned long)unicode_escape(q + 6) - 0xDC00);
+				q += 6;
+			}
+			q += 4;
+			break;
+		default: cp = q[1]; break;	/* '"', '\\', '/' */
+		}
+		add_code_point(out, cp);
+		p = q + 2;
+	}
+	sov_buf_addch(out, '"');
 }
 
 int sov_jscan_relayout(const char *text, size_t len, int depth, struct sov_buf *out)
@@ -662,12 +827,21 @@ void sov_jscan_relayout_scanned(const char *text, size_t len, int depth,
 			p++;
 			break;
 		case '"': {
-			struct scan t = { p, end, 1, 0, 0, { 0 }, 0 };
+			/* Scanned before: only find the closing quote. */
+			int escaped = 0;
 
-			if (scan_string(&t) < 0)
-				t.p = end;	/* cannot happen: scanned before */
-			sov_buf_add(out, p, (size_t)(t.p - p));
-			p = t.p;
+			for (q = p + 1;;) {
+				q = quote_or_backslash(q, end);
+				if (q >= end - 1 || *q == '"')
+					break;
+				escaped = 1;
+				q += 2;		/* the escaped character */
+			}
+			if (escaped)
+				relayout_string(p, (size_t)(q + 1 - p), out);
+			else
+				sov_buf_add(out, p, (size_t)(q + 1 - p));
+			p = q + 1;
 			break;
 		}
 		default:

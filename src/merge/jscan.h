@@ -12,9 +12,12 @@
  * message with line and column.
  *
  * "Canonical" is conservative: when in doubt (reals, keys beyond the
- * duplicate check's reach, deep nesting, escapes sov_json_dump would not
- * write) the scanner says "not canonical" and leaves the decision to
- * jansson.  It never says "canonical" for text that jansson would reject or
+ * duplicate check's reach, deep nesting, escaped member names, surrogate
+ * escapes that are not a pair) the scanner says "not canonical" and leaves
+ * the decision to jansson.  Text that differs from the canonical form only
+ * in its layout (white space, and escapes in string values that
+ * sov_json_dump would write otherwise: \u00e9, \/, \u0041...) is
+ * "layout only": sov_jscan_relayout writes it canonically without values.  It never says "canonical" for text that jansson would reject or
  * that sov_json_dump would write differently; the unit tests check this
  * against jansson on random documents.
  *
@@ -87,11 +90,24 @@ struct sov_jscan_item {
 	struct sov_span value;
 	int name_canonical;
 	int canonical;		/* the value */
-	int layout_only;	/* the value is canonical but for its white space */
+	/* The value is canonical but for its white space and string escapes. */
+	int layout_only;
 };
 
 int sov_jscan_iter_next(struct sov_jscan_iter *it, struct sov_jscan_item *item,
 			struct sov_jscan_field *fields, size_t nfields);
+
+/*
+ * iter_next, trying first whether the item's value is written exactly as
+ * `same` (same_len bytes), a value known to be valid that starts with
+ * '{', '[' or '"' (so that it ends where its bytes end): then returns 2
+ * with the item's value that span, nothing scanned, canonical and
+ * layout_only 0 (they are whatever they were for `same`).  Otherwise as
+ * iter_next.
+ */
+int sov_jscan_iter_next_as(struct sov_jscan_iter *it, struct sov_jscan_item *item,
+			   struct sov_jscan_field *fields, size_t nfields,
+			   const char *same, size_t same_len);
 
 /* Pointer just past the closing bracket, after iter_next returned 0. */
 const char *sov_jscan_iter_end(const struct sov_jscan_iter *it);
@@ -104,12 +120,14 @@ int sov_jscan_is_plain_string(struct sov_span s);
 
 /*
  * Append to out the value text[0..len) (exactly one value, no white space
- * around it) in the canonical layout at `depth`, when only its white space
- * keeps it from being canonical: then the result is byte for byte what
- * jansson and sov_json_dump_at() would write, without building values.
- * Returns 0, or -1 (out unchanged) if the value is not valid or something
- * besides white space is not canonical (reals, escapes, duplicate keys...):
- * the caller then goes through jansson.
+ * around it) in the canonical layout at `depth`, when only its layout
+ * (white space, escapes in string values) keeps it from being canonical:
+ * then the result is byte for byte what jansson and sov_json_dump_at()
+ * would write, without building values (escapes are decoded and written
+ * as json.c writes them).  Returns 0, or -1 (out unchanged) if the value is
+ * not valid or something else is not canonical (reals, escaped or
+ * duplicate names, lone surrogates...): the caller then goes through
+ * jansson.
  */
 int sov_jscan_relayout(const char *text, size_t len, int depth, struct sov_buf *out);
 

@@ -216,3 +216,4 @@ int sov_buf_read_file(struct sov_buf *buf, const char *path)
 	close(fd);
 	return ret;
 }
+

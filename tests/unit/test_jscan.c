@@ -191,20 +191,22 @@ static void test_relayout(void)
 {
 	static const size_t flags[] = {
 		JSON_COMPACT, 0, JSON_INDENT(1), JSON_INDENT(4) | JSON_COMPACT,
+		JSON_COMPACT | JSON_ENSURE_ASCII, JSON_INDENT(2) | JSON_ESCAPE_SLASH,
 	};
-	int i, lies = 0, refused = 0, relaid = 0, mutated = 0, changed = 0;
+	int i, lies = 0, refused = 0, relaid = 0, mutated = 0, changed = 0, escapes = 0;
 
 	rng_state = 20261203;
 	for (i = 0; i < 3000; i++) {
 		int reals = rnd(4) == 0, depth = (int)rnd(4), m;
 		json_t *v = random_value(0, reals), *back;
 		struct sov_buf want = SOV_BUF_INIT, got = SOV_BUF_INIT, again = SOV_BUF_INIT;
-		char *text = json_dumps(v, flags[rnd(4)] | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+		char *text = json_dumps(v, flags[rnd(6)] | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 		size_t len = strlen(text);
 
 		sov_json_dump_at(v, depth, &want);
 		if (sov_jscan_relayout(text, len, depth, &got) == 0) {
 			relaid++;
+			escapes += strstr(text, "\\u") || strstr(text, "\\/");
 			if (got.len != want.len || memcmp(got.ptr, want.ptr, want.len))
 				if (!lies++)
 					printf("# relaid out as '%s', not '%s'\n", got.ptr, want.ptr);
@@ -245,6 +247,7 @@ static void test_relayout(void)
 	ok(relaid > 1000 && mutated > 100, "layouts relaid out: %d, mutated %d", relaid, mutated);
 	is_int(lies, 0, "what is relaid out is json.c's output of what jansson reads");
 	is_int(refused, 0, "every value without reals or escapes is relaid out");
+	ok(escapes > 150, "so are values with escapes json.c does not write (%d)", escapes);
 	is_int(changed, 0, "a refused value leaves the buffer alone");
 }
 
@@ -268,6 +271,23 @@ static void test_cases(void)
 	ok(sov_jscan_value("{\n  \"a\": 1,\n  \"a\": 2\n}", 22, 0, &c, NULL, 0) && !c,
 	   "duplicate keys are not canonical (jansson refuses them)");
 	ok(sov_jscan_value("\"a\\/b\"", 6, 0, &c, NULL, 0) == 6 && !c, "\\/ is not canonical");
+	{
+		/* Escapes json.c would not write: only layout, decoded when laid out. */
+		const char *esc = "[\"\\u00e9\\/\\ud83d\\ude00\\u001F\\u0041\\u0022\\u005c\\u000a\"]";
+		struct sov_buf b = SOV_BUF_INIT;
+
+		ok(sov_jscan_relayout(esc, strlen(esc), 0, &b) == 0 && b.ptr &&
+		   !strcmp(b.ptr, "[\n  \"\xc3\xa9/\xf0\x9f\x98\x80\\u001fA\\\"\\\\\\n\"\n]"),
+		   "escapes are decoded and written as json.c writes them");
+		sov_buf_reset(&b);
+		ok(sov_jscan_relayout("[\"\\ud83d\"]", 10, 0, &b) < 0,
+		   "a lone high surrogate is left to jansson");
+		ok(sov_jscan_relayout("[\"\\ude00\\ud83d\"]", 16, 0, &b) < 0,
+		   "so is a low one first");
+		ok(sov_jscan_relayout("{\"\\u0061\":1,\"a\":2}", 20, 0, &b) < 0,
+		   "and a name with an escape (duplicates are found by bytes)");
+		sov_buf_release(&b);
+	}
 	ok(sov_jscan_value("\"\\u00e9\"", 8, 0, &c, NULL, 0) == 8 && !c, "\\u00e9 is not canonical");
 	ok(sov_jscan_value("\"\\u001f\"", 8, 0, &c, NULL, 0) == 8 && c, "\\u001f is");
 	ok(sov_jscan_value("\"\xff\"", 3, 0, &c, NULL, 0) == 0, "invalid UTF-8 is invalid");
