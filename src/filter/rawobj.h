@@ -23,7 +23,9 @@
  * GIT_QUARANTINE_PATH set, core.sharedRepository set (group permissions),
  * or no repository; Git then writes the object itself, as before.
  *
- * A struct sov_rawobj borrows its repository and owns its object databases.
+ * On Windows nothing is written (sov_rawobj_new() gives NULL): Git writes.
+ *
+ * A struct sov_rawobj borrows its repository and owns its object database.
  */
 #ifndef SOV_RAWOBJ_H
 #define SOV_RAWOBJ_H
