@@ -10,7 +10,6 @@
 #include "spool.h"
 #include "trace.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,25 +216,6 @@ done:
 	return ret;
 }
 
-/*
- * A pipe holds 64 KiB by default: one packet, so Git and the filter take
- * turns at every packet of a large file (a context switch each way).
- * 1 MiB (the unprivileged maximum, /proc/sys/fs/pipe-max-size) lets the
- * writer run 16 packets ahead.  Only a hint: not a pipe, an older kernel
- * or a lower limit leave it as it is.
- */
-#define PIPE_SIZE (1024 * 1024)
-
-static void grow_pipe(int fd)
-{
-#ifdef F_SETPIPE_SZ
-	if (fcntl(fd, F_GETPIPE_SZ) > 0 && fcntl(fd, F_GETPIPE_SZ) < PIPE_SIZE)
-		(void)fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE);
-#else
-	(void)fd;
-#endif
-}
-
 int sov_filterproc_serve(int in_fd, int out_fd, const struct sov_filterproc_opts *opts)
 {
 	struct session s = { NULL, NULL, SOV_FILTER_INIT, 0, 0, NULL, NULL, 0 };
@@ -246,8 +226,6 @@ int sov_filterproc_serve(int in_fd, int out_fd, const struct sov_filterproc_opts
 	s.out = sov_malloc(sizeof(*s.out));
 	sov_pkt_reader_init(s.in, in_fd, "git filter protocol");
 	sov_pkt_writer_init(s.out, out_fd, "git filter protocol");
-	grow_pipe(in_fd);
-	grow_pipe(out_fd);
 
 	ret = opts->repo_ctx && sov_filter_configure(&s.filter, opts->repo_ctx) < 0 ? -1 :
 	      handshake(&s);
