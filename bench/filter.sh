@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/filter.sh - the large-file filter against plain Git and git-lfs.
 #
-#   sh bench/filter.sh [--runs N] [--rss-gib G] [--keep]
+#   sh bench/filter.sh [--runs N] [--rss-gib G] [--big-gib B] [--only-big | --only-corpus] [--keep]
 #
 # Generates a deterministic corpus (64 MiB of mem0-style JSONL + 16 MiB of
 # float32 vectors, bench/gen_corpus.py) and measures, in one run, for plain
@@ -12,6 +12,11 @@
 #      (git pack-objects --revs --thin with the remote's commit as base,
 #      what git push sends; for lfs plus the new LFS object it uploads)
 #   4. checkout of the corpus (files deleted, git checkout -- .; best of N)
+#      4b. in a fresh clone: git clone --no-checkout of the pushed remote,
+#      the tool installed in it (git lfs install --local, sovsync install),
+#      then git reset --hard (best of N, each in a new clone)
+#   1 and 4b also give the CPU time (user + system, Git and its filter
+#   process) of the best run: wall times on a shared machine follow its load
 #   5. git add of 10,000 small tracked files, with and without the filter
 #   6. peak RSS of the filter on a G GiB file (default 1; the issue's figure
 #      is --rss-gib 4): /usr/bin/time -v wrapped around the filter-process
@@ -21,7 +26,7 @@
 #      push, push after a 1 KiB overwrite in the middle (the pack, + the
 #      new LFS object for lfs), clone; and the peak RSS of every sovsync
 #      process (filter, hooks, install) in commit, push and clone
-#      (--only-big runs only this part)
+#      (--only-big runs only this part; --only-corpus runs 1-4 only)
 # Ratios are against plain Git measured in the same run.  Times are wall
 # clock on a machine other people may share: take the best of N.
 set -eu
@@ -32,6 +37,7 @@ RUNS=3
 RSS_GIB=1
 BIG_GIB=1
 ONLY_BIG=0
+ONLY_CORPUS=0
 KEEP=0
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -39,8 +45,9 @@ while [ $# -gt 0 ]; do
 	--rss-gib) RSS_GIB=$2; shift ;;
 	--big-gib) BIG_GIB=$2; shift ;;
 	--only-big) ONLY_BIG=1 ;;
+	--only-corpus) ONLY_CORPUS=1 ;;
 	--keep) KEEP=1 ;;
-	-h|--help) sed -n '2,28s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,31s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "filter.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
 	shift
@@ -64,6 +71,8 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
+# cputime FILE: user + system seconds that /usr/bin/time -f "%U %S" wrote.
+cputime() { awk '{ printf "%.3f", $1 + $2 }' "$1"; }
 mib() { awk -v a="$1" 'BEGIN { printf "%.2f MiB", a / 1048576 }'; }
 kib() { awk -v a="$1" 'BEGIN { printf "%.1f KiB", a / 1024 }'; }
 
@@ -270,10 +279,12 @@ for k in $KINDS; do
 		cp "$W/corpus/"* "$W/$k/"
 		sync
 		t=$(now)
-		git -C "$W/$k" add memories.jsonl vectors.f32
-		best=$(min "$best" "$(elapsed "$t")")
+		/usr/bin/time -f "%U %S" -o "$W/cpu" git -C "$W/$k" add memories.jsonl vectors.f32
+		e=$(elapsed "$t")
+		[ "$(min "$best" "$e")" = "$e" ] && cpu=$(cputime "$W/cpu")
+		best=$(min "$best" "$e")
 	done
-	eval "ADD_$k=$best"
+	eval "ADD_$k=$best; ADDCPU_$k=$cpu"
 	git -C "$W/$k" commit -q -m v1
 	git init -q --bare "$W/$k.remote.git"
 	git -C "$W/$k" remote add origin "file://$W/$k.remote.git"
@@ -309,8 +320,33 @@ for k in $KINDS; do
 	cmp "$W/$k/vectors.f32" "$W/corpus/vectors.f32"
 	eval "CO_$k=$best"
 	test -z "$(git -C "$W/$k" status --porcelain)" || { echo "filter.sh: $k: status not clean" >&2; exit 1; }
+
+	# 4b. The same files in a fresh clone of the remote.
+	best=
+	for i in $(seq "$RUNS"); do
+		f=$W/$k.fresh
+		rm -rf "$f"
+		git clone -q --no-checkout "file://$W/$k.remote.git" "$f"
+		case $k in
+		lfs) git -C "$f" lfs install --local >/dev/null ;;
+		sovsync) "$SOVSYNC" install --repo "$f" >/dev/null ;;
+		esac
+		sync
+		t=$(now)
+		/usr/bin/time -f "%U %S" -o "$W/cpu" git -C "$f" reset -q --hard
+		e=$(elapsed "$t")
+		[ "$(min "$best" "$e")" = "$e" ] && cpu=$(cputime "$W/cpu")
+		best=$(min "$best" "$e")
+		cmp "$f/memories.jsonl" "$W/$k/memories.jsonl"
+		cmp "$f/vectors.f32" "$W/corpus/vectors.f32"
+		test -z "$(git -C "$f" status --porcelain --untracked-files=no)" ||
+			{ echo "filter.sh: $k: fresh clone not clean" >&2; exit 1; }
+	done
+	rm -rf "$f"
+	eval "FRESH_$k=$best; FRESHCPU_$k=$cpu"
 done
 
+if [ "$ONLY_CORPUS" = 0 ]; then
 echo "# 10,000 small files" >&2
 mkdir "$W/small"
 i=0
@@ -368,11 +404,14 @@ RSS_CLEAN=$(rss_of "$W/clean.time")
 /usr/bin/time -v -o "$W/smudge.time" "$SOVSYNC" smudge <"$W/big.stored" >/dev/null
 RSS_SMUDGE=$(rss_of "$W/smudge.time")
 rm -rf "$W/rss" "$W/big.orig" "$W/big.stored"
+fi
 
 printf '\n%-44s %12s %12s %12s %10s %10s\n' "sovsync large-file filter" plain git-lfs sovsync "lfs/plain" "sov/plain"
 row() { printf '%-44s %12s %12s %12s %10s %10s\n' "$1" "$2" "$3" "$4" "$5" "$6"; }
 row "1. git add of the corpus (s)" "$ADD_plain" "$ADD_lfs" "$ADD_sovsync" \
 	"$(ratio "$ADD_lfs" "$ADD_plain")" "$(ratio "$ADD_sovsync" "$ADD_plain")"
+row "   ... CPU, Git + filter (s)" "$ADDCPU_plain" "$ADDCPU_lfs" "$ADDCPU_sovsync" \
+	"$(ratio "$ADDCPU_lfs" "$ADDCPU_plain")" "$(ratio "$ADDCPU_sovsync" "$ADDCPU_plain")"
 row "2. objects after 2 versions + gc" "$(mib "$OBJ_plain")" "$(mib "$OBJ_lfs")" "$(mib "$OBJ_sovsync")" \
 	"$(ratio "$OBJ_lfs" "$OBJ_plain")" "$(ratio "$OBJ_sovsync" "$OBJ_plain")"
 row "3. push after 1 KiB insertion" "$(kib "$PUSH_plain")" "$(kib "$PUSH_lfs")" "$(kib "$PUSH_sovsync")" \
@@ -383,6 +422,11 @@ row "   ... as % of the JSONL file" \
 	"$(awk -v a="$PUSH_sovsync" -v b="$JSONL_SIZE" 'BEGIN { printf "%.3f%%", 100 * a / b }')" "" ""
 row "4. checkout of the corpus (s)" "$CO_plain" "$CO_lfs" "$CO_sovsync" \
 	"$(ratio "$CO_lfs" "$CO_plain")" "$(ratio "$CO_sovsync" "$CO_plain")"
+row "4b. checkout in a fresh clone (s)" "$FRESH_plain" "$FRESH_lfs" "$FRESH_sovsync" \
+	"$(ratio "$FRESH_lfs" "$FRESH_plain")" "$(ratio "$FRESH_sovsync" "$FRESH_plain")"
+row "   ... CPU, Git + filter (s)" "$FRESHCPU_plain" "$FRESHCPU_lfs" "$FRESHCPU_sovsync" \
+	"$(ratio "$FRESHCPU_lfs" "$FRESHCPU_plain")" "$(ratio "$FRESHCPU_sovsync" "$FRESHCPU_plain")"
+[ "$ONLY_CORPUS" = 0 ] && {
 row "5. git add of 10,000 small files (s)" "$SMALL_plain" "$SMALL_lfs" "$SMALL_sovsync" \
 	"$(ratio "$SMALL_lfs" "$SMALL_plain")" "$(ratio "$SMALL_sovsync" "$SMALL_plain")"
 printf '%-44s %s\n' "6. peak RSS, $RSS_GIB GiB file (stored $(mib "$STORED_SIZE")):" ""
@@ -390,7 +434,9 @@ printf '   %-41s %s MiB\n' "filter-process under git add" "$((RSS_ADD / 1024))" 
 	"filter-process under git checkout" "$((RSS_CO / 1024))" \
 	"sovsync clean (stdin to stdout)" "$((RSS_CLEAN / 1024))" \
 	"sovsync smudge (stdin to stdout)" "$((RSS_SMUDGE / 1024))"
+}
 fi
+[ "$ONLY_CORPUS" = 1 ] && { echo "(times: best of $RUNS runs; $(nproc) CPUs; load $(cut -d" " -f1-3 /proc/loadavg))"; exit 0; }
 
 big_case
 printf '\n%-44s %12s %12s %12s\n' "7. $BIG_GIB GiB file, 100 MB object limit" plain git-lfs sovsync

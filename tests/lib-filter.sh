@@ -45,3 +45,37 @@ text_file() {
 }
 
 filter_config_global || exit 1
+
+# loose_path REV: the loose object file of REV in the current repository.
+loose_path() {
+	_id=$(git rev-parse "$1") &&
+	echo "$(git rev-parse --git-path objects)/$(echo "$_id" | cut -c1-2)/$(echo "$_id" | cut -c3-)"
+}
+
+# stored_blocks FILE: succeeds when the zlib stream in FILE (a loose
+# object) holds only stored deflate blocks, i.e. nothing was compressed
+# (RFC 1950/1951); prints the reason otherwise.  The stream must inflate.
+stored_blocks() {
+	python3 - "$1" <<-\PY
+	import sys, zlib
+	d = open(sys.argv[1], "rb").read()
+	if len(d) < 2 or d[0] & 0x0f != 8:
+	    sys.exit("not a zlib stream")
+	pos = 2
+	while True:
+	    if pos + 5 > len(d):
+	        sys.exit("truncated")
+	    h = d[pos]
+	    if (h >> 1) & 3:
+	        sys.exit("block at byte %d is compressed (type %d)" % (pos, (h >> 1) & 3))
+	    n = d[pos + 1] | d[pos + 2] << 8
+	    if n ^ 0xffff != d[pos + 3] | d[pos + 4] << 8:
+	        sys.exit("bad stored block at byte %d" % pos)
+	    pos += 5 + n
+	    if h & 1:
+	        break
+	if len(d) != pos + 4:
+	    sys.exit("%d bytes after the last block" % (len(d) - pos))
+	zlib.decompress(d)
+	PY
+}

@@ -39,6 +39,24 @@ test_expect_success 'blobs are stored in sovsync form, text compressed' '
 	test "$(git cat-file -s HEAD:text.jsonl)" -lt $(( $(wc -c <text.jsonl) / 3 ))
 '
 
+test_expect_success 'large stored forms are loose objects without deflate' '
+	cd r &&
+	for f in text.jsonl random.bin compressed.bin large.bin; do
+		obj=$(loose_path HEAD:$f) &&
+		test -f "$obj" &&
+		stored_blocks "$obj" || { echo "$f: $obj" >&2; exit 1; }
+	done &&
+	git fsck --no-dangling 2>&1 >/dev/null | { ! grep .; }
+'
+
+test_expect_success 'small stored forms and other objects keep Git compression' '
+	cd r &&
+	obj=$(loose_path HEAD:tiny.bin) &&
+	test_must_fail stored_blocks "$obj" 2>/dev/null &&
+	obj=$(loose_path HEAD:.gitattributes) &&
+	test_must_fail stored_blocks "$obj" 2>/dev/null
+'
+
 test_expect_success 'git status is clean right after commit' '
 	cd r &&
 	git status --porcelain >../st &&
@@ -123,6 +141,48 @@ test_expect_success 'a new version commits and checks out both versions' '
 	cmp text.jsonl ../v1 &&
 	git checkout -q main &&
 	cmp text.jsonl ../v2
+'
+
+test_expect_success 'a stored form already packed is not written loose again' '
+	cd r &&
+	git gc -q &&
+	obj=$(loose_path HEAD:large.bin) &&
+	test ! -f "$obj" &&
+	touch -d "2001-01-01 00:00:00" large.bin &&
+	git add large.bin &&
+	test ! -f "$obj" &&
+	git status --porcelain >../st &&
+	test ! -s ../st
+'
+
+test_expect_success 'GIT_OBJECT_DIRECTORY elsewhere: the object goes there, as Git puts it' '
+	cd r &&
+	mkdir ../alt &&
+	text_file other.bin 30000 &&
+	GIT_OBJECT_DIRECTORY=$PWD/../alt GIT_ALTERNATE_OBJECT_DIRECTORIES=$PWD/.git/objects \
+		git add other.bin &&
+	id=$(git ls-files -s other.bin | cut -d" " -f2) &&
+	sub=$(echo "$id" | cut -c1-2)/$(echo "$id" | cut -c3-) &&
+	test -f ../alt/$sub &&
+	test ! -f .git/objects/$sub &&
+	git reset -q other.bin
+'
+
+test_expect_success 'core.sharedRepository (also as git -c): Git writes the object itself' '
+	cd r &&
+	git config core.sharedRepository group &&
+	git add other.bin &&
+	test_must_fail stored_blocks "$(loose_path :other.bin)" 2>/dev/null &&
+	git reset -q other.bin &&
+	git config --unset core.sharedRepository &&
+	text_file other.bin 31000 &&
+	git -c core.sharedRepository=0660 add other.bin &&
+	test_must_fail stored_blocks "$(loose_path :other.bin)" 2>/dev/null &&
+	git reset -q other.bin &&
+	text_file other.bin 32000 &&
+	git add other.bin &&
+	stored_blocks "$(loose_path :other.bin)" &&
+	git reset -q other.bin && rm other.bin
 '
 
 test_done

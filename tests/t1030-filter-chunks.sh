@@ -96,6 +96,24 @@ test_expect_success 'a file above maxObjectSize is a pointer to chunk blobs, non
 	cmp "pc1/$F" big.orig
 '
 
+test_expect_success 'chunk blobs of compressible text are loose objects without deflate' '
+	test_repo tx &&
+	(cd tx && sovsync track "*.jsonl" >/dev/null) &&
+	text_file tx/t.jsonl 200000 &&
+	git -C tx add t.jsonl &&
+	test "$(pointer_version tx :t.jsonl)" = 2 &&
+	git -C tx cat-file blob :t.jsonl | sed -n "2,\$p" | grep -v "^end " | cut -d" " -f1 >ids &&
+	test "$(wc -l <ids)" -gt 10 &&
+	while read id; do
+		stored_blocks "tx/.git/objects/$(echo "$id" | cut -c1-2)/$(echo "$id" | cut -c3-)" || exit 1
+	done <ids &&
+	git -C tx fsck --no-dangling 2>&1 >/dev/null | { ! grep .; } &&
+	rm tx/t.jsonl &&
+	git -C tx checkout -- t.jsonl &&
+	text_file t.orig 200000 &&
+	cmp t.orig tx/t.jsonl
+'
+
 test_expect_success 'the manifest hashes the real content of the chunked file' '
 	sum=$(sha256sum <big.orig | cut -d" " -f1) &&
 	grep "$sum" pc1/shared/state.json

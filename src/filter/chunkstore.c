@@ -6,6 +6,7 @@
 #include "cdc.h"
 #include "config.h"
 #include "error.h"
+#include "rawobj.h"
 #include "settings.h"
 #include "timing.h"
 #include "run.h"
@@ -29,6 +30,7 @@ struct sov_chunks {
 	struct sov_config *cfg;		/* owned; NULL until first needed */
 	git_repository *repo;		/* borrowed (from cfg or the caller) */
 	git_odb *odb;			/* owned */
+	struct sov_rawobj *raw;		/* owned; NULL: chunks written by libgit2 */
 	int configured;			/* cfg/max/remote read (or tried) */
 	int config_failed;
 	uint64_t max;			/* sovsync.maxObjectSize */
@@ -79,6 +81,7 @@ void sov_chunks_free(struct sov_chunks *c)
 	if (!c)
 		return;
 	git_odb_free(c->odb);
+	sov_rawobj_free(c->raw);
 	sov_config_free(c->cfg);
 	sov_buf_release(&c->remote);
 	sov_buf_release(&c->err);
@@ -133,6 +136,9 @@ static int configure_from(struct sov_chunks *c, const struct sov_settings *set)
 				 (unsigned long long)c->max, SOV_CHUNKS_MIN_LIMIT);
 	if (git_repository_odb(&c->odb, c->repo) < 0)
 		return sov_error_git("%s: object database", git_repository_path(c->repo));
+	/* A chunk is a zstd frame: written without deflate (rawobj.h). */
+	sov_rawobj_free(c->raw);
+	c->raw = sov_rawobj_new(c->repo);
 	/*
 	 * Chunks are read one by one from packs of any size: mapped pack
 	 * windows count in the resident size, so keep them few and small.
@@ -257,8 +263,13 @@ static int store_chunk(struct sov_chunks *c, const void *frame, size_t len)
 	    size == 0 || size > SOV_CDC_MAX_SIZE)
 		return sov_error("chunk %llu: not a frame of the stored form",
 				 (unsigned long long)c->nrec);
-	if (git_odb_write(&id, c->odb, frame, len, GIT_OBJECT_BLOB) < 0)
+	if (c->raw) {
+		if (sov_rawobj_write(c->raw, frame, len, &id) < 0)
+			return sov_error_prefix("cannot write chunk %llu",
+						(unsigned long long)c->nrec);
+	} else if (git_odb_write(&id, c->odb, frame, len, GIT_OBJECT_BLOB) < 0) {
 		return sov_error_git("cannot write chunk %llu", (unsigned long long)c->nrec);
+	}
 	git_oid_tostr(hex, sizeof(hex), &id);
 	n = snprintf(line, sizeof(line), "%s %llu\n", hex, size);
 	sov_buf_add(&c->ids, &id, sizeof(id));

@@ -2,9 +2,11 @@
  * filterproc.c - Git's long-running filter protocol; see filterproc.h.
  */
 #include "filterproc.h"
+#include "ctx.h"
 #include "error.h"
 #include "filter.h"
 #include "pktline.h"
+#include "rawobj.h"
 #include "spool.h"
 #include "trace.h"
 
@@ -17,6 +19,8 @@ struct session {
 	struct sov_filter filter;	/* codecs reused for every file */
 	int can_clean, can_smudge;
 	const struct sov_filterproc_opts *opts;
+	struct sov_rawobj *raw;		/* NULL until needed, or unusable */
+	int raw_tried;
 };
 
 static int handshake(struct session *s)
@@ -80,6 +84,32 @@ static int fail_file(struct session *s, const char *path, int after_content)
 	if (after_content && sov_pkt_queue_flush(s->out) < 0)
 		return -1;
 	return reply_status(s, "error");
+}
+
+/*
+ * Write a stored form as its blob before Git gets it, without deflate
+ * (rawobj.h): Git then finds the object and does not compress it.
+ * Anything that goes wrong only leaves the writing to Git.
+ */
+static void store_raw(struct session *s, struct sov_spool *spool, const char *path)
+{
+	git_oid id;
+	int ret;
+
+	if (spool->size < SOV_RAWOBJ_MIN_SIZE ||
+	    !sov_frame_is_encoded(spool->mem.ptr, spool->mem.len))
+		return;
+	if (!s->raw_tried) {
+		s->raw_tried = 1;
+		if (s->opts && s->opts->repo_ctx)
+			s->raw = sov_rawobj_new(s->opts->repo_ctx->repo);
+	}
+	if (!s->raw)
+		return;
+	ret = sov_rawobj_write_spool(s->raw, spool, &id);
+	if (ret < 0)
+		sov_trace("clean %s: left to Git: %s", path, sov_error_last());
+	sov_error_clear();
 }
 
 /*
@@ -158,6 +188,8 @@ static int serve_one(struct session *s)
 		goto done;
 	}
 
+	if (op == SOV_FILTER_CLEAN)
+		store_raw(s, &spool, path.ptr);
 	if (sov_pkt_write_line(s->out, "status=success") < 0 || sov_pkt_queue_flush(s->out) < 0)
 		goto done;
 	if (op == SOV_FILTER_CLEAN) {
@@ -186,7 +218,7 @@ done:
 
 int sov_filterproc_serve(int in_fd, int out_fd, const struct sov_filterproc_opts *opts)
 {
-	struct session s = { NULL, NULL, SOV_FILTER_INIT, 0, 0, NULL };
+	struct session s = { NULL, NULL, SOV_FILTER_INIT, 0, 0, NULL, NULL, 0 };
 	int ret;
 
 	s.opts = opts;
@@ -200,6 +232,7 @@ int sov_filterproc_serve(int in_fd, int out_fd, const struct sov_filterproc_opts
 	while (!ret)
 		ret = serve_one(&s);
 	sov_filter_release(&s.filter);
+	sov_rawobj_free(s.raw);
 	free(s.in);
 	free(s.out);
 	/* Git closing our input between requests is the normal end. */

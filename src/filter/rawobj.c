@@ -1,0 +1,337 @@
+/*
+ * rawobj.c - loose objects with a zlib stream of stored blocks; see
+ * rawobj.h.
+ *
+ * A loose object is zlib (RFC 1950) of "blob <size>\0" and the content.
+ * Deflate (RFC 1951) stored blocks carry at most 65535 bytes each behind a
+ * 5-byte header (BFINAL/BTYPE=00 on a byte boundary, LEN, ~LEN), so the
+ * file is 2 + the object + 5 per 64 KiB + 4 (Adler-32) bytes: 0.008% more
+ * than the data, and no compressor runs.  (libgit2's loose back end with
+ * compression level 0 writes no zlib at all: Git cannot read its objects.)
+ */
+#include "rawobj.h"
+#include "error.h"
+#include "fs.h"
+#include "trace.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifdef _WIN32
+/*
+ * The writer below uses POSIX file calls (mkstemp, link, fchmod, umask);
+ * on Windows Git writes the objects itself, as before.
+ */
+struct sov_rawobj *sov_rawobj_new(git_repository *repo)
+{
+	(void)repo;
+	return NULL;
+}
+
+int sov_rawobj_write(struct sov_rawobj *w, const void *data, size_t len, git_oid *id)
+{
+	(void)w, (void)data, (void)len, (void)id;
+	return sov_error("loose objects without deflate: not on Windows");
+}
+
+int sov_rawobj_write_spool(struct sov_rawobj *w, struct sov_spool *spool, git_oid *id)
+{
+	(void)w, (void)spool, (void)id;
+	return 1;
+}
+
+void sov_rawobj_free(struct sov_rawobj *w)
+{
+	(void)w;
+}
+#else
+
+#define BLOCK_MAX 65535u
+#define OUT_SIZE (1024u * 1024)
+#define ADLER_BASE 65521u
+#define ADLER_NMAX 5552u	/* bytes before the sums must be reduced */
+
+struct sov_rawobj {
+	git_odb *odb;			/* owned: where Git looks */
+	struct sov_buf objdir;		/* "<common dir>/objects/" */
+	int fsync;			/* core.fsync / core.fsyncObjectFiles set */
+};
+
+/* A config value is present at all. */
+static int config_set(git_config *cfg, const char *key)
+{
+	git_config_entry *e = NULL;
+	int set = git_config_get_entry(&e, cfg, key) == 0;
+
+	git_config_entry_free(e);
+	return set;
+}
+
+/* Permissions other than the user's umask: leave the writing to Git. */
+static int shared_repository(git_config *cfg)
+{
+	git_buf v = GIT_BUF_INIT;
+	int shared = 0;
+
+	if (git_config_get_string_buf(&v, cfg, "core.sharedrepository") == 0)
+		shared = strcmp(v.ptr, "false") && strcmp(v.ptr, "umask") &&
+			 strcmp(v.ptr, "0") && strcmp(v.ptr, "no") && strcmp(v.ptr, "off");
+	git_buf_dispose(&v);
+	return shared;
+}
+
+struct sov_rawobj *sov_rawobj_new(git_repository *repo)
+{
+	struct sov_rawobj *w;
+	git_config *cfg = NULL;
+	const char *params;
+	int fsync_set, shared;
+
+	if (!repo)
+		return NULL;
+	if (getenv("GIT_OBJECT_DIRECTORY") || getenv("GIT_QUARANTINE_PATH")) {
+		sov_trace("rawobj: object directory from the environment: Git writes");
+		return NULL;
+	}
+	/* `git -c` settings reach the filter only in Git's environment. */
+	params = getenv("GIT_CONFIG_PARAMETERS");
+	if (params && (strcasestr(params, "sharedrepository") || strcasestr(params, "fsync"))) {
+		sov_trace("rawobj: core.sharedRepository or core.fsync given to git -c: Git writes");
+		return NULL;
+	}
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		sov_trace("rawobj: no config: Git writes");
+		return NULL;
+	}
+	shared = shared_repository(cfg);
+	fsync_set = config_set(cfg, "core.fsync") || config_set(cfg, "core.fsyncobjectfiles");
+	git_config_free(cfg);
+	if (shared) {
+		sov_trace("rawobj: core.sharedRepository: Git writes");
+		return NULL;
+	}
+	w = sov_calloc(1, sizeof(*w));
+	sov_buf_init(&w->objdir, 0);
+	if (git_repository_odb(&w->odb, repo) < 0) {
+		sov_trace("rawobj: no object database: Git writes");
+		sov_rawobj_free(w);
+		return NULL;
+	}
+	sov_buf_addf(&w->objdir, "%sobjects/", git_repository_commondir(repo));
+	w->fsync = fsync_set;
+	return w;
+}
+
+void sov_rawobj_free(struct sov_rawobj *w)
+{
+	if (!w)
+		return;
+	git_odb_free(w->odb);
+	sov_buf_release(&w->objdir);
+	free(w);
+}
+
+/* ---- the zlib stream ---- */
+
+struct zout {
+	int fd;
+	const char *what;
+	unsigned char *buf;	/* OUT_SIZE */
+	size_t len;
+	size_t in_block;	/* bytes left in the open stored block */
+	uint64_t left;		/* object bytes not yet written */
+	uint32_t a, b;		/* Adler-32 */
+	size_t since;		/* bytes since the sums were reduced */
+};
+
+static void adler(struct zout *z, const unsigned char *p, size_t n)
+{
+	uint32_t a = z->a, b = z->b;
+
+	while (n) {
+		size_t k = ADLER_NMAX - z->since;
+
+		if (k > n)
+			k = n;
+		n -= k;
+		z->since += k;
+		while (k--) {
+			a += *p++;
+			b += a;
+		}
+		if (z->since == ADLER_NMAX) {
+			a %= ADLER_BASE;
+			b %= ADLER_BASE;
+			z->since = 0;
+		}
+	}
+	z->a = a;
+	z->b = b;
+}
+
+static int zflush(struct zout *z)
+{
+	if (z->len && sov_fs_write_all(z->fd, z->buf, z->len, z->what) < 0)
+		return -1;
+	z->len = 0;
+	return 0;
+}
+
+/* Append object bytes, opening a stored block wherever one ends. */
+static int zwrite(void *ctx, const void *data, size_t len)
+{
+	struct zout *z = ctx;
+	const unsigned char *p = data;
+
+	if (len > z->left)
+		return sov_error("%s: more bytes than announced", z->what);
+	adler(z, p, len);
+	while (len) {
+		size_t n;
+
+		if (!z->in_block) {
+			size_t blk = z->left > BLOCK_MAX ? BLOCK_MAX : (size_t)z->left;
+
+			if (OUT_SIZE - z->len < 5 && zflush(z) < 0)
+				return -1;
+			z->buf[z->len++] = z->left == blk;	/* BFINAL, BTYPE 00 */
+			z->buf[z->len++] = blk & 0xff;
+			z->buf[z->len++] = blk >> 8;
+			z->buf[z->len++] = ~blk & 0xff;
+			z->buf[z->len++] = (~blk >> 8) & 0xff;
+			z->in_block = blk;
+		}
+		n = len < z->in_block ? len : z->in_block;
+		if (n > OUT_SIZE - z->len)
+			n = OUT_SIZE - z->len;
+		memcpy(z->buf + z->len, p, n);
+		z->len += n;
+		z->in_block -= n;
+		z->left -= n;
+		p += n;
+		len -= n;
+		if (z->len == OUT_SIZE && zflush(z) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int zfinish(struct zout *z)
+{
+	uint32_t sum;
+
+	if (z->left || z->in_block)
+		return sov_error("%s: fewer bytes than announced", z->what);
+	z->a %= ADLER_BASE;
+	z->b %= ADLER_BASE;
+	sum = z->b << 16 | z->a;
+	if (OUT_SIZE - z->len < 4 && zflush(z) < 0)
+		return -1;
+	z->buf[z->len++] = sum >> 24;
+	z->buf[z->len++] = (sum >> 16) & 0xff;
+	z->buf[z->len++] = (sum >> 8) & 0xff;
+	z->buf[z->len++] = sum & 0xff;
+	return zflush(z);
+}
+
+/* ---- the object file ---- */
+
+/*
+ * Write the object `id` of `size` content bytes, which `feed` passes to
+ * zwrite(), as Git does: a temporary file beside it, then a hard link to
+ * its name (an object already there wins), read-only.
+ */
+static int write_loose(struct sov_rawobj *w, const git_oid *id, uint64_t size,
+		       int (*feed)(void *src, struct zout *z), void *src)
+{
+	char hex[GIT_OID_HEXSZ + 1], hdr[32];
+	struct sov_buf path = SOV_BUF_INIT, tmp = SOV_BUF_INIT;
+	struct zout z = { 0 };
+	mode_t mask;
+	int hlen, ret = -1;
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	sov_buf_addf(&path, "%s%.2s", w->objdir.ptr, hex);
+	if (mkdir(path.ptr, 0777) < 0 && errno != EEXIST) {
+		sov_error_errno("%s: cannot create the directory", path.ptr);
+		goto out;
+	}
+	sov_buf_addf(&tmp, "%s/tmp_obj_XXXXXX", path.ptr);
+	sov_buf_addf(&path, "/%s", hex + 2);
+	z.fd = mkstemp(tmp.ptr);
+	if (z.fd < 0) {
+		sov_error_errno("%s: cannot create a temporary object", tmp.ptr);
+		goto out;
+	}
+	mask = umask(0);
+	umask(mask);
+	z.what = tmp.ptr;
+	z.buf = sov_malloc(OUT_SIZE);
+	z.a = 1;
+	hlen = snprintf(hdr, sizeof(hdr), "blob %llu", (unsigned long long)size) + 1;
+	z.left = (uint64_t)hlen + size;
+	z.buf[z.len++] = 0x78;	/* CM 8, CINFO 7 */
+	z.buf[z.len++] = 0x01;	/* FLEVEL 0, no dictionary, FCHECK */
+	if (zwrite(&z, hdr, (size_t)hlen) < 0 || feed(src, &z) < 0 || zfinish(&z) < 0)
+		goto fail;
+	if (w->fsync && fsync(z.fd) < 0) {
+		sov_error_errno("%s: fsync failed", tmp.ptr);
+		goto fail;
+	}
+	if (fchmod(z.fd, 0444 & ~mask) < 0 || close(z.fd) < 0) {
+		z.fd = -1;
+		sov_error_errno("%s: cannot close", tmp.ptr);
+		goto fail;
+	}
+	z.fd = -1;
+	if (link(tmp.ptr, path.ptr) < 0 && errno != EEXIST && rename(tmp.ptr, path.ptr) < 0) {
+		sov_error_errno("%s: cannot name the object", path.ptr);
+		goto fail;
+	}
+	ret = 0;
+fail:
+	if (z.fd >= 0)
+		close(z.fd);
+	unlink(tmp.ptr);	/* gone already after a rename */
+	free(z.buf);
+out:
+	sov_buf_release(&path);
+	sov_buf_release(&tmp);
+	return ret;
+}
+
+struct mem_src {
+	const void *data;
+	size_t len;
+};
+
+static int feed_mem(void *src, struct zout *z)
+{
+	struct mem_src *m = src;
+
+	return zwrite(z, m->data, m->len);
+}
+
+int sov_rawobj_write(struct sov_rawobj *w, const void *data, size_t len, git_oid *id)
+{
+	struct mem_src m = { data, len };
+
+	if (git_odb_hash(id, data, len, GIT_OBJECT_BLOB) < 0)
+		return sov_error_git("cannot hash an object");
+	if (git_odb_exists_ext(w->odb, id, GIT_ODB_LOOKUP_NO_REFRESH))
+		return 0;
+	return write_loose(w, id, len, feed_mem, &m);
+}
+
+int sov_rawobj_write_spool(struct sov_rawobj *w, struct sov_spool *spool, git_oid *id)
+{
+	/* The id needs the whole object in one piece: a spool in memory. */
+	if (spool->fd >= 0 || spool->mem.len != spool->size)
+		return 1;
+	return sov_rawobj_write(w, spool->mem.ptr, spool->mem.len, id);
+}
+#endif
