@@ -101,8 +101,8 @@ test_expect_success 'chunk blobs of compressible text are loose objects without 
 	(cd tx && sovsync track "*.jsonl" >/dev/null) &&
 	text_file tx/t.jsonl 200000 &&
 	git -C tx add t.jsonl &&
-	test "$(pointer_version tx :t.jsonl)" = 2 &&
-	git -C tx cat-file blob :t.jsonl | sed -n "2,\$p" | grep -v "^end " | cut -d" " -f1 >ids &&
+	test "$(pointer_version tx :t.jsonl)" = 4 &&
+	git -C tx cat-file blob :t.jsonl | tail -c +57 | grep -v "^end " | cut -d" " -f1 >ids &&
 	test "$(wc -l <ids)" -gt 10 &&
 	while read id; do
 		stored_blocks "tx/.git/objects/$(echo "$id" | cut -c1-2)/$(echo "$id" | cut -c3-)" || exit 1

@@ -13,42 +13,16 @@
 #include "error.h"
 #include "fs.h"
 #include "trace.h"
+#include "osfs.h"
+#include "osproc.h"
+#include "ostime.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-#ifdef _WIN32
-/*
- * The writer below uses POSIX file calls (mkstemp, link, fchmod, umask);
- * on Windows Git writes the objects itself, as before.
- */
-struct sov_rawobj *sov_rawobj_new(git_repository *repo)
-{
-	(void)repo;
-	return NULL;
-}
-
-int sov_rawobj_write(struct sov_rawobj *w, const void *data, size_t len, git_oid *id)
-{
-	(void)w, (void)data, (void)len, (void)id;
-	return sov_error("loose objects without deflate: not on Windows");
-}
-
-int sov_rawobj_write_spool(struct sov_rawobj *w, struct sov_spool *spool, git_oid *id)
-{
-	(void)w, (void)spool, (void)id;
-	return 1;
-}
-
-void sov_rawobj_free(struct sov_rawobj *w)
-{
-	(void)w;
-}
-#else
 
 #define BLOCK_MAX 65535u
 #define OUT_SIZE (1024u * 1024)
@@ -60,6 +34,20 @@ struct sov_rawobj {
 	struct sov_buf objdir;		/* "<common dir>/objects/" */
 	int fsync;			/* core.fsync / core.fsyncObjectFiles set */
 };
+
+/* `s` contains `word` (lower case) in any case. */
+static int mentions(const char *s, const char *word)
+{
+	size_t n = strlen(word), i;
+
+	for (; *s; s++) {
+		for (i = 0; i < n && tolower((unsigned char)s[i]) == word[i]; i++)
+			;
+		if (i == n)
+			return 1;
+	}
+	return 0;
+}
 
 /* A config value is present at all. */
 static int config_set(git_config *cfg, const char *key)
@@ -99,7 +87,7 @@ struct sov_rawobj *sov_rawobj_new(git_repository *repo)
 	}
 	/* `git -c` settings reach the filter only in Git's environment. */
 	params = getenv("GIT_CONFIG_PARAMETERS");
-	if (params && (strcasestr(params, "sharedrepository") || strcasestr(params, "fsync"))) {
+	if (params && (mentions(params, "sharedrepository") || mentions(params, "fsync"))) {
 		sov_trace("rawobj: core.sharedRepository or core.fsync given to git -c: Git writes");
 		return NULL;
 	}
@@ -251,24 +239,29 @@ static int write_loose(struct sov_rawobj *w, const git_oid *id, uint64_t size,
 	char hex[GIT_OID_HEXSZ + 1], hdr[32];
 	struct sov_buf path = SOV_BUF_INIT, tmp = SOV_BUF_INIT;
 	struct zout z = { 0 };
-	mode_t mask;
-	int hlen, ret = -1;
+	int mask, hlen, tries, ret = -1;
 
 	git_oid_tostr(hex, sizeof(hex), id);
 	sov_buf_addf(&path, "%s%.2s", w->objdir.ptr, hex);
-	if (mkdir(path.ptr, 0777) < 0 && errno != EEXIST) {
+	if (sov_os_mkdir(path.ptr, 0777) < 0 && errno != EEXIST) {
 		sov_error_errno("%s: cannot create the directory", path.ptr);
 		goto out;
 	}
-	sov_buf_addf(&tmp, "%s/tmp_obj_XXXXXX", path.ptr);
-	sov_buf_addf(&path, "/%s", hex + 2);
-	z.fd = mkstemp(tmp.ptr);
+	/* Git's own temporary name: `git prune` removes one a crash left. */
+	for (tries = 0; tries < 100; tries++) {
+		sov_buf_reset(&tmp);
+		sov_buf_addf(&tmp, "%s/tmp_obj_%ld_%lx", path.ptr, sov_os_getpid(),
+			     (unsigned long)(sov_os_realtime_ns() % 1000000000 + tries));
+		z.fd = sov_os_open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (z.fd >= 0 || errno != EEXIST)
+			break;
+	}
 	if (z.fd < 0) {
 		sov_error_errno("%s: cannot create a temporary object", tmp.ptr);
 		goto out;
 	}
-	mask = umask(0);
-	umask(mask);
+	sov_buf_addf(&path, "/%s", hex + 2);
+	mask = sov_os_umask();
 	z.what = tmp.ptr;
 	z.buf = sov_malloc(OUT_SIZE);
 	z.a = 1;
@@ -278,17 +271,18 @@ static int write_loose(struct sov_rawobj *w, const git_oid *id, uint64_t size,
 	z.buf[z.len++] = 0x01;	/* FLEVEL 0, no dictionary, FCHECK */
 	if (zwrite(&z, hdr, (size_t)hlen) < 0 || feed(src, &z) < 0 || zfinish(&z) < 0)
 		goto fail;
-	if (w->fsync && fsync(z.fd) < 0) {
+	if (w->fsync && sov_os_fsync(z.fd) < 0) {
 		sov_error_errno("%s: fsync failed", tmp.ptr);
 		goto fail;
 	}
-	if (fchmod(z.fd, 0444 & ~mask) < 0 || close(z.fd) < 0) {
+	if (sov_os_fchmod(z.fd, 0444 & ~mask) < 0 || close(z.fd) < 0) {
 		z.fd = -1;
 		sov_error_errno("%s: cannot close", tmp.ptr);
 		goto fail;
 	}
 	z.fd = -1;
-	if (link(tmp.ptr, path.ptr) < 0 && errno != EEXIST && rename(tmp.ptr, path.ptr) < 0) {
+	if (sov_os_link(tmp.ptr, path.ptr) < 0 && errno != EEXIST &&
+	    sov_os_replace(tmp.ptr, path.ptr) < 0) {
 		sov_error_errno("%s: cannot name the object", path.ptr);
 		goto fail;
 	}
@@ -296,7 +290,7 @@ static int write_loose(struct sov_rawobj *w, const git_oid *id, uint64_t size,
 fail:
 	if (z.fd >= 0)
 		close(z.fd);
-	unlink(tmp.ptr);	/* gone already after a rename */
+	sov_os_unlink(tmp.ptr);	/* gone already after a rename */
 	free(z.buf);
 out:
 	sov_buf_release(&path);
@@ -334,4 +328,3 @@ int sov_rawobj_write_spool(struct sov_rawobj *w, struct sov_spool *spool, git_oi
 		return 1;
 	return sov_rawobj_write(w, spool->mem.ptr, spool->mem.len, id);
 }
-#endif

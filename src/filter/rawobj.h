@@ -23,7 +23,8 @@
  * GIT_QUARANTINE_PATH set, core.sharedRepository set (group permissions),
  * or no repository; Git then writes the object itself, as before.
  *
- * On Windows nothing is written (sov_rawobj_new() gives NULL): Git writes.
+ * The file calls go through src/os/osfs.h (a hard link names the object on
+ * Windows too, where Git for Windows reads it the same way).
  *
  * A struct sov_rawobj borrows its repository and owns its object database.
  */

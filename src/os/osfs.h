@@ -93,6 +93,17 @@ void sov_os_fsync_dirfd(int dirfd);
 int sov_os_fchmod(int fd, int mode);
 
 /*
+ * Give the file `from` a second name `to`, unless `to` exists (-1 with
+ * EEXIST): link(2), CreateHardLinkW on Windows.  `from` keeps its name (the
+ * caller removes it); an object store names a finished temporary this way,
+ * so a file already there is never replaced.
+ */
+int sov_os_link(const char *from, const char *to);
+
+/* The process's file creation mask (umask(2)); 0 on Windows. */
+int sov_os_umask(void);
+
+/*
  * A new temporary file, already unlinked (POSIX: mkstemp in $TMPDIR or
  * /tmp, then unlink; Windows: in GetTempPathW, deleted on close): it goes
  * when its descriptor is closed or the process dies.  `prefix` starts its

@@ -130,6 +130,19 @@ int sov_os_rmdir(const char *path)
 	return rmdir(path);
 }
 
+int sov_os_link(const char *from, const char *to)
+{
+	return link(from, to);
+}
+
+int sov_os_umask(void)
+{
+	mode_t mask = umask(0);
+
+	umask(mask);
+	return (int)mask;
+}
+
 int sov_os_unlink(const char *path)
 {
 	return unlink(path);

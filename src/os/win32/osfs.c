@@ -356,6 +356,22 @@ int sov_os_rmdir(const char *path)
 	return ok ? 0 : sov_win_errno(GetLastError());
 }
 
+int sov_os_link(const char *from, const char *to)
+{
+	wchar_t *wf = sov_win_path(from), *wt = sov_win_path(to);
+	BOOL ok = wf && wt && CreateHardLinkW(wt, wf, NULL);
+	DWORD err = ok ? 0 : (wf && wt ? GetLastError() : ERROR_INVALID_NAME);
+
+	free(wf);
+	free(wt);
+	return ok ? 0 : sov_win_errno(err);
+}
+
+int sov_os_umask(void)
+{
+	return 0;
+}
+
 int sov_os_unlink(const char *path)
 {
 	return unlink_wide(sov_win_path(path));
