@@ -200,7 +200,9 @@ const void *sov_os_map_file(int fd, size_t len)
 {
 	void *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+	return p;
 }
 
 void sov_os_unmap(const void *p, size_t len)
