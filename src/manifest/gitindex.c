@@ -5,12 +5,12 @@
 #include "blob.h"
 #include "error.h"
 #include "fs.h"
+#include "hash.h"
+#include "osfs.h"
 #include "trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/mman.h>
-#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,8 +93,7 @@ void sov_gitindex_release(struct sov_gitindex *ix)
 	ix->v = NULL;
 	ix->nr = ix->alloc = 0;
 	sov_buf_release(&ix->file);
-	if (ix->map)
-		munmap((void *)ix->map, ix->len);
+	sov_os_unmap(ix->map, ix->len);
 	ix->map = NULL;
 	ix->len = 0;
 }
@@ -141,30 +140,34 @@ int sov_gitindex_read(struct sov_gitindex *ix, const char *file, const char *dir
 
 	sov_buf_reset(&ix->file);
 	sov_buf_addstr(&ix->file, file);
-	fd = open(file, O_RDONLY | O_CLOEXEC);
+	fd = sov_os_open(file, O_RDONLY, 0);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 1;
 		return sov_error_errno("%s: cannot open", file);
 	}
-	if (fstat(fd, &ix->st) < 0) {
+	if (sov_os_fstat(fd, &ix->st) < 0) {
 		sov_error_errno("%s: cannot stat", file);
 		close(fd);
 		return -1;
 	}
 	/*
-	 * Mapped, not read: no copy of a file of megabytes.  Git replaces the
-	 * index by renaming a new file over it, so the mapping stays whole.
+	 * Mapped where the system allows, not read: no copy of a file of
+	 * megabytes.  Git replaces the index by renaming a new file over it,
+	 * so the mapping stays whole (osfs.h: Windows reads it instead).
 	 */
-	if (ix->st.st_size < 12 + HASH_LEN) {
+	if (ix->st.size < 12 + HASH_LEN) {
 		close(fd);
 		return damaged(ix, "too short");
 	}
-	ix->len = (size_t)ix->st.st_size;
-	ix->map = mmap(NULL, ix->len, PROT_READ, MAP_PRIVATE, fd, 0);
+	if ((size_t)ix->st.size != ix->st.size) {
+		close(fd);
+		return damaged(ix, "too large for memory");
+	}
+	ix->len = (size_t)ix->st.size;
+	ix->map = sov_os_map_file(fd, ix->len);
 	close(fd);
-	if (ix->map == MAP_FAILED) {
-		ix->map = NULL;
+	if (!ix->map) {
 		ix->len = 0;
 		return sov_error_errno("%s: cannot map", file);
 	}
@@ -358,7 +361,7 @@ int sov_gitindex_tree(const struct sov_gitindex *ix, const char *dir, git_oid *o
 struct restage {
 	struct sov_gitindex_entry *e;
 	git_oid oid;
-	struct stat st;
+	struct sov_os_stat st;
 };
 
 /*
@@ -409,26 +412,32 @@ static int copy_tree_node(const unsigned char **p, const unsigned char *end,
 	return 0;
 }
 
-/* The stat data Git records for a file (fill_stat_data), in index form. */
-static void put_stat(unsigned char *ce, const struct stat *st)
+/*
+ * The stat data Git records for a file (fill_stat_data), in index form, as
+ * Git on this system fills it (osfs.h); the mode is the entry's, 100644.
+ */
+static void put_stat(unsigned char *ce, const struct sov_os_stat *st)
 {
-	put_be32(ce + 0, (uint32_t)st->st_ctim.tv_sec);
-	put_be32(ce + 4, (uint32_t)st->st_ctim.tv_nsec);
-	put_be32(ce + 8, (uint32_t)st->st_mtim.tv_sec);
-	put_be32(ce + 12, (uint32_t)st->st_mtim.tv_nsec);
-	put_be32(ce + 16, (uint32_t)st->st_dev);
-	put_be32(ce + 20, (uint32_t)st->st_ino);
+	struct sov_os_git_stat g;
+
+	sov_os_git_stat(st, &g);
+	put_be32(ce + 0, g.ctime);
+	put_be32(ce + 4, g.ctime_nsec);
+	put_be32(ce + 8, g.mtime);
+	put_be32(ce + 12, g.mtime_nsec);
+	put_be32(ce + 16, g.dev);
+	put_be32(ce + 20, g.ino);
 	put_be32(ce + 24, 0100644);
-	put_be32(ce + 28, (uint32_t)st->st_uid);
-	put_be32(ce + 32, (uint32_t)st->st_gid);
-	put_be32(ce + 36, (uint32_t)st->st_size);
+	put_be32(ce + 28, g.uid);
+	put_be32(ce + 32, g.gid);
+	put_be32(ce + 36, g.size);
 }
 
-static int same_stat(const struct stat *a, const struct stat *b)
+static int same_stat(const struct sov_os_stat *a, const struct sov_os_stat *b)
 {
-	return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+	return a->ino == b->ino && a->dev == b->dev && a->size == b->size &&
+	       a->mtime == b->mtime && a->mtime_nsec == b->mtime_nsec &&
+	       a->ctime == b->ctime && a->ctime_nsec == b->ctime_nsec;
 }
 
 /* Which entries to change, checked; 1 when any is a case left to Git. */
@@ -444,7 +453,7 @@ static int plan(struct sov_gitindex *ix, const char *workdir, char *list, struct
 		const char *path = line + GIT_OID_HEXSZ + 1;
 		struct sov_gitindex_entry *e;
 		struct sov_buf full = SOV_BUF_INIT;
-		struct stat st2;
+		struct sov_os_stat st2;
 		git_oid want, have;
 		int ok;
 
@@ -462,10 +471,10 @@ static int plan(struct sov_gitindex *ix, const char *workdir, char *list, struct
 		rs[nr].oid = want;
 		/* As update-index: stat, then the contents, which must be the blob. */
 		sov_buf_addf(&full, "%s%s", workdir, path);
-		ok = lstat(full.ptr, &rs[nr].st) == 0 && S_ISREG(rs[nr].st.st_mode) &&
-		     !(rs[nr].st.st_mode & 0111) &&
+		ok = sov_os_lstat(full.ptr, &rs[nr].st) == 0 && rs[nr].st.type == SOV_OS_REG &&
+		     !(rs[nr].st.mode & 0111) &&
 		     sov_blob_worktree_id(workdir, path, &have) == 0 && git_oid_equal(&have, &want) &&
-		     lstat(full.ptr, &st2) == 0 && same_stat(&rs[nr].st, &st2);
+		     sov_os_lstat(full.ptr, &st2) == 0 && same_stat(&rs[nr].st, &st2);
 		sov_error_clear();
 		sov_buf_release(&full);
 		if (!ok)
@@ -488,13 +497,12 @@ out:
 struct writer {
 	int fd;
 	const char *what;
-	EVP_MD_CTX *md;
+	struct sov_sha1 md;
 };
 
 static int emit(struct writer *w, const void *p, size_t n)
 {
-	if (EVP_DigestUpdate(w->md, p, n) != 1)
-		return sov_error("%s: cannot compute the index checksum", w->what);
+	sov_sha1_update(&w->md, p, n);
 	return sov_fs_write_all(w->fd, p, n, w->what);
 }
 
@@ -516,13 +524,12 @@ static int build(struct sov_gitindex *ix, struct restage *rs, size_t nr, int fd,
 {
 	const unsigned char *d = ix->map;
 	struct sov_buf path = SOV_BUF_INIT, tree = SOV_BUF_INIT;
-	unsigned char head[STAT_LEN + HASH_LEN], sum[EVP_MAX_MD_SIZE];
-	struct writer w = { fd, what, EVP_MD_CTX_new() };
+	unsigned char head[STAT_LEN + HASH_LEN], sum[SOV_SHA1_LEN];
+	struct writer w = { .fd = fd, .what = what };
 	size_t pos = 0, i;
-	unsigned int hlen = 0;
 	int ret = -1;
 
-	if (!w.md || EVP_DigestInit_ex(w.md, EVP_sha1(), NULL) != 1) {
+	if (sov_sha1_init(&w.md) < 0) {
 		sov_error("%s: cannot compute the index checksum", what);
 		goto out;
 	}
@@ -558,13 +565,10 @@ static int build(struct sov_gitindex *ix, struct restage *rs, size_t nr, int fd,
 		}
 		pos += 8 + size;
 	}
-	if (EVP_DigestFinal_ex(w.md, sum, &hlen) != 1 || hlen != HASH_LEN) {
-		sov_error("%s: cannot compute the index checksum", what);
-		goto out;
-	}
+	sov_sha1_final(&w.md, sum);
 	ret = sov_fs_write_all(fd, sum, HASH_LEN, what);
 out:
-	EVP_MD_CTX_free(w.md);
+	sov_sha1_abort(&w.md);
 	sov_buf_release(&path);
 	sov_buf_release(&tree);
 	return ret;
@@ -574,8 +578,7 @@ int sov_gitindex_restage(struct sov_gitindex *ix, const char *workdir, const cha
 {
 	struct sov_buf copy = SOV_BUF_INIT, lock = SOV_BUF_INIT;
 	struct restage *rs = NULL;
-	struct timespec times[2];
-	struct stat now;
+	struct sov_os_stat now;
 	size_t nr = 0, i;
 	int fd = -1, ret = 1;
 
@@ -586,11 +589,11 @@ int sov_gitindex_restage(struct sov_gitindex *ix, const char *workdir, const cha
 		goto out;
 	/* Git's lock protocol: whoever holds "<file>.lock" may replace the file. */
 	sov_buf_addf(&lock, "%s.lock", ix->file.ptr);
-	fd = open(lock.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	fd = sov_os_open(lock.ptr, O_WRONLY | O_CREAT | O_EXCL, 0666);
 	if (fd < 0)
 		goto out;	/* Git reports a held lock in its own words */
 	/* Changed since it was read (another writer): Git redoes it all. */
-	if (stat(ix->file.ptr, &now) < 0 || !same_stat(&now, &ix->st))
+	if (sov_os_stat(ix->file.ptr, &now) < 0 || !same_stat(&now, &ix->st))
 		goto drop;
 	ret = -1;
 	if (build(ix, rs, nr, fd, lock.ptr) < 0)
@@ -601,10 +604,8 @@ int sov_gitindex_restage(struct sov_gitindex *ix, const char *workdir, const cha
 	 * compares its contents; the restaged files, written after it, are
 	 * racy too and get checked the same way.
 	 */
-	times[0] = ix->st.st_atim;
-	times[1] = ix->st.st_mtim;
 	/* The permissions too (core.sharedRepository makes them group-writable). */
-	if (fchmod(fd, ix->st.st_mode & 07777) < 0 || futimens(fd, times) < 0) {
+	if (sov_os_fchmod(fd, ix->st.mode) < 0 || sov_os_set_times(fd, &ix->st) < 0) {
 		sov_error_errno("%s: cannot set the time", lock.ptr);
 		goto drop;
 	}
@@ -614,7 +615,7 @@ int sov_gitindex_restage(struct sov_gitindex *ix, const char *workdir, const cha
 		goto drop;
 	}
 	fd = -1;
-	if (rename(lock.ptr, ix->file.ptr) < 0) {
+	if (sov_os_replace(lock.ptr, ix->file.ptr) < 0) {
 		sov_error_errno("%s: cannot rename to %s", lock.ptr, ix->file.ptr);
 		goto drop;
 	}
@@ -623,7 +624,7 @@ int sov_gitindex_restage(struct sov_gitindex *ix, const char *workdir, const cha
 		rs[i].e->off = 0;	/* the file changed: no more in place */
 	}
 	/* The file changed: nothing more to rewrite from. */
-	munmap((void *)ix->map, ix->len);
+	sov_os_unmap(ix->map, ix->len);
 	ix->map = NULL;
 	ix->len = 0;
 	ret = 0;
@@ -632,7 +633,7 @@ drop:
 	if (fd >= 0)
 		close(fd);
 	fd = -1;
-	unlink(lock.ptr);
+	sov_os_unlink(lock.ptr);
 out:
 	free(rs);
 	sov_buf_release(&copy);

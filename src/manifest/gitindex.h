@@ -22,9 +22,9 @@
 
 #include <git2.h>
 #include <stddef.h>
-#include <sys/stat.h>
 
 #include "buf.h"
+#include "osfs.h"
 
 struct sov_gitindex_entry {
 	char *path;		/* owned; full path in the repository */
@@ -38,9 +38,10 @@ struct sov_gitindex_entry {
 
 struct sov_gitindex {
 	struct sov_buf file;		/* the path read */
-	const unsigned char *map;	/* the whole file, mapped read-only; NULL: none */
+	const unsigned char *map;	/* the whole file, read-only (sov_os_map_file);
+					 * NULL: none */
 	size_t len;
-	struct stat st;			/* of the file as read */
+	struct sov_os_stat st;		/* of the file as read */
 	unsigned version;
 	size_t ext_off;			/* where the extensions start */
 	size_t end;			/* where the trailing checksum starts */

@@ -36,6 +36,13 @@ struct sov_os_stat {
 	uint64_t dev;		/* the file system (volume serial on Windows) */
 	int64_t mtime;		/* last modification, seconds since the epoch */
 	uint64_t ino;		/* the file in its file system (file index on Windows) */
+	long mtime_nsec;	/* the nanoseconds of mtime (100 ns steps on Windows) */
+	int64_t ctime;		/* last status change; on Windows the creation time,
+				 * which is what Git for Windows takes for it */
+	long ctime_nsec;
+	int64_t atime;		/* last access */
+	long atime_nsec;
+	uint32_t uid, gid;	/* the owner; 0 on Windows */
 };
 
 /* open(2) of a UTF-8 path: O_BINARY and O_CLOEXEC added; O_NOFOLLOW and
@@ -102,6 +109,37 @@ int sov_os_link(const char *from, const char *to);
 
 /* The process's file creation mask (umask(2)); 0 on Windows. */
 int sov_os_umask(void);
+
+/*
+ * Give the file open on `fd` (for writing) the access and modification
+ * times of `st`, to the nanosecond (futimens(2); SetFileTime on Windows,
+ * in its 100 ns steps, so a time read there comes back exactly).
+ */
+int sov_os_set_times(int fd, const struct sov_os_stat *st);
+
+/*
+ * The first `len` bytes (len > 0, not past the end) of the file open on
+ * `fd`, read-only, until sov_os_unmap(p, len); the descriptor may be
+ * closed at once.  POSIX maps them (mmap(2), MAP_PRIVATE: no copy);
+ * Windows reads them into memory, because a file with a mapped view can be
+ * neither renamed over nor deleted there until the view goes, and Git (or
+ * our own lock protocol) replaces the very file read by renaming a new one
+ * over it.  NULL with errno.
+ */
+const void *sov_os_map_file(int fd, size_t len);
+void sov_os_unmap(const void *p, size_t len);
+
+/*
+ * The stat data Git keeps for a file in its index (read-cache.c's
+ * fill_stat_data), as Git on this system fills it from `st`, each field
+ * cut to its low 32 bits: POSIX takes every field from stat(2); Git for
+ * Windows (compat/mingw.c) writes 0 for dev, ino, uid and gid and takes the
+ * creation time as ctime.  The entry's mode is the caller's business.
+ */
+struct sov_os_git_stat {
+	uint32_t ctime, ctime_nsec, mtime, mtime_nsec, dev, ino, uid, gid, size;
+};
+void sov_os_git_stat(const struct sov_os_stat *st, struct sov_os_git_stat *out);
 
 /*
  * A new temporary file, already unlinked (POSIX: mkstemp in $TMPDIR or

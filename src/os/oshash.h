@@ -1,17 +1,19 @@
 /*
  * oshash.h - the system's digests: libcrypto (OpenSSL) on POSIX, BCrypt
- * (CNG) on Windows.  src/util/hash.c builds SHA-256, MD5 and HMAC-SHA256
- * on these; only it calls them.
+ * (CNG) on Windows.  src/util/hash.c builds SHA-256, SHA-1, MD5 and
+ * HMAC-SHA256 on these; only it calls them.
  */
 #ifndef SOV_OSHASH_H
 #define SOV_OSHASH_H
 
 #include <stddef.h>
 
-enum sov_os_digest { SOV_OS_SHA256, SOV_OS_MD5 };
+/* SHA-1 is for Git's own checksums (the index file's), never for security. */
+enum sov_os_digest { SOV_OS_SHA256, SOV_OS_MD5, SOV_OS_SHA1 };
 
 /* A streaming digest; new allocates (NULL on failure, no message), final
- * writes the digest (32 bytes for SHA-256, 16 for MD5) and frees. */
+ * writes the digest (32 bytes for SHA-256, 20 for SHA-1,
+ * 16 for MD5) and frees. */
 struct sov_os_hash;
 struct sov_os_hash *sov_os_hash_new(enum sov_os_digest alg);
 void sov_os_hash_update(struct sov_os_hash *h, const void *data, size_t len);

@@ -60,6 +60,32 @@ void sov_sha256_abort(struct sov_sha256 *h)
 	h->ctx = NULL;
 }
 
+int sov_sha1_init(struct sov_sha1 *h)
+{
+	h->ctx = sov_os_hash_new(SOV_OS_SHA1);
+	if (!h->ctx)
+		return sov_error("sha1: cannot initialise the system's digest");
+	return 0;
+}
+
+void sov_sha1_update(struct sov_sha1 *h, const void *data, size_t len)
+{
+	sov_os_hash_update(h->ctx, data, len);
+}
+
+void sov_sha1_final(struct sov_sha1 *h, unsigned char out[SOV_SHA1_LEN])
+{
+	sov_os_hash_final(h->ctx, out);
+	h->ctx = NULL;
+}
+
+void sov_sha1_abort(struct sov_sha1 *h)
+{
+	if (h->ctx)
+		sov_os_hash_free(h->ctx);
+	h->ctx = NULL;
+}
+
 static void digest_hex(enum sov_os_digest alg, size_t n, const void *data, size_t len,
 		       char *hex)
 {

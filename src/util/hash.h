@@ -1,10 +1,12 @@
 /*
- * hash.h - digests and encodings: SHA-256, MD5, HMAC-SHA256, base64, hex.
+ * hash.h - digests and encodings: SHA-256, SHA-1, MD5, HMAC-SHA256, base64,
+ * hex.
  *
  * Thin wrappers over the system's crypto (src/os/oshash.h: OpenSSL's
  * libcrypto, already linked by libcurl; BCrypt on Windows).
  * SHA-256 hashes name file contents in the manifest ("sha256:<hex>"), MD5
- * is what mem0 stores in a memory's "hash" field, HMAC-SHA256 signs webhook
+ * SHA-1 is the checksum Git puts at the end of its index file (read and
+ * rewritten by src/manifest/gitindex.c), MD5 is what mem0 stores in a memory's "hash" field, HMAC-SHA256 signs webhook
  * payloads (Standard Webhooks).
  */
 #ifndef SOV_HASH_H
@@ -33,6 +35,21 @@ void sov_sha256_abort(struct sov_sha256 *h);
 void sov_sha256_final(struct sov_sha256 *h, unsigned char out[SOV_SHA256_LEN]);
 /* 64 lowercase hex digits and a NUL of a digest. */
 void sov_sha256_to_hex(const unsigned char md[SOV_SHA256_LEN], char hex[SOV_SHA256_HEXLEN + 1]);
+
+#define SOV_SHA1_LEN 20
+
+/* Streaming SHA-1, shaped like SHA-256's: init allocates; final (or abort)
+ * releases.  For Git's checksums only, not for anything secret. */
+struct sov_sha1 {
+	struct sov_os_hash *ctx;	/* owned */
+};
+
+/* 0, or -1 with a message. */
+int sov_sha1_init(struct sov_sha1 *h);
+void sov_sha1_update(struct sov_sha1 *h, const void *data, size_t len);
+/* The 20 bytes of the digest; releases the context. */
+void sov_sha1_final(struct sov_sha1 *h, unsigned char out[SOV_SHA1_LEN]);
+void sov_sha1_abort(struct sov_sha1 *h);
 
 /* One-shot SHA-256 as hex. */
 void sov_sha256_hex(const void *data, size_t len, char hex[SOV_SHA256_HEXLEN + 1]);

@@ -6,6 +6,10 @@ int main(void)
 {
 	char hex[65];
 	struct sov_sha256 h;
+	struct sov_sha1 h1;
+	unsigned char md1[SOV_SHA1_LEN];
+	char chunk[1001];
+	int i;
 	struct sov_buf b = SOV_BUF_INIT;
 	unsigned char mac[32];
 
@@ -21,6 +25,37 @@ int main(void)
 	sov_sha256_final_hex(&h, hex);
 	is_str(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
 	       "streaming equals one-shot");
+
+	/* SHA-1 known answers (FIPS 180-1 / RFC 3174). */
+	ok(sov_sha1_init(&h1) == 0, "sha1 init");
+	sov_sha1_final(&h1, md1);
+	ok(h1.ctx == NULL, "sha1 final releases the context");
+	sov_buf_reset(&b);
+	sov_hex_encode(md1, SOV_SHA1_LEN, &b);
+	is_str(b.ptr, "da39a3ee5e6b4b0d3255bfef95601890afd80709", "sha1 of nothing");
+	ok(sov_sha1_init(&h1) == 0, "sha1 init again");
+	sov_sha1_update(&h1, "ab", 2);
+	sov_sha1_update(&h1, "", 0);
+	sov_sha1_update(&h1, "c", 1);
+	sov_sha1_final(&h1, md1);
+	sov_buf_reset(&b);
+	sov_hex_encode(md1, SOV_SHA1_LEN, &b);
+	is_str(b.ptr, "a9993e364706816aba3e25717850c26c9cd0d89d", "sha1 of abc, in pieces");
+	memset(chunk, 'a', sizeof(chunk));
+	ok(sov_sha1_init(&h1) == 0, "sha1 init for a million");
+	for (i = 0; i < 1000; i++)	/* pieces that straddle the 64-byte blocks */
+		sov_sha1_update(&h1, chunk, i % 2 ? 999 : 1001);
+	sov_sha1_final(&h1, md1);
+	sov_buf_reset(&b);
+	sov_hex_encode(md1, SOV_SHA1_LEN, &b);
+	is_str(b.ptr, "34aa973cd4c4daa4f61eeb2bdbad27316534016f",
+	       "sha1 of one million a (FIPS 180-1)");
+	ok(sov_sha1_init(&h1) == 0, "sha1 init to abort");
+	sov_sha1_update(&h1, "abc", 3);
+	sov_sha1_abort(&h1);
+	sov_sha1_abort(&h1);
+	ok(h1.ctx == NULL, "abort releases, twice is harmless");
+	sov_buf_reset(&b);
 
 	sov_md5_hex("Name is Alex", 12, hex);
 	is_str(hex, "d0fccc8fa47f7a149ee95750c37bb0ca", "md5 as mem0 computes a memory hash");

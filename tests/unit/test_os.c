@@ -365,6 +365,74 @@ static void test_binary(const char *dir)
 	sov_buf_release(&got);
 }
 
+/*
+ * What Git's index file needs of the layer (src/manifest/gitindex.c): the
+ * file read whole and kept while a new one is renamed over it, times to
+ * the nanosecond put back on a descriptor, and Git's stat data.
+ */
+static void test_map_times(const char *dir)
+{
+	struct sov_buf path = SOV_BUF_INIT, tmp = SOV_BUF_INIT;
+	struct sov_os_stat st, want, got;
+	struct sov_os_git_stat g;
+	unsigned char data[100000];
+	const unsigned char *map;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 7 + i / 251);
+	sov_buf_addf(&path, "%s/index", dir);
+	sov_buf_addf(&tmp, "%s/index.lock", dir);
+	is_int(sov_fs_write_atomic(path.ptr, data, sizeof(data), -1), 0, "a file to map");
+	fd = sov_os_open(path.ptr, O_RDONLY, 0);
+	ok(fd >= 0 && sov_os_fstat(fd, &st) == 0 && st.size == sizeof(data), "opened, stat");
+	map = fd >= 0 ? sov_os_map_file(fd, sizeof(data)) : NULL;
+	if (fd >= 0)
+		close(fd);
+	ok(map && !memcmp(map, data, sizeof(data)), "mapped whole, descriptor closed");
+	is_int(sov_fs_write_atomic(tmp.ptr, "new", 3, -1), 0, "a new file beside it");
+	is_int(sov_os_replace(tmp.ptr, path.ptr), 0, "the new file renamed over the mapped one");
+	ok(map && !memcmp(map, data, sizeof(data)), "the mapping still holds the old bytes");
+	sov_os_unmap(map, sizeof(data));
+	sov_os_unmap(NULL, 0);
+
+	/* Times in 100 ns steps, which every system here keeps exactly. */
+	memset(&want, 0, sizeof(want));
+	want.atime = 1600000000;
+	want.atime_nsec = 123456700;
+	want.mtime = 1500000000;
+	want.mtime_nsec = 987654300;
+	fd = sov_os_open(path.ptr, O_WRONLY, 0);
+	ok(fd >= 0 && sov_os_set_times(fd, &want) == 0, "times set on a descriptor");
+	if (fd >= 0)
+		close(fd);
+	memset(&got, 0, sizeof(got));
+	is_int(sov_os_stat(path.ptr, &got), 0, "stat after");
+	ok(got.mtime == want.mtime && got.mtime_nsec == want.mtime_nsec, "modification time kept to the nanosecond "
+	   "(%lld.%09ld)", (long long)got.mtime, got.mtime_nsec);
+	/*
+	 * The access time is set as well; a system may move it on by itself
+	 * at the next access (Wine over a relatime mount does), never back.
+	 */
+	ok((got.atime == want.atime && got.atime_nsec == want.atime_nsec) ||
+	   got.atime > want.atime, "access time set to the nanosecond, or later (%lld.%09ld)",
+	   (long long)got.atime, got.atime_nsec);
+	ok(got.ctime > 0 && got.ctime_nsec >= 0 && got.ctime_nsec < 1000000000,
+	   "a change (or creation) time");
+
+	sov_os_git_stat(&got, &g);
+	ok(g.mtime == 1500000000u && g.mtime_nsec == 987654300u && g.size == 3 &&
+	   g.ctime == (uint32_t)got.ctime && g.ctime_nsec == (uint32_t)got.ctime_nsec,
+	   "Git's stat data: times and size");
+	ok(g.uid == got.uid && g.gid == got.gid &&
+	   ((g.ino == (uint32_t)got.ino && g.dev == (uint32_t)got.dev) || (!g.ino && !g.dev)),
+	   "Git's stat data: owner and file as Git on this system has them");
+	sov_os_unlink(path.ptr);
+	sov_buf_release(&path);
+	sov_buf_release(&tmp);
+}
+
 static void test_dirs(const char *dir)
 {
 	struct sov_buf path = SOV_BUF_INIT, deep = SOV_BUF_INIT;
@@ -517,6 +585,7 @@ int main(int argc, char **argv)
 	test_detach(self.ptr, dir.ptr);
 	test_replace(dir.ptr);
 	test_binary(dir.ptr);
+	test_map_times(dir.ptr);
 	test_dirs(dir.ptr);
 	test_hash_env();
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,6 +45,13 @@ static void from_stat(const struct stat *s, struct sov_os_stat *st)
 	st->dev = (uint64_t)s->st_dev;
 	st->mtime = (int64_t)s->st_mtime;
 	st->ino = (uint64_t)s->st_ino;
+	st->mtime_nsec = s->st_mtim.tv_nsec;
+	st->ctime = (int64_t)s->st_ctim.tv_sec;
+	st->ctime_nsec = s->st_ctim.tv_nsec;
+	st->atime = (int64_t)s->st_atim.tv_sec;
+	st->atime_nsec = s->st_atim.tv_nsec;
+	st->uid = (uint32_t)s->st_uid;
+	st->gid = (uint32_t)s->st_gid;
 }
 
 int sov_os_stat(const char *path, struct sov_os_stat *st)
@@ -188,6 +196,45 @@ void sov_os_fsync_dir(const char *dir)
 int sov_os_fchmod(int fd, int mode)
 {
 	return fchmod(fd, (mode_t)mode);
+}
+
+int sov_os_set_times(int fd, const struct sov_os_stat *st)
+{
+	struct timespec times[2];
+
+	times[0].tv_sec = (time_t)st->atime;
+	times[0].tv_nsec = st->atime_nsec;
+	times[1].tv_sec = (time_t)st->mtime;
+	times[1].tv_nsec = st->mtime_nsec;
+	return futimens(fd, times);
+}
+
+const void *sov_os_map_file(int fd, size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	return p;
+}
+
+void sov_os_unmap(const void *p, size_t len)
+{
+	if (p)
+		munmap((void *)p, len);
+}
+
+void sov_os_git_stat(const struct sov_os_stat *st, struct sov_os_git_stat *out)
+{
+	out->ctime = (uint32_t)st->ctime;
+	out->ctime_nsec = (uint32_t)st->ctime_nsec;
+	out->mtime = (uint32_t)st->mtime;
+	out->mtime_nsec = (uint32_t)st->mtime_nsec;
+	out->dev = (uint32_t)st->dev;
+	out->ino = (uint32_t)st->ino;
+	out->uid = st->uid;
+	out->gid = st->gid;
+	out->size = (uint32_t)st->size;
 }
 
 const char *sov_os_null_device(void)

@@ -8,12 +8,20 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+static const EVP_MD *evp_of(enum sov_os_digest alg)
+{
+	switch (alg) {
+	case SOV_OS_MD5: return EVP_md5();
+	case SOV_OS_SHA1: return EVP_sha1();
+	default: return EVP_sha256();
+	}
+}
+
 struct sov_os_hash *sov_os_hash_new(enum sov_os_digest alg)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 
-	if (!ctx || EVP_DigestInit_ex(ctx, alg == SOV_OS_MD5 ? EVP_md5() : EVP_sha256(),
-				      NULL) != 1) {
+	if (!ctx || EVP_DigestInit_ex(ctx, evp_of(alg), NULL) != 1) {
 		EVP_MD_CTX_free(ctx);
 		return NULL;
 	}

@@ -125,11 +125,32 @@ int sov_os_openat(int dirfd, const char *name, int flags, int mode)
 	return open_path(sov_win_path_at(dirfd, name), flags);
 }
 
+/* A FILETIME as seconds and nanoseconds since the epoch (0 before it). */
+static void from_filetime(const FILETIME *ft, int64_t *sec, long *nsec)
+{
+	uint64_t t = (uint64_t)ft->dwHighDateTime << 32 | ft->dwLowDateTime;
+
+	if (t <= EPOCH_DIFF) {
+		*sec = 0;
+		*nsec = 0;
+		return;
+	}
+	t -= EPOCH_DIFF;
+	*sec = (int64_t)(t / 10000000);
+	*nsec = (long)(t % 10000000) * 100;
+}
+
+static void to_filetime(int64_t sec, long nsec, FILETIME *ft)
+{
+	uint64_t t = (uint64_t)sec * 10000000 + (uint64_t)nsec / 100 + EPOCH_DIFF;
+
+	ft->dwLowDateTime = (DWORD)t;
+	ft->dwHighDateTime = (DWORD)(t >> 32);
+}
+
 static void from_info(const BY_HANDLE_FILE_INFORMATION *info, int nofollow,
 		      struct sov_os_stat *st)
 {
-	uint64_t ft = (uint64_t)info->ftLastWriteTime.dwHighDateTime << 32 |
-		      info->ftLastWriteTime.dwLowDateTime;
 	DWORD a = info->dwFileAttributes;
 
 	if (nofollow && (a & FILE_ATTRIBUTE_REPARSE_POINT))
@@ -143,7 +164,12 @@ static void from_info(const BY_HANDLE_FILE_INFORMATION *info, int nofollow,
 		   (uint64_t)info->nFileSizeHigh << 32 | info->nFileSizeLow;
 	st->dev = info->dwVolumeSerialNumber;
 	st->ino = (uint64_t)info->nFileIndexHigh << 32 | info->nFileIndexLow;
-	st->mtime = ft > EPOCH_DIFF ? (int64_t)((ft - EPOCH_DIFF) / 10000000) : 0;
+	from_filetime(&info->ftLastWriteTime, &st->mtime, &st->mtime_nsec);
+	/* As Git for Windows (compat/mingw.c): ctime is the creation time. */
+	from_filetime(&info->ftCreationTime, &st->ctime, &st->ctime_nsec);
+	from_filetime(&info->ftLastAccessTime, &st->atime, &st->atime_nsec);
+	st->uid = 0;
+	st->gid = 0;
 }
 
 static int stat_handle(HANDLE h, int nofollow, struct sov_os_stat *st)
@@ -516,6 +542,91 @@ void sov_os_fsync_dirfd(int dirfd)
 int sov_os_fchmod(int fd, int mode)
 {
 	return 0;	/* no mode bits */
+}
+
+int sov_os_set_times(int fd, const struct sov_os_stat *st)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	FILETIME at, mt;
+
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = EBADF;
+		return -1;
+	}
+	to_filetime(st->atime, st->atime_nsec, &at);
+	to_filetime(st->mtime, st->mtime_nsec, &mt);
+	return SetFileTime(h, NULL, &at, &mt) ? 0 : sov_win_errno(GetLastError());
+}
+
+/*
+ * Read, not mapped: a mapped view would keep the file from being renamed
+ * over or deleted until it is unmapped (see osfs.h).
+ */
+const void *sov_os_map_file(int fd, size_t len)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	unsigned char *buf;
+	size_t done = 0;
+
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = EBADF;
+		return NULL;
+	}
+	if (!len) {
+		errno = EINVAL;
+		return NULL;
+	}
+	buf = malloc(len);
+	if (!buf) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	while (done < len) {
+		DWORD want = len - done > 0x40000000 ? 0x40000000 : (DWORD)(len - done), got = 0;
+		OVERLAPPED at;
+
+		/* At an offset of its own: whatever the descriptor's position. */
+		memset(&at, 0, sizeof(at));
+		at.Offset = (DWORD)done;
+		at.OffsetHigh = (DWORD)((uint64_t)done >> 32);
+		if (!ReadFile(h, buf + done, want, &got, &at)) {
+			DWORD err = GetLastError();
+
+			free(buf);
+			if (err == ERROR_HANDLE_EOF) {
+				errno = EINVAL;	/* shorter than len, as mmap(2) past the end */
+				return NULL;
+			}
+			sov_win_errno(err);
+			return NULL;
+		}
+		if (!got) {
+			free(buf);
+			errno = EINVAL;
+			return NULL;
+		}
+		done += got;
+	}
+	return buf;
+}
+
+void sov_os_unmap(const void *p, size_t len)
+{
+	free((void *)p);
+}
+
+void sov_os_git_stat(const struct sov_os_stat *st, struct sov_os_git_stat *out)
+{
+	/* Git for Windows' stat() leaves these 0, and so its index does. */
+	out->dev = 0;
+	out->ino = 0;
+	out->uid = 0;
+	out->gid = 0;
+	out->ctime = (uint32_t)st->ctime;
+	out->ctime_nsec = (uint32_t)st->ctime_nsec;
+	out->mtime = (uint32_t)st->mtime;
+	out->mtime_nsec = (uint32_t)st->mtime_nsec;
+	out->size = (uint32_t)st->size;
 }
 
 int sov_os_open_tmpfile(const char *prefix)

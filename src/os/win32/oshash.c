@@ -36,8 +36,14 @@ static struct sov_os_hash *hash_new(LPCWSTR alg_id, ULONG flags, const void *key
 
 struct sov_os_hash *sov_os_hash_new(enum sov_os_digest alg)
 {
-	return hash_new(alg == SOV_OS_MD5 ? BCRYPT_MD5_ALGORITHM : BCRYPT_SHA256_ALGORITHM,
-			0, NULL, 0);
+	LPCWSTR id;
+
+	switch (alg) {
+	case SOV_OS_MD5: id = BCRYPT_MD5_ALGORITHM; break;
+	case SOV_OS_SHA1: id = BCRYPT_SHA1_ALGORITHM; break;
+	default: id = BCRYPT_SHA256_ALGORITHM; break;
+	}
+	return hash_new(id, 0, NULL, 0);
 }
 
 void sov_os_hash_update(struct sov_os_hash *h, const void *data, size_t len)
