@@ -72,6 +72,9 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
 # cputime FILE: user + system seconds that /usr/bin/time -f "%U %S" wrote.
+# goal NAME VALUE BASELINE LIMIT: a GOAL line for bench/summary (bench/README.md)
+goal() { awk -v n="$1" -v v="$2" -v b="$3" -v l="$4" 'BEGIN {
+	if (v + 0 == v && b + 0 == b && b > 0) printf "GOAL %s %s %s %.3f %s\n", n, v, b, v / b, l }'; }
 cputime() { awk '{ printf "%.3f", $1 + $2 }' "$1"; }
 mib() { awk -v a="$1" 'BEGIN { printf "%.2f MiB", a / 1048576 }'; }
 kib() { awk -v a="$1" 'BEGIN { printf "%.1f KiB", a / 1024 }'; }
@@ -426,7 +429,12 @@ row "4b. checkout in a fresh clone (s)" "$FRESH_plain" "$FRESH_lfs" "$FRESH_sovs
 	"$(ratio "$FRESH_lfs" "$FRESH_plain")" "$(ratio "$FRESH_sovsync" "$FRESH_plain")"
 row "   ... CPU, Git + filter (s)" "$FRESHCPU_plain" "$FRESHCPU_lfs" "$FRESHCPU_sovsync" \
 	"$(ratio "$FRESHCPU_lfs" "$FRESHCPU_plain")" "$(ratio "$FRESHCPU_sovsync" "$FRESHCPU_plain")"
+goal filter-add "$ADD_sovsync" "$ADD_plain" 0.50
+goal filter-objects "$OBJ_sovsync" "$OBJ_plain" 0.85
+goal filter-push-edit "$PUSH_sovsync" "$JSONL_SIZE" 0.01
+goal filter-fresh-checkout "$FRESH_sovsync" "$FRESH_plain" 0.70
 [ "$ONLY_CORPUS" = 0 ] && {
+goal filter-small-add "$SMALL_sovsync" "$SMALL_plain" 1.30
 row "5. git add of 10,000 small files (s)" "$SMALL_plain" "$SMALL_lfs" "$SMALL_sovsync" \
 	"$(ratio "$SMALL_lfs" "$SMALL_plain")" "$(ratio "$SMALL_sovsync" "$SMALL_plain")"
 printf '%-44s %s\n' "6. peak RSS, $RSS_GIB GiB file (stored $(mib "$STORED_SIZE")):" ""
@@ -459,4 +467,9 @@ printf '   %-41s %s MiB\n' "peak RSS of sovsync, add + commit" "$(kib2mib "$BRSS
 	"peak RSS of sovsync, push" "$(kib2mib "$BRSS_PUSH_sovsync")" \
 	"peak RSS of sovsync, push after the edit" "$(kib2mib "$BRSS_PUSH2")" \
 	"peak RSS of sovsync, clone (filter, install)" "$(kib2mib "$BRSS_CLONE")"
+goal filter-1g-edit-push "$BEDIT_sovsync" "$HUGE_SIZE" 0.01
+# Absolute bounds: the baseline is the bound (1 s, 64 MiB).
+goal filter-1g-commit "$BCOMMIT_sovsync" 1 1.00
+[ -n "$BRSS_CI_sovsync" ] && [ "$BRSS_CI_sovsync" != - ] &&
+	goal filter-1g-commit-rss "$((BRSS_CI_sovsync / 1024))" 64 1.00
 echo "(times: best of $RUNS runs; $(nproc) CPUs; $(git --version); $(git lfs version | cut -d' ' -f1))"

@@ -98,4 +98,7 @@ awk -v p="$plain" -v s="$with" -v pc="$plain_cpu" -v sc="$with_cpu" -v f="$FILES
 	printf "  plain git      %8.1f ms  %8.1f ms\n", p * 1000, pc * 1000
 	printf "  with sovsync   %8.1f ms  %8.1f ms\n", s * 1000, sc * 1000
 	printf "  ratio          %8.2fx    %8.2fx (goal <= 1.10x)\n", s / p, (pc > 0 ? sc / pc : 0)
+	printf "GOAL hooks-commit %.1f %.1f %.2f 1.10\n", s * 1000, p * 1000, s / p
+	if (pc > 0)
+		printf "GOAL hooks-commit-cpu %.1f %.1f %.2f 1.10\n", sc * 1000, pc * 1000, sc / pc
 }'
