@@ -31,7 +31,9 @@ test_expect_success 'a normal commit is still recognised without a check' '
 	echo three >r/shared/documents/ingested/three.md &&
 	git -C r add -A && test_tick &&
 	SOVSYNC_TRACE=$TRASH/trace git -C r commit -q -m three &&
-	grep "HEAD holds the manifest pre-commit staged" trace &&
+	grep "hook pre-commit" trace &&
+	# post-commit recognises the record in its script: no sovsync started
+	! grep "hook post-commit" trace &&
 	test "$(git -C r log -1 --format=%s)" = three &&
 	sov_fresh r
 '
