@@ -1,0 +1,116 @@
+# mk/windows.mk - the native Windows build, cross-compiled with MinGW-w64
+# (Debian's gcc-mingw-w64-x86-64), and its tests under Wine.  Included from
+# the Makefile.
+#
+#   make windows        bin/windows/sovsync.exe (+ the DLLs it needs, if any)
+#   make windows-unit   the unit tests as build/windows/unit/test_*.exe
+#   make test-windows   both, then under prove: the unit tests run by wine64,
+#                       and tests/t80*.sh, where Linux git drives the exe
+#   make windows-deps   only the dependencies (install/windows-deps.sh)
+#
+# zstd, jansson, libgit2 (WinHTTP) and libcurl (Schannel) are static
+# libraries cross-built from Debian's source packages by
+# install/windows-deps.sh into a cache outside the work tree; SHA-256 and
+# HMAC come from the system (bcrypt) through src/os/win32/, so the exe links
+# neither OpenSSL nor, on Windows, libmicrohttpd (SOV_UI=0: `sovsync ui`
+# says it is not in this build).  Everything links statically (-static):
+# the exe needs only DLLs that every Windows has.
+#
+# The targets re-run make with OS_DIR=win32 (the Makefile picks the Windows
+# sources of src/os/ and leaves src/ui/ out) and WIN_DEPS=<deps prefix>;
+# objects go to build/windows/obj/.
+
+WIN_HOST := x86_64-w64-mingw32
+WIN_CC ?= $(WIN_HOST)-gcc-posix
+WIN_AR ?= $(WIN_HOST)-ar
+WIN_OBJDUMP ?= $(WIN_HOST)-objdump
+WIN_B := build/windows
+WIN_BINDIR := bin/windows
+WIN_EXE := $(WIN_BINDIR)/sovsync.exe
+# wine64 is not on PATH in Debian's package (/usr/lib/wine/wine64).
+WINE64 ?= $(firstword $(shell command -v wine64 2>/dev/null) \
+	$(wildcard /usr/lib/wine/wine64 /usr/lib64/wine/wine64))
+
+.PHONY: windows windows-unit windows-deps test-windows win-exe win-unit
+
+windows-deps:
+	@sh install/windows-deps.sh >/dev/null
+
+windows:
+	@prefix=$$(sh install/windows-deps.sh) && \
+	$(MAKE) --no-print-directory OS_DIR=win32 WIN_DEPS="$$prefix" win-exe
+
+windows-unit:
+	@prefix=$$(sh install/windows-deps.sh) && \
+	$(MAKE) --no-print-directory OS_DIR=win32 WIN_DEPS="$$prefix" win-exe win-unit
+
+# The integration scripts find the exe and wine through these; each skips
+# (TAP skip with the reason) when either is missing.  Linux git and the
+# Linux sovsync (bin/) drive and check the Windows one.
+WIN_TESTS := $(sort $(wildcard tests/t80[0-9][0-9]-*.sh))
+
+test-windows: all windows-unit
+	@if [ -z "$(WINE64)" ]; then \
+		echo "test-windows: wine64 not found (sh install/deps.sh --windows installs it)" >&2; \
+		exit 1; fi
+	SOVSYNC_WINE64="$(WINE64)" $(PROVE) --exec "sh tests/wine-run.sh" $(WIN_B)/unit/*.exe
+	SOVSYNC_WINE64="$(WINE64)" SOVSYNC_WIN_EXE=$(abspath $(WIN_EXE)) \
+		SOVSYNC_BIN=$(abspath $(BINDIR)) $(PROVE) -j$(PROVE_JOBS) $(WIN_TESTS)
+
+ifneq ($(WIN_DEPS),)
+# --- inside the Windows make (OS_DIR=win32) ---------------------------------
+
+WIN_PKG = PKG_CONFIG_LIBDIR=$(WIN_DEPS)/lib/pkgconfig PKG_CONFIG_PATH= \
+	PKG_CONFIG_SYSROOT_DIR= $(PKG_CONFIG) --static
+WIN_PKGS := libgit2 jansson libzstd libcurl
+WIN_PKG_CFLAGS := $(shell $(WIN_PKG) --cflags $(WIN_PKGS))
+WIN_PKG_LIBS := $(shell $(WIN_PKG) --libs $(WIN_PKGS))
+# C99 printf and gmtime_r/localtime_r from MinGW-w64's headers (both also in
+# OS_CFLAGS when the Makefile sets it; the same value twice is harmless).
+WIN_CFLAGS = -std=gnu11 -D_GNU_SOURCE -D__USE_MINGW_ANSI_STDIO=1 \
+	-D_POSIX_THREAD_SAFE_FUNCTIONS $(OS_CFLAGS) $(OPT) $(WARN) -pthread $(SRC_INC) \
+	$(WIN_PKG_CFLAGS) $(CFLAGS)
+WIN_LDFLAGS = -static -pthread $(LDFLAGS)
+WIN_LIBS = $(WIN_PKG_LIBS) $(OS_LIBS) -lbcrypt -lws2_32 -ladvapi32 -lshell32 -lm
+
+WIN_LIB_OBJ := $(patsubst $(B)/%,$(WIN_B)/obj/%,$(LIB_OBJ))
+WIN_PROG_OBJ := $(PROG_SRC:%.c=$(WIN_B)/obj/%.o)
+WIN_LIB := $(WIN_B)/obj/libsovsync.a
+WIN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(WIN_B)/unit/%.exe)
+# Where MinGW-w64 keeps the DLLs of its own runtime, should the exe want one.
+WIN_DLL_DIRS := $(wildcard /usr/lib/gcc/$(WIN_HOST)/*-posix /usr/$(WIN_HOST)/lib \
+	$(WIN_DEPS)/bin)
+
+$(WIN_B)/obj/gen/%.o: $(WIN_B)/obj/gen/%.c
+	$(QUIET_CC)$(WIN_CC) $(WIN_CFLAGS) -c -o $@ $<
+
+$(WIN_B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(WIN_CC) $(WIN_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(WIN_LIB): $(WIN_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@
+	$(Q)$(WIN_AR) rcs $@ $^
+
+# The exe, then every DLL it imports that is not part of Windows (found
+# beside MinGW-w64's runtime or the dependencies) copied next to it.
+$(WIN_EXE): $(WIN_PROG_OBJ) $(WIN_LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(WIN_CC) $(WIN_LDFLAGS) -o $@ $(WIN_PROG_OBJ) $(WIN_LIB) $(WIN_LIBS)
+	$(Q)for dll in $$($(WIN_OBJDUMP) -p $@ | sed -n 's/^[[:space:]]*DLL Name: //p'); do \
+		for dir in $(WIN_DLL_DIRS); do \
+			if [ -f "$$dir/$$dll" ]; then cp "$$dir/$$dll" $(dir $@); break; fi; \
+		done; \
+	done
+
+$(WIN_B)/unit/%.exe: tests/unit/%.c tests/unit/tap.h tests/unit/testrepo.h tests/unit/scratch.h \
+		$(WIN_LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(WIN_CC) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $< $(WIN_LIB) $(WIN_LIBS)
+
+win-exe: $(WIN_EXE)
+win-unit: $(WIN_UNIT_BIN)
+
+-include $(WIN_LIB_OBJ:.o=.d) $(WIN_PROG_OBJ:.o=.d)
+endif
