@@ -24,7 +24,7 @@
 # Nothing here runs at test time.
 set -eu
 
-SCRIPT_VERSION=1
+SCRIPT_VERSION=2
 WIN_HOST=x86_64-w64-mingw32
 # The posix flavour of MinGW-w64's gcc: winpthreads gives sovsync
 # <pthread.h>; linked statically, so the exe needs no extra DLL for it.
@@ -225,8 +225,16 @@ cmake_build zstd "$work/libzstd/build/cmake" -DZSTD_BUILD_STATIC=ON \
 	-DZSTD_BUILD_SHARED=OFF -DZSTD_BUILD_PROGRAMS=OFF -DZSTD_BUILD_TESTS=OFF \
 	-DZSTD_BUILD_CONTRIB=OFF -DZSTD_MULTITHREAD_SUPPORT=ON -DZSTD_LEGACY_SUPPORT=OFF
 
+# jansson: C99 printf as in sovsync, so JSON_INTEGER_FORMAT is "lld" for
+# both (its CMake file says "I64d" for any WIN32, the msvcrt spelling, which
+# MinGW's C99 printf and gcc's format checks do not take).
+sed -i 's/^   if (WIN32) # matches both msvc and cygwin$/   if (WIN32 AND NOT MINGW)/' \
+	"$work/jansson/CMakeLists.txt"
 cmake_build jansson "$work/jansson" -DJANSSON_BUILD_SHARED_LIBS=OFF \
-	-DJANSSON_BUILD_DOCS=OFF -DJANSSON_WITHOUT_TESTS=ON -DJANSSON_EXAMPLES=OFF
+	-DJANSSON_BUILD_DOCS=OFF -DJANSSON_WITHOUT_TESTS=ON -DJANSSON_EXAMPLES=OFF \
+	-DCMAKE_C_FLAGS=-D__USE_MINGW_ANSI_STDIO=1
+grep -q '^#define JSON_INTEGER_FORMAT "lld"' "$prefix/include/jansson_config.h" ||
+	die "jansson: JSON_INTEGER_FORMAT is not \"lld\" (CMakeLists.txt changed?)"
 
 # libgit2: MinGW-w64 ships winhttp.h and libwinhttp.a, so the private copy
 # under deps/winhttp (removed from Debian's +ds tarball) is not needed.
