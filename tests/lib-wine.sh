@@ -10,16 +10,20 @@
 #   win_sovsync ARG...      run the exe under wine64 (its stdout as is)
 #   win_cmd ARG...          the command line git is given for the exe
 #                           (wine64 <abs>/sovsync.exe ARG...), quoted
+# Both stop the exe after $SOVSYNC_WIN_TIMEOUT seconds (default 300): an
+# exe that stops answering (a filter that reads or writes in text mode)
+# fails its test instead of hanging it.
 #   crlf_free FILE          FILE has no carriage return
 
 srcdir=$SRCDIR
 . "$SRCDIR/tests/lib-wine-env.sh"
 
 WIN_EXE=${SOVSYNC_WIN_EXE:-$SRCDIR/bin/windows/sovsync.exe}
+WIN_TIMEOUT=${SOVSYNC_WIN_TIMEOUT:-300}
 export WIN_EXE
 
 win_sovsync() {
-	wine_prefix_ready && "$WINE64" "$WIN_EXE" "$@"
+	wine_prefix_ready && timeout "$WIN_TIMEOUT" "$WINE64" "$WIN_EXE" "$@"
 }
 
 # A single-quoted word for a git config value that git runs with sh.
@@ -28,7 +32,7 @@ win_quote() {
 }
 
 win_cmd() {
-	_wc="$(win_quote "$WINE64") $(win_quote "$WIN_EXE")"
+	_wc="timeout $WIN_TIMEOUT $(win_quote "$WINE64") $(win_quote "$WIN_EXE")"
 	for _a in "$@"; do
 		case "$_a" in
 		%*) _wc="$_wc $_a" ;;
