@@ -51,10 +51,25 @@ windows-unit:
 WIN_TESTS := $(sort $(wildcard tests/t8[0-9][0-9][0-9]-*.sh))
 INTEGRATION := $(filter-out $(WIN_TESTS),$(INTEGRATION))
 
-# Unit tests whose test machinery is POSIX-only (fork/wait, mmap,
-# signals, *at() calls in the test itself): not built for Windows.  What
-# they test is covered on Windows by the other unit tests and tests/t8*.
-WIN_UNIT_EXCLUDE ?=
+# The unit tests built and run under wine64 are all but these (override
+# WIN_UNIT_EXCLUDE= to try them all).  tests/unit/win32/testcompat.h gives
+# the others mkdtemp, setenv and a POSIX remove() for their scaffolding.
+# - test machinery that is POSIX-only (fork/wait, pipe, mmap, signals,
+#   symlink, geteuid, *at() calls in the test itself): not built;
+WIN_UNIT_POSIX_ONLY := test_buf test_config test_conflicts test_dirwatch test_filterproc \
+	test_fs test_keepboth test_manifest test_metrics test_pktline test_run test_syncstop
+# - tests that set their repository up with system("mkdir -p ... && git
+#   init") or read blobs through `git cat-file`: they need Git for Windows'
+#   sh and git.exe, which Wine does not have (tests/t8* drive the exe with
+#   Linux git instead);
+WIN_UNIT_NEEDS_GIT := test_blob test_doctor test_hookinst test_pushcheck test_resolve \
+	test_settings test_webhook
+# - failing under Wine, reported to the os layer: test_docdriver (its
+#   scratch directory cannot be removed: Permission denied), test_spool
+#   (TMPDIR named in the error; Windows takes TEMP), test_timing (a 20 ms
+#   sleep measured at under 19 ms).
+WIN_UNIT_WINE_FAILS := test_docdriver test_spool test_timing
+WIN_UNIT_EXCLUDE ?= $(WIN_UNIT_POSIX_ONLY) $(WIN_UNIT_NEEDS_GIT) $(WIN_UNIT_WINE_FAILS)
 
 test-windows: all
 	@if [ -z "$(WINE64)" ]; then \
@@ -115,9 +130,10 @@ $(WIN_EXE): $(WIN_PROG_OBJ) $(WIN_LIB)
 	done
 
 $(WIN_B)/unit/%.exe: tests/unit/%.c tests/unit/tap.h tests/unit/testrepo.h tests/unit/scratch.h \
-		$(WIN_LIB)
+		tests/unit/win32/testcompat.h $(WIN_LIB)
 	@mkdir -p $(dir $@)
-	$(QUIET_LINK)$(WIN_CC) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $< $(WIN_LIB) $(WIN_LIBS)
+	$(QUIET_LINK)$(WIN_CC) $(WIN_CFLAGS) -include tests/unit/win32/testcompat.h \
+		$(WIN_LDFLAGS) -o $@ $< $(WIN_LIB) $(WIN_LIBS)
 
 win-exe: $(WIN_EXE)
 win-unit: $(WIN_UNIT_BIN)
