@@ -20,7 +20,26 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 PROVE ?= prove
 PROVE_JOBS ?= 2
-PKGS = libgit2 jansson libzstd libcurl libcrypto libmicrohttpd
+# The operating system layer (src/os/): OS_DIR picks the folder of its
+# implementations, posix (default) or win32 (the MinGW-w64 build,
+# mk/windows.mk).  Nothing outside src/os/ tests the system with #ifdef.
+OS_DIR ?= posix
+# SOV_UI=0 leaves the dashboard server (src/ui/, libmicrohttpd) out:
+# `sovsync ui` then says it is not in this build (src/cli/cli_ui_absent.c).
+ifeq ($(OS_DIR),win32)
+SOV_UI ?= 0
+else
+SOV_UI ?= 1
+endif
+# libcrypto: SHA-256/HMAC on POSIX (src/os/posix/oshash.c); Windows has
+# BCrypt (OS_LIBS below).
+PKGS = libgit2 jansson libzstd libcurl
+ifneq ($(OS_DIR),win32)
+PKGS += libcrypto
+endif
+ifeq ($(SOV_UI),1)
+PKGS += libmicrohttpd
+endif
 
 ifeq ($(SANITIZE),1)
 B := build/san
@@ -44,10 +63,20 @@ endif
 # install/deps.sh has had its chance to install the packages.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+# Windows: C99 printf (%zu) from MinGW's stdio, gmtime_r/localtime_r,
+# the Windows 10 API (src/os/win32/).
+ifeq ($(OS_DIR),win32)
+OS_CFLAGS := -D__USE_MINGW_ANSI_STDIO=1 -D_POSIX_THREAD_SAFE_FUNCTIONS=200112L \
+	-DWIN32_LEAN_AND_MEAN -D_WIN32_WINNT=0x0A00
+OS_LIBS := -lbcrypt -lws2_32 -lshell32
+else
+OS_CFLAGS :=
+OS_LIBS :=
+endif
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) $(SAN_FLAGS) -pthread $(SRC_INC) \
-	$(PKG_CFLAGS) $(CFLAGS)
+	$(OS_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) -pthread $(LDFLAGS)
-LIBS = $(PKG_LIBS) -lm
+LIBS = $(PKG_LIBS) $(OS_LIBS) -lm
 
 ifeq ($(V),1)
 Q :=
@@ -65,13 +94,26 @@ endif
 # util/ core/ filter/ merge/ manifest/ webhook/ sync/ setup/ ui/ make the
 # library; cli/ is the program's dispatcher and command mains.  Headers are
 # included by name ("buf.h"): every folder is on the include path.
+# src/os/$(OS_DIR)/ holds the layer's implementations and its oscompat.h.
 SRC_DIRS := $(sort $(dir $(wildcard src/*/*.c src/*/*.h)))
-SRC_INC := $(patsubst %/,-I%,$(SRC_DIRS))
-# The shared core: everything in src/ but src/cli/.
-LIB_SRC := $(filter-out src/cli/%,$(wildcard src/*/*.c))
+ifneq ($(SOV_UI),1)
+SRC_DIRS := $(filter-out src/ui/,$(SRC_DIRS))
+endif
+SRC_INC := $(patsubst %/,-I%,$(SRC_DIRS)) -Isrc/os/$(OS_DIR)
+# The shared core: everything in src/ but src/cli/, with one OS folder.
+LIB_SRC := $(filter-out src/cli/%,$(wildcard src/*/*.c)) $(wildcard src/os/$(OS_DIR)/*.c)
 # The program: dispatcher plus the thin command mains.
 PROG_SRC := $(wildcard src/cli/*.c filters/*.c merge-drivers/*.c hooks/*.c)
+ifeq ($(SOV_UI),1)
+PROG_SRC := $(filter-out src/cli/cli_ui_absent.c,$(PROG_SRC))
+else
+LIB_SRC := $(filter-out src/ui/%,$(LIB_SRC))
+PROG_SRC := $(filter-out src/cli/cli_ui.c,$(PROG_SRC))
+endif
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
+ifneq ($(SOV_UI),1)
+UNIT_SRC := $(filter-out tests/unit/test_ui.c,$(UNIT_SRC))
+endif
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 # The shared/ layout template, embedded at build time (src/core/template.h).
@@ -82,7 +124,9 @@ LIB_OBJ += $(TEMPLATE_OBJ)
 UI_ASSET_FILES := $(shell find ui -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' \
 	-o -name '*.svg' \) | LC_ALL=C sort)
 UI_ASSETS_OBJ := $(B)/gen/ui_assets.o
+ifeq ($(SOV_UI),1)
 LIB_OBJ += $(UI_ASSETS_OBJ)
+endif
 PROG_OBJ := $(PROG_SRC:%.c=$(B)/%.o)
 UNIT_BIN := $(UNIT_SRC:%.c=$(B)/%)
 LIB := $(B)/libsovsync.a

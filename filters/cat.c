@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "osfs.h"
+
 static int cmd_cat(int argc, char **argv)
 {
 	struct sov_filter f = SOV_FILTER_INIT;
@@ -23,7 +25,7 @@ static int cmd_cat(int argc, char **argv)
 		return sov_cli_usage_error(&sov_cmd_cat, "expected one file (or -)");
 	path = argv[1];
 	if (strcmp(path, "-")) {
-		fd = open(path, O_RDONLY);
+		fd = sov_os_open(path, O_RDONLY, 0);
 		if (fd < 0) {
 			sov_error_errno("%s: cannot open", path);
 			return sov_cli_fail();

@@ -34,4 +34,24 @@ test_expect_success 'every *_INIT is written with designated initializers' '
 	test_expect_code 1 grep -vE "_INIT[[:space:]]+\{ *(\.[a-z_]+ *=|\})" inits
 '
 
+# Issue 19: the operating system is src/os/'s business (src/os/posix/,
+# src/os/win32/, picked by the Makefile's OS_DIR).  No other file tests
+# which system it is built for.
+os_test='^[[:space:]]*#[[:space:]]*(if|ifdef|ifndef|elif)\b.*\b(_WIN32|_WIN64|WIN32|__MINGW32__|__MINGW64__|__CYGWIN__|__linux__|__linux|linux|__APPLE__|__MACH__|__unix__|__unix|unix|_MSC_VER|__FreeBSD__|_POSIX_VERSION)\b'
+
+test_expect_success 'the system check itself catches #ifdef _WIN32 and #if defined(__linux__)' '
+	printf "%s\n" "#ifdef _WIN32" "  #  if defined(__linux__) && x" "#ifndef SOV_OS_H" >sample &&
+	grep -cE "$os_test" sample >count &&
+	echo 2 >expect &&
+	test_cmp expect count
+'
+
+test_expect_success 'no #if on the operating system outside src/os/' '
+	(cd "$SRCDIR" &&
+	 grep -rnE -e "$os_test" -e "^#define SOV_OSCOMPAT_H" src filters merge-drivers \
+		hooks tests/unit tests/fuzz tests/tools --include=*.c --include=*.h) >found &&
+	grep "^src/os/posix/oscompat.h:" found &&
+	test_expect_code 1 grep -v "^src/os/" found
+'
+
 test_done

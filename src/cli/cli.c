@@ -10,6 +10,8 @@
 
 #include <ctype.h>
 #include <signal.h>
+
+#include "osproc.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,7 +323,17 @@ int main(int argc, char **argv)
 	int ret;
 
 	/* A closed pipe (git stopped reading) must be a write error, not death. */
-	signal(SIGPIPE, SIG_IGN);
+	sov_os_ignore_sigpipe();
+	/*
+	 * Bytes in, bytes out: the filter process and the drivers talk to Git
+	 * through stdin and stdout, and what any command prints into a file
+	 * gets "\n", never "\r\n" (nothing to do on POSIX).
+	 */
+	if (sov_os_set_binary(0) < 0 || sov_os_set_binary(1) < 0)
+		sov_error_clear();	/* a closed stream: its first use will say */
+	/* Paths from Git (a driver's %A, a hook's arguments) as UTF-8 everywhere. */
+	if (sov_os_utf8_argv(&argc, &argv) < 0)
+		sov_error_clear();	/* as the C runtime gave them */
 	/* The library's warnings and progress are printed here, by the program. */
 	sov_warn_set_routine(sov_cli_print_warning);
 	sov_progress_set_routine(sov_cli_print_progress);

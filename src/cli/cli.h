@@ -50,7 +50,7 @@ void sov_cli_usage(FILE *out, const struct sov_cmd *cmd);
  * usage) and return SOV_EXIT_USAGE.
  */
 int sov_cli_usage_error(const struct sov_cmd *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	SOV_PRINTF(2, 3);
 
 /* For commands: print the last error and return SOV_EXIT_FAIL. */
 int sov_cli_fail(void);

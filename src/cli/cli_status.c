@@ -412,8 +412,8 @@ static void print_human(json_t *st)
 	       str_or(json_object_get(st, "branch"), "(detached)"),
 	       str_or(json_object_get(st, "syncBranch"), "?"));
 	if (json_is_string(json_object_get(st, "upstream")))
-		printf("upstream:            %s, ahead %" JSON_INTEGER_FORMAT ", behind %"
-		       JSON_INTEGER_FORMAT "\n", str_or(json_object_get(st, "upstream"), ""),
+		printf("upstream:            %s, ahead %" SOV_JSON_INT_FMT ", behind %"
+		       SOV_JSON_INT_FMT "\n", str_or(json_object_get(st, "upstream"), ""),
 		       json_integer_value(json_object_get(st, "ahead")),
 		       json_integer_value(json_object_get(st, "behind")));
 	else
@@ -424,8 +424,8 @@ static void print_human(json_t *st)
 	       "lastSync"), "localToRemote"), "never"));
 	printf("last pull:           %s\n", str_or(json_object_get(json_object_get(st,
 	       "lastSync"), "remoteToLocal"), "never"));
-	printf("pending changes:     %" JSON_INTEGER_FORMAT " under %s/ not on the remote yet "
-	       "(%" JSON_INTEGER_FORMAT " uncommitted, %" JSON_INTEGER_FORMAT
+	printf("pending changes:     %" SOV_JSON_INT_FMT " under %s/ not on the remote yet "
+	       "(%" SOV_JSON_INT_FMT " uncommitted, %" SOV_JSON_INT_FMT
 	       " committed, not pushed)\n",
 	       json_integer_value(json_object_get(st, "pendingChanges")),
 	       str_or(json_object_get(st, "root"), "shared"),
@@ -440,7 +440,7 @@ static void print_human(json_t *st)
 	printf("pending conflicts:   %zu\n", json_array_size(conflicts));
 	json_array_foreach(conflicts, i, c)
 		printf("                     %s\n", json_string_value(c));
-	printf("webhook queue:       %" JSON_INTEGER_FORMAT " pending, %" JSON_INTEGER_FORMAT
+	printf("webhook queue:       %" SOV_JSON_INT_FMT " pending, %" SOV_JSON_INT_FMT
 	       " failed\n", json_integer_value(json_object_get(q, "pending")),
 	       json_integer_value(json_object_get(q, "failed")));
 	if (json_is_true(json_object_get(hooks, "active"))) {
@@ -481,27 +481,27 @@ static void print_human(json_t *st)
 	if (json_is_object(last) && !json_is_true(json_object_get(last, "ok")))
 		printf(" (onPull failed)");
 	if (json_is_string(json_object_get(health, "lastError")))
-		printf(" (%" JSON_INTEGER_FORMAT " consecutive failures; last error: %s)",
+		printf(" (%" SOV_JSON_INT_FMT " consecutive failures; last error: %s)",
 		       json_integer_value(json_object_get(health, "consecutiveFailures")),
 		       json_string_value(json_object_get(health, "lastError")));
 	printf("\n");
-	printf("totalSyncs:          %" JSON_INTEGER_FORMAT "\n",
+	printf("totalSyncs:          %" SOV_JSON_INT_FMT "\n",
 	       json_integer_value(json_object_get(st, "totalSyncs")));
-	printf("successfulSyncs:     %" JSON_INTEGER_FORMAT "\n",
+	printf("successfulSyncs:     %" SOV_JSON_INT_FMT "\n",
 	       json_integer_value(json_object_get(st, "successfulSyncs")));
-	printf("  changedSyncs:      %" JSON_INTEGER_FORMAT " (moved data)\n",
+	printf("  changedSyncs:      %" SOV_JSON_INT_FMT " (moved data)\n",
 	       json_integer_value(json_object_get(st, "changedSyncs")));
-	printf("  idleSyncs:         %" JSON_INTEGER_FORMAT " (found nothing to do)\n",
+	printf("  idleSyncs:         %" SOV_JSON_INT_FMT " (found nothing to do)\n",
 	       json_integer_value(json_object_get(st, "idleSyncs")));
-	printf("failedSyncs:         %" JSON_INTEGER_FORMAT "\n",
+	printf("failedSyncs:         %" SOV_JSON_INT_FMT "\n",
 	       json_integer_value(json_object_get(st, "failedSyncs")));
 	printf("averageSyncDuration: %.1f ms\n",
 	       json_number_value(json_object_get(st, "averageSyncDuration")));
 	printf("lastSyncTimestamp:   %s\n",
 	       str_or(json_object_get(st, "lastSyncTimestamp"), "never"));
-	printf("pendingChanges:      %" JSON_INTEGER_FORMAT "\n",
+	printf("pendingChanges:      %" SOV_JSON_INT_FMT "\n",
 	       json_integer_value(json_object_get(st, "pendingChanges")));
-	printf("conflictsResolved:   %" JSON_INTEGER_FORMAT "\n",
+	printf("conflictsResolved:   %" SOV_JSON_INT_FMT "\n",
 	       json_integer_value(json_object_get(st, "conflictsResolved")));
 }
 

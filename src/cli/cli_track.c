@@ -20,7 +20,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include "osfs.h"
 #include <unistd.h>
 
 /* Paths are renormalized in this many steps, so progress can be shown. */
@@ -258,16 +258,16 @@ static int renormalize(const struct path_list *all, enum sov_progress_mode mode)
 	size_t i, step, done = 0;
 	const char **argv;
 	int ret = 0;
-	struct stat st;
+	struct sov_os_stat st;
 
 	sizes = sov_calloc(all->nr + 1, sizeof(*sizes));
 	for (i = 0; i < all->nr; i++) {
-		if (lstat(all->items[i], &st) < 0) {
+		if (sov_os_lstat(all->items[i], &st) < 0) {
 			fprintf(stderr, "sovsync: %s: deleted in the work tree, left as it is\n",
 				all->items[i]);
 			continue;
 		}
-		sizes[present.nr] = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+		sizes[present.nr] = st.type == SOV_OS_REG ? st.size : 0;
 		total += sizes[present.nr];
 		SOV_ALLOC_GROW(present.items, present.nr + 1, present.alloc);
 		present.items[present.nr++] = all->items[i];

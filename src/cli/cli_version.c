@@ -2,6 +2,7 @@
  * cli_version.c - `sovsync version`: our version and the linked libraries'.
  */
 #include "cli.h"
+#include "oshash.h"
 #include "version.h"
 
 #include <string.h>
@@ -9,12 +10,12 @@
 #include <curl/curl.h>
 #include <git2.h>
 #include <jansson.h>
-#include <openssl/crypto.h>
 #include <zstd.h>
 
 static int cmd_version(int argc, char **argv)
 {
 	const curl_version_info_data *curl = curl_version_info(CURLVERSION_NOW);
+	struct sov_buf crypto = SOV_BUF_INIT;
 	int major, minor, rev;
 	int verbose = 1;
 
@@ -37,7 +38,9 @@ static int cmd_version(int argc, char **argv)
 	       JANSSON_VERSION);
 	printf("libcurl %s (%s)\n", curl->version,
 	       curl->ssl_version ? curl->ssl_version : "no TLS");
-	printf("openssl %s\n", OpenSSL_version(OPENSSL_VERSION));
+	sov_os_crypto_version(&crypto);
+	printf("%s\n", crypto.ptr);
+	sov_buf_release(&crypto);
 	return SOV_EXIT_OK;
 }
 

@@ -6,6 +6,8 @@
 
 #include <stdlib.h>
 
+#include "osenv.h"
+
 int sov_ctx_open(struct sov_ctx *ctx, const char *dir, unsigned flags)
 {
 	const char *index_file = getenv("GIT_INDEX_FILE");
@@ -13,14 +15,14 @@ int sov_ctx_open(struct sov_ctx *ctx, const char *dir, unsigned flags)
 	int err;
 
 	if (saved)
-		unsetenv("GIT_INDEX_FILE");
+		sov_os_setenv("GIT_INDEX_FILE", NULL);
 	if (dir)
 		err = git_repository_open_ext(&ctx->repo, dir, 0, NULL);
 	else
 		err = git_repository_open_ext(&ctx->repo, NULL,
 					      GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
 	if (saved) {
-		setenv("GIT_INDEX_FILE", saved, 1);
+		sov_os_setenv("GIT_INDEX_FILE", saved);
 		free(saved);
 	}
 	if (err == GIT_ENOTFOUND) {

@@ -9,6 +9,8 @@
 
 #include <unistd.h>
 
+#include "osfs.h"
+
 #define METRICS_FILE "metrics.json"
 
 void sov_metrics_release(struct sov_metrics *m)
@@ -86,7 +88,7 @@ static int load_path(const char *path, struct sov_metrics *m)
 	int ret;
 
 	sov_metrics_release(m);
-	if (access(path, F_OK) < 0)
+	if (sov_os_access(path, F_OK) < 0)
 		return 0;
 	if (sov_json_load_file(&obj, path) < 0)
 		return -1;

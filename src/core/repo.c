@@ -7,8 +7,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
+
+#include "osfs.h"
+#include "oslock.h"
 
 int sov_repo_state_path(git_repository *repo, const char *name, struct sov_buf *out)
 {
@@ -16,7 +18,7 @@ int sov_repo_state_path(git_repository *repo, const char *name, struct sov_buf *
 
 	sov_buf_reset(out);
 	sov_buf_addstr(out, common);
-	if (out->len && out->ptr[out->len - 1] != '/')
+	if (out->len && !SOV_OS_IS_SEP(out->ptr[out->len - 1]))
 		sov_buf_addch(out, '/');
 	sov_buf_addstr(out, "sovsync");
 	if (sov_fs_mkdirs(out->ptr, 0700) < 0)
@@ -34,22 +36,14 @@ int sov_repo_lock(git_repository *repo, const char *name, int wait)
 	if (sov_repo_state_path(repo, NULL, &path) < 0)
 		goto out;
 	sov_buf_addf(&path, "/%s.lock", name);
-	fd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = sov_os_open(path.ptr, O_RDWR | O_CREAT, 0600);
 	if (fd < 0) {
 		sov_error_errno("%s: cannot open lock", path.ptr);
 		goto out;
 	}
-	while (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) < 0) {
-		if (errno == EINTR)
-			continue;
-		if (errno == EWOULDBLOCK)
-			sov_error_set(SOV_ELOCKED, "%s: held by another sovsync process",
-				      path.ptr);
-		else
-			sov_error_errno("%s: cannot lock", path.ptr);
+	if (sov_os_lock_fd(fd, wait, path.ptr) < 0) {
 		close(fd);
 		fd = -1;
-		break;
 	}
 out:
 	sov_buf_release(&path);
@@ -59,5 +53,5 @@ out:
 void sov_repo_unlock(int fd)
 {
 	if (fd >= 0)
-		close(fd);	/* closing the descriptor drops the flock */
+		close(fd);	/* closing the descriptor drops the lock */
 }

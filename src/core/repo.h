@@ -20,7 +20,8 @@
 int sov_repo_state_path(git_repository *repo, const char *name, struct sov_buf *out);
 
 /*
- * An advisory lock (flock) on "<common dir>/sovsync/<name>.lock", for the
+ * An advisory lock (src/os/oslock.h: flock, LockFileEx) on
+ * "<common dir>/sovsync/<name>.lock", for the
  * read-modify-write of one bookkeeping file.  Waits when `wait` is set, else
  * fails at once when another process holds it.  Returns the lock's file
  * descriptor (release with sov_repo_unlock) or -1: with the error code

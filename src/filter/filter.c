@@ -9,7 +9,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <sys/stat.h>
+#include "osfs.h"
 #include <unistd.h>
 
 /* Drops decoded bytes, counting them (a uint64_t). */
@@ -106,10 +106,11 @@ void sov_filter_start(struct sov_filter *f, enum sov_filter_op op,
 
 void sov_filter_show_progress(struct sov_filter *f, const char *path, uint64_t total)
 {
-	struct stat st;
+	struct sov_os_stat st;
 
-	if (!total && f->op == SOV_FILTER_CLEAN && stat(path, &st) == 0 && S_ISREG(st.st_mode))
-		total = (uint64_t)st.st_size;
+	if (!total && f->op == SOV_FILTER_CLEAN && sov_os_stat(path, &st) == 0 &&
+	    st.type == SOV_OS_REG)
+		total = st.size;
 	if (total < PROGRESS_MIN_SIZE || (f->op == SOV_FILTER_CLEAN && total < f->min_size))
 		return;
 	sov_progress_start(&f->progress, SOV_PROGRESS_AUTO,

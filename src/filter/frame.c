@@ -19,6 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "osproc.h"
+
 #include <zstd.h>
 #include <zstd_errors.h>
 
@@ -81,9 +83,7 @@ static int default_threads(void)
 		if (!*end && n >= 1 && n <= SOV_FRAME_MAX_THREADS)
 			return (int)n;
 	}
-	n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		n = 1;
+	n = sov_os_cpu_count();
 	return n > 8 ? 8 : (int)n;
 }
 

@@ -13,7 +13,7 @@
 
 #include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
+#include "osfs.h"
 #include <unistd.h>
 
 static int commit_tree(git_repository *repo, const git_oid *id, git_tree **out)
@@ -161,15 +161,15 @@ out:
 static int holds_stored_blob(const char *full, const git_oid *id)
 {
 	char head[SOV_FRAME_HEADER_SIZE];
-	struct stat st;
+	struct sov_os_stat st;
 	git_oid have;
 	ssize_t n;
 	int fd, ret = 0;
 
-	fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = sov_os_open(full, O_RDONLY | O_NOFOLLOW, 0);
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+	if (sov_os_fstat(fd, &st) == 0 && st.type == SOV_OS_REG && st.size > 0) {
 		n = read(fd, head, sizeof(head));
 		ret = n > 0 && sov_frame_is_encoded(head, (size_t)n) &&
 		      git_odb_hashfile(&have, full, GIT_OBJECT_BLOB) == 0 &&
@@ -184,7 +184,7 @@ static int holds_stored_blob(const char *full, const git_oid *id)
 static int holds_pointer(const char *full)
 {
 	char head[SOV_FRAME_HEADER_SIZE];
-	int fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), ret = 0;
+	int fd = sov_os_open(full, O_RDONLY | O_NOFOLLOW, 0), ret = 0;
 	ssize_t n;
 
 	if (fd < 0)
@@ -199,7 +199,7 @@ static int holds_pointer(const char *full)
 static int smudge_in_place(git_repository *repo, const char *full, const char *path)
 {
 	struct sov_atomic a = SOV_ATOMIC_INIT;
-	int in = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), ret = -1;
+	int in = sov_os_open(full, O_RDONLY | O_NOFOLLOW, 0), ret = -1;
 
 	if (in < 0)
 		return sov_error_errno("%s", path);

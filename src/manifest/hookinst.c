@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
+#include "osfs.h"
 #include <unistd.h>
 
 int sov_hookinst_dir(const char *workdir, struct sov_buf *out)
@@ -155,7 +155,7 @@ int sov_hookinst_install(const char *dir, const char *exe, struct sov_buf *log)
 					  chained.ptr);
 				goto out;
 			}
-			if (rename(path.ptr, chained.ptr) < 0) {
+			if (sov_os_replace(path.ptr, chained.ptr) < 0) {
 				sov_error_errno("%s: cannot rename to %s", path.ptr, chained.ptr);
 				goto out;
 			}
@@ -186,14 +186,14 @@ int sov_hookinst_uninstall(const char *dir, struct sov_buf *log)
 		if (sov_fs_exists(path.ptr)) {
 			if (!sov_hookinst_is_ours(path.ptr))
 				continue;	/* replaced by someone else since: theirs now */
-			if (unlink(path.ptr) < 0) {
+			if (sov_os_unlink(path.ptr) < 0) {
 				sov_error_errno("%s: cannot remove", path.ptr);
 				goto out;
 			}
 			sov_buf_addf(log, "removed %s\n", path.ptr);
 		}
 		if (sov_fs_exists(chained.ptr)) {
-			if (rename(chained.ptr, path.ptr) < 0) {
+			if (sov_os_replace(chained.ptr, path.ptr) < 0) {
 				sov_error_errno("%s: cannot restore", chained.ptr);
 				goto out;
 			}
@@ -248,21 +248,21 @@ static void check_one(const char *dir, const char *name, struct sov_buf *problem
 {
 	struct sov_buf path = SOV_BUF_INIT, legacy = SOV_BUF_INIT, exe = SOV_BUF_INIT;
 	const char *ours;
-	struct stat st;
+	struct sov_os_stat st;
 
 	sov_buf_addf(&path, "%s/%s", dir, name);
 	sov_buf_addf(&legacy, "%s.legacy", path.ptr);
 	ours = path.ptr;
-	if (stat(path.ptr, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (sov_os_stat(path.ptr, &st) < 0 || st.type != SOV_OS_REG) {
 		sov_buf_addf(problems, "%s: missing from %s\n", name, dir);
 		goto out;
 	}
-	if (access(path.ptr, X_OK) < 0) {
+	if (sov_os_access(path.ptr, X_OK) < 0) {
 		sov_buf_addf(problems, "%s: not executable (Git skips it)\n", name);
 		goto out;
 	}
 	if (!sov_hookinst_is_ours(path.ptr)) {
-		if (!sov_hookinst_is_ours(legacy.ptr) || access(legacy.ptr, X_OK) < 0) {
+		if (!sov_hookinst_is_ours(legacy.ptr) || sov_os_access(legacy.ptr, X_OK) < 0) {
 			sov_buf_addf(problems, "%s: replaced by a script that does not run sovsync\n",
 				     name);
 			goto out;
@@ -273,7 +273,7 @@ static void check_one(const char *dir, const char *name, struct sov_buf *problem
 		sov_buf_addf(problems, "%s: no sovsync path in the script\n", name);
 		goto out;
 	}
-	if (access(exe.ptr, X_OK) < 0)
+	if (sov_os_access(exe.ptr, X_OK) < 0)
 		sov_buf_addf(problems, "%s: runs %s, which is missing or not executable\n", name,
 			     exe.ptr);
 out:

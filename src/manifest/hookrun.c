@@ -18,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "osfs.h"
+
 int sov_hookrun_open(struct sov_hookrun *h, struct sov_ctx *ctx)
 {
 	const char *index_file = getenv("GIT_INDEX_FILE");
@@ -379,7 +381,7 @@ static int apply_index_fix(struct sov_hookrun *h, int from_head)
 	}
 	if (sov_buf_read_file(&list, path.ptr) < 0)
 		goto out;
-	unlink(path.ptr);
+	sov_os_unlink(path.ptr);
 	if (!from_head) {
 		git_oid head;
 
@@ -437,7 +439,7 @@ static int precommit_matches(struct sov_hookrun *h, const git_oid *head, const g
 		goto out;
 	if (sov_buf_read_file(&text, path.ptr) < 0)
 		goto out;
-	unlink(path.ptr);	/* one use only */
+	sov_os_unlink(path.ptr);	/* one use only */
 	sov_buf_addf(&want, "%s/state.json", h->ctx->set.root.ptr);
 	has_state = blob_at(h->repo, head, want.ptr, &state);
 	if (has_state < 0)

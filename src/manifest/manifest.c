@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
+#include "osfs.h"
 #include <unistd.h>
 
 #define US_PER_SEC 1000000LL
@@ -975,27 +975,27 @@ enum wt_state {
 static enum wt_state worktree_state(git_repository *repo, const struct mfile *f,
 				    const char *full, struct sov_buf *have)
 {
-	struct stat st;
+	struct sov_os_stat st;
 	git_oid id;
 
-	if (lstat(full, &st) < 0)
+	if (sov_os_lstat(full, &st) < 0)
 		/* Absent: a deletion the user made, unless the snapshot lacks it too. */
 		return f->in_snapshot ? WT_EDITED : WT_OURS;
-	if (S_ISLNK(st.st_mode)) {
+	if (st.type == SOV_OS_LNK) {
 		/*
 		 * Never written through.  A link that is staged as such (its
 		 * target is the snapshot's blob) is replaced by the file; one
 		 * that is not is the user's.
 		 */
 		char target[4096];
-		ssize_t n = readlink(full, target, sizeof(target));
+		ssize_t n = sov_os_readlink(full, target, sizeof(target));
 
 		return f->in_snapshot && n >= 0 &&
 			git_odb_hash(&id, target, (size_t)n, GIT_OBJECT_BLOB) == 0 &&
 			git_oid_equal(&id, &f->oid) ? WT_OURS : WT_EDITED;
 	}
 	/* Read without following a link anywhere on the path. */
-	if (!S_ISREG(st.st_mode) ||
+	if (st.type != SOV_OS_REG ||
 	    sov_fs_read_under(git_repository_workdir(repo), f->path, have) != 0) {
 		sov_error_clear();
 		return WT_EDITED;	/* a directory, a fifo: leave it to the user */
@@ -1280,7 +1280,7 @@ static void check_entry(const char *rel, json_t *want, json_t *have, struct sov_
 			     json_string_value(json_object_get(have, "hash")) ?
 			     json_string_value(json_object_get(have, "hash")) : "none");
 	if (!json_equal(json_object_get(want, "size"), json_object_get(have, "size")))
-		sov_buf_addf(report, "size differs: %s (tree %" JSON_INTEGER_FORMAT ")\n", rel,
+		sov_buf_addf(report, "size differs: %s (tree %" SOV_JSON_INT_FMT ")\n", rel,
 			     json_integer_value(json_object_get(want, "size")));
 	lm = json_object_get(have, "last_modified");
 	if (!json_is_string(lm) || sov_time_parse_str(json_string_value(lm), &(int64_t){0}) < 0) {

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "osfs.h"
+
 #define RECORD_FILE "onpull.json"
 /* What a record keeps of the command's output. */
 #define OUTPUT_MAX 400
@@ -203,7 +205,7 @@ json_t *sov_onpull_status(struct sov_ctx *ctx, int *failed)
 	*failed = 0;
 	if (load_settings(ctx, &command, &timeout_ms) < 0)
 		sov_error_clear();
-	if (sov_repo_state_path(repo, RECORD_FILE, &path) == 0 && access(path.ptr, F_OK) == 0 &&
+	if (sov_repo_state_path(repo, RECORD_FILE, &path) == 0 && sov_os_access(path.ptr, F_OK) == 0 &&
 	    sov_json_load_file(&last, path.ptr) < 0) {
 		last = json_pack("{s:b, s:s}", "ok", 0, "error", sov_error_last());
 	}

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "osfs.h"
+
 #define QUEUE_FILE "conflicts.json"
 #define QUEUE_LOCK "conflicts"
 
@@ -523,7 +525,7 @@ static int load_path(const char *path, struct sov_conflicts *q)
 	int ret;
 
 	sov_conflicts_release(q);
-	if (access(path, F_OK) < 0)
+	if (sov_os_access(path, F_OK) < 0)
 		return 0;
 	if (sov_json_load_file(&root, path) < 0)
 		return -1;

@@ -10,7 +10,7 @@
 #include "trace.h"
 
 #include <git2.h>
-#include <sys/stat.h>
+#include "osfs.h"
 
 /* One side as Git handed it over. */
 struct version {
@@ -23,15 +23,15 @@ int sov_jdriver_read_side(const char *file, struct sov_buf *plain, struct sov_bu
 			  int *encoded)
 {
 	struct sov_buf raw = SOV_BUF_INIT;
-	struct stat st;
+	struct sov_os_stat st;
 
 	*encoded = 0;
 	sov_buf_reset(plain);
 	if (stored)
 		sov_buf_reset(stored);
 	/* One read into a buffer of the right size: these files can be big. */
-	if (stat(file, &st) == 0 && st.st_size > 0)
-		sov_buf_grow(&raw, (size_t)st.st_size + 65536);
+	if (sov_os_stat(file, &st) == 0 && st.size > 0)
+		sov_buf_grow(&raw, (size_t)st.size + 65536);
 	if (sov_buf_read_file(&raw, file) < 0) {
 		sov_buf_release(&raw);
 		return -1;

@@ -125,7 +125,7 @@ static int side_error(struct sov_jmerge *m, int side)
 }
 
 static int shape_error(struct sov_jmerge *m, int side, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	SOV_PRINTF(3, 4);
 
 static int shape_error(struct sov_jmerge *m, int side, const char *fmt, ...)
 {

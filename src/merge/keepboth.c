@@ -17,6 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "osfs.h"
+#include "ostime.h"
+
 #define WRITER_WALK_MAX 300	/* commits looked at to find a version's writer */
 #define COPY_SERIAL_MAX 20	/* names tried before giving up */
 #define WHO_MAX 32
@@ -70,7 +73,8 @@ void sov_keepboth_copy_name(const char *path, int64_t when, const char *who,
 	dot = strrchr(base, '.');
 	if (dot == base)
 		dot = NULL;	/* ".bashrc": a name, no extension */
-	gmtime_r(&secs, &tm);
+	if (sov_os_gmtime(secs, &tm) < 0)
+		memset(&tm, 0, sizeof(tm));
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
 	sov_buf_reset(out);
 	sov_buf_add(out, path, dot ? (size_t)(dot - path) : strlen(path));
@@ -408,7 +412,7 @@ int sov_keepboth_remove_copy(const char *workdir, const char *copy)
 			ret = -1;
 		}
 	} else {
-		if (unlinkat(fd, slash ? slash + 1 : copy, 0) < 0 && errno != ENOENT)
+		if (sov_os_unlinkat(fd, slash ? slash + 1 : copy) < 0 && errno != ENOENT)
 			ret = sov_error_errno("%s: cannot remove the conflict copy", copy);
 		close(fd);
 	}

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "osfs.h"
+
 void sov_resolve_outcome_release(struct sov_resolve_outcome *o)
 {
 	sov_buf_release(&o->path);
@@ -53,11 +55,11 @@ int sov_resolve_worktree_path(const char *workdir, const char *cwd, const char *
 	char *top;
 
 	sov_buf_reset(out);
-	if (arg[0] != '/')
+	if (!sov_os_is_absolute(arg))
 		sov_buf_addf(out, "%s/", cwd);
 	sov_buf_addstr(out, arg);
 	sov_resolve_normalize(out);
-	top = realpath(workdir, NULL);
+	top = sov_os_realpath(workdir);
 	if (!top)
 		return sov_error_errno("%s", workdir);
 	sov_buf_addstr(&root, top);

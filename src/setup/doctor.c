@@ -18,15 +18,15 @@
 #include "webevent.h"
 #include "webhook.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
+
+#include "osfs.h"
 
 /* Without sovsync.networkTimeout lower, no step waits longer than this. */
 #define DOCTOR_MAX_WAIT_MS 30000
@@ -138,7 +138,7 @@ int sov_doctor_program(const char *command, struct sov_buf *out)
 	}
 	/* The first executable of that name in PATH, as the shell would. */
 	while (*path) {
-		const char *colon = strchrnul(path, ':');
+		const char *colon = strchrnul(path, SOV_OS_PATH_LIST_SEP);
 
 		sov_buf_reset(out);
 		if (colon == path)
@@ -146,7 +146,7 @@ int sov_doctor_program(const char *command, struct sov_buf *out)
 		else
 			sov_buf_add(out, path, (size_t)(colon - path));
 		sov_buf_addf(out, "/%s", word.ptr);
-		if (access(out->ptr, X_OK) == 0) {
+		if (sov_os_access(out->ptr, X_OK) == 0) {
 			ret = 0;
 			goto out;
 		}
@@ -215,7 +215,7 @@ struct doctor {
 };
 
 static void add(struct doctor *d, const char *check, enum sov_doctor_level level,
-		const char *fix, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+		const char *fix, const char *fmt, ...) SOV_PRINTF(5, 6);
 
 static void add(struct doctor *d, const char *check, enum sov_doctor_level level,
 		const char *fix, const char *fmt, ...)
@@ -297,10 +297,10 @@ static void join_lines(struct sov_buf *text)
 /* Whether two paths name the same file (links resolved). */
 static int same_file(const char *a, const char *b)
 {
-	struct stat sa, sb;
+	struct sov_os_stat sa, sb;
 
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
+	return sov_os_stat(a, &sa) == 0 && sov_os_stat(b, &sb) == 0 && sa.dev == sb.dev &&
+	       sa.ino == sb.ino;
 }
 
 /*
@@ -356,7 +356,7 @@ static int probe_hooks(struct doctor *d, const char *dir, struct sov_buf *name_o
 		ret = 0;
 		goto out;
 	}
-	unlink(probe.ptr);
+	sov_os_unlink(probe.ptr);
 	sov_buf_addf(&env_var, "SOVSYNC_HOOK_PROBE=%s", probe.ptr);
 	{
 		const char *argv[] = { "git", "hook", "run", *name, "--", "0", NULL };
@@ -382,7 +382,7 @@ static int probe_hooks(struct doctor *d, const char *dir, struct sov_buf *name_o
 				sov_buf_addf(why, ": %s", first_line(err.ptr, &line));
 		}
 	}
-	unlink(probe.ptr);
+	sov_os_unlink(probe.ptr);
 out:
 	sov_buf_release(&probe);
 	sov_buf_release(&chained);
@@ -490,7 +490,7 @@ static int program_entry(const git_config_entry *e, void *arg)
 	if (sov_doctor_program(value.ptr, &exe) < 0)
 		sov_buf_addf(&p->missing, "%s: '%s' is not a plain command\n", e->name,
 			     value.ptr);
-	else if (access(exe.ptr, X_OK) < 0)
+	else if (sov_os_access(exe.ptr, X_OK) < 0)
 		sov_buf_addf(&p->missing, "%s runs %s, which is missing or not executable\n",
 			     e->name, exe.ptr);
 	git_buf_dispose(&value);
@@ -966,40 +966,48 @@ out:
 }
 
 /*
- * The directories under `dirfd` (itself included), as `sovsync watch`
- * watches them: symbolic links are not followed.  Bounded by the depth
- * of the tree.
+ * The directories under `path` (itself included), as `sovsync watch`
+ * watches them: symbolic links are not followed (an entry's own type, as
+ * the directory lists it, or lstat).  Bounded by the depth of the tree.
+ * `path` is restored before returning.
  */
-static size_t count_dirs(int fd)
+static size_t count_dirs(struct sov_buf *path)
 {
-	DIR *dir = fdopendir(fd);
-	struct dirent *e;
-	size_t n = 1;
+	struct sov_os_dir *dir = sov_os_opendir(path->ptr);
+	const struct sov_os_dirent *e;
+	size_t n = 1, len = path->len;
 
-	if (!dir) {
-		close(fd);
+	if (!dir)
 		return n;
-	}
-	while ((e = readdir(dir))) {
-		int sub;
+	while ((e = sov_os_readdir(dir))) {
+		struct sov_os_stat st;
+		int type = e->type;
 
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN))
+		if (type != SOV_OS_DIR && type != -1)
 			continue;
-		sub = openat(dirfd(dir), e->d_name,
-			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub >= 0)
-			n += count_dirs(sub);
+		sov_buf_setlen(path, len);
+		sov_buf_addf(path, "/%s", e->name);
+		if (type == -1 && (sov_os_lstat(path->ptr, &st) < 0 || st.type != SOV_OS_DIR))
+			continue;
+		n += count_dirs(path);
 	}
-	closedir(dir);
+	sov_buf_setlen(path, len);
+	sov_os_closedir(dir);
 	return n;
 }
 
 size_t sov_doctor_count_dirs(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct sov_buf p = SOV_BUF_INIT;
+	struct sov_os_stat st;
+	size_t n = 0;
 
-	return fd >= 0 ? count_dirs(fd) : 0;
+	if (sov_os_lstat(path, &st) == 0 && st.type == SOV_OS_DIR) {
+		sov_buf_addstr(&p, path);
+		n = count_dirs(&p);
+	}
+	sov_buf_release(&p);
+	return n;
 }
 
 /* A small number from a /proc file, or -1. */
@@ -1121,13 +1129,14 @@ static void check_sizes(struct doctor *d)
 	}
 	/* Not committed yet: their size now, before any compression. */
 	for (p = others.ptr, end = p + others.len; p < end; p += strlen(p) + 1) {
-		struct stat st;
+		struct sov_os_stat st;
 
 		sov_buf_reset(&path);
 		sov_buf_addf(&path, "%s%s", d->workdir, p);
-		if (lstat(path.ptr, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > limit)
+		if (sov_os_lstat(path.ptr, &st) == 0 && st.type == SOV_OS_REG &&
+		    (int64_t)st.size > limit)
 			sov_buf_addf(&near, "%s (%.1f MiB, not committed yet)\n", p,
-				     (double)st.st_size / MIB);
+				     (double)st.size / MIB);
 	}
 	if (over.len) {
 		join_lines(&over);

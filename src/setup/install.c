@@ -22,6 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "osfs.h"
+
 #define WORKFLOW_PATH ".github/workflows/sovsync.yml"
 
 struct installer {
@@ -36,14 +38,7 @@ struct installer {
 
 int sov_install_self_path(struct sov_buf *out)
 {
-	char path[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-
-	if (n < 0)
-		return sov_error_errno("/proc/self/exe");
-	sov_buf_reset(out);
-	sov_buf_add(out, path, (size_t)n);
-	return 0;
+	return sov_os_self_exe(out);
 }
 
 static int installer_open(struct installer *in, const char *dir, struct sov_buf *log)
@@ -496,7 +491,7 @@ static int uninstall_attributes(struct installer *in)
 			sov_buf_remove(&text, (size_t)(p - text.ptr), len + (p[len] == '\n'));
 	}
 	if (json_is_true(json_object_get(attrs, "created")) && !text.len) {
-		if (unlink(path.ptr) < 0)
+		if (sov_os_unlink(path.ptr) < 0)
 			ret = sov_error_errno("%s: cannot remove", path.ptr);
 		sov_buf_addf(in->log, "removed %s\n", path.ptr);
 	} else if (text.len != orig_len) {
@@ -643,7 +638,7 @@ static int uninstall_workflow(struct installer *in)
 	if (sov_fs_read_under(in->workdir, WORKFLOW_PATH, &data) == 0) {
 		sov_sha256_hex(data.ptr, data.len, hex);
 		if (!strcmp(hex, want)) {
-			unlink(path.ptr);
+			sov_os_unlink(path.ptr);
 			sov_buf_addf(in->log, "removed %s\n", path.ptr);
 			/* The directories go too when nothing else is in them. */
 			sov_buf_setlen(&path, (size_t)(strrchr(path.ptr, '/') - path.ptr));
@@ -667,12 +662,12 @@ static int uninstall_workflow(struct installer *in)
 static char *real_path_of(const char *path)
 {
 	struct sov_buf dir = SOV_BUF_INIT;
-	char *real = realpath(path, NULL), *parent;
+	char *real = sov_os_realpath(path), *parent;
 
 	if (real)
 		return real;
 	sov_fs_dirname(path, &dir);
-	parent = realpath(dir.ptr, NULL);
+	parent = sov_os_realpath(dir.ptr);
 	sov_buf_reset(&dir);
 	if (parent)
 		sov_buf_addf(&dir, "%s/%s", parent, strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
@@ -689,7 +684,7 @@ static char *real_path_of(const char *path)
 static int check_hooks_dir(struct installer *in, const char *hooks, int allow_shared)
 {
 	char *real_hooks = real_path_of(hooks);
-	char *real_git = realpath(git_repository_commondir(in->repo), NULL);
+	char *real_git = sov_os_realpath(git_repository_commondir(in->repo));
 	size_t n = real_git ? strlen(real_git) : 0;
 	int inside = real_hooks && real_git && !strncmp(real_hooks, real_git, n) &&
 		real_hooks[n] == '/';
@@ -848,7 +843,7 @@ int sov_uninstall(const char *repo_dir, struct sov_buf *log)
 	    uninstall_attributes(&in) < 0 ||
 	    uninstall_workflow(&in) < 0 || record_path(&in, &path) < 0)
 		goto out;
-	if (unlink(path.ptr) < 0) {
+	if (sov_os_unlink(path.ptr) < 0) {
 		sov_error_errno("%s: cannot remove", path.ptr);
 		goto out;
 	}

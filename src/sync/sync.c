@@ -18,17 +18,18 @@
 #include "timing.h"
 #include "trace.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "osfs.h"
+#include "oslock.h"
 
 #define CONFLICT_FILE "sync-conflict.json"
 #define MERGE_MARK_FILE "merge-in-progress.json"
@@ -61,6 +62,35 @@
 static const char *const scratch_patterns[] = { SCRATCH_LIST(SCRATCH_PATTERN) NULL };
 static const char *const scratch_pathspecs[] = { SCRATCH_LIST(SCRATCH_PATHSPEC) NULL };
 
+/*
+ * fnmatch(3) with FNM_CASEFOLD for the patterns above, which hold '*' and
+ * plain characters only (the C library of Windows has no fnmatch): '*'
+ * matches any run of characters, anything else itself in either case.
+ */
+static int glob_icase(const char *pat, const char *name)
+{
+	const char *star = NULL, *resume = NULL;
+
+	while (*name) {
+		if (*pat == '*') {
+			star = ++pat;
+			resume = name;
+		} else if (*pat && tolower((unsigned char)*pat) ==
+				   tolower((unsigned char)*name)) {
+			pat++;
+			name++;
+		} else if (star) {
+			pat = star;
+			name = ++resume;
+		} else {
+			return 0;
+		}
+	}
+	while (*pat == '*')
+		pat++;
+	return !*pat;
+}
+
 int sov_sync_is_scratch_name(const char *name)
 {
 	const char *slash = strrchr(name, '/');
@@ -69,7 +99,7 @@ int sov_sync_is_scratch_name(const char *name)
 	if (slash)
 		name = slash + 1;
 	for (p = scratch_patterns; *p; p++)
-		if (!fnmatch(*p, name, FNM_CASEFOLD))
+		if (glob_icase(*p, name))
 			return 1;
 	return 0;
 }
@@ -298,13 +328,13 @@ static int check_no_operation(struct cycle *c)
  */
 static int wait_index_unlocked(struct cycle *c, int64_t deadline)
 {
-	struct stat st;
+	struct sov_os_stat st;
 
-	while (lstat(c->index_lock.ptr, &st) == 0) {
+	while (sov_os_lstat(c->index_lock.ptr, &st) == 0) {
 		int64_t now = sov_timing_clock_ms();
 
 		if (now >= deadline || stop_requested(c)) {
-			int64_t age = (int64_t)time(NULL) - (int64_t)st.st_mtime;
+			int64_t age = (int64_t)time(NULL) - st.mtime;
 			return sov_error("%s: held by another git process for %lld s; "
 					 "waited %lld s and left it alone (if no git is running, "
 					 "remove it yourself)",
@@ -422,7 +452,7 @@ static void clear_conflict_flag(struct cycle *c)
 	struct sov_buf path = SOV_BUF_INIT;
 
 	if (sov_repo_state_path(c->repo, CONFLICT_FILE, &path) == 0 &&
-	    unlink(path.ptr) < 0 && errno != ENOENT)
+	    sov_os_unlink(path.ptr) < 0 && errno != ENOENT)
 		sov_warn("%s: cannot remove: %s", path.ptr, strerror(errno));
 	sov_buf_release(&path);
 }
@@ -1204,7 +1234,7 @@ static int restore_after_dead_merge(struct cycle *c, const git_oid *theirs)
 			/* Created by the merge: not in HEAD, not in the index. */
 			sov_buf_reset(&file);
 			sov_buf_addf(&file, "%s%s", c->workdir, path);
-			if (unlink(file.ptr) < 0 && errno != ENOENT) {
+			if (sov_os_unlink(file.ptr) < 0 && errno != ENOENT) {
 				sov_error_errno("%s: cannot remove what the failed merge wrote",
 						file.ptr);
 				goto out;
@@ -1271,7 +1301,7 @@ static void merge_unmark(struct cycle *c)
 	struct sov_buf path = SOV_BUF_INIT;
 
 	if (sov_repo_state_path(c->repo, MERGE_MARK_FILE, &path) == 0 &&
-	    unlink(path.ptr) < 0 && errno != ENOENT)
+	    sov_os_unlink(path.ptr) < 0 && errno != ENOENT)
 		sov_warn("%s: cannot remove: %s", path.ptr, strerror(errno));
 	sov_buf_release(&path);
 }
@@ -1825,21 +1855,21 @@ void sov_sync_describe(const struct sov_sync_result *res, struct sov_buf *out)
 int sov_sync_log(git_repository *repo, const char *line, int64_t max_bytes)
 {
 	struct sov_buf path = SOV_BUF_INIT, old = SOV_BUF_INIT, rec = SOV_BUF_INIT;
-	struct stat st;
+	struct sov_os_stat st;
 	int fd, ret = -1;
 
 	if (sov_repo_state_path(repo, "log", &path) < 0)
 		goto out;
-	if (stat(path.ptr, &st) == 0 && st.st_size >= max_bytes) {
+	if (sov_os_stat(path.ptr, &st) == 0 && st.size >= (uint64_t)max_bytes) {
 		sov_buf_addf(&old, "%s.1", path.ptr);
-		if (rename(path.ptr, old.ptr) < 0 && errno != ENOENT) {
+		if (sov_os_replace(path.ptr, old.ptr) < 0 && errno != ENOENT) {
 			sov_error_errno("%s: cannot rotate", path.ptr);
 			goto out;
 		}
 	}
 	sov_time_format(sov_time_now(), &rec);
 	sov_buf_addf(&rec, " %s\n", line);
-	fd = open(path.ptr, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	fd = sov_os_open(path.ptr, O_WRONLY | O_APPEND | O_CREAT, 0600);
 	if (fd < 0) {
 		sov_error_errno("%s: cannot open", path.ptr);
 		goto out;
@@ -1850,13 +1880,17 @@ int sov_sync_log(git_repository *repo, const char *line, int64_t max_bytes)
 	 * cut that piece off again, or the next line would be glued to it.
 	 * The lock keeps another cycle's line out of the cut.
 	 */
-	if (flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0) {
-		sov_error_errno("%s: cannot lock", path.ptr);
+	if (sov_os_lock_fd(fd, 1, path.ptr) < 0) {
+		close(fd);
+		goto out;
+	}
+	if (sov_os_fstat(fd, &st) < 0) {
+		sov_error_errno("%s: cannot stat", path.ptr);
 		close(fd);
 		goto out;
 	}
 	ret = sov_fs_write_all(fd, rec.ptr, rec.len, path.ptr);
-	if (ret < 0 && ftruncate(fd, st.st_size) < 0)
+	if (ret < 0 && ftruncate(fd, (off_t)st.size) < 0)
 		sov_trace("%s: cannot cut off a partial line: %s", path.ptr, strerror(errno));
 	if (close(fd) < 0 && ret == 0)
 		ret = sov_error_errno("%s: cannot close", path.ptr);

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "osfs.h"
+
 #define TIPS_FILE "synced-tips.json"
 #define REWRITE_FILE "remote-rewritten.json"
 
@@ -126,7 +128,7 @@ int sov_synctip_clear_flag(git_repository *repo)
 
 	if (sov_repo_state_path(repo, REWRITE_FILE, &path) < 0)
 		ret = -1;
-	else if (unlink(path.ptr) < 0 && errno != ENOENT)
+	else if (sov_os_unlink(path.ptr) < 0 && errno != ENOENT)
 		ret = sov_error_errno("%s: cannot remove", path.ptr);
 	sov_buf_release(&path);
 	return ret;

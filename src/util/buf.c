@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "osfs.h"
+
 char sov_buf__empty[1];
 
 static void die_oom(size_t size)
@@ -205,7 +207,7 @@ int sov_buf_read_fd(struct sov_buf *buf, int fd, const char *what)
 
 int sov_buf_read_file(struct sov_buf *buf, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = sov_os_open(path, O_RDONLY, 0);
 	int ret;
 
 	if (fd < 0)

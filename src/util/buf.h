@@ -19,6 +19,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "oscompat.h"
+
 struct sov_buf {
 	char *ptr;
 	size_t len;
@@ -44,7 +46,7 @@ void sov_buf_add(struct sov_buf *buf, const void *data, size_t len);
 void sov_buf_addstr(struct sov_buf *buf, const char *s);
 void sov_buf_addch(struct sov_buf *buf, int c);
 void sov_buf_addf(struct sov_buf *buf, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	SOV_PRINTF(2, 3);
 void sov_buf_vaddf(struct sov_buf *buf, const char *fmt, va_list ap);
 
 /* Remove `len` bytes at `pos`. */

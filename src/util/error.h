@@ -25,6 +25,8 @@
 
 #include <stdarg.h>
 
+#include "oscompat.h"
+
 enum sov_error_code {
 	SOV_OK = 0,		/* no error set */
 	SOV_EGENERIC = -1,	/* nothing more specific (the default) */
@@ -40,11 +42,11 @@ enum sov_error_code {
 
 /* Set the message; always returns -1 so that `return sov_error(...)` works.
  * The code is SOV_EGENERIC. */
-int sov_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int sov_error(const char *fmt, ...) SOV_PRINTF(1, 2);
 
 /* Same with the code given. */
 int sov_error_set(enum sov_error_code code, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	SOV_PRINTF(2, 3);
 
 /*
  * Same, followed by ": " and strerror(errno) (errno is read first, and kept).
@@ -52,14 +54,14 @@ int sov_error_set(enum sov_error_code code, const char *fmt, ...)
  * SOV_EEXISTS, ELOOP (a link where none may be) SOV_EUNSAFE, anything else
  * SOV_EIO.
  */
-int sov_error_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int sov_error_errno(const char *fmt, ...) SOV_PRINTF(1, 2);
 
 /* Same, followed by ": " and libgit2's last error message (SOV_EGENERIC). */
-int sov_error_git(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int sov_error_git(const char *fmt, ...) SOV_PRINTF(1, 2);
 
 /* Put "<prefix>: " in front of the current message (the code stays);
  * returns -1. */
-int sov_error_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int sov_error_prefix(const char *fmt, ...) SOV_PRINTF(1, 2);
 
 /* The current message (borrowed), or "unknown error" when none was set. */
 const char *sov_error_last(void);
@@ -81,7 +83,7 @@ void sov_error_clear(void);
  * installed (programs print "sovsync: <message>" on stderr); without one
  * (unit tests, fuzz harnesses) the warning is dropped.
  */
-void sov_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sov_warn(const char *fmt, ...) SOV_PRINTF(1, 2);
 
 typedef void (*sov_warn_fn)(const char *msg);
 

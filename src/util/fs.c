@@ -10,16 +10,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "osfs.h"
+#include "osproc.h"
+#include "ostime.h"
 
 int sov_fs_write_all(int fd, const void *data, size_t len, const char *what)
 {
 	const char *p = data;
 
 	while (len) {
-		ssize_t n = write(fd, p, len);
+		/* At most 1 GiB a call: Windows' write() counts in an int. */
+		ssize_t n = write(fd, p, len > (1u << 30) ? (1u << 30) : len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -33,8 +36,8 @@ int sov_fs_write_all(int fd, const void *data, size_t len, const char *what)
 
 int sov_fs_exists(const char *path)
 {
-	struct stat st;
-	return lstat(path, &st) == 0;
+	struct sov_os_stat st;
+	return sov_os_lstat(path, &st) == 0;
 }
 
 int sov_fs_mkdirs(const char *path, mode_t mode)
@@ -44,16 +47,18 @@ int sov_fs_mkdirs(const char *path, mode_t mode)
 	int ret = 0;
 
 	sov_buf_addstr(&dir, path);
-	for (i = 1; i <= dir.len && !ret; i++) {
+	/* Past the root ("/"; "C:\" or "\\server\share\" on Windows). */
+	i = sov_os_root_len(path);
+	for (i = i ? i : 1; i <= dir.len && !ret; i++) {
 		char saved = dir.ptr[i];
-		struct stat st;
+		struct sov_os_stat st;
 
-		if (saved != '/' && saved != '\0')
+		if (!SOV_OS_IS_SEP(saved) && saved != '\0')
 			continue;
 		dir.ptr[i] = '\0';
-		if (mkdir(dir.ptr, mode) < 0 && errno != EEXIST)
+		if (sov_os_mkdir(dir.ptr, (int)mode) < 0 && errno != EEXIST)
 			ret = sov_error_errno("%s: cannot create directory", dir.ptr);
-		else if (stat(dir.ptr, &st) < 0 || !S_ISDIR(st.st_mode))
+		else if (sov_os_stat(dir.ptr, &st) < 0 || st.type != SOV_OS_DIR)
 			ret = sov_error("%s: not a directory", dir.ptr);
 		dir.ptr[i] = saved;
 	}
@@ -75,26 +80,24 @@ static int atomic_open_in(struct sov_atomic *a, const char *path, const char *tm
 {
 	struct sov_buf tmp = SOV_BUF_INIT;
 	const char *slash = strrchr(path, '/');
-	struct stat st;
+	struct sov_os_stat st;
 	int tries;
 
 	a->fd = -1;
 	a->tmp_path = a->path = NULL;
-	if (mode < 0 && stat(path, &st) == 0)
-		mode = st.st_mode & 07777;
+	if (mode < 0 && sov_os_stat(path, &st) == 0)
+		mode = st.mode;
 	for (tries = 0; tries < 100; tries++) {
-		struct timespec ts;
+		int64_t ns = sov_os_realtime_ns();
 
-		clock_gettime(CLOCK_REALTIME, &ts);
 		sov_buf_reset(&tmp);
 		if (tmpdir)
 			sov_buf_addf(&tmp, "%s/", tmpdir);
 		else if (slash)
 			sov_buf_add(&tmp, path, (size_t)(slash - path + 1));
 		sov_buf_addf(&tmp, ".%s.sovsync-%ld-%lx.tmp", slash ? slash + 1 : path,
-			     (long)getpid(), (unsigned long)(ts.tv_nsec + tries));
-		a->fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-			     mode < 0 ? 0666 : mode);
+			     sov_os_getpid(), (unsigned long)(ns % 1000000000 + tries));
+		a->fd = sov_os_open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL, mode < 0 ? 0666 : mode);
 		if (a->fd >= 0 || errno != EEXIST)
 			break;
 	}
@@ -103,10 +106,10 @@ static int atomic_open_in(struct sov_atomic *a, const char *path, const char *tm
 		sov_buf_release(&tmp);
 		return -1;
 	}
-	if (mode >= 0 && fchmod(a->fd, (mode_t)mode) < 0) {
+	if (mode >= 0 && sov_os_fchmod(a->fd, mode) < 0) {
 		sov_error_errno("%s: cannot set mode", tmp.ptr);
-		unlink(tmp.ptr);
 		close(a->fd);
+		sov_os_unlink(tmp.ptr);
 		sov_buf_release(&tmp);
 		a->fd = -1;
 		return -1;
@@ -140,14 +143,9 @@ void sov_fs_dirname(const char *path, struct sov_buf *out)
 static void fsync_dir_of(const char *path)
 {
 	struct sov_buf dir = SOV_BUF_INIT;
-	int fd;
 
 	sov_fs_dirname(path, &dir);
-	fd = open(dir.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);	/* best effort: some file systems refuse it */
-		close(fd);
-	}
+	sov_os_fsync_dir(dir.ptr);	/* best effort: some file systems refuse it */
 	sov_buf_release(&dir);
 }
 
@@ -156,7 +154,7 @@ static int commit(struct sov_atomic *a, int durable)
 	int fd = a->fd, err;
 
 	a->fd = -1;
-	if (durable && fsync(fd) < 0) {
+	if (durable && sov_os_fsync(fd) < 0) {
 		sov_error_errno("%s: fsync failed", a->path);
 		close(fd);
 		goto fail;
@@ -165,7 +163,7 @@ static int commit(struct sov_atomic *a, int durable)
 		sov_error_errno("%s: close failed", a->path);
 		goto fail;
 	}
-	if (rename(a->tmp_path, a->path) < 0) {
+	if (sov_os_replace(a->tmp_path, a->path) < 0) {
 		sov_error_errno("%s: cannot rename temporary file into place", a->path);
 		goto fail;
 	}
@@ -175,7 +173,7 @@ static int commit(struct sov_atomic *a, int durable)
 	return 0;
 fail:
 	err = errno;
-	unlink(a->tmp_path);
+	sov_os_unlink(a->tmp_path);
 	release(a);
 	errno = err;		/* sov_fs_replace_via() looks for EXDEV */
 	return -1;
@@ -191,7 +189,7 @@ void sov_atomic_abort(struct sov_atomic *a)
 	if (a->fd >= 0)
 		close(a->fd);
 	if (a->tmp_path)
-		unlink(a->tmp_path);
+		sov_os_unlink(a->tmp_path);
 	release(a);
 }
 
@@ -223,11 +221,11 @@ int sov_fs_replace(const char *path, const void *data, size_t len, int mode)
 static int same_file_system(const char *tmpdir, const char *path)
 {
 	struct sov_buf dir = SOV_BUF_INIT;
-	struct stat a, b;
+	struct sov_os_stat a, b;
 	int same;
 
 	sov_fs_dirname(path, &dir);
-	same = stat(tmpdir, &a) == 0 && stat(dir.ptr, &b) == 0 && a.st_dev == b.st_dev;
+	same = sov_os_stat(tmpdir, &a) == 0 && sov_os_stat(dir.ptr, &b) == 0 && a.dev == b.dev;
 	sov_buf_release(&dir);
 	return same;
 }
@@ -282,23 +280,22 @@ static int refuse_entry(int dirfd, const char *name, const char *what, size_t n,
 			enum sov_fs_want want, int err)
 {
 	char target[4096];
-	struct stat st;
-	ssize_t len;
+	struct sov_os_stat st;
 
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+	if (sov_os_lstatat(dirfd, name, &st) < 0) {
 		errno = err;
 		sov_error_errno("%.*s", (int)n, what);
-	} else if (S_ISLNK(st.st_mode)) {
-		len = readlinkat(dirfd, name, target, sizeof(target) - 1);
-		target[len < 0 ? 0 : len] = '\0';
+	} else if (st.type == SOV_OS_LNK) {
+		if (sov_os_readlinkat(dirfd, name, target, sizeof(target)) < 0)
+			target[0] = '\0';
 		sov_error_set(SOV_EUNSAFE, "%.*s: a symbolic link (to %s); sovsync reads and "
 			      "writes only inside the work tree, never through a link",
 			      (int)n, what, target);
-	} else if (want == SOV_FS_DIR && !S_ISDIR(st.st_mode)) {
+	} else if (want == SOV_FS_DIR && st.type != SOV_OS_DIR) {
 		sov_error_set(SOV_ESHAPE, "%.*s: not a directory", (int)n, what);
-	} else if (want == SOV_FS_FILE && S_ISDIR(st.st_mode)) {
+	} else if (want == SOV_FS_FILE && st.type == SOV_OS_DIR) {
 		sov_error_set(SOV_ESHAPE, "%.*s: a directory, not a file", (int)n, what);
-	} else if (want == SOV_FS_FILE && !S_ISREG(st.st_mode)) {
+	} else if (want == SOV_FS_FILE && st.type != SOV_OS_REG) {
 		sov_error_set(SOV_ESHAPE, "%.*s: not a regular file", (int)n, what);
 	} else {
 		errno = err;
@@ -310,7 +307,7 @@ static int refuse_entry(int dirfd, const char *name, const char *what, size_t n,
 
 int sov_fs_open_dir_under(const char *top, const char *reldir, unsigned flags)
 {
-	const int oflags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	const int oflags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
 	struct sov_buf name = SOV_BUF_INIT;
 	const char *s = reldir;
 	int fd, err;
@@ -319,7 +316,7 @@ int sov_fs_open_dir_under(const char *top, const char *reldir, unsigned flags)
 		errno = EINVAL;
 		return -1;
 	}
-	fd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = sov_os_open(top, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0)
 		return sov_error_errno("%s: cannot open the work tree", top);
 	while (*s) {
@@ -328,15 +325,15 @@ int sov_fs_open_dir_under(const char *top, const char *reldir, unsigned flags)
 
 		sov_buf_reset(&name);
 		sov_buf_add(&name, s, (size_t)(e - s));
-		next = openat(fd, name.ptr, oflags);
+		next = sov_os_openat(fd, name.ptr, oflags, 0);
 		if (next < 0 && errno == ENOENT && (flags & SOV_FS_MKDIRS)) {
-			if (mkdirat(fd, name.ptr, 0777) < 0 && errno != EEXIST) {
+			if (sov_os_mkdirat(fd, name.ptr, 0777) < 0 && errno != EEXIST) {
 				err = errno;
 				sov_error_errno("%.*s: cannot create directory",
 						(int)(e - reldir), reldir);
 				goto fail;
 			}
-			next = openat(fd, name.ptr, oflags);
+			next = sov_os_openat(fd, name.ptr, oflags, 0);
 		}
 		if (next < 0) {
 			err = errno;
@@ -363,15 +360,15 @@ fail:
  */
 static int read_at(int dirfd, const char *name, const char *what, struct sov_buf *out)
 {
-	struct stat st;
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct sov_os_stat st;
+	int fd = sov_os_openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
 	int ret;
 
 	if (fd < 0 && errno == ENOENT)
 		return 1;
 	if (fd < 0)
 		return refuse_entry(dirfd, name, what, strlen(what), SOV_FS_FILE, errno);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (sov_os_fstat(fd, &st) < 0 || st.type != SOV_OS_REG) {
 		close(fd);
 		return refuse_entry(dirfd, name, what, strlen(what), SOV_FS_FILE, EINVAL);
 	}
@@ -384,24 +381,23 @@ int sov_fs_replace_at(int dirfd, const char *name, const char *what,
 		      const void *data, size_t len, int mode, unsigned flags)
 {
 	struct sov_buf tmp = SOV_BUF_INIT;
-	struct stat st;
+	struct sov_os_stat st;
 	int fd = -1, tries, ret = -1;
 
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (S_ISDIR(st.st_mode))
+	if (sov_os_lstatat(dirfd, name, &st) == 0) {
+		if (st.type == SOV_OS_DIR)
 			return sov_error("%s: a directory, not a file", what);
-		if (mode < 0 && S_ISREG(st.st_mode))
-			mode = st.st_mode & 07777;
+		if (mode < 0 && st.type == SOV_OS_REG)
+			mode = st.mode;
 	}
 	for (tries = 0; tries < 100; tries++) {
-		struct timespec ts;
+		int64_t ns = sov_os_realtime_ns();
 
-		clock_gettime(CLOCK_REALTIME, &ts);
 		sov_buf_reset(&tmp);
-		sov_buf_addf(&tmp, ".%s.sovsync-%ld-%lx.tmp", name, (long)getpid(),
-			     (unsigned long)(ts.tv_nsec + tries));
-		fd = openat(dirfd, tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			    mode < 0 ? 0666 : mode);
+		sov_buf_addf(&tmp, ".%s.sovsync-%ld-%lx.tmp", name, sov_os_getpid(),
+			     (unsigned long)(ns % 1000000000 + tries));
+		fd = sov_os_openat(dirfd, tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+				   mode < 0 ? 0666 : mode);
 		if (fd >= 0 || errno != EEXIST)
 			break;
 	}
@@ -409,13 +405,13 @@ int sov_fs_replace_at(int dirfd, const char *name, const char *what,
 		sov_error_errno("%s: cannot create a temporary file", what);
 		goto out;
 	}
-	if (mode >= 0 && fchmod(fd, (mode_t)mode) < 0) {
+	if (mode >= 0 && sov_os_fchmod(fd, mode) < 0) {
 		sov_error_errno("%s: cannot set mode", what);
 		goto fail;
 	}
 	if (sov_fs_write_all(fd, data, len, what) < 0)
 		goto fail;
-	if ((flags & SOV_FS_DURABLE) && fsync(fd) < 0) {
+	if ((flags & SOV_FS_DURABLE) && sov_os_fsync(fd) < 0) {
 		sov_error_errno("%s: fsync failed", what);
 		goto fail;
 	}
@@ -425,18 +421,18 @@ int sov_fs_replace_at(int dirfd, const char *name, const char *what,
 		goto fail;
 	}
 	fd = -1;
-	if (renameat(dirfd, tmp.ptr, dirfd, name) < 0) {
+	if (sov_os_replaceat(dirfd, tmp.ptr, name) < 0) {
 		sov_error_errno("%s: cannot rename temporary file into place", what);
 		goto fail;
 	}
 	if (flags & SOV_FS_DURABLE)
-		fsync(dirfd);	/* best effort, as fsync_dir_of */
+		sov_os_fsync_dirfd(dirfd);	/* best effort, as fsync_dir_of */
 	ret = 0;
 	goto out;
 fail:
 	if (fd >= 0)
 		close(fd);
-	unlinkat(dirfd, tmp.ptr, 0);
+	sov_os_unlinkat(dirfd, tmp.ptr);
 out:
 	sov_buf_release(&tmp);
 	return ret;
@@ -485,16 +481,16 @@ static int open_parent_under(const char *top, const char *rel, unsigned flags,
 int sov_fs_check_under(const char *top, const char *rel, enum sov_fs_want want)
 {
 	const char *base;
-	struct stat st;
+	struct sov_os_stat st;
 	int fd, ret;
 
 	fd = open_parent_under(top, rel, 0, 1, &base);
 	if (fd < 0)
 		return fd == PARENT_ABSENT ? 0 : -1;
-	if (fstatat(fd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (sov_os_lstatat(fd, base, &st) < 0)
 		ret = errno == ENOENT ? 0 : sov_error_errno("%s", rel);
-	else if (S_ISLNK(st.st_mode) || (want == SOV_FS_DIR && !S_ISDIR(st.st_mode)) ||
-		 (want == SOV_FS_FILE && !S_ISREG(st.st_mode)))
+	else if (st.type == SOV_OS_LNK || (want == SOV_FS_DIR && st.type != SOV_OS_DIR) ||
+		 (want == SOV_FS_FILE && st.type != SOV_OS_REG))
 		ret = refuse_entry(fd, base, rel, strlen(rel), want, EINVAL);
 	else
 		ret = 1;

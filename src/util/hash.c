@@ -1,11 +1,12 @@
 /*
- * hash.c - digests and encodings over libcrypto; see hash.h.
+ * hash.c - digests and encodings over the system's crypto (src/os/oshash.h);
+ * see hash.h.
  */
 #include "hash.h"
 #include "error.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include "oshash.h"
+
 #include <stdlib.h>
 
 static void to_hex(const unsigned char *in, size_t len, char *hex)
@@ -22,68 +23,66 @@ static void to_hex(const unsigned char *in, size_t len, char *hex)
 
 int sov_sha256_init(struct sov_sha256 *h)
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-
-	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		EVP_MD_CTX_free(ctx);
-		h->ctx = NULL;
-		return sov_error("sha256: cannot initialise libcrypto digest");
-	}
-	h->ctx = ctx;
+	h->ctx = sov_os_hash_new(SOV_OS_SHA256);
+	if (!h->ctx)
+		return sov_error("sha256: cannot initialise the system's digest");
 	return 0;
 }
 
 void sov_sha256_update(struct sov_sha256 *h, const void *data, size_t len)
 {
-	EVP_DigestUpdate(h->ctx, data, len);
+	sov_os_hash_update(h->ctx, data, len);
 }
 
 void sov_sha256_final_hex(struct sov_sha256 *h, char hex[SOV_SHA256_HEXLEN + 1])
 {
 	unsigned char md[SOV_SHA256_LEN];
-	unsigned int n = 0;
 
-	EVP_DigestFinal_ex(h->ctx, md, &n);
+	sov_os_hash_final(h->ctx, md);
+	h->ctx = NULL;
 	to_hex(md, SOV_SHA256_LEN, hex);
-	sov_sha256_abort(h);
 }
 
 void sov_sha256_abort(struct sov_sha256 *h)
 {
-	EVP_MD_CTX_free(h->ctx);
+	if (h->ctx)
+		sov_os_hash_free(h->ctx);
 	h->ctx = NULL;
 }
 
-static void digest_hex(const EVP_MD *md, const void *data, size_t len, char *hex)
+static void digest_hex(enum sov_os_digest alg, size_t n, const void *data, size_t len,
+		       char *hex)
 {
-	unsigned char out[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
+	struct sov_os_hash *h = sov_os_hash_new(alg);
+	unsigned char out[SOV_SHA256_LEN];
 
-	/* EVP_Digest cannot fail for these built-in digests short of OOM. */
-	if (EVP_Digest(data, len, out, &n, md, NULL) != 1) {
-		sov_warn("libcrypto digest failed");
+	/* These built-in digests cannot fail short of running out of memory. */
+	if (!h) {
+		sov_warn("the system's digest failed");
 		abort();
 	}
+	sov_os_hash_update(h, data, len);
+	sov_os_hash_final(h, out);
 	to_hex(out, n, hex);
 }
 
 void sov_sha256_hex(const void *data, size_t len, char hex[SOV_SHA256_HEXLEN + 1])
 {
-	digest_hex(EVP_sha256(), data, len, hex);
+	digest_hex(SOV_OS_SHA256, SOV_SHA256_LEN, data, len, hex);
 }
 
 void sov_md5_hex(const void *data, size_t len, char hex[33])
 {
-	digest_hex(EVP_md5(), data, len, hex);
+	digest_hex(SOV_OS_MD5, 16, data, len, hex);
 }
 
 void sov_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
 		     unsigned char out[SOV_SHA256_LEN])
 {
-	unsigned int n = 0;
-	static const unsigned char empty;
-
-	HMAC(EVP_sha256(), key_len ? key : &empty, (int)key_len, data, len, out, &n);
+	if (sov_os_hmac_sha256(key, key_len, data, len, out) < 0) {
+		sov_warn("the system's HMAC-SHA256 failed");
+		abort();
+	}
 }
 
 static const char b64[] =

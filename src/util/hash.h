@@ -1,7 +1,8 @@
 /*
  * hash.h - digests and encodings: SHA-256, MD5, HMAC-SHA256, base64, hex.
  *
- * Thin wrappers over OpenSSL's libcrypto (already linked by libcurl).
+ * Thin wrappers over the system's crypto (src/os/oshash.h: OpenSSL's
+ * libcrypto, already linked by libcurl; BCrypt on Windows).
  * SHA-256 hashes name file contents in the manifest ("sha256:<hex>"), MD5
  * is what mem0 stores in a memory's "hash" field, HMAC-SHA256 signs webhook
  * payloads (Standard Webhooks).
@@ -13,12 +14,14 @@
 
 #include "buf.h"
 
+struct sov_os_hash;
+
 #define SOV_SHA256_LEN 32
 #define SOV_SHA256_HEXLEN 64
 
 /* Streaming SHA-256.  init allocates; final (or abort) releases. */
 struct sov_sha256 {
-	void *ctx;	/* owned EVP_MD_CTX */
+	struct sov_os_hash *ctx;	/* owned */
 };
 
 int sov_sha256_init(struct sov_sha256 *h);

@@ -149,7 +149,7 @@ static void dump_value(const json_t *v, int depth, struct sov_buf *out)
 		dump_string(json_string_value(v), json_string_length(v), out);
 		break;
 	case JSON_INTEGER:
-		sov_buf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		sov_buf_addf(out, "%" SOV_JSON_INT_FMT, json_integer_value(v));
 		break;
 	case JSON_REAL:
 		dump_real(json_real_value(v), out);

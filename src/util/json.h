@@ -20,6 +20,14 @@
 #include "buf.h"
 
 /*
+ * The printf format of a json_int_t.  jansson spells it "I64d" on Windows,
+ * which MinGW's C99 printf (and its format check) does not take; json_int_t
+ * is long long on every system sovsync builds for.
+ */
+#define SOV_JSON_INT_FMT "lld"
+_Static_assert(sizeof(json_int_t) == sizeof(long long), "json_int_t is long long");
+
+/*
  * Parse `len` bytes.  A leading UTF-8 byte order mark is skipped.  `what`
  * names the input in errors.  Returns 0 with a new reference in *out, or -1.
  */

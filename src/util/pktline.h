@@ -21,6 +21,8 @@
 
 #include <stddef.h>
 
+#include "oscompat.h"
+
 #define SOV_PKT_MAX_LEN 65520
 #define SOV_PKT_MAX_PAYLOAD (SOV_PKT_MAX_LEN - 4)
 
@@ -72,7 +74,7 @@ int sov_pkt_write_data(struct sov_pkt_writer *w, const void *data, size_t len);
 
 /* Queue one text packet "<formatted>\n". */
 int sov_pkt_write_line(struct sov_pkt_writer *w, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	SOV_PRINTF(2, 3);
 
 /* Queue a flush packet and write everything queued.  0 or -1. */
 int sov_pkt_flush(struct sov_pkt_writer *w);

@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ostime.h"
+
 #define MIB (1024u * 1024)
 
 /* Set once by the program before any thread starts; see progress.h. */
@@ -29,10 +31,7 @@ static void emit(struct sov_progress *p, const char *line, size_t len)
 
 static int64_t now_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	return sov_os_clock_ms() * 1000;
 }
 
 /* GIT_PROGRESS_DELAY (seconds), as Git reads it; default 2. */

@@ -9,23 +9,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "osfs.h"
+
 static int open_tmp(struct sov_spool *s)
 {
-	const char *dir = getenv("TMPDIR");
-	struct sov_buf path = SOV_BUF_INIT;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	sov_buf_addf(&path, "%s/sovsync-spool-XXXXXX", dir);
-	s->fd = mkstemp(path.ptr);
-	if (s->fd < 0) {
-		sov_error_errno("cannot create a temporary file in %s", dir);
-		sov_buf_release(&path);
-		return -1;
-	}
-	unlink(path.ptr);
-	sov_buf_release(&path);
-	return 0;
+	s->fd = sov_os_open_tmpfile("sovsync-spool");
+	return s->fd < 0 ? -1 : 0;
 }
 
 int sov_spool_write(void *spool, const void *data, size_t len)

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "ostime.h"
+
 #define US_PER_SEC INT64_C(1000000)
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
@@ -175,8 +177,5 @@ void sov_time_format(int64_t instant, struct sov_buf *out)
 
 int64_t sov_time_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * US_PER_SEC + ts.tv_nsec / 1000;
+	return sov_os_realtime_ns() / 1000;
 }

@@ -3,39 +3,28 @@
  */
 #include "timing.h"
 
-#include <sys/random.h>
-#include <time.h>
-#include <unistd.h>
+#include "osenv.h"
+#include "osproc.h"
+#include "ostime.h"
 
 int64_t sov_timing_clock_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return sov_os_clock_ms();
 }
 
 int sov_timing_sleep_ms(int64_t ms)
 {
-	struct timespec ts;
-
-	if (ms <= 0)
-		return 0;
-	ts.tv_sec = (time_t)(ms / 1000);
-	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-	return nanosleep(&ts, NULL) < 0 ? -1 : 0;
+	return sov_os_sleep_ms(ms);
 }
 
 uint64_t sov_timing_random64(void)
 {
-	struct timespec ts;
 	uint64_t r = 0;
 
-	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) == (ssize_t)sizeof(r))
+	if (sov_os_random(&r, sizeof(r), 0) == 0)
 		return r;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	r = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-	return (r ^ (uint64_t)getpid() << 32) * 6364136223846793005ULL +
+	r = (uint64_t)sov_os_realtime_ns();
+	return (r ^ (uint64_t)sov_os_getpid() << 32) * 6364136223846793005ULL +
 	       (uint64_t)sov_timing_clock_ms();
 }
 

@@ -8,9 +8,12 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "osfs.h"
+#include "osproc.h"
+#include "ostime.h"
 
 /* Configuration, fixed after the first call: -2 unknown, -1 off. */
 static int trace_fd = -2;
@@ -25,8 +28,8 @@ static int trace_open(void)
 		return STDERR_FILENO;
 	if (v[0] >= '3' && v[0] <= '9' && !v[1])
 		return v[0] - '0';
-	if (v[0] == '/')
-		return open(v, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (sov_os_is_absolute(v))
+		return sov_os_open(v, O_WRONLY | O_APPEND | O_CREAT, 0600);
 	return -1;
 }
 
@@ -40,17 +43,18 @@ int sov_trace_enabled(void)
 void sov_trace_at(const char *file, int line, const char *fmt, ...)
 {
 	struct sov_buf out = SOV_BUF_INIT;
-	struct timeval tv;
+	int64_t ns;
 	struct tm tm;
 	const char *p;
 	va_list ap;
 
 	if (!sov_trace_enabled())
 		return;
-	gettimeofday(&tv, NULL);
-	localtime_r(&tv.tv_sec, &tm);
+	ns = sov_os_realtime_ns();
+	if (sov_os_localtime((time_t)(ns / 1000000000), &tm) < 0)
+		memset(&tm, 0, sizeof(tm));
 	sov_buf_addf(&out, "%02d:%02d:%02d.%06ld sovsync[%ld] ", tm.tm_hour,
-		     tm.tm_min, tm.tm_sec, (long)tv.tv_usec, (long)getpid());
+		     tm.tm_min, tm.tm_sec, (long)(ns % 1000000000 / 1000), sov_os_getpid());
 	sov_buf_addf(&out, "%s:%d: ", file, line);
 	va_start(ap, fmt);
 	sov_buf_vaddf(&out, fmt, ap);

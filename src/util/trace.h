@@ -14,11 +14,13 @@
 #ifndef SOV_TRACE_H
 #define SOV_TRACE_H
 
+#include "oscompat.h"
+
 /* Whether tracing is on (the destination was opened). */
 int sov_trace_enabled(void);
 
 void sov_trace_at(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	SOV_PRINTF(3, 4);
 
 #define sov_trace(...) sov_trace_at(__FILE__, __LINE__, __VA_ARGS__)
 

@@ -8,7 +8,6 @@
 #include "repo.h"
 #include "timestamp.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -16,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "osfs.h"
 
 #define OUTBOX_FORMAT 1
 #define SEQ_DIGITS 20
@@ -62,22 +63,22 @@ void sov_outbox_release(struct sov_outbox *ob)
 /* The largest sequence number among the event files in `dir` (0: none). */
 static uint64_t max_seq_in(const char *dir)
 {
-	struct dirent *de;
+	const struct sov_os_dirent *de;
 	uint64_t max = 0;
-	DIR *d = opendir(dir);
+	struct sov_os_dir *d = sov_os_opendir(dir);
 
 	if (!d)
 		return 0;
-	while ((de = readdir(d))) {
+	while ((de = sov_os_readdir(d))) {
 		uint64_t seq;
 
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+		if (de->name[0] < '0' || de->name[0] > '9')
 			continue;
-		seq = strtoull(de->d_name, NULL, 10);
+		seq = strtoull(de->name, NULL, 10);
 		if (seq > max)
 			max = seq;
 	}
-	closedir(d);
+	sov_os_closedir(d);
 	return max;
 }
 
@@ -207,22 +208,22 @@ int sov_outbox_list(struct sov_outbox *ob, int failed, struct sov_outbox_list *o
 {
 	const char *dirname = failed ? ob->failed_dir.ptr : ob->dir.ptr;
 	struct sov_buf path = SOV_BUF_INIT;
-	struct dirent *de;
-	DIR *dir;
+	const struct sov_os_dirent *de;
+	struct sov_os_dir *dir;
 
 	sov_outbox_list_release(out);
-	dir = opendir(dirname);
+	dir = sov_os_opendir(dirname);
 	if (!dir)
 		return sov_error_errno("%s: cannot read the outbox", dirname);
-	while ((de = readdir(dir))) {
-		if (!is_event_name(de->d_name))
+	while ((de = sov_os_readdir(dir))) {
+		if (!is_event_name(de->name))
 			continue;
 		sov_buf_reset(&path);
-		sov_buf_addf(&path, "%s/%s", dirname, de->d_name);
+		sov_buf_addf(&path, "%s/%s", dirname, de->name);
 		SOV_ALLOC_GROW(out->paths, out->nr + 1, out->alloc);
 		out->paths[out->nr++] = sov_strdup(path.ptr);
 	}
-	closedir(dir);
+	sov_os_closedir(dir);
 	sov_buf_release(&path);
 	/* Same directory, fixed-width sequence first: path order is queue order. */
 	if (out->nr)
@@ -326,19 +327,19 @@ int sov_outbox_load(const char *path, struct sov_outbox_event *ev)
 
 int sov_outbox_remove(const struct sov_outbox_event *ev)
 {
-	if (unlink(ev->path.ptr) < 0 && errno != ENOENT)
+	if (sov_os_unlink(ev->path.ptr) < 0 && errno != ENOENT)
 		return sov_error_errno("%s: cannot remove delivered event", ev->path.ptr);
 	return 0;
 }
 
 int sov_outbox_sync(struct sov_outbox *ob)
 {
-	int fd = open(ob->dir.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = sov_os_open(ob->dir.ptr, O_RDONLY | O_DIRECTORY, 0);
 
 	if (fd < 0)
 		return sov_error_errno("%s: cannot open the outbox", ob->dir.ptr);
 	/* Some file systems refuse fsync on a directory: nothing more to do. */
-	if (fsync(fd) < 0 && errno != EINVAL && errno != EROFS) {
+	if (sov_os_fsync(fd) < 0 && errno != EINVAL && errno != EROFS) {
 		sov_error_errno("%s: fsync failed", ob->dir.ptr);
 		close(fd);
 		return -1;
@@ -354,7 +355,7 @@ static int move_to(struct sov_outbox_event *ev, const char *dir)
 	const char *base = strrchr(ev->path.ptr, '/');
 
 	sov_buf_addf(&dest, "%s/%s", dir, base ? base + 1 : ev->path.ptr);
-	if (rename(ev->path.ptr, dest.ptr) < 0) {
+	if (sov_os_replace(ev->path.ptr, dest.ptr) < 0) {
 		sov_error_errno("%s: cannot move to %s", ev->path.ptr, dir);
 		sov_buf_release(&dest);
 		return -1;

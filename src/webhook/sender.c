@@ -12,16 +12,15 @@
 #include "webhook.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <stdio.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "osfs.h"
+
+#include "osdetach.h"
 
 /* Record why the head event could not be tried (visible in `list`). */
 static void note_error(struct sov_outbox_event *ev, const char *why)
@@ -50,7 +49,7 @@ static int attempt(git_repository *repo, struct sov_outbox *ob,
 	if (lock < 0)
 		return -1;
 	/* Someone else may have delivered it while we waited for the lock. */
-	if (access(path, F_OK) < 0) {
+	if (sov_os_access(path, F_OK) < 0) {
 		ret = 1;
 		goto out;
 	}
@@ -168,7 +167,7 @@ static int drain(struct sov_ctx *ctx, enum sov_sender_mode mode,
 		path = list.paths[next];
 		if (sov_outbox_load(path, &head) < 0) {
 			/* Gone meanwhile (delivered by a flush): on to the next. */
-			if (access(path, F_OK) < 0) {
+			if (sov_os_access(path, F_OK) < 0) {
 				sov_error_clear();
 				next++;
 				continue;
@@ -285,53 +284,39 @@ static const char *const git_command_vars[] = {
 	"GIT_PREFIX", "GIT_NAMESPACE", "GIT_QUARANTINE_PATH", NULL,
 };
 
-/*
- * In the detached child: let go of everything tying it to the Git command
- * that ran the hook.  Standard streams go to /dev/null and inherited pipes
- * and sockets are closed, so that nobody reading Git's output waits for us;
- * regular files stay open (libgit2 of the parent may still map them).
- */
-static void detach_from_caller(void)
+/* What the detached sender needs: the repository and the lock, if handed down. */
+struct detached {
+	const char *gitdir;
+	int lock;
+};
+
+/* The detached sender (src/os/osdetach.h; POSIX: the forked grandchild). */
+static int detached_main(void *arg)
 {
-	const char *const *v;
-	struct dirent *de;
-	DIR *dir;
-	int fd;
+	struct detached *d = arg;
+	struct sov_sender_stats st;
+	struct sov_ctx own = SOV_CTX_INIT;
+	int status;
 
-	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
-		_exit(1);
-	close(fd);
-	dir = opendir("/proc/self/fd");
-	if (dir) {
-		int self = dirfd(dir);
-
-		while ((de = readdir(dir))) {
-			struct stat st;
-
-			fd = atoi(de->d_name);
-			if (fd <= 2 || fd == self || fstat(fd, &st) < 0)
-				continue;
-			if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
-				close(fd);
-		}
-		closedir(dir);
-	}
-	for (v = git_command_vars; *v; v++)
-		unsetenv(*v);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
+	/* The sender's own entry point: its own context. */
+	if (sov_ctx_open(&own, d->gitdir, SOV_CTX_REPO) < 0)
+		return -1;
+	memset(&st, 0, sizeof(st));
+	status = run_background(&own, &st, d->lock);
+	sov_ctx_release(&own);
+	return status;
 }
 
 int sov_sender_spawn(git_repository *repo)
 {
 	struct sov_buf gitdir = SOV_BUF_INIT;
-	pid_t pid;
-	int status, lock;
+	const char *argv[] = { "sovsync", "webhook", "sender", "--git-dir", NULL, NULL };
+	struct detached d;
+	int ret, lock;
 
 	/*
 	 * A background sender already running will send our event too (it
-	 * rescans the queue before it lets go of its lock): save the fork.
+	 * rescans the queue before it lets go of its lock): save the start.
 	 * Otherwise take the lock here and hand it down: the flock belongs to
 	 * the open file, which the child inherits, so the lock is held without
 	 * a gap from now until the sender is done, and a caller that sees it
@@ -345,46 +330,24 @@ int sov_sender_spawn(git_repository *repo)
 	}
 
 	sov_buf_addstr(&gitdir, git_repository_commondir(repo));
-	/* Nothing buffered may be written twice, by us and by the child. */
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		sov_repo_unlock(lock);
-		sov_buf_release(&gitdir);
-		return sov_error_errno("cannot start the webhook sender");
-	}
-	if (pid == 0) {
-		struct sov_sender_stats st;
-		struct sov_ctx own = SOV_CTX_INIT;
-
+	d.gitdir = gitdir.ptr;
+	d.lock = lock;
+	argv[4] = gitdir.ptr;
+	if (!sov_os_detach_calls_fn()) {
 		/*
-		 * A new session, then a grandchild that init adopts: Git never
-		 * waits for it, and no terminal signal reaches it.  No exec: a
-		 * fork costs far less than starting the program again, and the
-		 * sender needs nothing but the repository's path.
+		 * The sender is started as a new program (Windows) and takes
+		 * the lock itself; a sender of another event that starts in
+		 * between finds it taken and leaves the event to this one.
 		 */
-		if (setsid() < 0 || (pid = fork()) < 0)
-			_exit(1);
-		if (pid > 0)
-			_exit(0);
-		detach_from_caller();
-		/* The sender's own entry point: its own context. */
-		if (sov_ctx_open(&own, gitdir.ptr, SOV_CTX_REPO) < 0)
-			_exit(1);
-		memset(&st, 0, sizeof(st));
-		status = run_background(&own, &st, lock);
-		sov_ctx_release(&own);
-		/* _exit: the parent's atexit handlers and stdio are not ours. */
-		_exit(status < 0 ? 1 : 0);
+		sov_repo_unlock(lock);
+		lock = d.lock = -1;
 	}
-	/* Our copy only: the grandchild's keeps the lock. */
+	ret = sov_os_detach("the webhook sender", argv, git_command_vars, detached_main, &d);
+	/* Our copy only: the detached sender's keeps the lock. */
 	sov_repo_unlock(lock);
 	sov_buf_release(&gitdir);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return sov_error_errno("cannot wait for the webhook sender");
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return sov_error("cannot detach the webhook sender");
+	if (ret < 0)
+		return -1;
 	sov_trace("webhook: sender started");
 	return 0;
 }

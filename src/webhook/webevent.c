@@ -17,7 +17,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
+#include "osenv.h"
 
 #include <jansson.h>
 
@@ -27,18 +27,9 @@
 int sov_webevent_new_id(struct sov_buf *out)
 {
 	unsigned char raw[16];
-	size_t got = 0;
 
-	while (got < sizeof(raw)) {
-		ssize_t n = getrandom(raw + got, sizeof(raw) - got, 0);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return sov_error_errno("cannot get random bytes for an event id");
-		}
-		got += (size_t)n;
-	}
+	if (sov_os_random(raw, sizeof(raw), 1) < 0)
+		return sov_error_errno("cannot get random bytes for an event id");
 	sov_buf_addstr(out, "evt_");
 	sov_hex_encode(raw, sizeof(raw), out);
 	return 0;

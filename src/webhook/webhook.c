@@ -13,18 +13,19 @@
 #include "timing.h"
 #include "version.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <openssl/crypto.h>
+
+#include "osfs.h"
+#include "oshash.h"
+#include "osnet.h"
 
 /* A Retry-After beyond a day is taken as a day. */
 #define MAX_RETRY_AFTER_MS (24 * 3600 * 1000LL)
@@ -88,7 +89,7 @@ int sov_webhook_settings_load(struct sov_webhook_settings *s, git_repository *re
 static void wipe(struct sov_buf *b)
 {
 	if (b->alloc)
-		OPENSSL_cleanse(b->ptr, b->alloc);
+		sov_os_cleanse(b->ptr, b->alloc);
 	sov_buf_release(b);
 }
 
@@ -113,9 +114,9 @@ static int in_worktree(git_repository *repo, const char *path)
 
 	if (!wd)
 		return 0;
-	real_path = realpath(path, NULL);
-	real_wd = realpath(wd, NULL);
-	real_gd = realpath(git_repository_commondir(repo), NULL);
+	real_path = sov_os_realpath(path);
+	real_wd = sov_os_realpath(wd);
+	real_gd = sov_os_realpath(git_repository_commondir(repo));
 	if (real_path && real_wd) {
 		size_t n = strlen(real_wd);
 
@@ -144,7 +145,7 @@ static int read_secret(git_repository *repo, const struct sov_buf *file, const c
 {
 	struct sov_buf path = SOV_BUF_INIT;
 	const char *v = getenv(env);
-	struct stat st;
+	struct sov_os_stat st;
 	int fd = -1, ret = -1;
 
 	wipe(out);
@@ -164,23 +165,23 @@ static int read_secret(git_repository *repo, const struct sov_buf *file, const c
 		sov_buf_release(&path);
 		path = full;
 	}
-	fd = open(path.ptr, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = sov_os_open(path.ptr, O_RDONLY | O_NOFOLLOW, 0);
 	if (fd < 0) {
 		sov_error_errno("%s (sovsync.webhook.%s): cannot open", path.ptr, key);
 		goto out;
 	}
-	if (fstat(fd, &st) < 0) {
+	if (sov_os_fstat(fd, &st) < 0) {
 		sov_error_errno("%s: cannot stat", path.ptr);
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (st.type != SOV_OS_REG) {
 		sov_error("%s (sovsync.webhook.%s): not a regular file", path.ptr, key);
 		goto out;
 	}
-	if (st.st_mode & 077) {
+	if (st.mode & 077) {
 		sov_error("%s (sovsync.webhook.%s): readable by group or others (mode %04o); "
 			  "refusing it, run 'chmod 600 %s'", path.ptr, key,
-			  (unsigned)(st.st_mode & 07777), path.ptr);
+			  (unsigned)st.mode, path.ptr);
 		goto out;
 	}
 	if (in_worktree(repo, path.ptr)) {
@@ -261,21 +262,21 @@ int sov_webhook_secret_key(const char *secret, size_t len, struct sov_buf *key)
 
 static int is_loopback(const char *host)
 {
-	struct in6_addr a6;
-	struct in_addr a4;
-	char buf[INET6_ADDRSTRLEN + 2];
+	static const unsigned char loop6[16] = { [15] = 1 };
+	unsigned char a[16];
+	char buf[64];
 	size_t n = strlen(host);
 
 	if (!strcasecmp(host, "localhost"))
 		return 1;
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (sov_os_ip_parse(host, 0, a))
+		return a[0] == 127;
 	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < sizeof(buf)) {
 		memcpy(buf, host + 1, n - 2);
 		buf[n - 2] = '\0';
 		host = buf;
 	}
-	return inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+	return sov_os_ip_parse(host, 1, a) && !memcmp(a, loop6, sizeof(loop6));
 }
 
 int sov_webhook_check_url(const char *url, int allow_insecure)
@@ -611,7 +612,7 @@ static void free_headers(struct curl_slist *list)
 	struct curl_slist *h;
 
 	for (h = list; h; h = h->next)
-		OPENSSL_cleanse(h->data, strlen(h->data));
+		sov_os_cleanse(h->data, strlen(h->data));
 	curl_slist_free_all(list);
 }
 

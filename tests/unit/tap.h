@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "oscompat.h"
+
 static int tap_count;
 static int tap_failed;
 
-__attribute__((format(printf, 4, 5), unused))
+SOV_PRINTF(4, 5) __attribute__((unused))
 static int tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
