@@ -65,8 +65,10 @@ endif
 # included by name ("buf.h"): every folder is on the include path.
 SRC_DIRS := $(sort $(dir $(wildcard src/*/*.c src/*/*.h)))
 SRC_INC := $(patsubst %/,-I%,$(SRC_DIRS))
-# The shared core: everything in src/ but src/cli/.
-LIB_SRC := $(filter-out src/cli/%,$(wildcard src/*/*.c))
+# The shared core: everything in src/ but src/cli/, with the system's half
+# of the portability layer src/os/ (posix or win32).
+OS_DIR ?= posix
+LIB_SRC := $(filter-out src/cli/%,$(wildcard src/*/*.c)) $(wildcard src/os/$(OS_DIR)/*.c)
 # The program: dispatcher plus the thin command mains.
 PROG_SRC := $(wildcard src/cli/*.c filters/*.c merge-drivers/*.c hooks/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

@@ -28,6 +28,7 @@ static int cmd_watch(int argc, char **argv)
 {
 	struct sov_ctx ctx = SOV_CTX_INIT;
 	struct sov_watch_opts opts = { 0 };
+	struct sov_os_stop *stop = NULL;
 	/* Options, parsed before the repository is looked at: -1 is unset. */
 	int64_t debounce = -1, pull = -1, scan = -1, backoff = -1;
 	int quiet = 0, i, ret = SOV_EXIT_FAIL;
@@ -77,6 +78,9 @@ static int cmd_watch(int argc, char **argv)
 		goto out;
 	}
 
+	if (sov_os_stop_new(&stop) < 0 || sov_os_stop_on_signals(stop) < 0)
+		goto fail;
+	opts.stop = stop;
 	if (sov_watch_run(&ctx, &opts) < 0)
 		goto fail;
 	ret = SOV_EXIT_OK;
@@ -84,6 +88,7 @@ static int cmd_watch(int argc, char **argv)
 fail:
 	sov_error_report();
 out:
+	sov_os_stop_free(stop);
 	sov_ctx_release(&ctx);
 	return ret;
 }
