@@ -11,6 +11,7 @@
 #include "hash.h"
 #include "hookinst.h"
 #include "json.h"
+#include "osexe.h"
 #include "repo.h"
 #include "run.h"
 #include "storedform.h"
@@ -36,13 +37,12 @@ struct installer {
 
 int sov_install_self_path(struct sov_buf *out)
 {
-	char path[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	struct sov_buf native = SOV_BUF_INIT;
 
-	if (n < 0)
-		return sov_error_errno("/proc/self/exe");
-	sov_buf_reset(out);
-	sov_buf_add(out, path, (size_t)n);
+	if (sov_os_self_path(&native) < 0)
+		return -1;
+	sov_os_sh_path(native.ptr, out);
+	sov_buf_release(&native);
 	return 0;
 }
 

@@ -96,7 +96,7 @@ static int take_batch(struct watcher *w, int64_t now)
 		if (sov_watch_path_matters(root, p))
 			changed = 1;
 	if (changed) {
-		sov_trace("watch: change seen (%zu paths%s)", w->batch.count,
+		sov_trace("watch: change seen (%lu paths%s)", (unsigned long)w->batch.count,
 			  w->batch.rescan ? ", events lost: rescan" : "");
 		sov_debounce_touch(&w->debounce, now);
 	}
@@ -234,9 +234,9 @@ int sov_watch_run(struct sov_ctx *ctx, const struct sov_watch_opts *opts)
 		sov_buf_addf(&w.root, "/%s", ctx->set.root.ptr);
 	w.next_scan = sov_timing_clock_ms() + opts->scan_interval_ms;
 
-	sov_buf_addf(&line, "watching %s (%zu directories; debounce %.1fs, "
+	sov_buf_addf(&line, "watching %s (%lu directories; debounce %.1fs, "
 		     "pull every %.0fs, scan every %.0fs)", w.root.ptr,
-		     sov_os_dirwatch_count(w.dw),
+		     (unsigned long)sov_os_dirwatch_count(w.dw),
 		     (double)opts->debounce_ms / 1000.0,
 		     (double)opts->pull_interval_ms / 1000.0,
 		     (double)opts->scan_interval_ms / 1000.0);
