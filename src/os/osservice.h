@@ -24,6 +24,9 @@
 #include "buf.h"
 #include "osstop.h"
 
+/* The service's name unless told otherwise. */
+#define SOV_SERVICE_NAME "sovsync"
+
 /* What `sovsync service install` registers. */
 struct sov_os_service_spec {
 	const char *name;		/* service name, e.g. "sovsync" */

@@ -8,7 +8,7 @@
 
 static int unsupported(const char *name)
 {
-	return sov_error("%s: Windows services exist on Windows only; on this system run "
+	return sov_error("service %s: Windows services exist on Windows only; on this system run "
 			 "'sovsync watch' as a systemd user service (see 'sovsync service "
 			 "--help')", name ? name : "service");
 }
