@@ -52,16 +52,18 @@ static void ww_add_utf8(struct sov_buf *out, const wchar_t *w, int len)
 __attribute__((unused))
 static int ww_error(DWORD err, const char *what)
 {
-	wchar_t *text = NULL;
+	/* With ALLOCATE_BUFFER the system allocates the text (LocalFree). */
+	wchar_t *text[1] = { NULL };
 	struct sov_buf msg = SOV_BUF_INIT;
+	DWORD n;
 	int ret;
 
-	if (FormatMessageW(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM |
-			   FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0, (LPWSTR)&text, 0,
-			   NULL) && text)
-		ww_add_utf8(&msg, text, -1);
-	if (text)
-		LocalFree(text);
+	n = FormatMessageW(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM |
+			   FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0, (LPWSTR)text, 0, NULL);
+	if (n) {
+		ww_add_utf8(&msg, text[0], (int)n);
+		LocalFree(text[0]);
+	}
 	sov_buf_rtrim(&msg);
 	ret = sov_error("%s: %s (error %lu)", what, msg.len ? msg.ptr : "system error",
 			(unsigned long)err);
