@@ -1,7 +1,8 @@
 /*
- * Unit tests of the Windows directory watch (src/os/win32/dirwatch.c) and
- * stop request (src/os/win32/stop.c), built with MinGW-w64 and run under
- * Wine by tests/t8102-dirwatch-wine.sh (or on Windows).  TAP output.
+ * Unit tests of the Windows directory watch (src/os/win32/dirwatch.c), stop
+ * request (src/os/win32/stop.c) and the form of a path for Git's sh
+ * (src/os/win32/exe.c), built with MinGW-w64 and run under Wine by
+ * tests/t8102-dirwatch-wine.sh (or on Windows).  TAP output.
  *
  * Needs only the os layer and src/util/buf.c, error.c: the one libgit2
  * call of error.c is stubbed below.
@@ -9,6 +10,7 @@
 #include "../unit/tap.h"
 #include "error.h"
 #include "osdirwatch.h"
+#include "osexe.h"
 
 #include <git2.h>
 #include <stdlib.h>
@@ -207,5 +209,18 @@ int main(void)
 	ok(sov_os_dirwatch_open(&w, "C:\\nonexistent\\sovsync-dirwatch", ".") < 0,
 	   "a missing top is an error");
 	printf("# %s\n", sov_error_last());
+
+	/* The path the hooks call sovsync.exe by, for Git for Windows' sh. */
+	{
+		struct sov_buf p = SOV_BUF_INIT;
+
+		sov_os_sh_path("C:\\Program Files\\sovsync\\sovsync.exe", &p);
+		is_str(p.ptr, "C:/Program Files/sovsync/sovsync.exe", "backslashes become slashes");
+		sov_os_sh_path("\\\\srv\\share\\sovsync.exe", &p);
+		is_str(p.ptr, "//srv/share/sovsync.exe", "a UNC path too");
+		sov_os_sh_path("C:/already/fine.exe", &p);
+		is_str(p.ptr, "C:/already/fine.exe", "a path with slashes is kept");
+		sov_buf_release(&p);
+	}
 	return done_testing();
 }
