@@ -310,7 +310,8 @@ int sov_os_service_status(const char *name, struct sov_buf *out)
 		goto out;
 	}
 	sov_buf_addf(out, "service: %s\nstate: %s\n", name, state_name(st.dwCurrentState));
-	if (st.dwCurrentState == SERVICE_STOPPED && st.dwWin32ExitCode)
+	if (st.dwCurrentState == SERVICE_STOPPED && st.dwWin32ExitCode &&
+	    st.dwWin32ExitCode != ERROR_SERVICE_NEVER_STARTED)
 		sov_buf_addf(out, "exit code: %lu\n",
 			     (unsigned long)(st.dwWin32ExitCode == ERROR_SERVICE_SPECIFIC_ERROR ?
 					     st.dwServiceSpecificExitCode : st.dwWin32ExitCode));
