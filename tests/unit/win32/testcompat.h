@@ -10,6 +10,7 @@
 #include <direct.h>
 #include <errno.h>
 #include <io.h>
+#include <process.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
