@@ -2,7 +2,8 @@
 # (Debian's gcc-mingw-w64-x86-64), and its tests under Wine.  Included from
 # the Makefile.
 #
-#   make windows        bin/windows/sovsync.exe (+ the DLLs it needs, if any)
+#   make windows        bin/windows/sovsync.exe, git-sovsync.exe (+ the DLLs it
+#                       needs beyond Windows' own: none today)
 #   make windows-unit   the unit tests as build/windows/unit/test_*.exe
 #   make test-windows   both, then under prove: the unit tests run by wine64,
 #                       and tests/t80*.sh, where Linux git drives the exe
@@ -135,7 +136,12 @@ $(WIN_B)/unit/%.exe: tests/unit/%.c tests/unit/tap.h tests/unit/testrepo.h tests
 	$(QUIET_LINK)$(WIN_CC) $(WIN_CFLAGS) -include tests/unit/win32/testcompat.h \
 		$(WIN_LDFLAGS) -o $@ $< $(WIN_LIB) $(WIN_LIBS)
 
-win-exe: $(WIN_EXE)
+# `git sovsync` finds git-sovsync.exe on PATH (Windows has no symbolic
+# links to count on): a copy.
+$(WIN_BINDIR)/git-sovsync.exe: $(WIN_EXE)
+	$(Q)cp $< $@
+
+win-exe: $(WIN_EXE) $(WIN_BINDIR)/git-sovsync.exe
 win-unit: $(WIN_UNIT_BIN)
 
 win-test: win-exe win-unit

@@ -41,6 +41,13 @@ test_expect_success WINE '--version --short and version agree with the Linux bui
 	test_cmp lin win
 '
 
+test_expect_success WINE 'git-sovsync.exe (for `git sovsync`) is the same program' '
+	timeout "$WIN_TIMEOUT" "$WINE64" "$(dirname "$WIN_EXE")/git-sovsync.exe" version --short |
+		tr -d "\r" >git &&
+	win_sovsync version --short | tr -d "\r" >win &&
+	test_cmp win git
+'
+
 test_expect_success WINE 'an unknown command fails as on Linux (exit code and message)' '
 	test_expect_code 2 sovsync no-such-command >lin.out 2>&1 &&
 	test_expect_code 2 win_sovsync no-such-command >win.raw 2>&1 &&
