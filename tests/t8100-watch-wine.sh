@@ -81,7 +81,7 @@ test_expect_success $PREREQ 'the proxy runs Linux git for a Windows program' '
 # opened handle is told of no change in the existing shared/; the same
 # binary sees them when that cycle committed, and t8102 passes), so the
 # watcher's pull cycle is what commits here.  Long intervals would test
-# the event path; see the report in the branch's log.
+# the event path once that is understood.
 test_expect_success $PREREQ 'sovsync.exe watch starts on the clone' '
 	start_win_watch a --debounce=0.3 --pull-interval=1 --backoff-max=1 &&
 	wait_until 120 grep -q "ok .* up to date" a/.git/sovsync/log &&
