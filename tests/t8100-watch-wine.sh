@@ -1,7 +1,9 @@
 #!/bin/sh
-# sovsync.exe watch under Wine: the Windows watcher commits and pushes a
-# file written on Wine's drive by a Windows program (cmd.exe) and one
-# written by Linux into a new directory of the same tree.  Windows git is not there: the git.exe that the
+# sovsync.exe watch under Wine: the Windows watcher (ReadDirectoryChangesW,
+# src/os/win32/dirwatch.c) sees a file written on Wine's drive by a Windows
+# program (cmd.exe) in a directory that was there before it started, and
+# one written by Linux into a new directory of the same tree, commits them
+# and pushes.  Windows git is not there: the git.exe that the
 # watcher runs is tests/win32/gitproxy.c, which hands each command to Linux
 # git (tests/win32/gitproxy.py), because Wine gives a Windows parent no
 # exit status of a Linux child.  Skipped (with the reason) without wine64,
@@ -76,14 +78,10 @@ test_expect_success $PREREQ 'the proxy runs Linux git for a Windows program' '
 	test "$(cat top)" = "$TRASH/a"
 '
 
-# The pull interval is short: under Wine 8.0 the directory watch goes
-# quiet after a first cycle that found nothing to commit (even a newly
-# opened handle is told of no change in the existing shared/; the same
-# binary sees them when that cycle committed, and t8102 passes), so the
-# watcher's pull cycle is what commits here.  Long intervals would test
-# the event path once that is understood.
+# Long pull and scan intervals: after the first cycle only the directory
+# watch can start one.
 test_expect_success $PREREQ 'sovsync.exe watch starts on the clone' '
-	start_win_watch a --debounce=0.3 --pull-interval=1 --backoff-max=1 &&
+	start_win_watch a --debounce=0.3 --pull-interval=1h --scan-interval=1h &&
 	wait_until 120 grep -q "ok .* up to date" a/.git/sovsync/log &&
 	grep "watching Z:/.*/a/shared (1 directories" a/.git/sovsync/log
 '
