@@ -3,10 +3,11 @@
 # src/os/win32/dirwatch.c) sees a file written on Wine's drive by a Windows
 # program (cmd.exe) in a directory that was there before it started, and
 # one written by Linux into a new directory of the same tree, commits them
-# and pushes.  Windows git is not there: the git.exe that the
-# watcher runs is tests/win32/gitproxy.c, which hands each command to Linux
-# git (tests/win32/gitproxy.py), because Wine gives a Windows parent no
-# exit status of a Linux child.  Skipped (with the reason) without wine64,
+# and pushes; `sovsync.exe service` installs, starts, stops and removes
+# the watcher as a service in Wine's service control manager.  Windows git
+# is not there: the git.exe that the watcher runs is tests/win32/gitproxy.c,
+# which hands each command to Linux git (tests/win32/gitproxy.py), because
+# Wine gives a Windows parent no exit status of a Linux child.  Skipped (with the reason) without wine64,
 # bin/windows/sovsync.exe (make windows), MinGW-w64 or python3.
 
 . "$(dirname "$0")/lib.sh"
@@ -46,6 +47,14 @@ start_win_watch() {
 	(cd "$TRASH/$_sw_dir" && exec "$WINE64" "$WIN_EXE" watch "$@") </dev/null \
 		>"$TRASH/$_sw_dir.log" 2>&1 &
 	echo $! >"$TRASH/$_sw_dir.pid"
+}
+
+# win_sovsync ARG...: sovsync.exe under Wine, its output without CRs.
+win_sovsync() {
+	timeout 120 "$WINE64" "$WIN_EXE" "$@" </dev/null >"$TRASH/win.raw"
+	_ws_status=$?
+	tr -d '\r' <"$TRASH/win.raw"
+	return $_ws_status
 }
 
 wine_cleanup() {
@@ -99,6 +108,26 @@ test_expect_success $PREREQ 'a file the Linux side writes in a new directory is 
 	mkdir -p a/shared/deeper/still &&
 	echo from-linux >a/shared/deeper/still/linux.md &&
 	wait_until 120 remote_has shared/deeper/still/linux.md from-linux
+'
+
+# The service runs in Wine's service control manager, whose environment
+# has no path to the git proxy: its cycles fail (and back off), which is
+# enough to see it start, log to the repository and stop on STOP.
+test_expect_success $PREREQ 'sovsync.exe service: install, start, status, stop, uninstall' '
+	(cd b && win_sovsync service install) >out &&
+	grep "^installed service sovsync: .*sovsync.exe watch --service \"Z:/.*/b\"" out &&
+	(cd b && win_sovsync service status) >out &&
+	grep "^state: stopped" out &&
+	grep "^command: .*sovsync.exe watch --service Z:/.*/b$" out &&
+	(cd b && win_sovsync service start) &&
+	wait_until 120 grep -q "watching Z:/.*/b/shared" b/.git/sovsync/log &&
+	(cd b && win_sovsync service status) >out &&
+	grep "^state: running" out &&
+	(cd b && win_sovsync service stop) &&
+	grep "stopped (service stop)" b/.git/sovsync/log &&
+	(cd b && win_sovsync service uninstall) &&
+	(cd b && test_expect_code 1 win_sovsync service status) >out &&
+	grep "^state: not installed" out
 '
 
 test_done
