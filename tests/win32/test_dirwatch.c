@@ -133,7 +133,13 @@ int main(void)
 	}
 	printf("# top: %s\n", top);
 
+	make_dir("pre");
+	make_dir("pre\\sub");
 	ok(sov_os_dirwatch_open(&w, top, ".") == 0, "open a watch on the tree");
+	write_file("pre\\sub\\x.md", "x");
+	ok(collect(w, &b, (const char *[]){ "pre/sub/x.md", NULL }, 0),
+	   "a change in a directory that was there before the watch is seen");
+	settle(w, &b);
 	is_int((int)sov_os_dirwatch_count(w), 1, "one watch holds the tree");
 	is_int(sov_os_dirwatch_wait(w, NULL, 50, &b), 0, "nothing changed: the wait times out");
 

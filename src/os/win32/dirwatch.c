@@ -50,9 +50,74 @@ size_t sov_os_dirwatch_count(const struct sov_os_dirwatch *w)
 	return 1;	/* one watch holds the whole tree */
 }
 
+/*
+ * Open (and close) every directory below `dir`, .git and reparse points
+ * left out.  Windows needs none of it: the subtree watch covers them.
+ * Wine's does not follow a directory that was there before the watch
+ * began until a handle to it has been opened (t8102): this makes it.
+ */
+static void touch_dirs(struct sov_buf *dir, int depth)
+{
+	WIN32_FIND_DATAW fd;
+	size_t len = dir->len;
+	wchar_t *pattern;
+	HANDLE find;
+
+	if (depth > 64)
+		return;
+	sov_buf_addstr(dir, "\\*");
+	if (ww_to_wide(dir->ptr, &pattern) < 0) {
+		sov_error_clear();
+		sov_buf_setlen(dir, len);
+		return;
+	}
+	sov_buf_setlen(dir, len);
+	find = FindFirstFileExW(pattern, FindExInfoBasic, &fd, FindExSearchNameMatch, NULL, 0);
+	free(pattern);
+	if (find == INVALID_HANDLE_VALUE)
+		return;
+	do {
+		wchar_t *wdir;
+		HANDLE h;
+
+		if (!(fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ||
+		    (fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) ||
+		    !wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L"..") ||
+		    !wcscmp(fd.cFileName, L".git"))
+			continue;
+		sov_buf_addch(dir, '\\');
+		ww_add_utf8(dir, fd.cFileName, -1);
+		if (ww_to_wide(dir->ptr, &wdir) == 0) {
+			h = CreateFileW(wdir, FILE_LIST_DIRECTORY,
+					FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+					OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+			if (h != INVALID_HANDLE_VALUE)
+				CloseHandle(h);
+			free(wdir);
+			touch_dirs(dir, depth + 1);
+		}
+		sov_error_clear();
+		sov_buf_setlen(dir, len);
+	} while (FindNextFileW(find, &fd));
+	FindClose(find);
+}
+
 void sov_os_dirwatch_rescan(struct sov_os_dirwatch *w)
 {
-	/* The subtree watch takes new directories by itself. */
+	struct sov_buf dir = SOV_BUF_INIT;
+	size_t i;
+
+	/* The subtree watch takes new directories by itself (see touch_dirs). */
+	sov_buf_addstr(&dir, w->top.ptr);
+	if (w->sub.len)
+		sov_buf_addf(&dir, "/%s", w->sub.ptr);
+	for (i = 0; i < dir.len; i++)
+		if (dir.ptr[i] == '/')
+			dir.ptr[i] = '\\';
+	while (dir.len > 3 && dir.ptr[dir.len - 1] == '\\')
+		sov_buf_setlen(&dir, dir.len - 1);
+	touch_dirs(&dir, 0);
+	sov_buf_release(&dir);
 }
 
 int sov_os_dirwatch_open(struct sov_os_dirwatch **out, const char *top, const char *sub)
@@ -88,6 +153,7 @@ int sov_os_dirwatch_open(struct sov_os_dirwatch **out, const char *top, const ch
 	}
 	if (start_read(w) < 0)
 		goto fail;
+	sov_os_dirwatch_rescan(w);
 	*out = w;
 	return 0;
 fail:
