@@ -41,12 +41,14 @@ test_expect_success MINGW 'the Windows unit test builds from the sources' '
 	gitinc=$(pkg-config --variable=includedir libgit2) &&
 	ln -s "$gitinc/git2.h" "$gitinc/git2" inc/ &&
 	"$MINGW_CC" -std=gnu11 -O1 -DO_CLOEXEC=0 -Wall -Wextra -Wno-unused-parameter \
-		-Wno-format -Werror -I"$SRCDIR/src/os" -I"$SRCDIR/src/util" -Iinc \
+		-Wno-format -Werror -I"$SRCDIR/src/os" -I"$SRCDIR/src/os/win32" -I"$SRCDIR/src/util" -Iinc \
 		-o test_dirwatch.exe "$SRCDIR/tests/win32/test_dirwatch.c" \
 		"$SRCDIR/src/os/dirwatch.c" "$SRCDIR/src/os/stop.c" \
 		"$SRCDIR/src/os/win32/dirwatch.c" "$SRCDIR/src/os/win32/stop.c" \
 		"$SRCDIR/src/os/win32/exe.c" \
-		"$SRCDIR/src/util/buf.c" "$SRCDIR/src/util/error.c" &&
+		"$SRCDIR/src/util/buf.c" "$SRCDIR/src/util/error.c" \
+		"$SRCDIR/src/os/win32/osfs.c" "$SRCDIR/src/os/win32/oswin.c" \
+		"$SRCDIR/src/os/win32/oscompat.c" "$SRCDIR/src/os/osquote.c" &&
 	test -f test_dirwatch.exe
 '
 
