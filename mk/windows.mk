@@ -145,7 +145,7 @@ win-exe: $(WIN_EXE) $(WIN_BINDIR)/git-sovsync.exe
 win-unit: $(WIN_UNIT_BIN)
 
 win-test: win-exe win-unit
-	@$(if $(strip $(WIN_UNIT_EXCLUDE)),echo "test-windows: unit tests not built for Windows:" \
+	@$(if $(strip $(WIN_UNIT_EXCLUDE)),echo "test-windows: unit tests left out (mk/windows.mk says why):" \
 		"$(WIN_UNIT_EXCLUDE)";) :
 	SOVSYNC_WINE64="$(WINE64)" $(PROVE) -j$(PROVE_JOBS) --exec "sh tests/wine-run.sh" \
 		$(WIN_UNIT_BIN)
