@@ -17,6 +17,9 @@
 # patches (security backports included).  Each project is built with its own
 # build system (CMake, through a MinGW toolchain file; http-parser's Makefile).
 #
+# SOVSYNC_WIN_OFFLINE=1: never fetch; a source package missing from the
+# cache's src/, or not matching its pins, is an error.
+#
 # The result is cached OUTSIDE the work tree, keyed by the pins, this
 # script's version and the cross compiler:
 #   ${SOVSYNC_WIN_CACHE:-$HOME/.cache/sovsync/windows}/<key>/
@@ -138,6 +141,9 @@ echo "$PINS" | while read -r pkg ver dsc_sha orig orig_sha; do
 	sha_ok "$srcdir/$dsc" "$dsc_sha" && sha_ok "$srcdir/$orig" "$orig_sha" || echo "$pkg=$ver"
 done > "$work/to-fetch"
 
+if [ -s "$work/to-fetch" ] && [ -n "${SOVSYNC_WIN_OFFLINE:-}" ]; then
+	die "not in $srcdir or not matching the pinned SHA-256, and SOVSYNC_WIN_OFFLINE is set: $(tr '\n' ' ' < "$work/to-fetch")"
+fi
 if [ -s "$work/to-fetch" ]; then
 	if [ "$(printf '%s\n' "$debsrc_text")" != "$(cat "$debsrc" 2>/dev/null)" ]; then
 		say "adding deb-src entries: $debsrc"
