@@ -8,7 +8,7 @@
 #include "ctx.h"
 #include "error.h"
 #include "hookinst.h"
-#include "osexe.h"
+#include "osfs.h"
 #include "osservice.h"
 
 #include <stdio.h>
@@ -57,7 +57,7 @@ static int do_install(const struct service_args *a)
 	size_t n = 0;
 	int ret = SOV_EXIT_FAIL;
 
-	if (repo_workdir(a->repo_dir, &workdir) < 0 || sov_os_self_path(&exe) < 0) {
+	if (repo_workdir(a->repo_dir, &workdir) < 0 || sov_os_self_exe(&exe) < 0) {
 		sov_error_report();
 		goto out;
 	}
@@ -107,7 +107,7 @@ static int explain_systemd(const char *action, const struct service_args *a)
 	struct sov_buf exe = SOV_BUF_INIT, workdir = SOV_BUF_INIT, quoted = SOV_BUF_INIT;
 	const char *sysctl;
 
-	if (sov_os_self_path(&exe) < 0)
+	if (sov_os_self_exe(&exe) < 0)
 		sov_buf_addstr(&exe, "sovsync");
 	if (repo_workdir(a->repo_dir, &workdir) < 0)
 		sov_buf_addstr(&workdir, "/path/to/repository");

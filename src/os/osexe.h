@@ -1,6 +1,6 @@
 /*
- * osexe.h - the running program's own path, and the form of a path that
- * Git's shell accepts.
+ * osexe.h - the form of a path that Git's shell accepts (the running
+ * program's own path is sov_os_self_exe(), src/os/osfs.h).
  *
  * `sovsync install` writes its absolute path into the hook scripts and the
  * filter and driver commands of the git config, which Git runs with its
@@ -9,16 +9,12 @@
  * slashes ("C:/Program Files/sovsync/sovsync.exe", single-quoted by the
  * caller), a form the Windows API accepts as well.
  *
- * Implemented in src/os/posix/exe.c (/proc/self/exe) and
- * src/os/win32/exe.c (GetModuleFileNameW).
+ * Implemented in src/os/posix/exe.c and src/os/win32/exe.c.
  */
 #ifndef SOV_OS_EXE_H
 #define SOV_OS_EXE_H
 
 #include "buf.h"
-
-/* The absolute path of the running program, UTF-8 (`out` replaced).  0 or -1. */
-int sov_os_self_path(struct sov_buf *out);
 
 /* `path` in the form Git's sh runs it by (`out` replaced); the same path. */
 void sov_os_sh_path(const char *path, struct sov_buf *out);

@@ -41,7 +41,7 @@ int sov_install_self_path(struct sov_buf *out)
 {
 	struct sov_buf native = SOV_BUF_INIT;
 
-	if (sov_os_self_path(&native) < 0)
+	if (sov_os_self_exe(&native) < 0)
 		return -1;
 	sov_os_sh_path(native.ptr, out);
 	sov_buf_release(&native);

@@ -5,6 +5,7 @@
 #include "fs.h"
 #include "hookinst.h"
 #include "osexe.h"
+#include "osfs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ int main(void)
 	ok(strstr(s.ptr, "sovsync='/opt/a\\b/sovsync'\n") != NULL,
 	   "a backslash in a POSIX file name is kept (only Windows turns it to /)");
 	sov_buf_reset(&s);
-	ok(sov_os_self_path(&s) == 0 && s.ptr[0] == '/' &&
+	ok(sov_os_self_exe(&s) == 0 && s.ptr[0] == '/' &&
 	   s.len >= 13 && !strcmp(s.ptr + s.len - 13, "test_hookinst"),
 	   "the running program's own absolute path");
 	sov_buf_reset(&s);

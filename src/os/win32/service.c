@@ -3,6 +3,7 @@
  */
 #include "osservice.h"
 #include "error.h"
+#include "osproc.h"
 #include "watchwide.h"
 
 #include <string.h>
@@ -68,56 +69,25 @@ static SC_HANDLE open_service(SC_HANDLE scm, const char *name, DWORD access)
 	return svc;
 }
 
-/*
- * One argument of the binary path, quoted as CommandLineToArgvW reads it.
- * Paths cannot hold '"' on Windows; backslashes before the closing quote
- * are doubled.
- * TODO(merge): the spawning module's command-line quoting (helper "wos")
- * does the general case; use it once merged.
- */
-static void add_arg(struct sov_buf *cmd, const char *arg)
-{
-	size_t slashes = 0;
-	const char *p;
-
-	if (cmd->len)
-		sov_buf_addch(cmd, ' ');
-	if (*arg && !strpbrk(arg, " \t\"")) {
-		sov_buf_addstr(cmd, arg);
-		return;
-	}
-	sov_buf_addch(cmd, '"');
-	for (p = arg; *p; p++) {
-		if (*p == '\\') {
-			slashes++;
-		} else {
-			if (*p == '"') {
-				while (slashes--)
-					sov_buf_addch(cmd, '\\');
-				sov_buf_addch(cmd, '\\');
-			}
-			slashes = 0;
-		}
-		sov_buf_addch(cmd, *p);
-	}
-	while (slashes--)
-		sov_buf_addch(cmd, '\\');
-	sov_buf_addch(cmd, '"');
-}
-
 int sov_os_service_install(const struct sov_os_service_spec *spec)
 {
-	struct sov_buf cmd = SOV_BUF_INIT;
+	struct sov_buf cmd = SOV_BUF_INIT, exe = SOV_BUF_INIT;
 	wchar_t *wname = NULL, *wdisplay = NULL, *wcmd = NULL, *wdesc = NULL;
 	wchar_t *waccount = NULL, *wpassword = NULL;
 	SC_HANDLE scm = NULL, svc = NULL;
 	SERVICE_DESCRIPTIONW desc;
 	const char *const *a;
+	size_t i;
 	int ret = -1;
 
-	add_arg(&cmd, spec->exe);
+	/* The SCM starts the program by the Windows form of its path. */
+	sov_buf_addstr(&exe, spec->exe);
+	for (i = 0; i < exe.len; i++)
+		if (exe.ptr[i] == '/')
+			exe.ptr[i] = '\\';
+	sov_os_quote_arg(&cmd, exe.ptr);
 	for (a = spec->args; *a; a++)
-		add_arg(&cmd, *a);
+		sov_os_quote_arg(&cmd, *a);
 	if (ww_to_wide(spec->name, &wname) < 0 || ww_to_wide(spec->display, &wdisplay) < 0 ||
 	    ww_to_wide(cmd.ptr, &wcmd) < 0 || ww_to_wide(spec->description, &wdesc) < 0 ||
 	    (spec->account && ww_to_wide(spec->account, &waccount) < 0) ||
@@ -156,6 +126,7 @@ out:
 	free(waccount);
 	free(wpassword);
 	sov_buf_release(&cmd);
+	sov_buf_release(&exe);
 	return ret;
 }
 
