@@ -37,7 +37,7 @@ struct sov_os_dirwatch_batch {
 	int rescan;		/* events were lost: rescan the whole tree */
 };
 
-#define SOV_OS_DIRWATCH_BATCH_INIT { SOV_BUF_INIT, 0, 0 }
+#define SOV_OS_DIRWATCH_BATCH_INIT { .paths = SOV_BUF_INIT, .count = 0, .rescan = 0 }
 
 void sov_os_dirwatch_batch_reset(struct sov_os_dirwatch_batch *batch);
 void sov_os_dirwatch_batch_release(struct sov_os_dirwatch_batch *batch);
