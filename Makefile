@@ -9,6 +9,8 @@
 #   make lint             cppcheck over every C file (CI runs it)
 #   make compile_commands compile_commands.json for clangd/clang-tidy
 #   make install PREFIX=/usr/local DESTDIR=
+#   make windows          bin/windows/sovsync.exe, cross-built (mk/windows.mk)
+#   make test-windows     its unit and integration tests under wine64
 #   make uninstall, make clean
 #   V=1 shows full commands; WERROR=1 turns warnings into errors (CI).
 
@@ -314,5 +316,7 @@ uninstall:
 
 clean:
 	rm -rf build bin share compile_commands.json
+
+include mk/windows.mk
 
 -include $(LIB_OBJ:.o=.d) $(PROG_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)

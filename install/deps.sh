@@ -4,24 +4,30 @@
 #
 # Idempotent: packages already present are skipped, `apt-get update` runs only
 # when something is missing, and sudo is used only when not running as root.
-# Usage: install/deps.sh [--check] [--bench]
-#   --check  exit 1 (and print what is missing) instead of installing
-#   --bench  also install what the benchmarks compare against (git-lfs, ...)
+# Usage: install/deps.sh [--check] [--bench] [--windows]
+#   --check    exit 1 (and print what is missing) instead of installing
+#   --bench    also install what the benchmarks compare against (git-lfs, ...)
+#   --windows  also the Windows cross build and its tests (make windows,
+#              make test-windows): MinGW-w64, CMake, wine64; then build the
+#              Windows dependencies once (install/windows-deps.sh, cached)
 set -eu
 
 build_pkgs="gcc make pkg-config git libgit2-dev libjansson-dev libzstd-dev
 libcurl4-openssl-dev libssl-dev perl python3 time man-db clang libclang-rt-dev lighttpd
 libmicrohttpd-dev chromium curl cppcheck"
 bench_pkgs="git-lfs zstd hyperfine"
+windows_pkgs="gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 cmake dpkg-dev xz-utils wine wine64"
 
 check=0
+windows=0
 pkgs=$build_pkgs
 for arg in "$@"; do
 	case "$arg" in
 	--check) check=1 ;;
 	--bench) pkgs="$pkgs $bench_pkgs" ;;
+	--windows) pkgs="$pkgs $windows_pkgs"; windows=1 ;;
 	-h|--help)
-		sed -n '2,10s/^# \{0,1\}//p' "$0"
+		sed -n '2,13s/^# \{0,1\}//p' "$0"
 		exit 0 ;;
 	*) echo "deps.sh: unknown option '$arg'" >&2; exit 2 ;;
 	esac
@@ -61,8 +67,20 @@ for p in $pkgs; do
 	esac
 done
 
+# The Windows dependencies, cross-built from Debian's source packages into
+# a cache outside the work tree (a no-op when the cache is complete).
+windows_deps() {
+	[ "$windows" = 1 ] || return 0
+	if [ "$check" = 1 ]; then
+		sh "$(dirname "$0")/windows-deps.sh" --check
+	else
+		sh "$(dirname "$0")/windows-deps.sh" >/dev/null
+	fi
+}
+
 if [ -z "$missing" ]; then
 	browser_deps
+	windows_deps
 	exit $?
 fi
 if [ "$check" = 1 ]; then
@@ -86,3 +104,4 @@ $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 browser_deps
+windows_deps

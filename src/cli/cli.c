@@ -32,6 +32,7 @@ static const struct sov_cmd *const commands[] = {
 	/* sync and watch */
 	&sov_cmd_sync,
 	&sov_cmd_watch,
+	&sov_cmd_service,
 
 	/* large-file filter */
 	&sov_cmd_track,

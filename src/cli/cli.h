@@ -85,6 +85,7 @@ extern const struct sov_cmd sov_cmd_doctor;
 /* sync and watch: src/cli/cli_*.c */
 extern const struct sov_cmd sov_cmd_sync;
 extern const struct sov_cmd sov_cmd_watch;
+extern const struct sov_cmd sov_cmd_service;
 
 /* large-file filter: src/cli/cli_track.c (track, untrack), filters/ */
 extern const struct sov_cmd sov_cmd_track;

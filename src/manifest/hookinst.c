@@ -4,6 +4,7 @@
 #include "hookinst.h"
 #include "error.h"
 #include "fs.h"
+#include "osexe.h"
 #include "run.h"
 
 #include <errno.h>
@@ -36,13 +37,15 @@ void sov_hookinst_shell_quote(const char *s, struct sov_buf *out)
 
 void sov_hookinst_script(const struct sov_hook *hook, const char *exe, struct sov_buf *out)
 {
-	struct sov_buf q = SOV_BUF_INIT;
+	struct sov_buf q = SOV_BUF_INIT, sh_exe = SOV_BUF_INIT;
 	const char *name = hook->name;
 	int is_pre = hook->is_pre;
 	const char *feed = hook->input != SOV_HOOK_INPUT_NONE ?
 		"printf '%s' \"$input\" | " : "";
 
-	sov_hookinst_shell_quote(exe, &q);
+	/* Git for Windows' sh wants C:/x/sovsync.exe, not C:\x\sovsync.exe. */
+	sov_os_sh_path(exe, &sh_exe);
+	sov_hookinst_shell_quote(sh_exe.ptr, &q);
 	sov_buf_addf(out,
 		"#!/bin/sh\n"
 		SOV_HOOK_MARKER "\n"
@@ -127,6 +130,7 @@ void sov_hookinst_script(const struct sov_hook *hook, const char *exe, struct so
 			"fi\n", feed);
 	sov_buf_addstr(out, "exit 0\n");
 	sov_buf_release(&q);
+	sov_buf_release(&sh_exe);
 }
 
 int sov_hookinst_is_ours(const char *path)

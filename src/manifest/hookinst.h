@@ -33,7 +33,10 @@
 /* Git's hooks directory for the repository at `workdir`, absolute. */
 int sov_hookinst_dir(const char *workdir, struct sov_buf *out);
 
-/* The script for `hook` calling `exe` (appended to `out`). */
+/*
+ * The script for `hook` calling `exe` (appended to `out`), written in the
+ * form Git's sh runs it by (src/os/osexe.h: C:/x/sovsync.exe on Windows).
+ */
 void sov_hookinst_script(const struct sov_hook *hook, const char *exe, struct sov_buf *out);
 
 /*

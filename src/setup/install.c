@@ -11,6 +11,7 @@
 #include "hash.h"
 #include "hookinst.h"
 #include "json.h"
+#include "osexe.h"
 #include "repo.h"
 #include "run.h"
 #include "storedform.h"
@@ -38,7 +39,13 @@ struct installer {
 
 int sov_install_self_path(struct sov_buf *out)
 {
-	return sov_os_self_exe(out);
+	struct sov_buf native = SOV_BUF_INIT;
+
+	if (sov_os_self_exe(&native) < 0)
+		return -1;
+	sov_os_sh_path(native.ptr, out);
+	sov_buf_release(&native);
+	return 0;
 }
 
 static int installer_open(struct installer *in, const char *dir, struct sov_buf *log)

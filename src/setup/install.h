@@ -69,7 +69,10 @@ int sov_install_is_installed(git_repository *repo);
  */
 int sov_install_check_config(git_repository *repo, struct sov_buf *problems);
 
-/* The absolute path of the running program (resolved /proc/self/exe). */
+/*
+ * The absolute path of the running program, in the form Git's sh runs it
+ * by (src/os/osexe.h: forward slashes on Windows).
+ */
 int sov_install_self_path(struct sov_buf *out);
 
 #endif

@@ -4,6 +4,8 @@
 #include "error.h"
 #include "fs.h"
 #include "hookinst.h"
+#include "osexe.h"
+#include "osfs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,16 @@ int main(void)
 	ok(strstr(s.ptr, "\n" SOV_HOOK_MARKER "\n") != NULL, "script is marked");
 	ok(strstr(s.ptr, "sovsync='/opt/sov sync/sovsync'\n") != NULL, "absolute path, quoted");
 	ok(strstr(s.ptr, "\"$chained\" \"$@\" || exit $?") != NULL, "pre hook: chained first, status kept");
+
+	/* The path goes through the os seam's sh form (src/os/osexe.h). */
+	sov_buf_reset(&s);
+	sov_hookinst_script(sov_hook_find("pre-commit"), "/opt/a\\b/sovsync", &s);
+	ok(strstr(s.ptr, "sovsync='/opt/a\\b/sovsync'\n") != NULL,
+	   "a backslash in a POSIX file name is kept (only Windows turns it to /)");
+	sov_buf_reset(&s);
+	ok(sov_os_self_exe(&s) == 0 && s.ptr[0] == '/' &&
+	   s.len >= 13 && !strcmp(s.ptr + s.len - 13, "test_hookinst"),
+	   "the running program's own absolute path");
 	sov_buf_reset(&s);
 	sov_hookinst_script(sov_hook_find("post-rewrite"), "/x/sovsync", &s);
 	ok(strstr(s.ptr, "input=$(cat; echo .)") != NULL, "stdin kept for both");

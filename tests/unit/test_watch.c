@@ -24,5 +24,19 @@ int main(void)
 	sov_debounce_init(&d, 0);
 	sov_debounce_touch(&d, 7);
 	is_int(sov_debounce_due(&d), 7, "zero debounce: due at once");
+
+	/* Which reported paths call for a cycle (the same on every system). */
+	ok(sov_watch_path_matters(".", "notes.md"), "a file at the top matters");
+	ok(sov_watch_path_matters(".", "a/b/notes.md"), "a nested file matters");
+	ok(!sov_watch_path_matters(".", ".git"), ".git does not");
+	ok(!sov_watch_path_matters(".", ".git/index.lock"), "nor what is in it");
+	ok(!sov_watch_path_matters(".", "sub/.git/HEAD"), "nor a nested repository's .git");
+	ok(sov_watch_path_matters(".", ".gitignore"), ".gitignore does");
+	ok(sov_watch_path_matters(".", "a/.github/x"), "and a .github directory");
+	ok(!sov_watch_path_matters(".", "a/.notes.md.swp"), "an editor's scratch file does not");
+	ok(sov_watch_path_matters("shared", "shared/m.json"), "under the synced root");
+	ok(sov_watch_path_matters("shared", "shared"), "the synced root itself");
+	ok(!sov_watch_path_matters("shared", "shared2/m.json"), "a sibling with the prefix is out");
+	ok(!sov_watch_path_matters("shared", "other/m.json"), "a path outside the root is out");
 	return done_testing();
 }

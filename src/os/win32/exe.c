@@ -1,0 +1,20 @@
+/*
+ * exe.c - src/os/osexe.h on Windows.
+ */
+#include "osexe.h"
+
+void sov_os_sh_path(const char *path, struct sov_buf *out)
+{
+	size_t i;
+
+	/*
+	 * Git for Windows' sh takes C:/x/y.exe (and //server/share/y.exe);
+	 * a backslash would be an escape there.  CreateProcess and the file
+	 * APIs take the same form.
+	 */
+	sov_buf_reset(out);
+	sov_buf_addstr(out, path);
+	for (i = 0; i < out->len; i++)
+		if (out->ptr[i] == '\\')
+			out->ptr[i] = '/';
+}

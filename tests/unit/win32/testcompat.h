@@ -1,0 +1,76 @@
+/*
+ * testcompat.h - the few POSIX calls the unit tests' own scaffolding makes
+ * (scratch directories, the environment), for the Windows build of the unit
+ * tests only: mk/windows.mk includes it ahead of each test (-include).  The
+ * code under test never sees it: it goes through src/os/.
+ */
+#ifndef SOV_TESTCOMPAT_H
+#define SOV_TESTCOMPAT_H
+
+#include <direct.h>
+#include <errno.h>
+#include <io.h>
+#include <process.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* mkdir(path, mode): the mode has no meaning on Windows. */
+#define mkdir(path, mode) ((void)(mode), _mkdir(path))
+
+/* mkdtemp(3): the trailing XXXXXX replaced until a new directory is made. */
+static inline char *sov_test_mkdtemp(char *tmpl)
+{
+	static const char letters[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	size_t len = strlen(tmpl);
+	unsigned int seed = (unsigned int)(size_t)tmpl ^ (unsigned int)_getpid();
+
+	if (len < 6 || strcmp(tmpl + len - 6, "XXXXXX")) {
+		errno = EINVAL;
+		return NULL;
+	}
+	for (int tries = 0; tries < 1000; tries++) {
+		for (int i = 0; i < 6; i++) {
+			seed = seed * 1103515245u + 12345u + (unsigned int)tries;
+			tmpl[len - 6 + i] = letters[(seed >> 16) % (sizeof(letters) - 1)];
+		}
+		if (_mkdir(tmpl) == 0)
+			return tmpl;
+		if (errno != EEXIST)
+			return NULL;
+	}
+	return NULL;
+}
+#define mkdtemp sov_test_mkdtemp
+
+/* setenv(3) and unsetenv(3) through the C runtime's environment. */
+static inline int sov_test_setenv(const char *name, const char *value, int overwrite)
+{
+	if (!overwrite && getenv(name))
+		return 0;
+	return _putenv_s(name, value) ? -1 : 0;
+}
+static inline int sov_test_unsetenv(const char *name)
+{
+	return _putenv_s(name, "") ? -1 : 0;
+}
+#define setenv sov_test_setenv
+#define unsetenv sov_test_unsetenv
+
+/*
+ * remove(3) as POSIX has it, for scratch_remove(): Windows' removes neither
+ * a directory nor a read-only file (Git's objects are read-only).
+ */
+static inline int sov_test_remove(const char *path)
+{
+	struct _stat st;
+
+	if (_stat(path, &st) == 0 && (st.st_mode & _S_IFDIR))
+		return _rmdir(path);
+	_chmod(path, _S_IREAD | _S_IWRITE);
+	return _unlink(path);
+}
+#define remove sov_test_remove
+
+#endif
