@@ -140,6 +140,25 @@ test_expect_success 'a header that lies about the content: sovsync verify catche
 	sovsync verify
 '
 
+test_expect_success 'a lying stored form given to plain git add: the commit takes its header, verify names it' '
+	cd r &&
+	# From minSize up the clean filter passes a stored form through as it
+	# is (FORMATS.md, "Idempotence"): the lie needs no --no-filters.
+	cp ../lie $F/lie2.txt &&
+	git add $F/lie2.txt &&
+	test "$(git cat-file blob :$F/lie2.txt | cmp - ../lie && echo same)" = same &&
+	test_tick &&
+	git commit -q -m lie2 2>../commit.err &&
+	! test -s ../commit.err &&
+	lie=$(sov_entry . documents/ingested/lie2.txt hash) &&
+	test "$lie" != "$(sha $F/f2.txt)" &&
+	test_must_fail sovsync verify 2>../verify.err &&
+	grep "$F/lie2.txt: blob $(stored_blob $F/lie2.txt): corrupt: content is $(sha $F/f2.txt) but the header says $lie" ../verify.err &&
+	git rm -q $F/lie2.txt &&
+	test_tick && git commit -q -m "drop lie2" &&
+	sovsync verify
+'
+
 test_expect_success 'float32 data is stored byte-shuffled and checks out byte for byte' '
 	cd r &&
 	# 3 bytes of a header, then float32 values (embeddings-like), and an
