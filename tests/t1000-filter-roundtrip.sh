@@ -179,6 +179,13 @@ test_expect_success 'core.sharedRepository (also as git -c): Git writes the obje
 	git -c core.sharedRepository=0660 add other.bin &&
 	test_must_fail stored_blocks "$(loose_path :other.bin)" 2>/dev/null &&
 	git reset -q other.bin &&
+	# The same through GIT_CONFIG_COUNT / GIT_CONFIG_KEY_<n>, which Git
+	# reads and libgit2 does not.
+	text_file other.bin 31500 &&
+	GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0=x \
+	GIT_CONFIG_KEY_1=core.sharedRepository GIT_CONFIG_VALUE_1=group git add other.bin &&
+	test_must_fail stored_blocks "$(loose_path :other.bin)" 2>/dev/null &&
+	git reset -q other.bin &&
 	text_file other.bin 32000 &&
 	git add other.bin &&
 	stored_blocks "$(loose_path :other.bin)" &&

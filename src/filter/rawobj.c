@@ -49,6 +49,33 @@ static int mentions(const char *s, const char *word)
 	return 0;
 }
 
+/*
+ * GIT_CONFIG_COUNT and GIT_CONFIG_KEY_<n> (Git's other way of passing
+ * settings through the environment, which libgit2 does not read) name a
+ * key containing `word`.  A count that is not a number counts as a mention.
+ */
+static int env_config_mentions(const char *word)
+{
+	const char *count = getenv("GIT_CONFIG_COUNT");
+	char name[40], *end;
+	const char *key;
+	unsigned long n, i;
+
+	if (!count || !*count)
+		return 0;
+	n = strtoul(count, &end, 10);
+	if (*end)
+		return 1;
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "GIT_CONFIG_KEY_%lu", i);
+		if (!(key = getenv(name)))
+			break;	/* Git refuses such a count before it runs us */
+		if (mentions(key, word))
+			return 1;
+	}
+	return 0;
+}
+
 /* A config value is present at all. */
 static int config_set(git_config *cfg, const char *key)
 {
@@ -89,6 +116,11 @@ struct sov_rawobj *sov_rawobj_new(git_repository *repo)
 	params = getenv("GIT_CONFIG_PARAMETERS");
 	if (params && (mentions(params, "sharedrepository") || mentions(params, "fsync"))) {
 		sov_trace("rawobj: core.sharedRepository or core.fsync given to git -c: Git writes");
+		return NULL;
+	}
+	if (env_config_mentions("sharedrepository") || env_config_mentions("fsync")) {
+		sov_trace("rawobj: core.sharedRepository or core.fsync in GIT_CONFIG_KEY_<n>: "
+			  "Git writes");
 		return NULL;
 	}
 	if (git_repository_config_snapshot(&cfg, repo) < 0) {

@@ -20,8 +20,9 @@
  * such an object is unreachable and `git gc` prunes it after
  * gc.pruneExpire.  Nothing is written where the filter cannot be sure to
  * write where Git looks and as Git would: GIT_OBJECT_DIRECTORY or
- * GIT_QUARANTINE_PATH set, core.sharedRepository set (group permissions),
- * or no repository; Git then writes the object itself, as before.
+ * GIT_QUARANTINE_PATH set, core.sharedRepository set (group permissions;
+ * in the config, `git -c` or GIT_CONFIG_KEY_<n>), or no repository; Git
+ * then writes the object itself, as before.
  *
  * The file calls go through src/os/osfs.h (a hard link names the object on
  * Windows too, where Git for Windows reads it the same way).
