@@ -31,7 +31,7 @@ enum sov_os_ftype {
 
 struct sov_os_stat {
 	enum sov_os_ftype type;
-	int mode;		/* permission bits (07777); 0644/0755 on Windows */
+	int mode;		/* permission bits (07777); on Windows 0600 (0400 read-only), dirs 0700 */
 	uint64_t size;
 	uint64_t dev;		/* the file system (volume serial on Windows) */
 	int64_t mtime;		/* last modification, seconds since the epoch */
