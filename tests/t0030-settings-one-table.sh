@@ -37,12 +37,18 @@ test_expect_success 'every *_INIT is written with designated initializers' '
 # Issue 19: the operating system is src/os/'s business (src/os/posix/,
 # src/os/win32/, picked by the Makefile's OS_DIR).  No other file tests
 # which system it is built for.
-os_test='^[[:space:]]*#[[:space:]]*(if|ifdef|ifndef|elif)\b.*\b(_WIN32|_WIN64|WIN32|__MINGW32__|__MINGW64__|__CYGWIN__|__linux__|__linux|linux|__APPLE__|__MACH__|__unix__|__unix|unix|_MSC_VER|__FreeBSD__|_POSIX_VERSION)\b'
+# Also the version and C library macros of a system (_WIN32_WINNT,
+# __GLIBC__), __has_include() of a system header, and a condition that a
+# backslash continues on the next line (where the name could hide).
+os_test='^[[:space:]]*#[[:space:]]*(if|ifdef|ifndef|elif)\b.*(\b(_WIN32|_WIN64|WIN32|_WIN32_WINNT|WINVER|__MINGW32__|__MINGW64__|__CYGWIN__|__CYGWIN32__|__linux__|__linux|linux|__gnu_linux__|__APPLE__|__MACH__|__unix__|__unix|unix|_MSC_VER|__FreeBSD__|__NetBSD__|__OpenBSD__|__DragonFly__|__sun|_AIX|__HAIKU__|__GLIBC__|_POSIX_VERSION)\b|__has_include|\\$)'
 
 test_expect_success 'the system check itself catches #ifdef _WIN32 and #if defined(__linux__)' '
-	printf "%s\n" "#ifdef _WIN32" "  #  if defined(__linux__) && x" "#ifndef SOV_OS_H" >sample &&
+	printf "%s\n" "#ifdef _WIN32" "  #  if defined(__linux__) && x" "#ifndef SOV_OS_H" \
+		"#if _WIN32_WINNT >= 0x0600" "#if defined(__OpenBSD__)" "#ifdef __GLIBC__" \
+		"#if __has_include(<sys/inotify.h>)" "#if defined(X) && \\" "#define WIN32_X 1" \
+		"#if defined(__linux__x)" >sample &&
 	grep -cE "$os_test" sample >count &&
-	echo 2 >expect &&
+	echo 7 >expect &&
 	test_cmp expect count
 '
 
