@@ -97,19 +97,19 @@ void sov_hookinst_script(const struct sov_hook *hook, const char *exe, struct so
 	 * sibling; with core.hooksPath elsewhere the record is not found.
 	 */
 	if (hook->skip_if_recorded)
-		sov_buf_addstr(out,
-			"state=\"${0%/*}/../sovsync\"\n"
+		sov_buf_addf(out,
+			"state=\"${0%%/*}/../sovsync\"\n"
 			"skip=\n"
 			"if [ -z \"$SOVSYNC_HOOK_PROBE\" ] && [ -f \"$state/precommit\" ] &&\n"
 			"\t[ ! -e \"$state/fix-index\" ] &&\n"
 			"\t{ IFS= read -r r1 && IFS= read -r r2 && IFS= read -r r3 &&\n"
 			"\t  IFS= read -r r4 && IFS= read -r r5 && IFS= read -r r6 &&\n"
 			"\t  IFS= read -r r7; } <\"$state/precommit\" &&\n"
-			"\t[ \"$r1:$r7\" = \"sovsync-precommit-2:fast\" ] && [ \"$r2\" = \"$PWD/\" ] &&\n"
+			"\t[ \"$r1:$r7\" = \"sovsync-precommit-2:fast\" ] && [ \"$r2\" = \"%s/\" ] &&\n"
 			"\t[ \"$(git rev-parse HEAD~1 \"HEAD:$r3\" 2>/dev/null)\" = \"$r4\n$r5\" ]; then\n"
 			"\tskip=1\n"
 			"fi\n"
-			"if [ -z \"$skip\" ]; then\n");
+			"if [ -z \"$skip\" ]; then\n", sov_os_sh_pwd());
 	if (hook->only_when)
 		sov_buf_addf(out, "case \"$1:$input\" in %s)\n", hook->only_when);
 	sov_buf_addf(out,

@@ -74,4 +74,13 @@ void sov_os_dirwatch_rescan(struct sov_os_dirwatch *w);
 
 void sov_os_dirwatch_close(struct sov_os_dirwatch *w);
 
+/*
+ * How many directories one watcher can follow, for `sovsync doctor`:
+ * inotify's per-user limit (fs.inotify.max_user_watches, one watch per
+ * directory), -1 when it cannot be read; 0 where one watch covers a whole
+ * tree (Windows).  `what` gets the limit's name and how to raise it, or
+ * the mechanism's name.
+ */
+long long sov_os_dirwatch_limit(struct sov_buf *what);
+
 #endif

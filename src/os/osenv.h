@@ -21,4 +21,11 @@ int sov_os_setenv(const char *name, const char *value);
  */
 int sov_os_random(void *buf, size_t len, int wait);
 
+/*
+ * The user's home directory, for "~/" in a configured path: $HOME; on
+ * Windows $HOME (Git for Windows sets it) else %USERPROFILE%, which a
+ * service also has.  NULL when neither is set.  Not to be freed.
+ */
+const char *sov_os_home(void);
+
 #endif

@@ -19,4 +19,12 @@
 /* `path` in the form Git's sh runs it by (`out` replaced); the same path. */
 void sov_os_sh_path(const char *path, struct sov_buf *out);
 
+/*
+ * A shell expression for the current directory in the form sovsync
+ * writes paths (libgit2's work tree form): "$PWD" on POSIX; on Windows
+ * "$(pwd -W)", because Git for Windows' sh keeps $PWD as /c/... where the
+ * program writes C:/...  Hook scripts compare a recorded path with it.
+ */
+const char *sov_os_sh_pwd(void);
+
 #endif

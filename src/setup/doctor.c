@@ -2,6 +2,7 @@
  * doctor.c - `sovsync doctor` checks; see doctor.h.
  */
 #include "doctor.h"
+#include "osdirwatch.h"
 #include "attr.h"
 #include "drivers.h"
 #include "error.h"
@@ -1010,27 +1011,20 @@ size_t sov_doctor_count_dirs(const char *path)
 	return n;
 }
 
-/* A small number from a /proc file, or -1. */
-static long long proc_number(const char *path)
-{
-	struct sov_buf text = SOV_BUF_INIT;
-	long long v = -1;
-
-	if (sov_buf_read_file(&text, path) == 0)
-		v = strtoll(text.ptr, NULL, 10);
-	sov_error_clear();
-	sov_buf_release(&text);
-	return v;
-}
-
 static void check_inotify(struct doctor *d)
 {
-	struct sov_buf root = SOV_BUF_INIT, fix = SOV_BUF_INIT;
-	long long max = proc_number("/proc/sys/fs/inotify/max_user_watches");
+	struct sov_buf root = SOV_BUF_INIT, fix = SOV_BUF_INIT, what = SOV_BUF_INIT;
+	long long max = sov_os_dirwatch_limit(&what);
 	size_t dirs;
 
 	sov_buf_addf(&root, "%s%s", d->workdir, d->h->ctx->set.root.ptr);
 	dirs = sov_doctor_count_dirs(root.ptr);
+	if (max == 0) {
+		add(d, "inotify", SOV_DOCTOR_OK, NULL,
+		    "%zu directories under %s, one %s watch for the whole tree", dirs,
+		    d->h->ctx->set.root.ptr, what.ptr);
+		goto out;
+	}
 	if (max < 0) {
 		add(d, "inotify", SOV_DOCTOR_WARN, "'sovsync sync' from a timer works without it",
 		    "cannot read /proc/sys/fs/inotify/max_user_watches: 'sovsync watch' needs "
@@ -1054,6 +1048,7 @@ static void check_inotify(struct doctor *d)
 out:
 	sov_buf_release(&root);
 	sov_buf_release(&fix);
+	sov_buf_release(&what);
 }
 
 /*

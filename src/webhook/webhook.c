@@ -3,6 +3,7 @@
  * signing, one HTTP attempt, redaction; see webhook.h.
  */
 #include "webhook.h"
+#include "osenv.h"
 #include "config.h"
 #include "ctx.h"
 #include "error.h"
@@ -158,10 +159,10 @@ static int read_secret(git_repository *repo, const struct sov_buf *file, const c
 		ret = 0;
 		goto out;
 	}
-	if (path.ptr[0] == '~' && path.ptr[1] == '/' && getenv("HOME")) {
+	if (path.ptr[0] == '~' && path.ptr[1] == '/' && sov_os_home()) {
 		struct sov_buf full = SOV_BUF_INIT;
 
-		sov_buf_addf(&full, "%s%s", getenv("HOME"), path.ptr + 1);
+		sov_buf_addf(&full, "%s%s", sov_os_home(), path.ptr + 1);
 		sov_buf_release(&path);
 		path = full;
 	}

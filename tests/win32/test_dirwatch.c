@@ -226,6 +226,11 @@ int main(void)
 		is_str(p.ptr, "//srv/share/sovsync.exe", "a UNC path too");
 		sov_os_sh_path("C:/already/fine.exe", &p);
 		is_str(p.ptr, "C:/already/fine.exe", "a path with slashes is kept");
+		sov_os_sh_path("\\\\?\\C:\\Long\\sovsync.exe", &p);
+		is_str(p.ptr, "C:/Long/sovsync.exe", "the long-path prefix is dropped");
+		sov_os_sh_path("\\\\?\\UNC\\srv\\share\\sovsync.exe", &p);
+		is_str(p.ptr, "//srv/share/sovsync.exe", "a long UNC path becomes //srv/share");
+		is_str(sov_os_sh_pwd(), "$(pwd -W)", "the hooks compare C:/ forms of the directory");
 		sov_buf_release(&p);
 	}
 	return done_testing();

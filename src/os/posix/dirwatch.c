@@ -297,3 +297,17 @@ void sov_os_dirwatch_close(struct sov_os_dirwatch *w)
 	sov_buf_release(&w->sub);
 	free(w);
 }
+
+long long sov_os_dirwatch_limit(struct sov_buf *what)
+{
+	struct sov_buf text = SOV_BUF_INIT;
+	long long v = -1;
+
+	sov_buf_reset(what);
+	sov_buf_addstr(what, "fs.inotify.max_user_watches");
+	if (sov_buf_read_file(&text, "/proc/sys/fs/inotify/max_user_watches") == 0)
+		v = strtoll(text.ptr, NULL, 10);
+	sov_error_clear();
+	sov_buf_release(&text);
+	return v;
+}

@@ -9,3 +9,8 @@ void sov_os_sh_path(const char *path, struct sov_buf *out)
 	sov_buf_reset(out);
 	sov_buf_addstr(out, path);
 }
+
+const char *sov_os_sh_pwd(void)
+{
+	return "$PWD";
+}

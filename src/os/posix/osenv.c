@@ -31,3 +31,10 @@ int sov_os_random(void *buf, size_t len, int wait)
 	}
 	return 0;
 }
+
+const char *sov_os_home(void)
+{
+	const char *h = getenv("HOME");
+
+	return h && *h ? h : NULL;
+}

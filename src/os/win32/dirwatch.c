@@ -271,3 +271,10 @@ void sov_os_dirwatch_close(struct sov_os_dirwatch *w)
 	sov_buf_release(&w->sub);
 	free(w);
 }
+
+long long sov_os_dirwatch_limit(struct sov_buf *what)
+{
+	sov_buf_reset(what);
+	sov_buf_addstr(what, "ReadDirectoryChangesW");
+	return 0;
+}

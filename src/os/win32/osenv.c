@@ -46,3 +46,12 @@ int sov_os_random(void *buf, size_t len, int wait)
 	}
 	return 0;
 }
+
+const char *sov_os_home(void)
+{
+	const char *h = getenv("HOME");
+
+	if (!h || !*h)
+		h = getenv("USERPROFILE");
+	return h && *h ? h : NULL;
+}
