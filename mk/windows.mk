@@ -55,10 +55,10 @@ INTEGRATION := $(filter-out $(WIN_TESTS),$(INTEGRATION))
 # The unit tests built and run under wine64 are all but these (override
 # WIN_UNIT_EXCLUDE= to try them all).  tests/unit/win32/testcompat.h gives
 # the others mkdtemp, setenv and a POSIX remove() for their scaffolding.
-# - test machinery that is POSIX-only (fork/wait, pipe, mmap, signals,
-#   symlink, geteuid, *at() calls in the test itself): not built;
-WIN_UNIT_POSIX_ONLY := test_buf test_config test_conflicts test_dirwatch test_filterproc \
-	test_fs test_keepboth test_manifest test_metrics test_pktline test_run test_syncstop
+# - test machinery that is POSIX-only (fork/wait, mmap, signals, *at()
+#   calls in the test itself): not built;
+WIN_UNIT_POSIX_ONLY := test_config test_conflicts test_dirwatch test_filterproc \
+	test_keepboth test_manifest test_metrics test_run test_syncstop
 # - tests that set their repository up with system("mkdir -p ... && git
 #   init") or read blobs through `git cat-file`: they need Git for Windows'
 #   sh and git.exe, which Wine does not have (tests/t8* drive the exe with

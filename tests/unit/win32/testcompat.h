@@ -73,4 +73,27 @@ static inline int sov_test_remove(const char *path)
 }
 #define remove sov_test_remove
 
+/* tap.h: checks that only POSIX can make are skipped. */
+#define TEST_POSIX 0
+
+/*
+ * symlink(2): none (Wine's CreateSymbolicLinkW makes no link).  The tests
+ * skip their link cases on Windows; this is only for them to compile.
+ */
+static inline int sov_test_symlink(const char *target, const char *path)
+{
+	(void)target;
+	(void)path;
+	errno = ENOSYS;
+	return -1;
+}
+#define symlink sov_test_symlink
+
+/* pipe(2): the C runtime's, binary. */
+#include <fcntl.h>
+#define pipe(fds) _pipe((fds), 65536, _O_BINARY)
+
+/* geteuid(2): no root on Windows (the tests skip what asks). */
+#define geteuid() 1
+
 #endif
