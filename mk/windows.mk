@@ -57,8 +57,8 @@ INTEGRATION := $(filter-out $(WIN_TESTS),$(INTEGRATION))
 # the others mkdtemp, setenv and a POSIX remove() for their scaffolding.
 # - test machinery that is POSIX-only (fork/wait, mmap, signals, *at()
 #   calls in the test itself): not built;
-WIN_UNIT_POSIX_ONLY := test_config test_conflicts test_dirwatch test_filterproc \
-	test_keepboth test_manifest test_metrics test_run test_syncstop
+WIN_UNIT_POSIX_ONLY := test_config test_dirwatch test_filterproc \
+	test_keepboth test_manifest test_run
 # - tests that set their repository up with system("mkdir -p ... && git
 #   init") or read blobs through `git cat-file`: they need Git for Windows'
 #   sh and git.exe, which Wine does not have (tests/t8* drive the exe with

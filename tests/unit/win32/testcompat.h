@@ -96,4 +96,31 @@ static inline int sov_test_symlink(const char *target, const char *path)
 /* geteuid(2): no root on Windows (the tests skip what asks). */
 #define geteuid() 1
 
+/*
+ * child.h's child_start() and child_wait(): this program (its full path
+ * from the C runtime) started again with _spawnv, waited for with _cwait.
+ */
+#include <stdint.h>
+static inline intptr_t child_start(const char *const *args)
+{
+	const char *argv[10] = { NULL };
+	char *self = _pgmptr;
+	int n;
+
+	if (!self)
+		return -1;
+	argv[0] = self;
+	for (n = 0; args[n] && n < 8; n++)
+		argv[n + 1] = args[n];
+	return _spawnv(_P_NOWAIT, self, argv);
+}
+static inline int child_wait(intptr_t id)
+{
+	int status;
+
+	if (_cwait(&status, id, _WAIT_CHILD) == -1)
+		return -1;
+	return status & 0xff;
+}
+
 #endif
