@@ -5,7 +5,8 @@
 #   make windows        bin/windows/sovsync.exe, git-sovsync.exe (+ the DLLs it
 #                       needs beyond Windows' own: none today)
 #   make windows-unit   the unit tests as build/windows/unit/test_*.exe
-#   make test-windows   both, then under prove: the unit tests run by wine64,
+#   make test-windows   both, then under prove: the unit tests run by wine64
+#                       (tests/wine-unit.sh: with a git.exe proxy on PATH),
 #                       and tests/t80*.sh, where Linux git drives the exe
 #   make windows-deps   only the dependencies (install/windows-deps.sh)
 #
