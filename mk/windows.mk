@@ -70,7 +70,7 @@ WIN_UNIT_POSIX_ONLY := test_dirwatch test_filterproc test_run
 #   or other shell lines: they need Git for Windows' sh, which Wine does not
 #   have (the git.exe proxy serves git only; tests/t8* drive the exe with
 #   Linux git instead);
-WIN_UNIT_NEEDS_SH := test_doctor test_webhook
+WIN_UNIT_NEEDS_SH := test_doctor
 WIN_UNIT_EXCLUDE ?= $(WIN_UNIT_POSIX_ONLY) $(WIN_UNIT_NEEDS_SH)
 
 test-windows: all
