@@ -64,14 +64,11 @@ INTEGRATION := $(filter-out $(WIN_TESTS),$(INTEGRATION))
 #   is the Windows watcher's); test_run (its cases are about POSIX signals:
 #   SIGPIPE, SIGTERM ignored, kill(pid, 0); test_os runs the Windows spawner
 #   and its quoting); test_filterproc (Git's side of the conversation is
-#   written into a memfd_create(2) file and mapped);
+#   written into a memfd_create(2) file and mapped).
+# No unit test runs a shell line (system()): Wine has no sh, the git.exe
+# proxy serves git only.
 WIN_UNIT_POSIX_ONLY := test_dirwatch test_filterproc test_run
-# - tests that set their repository up with system("cd ... && git init ...")
-#   or other shell lines: they need Git for Windows' sh, which Wine does not
-#   have (the git.exe proxy serves git only; tests/t8* drive the exe with
-#   Linux git instead);
-WIN_UNIT_NEEDS_SH := test_doctor
-WIN_UNIT_EXCLUDE ?= $(WIN_UNIT_POSIX_ONLY) $(WIN_UNIT_NEEDS_SH)
+WIN_UNIT_EXCLUDE ?= $(WIN_UNIT_POSIX_ONLY)
 
 test-windows: all
 	@if [ -z "$(WINE64)" ]; then \
