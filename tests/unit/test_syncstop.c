@@ -1,5 +1,6 @@
 /* Unit tests for src/sync/syncstop.c: the flags of a stopped sync, read back. */
 #include "tap.h"
+#include "scratch.h"
 #include "buf.h"
 #include "error.h"
 #include "repo.h"
@@ -123,6 +124,7 @@ int main(int argc, char **argv)
 
 	sov_buf_release(&text);
 	git_repository_free(repo);
+	ok(scratch_remove(dir) == 0, "cleanup");
 	git_libgit2_shutdown();
 	return done_testing();
 }
