@@ -63,11 +63,10 @@ INTEGRATION := $(filter-out $(WIN_TESTS),$(INTEGRATION))
 # - POSIX-only: test_dirwatch on purpose (inotify; tests/win32/test_dirwatch.c
 #   is the Windows watcher's); test_run (its cases are about POSIX signals:
 #   SIGPIPE, SIGTERM ignored, kill(pid, 0); test_os runs the Windows spawner
-#   and its quoting); test_filterproc (Git's side of the conversation is
-#   written into a memfd_create(2) file and mapped).
+#   and its quoting).
 # No unit test runs a shell line (system()): Wine has no sh, the git.exe
 # proxy serves git only.
-WIN_UNIT_POSIX_ONLY := test_dirwatch test_filterproc test_run
+WIN_UNIT_POSIX_ONLY := test_dirwatch test_run
 WIN_UNIT_EXCLUDE ?= $(WIN_UNIT_POSIX_ONLY)
 
 test-windows: all
