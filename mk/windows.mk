@@ -61,9 +61,10 @@ INTEGRATION := $(filter-out $(WIN_TESTS),$(INTEGRATION))
 # through tests/wine-unit.sh, which puts a git.exe on their PATH (tests/
 # win32/gitproxy.c: each command handed to Linux git).
 # - POSIX-only: test_dirwatch on purpose (inotify; tests/win32/test_dirwatch.c
-#   is the Windows watcher's); test_run (its cases are about POSIX signals:
-#   SIGPIPE, SIGTERM ignored, kill(pid, 0); test_os runs the Windows spawner
-#   and its quoting).
+#   is the Windows watcher's); test_run (its children are sh, cat and sleep,
+#   which Wine does not have, and its cases are about POSIX signals: SIGPIPE,
+#   SIGTERM ignored, kill(pid, 0); test_os runs the Windows spawner, its
+#   quoting and its environment, with itself as the child).
 # No unit test runs a shell line (system()): Wine has no sh, the git.exe
 # proxy serves git only.
 WIN_UNIT_POSIX_ONLY := test_dirwatch test_run
