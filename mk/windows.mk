@@ -5,7 +5,8 @@
 #   make windows        bin/windows/sovsync.exe, git-sovsync.exe (+ the DLLs it
 #                       needs beyond Windows' own: none today)
 #   make windows-unit   the unit tests as build/windows/unit/test_*.exe
-#   make test-windows   both, then under prove: the unit tests run by wine64,
+#   make test-windows   both, then under prove: the unit tests run by wine64
+#                       (tests/wine-unit.sh: with a git.exe proxy on PATH),
 #                       and tests/t80*.sh, where Linux git drives the exe
 #   make windows-deps   only the dependencies (install/windows-deps.sh)
 #
@@ -54,23 +55,20 @@ INTEGRATION := $(filter-out $(WIN_TESTS),$(INTEGRATION))
 
 # The unit tests built and run under wine64 are all but these (override
 # WIN_UNIT_EXCLUDE= to try them all).  tests/unit/win32/testcompat.h gives
-# the others mkdtemp, setenv and a POSIX remove() for their scaffolding.
-# - test machinery that is POSIX-only (fork/wait, pipe, mmap, signals,
-#   symlink, geteuid, *at() calls in the test itself): not built;
-WIN_UNIT_POSIX_ONLY := test_buf test_config test_conflicts test_dirwatch test_filterproc \
-	test_fs test_keepboth test_manifest test_metrics test_pktline test_run test_syncstop
-# - tests that set their repository up with system("mkdir -p ... && git
-#   init") or read blobs through `git cat-file`: they need Git for Windows'
-#   sh and git.exe, which Wine does not have (tests/t8* drive the exe with
-#   Linux git instead);
-WIN_UNIT_NEEDS_GIT := test_blob test_doctor test_hookinst test_pushcheck test_resolve \
-	test_settings test_webhook
-# - failing under Wine, reported to the os layer: test_docdriver (its
-#   scratch directory cannot be removed: Permission denied), test_spool
-#   (TMPDIR named in the error; Windows takes TEMP), test_timing (a 20 ms
-#   sleep measured at under 19 ms).
-WIN_UNIT_WINE_FAILS := test_docdriver test_spool test_timing
-WIN_UNIT_EXCLUDE ?= $(WIN_UNIT_POSIX_ONLY) $(WIN_UNIT_NEEDS_GIT) $(WIN_UNIT_WINE_FAILS)
+# the others mkdtemp, setenv, pipe, utimensat, a POSIX remove() and child.h's
+# second process for their scaffolding; a check only POSIX can make (a
+# symbolic link, a file mode) is a TAP skip there, with its reason.  They run
+# through tests/wine-unit.sh, which puts a git.exe on their PATH (tests/
+# win32/gitproxy.c: each command handed to Linux git).
+# - POSIX-only: test_dirwatch on purpose (inotify; tests/win32/test_dirwatch.c
+#   is the Windows watcher's); test_run (its children are sh, cat and sleep,
+#   which Wine does not have, and its cases are about POSIX signals: SIGPIPE,
+#   SIGTERM ignored, kill(pid, 0); test_os runs the Windows spawner, its
+#   quoting and its environment, with itself as the child).
+# No unit test runs a shell line (system()): Wine has no sh, the git.exe
+# proxy serves git only.
+WIN_UNIT_POSIX_ONLY := test_dirwatch test_run
+WIN_UNIT_EXCLUDE ?= $(WIN_UNIT_POSIX_ONLY)
 
 test-windows: all
 	@if [ -z "$(WINE64)" ]; then \
@@ -141,13 +139,18 @@ $(WIN_B)/unit/%.exe: tests/unit/%.c tests/unit/tap.h tests/unit/testrepo.h tests
 $(WIN_BINDIR)/git-sovsync.exe: $(WIN_EXE)
 	$(Q)cp $< $@
 
+# The git.exe that the unit tests run under Wine (tests/wine-unit.sh).
+$(WIN_B)/wbin/git.exe: tests/win32/gitproxy.c
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(WIN_CC) -O1 -o $@ $< -lws2_32
+
 win-exe: $(WIN_EXE) $(WIN_BINDIR)/git-sovsync.exe
-win-unit: $(WIN_UNIT_BIN)
+win-unit: $(WIN_UNIT_BIN) $(WIN_B)/wbin/git.exe
 
 win-test: win-exe win-unit
 	@$(if $(strip $(WIN_UNIT_EXCLUDE)),echo "test-windows: unit tests left out (mk/windows.mk says why):" \
 		"$(WIN_UNIT_EXCLUDE)";) :
-	SOVSYNC_WINE64="$(WINE64)" $(PROVE) -j$(PROVE_JOBS) --exec "sh tests/wine-run.sh" \
+	SOVSYNC_WINE64="$(WINE64)" $(PROVE) -j$(PROVE_JOBS) --exec "sh tests/wine-unit.sh" \
 		$(WIN_UNIT_BIN)
 	SOVSYNC_WINE64="$(WINE64)" SOVSYNC_WIN_EXE=$(abspath $(WIN_EXE)) \
 		SOVSYNC_BIN=$(abspath $(BINDIR)) $(PROVE) -j$(PROVE_JOBS) $(WIN_TESTS)

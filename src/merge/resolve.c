@@ -48,6 +48,37 @@ void sov_resolve_normalize(struct sov_buf *p)
 	sov_buf_release(&out);
 }
 
+/*
+ * `dir` and a '/' appended to `out`, in the form sov_os_realpath() gives
+ * the work tree (on Windows a drive and '/', where getcwd() gives '\' and
+ * a path may come without its drive): its longest part that exists
+ * resolved, the rest as given.
+ */
+static void real_dir(const char *dir, struct sov_buf *out)
+{
+	struct sov_buf head = SOV_BUF_INIT;
+	size_t root = sov_os_root_len(dir), cut;
+	char *real = NULL;
+
+	sov_buf_addstr(&head, dir);
+	for (cut = head.len; cut > root; ) {
+		sov_buf_setlen(&head, cut);
+		if ((real = sov_os_realpath(head.ptr)))
+			break;
+		while (cut > root && dir[cut - 1] != '/' && dir[cut - 1] != '\\')
+			cut--;
+		while (cut > root && (dir[cut - 1] == '/' || dir[cut - 1] == '\\'))
+			cut--;
+	}
+	if (real) {
+		sov_buf_addf(out, "%s%s/", real, dir + cut);
+		free(real);
+	} else {
+		sov_buf_addf(out, "%s/", dir);
+	}
+	sov_buf_release(&head);
+}
+
 int sov_resolve_worktree_path(const char *workdir, const char *cwd, const char *arg,
 			      struct sov_buf *out)
 {
@@ -56,7 +87,7 @@ int sov_resolve_worktree_path(const char *workdir, const char *cwd, const char *
 
 	sov_buf_reset(out);
 	if (!sov_os_is_absolute(arg))
-		sov_buf_addf(out, "%s/", cwd);
+		real_dir(cwd, out);
 	sov_buf_addstr(out, arg);
 	sov_resolve_normalize(out);
 	top = sov_os_realpath(workdir);

@@ -142,10 +142,11 @@ struct sov_os_git_stat {
 void sov_os_git_stat(const struct sov_os_stat *st, struct sov_os_git_stat *out);
 
 /*
- * A new temporary file, already unlinked (POSIX: mkstemp in $TMPDIR or
- * /tmp, then unlink; Windows: in GetTempPathW, deleted on close): it goes
- * when its descriptor is closed or the process dies.  `prefix` starts its
- * name.  The descriptor, or -1 WITH a message (the directory and cause).
+ * A new temporary file, already unlinked, in $TMPDIR on both systems (Git
+ * for Windows sets it for the programs it runs), else in /tmp (POSIX:
+ * mkstemp, then unlink) or GetTempPathW's directory, TMP or TEMP (Windows:
+ * deleted on close): it goes when its descriptor is closed or the process
+ * dies.  `prefix` starts its name.  The descriptor, or -1 WITH a message (the directory and cause).
  */
 int sov_os_open_tmpfile(const char *prefix);
 

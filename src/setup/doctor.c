@@ -151,6 +151,14 @@ int sov_doctor_program(const char *command, struct sov_buf *out)
 			ret = 0;
 			goto out;
 		}
+		/* Windows: "sh" is sh.exe, as Git for Windows' sh finds it. */
+		if (*SOV_OS_EXE_SUFFIX) {
+			sov_buf_addstr(out, SOV_OS_EXE_SUFFIX);
+			if (sov_os_access(out->ptr, X_OK) == 0) {
+				ret = 0;
+				goto out;
+			}
+		}
 		path = *colon ? colon + 1 : colon;
 	}
 	sov_buf_reset(out);

@@ -8,7 +8,6 @@
 #include "json.h"
 #include "repo.h"
 
-#include <errno.h>
 #include <string.h>
 
 /* The flag file `name`: 1 and *doc (NULL when unreadable, message in `why`), 0 absent. */
@@ -142,7 +141,7 @@ int sov_syncstop_load(git_repository *repo, json_t **out)
 		if (lock >= 0) {
 			*out = killed_merge(doc, why.len ? why.ptr : NULL);
 			sov_repo_unlock(lock);
-		} else if (errno != EWOULDBLOCK) {
+		} else if (sov_error_code() != SOV_ELOCKED) {
 			*out = killed_merge(doc, why.len ? why.ptr : NULL);
 		}
 		sov_error_clear();

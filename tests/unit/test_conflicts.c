@@ -6,10 +6,10 @@
 #include "fs.h"
 #include "repo.h"
 #include "timestamp.h"
+#include "child.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static void fill(struct sov_conflict *c, const char *path, char digit, int64_t when)
@@ -38,7 +38,31 @@ static int write_queue(git_repository *repo, const char *text)
 	return ret;
 }
 
-int main(void)
+/* A child of the concurrency check: 5 entries p<n>/<k>.md into the queue
+ * of the repository `dir`.  Its exit status: 0, or 1 when one failed. */
+static int add_five(const char *dir, const char *n)
+{
+	git_repository *repo = NULL;
+	struct sov_conflict c;
+	char path[32];
+	int64_t t0;
+	int k;
+
+	git_libgit2_init();
+	sov_time_parse_str("2026-02-08T17:30:00Z", &t0);
+	if (git_repository_open(&repo, dir) < 0)
+		return 1;
+	for (k = 0; k < 5; k++) {
+		snprintf(path, sizeof(path), "p%s/%d.md", n, k);
+		fill(&c, path, '4', t0);
+		if (sov_conflicts_add(repo, &c) < 0)
+			return 1;
+	}
+	git_repository_free(repo);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	char dir[] = "/tmp/sovsync-conflicts-XXXXXX";
 	struct sov_conflicts q = SOV_CONFLICTS_INIT;
@@ -47,9 +71,11 @@ int main(void)
 	const struct sov_conflict *got;
 	int64_t t0;
 	json_t *j;
-	pid_t pid;
+	intptr_t pids[8];
 	int i, status;
 
+	if (argc == 4 && !strcmp(argv[1], CHILD_FLAG))
+		return add_five(argv[2], argv[3]);
 	git_libgit2_init();
 	ok(mkdtemp(dir) != NULL, "temp dir");
 	ok(git_repository_init(&repo, dir, 0) == 0, "a repository");
@@ -223,29 +249,18 @@ int main(void)
 	c.path = "";
 	ok(sov_conflicts_add(repo, &c) < 0, "an empty path is refused");
 
-	/* Concurrent writers: the lock must keep every add. */
+	/* Concurrent writers (this program again, see add_five()): the lock
+	 * must keep every add. */
 	for (i = 0; i < 8; i++) {
-		pid = fork();
-		if (pid == 0) {
-			char path[32];
-			int k;
+		char n[16];
+		const char *args[] = { CHILD_FLAG, dir, n, NULL };
 
-			for (k = 0; k < 5; k++) {
-				snprintf(path, sizeof(path), "p%d/%d.md", i, k);
-				fill(&c, path, '4', t0);
-				if (sov_conflicts_add(repo, &c) < 0)
-					_exit(1);
-			}
-			_exit(0);
-		}
+		snprintf(n, sizeof(n), "%d", i);
+		pids[i] = child_start(args);
 	}
 	status = 0;
-	for (i = 0; i < 8; i++) {
-		int st;
-
-		wait(&st);
-		status |= !WIFEXITED(st) || WEXITSTATUS(st);
-	}
+	for (i = 0; i < 8; i++)
+		status |= pids[i] < 0 || child_wait(pids[i]) != 0;
 	ok(status == 0, "8 processes added 5 entries each");
 	sov_conflicts_load(repo, &q);
 	is_int(q.nr, 41, "no update lost under concurrency");

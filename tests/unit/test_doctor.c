@@ -1,11 +1,15 @@
 /* Unit tests for src/setup/doctor.c: the helpers behind the checks. */
 #include "tap.h"
+#include "scratch.h"
 #include "buf.h"
 #include "doctor.h"
 #include "error.h"
+#include "fs.h"
+#include "osfs.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int main(void)
 {
@@ -22,9 +26,31 @@ int main(void)
 	is_str(b.ptr, "/x/\"y", "with a backslash escape");
 	is_int(sov_doctor_program("/bin/sh -c true", &b), 0, "a plain path");
 	is_str(b.ptr, "/bin/sh", "first word only");
-	setenv("PATH", "/nonexistent:/bin:/usr/bin", 1);
-	is_int(sov_doctor_program("sh -c true", &b), 0, "a name is looked up in PATH");
-	ok(!strcmp(b.ptr, "/bin/sh") || !strcmp(b.ptr, "/usr/bin/sh"), "found: %s", b.ptr);
+	{
+		/* This program by its name, in the second directory of PATH
+		 * (on Windows: ';' between them, and the name without .exe). */
+		struct sov_buf self = SOV_BUF_INIT, dir = SOV_BUF_INIT, want = SOV_BUF_INIT;
+		struct sov_buf path = SOV_BUF_INIT;
+
+		ok(sov_os_self_exe(&self) == 0, "this program: %s", self.ptr);
+		sov_fs_dirname(self.ptr, &dir);
+		sov_buf_addf(&want, "%s/test_doctor%s", dir.ptr, SOV_OS_EXE_SUFFIX);
+		sov_buf_addf(&path, "/nonexistent%c%s", SOV_OS_PATH_LIST_SEP, dir.ptr);
+		setenv("PATH", path.ptr, 1);
+		is_int(sov_doctor_program("test_doctor --x", &b), 0, "a name is looked up in PATH");
+		is_str(b.ptr, want.ptr, "found in its second directory");
+		sov_buf_release(&self);
+		sov_buf_release(&dir);
+		sov_buf_release(&want);
+		sov_buf_release(&path);
+	}
+	if (!TEST_POSIX) {
+		skip(2, "sh in /bin or /usr/bin: POSIX");
+	} else {
+		setenv("PATH", "/nonexistent:/bin:/usr/bin", 1);
+		is_int(sov_doctor_program("sh -c true", &b), 0, "a name is looked up in PATH");
+		ok(!strcmp(b.ptr, "/bin/sh") || !strcmp(b.ptr, "/usr/bin/sh"), "found: %s", b.ptr);
+	}
 	is_int(sov_doctor_program("no-such-program-sovsync x", &b), 0, "a name PATH lacks");
 	is_str(b.ptr, "no-such-program-sovsync", "is given back for the caller to refuse");
 	is_int(sov_doctor_program("", &b), -1, "an empty command");
@@ -56,18 +82,27 @@ int main(void)
 	/* Directories for inotify: links are not followed (a loop counts nothing). */
 	{
 		char dir[] = "/tmp/sovsync-doctor-XXXXXX";
-		struct sov_buf cmd = SOV_BUF_INIT;
+		struct sov_buf p[5] = { SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT, SOV_BUF_INIT,
+					SOV_BUF_INIT };
 
 		ok(mkdtemp(dir) != NULL, "temp dir");
-		sov_buf_addf(&cmd, "mkdir -p %s/a/b/c %s/d && ln -s .. %s/a/up && ln -s /tmp %s/tmp "
-			     "&& touch %s/a/file", dir, dir, dir, dir, dir);
-		ok(system(cmd.ptr) == 0, "a tree with links back up and out");
+		sov_buf_addf(&p[0], "%s/a/b/c", dir);
+		sov_buf_addf(&p[1], "%s/d", dir);
+		sov_buf_addf(&p[2], "%s/a/file", dir);
+		sov_buf_addf(&p[3], "%s/a/up", dir);
+		sov_buf_addf(&p[4], "%s/tmp", dir);
+		ok(sov_fs_mkdirs(p[0].ptr, 0755) == 0 && sov_fs_mkdirs(p[1].ptr, 0755) == 0 &&
+		   sov_fs_write_atomic(p[2].ptr, "", 0, 0644) == 0, "a tree");
+		if (!TEST_POSIX)
+			skip(1, "links back up and out: Windows (Wine) makes no symbolic links");
+		else
+			ok(symlink("..", p[3].ptr) == 0 && symlink("/tmp", p[4].ptr) == 0,
+			   "links in it back up and out");
 		is_int((int)sov_doctor_count_dirs(dir), 5, "the top, a, a/b, a/b/c, d");
 		is_int((int)sov_doctor_count_dirs("/nonexistent/sovsync"), 0, "no directory");
-		sov_buf_reset(&cmd);
-		sov_buf_addf(&cmd, "rm -rf %s", dir);
-		ok(system(cmd.ptr) == 0, "cleaned up");
-		sov_buf_release(&cmd);
+		ok(scratch_remove(dir) == 0, "cleaned up");
+		for (int i = 0; i < 5; i++)
+			sov_buf_release(&p[i]);
 	}
 
 	/* Results and levels. */

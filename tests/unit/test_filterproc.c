@@ -1,19 +1,20 @@
 /*
  * Unit tests for src/filter/filterproc.c: whole conversations of Git's
- * long-running filter protocol, written as Git writes them (pkt-lines in a
- * memfd) and the answer read back packet by packet.
+ * long-running filter protocol, written as Git writes them (pkt-lines in an
+ * unlinked temporary file, sov_os_open_tmpfile) and the answer read back
+ * packet by packet.
  */
 #include "tap.h"
 #include <git2.h>
 #include "error.h"
 #include "filterproc.h"
 #include "frame.h"
+#include "osfs.h"
 #include "pktline.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 /* Git's side of a conversation. */
@@ -88,8 +89,10 @@ static void serve(struct answer *a, const struct sov_buf *conv)
 {
 	struct sov_filterproc_opts opts = { count_failure, a, NULL };
 
-	a->in = memfd_create("git", 0);
-	a->out = memfd_create("filter", 0);
+	a->in = sov_os_open_tmpfile("sovsync-test-git");
+	a->out = sov_os_open_tmpfile("sovsync-test-filter");
+	if (a->in < 0 || a->out < 0)
+		abort();
 	a->failures = 0;
 	a->message[0] = '\0';
 	if (write(a->in, conv->ptr, conv->len) != (ssize_t)conv->len)

@@ -5,6 +5,8 @@
 #include "ctx.h"
 #include "error.h"
 #include "settings.h"
+#include "fs.h"
+#include "run.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,14 +32,26 @@ static void test_duration(void)
 	ok(sov_duration_parse("1e300h", 1000, &ms) < 0, "absurd length refused");
 }
 
+/* `git config <args>` in <dir>/repo, `args` split at its spaces: git
+ * itself, without a shell (Windows has none).  0, or -1. */
 static int set_config(const char *dir, const char *args)
 {
-	struct sov_buf cmd = SOV_BUF_INIT;
-	int ret;
+	struct sov_buf repo = SOV_BUF_INIT, words = SOV_BUF_INIT;
+	const char *argv[8] = { "git", "config" };
+	int n = 2, ret;
 
-	sov_buf_addf(&cmd, "git -C '%s/repo' config %s", dir, args);
-	ret = system(cmd.ptr);
-	sov_buf_release(&cmd);
+	sov_buf_addf(&repo, "%s/repo", dir);
+	sov_buf_addstr(&words, args);
+	for (char *p = words.ptr; *p && n < 7; ) {
+		argv[n++] = p;
+		p += strcspn(p, " ");
+		if (*p)
+			*p++ = '\0';
+	}
+	argv[n] = NULL;
+	ret = sov_run_git_argv(NULL, repo.ptr, NULL, argv);
+	sov_buf_release(&repo);
+	sov_buf_release(&words);
 	return ret;
 }
 
@@ -69,10 +83,11 @@ int main(void)
 	unsetenv("GIT_WORK_TREE");
 	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, path.ptr);
 	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, path.ptr);
+	ok(sov_fs_mkdirs(path.ptr, 0755) == 0, "a home");
 	sov_buf_reset(&path);
-	sov_buf_addf(&path, "mkdir -p '%s/home' '%s/repo/sub' && git init -q '%s/repo'",
-		     dir, dir, dir);
-	ok(system(path.ptr) == 0, "a repository");
+	sov_buf_addf(&path, "%s/repo/sub", dir);
+	ok(sov_fs_mkdirs(path.ptr, 0755) == 0 &&
+	   sov_run_git(NULL, dir, "init", "-q", "repo", NULL) == 0, "a repository");
 
 	/* Defaults, every group. */
 	sov_buf_reset(&path);

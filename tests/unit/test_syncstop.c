@@ -1,15 +1,15 @@
 /* Unit tests for src/sync/syncstop.c: the flags of a stopped sync, read back. */
 #include "tap.h"
+#include "scratch.h"
 #include "buf.h"
 #include "error.h"
 #include "repo.h"
 #include "syncstop.h"
+#include "child.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static void write_flag(git_repository *repo, const char *name, const char *text)
@@ -38,7 +38,21 @@ static const char *get(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-int main(void)
+/* The other process of the lock check: exit status 0 when the flags of
+ * the repository `dir` say nothing stands still. */
+static int child_load(const char *dir)
+{
+	git_repository *r2 = NULL;
+	json_t *s2 = NULL;
+
+	git_libgit2_init();
+	if (git_repository_open(&r2, dir) < 0)
+		return 2;
+	sov_syncstop_load(r2, &s2);
+	return s2 == NULL ? 0 : 1;
+}
+
+int main(int argc, char **argv)
 {
 	char dir[] = "/tmp/sovsync-syncstop-XXXXXX";
 	struct sov_buf text = SOV_BUF_INIT;
@@ -46,6 +60,8 @@ int main(void)
 	json_t *stop = NULL;
 	int lock;
 
+	if (argc == 3 && !strcmp(argv[1], CHILD_FLAG))
+		return child_load(argv[2]);
 	git_libgit2_init();
 	ok(mkdtemp(dir) != NULL, "temp dir");
 	ok(git_repository_init(&repo, dir, 0) == 0, "a repository");
@@ -92,21 +108,13 @@ int main(void)
 	json_decref(stop);
 	lock = sov_repo_lock(repo, "sync", 0);
 	ok(lock >= 0, "a cycle runs (holds the sync lock)");
-	if (fork() == 0) {
-		/* Another process: flock locks are per open file, not per process. */
-		git_repository *r2;
-		json_t *s2 = NULL;
-
-		git_libgit2_init();
-		git_repository_open(&r2, dir);
-		sov_syncstop_load(r2, &s2);
-		_exit(s2 == NULL ? 0 : 1);
-	}
 	{
-		int status;
+		/* Another process (this program again, see child_load()): flock
+		 * locks are per open file, not per process. */
+		const char *args[] = { CHILD_FLAG, dir, NULL };
+		intptr_t pid = child_start(args);
 
-		wait(&status);
-		ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "its marker is no news");
+		ok(pid >= 0 && child_wait(pid) == 0, "its marker is no news");
 	}
 	sov_repo_unlock(lock);
 	write_flag(repo, "merge-in-progress.json",
@@ -116,6 +124,7 @@ int main(void)
 
 	sov_buf_release(&text);
 	git_repository_free(repo);
+	ok(scratch_remove(dir) == 0, "cleanup");
 	git_libgit2_shutdown();
 	return done_testing();
 }

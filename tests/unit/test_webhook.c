@@ -3,6 +3,8 @@
 #include "tap.h"
 #include "scratch.h"
 #include "error.h"
+#include "fs.h"
+#include "run.h"
 #include "webevent.h"
 #include "webhook.h"
 
@@ -11,12 +13,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int run(const char *dir, const char *cmd)
-{
-	char line[1024];
+/* git itself in `dir`, without a shell (Windows has none): 0, or -1. */
+#define git_in(dir, ...) sov_run_git(NULL, (dir), __VA_ARGS__, NULL)
+#define GIT_ID "-c", "user.name=a", "-c", "user.email=a@b"
 
-	snprintf(line, sizeof(line), "cd %s && %s >/dev/null 2>&1", dir, cmd);
-	return system(line);
+/* `text` into the file `rel` of `dir`: 0, or -1. */
+static int write_in(const char *dir, const char *rel, const char *text)
+{
+	struct sov_buf path = SOV_BUF_INIT;
+	int ret;
+
+	sov_buf_addf(&path, "%s/%s", dir, rel);
+	ret = sov_fs_write_atomic(path.ptr, text, strlen(text), 0644);
+	sov_buf_release(&path);
+	return ret;
 }
 
 /* Redact `in` with token "tok_0123456789abcdef", secret key "whsec_" form. */
@@ -159,10 +169,15 @@ int main(void)
 
 	/* Payload: paths under the root only, before/after, fields. */
 	ok(mkdtemp(dir) != NULL, "temp dir");
-	ok(run(dir, "git init -q -b main . && git -c user.name=a -c user.email=a@b commit -q "
-		    "--allow-empty -m one && mkdir -p shared/memories && echo 1 >shared/memories/m.json"
-		    " && echo 2 >outside && git add . && git -c user.name=a -c user.email=a@b "
-		    "commit -q -m two && git config sovsync.source laptop") == 0, "repository");
+	sov_buf_reset(&b);
+	sov_buf_addf(&b, "%s/shared/memories", dir);
+	ok(git_in(dir, "init", "-q", "-b", "main", ".") == 0 &&
+	   git_in(dir, GIT_ID, "commit", "-q", "--allow-empty", "-m", "one") == 0 &&
+	   sov_fs_mkdirs(b.ptr, 0755) == 0 &&
+	   write_in(dir, "shared/memories/m.json", "1\n") == 0 &&
+	   write_in(dir, "outside", "2\n") == 0 && git_in(dir, "add", ".") == 0 &&
+	   git_in(dir, GIT_ID, "commit", "-q", "-m", "two") == 0 &&
+	   git_in(dir, "config", "sovsync.source", "laptop") == 0, "repository");
 	ok(git_repository_open(&repo, dir) == 0, "open it");
 	ok(sov_webhook_settings_load(&s, repo) == 0, "no URL: webhooks off");
 	ok(s.events == 7, "default events: all");
@@ -205,10 +220,10 @@ int main(void)
 		git_object_free(one);
 		git_object_free(two);
 	}
-	ok(run(dir, "git config sovsync.webhook.url http://example.com/") == 0 &&
+	ok(git_in(dir, "config", "sovsync.webhook.url", "http://example.com/") == 0 &&
 	   sov_webhook_settings_load(&s, repo) < 0, "insecure URL refused at load");
-	ok(run(dir, "git config sovsync.webhook.url http://127.0.0.1:9/ && "
-		    "git config sovsync.webhook.events push") == 0 &&
+	ok(git_in(dir, "config", "sovsync.webhook.url", "http://127.0.0.1:9/") == 0 &&
+	   git_in(dir, "config", "sovsync.webhook.events", "push") == 0 &&
 	   sov_webhook_settings_load(&s, repo) == 1 && s.events == SOV_WEBHOOK_PUSH,
 	   "URL and events read");
 	{
@@ -220,7 +235,7 @@ int main(void)
 		   sov_webhook_settings_ctx(&c, &ctx) == 1 && c.events == SOV_WEBHOOK_PUSH &&
 		   !strcmp(c.url.ptr, "http://127.0.0.1:9/") &&
 		   !strcmp(c.source.ptr, "laptop"), "from a context: the same settings");
-		ok(run(dir, "git config sovsync.webhook.events commit") == 0 &&
+		ok(git_in(dir, "config", "sovsync.webhook.events", "commit") == 0 &&
 		   sov_webhook_settings_ctx(&c, &ctx) == 1 && c.events == SOV_WEBHOOK_PUSH,
 		   "from the context's snapshot: a later edit is not reread");
 		ok(sov_webhook_settings_from(&c, &none) < 0 && strstr(sov_error_last(), "not loaded"),

@@ -19,6 +19,9 @@
 /* printf-like functions: the format checks of the C library in use. */
 #define SOV_PRINTF(fmt, first) __attribute__((format(printf, fmt, first)))
 
+/* What a program's file name ends with (found by its name in PATH). */
+#define SOV_OS_EXE_SUFFIX ""
+
 /* What separates the directories of PATH. */
 #define SOV_OS_PATH_LIST_SEP ':'
 

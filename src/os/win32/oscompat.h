@@ -33,6 +33,9 @@
 /* printf-like functions: MinGW's C99 printf, not msvcrt's. */
 #define SOV_PRINTF(fmt, first) __attribute__((format(gnu_printf, fmt, first)))
 
+/* What a program's file name ends with (found by its name in PATH). */
+#define SOV_OS_EXE_SUFFIX ".exe"
+
 /* What separates the directories of PATH. */
 #define SOV_OS_PATH_LIST_SEP ';'
 

@@ -635,11 +635,24 @@ int sov_os_open_tmpfile(const char *prefix)
 	wchar_t dir[MAX_PATH + 1], *name;
 	struct sov_buf path = SOV_BUF_INIT, where = SOV_BUF_INIT;
 	HANDLE h = INVALID_HANDLE_VALUE;
+	DWORD n;
 	int tries;
 
-	if (!GetTempPathW(MAX_PATH + 1, dir)) {
-		sov_win_errno(GetLastError());
-		return sov_error_errno("cannot find the temporary directory");
+	/*
+	 * $TMPDIR first, as on POSIX (and as Git for Windows sets it for the
+	 * programs it runs, from TMP or TEMP); else GetTempPathW (TMP, TEMP,
+	 * the profile's directory).
+	 */
+	n = GetEnvironmentVariableW(L"TMPDIR", dir, MAX_PATH + 1);
+	if (n == 0 || n > MAX_PATH) {
+		if (n > MAX_PATH) {
+			sov_win_errno(ERROR_FILENAME_EXCED_RANGE);
+			return sov_error_errno("cannot create a temporary file in $TMPDIR");
+		}
+		if (!GetTempPathW(MAX_PATH + 1, dir)) {
+			sov_win_errno(GetLastError());
+			return sov_error_errno("cannot find the temporary directory");
+		}
 	}
 	if (sov_win_utf8(dir, &where) < 0)
 		return sov_error_errno("the temporary directory");
@@ -648,10 +661,11 @@ int sov_os_open_tmpfile(const char *prefix)
 
 		QueryPerformanceCounter(&t);
 		sov_buf_reset(&path);
-		sov_buf_addf(&path, "%s%s-%lu-%llx", where.ptr, prefix,
+		sov_buf_addf(&path, "%s%s%s-%lu-%llx", where.ptr,
+			     strchr("/\\", where.ptr[where.len - 1]) ? "" : "/", prefix,
 			     (unsigned long)GetCurrentProcessId(),
 			     (unsigned long long)t.QuadPart + (unsigned long long)tries);
-		name = sov_win_wide(path.ptr);
+		name = sov_win_path(path.ptr);
 		if (!name)
 			break;
 		h = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, SHARE_ALL, &sa, CREATE_NEW,

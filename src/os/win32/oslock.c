@@ -24,8 +24,10 @@ int sov_os_lock_fd(int fd, int wait, const char *what)
 	}
 	if (LockFileEx(h, flags, 0, MAXDWORD, MAXDWORD, &ov))
 		return 0;
-	if (GetLastError() == ERROR_LOCK_VIOLATION || GetLastError() == ERROR_IO_PENDING)
+	if (GetLastError() == ERROR_LOCK_VIOLATION || GetLastError() == ERROR_IO_PENDING) {
+		errno = EWOULDBLOCK;	/* as flock(2) leaves it */
 		return sov_error_set(SOV_ELOCKED, "%s: held by another sovsync process", what);
+	}
 	sov_win_errno(GetLastError());
 	return sov_error_errno("%s: cannot lock", what);
 }

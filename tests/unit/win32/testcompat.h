@@ -73,4 +73,77 @@ static inline int sov_test_remove(const char *path)
 }
 #define remove sov_test_remove
 
+/* tap.h: checks that only POSIX can make are skipped. */
+#define TEST_POSIX 0
+
+/*
+ * symlink(2): none (Wine's CreateSymbolicLinkW makes no link).  The tests
+ * skip their link cases on Windows; this is only for them to compile.
+ */
+static inline int sov_test_symlink(const char *target, const char *path)
+{
+	(void)target;
+	(void)path;
+	errno = ENOSYS;
+	return -1;
+}
+#define symlink sov_test_symlink
+
+/* pipe(2): the C runtime's, binary. */
+#include <fcntl.h>
+#define pipe(fds) _pipe((fds), 65536, _O_BINARY)
+
+/* geteuid(2): no root on Windows (the tests skip what asks). */
+#define geteuid() 1
+
+/*
+ * child.h's child_start() and child_wait(): this program (its full path
+ * from the C runtime) started again with _spawnv, waited for with _cwait.
+ */
+#include <stdint.h>
+static inline intptr_t child_start(const char *const *args)
+{
+	const char *argv[10] = { NULL };
+	char *self = _pgmptr;
+	int n;
+
+	if (!self)
+		return -1;
+	argv[0] = self;
+	for (n = 0; args[n] && n < 8; n++)
+		argv[n + 1] = args[n];
+	return _spawnv(_P_NOWAIT, self, argv);
+}
+static inline int child_wait(intptr_t id)
+{
+	int status;
+
+	if (_cwait(&status, id, _WAIT_CHILD) == -1)
+		return -1;
+	return status & 0xff;
+}
+
+/*
+ * utimensat(2) for a path of the current directory (AT_FDCWD), to whole
+ * seconds: the C runtime's _utime64.
+ */
+#include <sys/utime.h>
+#include <time.h>
+#define AT_FDCWD (-100)
+static inline int sov_test_utimensat(int dirfd, const char *path, const struct timespec ts[2],
+				     int flags)
+{
+	struct __utimbuf64 t;
+
+	(void)flags;
+	if (dirfd != AT_FDCWD) {
+		errno = EINVAL;
+		return -1;
+	}
+	t.actime = ts[0].tv_sec;
+	t.modtime = ts[1].tv_sec;
+	return _utime64(path, &t);
+}
+#define utimensat sov_test_utimensat
+
 #endif
