@@ -32,7 +32,7 @@ static intptr_t child_start(const char *const *args)
 	pid_t pid;
 	int n;
 
-	for (n = 0; args[n] && n < CHILD_MAX_ARGS; n++)
+	for (n = 0; n < CHILD_MAX_ARGS && args[n]; n++)
 		argv[n + 1] = args[n];
 	if (posix_spawn(&pid, argv[0], NULL, NULL, (char *const *)argv, environ))
 		return -1;
