@@ -19,17 +19,23 @@
  */
 static int child(const char *what, const char *dir)
 {
-	git_repository *r2;
+	git_repository *r2 = NULL;
+	int ret = 0;
 
 	git_libgit2_init();
-	if (git_repository_open(&r2, dir) < 0)
-		return 2;
-	if (!strcmp(what, "lock"))
-		return sov_repo_lock(r2, "watch", 0) < 0 && sov_error_code() == SOV_ELOCKED ? 0 : 1;
-	for (int k = 0; k < 25; k++)
-		if (sov_metrics_add_resolved(r2, 1) < 0)
-			return 1;
-	return 0;
+	if (git_repository_open(&r2, dir) < 0) {
+		ret = 2;
+	} else if (!strcmp(what, "lock")) {
+		ret = sov_repo_lock(r2, "watch", 0) < 0 && sov_error_code() == SOV_ELOCKED ? 0 : 1;
+	} else {
+		for (int k = 0; k < 25 && !ret; k++)
+			if (sov_metrics_add_resolved(r2, 1) < 0)
+				ret = 1;
+	}
+	/* Everything released: the sanitized build checks the child for leaks too. */
+	git_repository_free(r2);
+	git_libgit2_shutdown();
+	return ret;
 }
 
 int main(int argc, char **argv)

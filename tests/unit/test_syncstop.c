@@ -44,12 +44,20 @@ static int child_load(const char *dir)
 {
 	git_repository *r2 = NULL;
 	json_t *s2 = NULL;
+	int ret;
 
 	git_libgit2_init();
-	if (git_repository_open(&r2, dir) < 0)
-		return 2;
-	sov_syncstop_load(r2, &s2);
-	return s2 == NULL ? 0 : 1;
+	if (git_repository_open(&r2, dir) < 0) {
+		ret = 2;
+	} else {
+		sov_syncstop_load(r2, &s2);
+		ret = s2 == NULL ? 0 : 1;
+	}
+	/* Everything released: the sanitized build checks the child for leaks too. */
+	json_decref(s2);
+	git_repository_free(r2);
+	git_libgit2_shutdown();
+	return ret;
 }
 
 int main(int argc, char **argv)
