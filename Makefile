@@ -44,6 +44,28 @@ endif
 ifeq ($(SOV_UI),1)
 PKGS += libmicrohttpd
 endif
+# SOV_LAZY_LIBS=1 (POSIX): libcurl (the webhook) and libmicrohttpd
+# (`sovsync ui`) are not linked; src/webhook/curlapi.c and src/ui/mhdapi.c
+# load them by soname when first called, so that hooks, filters and drivers
+# do not load twenty shared objects they never use (docs/BENCHMARKS.md,
+# "Process start").  The Windows build links everything statically.
+ifeq ($(OS_DIR),win32)
+SOV_LAZY_LIBS ?= 0
+else
+SOV_LAZY_LIBS ?= 1
+endif
+ifeq ($(SOV_LAZY_LIBS),1)
+LINK_PKGS = $(filter-out libcurl libmicrohttpd,$(PKGS))
+LAZY_CFLAGS := -DSOV_LAZY_LIBS=1
+LAZY_LIBS := -ldl
+# The soname of the library compiled against, for dlopen().
+soname = $(shell readelf -d "$$($(PKG_CONFIG) --variable=libdir $(1))/$(1).so" 2>/dev/null | \
+	sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p')
+else
+LINK_PKGS = $(PKGS)
+LAZY_CFLAGS :=
+LAZY_LIBS :=
+endif
 
 ifeq ($(SANITIZE),1)
 B := build/san
@@ -66,7 +88,7 @@ endif
 # Recursive (=) so that pkg-config runs only when a build needs it, after
 # install/deps.sh has had its chance to install the packages.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
-PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(LINK_PKGS))
 # Windows: C99 printf (%zu) from MinGW's stdio, gmtime_r/localtime_r,
 # the Windows 10 API (src/os/win32/).
 ifeq ($(OS_DIR),win32)
@@ -78,9 +100,9 @@ OS_CFLAGS :=
 OS_LIBS :=
 endif
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) $(SAN_FLAGS) -pthread $(SRC_INC) \
-	$(OS_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+	$(OS_CFLAGS) $(LAZY_CFLAGS) $(SONAME_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) -pthread $(LDFLAGS)
-LIBS = $(PKG_LIBS) $(OS_LIBS) -lm
+LIBS = $(PKG_LIBS) $(OS_LIBS) $(LAZY_LIBS) -lm
 
 ifeq ($(V),1)
 Q :=
@@ -172,6 +194,12 @@ build/%/gen/ui_assets.c: install/gen-assets.pl $(UI_ASSET_FILES)
 
 $(UI_ASSETS_OBJ): $(B)/gen/ui_assets.c
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+ifeq ($(SOV_LAZY_LIBS),1)
+$(B)/src/webhook/curlapi.o: SONAME_CFLAGS = $(if $(call soname,libcurl),-DSOV_CURL_SONAME='"$(call soname,libcurl)"')
+$(B)/src/ui/mhdapi.o: SONAME_CFLAGS = \
+	$(if $(call soname,libmicrohttpd),-DSOV_MHD_SONAME='"$(call soname,libmicrohttpd)"')
+endif
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

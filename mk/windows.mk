@@ -64,10 +64,11 @@ INTEGRATION := $(filter-out $(WIN_TESTS),$(INTEGRATION))
 #   is the Windows watcher's); test_run (its children are sh, cat and sleep,
 #   which Wine does not have, and its cases are about POSIX signals: SIGPIPE,
 #   SIGTERM ignored, kill(pid, 0); test_os runs the Windows spawner, its
-#   quoting and its environment, with itself as the child).
+#   quoting and its environment, with itself as the child); test_lazylib
+#   (dlopen of libcurl; the Windows build links its libraries statically).
 # No unit test runs a shell line (system()): Wine has no sh, the git.exe
 # proxy serves git only.
-WIN_UNIT_POSIX_ONLY := test_dirwatch test_run
+WIN_UNIT_POSIX_ONLY := test_dirwatch test_lazylib test_run
 WIN_UNIT_EXCLUDE ?= $(WIN_UNIT_POSIX_ONLY)
 
 test-windows: all

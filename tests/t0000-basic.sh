@@ -56,6 +56,26 @@ test_expect_success 'sovsync --version names sovsync and the linked libraries' '
 	test_cmp first short
 '
 
+# libcurl and libmicrohttpd are loaded by the commands that use them
+# (src/os/osdl.h), not by every hook and filter process at start.  Needs
+# glibc's loader trace and readelf.
+test_lazy_prereq LD_DEBUG '
+	command -v readelf >/dev/null &&
+	LD_DEBUG=files /bin/true 2>&1 | grep -q "file="
+'
+test_expect_success LD_DEBUG 'sovsync starts without loading libcurl or libmicrohttpd' '
+	readelf -d "$(command -v sovsync)" >dynamic &&
+	grep NEEDED dynamic &&
+	! grep -E "libcurl|libmicrohttpd" dynamic &&
+	LD_DEBUG=files sovsync --version >out 2>trace &&
+	grep "file=libgit2" trace &&
+	! grep -E "file=(libcurl|libmicrohttpd)" trace &&
+	git init -q lazy &&
+	(cd lazy && LD_DEBUG=files sovsync hook none >out 2>../trace) &&
+	grep "file=libgit2" trace &&
+	! grep -E "file=(libcurl|libmicrohttpd)" trace
+'
+
 test_expect_success 'sovsync --help lists the commands on stdout' '
 	sovsync --help >out 2>err &&
 	grep "^usage: sovsync" out &&

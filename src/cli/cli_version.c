@@ -2,20 +2,19 @@
  * cli_version.c - `sovsync version`: our version and the linked libraries'.
  */
 #include "cli.h"
+#include "curlapi.h"
 #include "oshash.h"
 #include "version.h"
 
 #include <string.h>
 
-#include <curl/curl.h>
 #include <git2.h>
 #include <jansson.h>
 #include <zstd.h>
 
 static int cmd_version(int argc, char **argv)
 {
-	const curl_version_info_data *curl = curl_version_info(CURLVERSION_NOW);
-	struct sov_buf crypto = SOV_BUF_INIT;
+	struct sov_buf line = SOV_BUF_INIT;
 	int major, minor, rev;
 	int verbose = 1;
 
@@ -36,11 +35,12 @@ static int cmd_version(int argc, char **argv)
 	       ZSTD_VERSION_STRING);
 	printf("jansson %s (compiled with %s)\n", jansson_version_str(),
 	       JANSSON_VERSION);
-	printf("libcurl %s (%s)\n", curl->version,
-	       curl->ssl_version ? curl->ssl_version : "no TLS");
-	sov_os_crypto_version(&crypto);
-	printf("%s\n", crypto.ptr);
-	sov_buf_release(&crypto);
+	sov_curl_describe(&line);	/* without loading it just for this */
+	printf("%s\n", line.ptr);
+	sov_buf_reset(&line);
+	sov_os_crypto_version(&line);
+	printf("%s\n", line.ptr);
+	sov_buf_release(&line);
 	return SOV_EXIT_OK;
 }
 
@@ -49,7 +49,9 @@ const struct sov_cmd sov_cmd_version = {
 	"Print the version of sovsync and of the libraries it uses",
 	"sovsync version [--short]\nsovsync --version",
 	"Prints sovsync's version, then the runtime (and compile-time) versions of\n"
-	"libgit2, zstd, jansson, libcurl and OpenSSL, one per line.\n"
+	"libgit2, zstd, jansson, libcurl and OpenSSL, one per line.  Where libcurl\n"
+	"is loaded only when a webhook is sent (Linux builds), its line gives the\n"
+	"version sovsync was compiled with and the file it loads.\n"
 	"\n"
 	"    --short   print only the first line\n",
 	0,

@@ -6,6 +6,7 @@
 #include "error.h"
 #include "hash.h"
 #include "json.h"
+#include "mhdapi.h"
 #include "repo.h"
 #include "timestamp.h"
 
@@ -20,7 +21,6 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 
-#include <microhttpd.h>
 
 #define TOKEN_BYTES 32
 #define MAX_BODY (16 * 1024 * 1024)
@@ -405,31 +405,38 @@ struct request {
 	int checked;
 };
 
+/* A request header or query argument; sov_ui_start() loaded the library. */
+static const char *value(struct MHD_Connection *c, enum MHD_ValueKind kind, const char *name)
+{
+	return sov_mhd()->lookup_connection_value(c, kind, name);
+}
+
 static enum MHD_Result send_buf(struct MHD_Connection *c, unsigned status,
 				const char *type, const void *data, size_t len,
 				enum MHD_ResponseMemoryMode mode, const char *location,
 				const char *cookie)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data, mode);
+	const struct sov_mhd *m = sov_mhd();
+	struct MHD_Response *r = m->create_response_from_buffer(len, (void *)data, mode);
 	enum MHD_Result ret;
 
 	if (!r)
 		return MHD_NO;
 	if (type)
-		MHD_add_response_header(r, "Content-Type", type);
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "Content-Security-Policy",
+		m->add_response_header(r, "Content-Type", type);
+	m->add_response_header(r, "Cache-Control", "no-store");
+	m->add_response_header(r, "X-Content-Type-Options", "nosniff");
+	m->add_response_header(r, "X-Frame-Options", "DENY");
+	m->add_response_header(r, "Referrer-Policy", "no-referrer");
+	m->add_response_header(r, "Content-Security-Policy",
 				"default-src 'self'; img-src 'self' data:; "
 				"frame-ancestors 'none'; form-action 'none'; base-uri 'none'");
 	if (location)
-		MHD_add_response_header(r, "Location", location);
+		m->add_response_header(r, "Location", location);
 	if (cookie)
-		MHD_add_response_header(r, "Set-Cookie", cookie);
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+		m->add_response_header(r, "Set-Cookie", cookie);
+	ret = m->queue_response(c, status, r);
+	m->destroy_response(r);
 	return ret;
 }
 
@@ -502,7 +509,7 @@ static enum MHD_Result api_get(struct sov_ui_server *srv, struct MHD_Connection 
 	} else if (!strcmp(name, "changes")) {
 		rc = api->changes(api->data, &v);
 	} else if (!strcmp(name, "conflict")) {
-		const char *p = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "path");
+		const char *p = value(c, MHD_GET_ARGUMENT_KIND, "path");
 
 		if (!p || !*p) {
 			sov_error("conflict: which path? (?path=...)");
@@ -510,7 +517,7 @@ static enum MHD_Result api_get(struct sov_ui_server *srv, struct MHD_Connection 
 		}
 		rc = api->conflict(api->data, p, &v);
 	} else if (!strcmp(name, "history")) {
-		const char *l = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+		const char *l = value(c, MHD_GET_ARGUMENT_KIND, "limit");
 		unsigned long limit = HISTORY_DEFAULT;
 
 		if (l) {
@@ -556,7 +563,7 @@ static enum MHD_Result api_post(struct sov_ui_server *srv, struct MHD_Connection
 /* Whether the request's Content-Type is JSON. */
 static int is_json_type(struct MHD_Connection *c)
 {
-	const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	const char *t = value(c, MHD_HEADER_KIND, "Content-Type");
 	size_t n = strlen("application/json");
 
 	return t && !strncasecmp(t, "application/json", n) && (!t[n] || t[n] == ';');
@@ -581,16 +588,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		if (!req)
 			return MHD_NO;
 		*con_cls = req;
-		host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
-		origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+		host = value(c, MHD_HEADER_KIND, "Host");
+		origin = value(c, MHD_HEADER_KIND, "Origin");
 		if (!sov_ui_host_ok(srv->host.ptr, srv->port, host))
 			return send_text(c, MHD_HTTP_FORBIDDEN, "forbidden: Host\n");
 		if (origin && !sov_ui_origin_ok(srv->host.ptr, srv->port, origin))
 			return send_text(c, MHD_HTTP_FORBIDDEN, "forbidden: Origin\n");
 		if (!sov_ui_path_ok(url))
 			return send_text(c, MHD_HTTP_BAD_REQUEST, "bad path\n");
-		query_token = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
-		sov_ui_cookie_get(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie"),
+		query_token = value(c, MHD_GET_ARGUMENT_KIND, "token");
+		sov_ui_cookie_get(value(c, MHD_HEADER_KIND, "Cookie"),
 				  srv->cookie.ptr, &cookie);
 		authed = sov_ui_token_ok(srv->token, query_token) ||
 			 (cookie.len && sov_ui_token_ok(srv->token, cookie.ptr));
@@ -619,7 +626,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (!req->checked)
 		return MHD_NO;
 
-	query_token = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
+	query_token = value(c, MHD_GET_ARGUMENT_KIND, "token");
 	if (is_get && query_token && strncmp(url, "/api/", 5)) {
 		/* The token from the URL becomes a cookie; the URL loses it. */
 		struct sov_buf set = SOV_BUF_INIT;
@@ -678,7 +685,10 @@ int sov_ui_start(struct sov_ui_server **out, const char *host, unsigned port,
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 			 MHD_USE_ERROR_LOG;
 	struct sov_buf hex = SOV_BUF_INIT;
+	const struct sov_mhd *m = sov_mhd();
 
+	if (!m)
+		return sov_error_prefix("cannot serve the dashboard");
 	memset(&ss, 0, sizeof(ss));
 	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
 		in4->sin_family = AF_INET;
@@ -700,7 +710,7 @@ int sov_ui_start(struct sov_ui_server **out, const char *host, unsigned port,
 	sov_hex_encode(raw, sizeof(raw), &hex);
 	memcpy(srv->token, hex.ptr, sizeof(srv->token) - 1);
 	sov_buf_release(&hex);
-	srv->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, srv,
+	srv->daemon = m->start_daemon(flags, (uint16_t)port, NULL, NULL, handle, srv,
 				       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				       MHD_OPTION_NOTIFY_COMPLETED, completed, srv,
 				       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
@@ -712,7 +722,7 @@ int sov_ui_start(struct sov_ui_server **out, const char *host, unsigned port,
 		free(srv);
 		return -1;
 	}
-	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	info = m->get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info ? info->port : port;
 	sov_buf_addf(&srv->cookie, "sovsync_ui_%u", srv->port);
 	sov_buf_addf(&srv->url, strchr(host, ':') ? "http://[%s]:%u/settings/sync?token=%s"
@@ -730,7 +740,7 @@ void sov_ui_stop(struct sov_ui_server *srv)
 {
 	if (!srv)
 		return;
-	MHD_stop_daemon(srv->daemon);
+	sov_mhd()->stop_daemon(srv->daemon);
 	sov_buf_release(&srv->host);
 	sov_buf_release(&srv->cookie);
 	sov_buf_release(&srv->url);

@@ -5,6 +5,7 @@
 #include "webhook.h"
 #include "osenv.h"
 #include "config.h"
+#include "curlapi.h"
 #include "ctx.h"
 #include "error.h"
 #include "settings.h"
@@ -22,7 +23,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 
 #include "osfs.h"
 #include "oshash.h"
@@ -282,19 +282,23 @@ static int is_loopback(const char *host)
 
 int sov_webhook_check_url(const char *url, int allow_insecure)
 {
-	CURLU *u = curl_url();
+	const struct sov_curl *cu = sov_curl();
 	char *scheme = NULL, *host = NULL, *user = NULL;
 	int ret = -1;
+	CURLU *u;
 
+	if (!cu)
+		return sov_error_prefix("sovsync.webhook.url: cannot check it");
+	u = cu->url();
 	if (!u)
 		return sov_error("out of memory");
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+	if (cu->url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    cu->url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    cu->url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
 		sov_error("sovsync.webhook.url: not a valid URL");
 		goto out;
 	}
-	if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK) {
+	if (cu->url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK) {
 		sov_error("sovsync.webhook.url: must not contain user:password@; "
 			  "use sovsync.webhook.tokenFile");
 		goto out;
@@ -310,10 +314,10 @@ int sov_webhook_check_url(const char *url, int allow_insecure)
 	}
 	ret = 0;
 out:
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(user);
-	curl_url_cleanup(u);
+	cu->free(scheme);
+	cu->free(host);
+	cu->free(user);
+	cu->url_cleanup(u);
 	return ret;
 }
 
@@ -590,37 +594,38 @@ void sov_webhook_redact(const struct sov_webhook_settings *s, const char *signat
 }
 
 /* Add "Name: value" to a header list; the value may be secret. */
-static struct curl_slist *add_header(struct curl_slist *list, const char *name,
-				     const char *value, size_t value_len)
+static struct curl_slist *add_header(const struct sov_curl *cu, struct curl_slist *list,
+				     const char *name, const char *value, size_t value_len)
 {
 	struct sov_buf line = SOV_BUF_INIT;
 	struct curl_slist *next;
 
 	sov_buf_addf(&line, "%s: ", name);
 	sov_buf_add(&line, value, value_len);
-	next = curl_slist_append(list, line.ptr);	/* curl copies the line */
+	next = cu->slist_append(list, line.ptr);	/* curl copies the line */
 	wipe(&line);
 	if (!next) {
-		curl_slist_free_all(list);
+		cu->slist_free_all(list);
 		return NULL;
 	}
 	return next;
 }
 
 /* Wipe the copies curl made of secret header lines, then free them. */
-static void free_headers(struct curl_slist *list)
+static void free_headers(const struct sov_curl *cu, struct curl_slist *list)
 {
 	struct curl_slist *h;
 
 	for (h = list; h; h = h->next)
 		sov_os_cleanse(h->data, strlen(h->data));
-	curl_slist_free_all(list);
+	cu->slist_free_all(list);
 }
 
 void sov_webhook_client_release(struct sov_webhook_client *c)
 {
+	/* A handle means that libcurl is loaded: sov_curl() cannot fail. */
 	if (c->curl)
-		curl_easy_cleanup(c->curl);
+		sov_curl()->easy_cleanup(c->curl);
 	c->curl = NULL;
 	c->connections = 0;
 }
@@ -652,91 +657,97 @@ enum sov_webhook_outcome sov_webhook_post(const struct sov_webhook_settings *s,
 	char errbuf[CURL_ERROR_SIZE] = "";
 	int64_t ts = sov_time_now() / 1000000;
 	curl_off_t retry_after = -1;
+	const struct sov_curl *cu = sov_curl();
 	long connects = 0;
 	CURLcode rc;
 	CURL *curl;
 
 	sov_webhook_response_release(res);
-	curl = client && client->curl ? client->curl : curl_easy_init();
+	if (!cu) {	/* kept for a later try, as for a network failure */
+		sov_buf_addstr(&res->error, sov_error_last());
+		sov_error_clear();
+		return SOV_WEBHOOK_RETRY;
+	}
+	curl = client && client->curl ? client->curl : cu->easy_init();
 	if (!curl) {
 		sov_buf_addstr(&res->error, "cannot initialise libcurl");
 		return SOV_WEBHOOK_RETRY;
 	}
 	if (client && client->curl)
-		curl_easy_reset(curl);	/* options only: the connection stays */
+		cu->easy_reset(curl);	/* options only: the connection stays */
 	else if (client)
 		client->curl = curl;
-	headers = add_header(headers, "Content-Type", "application/json", 16);
+	headers = add_header(cu, headers, "Content-Type", "application/json", 16);
 	if (headers)
-		headers = add_header(headers, "webhook-id", id, strlen(id));
+		headers = add_header(cu, headers, "webhook-id", id, strlen(id));
 	sov_buf_addf(&v, "%lld", (long long)ts);
 	if (headers)
-		headers = add_header(headers, "webhook-timestamp", v.ptr, v.len);
+		headers = add_header(cu, headers, "webhook-timestamp", v.ptr, v.len);
 	if (headers && s->key.len) {
 		sov_webhook_sign(s->key.ptr, s->key.len, id, ts, body, body_len, &sig);
-		headers = add_header(headers, sig_name, sig.ptr, sig.len);
+		headers = add_header(cu, headers, sig_name, sig.ptr, sig.len);
 	}
 	if (headers && s->token.len) {
 		wipe(&v);
 		sov_buf_addstr(&v, "Bearer ");
 		sov_buf_add(&v, s->token.ptr, s->token.len);
-		headers = add_header(headers, "Authorization", v.ptr, v.len);
+		headers = add_header(cu, headers, "Authorization", v.ptr, v.len);
 	}
 	wipe(&v);
 	/* Expect: 100-continue would add a round trip for nothing. */
 	if (headers)
-		headers = curl_slist_append(headers, "Expect:");
+		headers = cu->slist_append(headers, "Expect:");
 	if (!headers) {
 		sov_buf_addstr(&res->error, "out of memory building the request");
 		goto out;
 	}
 
-	curl_easy_setopt(curl, CURLOPT_URL, s->url.ptr);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);	/* 3xx is a failure */
-	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)s->connect_timeout_ms);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)s->timeout_ms);
-	curl_easy_setopt(curl, CURLOPT_USERAGENT, "sovsync/" SOV_VERSION);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(curl, CURLOPT_POST, 1L);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_body);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	cu->easy_setopt(curl, CURLOPT_URL, s->url.ptr);
+	cu->easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	cu->easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);	/* 3xx is a failure */
+	cu->easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	cu->easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	cu->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	cu->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)s->connect_timeout_ms);
+	cu->easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)s->timeout_ms);
+	cu->easy_setopt(curl, CURLOPT_USERAGENT, "sovsync/" SOV_VERSION);
+	cu->easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	cu->easy_setopt(curl, CURLOPT_POST, 1L);
+	cu->easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+	cu->easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+	cu->easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_body);
+	cu->easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
+	cu->easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 	/* Proxies from the environment would see the token: only when asked. */
 	if (!getenv("SOVSYNC_WEBHOOK_USE_PROXY"))
-		curl_easy_setopt(curl, CURLOPT_PROXY, "");
+		cu->easy_setopt(curl, CURLOPT_PROXY, "");
 
-	rc = curl_easy_perform(curl);
-	if (client && curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK &&
+	rc = cu->easy_perform(curl);
+	if (client && cu->easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK &&
 	    connects > 0)
 		client->connections += (size_t)connects;
 	if (rc != CURLE_OK) {
-		sov_buf_addf(&res->error, "%s", *errbuf ? errbuf : curl_easy_strerror(rc));
+		sov_buf_addf(&res->error, "%s", *errbuf ? errbuf : cu->easy_strerror(rc));
 		sov_webhook_redact(s, sig.len ? sig.ptr : NULL, &res->error);
 		goto out;
 	}
-	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &res->status);
-	if (curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK &&
+	cu->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &res->status);
+	if (cu->easy_getinfo(curl, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK &&
 	    retry_after >= 0 && (res->status == 429 || res->status == 503))
 		res->retry_after_ms = (int64_t)retry_after * 1000;
 	outcome = sov_webhook_classify(res->status);
 	if (outcome != SOV_WEBHOOK_DELIVERED)
 		answer_error(s, sig.len ? sig.ptr : NULL, &answer, res);
 out:
-	free_headers(headers);
+	free_headers(cu, headers);
 	/* The handle keeps pointers to our headers and buffers: drop them. */
 	if (client && client->curl) {
-		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
-		curl_easy_setopt(curl, CURLOPT_WRITEDATA, NULL);
-		curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
+		cu->easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+		cu->easy_setopt(curl, CURLOPT_WRITEDATA, NULL);
+		cu->easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
+		cu->easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
 	} else {
-		curl_easy_cleanup(curl);
+		cu->easy_cleanup(curl);
 	}
 	wipe(&sig);
 	wipe(&answer);
