@@ -62,6 +62,12 @@ static int attempt(git_repository *repo, struct sov_outbox *ob,
 	sov_trace("webhook: POST %s event %s (attempt %lld)", ev.event.ptr, ev.id.ptr,
 		  (long long)ev.attempts + 1);
 	outcome = sov_webhook_post(s, client, ev.id.ptr, ev.body.ptr, ev.body.len, &res);
+	if (outcome == SOV_WEBHOOK_NOT_SENT) {
+		/* As for missing credentials: not an attempt; the drain stops. */
+		note_error(&ev, res.error.ptr);
+		sov_error("%s", res.error.ptr);
+		goto out;
+	}
 	ev.attempts++;
 	sov_trace("webhook: event %s: %s", ev.id.ptr,
 		  outcome == SOV_WEBHOOK_DELIVERED ? "delivered" : res.error.ptr);

@@ -60,9 +60,17 @@ int sov_webhook_settings_from(struct sov_webhook_settings *s, const struct sov_s
 	set_text(&s->remote, set->remote.ptr);
 	set_text(&s->branch, set->branch.ptr);
 	set_text(&s->source, set->source.ptr);
-	if (s->url.len && sov_webhook_check_url(s->url.ptr, s->allow_insecure) < 0)
+	s->url_checked = 0;
+	if (!s->url.len)
+		return 0;
+	if (!sov_curl()) {
+		sov_error_clear();	/* said again by whatever would send */
+		return 1;
+	}
+	if (sov_webhook_check_url(s->url.ptr, s->allow_insecure) < 0)
 		return -1;
-	return s->url.len ? 1 : 0;
+	s->url_checked = 1;
+	return 1;
 }
 
 int sov_webhook_settings_ctx(struct sov_webhook_settings *s, struct sov_ctx *ctx)
@@ -663,10 +671,12 @@ enum sov_webhook_outcome sov_webhook_post(const struct sov_webhook_settings *s,
 	CURL *curl;
 
 	sov_webhook_response_release(res);
-	if (!cu) {	/* kept for a later try, as for a network failure */
+	/* No libcurl, or a URL not checked yet that now fails its check. */
+	if (!cu || (!s->url_checked &&
+		    sov_webhook_check_url(s->url.ptr, s->allow_insecure) < 0)) {
 		sov_buf_addstr(&res->error, sov_error_last());
 		sov_error_clear();
-		return SOV_WEBHOOK_RETRY;
+		return SOV_WEBHOOK_NOT_SENT;
 	}
 	curl = client && client->curl ? client->curl : cu->easy_init();
 	if (!curl) {

@@ -47,6 +47,12 @@ struct sov_webhook_settings {
 	struct sov_buf url;		/* empty: webhooks are off */
 	unsigned events;		/* SOV_WEBHOOK_* mask */
 	int allow_insecure;		/* plain http to a non-loopback host */
+	/*
+	 * 0 when libcurl, which checks the URL, could not be loaded: the
+	 * events are still queued, and sov_webhook_post() checks the URL
+	 * before it sends anything.
+	 */
+	int url_checked;
 	int64_t connect_timeout_ms;
 	int64_t timeout_ms;		/* whole request */
 	int64_t max_attempts;		/* then the event is failed */
@@ -73,7 +79,10 @@ struct sov_webhook_settings {
 /*
  * Fill `s` (not the secrets) from settings already loaded, with the groups
  * SOV_WEBHOOK_GROUPS.  Returns 1 when a URL is set, 0 when webhooks are
- * off, -1 on an invalid setting (or groups not loaded).
+ * off, -1 on an invalid setting (or groups not loaded).  A URL that cannot
+ * be checked because libcurl is missing is not an error here (see
+ * url_checked): what would send the event fails instead, and it stays
+ * queued.
  */
 int sov_webhook_settings_from(struct sov_webhook_settings *s, const struct sov_settings *set);
 
@@ -125,6 +134,12 @@ enum sov_webhook_outcome {
 	SOV_WEBHOOK_DELIVERED,		/* 2xx */
 	SOV_WEBHOOK_RETRY,		/* 408, 429, 5xx, network error */
 	SOV_WEBHOOK_GIVE_UP,		/* any other answer, 3xx included */
+	/*
+	 * Nothing was sent, for a local reason: libcurl could not be loaded,
+	 * or the URL, not checked when the event was queued, fails its check
+	 * now.  The event stays, and this is not an attempt.
+	 */
+	SOV_WEBHOOK_NOT_SENT,
 };
 
 /* What an HTTP status means for the event. */
