@@ -367,10 +367,47 @@ test_have() {
 	command -v "$1" >/dev/null 2>&1
 }
 
+# without_library NAME CMD...: run CMD as on a machine where the shared
+# library whose file name contains NAME ("libcurl") is not installed: a
+# preloaded dlopen(3) looks for it in a folder that does not exist, so the
+# loader's own error comes back.  sovsync loads libcurl and libmicrohttpd
+# that way (src/os/osdl.h).  Needs a C compiler (prerequisite CC).  The
+# sanitizer runtime of a SANITIZE=1 build need not come first for this.
+without_library() {
+	_wl_so=$TRASH/.without-library.so
+	if ! [ -f "$_wl_so" ]; then
+		cat >"$TRASH/.without-library.c" <<-\EOF &&
+		#define _GNU_SOURCE
+		#include <dlfcn.h>
+		#include <stdlib.h>
+		#include <string.h>
+
+		void *dlopen(const char *file, int mode)
+		{
+			const char *name = getenv("SOVSYNC_TEST_NO_LIBRARY");
+			void *(*real)(const char *, int);
+
+			*(void **)&real = dlsym(RTLD_NEXT, "dlopen");
+			if (file && name && *name && strstr(file, name))
+				file = "/nonexistent-sovsync-test/not-installed.so";
+			return real(file, mode);
+		}
+		EOF
+		"${CC:-cc}" -shared -fPIC -o "$_wl_so" "$TRASH/.without-library.c" -ldl ||
+			return 1
+	fi
+	_wl_name=$1
+	shift
+	SOVSYNC_TEST_NO_LIBRARY=$_wl_name \
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	LD_PRELOAD=$_wl_so "$@"
+}
+
 # Predefined prerequisites (see the top of this file).
 test_lazy_prereq PYTHON3 'command -v python3'
 test_lazy_prereq LIGHTTPD 'command -v lighttpd'
 test_lazy_prereq SETSID 'command -v setsid'
 test_lazy_prereq SSH_KEYGEN 'command -v ssh-keygen'
 test_lazy_prereq ROOT '[ "$(id -u)" = 0 ] && mkdir m && mount -t tmpfs -o size=1m none m && umount m'
+test_lazy_prereq CC 'command -v "${CC:-cc}"'
 test_lazy_prereq SANITIZED 'nm "$SOVSYNC_BIN/sovsync" | grep -q __asan_init'

@@ -34,6 +34,16 @@ test_expect_success 'wrong usage exits 2' '
 	test_expect_code 2 sovsync ui --listen 2>err
 '
 
+# libmicrohttpd is loaded when the server starts (src/os/osdl.h).
+test_expect_success CC 'without libmicrohttpd: exit 1 naming the file, nothing served' '
+	(cd srv/a && without_library libmicrohttpd test_expect_code 1 sovsync ui --no-open \
+		--listen 127.0.0.1:0) >out 2>err &&
+	cat err &&
+	grep "^sovsync: cannot serve the dashboard: cannot load libmicrohttpd.so" err &&
+	grep "not-installed.so" err &&
+	! test -s out
+'
+
 test_expect_success 'outside a repository: exit 1 with the cause' '
 	mkdir nowhere &&
 	(cd nowhere && GIT_CEILING_DIRECTORIES=$TRASH test_expect_code 1 sovsync ui --no-open) 2>err &&
