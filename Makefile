@@ -196,8 +196,9 @@ $(UI_ASSETS_OBJ): $(B)/gen/ui_assets.c
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 ifeq ($(SOV_LAZY_LIBS),1)
-$(B)/src/webhook/curlapi.o: SONAME_CFLAGS = $(if $(call soname,libcurl),-DSOV_CURL_SONAME='"$(call soname,libcurl)"')
-$(B)/src/ui/mhdapi.o: SONAME_CFLAGS = \
+$(B)/src/webhook/curlapi.o build/fuzz/obj/src/webhook/curlapi.o: SONAME_CFLAGS = \
+	$(if $(call soname,libcurl),-DSOV_CURL_SONAME='"$(call soname,libcurl)"')
+$(B)/src/ui/mhdapi.o build/fuzz/obj/src/ui/mhdapi.o: SONAME_CFLAGS = \
 	$(if $(call soname,libmicrohttpd),-DSOV_MHD_SONAME='"$(call soname,libmicrohttpd)"')
 endif
 
@@ -245,7 +246,8 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/gen/template.o \
 	build/fuzz/gen/ui_assets.o
 FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 $(WARN) -Wno-unused-command-line-argument \
-	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all $(SRC_INC) $(PKG_CFLAGS)
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all $(SRC_INC) \
+	$(LAZY_CFLAGS) $(SONAME_CFLAGS) $(PKG_CFLAGS)
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
