@@ -243,4 +243,49 @@ test_expect_success 'the filter'"'"'s stored (compressed) form is decoded and wr
 	! grep -q "Runs marathons" stored
 '
 
+# big_sides N PAD: base, ours, theirs of N memories with random (barely
+# compressible) text; ours adds a1, theirs adds b1 and deletes m2.  PAD set:
+# each file is padded (in one memory's text) to a multiple of 4096 bytes,
+# so that a mapped side ends exactly at a page boundary.
+big_sides() {
+	python3 - "$1" "${2:-}" <<-\PY
+	import json, random, sys
+	n, pad = int(sys.argv[1]), sys.argv[2] == "pad"
+	rnd = random.Random(7)
+	abc = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	def mem(i, t="2026-02-08T17:30:00Z"):
+	    return {"id": i, "memory": "".join(rnd.choice(abc) for _ in range(300)),
+	            "hash": "h" + i, "metadata": None, "created_at": t,
+	            "updated_at": None, "user_id": "alex"}
+	base = [mem("m%d" % k) for k in range(n)]
+	sides = {"base": base, "ours": base + [mem("a1", "2026-02-09T10:00:00Z")],
+	         "theirs": [m for m in base if m["id"] != "m2"] + [mem("b1", "2026-02-09T09:00:00Z")]}
+	for name, ms in sides.items():
+	    ms = [dict(m) for m in ms]
+	    text = json.dumps({"results": ms}, indent=2) + "\n"
+	    if pad:
+	        ms[0]["memory"] += "x" * (-len(text.encode()) % 4096)
+	        text = json.dumps({"results": ms}, indent=2) + "\n"
+	        assert len(text.encode()) % 4096 == 0
+	    open(name, "w").write(text)
+	PY
+}
+
+test_expect_success 'sides of several megabytes: nothing lost, at a page boundary or not' '
+	for pad in pad nopad; do
+		big_sides 6000 $pad &&
+		test $(wc -c <ours) -gt 1048576 &&
+		cp ours result &&
+		"$SOVSYNC_BIN/sovsync" merge-memories base result theirs $P &&
+		python3 -c "import json; ids = [m[\"id\"] for m in json.load(open(\"result\"))[\"results\"]]; assert len(ids) == 6001 and \"a1\" in ids and \"b1\" in ids and \"m2\" not in ids and \"m5999\" in ids, ids[-3:]" || return 1
+	done &&
+	# the same sides in the filter'"'"'s stored form (several megabytes
+	# even compressed), and plain, through real pulls
+	MERGE_WITH_FILTER=1 merge_both_orders $P base ours theirs &&
+	git -C fwd.git cat-file -s main:$P >size && test $(cat size) -gt 1048576 &&
+	python3 -c "import json; ids = [m[\"id\"] for m in json.load(open(\"result\"))[\"results\"]]; assert len(ids) == 6001 and \"a1\" in ids and \"b1\" in ids and \"m2\" not in ids" &&
+	merge_both_orders $P base ours theirs &&
+	python3 -c "import json; ids = [m[\"id\"] for m in json.load(open(\"result\"))[\"results\"]]; assert len(ids) == 6001 and \"a1\" in ids and \"b1\" in ids and \"m2\" not in ids"
+'
+
 test_done
