@@ -288,4 +288,15 @@ test_expect_success 'sides of several megabytes: nothing lost, at a page boundar
 	python3 -c "import json; ids = [m[\"id\"] for m in json.load(open(\"result\"))[\"results\"]]; assert len(ids) == 6001 and \"a1\" in ids and \"b1\" in ids and \"m2\" not in ids"
 '
 
+test_expect_success !SANITIZED 'a side far larger than memory allows is refused at its first byte, not read' '
+	# A sparse 1 GiB file under a 256 MiB data limit: read, it would not
+	# fit; mapped, the scanner stops at the first byte.
+	printf "{\"results\": []}\n" >small &&
+	truncate -s 1G huge &&
+	test_must_fail sh -c "ulimit -d 262144 && exec \"\$SOVSYNC_BIN/sovsync\" merge-memories small huge small $P" 2>err &&
+	grep "$P: ours: invalid JSON at line 1, column 1" err &&
+	test $(wc -c <huge) = 1073741824 &&
+	rm -f huge
+'
+
 test_done
