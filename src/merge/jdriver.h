@@ -19,7 +19,10 @@
  * writing of the result through another (sov_jdriver_read_side,
  * sov_jdriver_replace), for the JSON drivers and the document driver
  * alike, so that content Git hands over in the filter's stored form can be
- * decoded and encoded back at exactly one place.
+ * decoded and encoded back at exactly one place.  One exception, for
+ * speed: sov_jdriver_run maps a side of 1 MiB or more instead of reading
+ * it (sov_os_map_file), and decodes a stored form from the mapping with
+ * the same sov_frame_decode_buf.
  */
 #ifndef SOV_JDRIVER_H
 #define SOV_JDRIVER_H
