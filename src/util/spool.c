@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "osfs.h"
+#include "osmem.h"
+
+#define SPOOL_RESERVE_AT (1u << 20)
 
 static int open_tmp(struct sov_spool *s)
 {
@@ -22,6 +25,11 @@ int sov_spool_write(void *spool, const void *data, size_t len)
 	struct sov_spool *s = spool;
 
 	if (s->fd < 0 && s->mem.len + len <= SOV_SPOOL_MEM_LIMIT) {
+		/* Past 1 MiB: all the memory it may use, at once (spool.h). */
+		if (s->mem.len + len > SPOOL_RESERVE_AT && s->mem.alloc < SOV_SPOOL_MEM_LIMIT) {
+			sov_buf_grow(&s->mem, SOV_SPOOL_MEM_LIMIT - s->mem.len);
+			sov_os_advise_huge(s->mem.ptr, s->mem.alloc);
+		}
 		sov_buf_add(&s->mem, data, len);
 	} else {
 		if (s->fd < 0 && open_tmp(s) < 0)

@@ -8,6 +8,12 @@
  * temporary file (created in $TMPDIR, else /tmp, and unlinked at once, so
  * nothing is left behind even on a crash).
  *
+ * Once a spool passes 1 MiB its memory is taken to SOV_SPOOL_MEM_LIMIT
+ * at once (address space; pages are used as they are filled) with the
+ * hint for huge pages, so that it never moves again and fills with a page
+ * fault per 2 MiB instead of per 4 KiB: on a machine where faults are
+ * dear that was a fifth of the filter's time (docs/BENCHMARKS.md).
+ *
  * A spool owns its memory and descriptor; sov_spool_release() frees both
  * and leaves it empty and reusable.
  */

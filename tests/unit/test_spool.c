@@ -16,6 +16,7 @@ int main(void)
 {
 	struct sov_spool s = SOV_SPOOL_INIT;
 	struct sov_buf want = SOV_BUF_INIT, got = SOV_BUF_INIT;
+	const char *moved = NULL;
 	size_t i;
 
 	ok(!sov_spool_write(&s, "abc", 3), "a small write");
@@ -26,9 +27,18 @@ int main(void)
 	for (i = 0; i < SOV_SPOOL_MEM_LIMIT / 8 * 3 / 2; i++)
 		sov_buf_addf(&want, "%08zu", i);
 	sov_buf_reset(&got);
-	for (i = 0; i < want.len; i += 65536)
+	for (i = 0; i < want.len; i += 65536) {
+		if (i == 65536)
+			ok(s.mem.alloc < (1u << 20), "below 1 MiB only what is written is taken");
+		if (i == 2u << 20) {
+			ok(s.mem.alloc > SOV_SPOOL_MEM_LIMIT, "past 1 MiB the whole limit is taken");
+			moved = s.mem.ptr;
+		}
+		if (i == SOV_SPOOL_MEM_LIMIT - 65536)
+			ok(s.mem.ptr == moved, "... and the memory does not move again");
 		if (sov_spool_write(&s, want.ptr + i, want.len - i < 65536 ? want.len - i : 65536))
 			break;
+	}
 	is_int(s.size, want.len, "every byte counted");
 	ok(s.fd >= 0, "past the limit a temporary file is used");
 	ok(s.mem.len <= SOV_SPOOL_MEM_LIMIT, "memory stays under the limit");
