@@ -16,137 +16,144 @@
 #include "osfs.h"
 #include "osmem.h"
 
-/* One side as Git handed it over. */
-struct version {
-	const char *ptr;	/* the JSON text: in `text` or in `map` */
+/* A side's bytes as Git handed them over: mapped, or read into `buf`. */
+struct raw_side {
+	const char *ptr;
 	size_t len;
-	struct sov_buf text;	/* owned: the text read or decoded */
-	const void *map;	/* owned: the file mapped (sov_os_map_file) */
-	size_t map_len;
+	struct sov_buf buf;	/* owned: the bytes read, when not mapped */
+	const void *map;	/* owned: the file mapped (sov_os_map_file), or NULL */
+};
+
+#define RAW_SIDE_INIT { .buf = SOV_BUF_INIT }
+
+/* One side, as the JSON drivers merge it. */
+struct version {
+	const char *ptr;	/* the JSON text: in `raw` or, decoded, in `text` */
+	size_t len;
+	struct raw_side raw;
+	struct sov_buf text;	/* owned: the text decoded from the stored form */
 	int present;
 	int encoded;		/* Git gave the filter's stored form */
 };
 
 /*
- * Plain sides from this size up are mapped, not read: the merge reads each
+ * Sides from this size up may be mapped, not read: the merge reads each
  * byte about once, and reading tens of megabytes costs zeroing as many
  * fresh pages and copying into them (about a fifth of a 100k-memory merge).
  */
 #define MAP_MIN_SIZE (1u << 20)
 
 /*
- * Map `file` when it is a regular file of at least MAP_MIN_SIZE bytes not
- * in the stored form (that is decoded from the mapping, then unmapped).
- * 1 when `v` holds the text, 0 when the caller should read the file as
- * usual (anything unexpected: that path reports it), -1 on a damaged frame.
+ * Open `file` once and take its bytes into `r`: mapped when `may_map` and
+ * it is a regular file of MAP_MIN_SIZE bytes or more (a mapping that fails
+ * falls back to reading), else read in one go into a buffer of the right
+ * size.  0, or -1 with a message naming `file`.
  */
-static int map_version(const char *file, struct version *v)
+static int raw_load(const char *file, int may_map, struct raw_side *r)
 {
 	struct sov_os_stat st;
-	const void *p;
-	int fd = sov_os_open(file, O_RDONLY, 0);
+	int fd = sov_os_open(file, O_RDONLY, 0), ret;
 
 	if (fd < 0)
-		return 0;
-	if (sov_os_fstat(fd, &st) < 0 || st.type != SOV_OS_REG || st.size < MAP_MIN_SIZE ||
-	    st.size > SIZE_MAX) {
-		close(fd);
-		return 0;
+		return sov_error_errno("%s: cannot open", file);
+	if (sov_os_fstat(fd, &st) == 0 && st.type == SOV_OS_REG && st.size > 0 &&
+	    st.size <= SIZE_MAX - 65536) {
+		if (may_map && st.size >= MAP_MIN_SIZE)
+			r->map = sov_os_map_file(fd, (size_t)st.size);
+		if (r->map) {
+			close(fd);
+			r->ptr = r->map;
+			r->len = (size_t)st.size;
+			return 0;
+		}
+		/* One read into a buffer of the right size: these files can be big. */
+		sov_buf_grow(&r->buf, (size_t)st.size + 65536);
+		sov_os_advise_huge(r->buf.ptr, r->buf.alloc);
 	}
-	p = sov_os_map_file(fd, (size_t)st.size);
+	ret = sov_buf_read_fd(&r->buf, fd, file);
 	close(fd);
-	if (!p)
-		return 0;
-	if (sov_frame_is_encoded(p, (size_t)st.size)) {
-		int ret = sov_frame_decode_buf(p, (size_t)st.size, &v->text);
-
-		sov_os_unmap(p, (size_t)st.size);
-		if (ret < 0)
-			return -1;
-		v->encoded = 1;
-		v->ptr = v->text.ptr;
-		v->len = v->text.len;
-		return 1;
-	}
-	v->map = p;
-	v->map_len = (size_t)st.size;
-	v->ptr = p;
-	v->len = v->map_len;
-	return 1;
+	r->ptr = r->buf.ptr;
+	r->len = r->buf.len;
+	return ret;
 }
 
-static void release_version(struct version *v)
+static void raw_release(struct raw_side *r)
 {
-	sov_buf_release(&v->text);
-	sov_os_unmap(v->map, v->map_len);
-	v->map = NULL;
-	v->map_len = 0;
+	sov_buf_release(&r->buf);
+	sov_os_unmap(r->map, r->len);
+	r->map = NULL;
+	r->ptr = NULL;
+	r->len = 0;
+}
+
+/*
+ * The one place a side in the filter's stored form is decoded: into
+ * `plain`, with *encoded set; other bytes are left alone.  0 or -1.
+ */
+static int raw_decode(const struct raw_side *r, struct sov_buf *plain, int *encoded)
+{
+	if (!sov_frame_is_encoded(r->ptr, r->len))
+		return 0;
+	if (sov_frame_decode_buf(r->ptr, r->len, plain) < 0)
+		return -1;
+	*encoded = 1;
+	return 0;
 }
 
 int sov_jdriver_read_side(const char *file, struct sov_buf *plain, struct sov_buf *stored,
 			  int *encoded)
 {
-	struct sov_buf raw = SOV_BUF_INIT;
-	struct sov_os_stat st;
+	struct raw_side raw = RAW_SIDE_INIT;
 
 	*encoded = 0;
 	sov_buf_reset(plain);
 	if (stored)
 		sov_buf_reset(stored);
-	/* One read into a buffer of the right size: these files can be big. */
-	if (sov_os_stat(file, &st) == 0 && st.size > 0) {
-		sov_buf_grow(&raw, (size_t)st.size + 65536);
-		sov_os_advise_huge(raw.ptr, raw.alloc);
-	}
-	if (sov_buf_read_file(&raw, file) < 0) {
-		sov_buf_release(&raw);
+	if (raw_load(file, 0, &raw) < 0 || raw_decode(&raw, plain, encoded) < 0) {
+		raw_release(&raw);
 		return -1;
 	}
-	if (!sov_frame_is_encoded(raw.ptr, raw.len)) {
+	if (!*encoded) {
 		if (stored)
 			sov_buf_add(stored, raw.ptr, raw.len);
 		sov_buf_release(plain);
-		*plain = raw;
+		*plain = raw.buf;
 		return 0;
 	}
-	if (sov_frame_decode_buf(raw.ptr, raw.len, plain) < 0) {
-		sov_buf_release(&raw);
-		return -1;
-	}
-	*encoded = 1;
 	if (stored) {
 		sov_buf_release(stored);
-		*stored = raw;
+		*stored = raw.buf;
 	} else {
-		sov_buf_release(&raw);
+		raw_release(&raw);
 	}
 	return 0;
 }
 
 /*
- * How the JSON drivers read a version: through sov_jdriver_read_side(),
- * remembering whether it came encoded, so that the result goes back in the
- * same form.  A damaged frame is an error naming the side; the merge then
- * stops with a conflict.
+ * How the JSON drivers read a version: as sov_jdriver_read_side() does,
+ * but a large side may stay mapped; remembering whether it came encoded,
+ * so that the result goes back in the same form.  A damaged frame is an
+ * error naming the side; the merge then stops with a conflict.
  */
 static int read_version(const char *file, int side, const char *path,
 			struct version *v)
 {
-	int mapped;
-
 	v->present = 0;
 	v->encoded = 0;
 	/* Git always writes %O; a missing one is just no base. */
 	if (side == SOV_JMERGE_BASE && !sov_fs_exists(file))
 		return 0;
-	mapped = map_version(file, v);
-	if (mapped == 0) {
-		mapped = sov_jdriver_read_side(file, &v->text, NULL, &v->encoded);
+	if (raw_load(file, 1, &v->raw) < 0 || raw_decode(&v->raw, &v->text, &v->encoded) < 0)
+		return sov_error_prefix("%s: %s", path, sov_jmerge_side_name(side));
+	if (v->encoded) {
+		/* Only the decoded text is needed from here on. */
+		raw_release(&v->raw);
 		v->ptr = v->text.ptr;
 		v->len = v->text.len;
+	} else {
+		v->ptr = v->raw.ptr;
+		v->len = v->raw.len;
 	}
-	if (mapped < 0)
-		return sov_error_prefix("%s: %s", path, sov_jmerge_side_name(side));
 	v->present = 1;
 	return 0;
 }
@@ -195,8 +202,11 @@ int sov_jdriver_run(struct sov_ctx *ctx, const struct sov_jpolicy *policy, const
 		    const char *ours, const char *theirs, const char *path)
 {
 	const char *files[3] = { base, ours, theirs };
-	struct version v[3] = { { .text = SOV_BUF_INIT }, { .text = SOV_BUF_INIT },
-				{ .text = SOV_BUF_INIT } };
+	struct version v[3] = {
+		{ .raw = RAW_SIDE_INIT, .text = SOV_BUF_INIT },
+		{ .raw = RAW_SIDE_INIT, .text = SOV_BUF_INIT },
+		{ .raw = RAW_SIDE_INIT, .text = SOV_BUF_INIT },
+	};
 	const char *doc[3];
 	size_t len[3];
 	struct sov_buf out = SOV_BUF_INIT;
@@ -239,7 +249,9 @@ int sov_jdriver_run(struct sov_ctx *ctx, const struct sov_jpolicy *policy, const
 out:
 	sov_jmerge_release(&m);
 	sov_buf_release(&out);
-	for (i = 0; i < 3; i++)
-		release_version(&v[i]);
+	for (i = 0; i < 3; i++) {
+		raw_release(&v[i].raw);
+		sov_buf_release(&v[i].text);
+	}
 	return ret;
 }

@@ -19,10 +19,9 @@
  * writing of the result through another (sov_jdriver_read_side,
  * sov_jdriver_replace), for the JSON drivers and the document driver
  * alike, so that content Git hands over in the filter's stored form can be
- * decoded and encoded back at exactly one place.  One exception, for
- * speed: sov_jdriver_run maps a side of 1 MiB or more instead of reading
- * it (sov_os_map_file), and decodes a stored form from the mapping with
- * the same sov_frame_decode_buf.
+ * decoded and encoded back at exactly one place.  sov_jdriver_run reads
+ * through the same loader and decoder, but keeps a side of 1 MiB or more
+ * mapped (sov_os_map_file) instead of reading it.
  */
 #ifndef SOV_JDRIVER_H
 #define SOV_JDRIVER_H
