@@ -12,6 +12,7 @@
 #include "rawobj.h"
 #include "error.h"
 #include "fs.h"
+#include "hash.h"
 #include "trace.h"
 #include "osfs.h"
 #include "osproc.h"
@@ -342,12 +343,35 @@ static int feed_mem(void *src, struct zout *z)
 	return zwrite(z, m->data, m->len);
 }
 
+/*
+ * The blob's object id through the system's SHA-1 (hash.h), about four
+ * times as fast as libgit2's collision-detecting one (33 MB: 20 against 90
+ * ms).  The id only names an object written here, whose content is zstd
+ * output, not bytes a user chooses; Git still hashes it with collision
+ * detection where it counts: a stored form when Git writes it after the
+ * filter answers, a chunk frame when a remote indexes the pushed pack.
+ * 0 or -1 (error set).
+ */
+static int hash_blob(const void *data, size_t len, git_oid *id)
+{
+	struct sov_sha1 md;
+	char hdr[32];
+	int hlen = snprintf(hdr, sizeof(hdr), "blob %llu", (unsigned long long)len) + 1;
+
+	if (sov_sha1_init(&md) < 0)
+		return -1;
+	sov_sha1_update(&md, hdr, (size_t)hlen);
+	sov_sha1_update(&md, data, len);
+	sov_sha1_final(&md, id->id);
+	return 0;
+}
+
 int sov_rawobj_write(struct sov_rawobj *w, const void *data, size_t len, git_oid *id)
 {
 	struct mem_src m = { data, len };
 
-	if (git_odb_hash(id, data, len, GIT_OBJECT_BLOB) < 0)
-		return sov_error_git("cannot hash an object");
+	if (hash_blob(data, len, id) < 0)
+		return -1;
 	if (git_odb_exists_ext(w->odb, id, GIT_ODB_LOOKUP_NO_REFRESH))
 		return 0;
 	return write_loose(w, id, len, feed_mem, &m);
