@@ -261,6 +261,12 @@ static int zfinish(struct zout *z)
 
 /* ---- the object file ---- */
 
+/* Git's object header "blob <size>" and its NUL into `hdr`; its length. */
+static size_t blob_header(char hdr[32], uint64_t size)
+{
+	return (size_t)snprintf(hdr, 32, "blob %llu", (unsigned long long)size) + 1;
+}
+
 /*
  * Write the object `id` of `size` content bytes, which `feed` passes to
  * zwrite(), as Git does: a temporary file beside it, then a hard link to
@@ -272,7 +278,8 @@ static int write_loose(struct sov_rawobj *w, const git_oid *id, uint64_t size,
 	char hex[GIT_OID_HEXSZ + 1], hdr[32];
 	struct sov_buf path = SOV_BUF_INIT, tmp = SOV_BUF_INIT;
 	struct zout z = { 0 };
-	int mask, hlen, tries, ret = -1;
+	size_t hlen;
+	int mask, tries, ret = -1;
 
 	git_oid_tostr(hex, sizeof(hex), id);
 	sov_buf_addf(&path, "%s%.2s", w->objdir.ptr, hex);
@@ -298,11 +305,11 @@ static int write_loose(struct sov_rawobj *w, const git_oid *id, uint64_t size,
 	z.what = tmp.ptr;
 	z.buf = sov_malloc(OUT_SIZE);
 	z.a = 1;
-	hlen = snprintf(hdr, sizeof(hdr), "blob %llu", (unsigned long long)size) + 1;
+	hlen = blob_header(hdr, size);
 	z.left = (uint64_t)hlen + size;
 	z.buf[z.len++] = 0x78;	/* CM 8, CINFO 7 */
 	z.buf[z.len++] = 0x01;	/* FLEVEL 0, no dictionary, FCHECK */
-	if (zwrite(&z, hdr, (size_t)hlen) < 0 || feed(src, &z) < 0 || zfinish(&z) < 0)
+	if (zwrite(&z, hdr, hlen) < 0 || feed(src, &z) < 0 || zfinish(&z) < 0)
 		goto fail;
 	if (w->fsync && sov_os_fsync(z.fd) < 0) {
 		sov_error_errno("%s: fsync failed", tmp.ptr);
@@ -357,7 +364,6 @@ static int hash_blob(const void *data, size_t len, git_oid *id)
 {
 	struct sov_sha1 md;
 	char hdr[32];
-	int hlen = snprintf(hdr, sizeof(hdr), "blob %llu", (unsigned long long)len) + 1;
 
 	if (sov_sha1_init(&md) < 0) {
 		sov_trace("rawobj: %s; hashing with libgit2", sov_error_last());
@@ -366,7 +372,7 @@ static int hash_blob(const void *data, size_t len, git_oid *id)
 			return sov_error_git("cannot hash an object");
 		return 0;
 	}
-	sov_sha1_update(&md, hdr, (size_t)hlen);
+	sov_sha1_update(&md, hdr, blob_header(hdr, len));
 	sov_sha1_update(&md, data, len);
 	sov_sha1_final(&md, id->id);
 	return 0;
